@@ -1,0 +1,57 @@
+"""The engine: takes a DynamoDB operation name and a request in DynamoDB's JSON wire form and
+returns the wire response, or raises `DynamoDBError`. It knows nothing of HTTP or boto3.
+
+Each operation is a handler in one of the modules below, registered by name. A handler validates
+the whole request before it changes anything, so a failed request changes nothing. One lock
+serialises operations, so many threads (and many HTTP connections) may share one engine.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from dynasim import errors
+from dynasim.engine import items, tables  # noqa: F401  (registers their handlers)
+from dynasim.engine.registry import HANDLERS, Request, Response
+from dynasim.storage.table import Table
+
+
+class Engine:
+    """All tables of one simulated account and region, and the operations on them."""
+
+    def __init__(
+        self,
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.region = region
+        self.account_id = account_id
+        self.clock = clock
+        self.tables: dict[str, Table] = {}
+        self.lock = threading.RLock()
+
+    def execute(self, operation: str, request: Request) -> Response:
+        """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error."""
+        handler = HANDLERS.get(operation)
+        if handler is None:
+            raise errors.unknown_operation(operation)
+        with self.lock:
+            return handler(self, request)
+
+    def table(self, name: Any) -> Table:
+        """The table named in a request, or DynamoDB's ResourceNotFoundException."""
+        table = self.tables.get(name)
+        if table is None:
+            raise errors.table_not_found(name)
+        return table
+
+    def arn(self, resource: str) -> str:
+        return f"arn:aws:dynamodb:{self.region}:{self.account_id}:{resource}"
+
+    @staticmethod
+    def operations() -> list[str]:
+        return sorted(HANDLERS)

@@ -1,0 +1,55 @@
+"""Single-item operations: PutItem, GetItem, DeleteItem."""
+
+from __future__ import annotations
+
+from dynasim import errors
+from dynasim.engine.keys import item_key, request_key
+from dynasim.engine.registry import Request, Response, operation
+from dynasim.values import MAX_ITEM_BYTES, Item, validate_item
+
+_RETURN_OLD = ("NONE", "ALL_OLD")
+
+
+def _return_values(request: Request) -> str:
+    choice = request.get("ReturnValues", "NONE")
+    if choice not in _RETURN_OLD:
+        raise errors.return_values_not_old()
+    return choice
+
+
+def _answer(old: Item | None, return_values: str) -> Response:
+    if return_values == "ALL_OLD" and old is not None:
+        return {"Attributes": old}
+    return {}
+
+
+@operation("PutItem")
+def put_item(engine, request: Request) -> Response:
+    return_values = _return_values(request)
+    item = request.get("Item")
+    size = validate_item(item)
+    table = engine.table(request.get("TableName"))
+    hash_key, range_key = item_key(table.key_schema, item)
+    if size > MAX_ITEM_BYTES:
+        raise errors.item_too_large()
+    old = table.put(hash_key, range_key, item, size)
+    return _answer(old, return_values)
+
+
+@operation("GetItem")
+def get_item(engine, request: Request) -> Response:
+    key = request.get("Key")
+    validate_item(key)
+    table = engine.table(request.get("TableName"))
+    item = table.get(*request_key(table.key_schema, key))
+    return {} if item is None else {"Item": item}
+
+
+@operation("DeleteItem")
+def delete_item(engine, request: Request) -> Response:
+    return_values = _return_values(request)
+    key = request.get("Key")
+    validate_item(key)
+    table = engine.table(request.get("TableName"))
+    old = table.delete(*request_key(table.key_schema, key))
+    return _answer(old, return_values)

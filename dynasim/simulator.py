@@ -1,0 +1,35 @@
+"""The Simulator: one simulated DynamoDB (its engine and state) behind any number of fronts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.config import Config
+
+from dynasim.engine import Engine
+from dynasim.fronts import boto3 as boto3_front
+
+
+class Simulator:
+    """An in-memory DynamoDB. Every client and resource it hands out shares its tables.
+
+    >>> sim = Simulator()
+    >>> ddb = sim.client()
+    """
+
+    def __init__(self, region: str = "us-east-1", account_id: str = "123456789012") -> None:
+        self.region = region
+        self.account_id = account_id
+        self.engine = Engine(region=region, account_id=account_id)
+
+    def handle(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        """Run one DynamoDB operation on a wire-form request; every front ends here."""
+        return self.engine.execute(operation, request)
+
+    def client(self, service_name: str = "dynamodb", config: Config | None = None) -> Any:
+        """A real botocore client for `service_name` answered by this simulator."""
+        return boto3_front.client(self, service_name, config)
+
+    def resource(self, config: Config | None = None) -> Any:
+        """A boto3 DynamoDB service resource answered by this simulator."""
+        return boto3_front.resource(self, config)

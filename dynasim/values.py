@@ -1,0 +1,212 @@
+"""Attribute values: validation, normalisation, ordering keys and DynamoDB's size rules.
+
+Inside dynasim an attribute value keeps its wire shape (`{"S": "x"}`, `{"M": {...}}`, ...) with
+two differences that make it cheap to compare and to send back: numbers are strings in
+DynamoDB's normalised form (`"1.50"` becomes `"1.5"`) and binary values are `bytes`, not base64.
+`wire.dumps` turns the bytes back into base64 on the way out.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from decimal import Decimal
+from typing import Any
+
+from dynasim import errors
+
+AttributeValue = dict[str, Any]
+Item = dict[str, AttributeValue]
+
+MAX_ITEM_BYTES = 400 * 1024
+MAX_HASH_KEY_BYTES = 2048
+MAX_RANGE_KEY_BYTES = 1024
+MAX_NESTING_DEPTH = 32
+MAX_SIGNIFICANT_DIGITS = 38
+MIN_EXPONENT = -130  # smallest magnitude: 1E-130
+MAX_EXPONENT = 125  # largest magnitude: 9.99...E+125
+
+SCALAR_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL"})
+SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}
+ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"})
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SET_NAMES = {"SS": "string", "NS": "number", "BS": "binary"}
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def normalize_number(text: str) -> str:
+    """Validate a number as DynamoDB does and return it in DynamoDB's normalised form:
+    plain notation, no leading or trailing zeros, no sign on zero."""
+    if not isinstance(text, str) or not _NUMBER.fullmatch(text):
+        raise errors.number_not_a_number()
+    sign, digit_tuple, exponent = Decimal(text).as_tuple()
+    digits = "".join(map(str, digit_tuple)).lstrip("0")
+    if not digits:
+        return "0"
+    stripped = digits.rstrip("0")
+    exponent += len(digits) - len(stripped)
+    digits = stripped
+    if len(digits) > MAX_SIGNIFICANT_DIGITS:
+        raise errors.number_too_precise()
+    magnitude = exponent + len(digits) - 1
+    if magnitude > MAX_EXPONENT:
+        raise errors.number_overflow()
+    if magnitude < MIN_EXPONENT:
+        raise errors.number_underflow()
+    return ("-" if sign else "") + _plain(digits, exponent)
+
+
+def _plain(digits: str, exponent: int) -> str:
+    """`digits` × 10**`exponent` written out without an exponent."""
+    if exponent >= 0:
+        return digits + "0" * exponent
+    point = len(digits) + exponent
+    if point > 0:
+        return f"{digits[:point]}.{digits[point:]}"
+    return "0." + "0" * -point + digits
+
+
+def number_size(normalized: str) -> int:
+    """Bytes DynamoDB counts for a number: one per pair of significant digits (pairs aligned
+    on the decimal point), one for the exponent, and one more for a negative number."""
+    negative = normalized.startswith("-")
+    text = normalized.lstrip("-")
+    whole, _, fraction = text.partition(".")
+    if len(whole) % 2:
+        whole = "0" + whole
+    if len(fraction) % 2:
+        fraction += "0"
+    pairs = [whole[i : i + 2] for i in range(0, len(whole), 2)]
+    pairs += [fraction[i : i + 2] for i in range(0, len(fraction), 2)]
+    while pairs and pairs[0] == "00":
+        pairs.pop(0)
+    while pairs and pairs[-1] == "00":
+        pairs.pop()
+    return len(pairs) + 1 + negative
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def validate_item(item: Item) -> int:
+    """Validate and normalise (in place) every value of an item; return the item's size in bytes
+    as DynamoDB counts it."""
+    size = 0
+    for name, value in item.items():
+        size += len(name.encode()) + validate_value(value, 1)
+    return size
+
+
+def validate_value(value: AttributeValue, depth: int = 1) -> int:
+    """Validate and normalise one attribute value in place; return its size in bytes."""
+    if not isinstance(value, dict):
+        raise errors.serialization(f"Unexpected value type in payload: {type(value).__name__}")
+    if len(value) != 1:
+        raise errors.value_empty() if not value else errors.value_multiple_types()
+    ((kind, payload),) = value.items()
+    if kind == "S":
+        return len(payload.encode())
+    if kind == "N":
+        value["N"] = normalized = normalize_number(payload)
+        return number_size(normalized)
+    if kind == "B":
+        value["B"] = data = to_bytes(payload)
+        return len(data)
+    if kind == "BOOL":
+        return 1
+    if kind == "NULL":
+        if payload is not True:
+            raise errors.null_not_true()
+        return 1
+    if kind in ("M", "L"):
+        if depth > MAX_NESTING_DEPTH:
+            raise errors.nesting_too_deep()
+        size = 3 + len(payload)
+        if kind == "M":
+            for name, member in payload.items():
+                size += len(name.encode()) + validate_value(member, depth + 1)
+        else:
+            for member in payload:
+                size += validate_value(member, depth + 1)
+        return size
+    if kind in SET_TYPES:
+        return _validate_set(value, kind, payload)
+    raise errors.serialization(f"Unknown attribute value type: {kind}")
+
+
+def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> int:
+    if not members:
+        raise errors.set_empty(_SET_NAMES[kind])
+    if kind == "SS":
+        normalized: list[Any] = members
+        size = sum(len(member.encode()) for member in members)
+    elif kind == "NS":
+        normalized = [normalize_number(member) for member in members]
+        size = sum(number_size(member) for member in normalized)
+    else:
+        normalized = [to_bytes(member) for member in members]
+        size = sum(len(member) for member in normalized)
+    if len(set(normalized)) != len(normalized):
+        raise errors.set_duplicates(_show_collection(kind, members))
+    value[kind] = normalized
+    return size
+
+
+def _show_collection(kind: str, members: list[Any]) -> str:
+    return "[" + ", ".join(str(member) for member in members) + "]"
+
+
+def to_bytes(payload: Any) -> bytes:
+    """Binary values arrive base64-encoded on the wire; already-decoded bytes pass through."""
+    if isinstance(payload, bytes):
+        return payload
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, TypeError, ValueError):
+        raise errors.invalid_binary() from None
+
+
+# --- sizes and ordering --------------------------------------------------------------------
+
+
+def value_size(value: AttributeValue) -> int:
+    """Size of an already-validated value (no normalisation, no checks)."""
+    ((kind, payload),) = value.items()
+    if kind == "S":
+        return len(payload.encode())
+    if kind == "N":
+        return number_size(payload)
+    if kind == "B":
+        return len(payload)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "M":
+        return 3 + len(payload) + item_size(payload)
+    if kind == "L":
+        return 3 + len(payload) + sum(value_size(member) for member in payload)
+    if kind == "SS":
+        return sum(len(member.encode()) for member in payload)
+    if kind == "NS":
+        return sum(number_size(member) for member in payload)
+    return sum(len(member) for member in payload)
+
+
+def item_size(item: Item) -> int:
+    """Size of an already-validated item: attribute names plus values."""
+    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
+
+
+def sort_key(kind: str, payload: Any) -> Any:
+    """A Python value that orders as DynamoDB orders key values of this type: numbers by value,
+    strings by their UTF-8 bytes (the same order as code points), binary by unsigned bytes."""
+    if kind == "N":
+        return Decimal(payload)
+    return payload
+
+
+def type_of(value: AttributeValue) -> str:
+    return next(iter(value))
