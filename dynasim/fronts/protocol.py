@@ -4,6 +4,7 @@ header names the operation, the body is the request, the answer is a status, hea
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 import zlib
 from typing import TYPE_CHECKING
@@ -19,9 +20,14 @@ CONTENT_TYPE = "application/x-amz-json-1.0"
 TARGET_PREFIXES = ("DynamoDB_20120810.", "DynamoDBStreams_20120810.")
 
 
+# Request ids shaped like DynamoDB's (52 upper-case letters and digits): a random per-process
+# prefix and a counter, unique without drawing randomness on every call.
+_ID_PREFIX = base64.b32encode(os.urandom(20)).decode("ascii")[:32]
+_id_counter = itertools.count()
+
+
 def request_id() -> str:
-    """A request id shaped like DynamoDB's: 52 upper-case letters and digits."""
-    return base64.b32encode(os.urandom(35)).decode("ascii")[:52]
+    return f"{_ID_PREFIX}{next(_id_counter):020d}"
 
 
 def operation_of(target: str | bytes | None) -> str | None:

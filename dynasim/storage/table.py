@@ -4,6 +4,7 @@ Items live per partition: a table with only a partition key maps each partition-
 item; a table with a sort key maps each partition-key value to a SortedDict from sort-key value to
 item, so reading a range of one partition costs O(log n + k) and never touches other partitions.
 Keys are the ordering values of `values.sort_key`: Decimal for N, str for S, bytes for B.
+Each entry is an (item, size) pair, so replacing or removing an item never re-measures it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from sortedcontainers import SortedDict
 
-from dynasim.values import Item, item_size
+from dynasim.values import Item
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,10 @@ class Table:
         return self.settings.name
 
     def get(self, hash_key: Any, range_key: Any = None) -> Item | None:
-        partition = self._partitions.get(hash_key)
-        if partition is None or not self._composite:
-            return partition
-        return partition.get(range_key)
+        entry = self._partitions.get(hash_key)
+        if entry is not None and self._composite:
+            entry = entry.get(range_key)
+        return None if entry is None else entry[0]
 
     def put(self, hash_key: Any, range_key: Any, item: Item, size: int) -> Item | None:
         """Store `item` (of `size` bytes) under its key; return the item it replaced, if any."""
@@ -80,14 +81,13 @@ class Table:
             if partition is None:
                 partition = self._partitions[hash_key] = SortedDict()
             old = partition.get(range_key)
-            partition[range_key] = item
+            partition[range_key] = (item, size)
         else:
             old = self._partitions.get(hash_key)
-            self._partitions[hash_key] = item
-        self._account(old, -1)
+            self._partitions[hash_key] = (item, size)
         self.item_count += 1
         self.size_bytes += size
-        return old
+        return self._forget(old)
 
     def delete(self, hash_key: Any, range_key: Any = None) -> Item | None:
         """Remove the item under this key; return it, or None if there was none."""
@@ -100,18 +100,21 @@ class Table:
                 del self._partitions[hash_key]
         else:
             old = self._partitions.pop(hash_key, None)
-        self._account(old, -1)
-        return old
+        return self._forget(old)
 
-    def _account(self, item: Item | None, sign: int) -> None:
-        if item is not None:
-            self.item_count += sign
-            self.size_bytes += sign * item_size(item)
+    def _forget(self, entry: tuple[Item, int] | None) -> Item | None:
+        """Take a removed entry out of the counts; return its item."""
+        if entry is None:
+            return None
+        self.item_count -= 1
+        self.size_bytes -= entry[1]
+        return entry[0]
 
     def items(self) -> Iterator[Item]:
         """Every item, partition by partition, each partition in sort-key order."""
-        for partition in self._partitions.values():
+        for entry in self._partitions.values():
             if self._composite:
-                yield from partition.values()
+                for item, _ in entry.values():
+                    yield item
             else:
-                yield partition
+                yield entry[0]

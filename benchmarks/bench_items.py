@@ -1,0 +1,158 @@
+"""Single-item throughput through boto3: dynasim beside botocore's own cost, moto and DynamoDB Local.
+
+    python benchmarks/bench_items.py [--seconds 1.0] [--rounds 3] [--no-moto] [--no-ddblocal]
+
+"floor" is the same botocore client answered from a canned response at `before-send`: what
+botocore itself costs per call (validation, serialization, signing, parsing) with no backend at all.
+Targets are measured in interleaved rounds so machine noise hits them alike; the table reports
+the best round of each and the ratio to the floor (1.0 = as fast as botocore alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import boto3  # noqa: E402
+from botocore.awsrequest import AWSResponse  # noqa: E402
+
+import dynasim  # noqa: E402
+from dynasim.fronts.boto3 import _Body  # noqa: E402
+
+TABLE = "bench"
+KEY = {"pk": {"S": "customer#0001"}, "sk": {"S": "order#0001"}}
+ITEM = {
+    **KEY,
+    "status": {"S": "SHIPPED"},
+    "total": {"N": "129.95"},
+    "lines": {"L": [{"M": {"sku": {"S": "A-1"}, "qty": {"N": "2"}}}]},
+    "tags": {"SS": ["gift", "express"]},
+}
+CREATE = dict(
+    TableName=TABLE,
+    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    AttributeDefinitions=[
+        {"AttributeName": "pk", "AttributeType": "S"},
+        {"AttributeName": "sk", "AttributeType": "S"},
+    ],
+    BillingMode="PAY_PER_REQUEST",
+)
+CANNED = {"GetItem": {"Item": ITEM}, "PutItem": {}, "DeleteItem": {}}
+
+
+OPERATIONS = ("GetItem", "PutItem", "PutItem+DeleteItem")
+
+
+def operations(client: Any) -> dict[str, Callable[[], Any]]:
+    def put() -> Any:
+        return client.put_item(TableName=TABLE, Item=ITEM)
+
+    def put_then_delete() -> Any:
+        # A delete is timed together with the put before it, so every delete removes an item.
+        put()
+        return client.delete_item(TableName=TABLE, Key=KEY)
+
+    return {
+        "GetItem": lambda: client.get_item(TableName=TABLE, Key=KEY),
+        "PutItem": put,
+        "PutItem+DeleteItem": put_then_delete,
+    }
+
+
+def floor_client() -> Any:
+    client = boto3.client(
+        "dynamodb", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+
+    def canned(request: Any, **_: Any) -> AWSResponse:
+        operation = request.headers["X-Amz-Target"].decode().rsplit(".", 1)[1]
+        body = json.dumps(CANNED[operation]).encode()
+        headers = {"x-amzn-RequestId": "R", "Content-Type": "application/x-amz-json-1.0"}
+        return AWSResponse(request.url, 200, headers, _Body(body))
+
+    client.meta.events.register_first("before-send.dynamodb", canned)
+    return client
+
+
+def rate(call: Callable[[], Any], seconds: float) -> float:
+    """Calls per second over about `seconds`."""
+    count, start = 0, time.perf_counter()
+    deadline = start + seconds
+    while True:
+        for _ in range(20):
+            call()
+        count += 20
+        now = time.perf_counter()
+        if now >= deadline:
+            return count / (now - start)
+
+
+def simulator_setup_cost(repeat: int = 200) -> float:
+    """Seconds for Simulator() plus a CreateTable, through the engine."""
+    request = json.loads(json.dumps(CREATE))
+    start = time.perf_counter()
+    for _ in range(repeat):
+        dynasim.Simulator().handle("CreateTable", dict(request))
+    return (time.perf_counter() - start) / repeat
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=1.0, help="per target, operation and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-moto", action="store_true")
+    parser.add_argument("--no-ddblocal", action="store_true")
+    args = parser.parse_args()
+
+    with ExitStack() as stack:
+        targets: dict[str, Any] = {"floor": floor_client(), "dynasim": dynasim.Simulator().client()}
+        if not args.no_moto:
+            from moto import mock_aws
+
+            stack.enter_context(mock_aws())
+            targets["moto"] = boto3.client(
+                "dynamodb", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+            )
+        if not args.no_ddblocal:
+            from conformance.ddblocal import DynamoDBLocal
+
+            local = stack.enter_context(DynamoDBLocal())
+            targets["ddblocal"] = boto3.client(
+                "dynamodb",
+                endpoint_url=local.url,
+                region_name="us-east-1",
+                aws_access_key_id="x",
+                aws_secret_access_key="x",
+            )
+        for name, client in targets.items():
+            if name != "floor":
+                client.create_table(**CREATE)
+            operations(client)["PutItem"]()
+
+        best: dict[tuple[str, str], float] = {}
+        for _ in range(args.rounds):
+            for operation in OPERATIONS:
+                for name, client in targets.items():
+                    measured = rate(operations(client)[operation], args.seconds)
+                    key = (operation, name)
+                    best[key] = max(best.get(key, 0.0), measured)
+
+    names = list(targets)
+    print(f"| {'calls per second (x floor)':<26} | " + " | ".join(f"{name:>18}" for name in names) + " |")
+    print("|" + "---|" * (len(names) + 1))
+    for operation in OPERATIONS:
+        floor = best[(operation, "floor")]
+        cells = [f"{best[(operation, name)]:8.0f} ({best[(operation, name)] / floor:4.2f}x)" for name in names]
+        print(f"| {operation:<26} | " + " | ".join(f"{cell:>18}" for cell in cells) + " |")
+    print(f"Simulator() + CreateTable (engine): {simulator_setup_cost() * 1e3:.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
