@@ -73,7 +73,7 @@ def constraints(clauses: list[str]) -> DynamoDBError:
 
 
 def unknown_operation(operation: str) -> DynamoDBError:
-    return DynamoDBError("UnknownOperationException", "")
+    return DynamoDBError("UnknownOperationException", "An unknown operation was requested.")
 
 
 def serialization(message: str = "") -> DynamoDBError:
@@ -149,6 +149,28 @@ def definitions_do_not_match_keys() -> DynamoDBError:
     )
 
 
+def no_key_schema() -> DynamoDBError:
+    return validation(
+        "No defined key schema.  A key schema containing at least a hash key must be defined for all tables"
+    )
+
+
+def no_attribute_definitions() -> DynamoDBError:
+    return validation("No Attribute Schema Defined")
+
+
+def throughput_below_one() -> DynamoDBError:
+    return validation("Table read and write throughput must be at least 1, and cannot be null")
+
+
+def list_limit_too_small() -> DynamoDBError:
+    return validation("Limit must be greater than or equal to 1")
+
+
+def list_limit_too_large() -> DynamoDBError:
+    return validation("Limit in ListTables must be <= 100")
+
+
 def no_throughput() -> DynamoDBError:
     return validation("No provisioned throughput specified for the table")
 
@@ -194,7 +216,7 @@ def number_not_a_number() -> DynamoDBError:
 
 
 def number_too_precise() -> DynamoDBError:
-    return validation("Attempting to store more than 38 significant digits in a Number")
+    return validation("DynamoDB only supports precision up to 38 digits")
 
 
 def number_overflow() -> DynamoDBError:
@@ -224,12 +246,23 @@ def null_not_true() -> DynamoDBError:
     return invalid_parameters("Null attribute value types must have the value of true")
 
 
-def set_empty(type_name: str) -> DynamoDBError:
-    return invalid_parameters(f"An {type_name} set  may not be empty")
+def set_empty(kind: str) -> DynamoDBError:
+    # DynamoDB words the three cases differently (the double space is its own).
+    if kind == "BS":
+        return invalid_parameters("Binary sets should not be empty")
+    return invalid_parameters(f"An {'string' if kind == 'SS' else 'number'} set  may not be empty")
 
 
-def set_duplicates(shown: str) -> DynamoDBError:
-    return invalid_parameters(f"Input collection {shown} contains duplicates.")
+def set_duplicates(kind: str, members: list[Any]) -> DynamoDBError:
+    if kind == "NS":
+        return validation("Input collection contains duplicates")
+    if kind == "BS":
+        return invalid_parameters("Input collection of type BS contains duplicates.")
+    return invalid_parameters(f"Input collection [{', '.join(members)}] contains duplicates")
+
+
+def empty_attribute_name() -> DynamoDBError:
+    return validation("Empty attribute name")
 
 
 def invalid_binary() -> DynamoDBError:
@@ -237,7 +270,10 @@ def invalid_binary() -> DynamoDBError:
 
 
 def nesting_too_deep() -> DynamoDBError:
-    return validation("Nesting Levels have exceeded supported limits")
+    return validation(
+        "Nesting Levels have exceeded supported limits: "
+        "Attributes in the item have nested levels beyond supported limit"
+    )
 
 
 def item_too_large() -> DynamoDBError:
@@ -247,16 +283,20 @@ def item_too_large() -> DynamoDBError:
 # --- keys ----------------------------------------------------------------------------------
 
 
-def key_missing_in_item(name: str) -> DynamoDBError:
-    return invalid_parameters(f"Missing the key {name} in the item")
+def key_missing() -> DynamoDBError:
+    return validation("One of the required keys was not given a value")
 
 
-def key_type_mismatch(name: str, expected: str, actual: str) -> DynamoDBError:
-    return invalid_parameters(f"Type mismatch for key {name} expected: {expected} actual: {actual}")
+def key_type_mismatch() -> DynamoDBError:
+    return invalid_parameters("Type mismatch for key")
 
 
-def key_schema_mismatch() -> DynamoDBError:
-    return validation("The provided key element does not match the schema")
+def key_not_scalar() -> DynamoDBError:
+    return validation("Invalid attribute value type")
+
+
+def key_count_mismatch() -> DynamoDBError:
+    return validation("The number of conditions on the keys is invalid")
 
 
 def key_empty_string(name: str) -> DynamoDBError:
@@ -273,13 +313,12 @@ def key_empty_binary(name: str) -> DynamoDBError:
     )
 
 
-def hash_key_too_large() -> DynamoDBError:
-    return invalid_parameters("Size of hashkey has exceeded the maximum size limit of2048 bytes")
+def key_too_large() -> DynamoDBError:
+    return validation(
+        "Hash primary key values must be under 2048 bytes, "
+        "and range primary key values must be under 1024 bytes"
+    )
 
 
-def range_key_too_large() -> DynamoDBError:
-    return invalid_parameters("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
-
-
-def return_values_not_old() -> DynamoDBError:
+def return_values_invalid() -> DynamoDBError:
     return validation("Return values set to invalid value")

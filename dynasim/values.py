@@ -22,7 +22,7 @@ Item = dict[str, AttributeValue]
 MAX_ITEM_BYTES = 400 * 1024
 MAX_HASH_KEY_BYTES = 2048
 MAX_RANGE_KEY_BYTES = 1024
-MAX_NESTING_DEPTH = 32
+MAX_CONTAINER_DEPTH = 31  # maps and lists nested in one another, counting the outermost
 MAX_SIGNIFICANT_DIGITS = 38
 MIN_EXPONENT = -130  # smallest magnitude: 1E-130
 MAX_EXPONENT = 125  # largest magnitude: 9.99...E+125
@@ -32,7 +32,6 @@ SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}
 ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"})
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_SET_NAMES = {"SS": "string", "NS": "number", "BS": "binary"}
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -94,11 +93,31 @@ def number_size(normalized: str) -> int:
 
 def validate_item(item: Item) -> int:
     """Validate and normalise (in place) every value of an item; return the item's size in bytes
-    as DynamoDB counts it."""
+    as DynamoDB counts it. Values are checked in request order, and an item over the size limit
+    is reported as such even when it also holds an invalid value, as DynamoDB does."""
     size = 0
-    for name, value in item.items():
-        size += len(name.encode()) + validate_value(value, 1)
+    try:
+        for name, value in item.items():
+            if not name:
+                raise errors.empty_attribute_name()
+            size += len(name.encode()) + validate_value(value, 1)
+    except errors.DynamoDBError:
+        if _rough_size(item) > MAX_ITEM_BYTES:
+            raise errors.item_too_large() from None
+        raise
     return size
+
+
+def _rough_size(value: Any) -> int:
+    """A lenient size estimate for input that failed validation (only its order of magnitude
+    matters: is the item over the limit anyway?)."""
+    if isinstance(value, dict):
+        return sum(len(str(name)) + _rough_size(member) for name, member in value.items())
+    if isinstance(value, list):
+        return sum(_rough_size(member) for member in value)
+    if isinstance(value, str):
+        return len(value.encode(errors="replace"))
+    return 1
 
 
 def validate_value(value: AttributeValue, depth: int = 1) -> int:
@@ -123,11 +142,13 @@ def validate_value(value: AttributeValue, depth: int = 1) -> int:
             raise errors.null_not_true()
         return 1
     if kind in ("M", "L"):
-        if depth > MAX_NESTING_DEPTH:
+        if depth > MAX_CONTAINER_DEPTH:
             raise errors.nesting_too_deep()
         size = 3 + len(payload)
         if kind == "M":
             for name, member in payload.items():
+                if not name:
+                    raise errors.empty_attribute_name()
                 size += len(name.encode()) + validate_value(member, depth + 1)
         else:
             for member in payload:
@@ -140,7 +161,7 @@ def validate_value(value: AttributeValue, depth: int = 1) -> int:
 
 def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> int:
     if not members:
-        raise errors.set_empty(_SET_NAMES[kind])
+        raise errors.set_empty(kind)
     if kind == "SS":
         normalized: list[Any] = members
         size = sum(len(member.encode()) for member in members)
@@ -151,13 +172,9 @@ def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> int:
         normalized = [to_bytes(member) for member in members]
         size = sum(len(member) for member in normalized)
     if len(set(normalized)) != len(normalized):
-        raise errors.set_duplicates(_show_collection(kind, members))
+        raise errors.set_duplicates(kind, members)
     value[kind] = normalized
     return size
-
-
-def _show_collection(kind: str, members: list[Any]) -> str:
-    return "[" + ", ".join(str(member) for member in members) + "]"
 
 
 def to_bytes(payload: Any) -> bytes:

@@ -86,7 +86,7 @@ def test_binary_orders_unsigned():
 
 
 def test_number_errors_are_dynamodbs():
-    with pytest.raises(DynamoDBError, match="more than 38 significant digits"):
+    with pytest.raises(DynamoDBError, match="precision up to 38 digits"):
         normalize_number("1" * 39)
     with pytest.raises(DynamoDBError, match="Number overflow"):
         normalize_number("1E126")

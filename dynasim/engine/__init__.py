@@ -43,8 +43,8 @@ class Engine:
             return handler(self, request)
 
     def table(self, name: Any) -> Table:
-        """The table named in a request, or DynamoDB's ResourceNotFoundException."""
-        table = self.tables.get(name)
+        """The table named in a request; DynamoDB's error for a malformed name or a missing table."""
+        table = self.tables.get(tables.check_table_name(name))
         if table is None:
             raise errors.table_not_found(name)
         return table

@@ -1,11 +1,20 @@
-"""Single-item operations: PutItem, GetItem, DeleteItem."""
+"""Single-item operations: PutItem, GetItem, DeleteItem.
+
+Checks run in DynamoDB's order: table name, table existence, ReturnValues, the values (and the
+item's size), then the key. Nothing is stored until every check has passed.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from dynasim import errors
 from dynasim.engine.keys import item_key, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.values import MAX_ITEM_BYTES, Item, validate_item
+
+if TYPE_CHECKING:
+    from dynasim.engine import Engine
 
 _RETURN_OLD = ("NONE", "ALL_OLD")
 
@@ -13,7 +22,7 @@ _RETURN_OLD = ("NONE", "ALL_OLD")
 def _return_values(request: Request) -> str:
     choice = request.get("ReturnValues", "NONE")
     if choice not in _RETURN_OLD:
-        raise errors.return_values_not_old()
+        raise errors.return_values_invalid()
     return choice
 
 
@@ -24,32 +33,32 @@ def _answer(old: Item | None, return_values: str) -> Response:
 
 
 @operation("PutItem")
-def put_item(engine, request: Request) -> Response:
+def put_item(engine: Engine, request: Request) -> Response:
+    table = engine.table(request.get("TableName"))
     return_values = _return_values(request)
     item = request.get("Item")
     size = validate_item(item)
-    table = engine.table(request.get("TableName"))
-    hash_key, range_key = item_key(table.key_schema, item)
     if size > MAX_ITEM_BYTES:
         raise errors.item_too_large()
+    hash_key, range_key = item_key(table.key_schema, item)
     old = table.put(hash_key, range_key, item, size)
     return _answer(old, return_values)
 
 
 @operation("GetItem")
-def get_item(engine, request: Request) -> Response:
+def get_item(engine: Engine, request: Request) -> Response:
+    table = engine.table(request.get("TableName"))
     key = request.get("Key")
     validate_item(key)
-    table = engine.table(request.get("TableName"))
     item = table.get(*request_key(table.key_schema, key))
     return {} if item is None else {"Item": item}
 
 
 @operation("DeleteItem")
-def delete_item(engine, request: Request) -> Response:
+def delete_item(engine: Engine, request: Request) -> Response:
+    table = engine.table(request.get("TableName"))
     return_values = _return_values(request)
     key = request.get("Key")
     validate_item(key)
-    table = engine.table(request.get("TableName"))
     old = table.delete(*request_key(table.key_schema, key))
     return _answer(old, return_values)

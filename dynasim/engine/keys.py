@@ -1,5 +1,6 @@
 """Finding an item's primary key, in an item to write or in a request's `Key`, with DynamoDB's
-checks and errors."""
+checks, in DynamoDB's order: each key attribute of the schema in turn (partition key first) is
+present, of a key type, of the table's type, not empty, and within the size limit."""
 
 from __future__ import annotations
 
@@ -7,55 +8,47 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.storage.table import KeySchema
-from dynasim.values import MAX_HASH_KEY_BYTES, MAX_RANGE_KEY_BYTES, Item, sort_key, value_size
+from dynasim.values import MAX_HASH_KEY_BYTES, MAX_RANGE_KEY_BYTES, Item, sort_key
 
 StorageKey = tuple[Any, Any]
+_KEY_TYPES = ("S", "N", "B")
 
 
 def item_key(schema: KeySchema, item: Item) -> StorageKey:
-    """The storage key of an item about to be written (PutItem's rules and messages)."""
-    hash_key = _key_part(schema.hash_name, schema.hash_type, item, MAX_HASH_KEY_BYTES)
+    """The storage key of an (already validated) item about to be written."""
+    hash_key = _key_part(item, schema.hash_name, schema.hash_type, MAX_HASH_KEY_BYTES)
     if schema.range_name is None:
         return hash_key, None
-    return hash_key, _key_part(schema.range_name, schema.range_type, item, MAX_RANGE_KEY_BYTES)
-
-
-def _key_part(name: str, expected: str | None, item: Item, limit: int) -> Any:
-    value = item.get(name)
-    if value is None:
-        raise errors.key_missing_in_item(name)
-    kind, payload = next(iter(value.items()))
-    if kind != expected:
-        raise errors.key_type_mismatch(name, expected or "", kind)
-    _check_key_value(name, kind, payload, limit)
-    return sort_key(kind, payload)
+    return hash_key, _key_part(item, schema.range_name, schema.range_type, MAX_RANGE_KEY_BYTES)
 
 
 def request_key(schema: KeySchema, key: Item) -> StorageKey:
-    """The storage key named by a request's `Key` (GetItem, DeleteItem, ...)."""
-    if not isinstance(key, dict) or len(key) != len(schema.names):
-        raise errors.key_schema_mismatch()
-    parts = []
-    for name, expected, limit in (
-        (schema.hash_name, schema.hash_type, MAX_HASH_KEY_BYTES),
-        (schema.range_name, schema.range_type, MAX_RANGE_KEY_BYTES),
-    ):
-        if name is None:
-            parts.append(None)
-            continue
-        value = key.get(name)
-        if value is None or next(iter(value)) != expected:
-            raise errors.key_schema_mismatch()
-        payload = value[expected]
-        _check_key_value(name, expected, payload, limit)
-        parts.append(sort_key(expected, payload))
-    return parts[0], parts[1]
+    """The storage key named by a request's (already validated) `Key`: exactly the key
+    attributes, no more."""
+    if len(key) != len(schema.names):
+        raise errors.key_count_mismatch()
+    return item_key(schema, key)
 
 
-def _check_key_value(name: str, kind: str, payload: Any, limit: int) -> None:
-    if kind == "S" and payload == "":
-        raise errors.key_empty_string(name)
-    if kind == "B" and payload == b"":
-        raise errors.key_empty_binary(name)
-    if kind != "N" and value_size({kind: payload}) > limit:
-        raise errors.hash_key_too_large() if limit == MAX_HASH_KEY_BYTES else errors.range_key_too_large()
+def _key_part(item: Item, name: str, expected: Any, limit: int) -> Any:
+    value = item.get(name)
+    if value is None:
+        raise errors.key_missing()
+    kind, payload = next(iter(value.items()))
+    if kind not in _KEY_TYPES:
+        raise errors.key_not_scalar()
+    if kind != expected:
+        raise errors.key_type_mismatch()
+    if kind == "S":
+        if payload == "":
+            raise errors.key_empty_string(name)
+        size = len(payload.encode())
+    elif kind == "B":
+        if payload == b"":
+            raise errors.key_empty_binary(name)
+        size = len(payload)
+    else:
+        size = 0  # a number of at most 38 digits is always small enough
+    if size > limit:
+        raise errors.key_too_large()
+    return sort_key(kind, payload)

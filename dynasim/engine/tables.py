@@ -30,10 +30,12 @@ def check_table_name(name: Any) -> str:
 # --- CreateTable ---------------------------------------------------------------------------
 
 
-def _attribute_types(definitions: Any) -> dict[str, str]:
+def _attribute_types(definitions: list[dict[str, Any]]) -> dict[str, str]:
     types: dict[str, str] = {}
-    for definition in definitions or []:
+    for definition in definitions:
         name, kind = definition.get("AttributeName"), definition.get("AttributeType")
+        if not isinstance(name, str) or not 1 <= len(name) <= 255:
+            raise errors.key_name_length()
         if kind not in _KEY_TYPES:
             raise errors.attribute_type_not_enum()
         if name in types:
@@ -42,8 +44,11 @@ def _attribute_types(definitions: Any) -> dict[str, str]:
     return types
 
 
-def _key_schema(elements: Any, types: dict[str, str]) -> KeySchema:
-    elements = elements or []
+def _key_schema(elements: Any, definitions: Any) -> KeySchema:
+    if not elements:
+        raise errors.no_key_schema()
+    if not definitions:
+        raise errors.no_attribute_definitions()
     if len(elements) > 2:
         raise errors.key_schema_too_big()
     kinds = [element.get("KeyType") for element in elements]
@@ -59,6 +64,7 @@ def _key_schema(elements: Any, types: dict[str, str]) -> KeySchema:
     for name in names:
         if not isinstance(name, str) or not 1 <= len(name) <= 255:
             raise errors.key_name_length()
+    types = _attribute_types(definitions)
     for role, name in zip(("Hash", "Range"), names, strict=False):
         if name not in types:
             raise errors.key_not_defined(role)
@@ -77,15 +83,8 @@ def _throughput(billing_mode: str, throughput: Any) -> tuple[int, int]:
     if not throughput:
         raise errors.no_throughput()
     read, write = throughput.get("ReadCapacityUnits"), throughput.get("WriteCapacityUnits")
-    clauses = [
-        errors.constraint(
-            value, f"provisionedThroughput.{member}", "must have value greater than or equal to 1"
-        )
-        for value, member in ((read, "readCapacityUnits"), (write, "writeCapacityUnits"))
-        if not isinstance(value, int) or value < 1
-    ]
-    if clauses:
-        raise errors.constraints(clauses)
+    if not all(isinstance(units, int) and units >= 1 for units in (read, write)):
+        raise errors.throughput_below_one()
     if read > MAX_TABLE_THROUGHPUT or write > MAX_TABLE_THROUGHPUT:
         raise errors.throughput_too_high()
     return read, write
@@ -106,8 +105,7 @@ def _billing_mode(mode: Any) -> str:
 @operation("CreateTable")
 def create_table(engine: Engine, request: Request) -> Response:
     name = check_table_name(request.get("TableName"))
-    types = _attribute_types(request.get("AttributeDefinitions"))
-    key_schema = _key_schema(request.get("KeySchema"), types)
+    key_schema = _key_schema(request.get("KeySchema"), request.get("AttributeDefinitions"))
     billing_mode = _billing_mode(request.get("BillingMode", "PROVISIONED"))
     read, write = _throughput(billing_mode, request.get("ProvisionedThroughput"))
     if name in engine.tables:
@@ -119,7 +117,12 @@ def create_table(engine: Engine, request: Request) -> Response:
         table_id=str(uuid.uuid4()),
         key_schema=key_schema,
         attribute_definitions=[
-            {"AttributeName": attribute, "AttributeType": kind} for attribute, kind in types.items()
+            {"AttributeName": name, "AttributeType": kind}
+            for name, kind in (
+                (key_schema.hash_name, key_schema.hash_type),
+                (key_schema.range_name, key_schema.range_type),
+            )
+            if name is not None
         ],
         billing_mode=billing_mode,
         read_capacity=read,
@@ -179,22 +182,18 @@ def describe_table(engine: Engine, request: Request) -> Response:
 @operation("ListTables")
 def list_tables(engine: Engine, request: Request) -> Response:
     limit = request.get("Limit", MAX_LIST_TABLES)
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIST_TABLES:
-        raise errors.constraints([errors.constraint(limit, "limit", _limit_requirement(limit))])
+    if limit > MAX_LIST_TABLES:
+        raise errors.list_limit_too_large()
+    if limit < 1:
+        raise errors.list_limit_too_small()
     names = sorted(engine.tables)
     start = request.get("ExclusiveStartTableName")
-    first = bisect.bisect_right(names, start) if start is not None else 0
+    first = bisect.bisect_right(names, check_table_name(start)) if start is not None else 0
     page = names[first : first + limit]
     response: Response = {"TableNames": page}
     if first + limit < len(names):
         response["LastEvaluatedTableName"] = page[-1]
     return response
-
-
-def _limit_requirement(limit: Any) -> str:
-    if isinstance(limit, int) and limit > MAX_LIST_TABLES:
-        return f"must have value less than or equal to {MAX_LIST_TABLES}"
-    return "must have value greater than or equal to 1"
 
 
 @operation("DeleteTable")
