@@ -14,9 +14,10 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -126,7 +127,7 @@ def main() -> None:
             local = stack.enter_context(DynamoDBLocal())
             targets["ddblocal"] = boto3.client(
                 "dynamodb",
-                endpoint_url=local.url,
+                endpoint_url=local.endpoint,
                 region_name="us-east-1",
                 aws_access_key_id="x",
                 aws_secret_access_key="x",
@@ -149,7 +150,8 @@ def main() -> None:
     print("|" + "---|" * (len(names) + 1))
     for operation in OPERATIONS:
         floor = best[(operation, "floor")]
-        cells = [f"{best[(operation, name)]:8.0f} ({best[(operation, name)] / floor:4.2f}x)" for name in names]
+        rates = [best[(operation, name)] for name in names]
+        cells = [f"{calls:8.0f} ({calls / floor:4.2f}x)" for calls in rates]
         print(f"| {operation:<26} | " + " | ".join(f"{cell:>18}" for cell in cells) + " |")
     print(f"Simulator() + CreateTable (engine): {simulator_setup_cost() * 1e3:.3f} ms")
 

@@ -69,6 +69,15 @@ def constraints(clauses: list[str]) -> DynamoDBError:
     return validation(f"{count} validation {noun} detected: " + "; ".join(clauses))
 
 
+def members_missing(members: list[str]) -> DynamoDBError:
+    """Required request members that are absent, named as DynamoDB names them (lowerCamelCase)."""
+    return constraints([constraint_null(member[0].lower() + member[1:]) for member in members])
+
+
+def constraint_null(member: str) -> str:
+    return f"Value null at '{member}' failed to satisfy constraint: Member must not be null"
+
+
 # --- service-level -------------------------------------------------------------------------
 
 
@@ -322,3 +331,269 @@ def key_too_large() -> DynamoDBError:
 
 def return_values_invalid() -> DynamoDBError:
     return validation("Return values set to invalid value")
+
+
+# --- expressions ---
+
+
+def _expression(kind: str, detail: str) -> DynamoDBError:
+    return validation(f"Invalid {kind}: {detail}")
+
+
+def expression_syntax(kind: str, token: str, near: str) -> DynamoDBError:
+    return _expression(kind, f'Syntax error; token: "{token}", near: "{near}"')
+
+
+def expression_empty(kind: str) -> DynamoDBError:
+    return _expression(kind, "The expression can not be empty;")
+
+
+def expression_too_long(kind: str, size: int | None) -> DynamoDBError:
+    detail = "Expression size has exceeded the maximum allowed size;"
+    return _expression(kind, detail if size is None else f"{detail} expression size: {size}")
+
+
+def expression_too_many_operators(kind: str, count: int) -> DynamoDBError:
+    return _expression(kind, f"The expression contains too many operators; operator count: {count}")
+
+
+def expression_redundant_parentheses(kind: str) -> DynamoDBError:
+    return _expression(kind, "The expression has redundant parentheses;")
+
+
+def expression_reserved_word(kind: str, word: str) -> DynamoDBError:
+    return _expression(kind, f"Attribute name is a reserved keyword; reserved keyword: {word}")
+
+
+def expression_name_undefined(kind: str, ref: str) -> DynamoDBError:
+    return _expression(
+        kind, f"An expression attribute name used in the document path is not defined; attribute name: {ref}"
+    )
+
+
+def expression_value_undefined(kind: str, ref: str) -> DynamoDBError:
+    return _expression(
+        kind, f"An expression attribute value used in expression is not defined; attribute value: {ref}"
+    )
+
+
+def expression_path_too_deep(kind: str, levels: int) -> DynamoDBError:
+    return _expression(kind, f"The document path has too many nesting levels; nesting levels: {levels}")
+
+
+def expression_index_out_of_range(kind: str, index: str) -> DynamoDBError:
+    return _expression(kind, f"List index is not within the allowable range; index: [{index}]")
+
+
+def expression_function_unknown(kind: str, name: str) -> DynamoDBError:
+    return _expression(kind, f"Invalid function name; function: {name}")
+
+
+def expression_function_not_allowed(kind: str, where: str, name: str) -> DynamoDBError:
+    """`where` is "condition" or "update"."""
+    article = "an" if where == "update" else "a"
+    return _expression(kind, f"The function is not allowed in {article} {where} expression; function: {name}")
+
+
+def expression_function_misused(kind: str, name: str) -> DynamoDBError:
+    return _expression(
+        kind, f"The function is not allowed to be used this way in an expression; function: {name}"
+    )
+
+
+def expression_operand_count(kind: str, name: str, count: int) -> DynamoDBError:
+    return _expression(
+        kind,
+        "Incorrect number of operands for operator or function; "
+        f"operator or function: {name}, number of operands: {count}",
+    )
+
+
+def expression_operand_type(kind: str, name: str, type_name: str) -> DynamoDBError:
+    return _expression(
+        kind,
+        f"Incorrect operand type for operator or function; operator or function: {name}, operand type: {type_name}",
+    )
+
+
+def expression_action_operand_type(action: str, type_name: str) -> DynamoDBError:
+    return _expression(
+        "UpdateExpression",
+        f"Incorrect operand type for operator or function; operator: {action}, operand type: {type_name}, "
+        f"typeSet: ALLOWED_FOR_{action}_OPERAND",
+    )
+
+
+def expression_needs_path(kind: str, name: str) -> DynamoDBError:
+    return _expression(kind, f"Operator or function requires a document path; operator or function: {name}")
+
+
+def expression_operands_not_distinct(kind: str, name: str, path: str) -> DynamoDBError:
+    return _expression(
+        kind,
+        "The first operand must be distinct from the remaining operands for this operator or function; "
+        f"operator: {name}, first operand: {path}",
+    )
+
+
+def expression_attribute_type_unknown(kind: str, type_name: str) -> DynamoDBError:
+    return _expression(
+        kind,
+        f"Invalid attribute type name found; type: {type_name}, "
+        "valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}",
+    )
+
+
+def expression_between_order(kind: str, low: str, high: str) -> DynamoDBError:
+    return _expression(
+        kind,
+        "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; "
+        f"lower bound operand: AttributeValue: {low}, upper bound operand: AttributeValue: {high}",
+    )
+
+
+def expression_between_types(kind: str, low: str, high: str) -> DynamoDBError:
+    return _expression(
+        kind,
+        "The BETWEEN operator requires same data type for lower and upper bounds; "
+        f"lower bound operand: AttributeValue: {low}, upper bound operand: AttributeValue: {high}",
+    )
+
+
+def expression_in_too_many(kind: str, count: int) -> DynamoDBError:
+    return _expression(kind, f"The IN operator is provided with too many operands; number of operands: {count}")
+
+
+def expression_section_repeated(section: str) -> DynamoDBError:
+    return _expression(
+        "UpdateExpression", f'The "{section}" section can only be used once in an update expression;'
+    )
+
+
+def expression_paths_overlap(kind: str, one: str, two: str) -> DynamoDBError:
+    return _expression(
+        kind,
+        "Two document paths overlap with each other; must remove or rewrite one of these paths; "
+        f"path one: {one}, path two: {two}",
+    )
+
+
+def expression_paths_conflict(kind: str, one: str, two: str) -> DynamoDBError:
+    return _expression(
+        kind,
+        "Two document paths conflict with each other; must remove or rewrite one of these paths; "
+        f"path one: {one}, path two: {two}",
+    )
+
+
+def key_attribute_update(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Cannot update attribute {name}. This attribute is part of the key")
+
+
+def names_empty() -> DynamoDBError:
+    return validation("ExpressionAttributeNames must not be empty")
+
+
+def values_empty() -> DynamoDBError:
+    return validation("ExpressionAttributeValues must not be empty")
+
+
+def names_invalid_key(key: str) -> DynamoDBError:
+    return validation(f'ExpressionAttributeNames contains invalid key: Syntax error; key: "{key}"')
+
+
+def names_empty_value(key: str) -> DynamoDBError:
+    return validation(f"ExpressionAttributeNames contains invalid value: Empty attribute name for key {key}")
+
+
+def values_invalid_key(key: str) -> DynamoDBError:
+    return validation(f'ExpressionAttributeValues contains invalid key: Syntax error; key: "{key}"')
+
+
+def values_invalid_value(key: str, message: str) -> DynamoDBError:
+    return validation(f"ExpressionAttributeValues contains invalid value: {message} for key {key}")
+
+
+def names_unused(keys: str) -> DynamoDBError:
+    return validation(f"Value provided in ExpressionAttributeNames unused in expressions: keys: {{{keys}}}")
+
+
+def values_unused(keys: str) -> DynamoDBError:
+    return validation(f"Value provided in ExpressionAttributeValues unused in expressions: keys: {{{keys}}}")
+
+
+def names_without_expressions() -> DynamoDBError:
+    return validation("ExpressionAttributeNames can only be specified when using expressions")
+
+
+def values_without_expressions(missing: str) -> DynamoDBError:
+    """`missing` names the absent expressions, e.g. "ConditionExpression is null"."""
+    return validation(f"ExpressionAttributeValues can only be specified when using expressions: {missing}")
+
+
+def legacy_and_expression(legacy: str, expressions: str) -> DynamoDBError:
+    return validation(
+        "Can not use both expression and non-expression parameters in the same request: "
+        f"Non-expression parameters: {{{legacy}}} Expression parameters: {{{expressions}}}"
+    )
+
+
+def missing_attribute_in_item() -> DynamoDBError:
+    return validation("The provided expression refers to an attribute that does not exist in the item")
+
+
+def update_operand_type() -> DynamoDBError:
+    return validation("An operand in the update expression has an incorrect data type")
+
+
+def update_path_invalid() -> DynamoDBError:
+    return validation("The document path provided in the update expression is invalid for update")
+
+
+def number_precision() -> DynamoDBError:
+    return validation("DynamoDB only supports precision up to 38 digits")
+
+
+def updated_item_too_large() -> DynamoDBError:
+    return validation("Item size to update has exceeded the maximum allowed size")
+
+
+def conditional_check_failed(item: Any = None) -> DynamoDBError:
+    if item is None:
+        return DynamoDBError("ConditionalCheckFailedException", "The conditional request failed")
+    return DynamoDBError("ConditionalCheckFailedException", "The conditional request failed", Item=item)
+
+
+def key_condition_operator(operator: str) -> DynamoDBError:
+    return validation(f"Invalid operator used in KeyConditionExpression: {operator}")
+
+
+def key_condition_repeated_key() -> DynamoDBError:
+    return validation("KeyConditionExpressions must only contain one condition per key")
+
+
+def key_condition_unsupported() -> DynamoDBError:
+    return validation("Query key condition not supported")
+
+
+def key_condition_missing_key() -> DynamoDBError:
+    return validation("Query condition missed key schema element")
+
+
+def key_condition_nested() -> DynamoDBError:
+    return validation("KeyConditionExpressions cannot contain nested operations")
+
+
+def key_condition_type_mismatch() -> DynamoDBError:
+    return invalid_parameters("Condition parameter type does not match schema type")
+
+
+def key_condition_two_names() -> DynamoDBError:
+    return validation("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition")
+
+
+def key_condition_not_scalar(name: str) -> DynamoDBError:
+    return validation(
+        "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
+        f"Key: {name}"
+    )

@@ -98,9 +98,9 @@ def validate_item(item: Item) -> int:
     size = 0
     try:
         for name, value in item.items():
-            if not name:
+            size += validate_value(value, 1) + len(name.encode())
+            if not name:  # checked after the value, as DynamoDB does
                 raise errors.empty_attribute_name()
-            size += len(name.encode()) + validate_value(value, 1)
     except errors.DynamoDBError:
         if _rough_size(item) > MAX_ITEM_BYTES:
             raise errors.item_too_large() from None
@@ -147,9 +147,9 @@ def validate_value(value: AttributeValue, depth: int = 1) -> int:
         size = 3 + len(payload)
         if kind == "M":
             for name, member in payload.items():
+                size += validate_value(member, depth + 1) + len(name.encode())
                 if not name:
                     raise errors.empty_attribute_name()
-                size += len(name.encode()) + validate_value(member, depth + 1)
         else:
             for member in payload:
                 size += validate_value(member, depth + 1)

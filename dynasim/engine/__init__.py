@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dynasim import errors
-from dynasim.engine import items, tables  # noqa: F401  (registers their handlers)
+from dynasim.engine import items, shapes, tables  # noqa: F401  (items, tables: their handlers)
 from dynasim.engine.registry import HANDLERS, Request, Response
 from dynasim.storage.table import Table
 
@@ -38,7 +38,12 @@ class Engine:
         """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error."""
         handler = HANDLERS.get(operation)
         if handler is None:
+            if operation in shapes.known_operations():
+                raise errors.not_implemented(operation)
             raise errors.unknown_operation(operation)
+        missing = [name for name in shapes.required_members(operation) if request.get(name) is None]
+        if missing:
+            raise errors.members_missing(missing)
         with self.lock:
             return handler(self, request)
 
