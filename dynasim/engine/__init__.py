@@ -4,6 +4,7 @@ returns the wire response, or raises `DynamoDBError`. It knows nothing of HTTP o
 Each operation is a handler in one of the modules below, registered by name. A handler validates
 the whole request before it changes anything, so a failed request changes nothing. One lock
 serialises operations, so many threads (and many HTTP connections) may share one engine.
+What an operation changed reaches the engine's observers as one list (see `changes`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from dynasim import errors
 from dynasim.engine import items, shapes, tables  # noqa: F401  (items, tables: their handlers)
 from dynasim.engine.registry import HANDLERS, Request, Response
+from dynasim.storage.changes import Change, Observer
 from dynasim.storage.table import Table
 
 
@@ -33,6 +35,8 @@ class Engine:
         self.clock = clock
         self.tables: dict[str, Table] = {}
         self.lock = threading.RLock()
+        self.observers: list[Observer] = []
+        self._changes: list[Change] = []
 
     def execute(self, operation: str, request: Request) -> Response:
         """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error."""
@@ -45,7 +49,21 @@ class Engine:
         if missing:
             raise errors.members_missing(missing)
         with self.lock:
-            return handler(self, request)
+            try:
+                response = handler(self, request)
+            except BaseException:
+                self._changes.clear()  # handlers check before they change, so this holds nothing
+                raise
+            if self._changes:
+                changes, self._changes = self._changes, []
+                for observer in self.observers:
+                    observer.committed(changes)
+            return response
+
+    def record(self, change: Change) -> None:
+        """Note one change of the running operation (only kept when someone observes)."""
+        if self.observers:
+            self._changes.append(change)
 
     def table(self, name: Any) -> Table:
         """The table named in a request; DynamoDB's error for a malformed name or a missing table."""

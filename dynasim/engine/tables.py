@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.storage.changes import TableCreated, TableDeleted, TableUpdated
 from dynasim.storage.table import KeySchema, Table, TableSettings
 
 if TYPE_CHECKING:
@@ -131,7 +132,8 @@ def create_table(engine: Engine, request: Request) -> Response:
         billing_mode_updated_at=now if billing_mode == "PAY_PER_REQUEST" else None,
         deletion_protection=bool(request.get("DeletionProtectionEnabled", False)),
     )
-    table = engine.tables[name] = Table(settings)
+    table = engine.tables[name] = Table(settings, engine.record)
+    engine.record(TableCreated(settings))
     # The service answers CREATING and turns the table ACTIVE moments later; here it is
     # usable at once, so DescribeTable already reports ACTIVE.
     return {"TableDescription": describe(table, "CREATING")}
@@ -202,6 +204,7 @@ def delete_table(engine: Engine, request: Request) -> Response:
     if table.settings.deletion_protection:
         raise errors.deletion_protected()
     del engine.tables[table.name]
+    engine.record(TableDeleted(table.name))
     return {"TableDescription": describe(table, "DELETING")}
 
 
@@ -247,6 +250,7 @@ def update_table(engine: Engine, request: Request) -> Response:
     settings.read_capacity, settings.write_capacity = read, write
     if protection is not None:
         settings.deletion_protection = bool(protection)
+    engine.record(TableUpdated(settings))
     # A capacity or billing change puts the service's table in UPDATING for a while.
     capacity_changed = billing_mode is not None or throughput is not None
     return {"TableDescription": describe(table, "UPDATING" if capacity_changed else "ACTIVE")}

@@ -9,12 +9,13 @@ Each entry is an (item, size) pair, so replacing or removing an item never re-me
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sortedcontainers import SortedDict
 
+from dynasim.storage.changes import ItemDeleted, ItemPut
 from dynasim.values import Item
 
 
@@ -53,10 +54,14 @@ class TableSettings:
 
 
 class Table:
-    """One table's settings and items. Not thread-safe by itself: the engine serialises access."""
+    """One table's settings and items. Not thread-safe by itself: the engine serialises access.
 
-    def __init__(self, settings: TableSettings) -> None:
+    Every write is reported to `record` (the engine's change feed) as an ItemPut or ItemDeleted.
+    """
+
+    def __init__(self, settings: TableSettings, record: Callable[[Any], None] | None = None) -> None:
         self.settings = settings
+        self._record = record or (lambda change: None)
         self.key_schema = settings.key_schema
         self._composite = settings.key_schema.range_name is not None
         # partition key -> item, or partition key -> SortedDict(sort key -> item)
@@ -87,7 +92,9 @@ class Table:
             self._partitions[hash_key] = (item, size)
         self.item_count += 1
         self.size_bytes += size
-        return self._forget(old)
+        old_item = self._forget(old)
+        self._record(ItemPut(self.settings.name, item, old_item))
+        return old_item
 
     def delete(self, hash_key: Any, range_key: Any = None) -> Item | None:
         """Remove the item under this key; return it, or None if there was none."""
@@ -100,7 +107,10 @@ class Table:
                 del self._partitions[hash_key]
         else:
             old = self._partitions.pop(hash_key, None)
-        return self._forget(old)
+        old_item = self._forget(old)
+        if old_item is not None:
+            self._record(ItemDeleted(self.settings.name, old_item))
+        return old_item
 
     def _forget(self, entry: tuple[Item, int] | None) -> Item | None:
         """Take a removed entry out of the counts; return its item."""

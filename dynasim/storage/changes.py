@@ -1,0 +1,54 @@
+"""The engine's change feed: what each successful operation changed, for observers that keep
+their own copy of the data (the durable store, DynamoDB Streams).
+
+A handler's changes are collected while it runs and handed to every observer in one call once it
+has succeeded, still under the engine's lock: observers see operations whole and in commit order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from dynasim.values import Item
+
+if TYPE_CHECKING:
+    from dynasim.storage.table import TableSettings
+
+
+@dataclass(frozen=True)
+class ItemPut:
+    """An item written (created or replaced); `old` is the item it replaced, if any."""
+
+    table: str
+    item: Item
+    old: Item | None
+
+
+@dataclass(frozen=True)
+class ItemDeleted:
+    table: str
+    old: Item
+
+
+@dataclass(frozen=True)
+class TableCreated:
+    settings: TableSettings
+
+
+@dataclass(frozen=True)
+class TableUpdated:
+    settings: TableSettings
+
+
+@dataclass(frozen=True)
+class TableDeleted:
+    table: str
+
+
+Change = ItemPut | ItemDeleted | TableCreated | TableUpdated | TableDeleted
+
+
+class Observer(Protocol):
+    def committed(self, changes: list[Change]) -> None:
+        """Called once per successful operation that changed something, under the engine lock."""
