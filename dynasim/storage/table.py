@@ -1,8 +1,10 @@
-"""A table's items, kept in DynamoDB's key order.
+"""A table's items, kept in DynamoDB's key order, and its secondary indexes.
 
 Items live per partition: a table with only a partition key maps each partition-key value to its
 item; a table with a sort key maps each partition-key value to a SortedDict from sort-key value to
 item, so reading a range of one partition costs O(log n + k) and never touches other partitions.
+Partitions are also kept in scan order (by a stable hash token of their key, see `ranges`), so a
+Scan can resume from any key and split the table into parallel segments.
 Keys are the ordering values of `values.sort_key`: Decimal for N, str for S, bytes for B.
 Each entry is an (item, size) pair, so replacing or removing an item never re-measures it.
 """
@@ -13,9 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sortedcontainers import SortedDict
+from sortedcontainers import SortedDict, SortedList
 
 from dynasim.storage.changes import ItemDeleted, ItemPut
+from dynasim.storage.index import Index, IndexSettings
+from dynasim.storage.ranges import EVERYTHING, TOKEN_SPACE, SortRange, scan_partitions, token
 from dynasim.values import Item
 
 
@@ -50,6 +54,7 @@ class TableSettings:
     decreases_today: int = 0
     deletion_protection: bool = False
     table_class: str | None = None
+    indexes: list[IndexSettings] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -64,20 +69,29 @@ class Table:
         self._record = record or (lambda change: None)
         self.key_schema = settings.key_schema
         self._composite = settings.key_schema.range_name is not None
-        # partition key -> item, or partition key -> SortedDict(sort key -> item)
+        # partition key -> (item, size), or partition key -> SortedDict(sort key -> (item, size))
         self._partitions: dict[Any, Any] = {}
+        self._scan_order = SortedList()  # (token, partition key)
         self.item_count = 0
         self.size_bytes = 0
+        self.indexes: dict[str, Index] = {}
+        for index_settings in settings.indexes:
+            self.indexes[index_settings.name] = Index(index_settings, settings.key_schema.names)
 
     @property
     def name(self) -> str:
         return self.settings.name
 
     def get(self, hash_key: Any, range_key: Any = None) -> Item | None:
+        entry = self.entry(hash_key, range_key)
+        return None if entry is None else entry[0]
+
+    def entry(self, hash_key: Any, range_key: Any = None) -> tuple[Item, int] | None:
+        """(item, size) under this key, or None."""
         entry = self._partitions.get(hash_key)
         if entry is not None and self._composite:
             entry = entry.get(range_key)
-        return None if entry is None else entry[0]
+        return entry
 
     def put(self, hash_key: Any, range_key: Any, item: Item, size: int) -> Item | None:
         """Store `item` (of `size` bytes) under its key; return the item it replaced, if any."""
@@ -85,14 +99,19 @@ class Table:
             partition = self._partitions.get(hash_key)
             if partition is None:
                 partition = self._partitions[hash_key] = SortedDict()
+                self._scan_order.add((token(hash_key), hash_key))
             old = partition.get(range_key)
             partition[range_key] = (item, size)
         else:
             old = self._partitions.get(hash_key)
             self._partitions[hash_key] = (item, size)
+            if old is None:
+                self._scan_order.add((token(hash_key), hash_key))
         self.item_count += 1
         self.size_bytes += size
-        old_item = self._forget(old)
+        old_item = self._forget(old, hash_key, range_key)
+        for index in self.indexes.values():
+            index.add(item, hash_key, range_key)
         self._record(ItemPut(self.settings.name, item, old_item))
         return old_item
 
@@ -105,26 +124,70 @@ class Table:
             old = partition.pop(range_key, None)
             if not partition:
                 del self._partitions[hash_key]
+                self._scan_order.remove((token(hash_key), hash_key))
         else:
             old = self._partitions.pop(hash_key, None)
-        old_item = self._forget(old)
+            if old is not None:
+                self._scan_order.remove((token(hash_key), hash_key))
+        old_item = self._forget(old, hash_key, range_key)
         if old_item is not None:
             self._record(ItemDeleted(self.settings.name, old_item))
         return old_item
 
-    def _forget(self, entry: tuple[Item, int] | None) -> Item | None:
-        """Take a removed entry out of the counts; return its item."""
+    def _forget(self, entry: tuple[Item, int] | None, hash_key: Any, range_key: Any) -> Item | None:
+        """Take a removed entry out of the counts and the indexes; return its item."""
         if entry is None:
             return None
         self.item_count -= 1
         self.size_bytes -= entry[1]
+        for index in self.indexes.values():
+            index.remove(entry[0], hash_key, range_key)
         return entry[0]
 
-    def items(self) -> Iterator[Item]:
-        """Every item, partition by partition, each partition in sort-key order."""
-        for entry in self._partitions.values():
+    # --- reads in key order ---------------------------------------------------------------
+
+    def query(
+        self, hash_key: Any, sort_range: SortRange = EVERYTHING, forward: bool = True, start: Any = None
+    ) -> Iterator[tuple[Any, tuple[Item, int]]]:
+        """(sort key, (item, size)) of one partition within `sort_range`, after sort key `start`."""
+        partition = self._partitions.get(hash_key)
+        if partition is None:
+            return iter(())
+        if not self._composite:
+            return iter(() if start is not None else ((None, partition),))
+        if start is not None:
+            sort_range = sort_range.after(start, forward)
+        keys = partition.irange(**sort_range.irange_args(), reverse=not forward)
+        return ((key, partition[key]) for key in keys)
+
+    def scan(
+        self, token_low: int = 0, token_high: int = TOKEN_SPACE, start: tuple[Any, Any] | None = None
+    ) -> Iterator[tuple[Any, tuple[Any, tuple[Item, int]]]]:
+        """(partition key, (sort key, (item, size))) in scan order, within a token range, after the
+        item whose key is `start` = (partition key, sort key)."""
+
+        def entries(hash_key: Any, after: Any) -> Iterator[tuple[Any, tuple[Item, int]]]:
             if self._composite:
-                for item, _ in entry.values():
-                    yield item
-            else:
-                yield entry[0]
+                return self.query(hash_key, start=after)
+            return iter(() if after is not None else ((None, self._partitions[hash_key]),))
+
+        if start is not None and not self._composite:
+            start = (start[0], True)  # resume after the partition's only item
+        return scan_partitions(self._scan_order, entries, token_low, token_high, start)
+
+    # --- indexes --------------------------------------------------------------------------
+
+    def add_index(self, settings: IndexSettings) -> Index:
+        """Create an index and fill it from the items already stored."""
+        index = self.indexes[settings.name] = Index(settings, self.key_schema.names)
+        for hash_key, (range_key, (item, _)) in self.scan():
+            index.add(item, hash_key, range_key)
+        return index
+
+    def remove_index(self, name: str) -> None:
+        del self.indexes[name]
+
+    def items(self) -> Iterator[Item]:
+        """Every item, in scan order."""
+        for _, (_, (item, _)) in self.scan():
+            yield item

@@ -1,0 +1,153 @@
+"""Secondary indexes (global and local), kept current by the table on every write.
+
+An index partition (one index partition-key value) is a SortedList of entries
+`(index sort key, table partition key, table sort key)` — or `(table partition key, table sort
+key)` for an index without a sort key — so a query on it costs O(log n + k) like one on the table,
+and entries with equal index keys come in table-key order. Items lacking an index key attribute
+are not in the index (sparse indexes). Entries hold keys only: reads fetch the item from the table
+and project it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sortedcontainers import SortedList
+
+from dynasim.storage.ranges import EVERYTHING, TOKEN_SPACE, SortRange, scan_partitions, token
+from dynasim.values import Item, sort_key, value_size
+
+Entry = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class IndexKeySchema:
+    hash_name: str
+    hash_type: str
+    range_name: str | None = None
+    range_type: str | None = None
+
+
+@dataclass
+class IndexSettings:
+    """An index as CreateTable/UpdateTable defined it (everything DescribeTable reports)."""
+
+    name: str
+    kind: str  # "GLOBAL" or "LOCAL"
+    arn: str
+    key_schema: IndexKeySchema
+    projection_type: str  # "ALL", "KEYS_ONLY" or "INCLUDE"
+    non_key_attributes: list[str] = field(default_factory=list)
+    read_capacity: int = 0
+    write_capacity: int = 0
+    status: str = "ACTIVE"
+
+
+class Index:
+    def __init__(self, settings: IndexSettings, table_key_names: tuple[str, ...]) -> None:
+        self.settings = settings
+        schema = settings.key_schema
+        self.hash_name, self.range_name = schema.hash_name, schema.range_name
+        self.composite = schema.range_name is not None
+        self.key_names = tuple(dict.fromkeys((*table_key_names, *self.own_key_names)))
+        self.projected: frozenset[str] | None = (
+            None
+            if settings.projection_type == "ALL"
+            else frozenset(self.key_names) | frozenset(settings.non_key_attributes)
+        )
+        self._partitions: dict[Any, SortedList] = {}
+        self._scan_order = SortedList()  # (token, index partition key)
+        self.item_count = 0
+        self.size_bytes = 0
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @property
+    def own_key_names(self) -> tuple[str, ...]:
+        return (self.hash_name,) if self.range_name is None else (self.hash_name, self.range_name)
+
+    def entry(self, item: Item, table_hash: Any, table_range: Any) -> tuple[Any, Entry] | None:
+        """(index partition key, entry) for an item, or None when the item is not in the index."""
+        hash_value = item.get(self.hash_name)
+        if hash_value is None:
+            return None
+        hash_key = sort_key(*next(iter(hash_value.items())))
+        if not self.composite:
+            return hash_key, (table_hash, table_range)
+        range_value = item.get(self.range_name)  # type: ignore[arg-type]
+        if range_value is None:
+            return None
+        return hash_key, (sort_key(*next(iter(range_value.items()))), table_hash, table_range)
+
+    def project(self, item: Item) -> Item:
+        if self.projected is None:
+            return item
+        return {name: value for name, value in item.items() if name in self.projected}
+
+    def _size(self, item: Item) -> int:
+        projected = self.project(item)
+        return sum(len(name.encode()) + value_size(value) for name, value in projected.items())
+
+    def add(self, item: Item, table_hash: Any, table_range: Any) -> None:
+        placed = self.entry(item, table_hash, table_range)
+        if placed is None:
+            return
+        hash_key, entry = placed
+        partition = self._partitions.get(hash_key)
+        if partition is None:
+            partition = self._partitions[hash_key] = SortedList()
+            self._scan_order.add((token(hash_key), hash_key))
+        partition.add(entry)
+        self.item_count += 1
+        self.size_bytes += self._size(item)
+
+    def remove(self, item: Item, table_hash: Any, table_range: Any) -> None:
+        placed = self.entry(item, table_hash, table_range)
+        if placed is None:
+            return
+        hash_key, entry = placed
+        partition = self._partitions[hash_key]
+        partition.remove(entry)
+        if not partition:
+            del self._partitions[hash_key]
+            self._scan_order.remove((token(hash_key), hash_key))
+        self.item_count -= 1
+        self.size_bytes -= self._size(item)
+
+    def query(
+        self,
+        hash_key: Any,
+        sort_range: SortRange = EVERYTHING,
+        forward: bool = True,
+        start: Entry | None = None,
+    ) -> Iterator[Entry]:
+        """Entries of one index partition within `sort_range`, after `start`, in order."""
+        partition = self._partitions.get(hash_key)
+        if partition is None:
+            return iter(())
+        bounds = sort_range.tuple_irange_args() if self.composite else {"minimum": None, "maximum": None}
+        inclusive = [True, True]
+        if start is not None:
+            side, keep = ("minimum", max) if forward else ("maximum", min)
+            current = bounds[side]
+            if current is None or keep(current, start) == start:
+                bounds[side] = start
+                inclusive[0 if forward else 1] = False
+        return partition.irange(**bounds, inclusive=tuple(inclusive), reverse=not forward)
+
+    def scan(
+        self, token_low: int = 0, token_high: int = TOKEN_SPACE, start: tuple[Any, Entry] | None = None
+    ) -> Iterator[tuple[Any, Entry]]:
+        """(index partition key, entry) pairs in scan order within a token range, after `start`."""
+
+        def entries(hash_key: Any, after: Entry | None) -> Iterator[Entry]:
+            partition = self._partitions[hash_key]
+            if after is None:
+                return iter(partition)
+            return partition.irange(minimum=after, inclusive=(False, True))
+
+        return scan_partitions(self._scan_order, entries, token_low, token_high, start)
