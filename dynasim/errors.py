@@ -412,7 +412,8 @@ def expression_operand_count(kind: str, name: str, count: int) -> DynamoDBError:
 def expression_operand_type(kind: str, name: str, type_name: str) -> DynamoDBError:
     return _expression(
         kind,
-        f"Incorrect operand type for operator or function; operator or function: {name}, operand type: {type_name}",
+        "Incorrect operand type for operator or function; "
+        f"operator or function: {name}, operand type: {type_name}",
     )
 
 
@@ -461,7 +462,9 @@ def expression_between_types(kind: str, low: str, high: str) -> DynamoDBError:
 
 
 def expression_in_too_many(kind: str, count: int) -> DynamoDBError:
-    return _expression(kind, f"The IN operator is provided with too many operands; number of operands: {count}")
+    return _expression(
+        kind, f"The IN operator is provided with too many operands; number of operands: {count}"
+    )
 
 
 def expression_section_repeated(section: str) -> DynamoDBError:
@@ -589,7 +592,9 @@ def key_condition_type_mismatch() -> DynamoDBError:
 
 
 def key_condition_two_names() -> DynamoDBError:
-    return validation("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition")
+    return validation(
+        "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
+    )
 
 
 def key_condition_not_scalar(name: str) -> DynamoDBError:
@@ -597,3 +602,66 @@ def key_condition_not_scalar(name: str) -> DynamoDBError:
         "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
         f"Key: {name}"
     )
+
+
+def expected_value_required(name: str, exists: str) -> DynamoDBError:
+    """`exists` is "true" or "null"."""
+    return invalid_parameters(f"Value must be provided when Exists is {exists} for Attribute: {name}")
+
+
+def expected_value_with_exists_false(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Value cannot be used when Exists is false for Attribute: {name}")
+
+
+def expected_exists_with_operator(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Exists and ComparisonOperator cannot be used together for Attribute: {name}")
+
+
+def expected_value_and_list(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Value and AttributeValueList cannot be used together for Attribute: {name}")
+
+
+def expected_operator_needs_value(operator: str, name: str) -> DynamoDBError:
+    return invalid_parameters(
+        f"Value or AttributeValueList must be used with ComparisonOperator: {operator} for Attribute: {name}"
+    )
+
+
+def expected_argument_count(operator: str) -> DynamoDBError:
+    return invalid_parameters(f"Invalid number of argument(s) for the {operator} ComparisonOperator")
+
+
+def expected_operator_type(operator: str, type_code: str) -> DynamoDBError:
+    return invalid_parameters(
+        f"ComparisonOperator {operator} is not valid for {type_code} AttributeValue type"
+    )
+
+
+def expected_operator_unknown() -> DynamoDBError:
+    return validation("Comparison type does not exist in DynamoDB")
+
+
+def expected_between_order() -> DynamoDBError:
+    return validation(
+        "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"
+    )
+
+
+def conditional_operator_alone() -> DynamoDBError:
+    return validation("ConditionalOperator cannot be used without Filter or Expected")
+
+
+def conditional_operator_one_condition() -> DynamoDBError:
+    return validation("ConditionalOperator can only be used when Filter or Expected has two or more elements")
+
+
+def conditional_operator_invalid(value: Any) -> DynamoDBError:
+    return constraints([constraint(value, "conditionalOperator", "must satisfy enum value set: [AND, OR]")])
+
+
+def attribute_updates_value_required(name: str, action: str) -> DynamoDBError:
+    return invalid_parameters("Only DELETE action is allowed when no attribute value is specified")
+
+
+def attribute_updates_action_type(action: str, type_code: str) -> DynamoDBError:
+    return invalid_parameters(f"Action {action} is not supported for the type {type_code}")

@@ -1,0 +1,63 @@
+"""UpdateItem: an update expression (or legacy AttributeUpdates) applied to one item, under an
+optional condition, with every ReturnValues choice.
+
+The whole request is checked first (key, placeholders, expressions); the new item is built as a
+copy, so a failed condition or a failed update leaves the stored item as it was.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dynasim import errors
+from dynasim.engine.keys import request_key
+from dynasim.engine.registry import Request, Response, operation
+from dynasim.expressions.requests import WriteExpressions
+from dynasim.values import MAX_ITEM_BYTES, item_size, validate_item
+
+if TYPE_CHECKING:
+    from dynasim.engine import Engine
+
+RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
+
+
+@operation("UpdateItem")
+def update_item(engine: Engine, request: Request) -> Response:
+    table = engine.table(request.get("TableName"))
+    return_values = request.get("ReturnValues", "NONE")
+    if return_values not in RETURN_VALUES:
+        raise errors.return_values_invalid()
+    key = request.get("Key")
+    validate_item(key)
+    hash_key, range_key = request_key(table.key_schema, key)
+    expressions = WriteExpressions(request, "UpdateItem", table.key_schema.names)
+
+    old = table.get(hash_key, range_key)
+    expressions.check(old)
+    base = old if old is not None else dict(key)
+    if expressions.update is not None:
+        new = expressions.update.apply(base)
+    elif expressions.legacy_update is not None:
+        new = expressions.legacy_update(base)
+    else:
+        new = dict(base)
+    size = item_size(new)
+    if size > MAX_ITEM_BYTES:
+        raise errors.updated_item_too_large()
+    table.put(hash_key, range_key, new, size)
+
+    if return_values == "NONE":
+        return {}
+    if return_values == "ALL_NEW":
+        return {"Attributes": new}
+    if return_values == "ALL_OLD":
+        return {} if old is None else {"Attributes": old}
+    source = old if return_values == "UPDATED_OLD" else new
+    if source is None:
+        return {}
+    if expressions.update is not None:
+        attributes = expressions.update.updated(source)
+    else:
+        changed = set(request.get("AttributeUpdates") or ())
+        attributes = {name: value for name, value in source.items() if name in changed}
+    return {"Attributes": attributes} if attributes else {}

@@ -1,0 +1,235 @@
+"""DynamoDB's expression languages: parsing (once per distinct text), checking, evaluation.
+
+Four phases: the grammar (`grammar/expressions.lark`) tokenizes and parses; `ast.build` turns
+the tree into AST nodes and runs the checks that depend on the text alone; the checks in
+`conditions` and `updates` resolve a request's `#name`/`:value` placeholders; evaluation then
+runs on plain dataclasses. The first two phases are cached by (kind, text), so a request that
+repeats an expression does no lark work.
+
+The engine uses:
+
+- `Placeholders(request, ...)`: the request's validated ExpressionAttributeNames/Values, which
+  remembers what each expression used; `.check_unused()` once every expression is checked.
+- `Placeholders.condition(text, kind)` -> `BoundCondition` (`.matches(item)`).
+- `Placeholders.update(text, key_names)` -> `BoundUpdate` (`.apply(old)`, `.paths`).
+- `Placeholders.projection(text)` -> `BoundProjection` (`.apply(item)`).
+- `keys.key_condition(...)` for Query's KeyConditionExpression.
+- `legacy` for Expected/ConditionalOperator, AttributeUpdates and AttributesToGet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from typing import Any
+
+from dynasim import errors
+from dynasim.expressions import ast
+from dynasim.expressions.ast import Expression, Projection, Update
+from dynasim.expressions.conditions import Context, check_condition, check_path, evaluate
+from dynasim.expressions.documents import (
+    ResolvedPath,
+    check_paths,
+    project,
+    projection_tree,
+)
+from dynasim.expressions.grammar import parse_tree
+from dynasim.expressions.updates import apply_update, check_update
+from dynasim.values import AttributeValue, Item, validate_value
+
+MAX_EXPRESSION_BYTES = 4096
+CACHE_SIZE = 4096
+
+_START = {
+    "ConditionExpression": "condition",
+    "FilterExpression": "condition",
+    "KeyConditionExpression": "condition",
+    "UpdateExpression": "update",
+    "ProjectionExpression": "projection",
+}
+
+_NAME_KEY = re.compile(r"#[A-Za-z0-9_]+")
+_VALUE_KEY = re.compile(r":[A-Za-z0-9_]+")
+
+# (kind, text) -> Expression, or the DynamoDBError the text always raises.
+_cache: OrderedDict[tuple[str, str], Expression | errors.DynamoDBError] = OrderedDict()
+
+
+def compile_expression(kind: str, text: str) -> Expression:
+    """The checked AST of an expression of `kind` (e.g. "UpdateExpression"); cached."""
+    key = (kind, text)
+    found = _cache.get(key)
+    if found is None:
+        try:
+            found = _compile(kind, text)
+        except errors.DynamoDBError as error:
+            found = error
+        _cache[key] = found
+        if len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    if isinstance(found, errors.DynamoDBError):
+        raise errors.DynamoDBError(found.code, found.message, found.status, **found.extra)
+    return found
+
+
+def _compile(kind: str, text: str) -> Expression:
+    if not isinstance(text, str):
+        raise errors.serialization(f"Unexpected value type in payload: {type(text).__name__}")
+    if text == "":
+        raise errors.expression_empty(kind)
+    size = len(text.encode("utf-8"))
+    if size > MAX_EXPRESSION_BYTES:
+        raise errors.expression_too_long(kind, size if _START[kind] == "condition" else None)
+    return ast.build(parse_tree(_START[kind], text, kind), kind)
+
+
+# --- placeholders ------------------------------------------------------------------------------
+
+
+def java_hash_order(keys: list[str]) -> list[str]:
+    """`keys` in the iteration order of a java.util.HashSet filled in this order, the order in
+    which DynamoDB lists unused placeholders."""
+    capacity = 16
+    while len(keys) > capacity * 0.75:
+        capacity *= 2
+
+    def bucket(key: str) -> int:
+        h = 0
+        for unit in key.encode("utf-16-be").hex(" ", 2).split():
+            h = (31 * h + int(unit, 16)) & 0xFFFFFFFF
+        return (h ^ (h >> 16)) & (capacity - 1)
+
+    return sorted(keys, key=bucket)  # sorted() is stable: insertion order within a bucket
+
+
+class Placeholders:
+    """A request's ExpressionAttributeNames and ExpressionAttributeValues, validated, and the
+    placeholders its expressions used."""
+
+    __slots__ = ("names", "values", "used_names", "used_values")
+
+    def __init__(self, request: dict[str, Any], expressions: tuple[str, ...], missing: str) -> None:
+        """`expressions` are the request's expression parameters that are present; `missing`
+        is DynamoDB's wording for the absent ones when values are sent without any
+        (e.g. "ConditionExpression is null")."""
+        names = request.get("ExpressionAttributeNames")
+        values = request.get("ExpressionAttributeValues")
+        if names is not None and not expressions:
+            raise errors.names_without_expressions()
+        if values is not None and not expressions:
+            raise errors.values_without_expressions(missing)
+        if names is not None:
+            if not names:
+                raise errors.names_empty()
+            for key, name in names.items():
+                if not _NAME_KEY.fullmatch(key):
+                    raise errors.names_invalid_key(key)
+                if not name:
+                    raise errors.names_empty_value(key)
+        if values is not None:
+            if not values:
+                raise errors.values_empty()
+            for key, value in values.items():
+                if not _VALUE_KEY.fullmatch(key):
+                    raise errors.values_invalid_key(key)
+                try:
+                    validate_value(value)
+                except errors.DynamoDBError as error:
+                    raise errors.values_invalid_value(key, error.message) from None
+        self.names: dict[str, str] = names or {}
+        self.values: dict[str, AttributeValue] = values or {}
+        self.used_names: set[str] = set()
+        self.used_values: set[str] = set()
+
+    def _use(self, expression: Expression) -> None:
+        self.used_names |= expression.names
+        self.used_values |= expression.values
+
+    def check_unused(self) -> None:
+        """DynamoDB's error for placeholders that no expression used."""
+        if len(self.used_names) < len(self.names):
+            unused = [key for key in self.names if key not in self.used_names]
+            raise errors.names_unused(", ".join(java_hash_order(unused)))
+        if len(self.used_values) < len(self.values):
+            unused = [key for key in self.values if key not in self.used_values]
+            raise errors.values_unused(", ".join(java_hash_order(unused)))
+
+    def context(self, kind: str) -> Context:
+        return Context(kind, self.names, self.values)
+
+    # expressions
+
+    def condition(self, text: str, kind: str = "ConditionExpression") -> BoundCondition:
+        expression = compile_expression(kind, text)
+        ctx = self.context(kind)
+        check_condition(expression.root, ctx)
+        self._use(expression)
+        return BoundCondition(expression.root, ctx)
+
+    def update(self, text: str, key_names: tuple[str, ...]) -> BoundUpdate:
+        expression = compile_expression("UpdateExpression", text)
+        ctx = self.context("UpdateExpression")
+        assert isinstance(expression.root, Update)
+        paths = check_update(expression.root, ctx, key_names)
+        self._use(expression)
+        return BoundUpdate(expression.root, paths, ctx)
+
+    def projection(self, text: str) -> BoundProjection:
+        expression = compile_expression("ProjectionExpression", text)
+        ctx = self.context("ProjectionExpression")
+        assert isinstance(expression.root, Projection)
+        paths = [check_path(path, ctx) for path in expression.root.paths]
+        check_paths(ctx.kind, paths)
+        self._use(expression)
+        return BoundProjection(projection_tree(paths))
+
+
+class BoundCondition:
+    """A checked condition with its request's placeholders."""
+
+    __slots__ = ("root", "ctx")
+
+    def __init__(self, root: Any, ctx: Context) -> None:
+        self.root = root
+        self.ctx = ctx
+
+    def matches(self, item: Item | None) -> bool:
+        return evaluate(self.root, item or {}, self.ctx)
+
+
+class BoundUpdate:
+    """A checked update with its request's placeholders; `paths` are its resolved targets."""
+
+    __slots__ = ("root", "paths", "ctx")
+
+    def __init__(self, root: Update, paths: list[ResolvedPath], ctx: Context) -> None:
+        self.root = root
+        self.paths = paths
+        self.ctx = ctx
+
+    def apply(self, old: Item) -> Item:
+        """The updated item, built from `old` without changing it."""
+        return apply_update(self.root, self.paths, old, self.ctx)
+
+    def updated(self, item: Item) -> Item:
+        """The parts of `item` the update's paths name (ReturnValues UPDATED_OLD/UPDATED_NEW)."""
+        return project(item, projection_tree(self.paths))
+
+
+class BoundProjection:
+    __slots__ = ("tree",)
+
+    def __init__(self, tree: dict[Any, Any]) -> None:
+        self.tree = tree
+
+    def apply(self, item: Item) -> Item:
+        return project(item, self.tree)
+
+
+__all__ = [
+    "BoundCondition",
+    "BoundProjection",
+    "BoundUpdate",
+    "Placeholders",
+    "compile_expression",
+]

@@ -1,0 +1,358 @@
+"""The expression AST: plain frozen dataclasses built once from lark's tree, with placeholders
+kept symbolic (`#name` and `:value` stay as written) so one parsed expression serves every
+request that sends the same text.
+
+`build` also runs the checks that depend on the text alone, in DynamoDB's order: reserved
+words, function names and where functions may be used, redundant parentheses, nesting depth,
+list index range and operator count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+
+from lark import Token, Tree
+
+from dynasim import errors
+
+MAX_PATH_DEPTH = 32
+MAX_LIST_INDEX = 2**31 - 1
+MAX_OPERATORS = 300
+
+
+def _load_reserved() -> frozenset[str]:
+    text = resources.files("dynasim.expressions").joinpath("reserved_words.txt").read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+
+
+RESERVED_WORDS = _load_reserved()
+
+# Function families: where each may appear.
+CONDITION_FUNCTIONS = frozenset(
+    {"attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains"}
+)
+OPERAND_FUNCTIONS = frozenset({"size"})
+UPDATE_FUNCTIONS = frozenset({"if_not_exists", "list_append"})
+FUNCTIONS = CONDITION_FUNCTIONS | OPERAND_FUNCTIONS | UPDATE_FUNCTIONS
+ARITY = {
+    "attribute_exists": 1,
+    "attribute_not_exists": 1,
+    "attribute_type": 2,
+    "begins_with": 2,
+    "contains": 2,
+    "size": 1,
+    "if_not_exists": 2,
+    "list_append": 2,
+}
+
+
+# --- nodes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Path:
+    """A document path. Elements are attribute names (`str`; a `#name` placeholder keeps its
+    `#`) and list indexes (`int`)."""
+
+    elements: tuple[str | int, ...]
+    refs: tuple[str, ...] = ()
+
+    def resolve(self, names: dict[str, str]) -> tuple[str | int, ...]:
+        """The path with placeholders replaced; the caller has checked that they are defined."""
+        if not self.refs:
+            return self.elements
+        return tuple(
+            names[element] if isinstance(element, str) and element[0] == "#" else element
+            for element in self.elements
+        )
+
+    def text(self) -> str:
+        out = ""
+        for element in self.elements:
+            out += f"[{element}]" if isinstance(element, int) else ("." if out else "") + element
+        return out
+
+
+@dataclass(frozen=True)
+class Value:
+    ref: str
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple[Operand, ...]
+
+
+@dataclass(frozen=True)
+class Arith:
+    op: str  # "+" or "-"
+    left: Operand
+    right: Operand
+
+
+Operand = Path | Value | Call | Arith
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # = <> < <= > >=
+    left: Operand
+    right: Operand
+
+
+@dataclass(frozen=True)
+class Between:
+    subject: Operand
+    low: Operand
+    high: Operand
+
+
+@dataclass(frozen=True)
+class In:
+    subject: Operand
+    options: tuple[Operand, ...]
+
+
+@dataclass(frozen=True)
+class And:
+    left: Condition
+    right: Condition
+
+
+@dataclass(frozen=True)
+class Or:
+    left: Condition
+    right: Condition
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Condition
+
+
+Condition = Compare | Between | In | And | Or | Not | Call
+
+
+@dataclass(frozen=True)
+class SetAction:
+    path: Path
+    value: Operand
+
+
+@dataclass(frozen=True)
+class RemoveAction:
+    path: Path
+
+
+@dataclass(frozen=True)
+class AddAction:
+    path: Path
+    value: Value
+
+
+@dataclass(frozen=True)
+class DeleteAction:
+    path: Path
+    value: Value
+
+
+Action = SetAction | RemoveAction | AddAction | DeleteAction
+
+
+@dataclass(frozen=True)
+class Update:
+    actions: tuple[Action, ...]  # in the order written, clause by clause
+
+
+@dataclass(frozen=True)
+class Projection:
+    paths: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed, statically checked expression and what a request needs to check it fast."""
+
+    kind: str  # "ConditionExpression", "UpdateExpression", ...
+    root: Condition | Update | Projection
+    names: frozenset[str] = field(default_factory=frozenset)  # every #name used
+    values: frozenset[str] = field(default_factory=frozenset)  # every :value used
+
+
+# --- building ------------------------------------------------------------------------------
+
+_COMPARATORS = {"EQUALS": "=", "NE": "<>", "LT": "<", "LE": "<=", "GT": ">", "GE": ">="}
+_CLAUSES = {
+    "set_clause": "SET",
+    "remove_clause": "REMOVE",
+    "add_clause": "ADD",
+    "delete_clause": "DELETE",
+}
+
+
+class _Builder:
+    """Walks lark's tree (in source order) into AST nodes, checking as it goes."""
+
+    def __init__(self, kind: str, update: bool) -> None:
+        self.kind = kind
+        self.update = update
+        self.names: set[str] = set()
+        self.values: set[str] = set()
+        self.operators = 0
+
+    # conditions
+
+    def condition(self, tree: Tree) -> Condition:
+        data = tree.data
+        if data == "parens":
+            (inner,) = tree.children
+            if isinstance(inner, Tree) and inner.data in ("parens", "paren_call"):
+                raise errors.expression_redundant_parentheses(self.kind)
+            return self.condition(inner)
+        if data == "paren_call":
+            return self.condition(self._unwrap_call(tree))
+        if data in ("or_", "and_"):
+            left, _, right = tree.children
+            node_type = Or if data == "or_" else And
+            return node_type(self.condition(left), self.condition(right))
+        if data == "not_":
+            return Not(self.condition(tree.children[1]))
+        if data == "comparison":
+            left, op, right = tree.children
+            self._count()
+            return Compare(_COMPARATORS[op.type], self.operand(left), self.operand(right))
+        if data == "between":
+            subject, _, low, _, high = tree.children
+            self._count()
+            return Between(self.operand(subject), self.operand(low), self.operand(high))
+        if data == "in_":
+            subject, _, *options = tree.children
+            self._count()
+            return In(self.operand(subject), tuple(self.operand(option) for option in options))
+        if data == "call":
+            name = self._function_name(tree)
+            if name not in CONDITION_FUNCTIONS:
+                raise errors.expression_function_misused(self.kind, name)
+            self._count()
+            return Call(name, tuple(self.operand(arg) for arg in tree.children[1:]))
+        raise AssertionError(f"unexpected condition node {data}")  # pragma: no cover
+
+    def _unwrap_call(self, tree: Tree) -> Tree:
+        (inner,) = tree.children
+        if inner.data == "paren_call":
+            raise errors.expression_redundant_parentheses(self.kind)
+        return inner
+
+    def operand(self, tree: Tree, inside: str | None = None) -> Operand:
+        data = tree.data
+        if data == "path":
+            return self.path(tree)
+        if data == "value":
+            ref = str(tree.children[0])
+            self.values.add(ref)
+            return Value(ref)
+        if data == "parens":
+            (inner,) = tree.children
+            if inner.data in ("parens", "paren_call"):
+                raise errors.expression_redundant_parentheses(self.kind)
+            return self.operand(inner, inside)
+        if data == "paren_call":
+            return self.operand(self._unwrap_call(tree), inside)
+        if data == "arithmetic":
+            left, op, right = tree.children
+            return Arith(str(op), self.operand(left, "arithmetic"), self.operand(right, "arithmetic"))
+        if data == "call":
+            name = self._function_name(tree)
+            if self.update:
+                # list_append only as a whole SET value; if_not_exists anywhere but inside
+                # another function's first operand is fine.
+                if name == "list_append" and inside is not None:
+                    raise errors.expression_function_misused(self.kind, name)
+            elif name not in OPERAND_FUNCTIONS:
+                raise errors.expression_function_misused(self.kind, name)
+            else:
+                self._count()
+            return Call(name, tuple(self.operand(arg, name) for arg in tree.children[1:]))
+        raise AssertionError(f"unexpected operand node {data}")  # pragma: no cover
+
+    def _function_name(self, tree: Tree) -> str:
+        name = str(tree.children[0])
+        if name not in FUNCTIONS:
+            raise errors.expression_function_unknown(self.kind, name)
+        if self.update and name not in UPDATE_FUNCTIONS:
+            raise errors.expression_function_not_allowed(self.kind, "update", name)
+        if not self.update and name in UPDATE_FUNCTIONS:
+            raise errors.expression_function_not_allowed(self.kind, "condition", name)
+        return name
+
+    def _count(self) -> None:
+        self.operators += 1
+
+    # paths
+
+    def path(self, tree: Tree) -> Path:
+        elements: list[str | int] = []
+        refs: list[str] = []
+        for token in tree.children:
+            assert isinstance(token, Token)
+            if token.type == "INDEX":
+                index = int(token)
+                if index > MAX_LIST_INDEX:
+                    raise errors.expression_index_out_of_range(self.kind, str(token))
+                elements.append(index)
+            elif token.type == "NAME_REF":
+                elements.append(str(token))
+                refs.append(str(token))
+                self.names.add(str(token))
+            else:
+                name = str(token)
+                if name.lower() in RESERVED_WORDS:
+                    raise errors.expression_reserved_word(self.kind, name)
+                elements.append(name)
+        if len(elements) > MAX_PATH_DEPTH:
+            raise errors.expression_path_too_deep(self.kind, len(elements))
+        return Path(tuple(elements), tuple(refs))
+
+    # updates
+
+    def update_root(self, tree: Tree) -> Update:
+        seen: set[str] = set()
+        actions: list[Action] = []
+        for clause in tree.children:
+            section = _CLAUSES[clause.data]
+            if section in seen:
+                raise errors.expression_section_repeated(section)
+            seen.add(section)
+            items = clause.children[1:]
+            if section == "SET":
+                for action in items:
+                    target, _, value = action.children
+                    actions.append(SetAction(self.path(target), self.operand(value)))
+            elif section == "REMOVE":
+                actions.extend(RemoveAction(self.path(target)) for target in items)
+            else:
+                action_type = AddAction if section == "ADD" else DeleteAction
+                for target, value in zip(items[::2], items[1::2], strict=False):
+                    path = self.path(target)
+                    operand = self.operand(value)
+                    assert isinstance(operand, Value)
+                    actions.append(action_type(path, operand))
+        return Update(tuple(actions))
+
+
+def build(tree: Tree, kind: str) -> Expression:
+    """Turn lark's tree for an expression of `kind` into a checked `Expression`."""
+    if tree.data == "update":
+        builder = _Builder(kind, update=True)
+        root: Condition | Update | Projection = builder.update_root(tree)
+    elif tree.data == "projection":
+        builder = _Builder(kind, update=False)
+        root = Projection(tuple(builder.path(child) for child in tree.children))
+    else:
+        builder = _Builder(kind, update=False)
+        root = builder.condition(tree)
+        if builder.operators > MAX_OPERATORS:
+            raise errors.expression_too_many_operators(kind, builder.operators)
+    return Expression(kind, root, frozenset(builder.names), frozenset(builder.values))

@@ -1,0 +1,218 @@
+"""The legacy (pre-expression) parameters older code and libraries still send: Expected with
+ConditionalOperator, AttributeUpdates and AttributesToGet. Each is checked as DynamoDB checks
+it and turned into a plain function over items."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dynasim import errors
+from dynasim.expressions.conditions import compare, equal
+from dynasim.expressions.updates import arithmetic
+from dynasim.values import SET_TYPES, AttributeValue, Item, validate_value
+
+_ARITY = {
+    "EQ": 1,
+    "NE": 1,
+    "LE": 1,
+    "LT": 1,
+    "GE": 1,
+    "GT": 1,
+    "CONTAINS": 1,
+    "NOT_CONTAINS": 1,
+    "BEGINS_WITH": 1,
+    "NULL": 0,
+    "NOT_NULL": 0,
+    "BETWEEN": 2,
+    "IN": None,  # one or more
+}
+_SCALARS = frozenset({"S", "N", "B"})
+_ALLOWED_TYPES = {
+    "LE": _SCALARS,
+    "LT": _SCALARS,
+    "GE": _SCALARS,
+    "GT": _SCALARS,
+    "BETWEEN": _SCALARS,
+    "BEGINS_WITH": frozenset({"S", "B"}),
+    "CONTAINS": _SCALARS,
+    "NOT_CONTAINS": _SCALARS,
+    "IN": _SCALARS,
+}
+
+Check = Callable[[Item | None], bool]
+
+
+# --- Expected ------------------------------------------------------------------------------
+
+
+def expected(conditions: dict[str, Any] | None, operator: Any) -> Check:
+    """Expected (with ConditionalOperator) as a check over the old item (None: no item)."""
+    if not conditions:
+        raise errors.conditional_operator_alone()
+    if operator is not None and operator not in ("AND", "OR"):
+        raise errors.conditional_operator_invalid(operator)
+    if operator is not None and len(conditions) < 2:
+        raise errors.conditional_operator_one_condition()
+    checks = [_expected_one(name, condition) for name, condition in conditions.items()]
+    if operator == "OR":
+        return lambda item: any(check(item or {}) for check in checks)
+    return lambda item: all(check(item or {}) for check in checks)
+
+
+def _expected_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool]:
+    value = condition.get("Value")
+    exists = condition.get("Exists")
+    operator = condition.get("ComparisonOperator")
+    arguments = condition.get("AttributeValueList")
+    if value is not None:
+        validate_value(value)
+    for argument in arguments or []:
+        validate_value(argument)
+    if operator is None:
+        if arguments is not None and value is not None:
+            raise errors.expected_value_and_list(name)
+        if exists is False:
+            if value is not None:
+                raise errors.expected_value_with_exists_false(name)
+            return lambda item: name not in item
+        if value is None:
+            raise errors.expected_value_required(name, "null" if exists is None else "true")
+        return lambda item: (found := item.get(name)) is not None and equal(found, value)
+    if exists is not None:
+        raise errors.expected_exists_with_operator(name)
+    if value is not None and arguments is not None:
+        raise errors.expected_value_and_list(name)
+    if operator not in _ARITY:
+        raise errors.expected_operator_unknown()
+    if value is not None:
+        arguments = [value]
+    arguments = arguments or []
+    if not arguments and _ARITY[operator] != 0:
+        raise errors.expected_operator_needs_value(operator, name)
+    wanted = _ARITY[operator]
+    if (wanted is None and not arguments) or (wanted is not None and len(arguments) != wanted):
+        raise errors.expected_argument_count(operator)
+    allowed = _ALLOWED_TYPES.get(operator)
+    if allowed is not None:
+        for argument in arguments:
+            kind = next(iter(argument))
+            if kind not in allowed:
+                raise errors.expected_operator_type(operator, kind)
+    if operator == "BETWEEN":
+        low, high = arguments
+        if next(iter(low)) == next(iter(high)) and (compare(low, high) or 0) > 0:
+            raise errors.expected_between_order()
+    return lambda item: compare_legacy(operator, item.get(name), arguments)
+
+
+def compare_legacy(operator: str, found: AttributeValue | None, arguments: list[AttributeValue]) -> bool:
+    """One legacy ComparisonOperator applied to an attribute's value (None: missing)."""
+    if operator == "NULL":
+        return found is None
+    if operator == "NOT_NULL":
+        return found is not None
+    if operator == "NE":
+        return found is None or not equal(found, arguments[0])
+    if found is None:
+        return False
+    if operator == "EQ":
+        return equal(found, arguments[0])
+    if operator == "IN":
+        return any(equal(found, argument) for argument in arguments)
+    if operator in ("LT", "LE", "GT", "GE"):
+        order = compare(found, arguments[0])
+        if order is None:
+            return False
+        return {"LT": order < 0, "LE": order <= 0, "GT": order > 0, "GE": order >= 0}[operator]
+    if operator == "BETWEEN":
+        low, high = (compare(found, bound) for bound in arguments)
+        return low is not None and high is not None and low >= 0 and high <= 0
+    if operator == "BEGINS_WITH":
+        ((kind, payload),) = found.items()
+        prefix = arguments[0].get(kind)
+        return kind in ("S", "B") and prefix is not None and payload.startswith(prefix)
+    contained = _contains(found, arguments[0])
+    return contained if operator == "CONTAINS" else not contained
+
+
+def _contains(found: AttributeValue, needle: AttributeValue) -> bool:
+    ((kind, payload),) = found.items()
+    if kind in ("S", "B"):
+        part = needle.get(kind)
+        return part is not None and part in payload
+    if kind in SET_TYPES:
+        member = needle.get(SET_TYPES[kind])
+        return member is not None and member in payload
+    if kind == "L":
+        return any(equal(member, needle) for member in payload)
+    return False
+
+
+# --- AttributeUpdates ------------------------------------------------------------------------
+
+
+def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Callable[[Item], Item]:
+    """AttributeUpdates as a function from the old item (or bare key) to the new one."""
+    actions = []
+    for name, update in updates.items():
+        action = update.get("Action", "PUT")
+        value = update.get("Value")
+        if name in key_names:
+            raise errors.key_attribute_update(name)
+        if value is not None:
+            validate_value(value)
+        elif action != "DELETE":
+            raise errors.attribute_updates_value_required(name, action)
+        if value is not None and action == "ADD":
+            kind = next(iter(value))
+            if kind not in ("N", "L") and kind not in SET_TYPES:
+                raise errors.attribute_updates_action_type(action, kind)
+        if value is not None and action == "DELETE" and next(iter(value)) not in SET_TYPES:
+            raise errors.attribute_updates_action_type(action, next(iter(value)))
+        actions.append((name, action, value))
+
+    def apply(old: Item) -> Item:
+        new = dict(old)
+        for name, action, value in actions:
+            current = new.get(name)
+            if action == "PUT":
+                new[name] = value
+            elif action == "DELETE":
+                if value is None:
+                    new.pop(name, None)
+                elif current is not None:
+                    ((kind, payload),) = value.items()
+                    if kind not in current:
+                        raise errors.update_operand_type()
+                    kept = [member for member in current[kind] if member not in set(payload)]
+                    if kept:
+                        new[name] = {kind: kept}
+                    else:
+                        del new[name]
+            else:  # ADD
+                ((kind, payload),) = value.items()
+                if current is None:
+                    new[name] = value
+                elif kind not in current:
+                    raise errors.update_operand_type()
+                elif kind == "N":
+                    new[name] = {"N": arithmetic(current["N"], payload, "+")}
+                elif kind == "L":
+                    new[name] = {"L": current["L"] + payload}
+                else:
+                    have = set(current[kind])
+                    new[name] = {kind: current[kind] + [m for m in payload if m not in have]}
+        return new
+
+    return apply
+
+
+# --- AttributesToGet -------------------------------------------------------------------------
+
+
+def attributes_to_get(names: list[str]) -> Callable[[Item], Item]:
+    if len(set(names)) != len(names):
+        raise errors.attribute_defined_twice()
+    wanted = tuple(names)
+    return lambda item: {name: item[name] for name in wanted if name in item}

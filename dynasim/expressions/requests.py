@@ -1,0 +1,106 @@
+"""The expression parameters of single-item requests, checked in DynamoDB's order: legacy and
+expression parameters not mixed, placeholders valid, each expression checked, no placeholder
+unused. Handlers call these and get back objects that only evaluate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dynasim import errors
+from dynasim.expressions import BoundProjection, BoundUpdate, Placeholders, legacy
+from dynasim.values import Item
+
+# In the order DynamoDB lists them in its "Can not use both ..." message.
+LEGACY_PARAMETERS = ("AttributesToGet", "AttributeUpdates", "Expected", "ConditionalOperator")
+EXPRESSION_PARAMETERS = ("ProjectionExpression", "UpdateExpression", "ConditionExpression")
+
+_ON_FAILURE = ("ALL_OLD", "NONE")
+
+Check = Callable[[Item | None], bool]
+
+
+def _present(request: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if request.get(name) is not None]
+
+
+def check_not_mixed(request: dict[str, Any]) -> None:
+    old = _present(request, LEGACY_PARAMETERS)
+    new = _present(request, EXPRESSION_PARAMETERS)
+    if old and new:
+        raise errors.legacy_and_expression(", ".join(old), ", ".join(new))
+
+
+def on_condition_failure(request: dict[str, Any]) -> bool:
+    """Whether a failed condition returns the old item (ReturnValuesOnConditionCheckFailure)."""
+    choice = request.get("ReturnValuesOnConditionCheckFailure", "NONE")
+    if choice not in _ON_FAILURE:
+        raise errors.constraints(
+            [
+                errors.constraint(
+                    choice,
+                    "returnValuesOnConditionCheckFailure",
+                    "must satisfy enum value set: [ALL_OLD, NONE]",
+                )
+            ]
+        )
+    return choice == "ALL_OLD"
+
+
+class WriteExpressions:
+    """The checked condition (expression or legacy Expected) and update (expression or legacy
+    AttributeUpdates) of a PutItem, UpdateItem or DeleteItem request."""
+
+    __slots__ = ("condition", "update", "legacy_update", "return_old_on_failure")
+
+    def __init__(self, request: dict[str, Any], operation: str, key_names: tuple[str, ...] = ()) -> None:
+        check_not_mixed(request)
+        self.return_old_on_failure = on_condition_failure(request)
+        update_text = request.get("UpdateExpression") if operation == "UpdateItem" else None
+        condition_text = request.get("ConditionExpression")
+        present = tuple(
+            name
+            for name, text in (("UpdateExpression", update_text), ("ConditionExpression", condition_text))
+            if text is not None
+        )
+        missing = (
+            "UpdateExpression and ConditionExpression are null"
+            if operation == "UpdateItem"
+            else "ConditionExpression is null"
+        )
+        placeholders = Placeholders(request, present, missing)
+        self.update: BoundUpdate | None = None
+        self.legacy_update: Callable[[Item], Item] | None = None
+        self.condition: Check | None = None
+        if update_text is not None:
+            self.update = placeholders.update(update_text, key_names)
+        if condition_text is not None:
+            self.condition = placeholders.condition(condition_text).matches
+        placeholders.check_unused()
+        if operation == "UpdateItem" and request.get("AttributeUpdates") is not None:
+            self.legacy_update = legacy.attribute_updates(request["AttributeUpdates"], key_names)
+        if request.get("Expected") is not None or request.get("ConditionalOperator") is not None:
+            self.condition = legacy.expected(request.get("Expected"), request.get("ConditionalOperator"))
+
+    def check(self, old: Item | None) -> None:
+        """Raise ConditionalCheckFailedException unless `old` (None: no item) passes."""
+        if self.condition is not None and not self.condition(old):
+            if self.return_old_on_failure and old is not None:
+                raise errors.conditional_check_failed(old)
+            raise errors.conditional_check_failed()
+
+
+def read_projection(request: dict[str, Any]) -> Callable[[Item], Item] | None:
+    """GetItem's ProjectionExpression or AttributesToGet, checked; None when neither is sent."""
+    check_not_mixed(request)
+    text = request.get("ProjectionExpression")
+    placeholders = Placeholders(request, ("ProjectionExpression",) if text is not None else (), "")
+    projection: BoundProjection | None = None
+    if text is not None:
+        projection = placeholders.projection(text)
+    placeholders.check_unused()
+    if projection is not None:
+        return projection.apply
+    if request.get("AttributesToGet") is not None:
+        return legacy.attributes_to_get(request["AttributesToGet"])
+    return None

@@ -1,0 +1,185 @@
+"""Update expressions: the per-request checks, and building the updated item.
+
+`check_update` raises DynamoDB's first error for the request's placeholders and returns the
+resolved target paths. `apply_update` builds a new item from the old one (never touching the
+stored item); its only errors are those DynamoDB raises while applying (a missing attribute in
+an operand, an operand of the wrong type, a path that cannot be written, number limits).
+"""
+
+from __future__ import annotations
+
+from decimal import Context as DecimalContext
+from decimal import Decimal
+from typing import Any
+
+from dynasim import errors
+from dynasim.expressions.ast import (
+    AddAction,
+    Arith,
+    Call,
+    DeleteAction,
+    Path,
+    RemoveAction,
+    SetAction,
+    Update,
+    Value,
+)
+from dynasim.expressions.conditions import Context, _check_call, check_path, check_value, value_type
+from dynasim.expressions.documents import ResolvedPath, check_paths, get, remove_value, set_value
+from dynasim.values import MAX_SIGNIFICANT_DIGITS, SET_TYPES, AttributeValue, Item, normalize_number
+
+TYPE_NAMES = {
+    "S": "STRING",
+    "N": "NUMBER",
+    "B": "BINARY",
+    "BOOL": "BOOLEAN",
+    "NULL": "NULL",
+    "M": "MAP",
+    "L": "LIST",
+    "SS": "STRING_SET",
+    "NS": "NUMBER_SET",
+    "BS": "BINARY_SET",
+}
+_EXACT = DecimalContext(prec=1000)
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def check_update(update: Update, ctx: Context, key_names: tuple[str, ...]) -> list[ResolvedPath]:
+    """Check an update against the request's placeholders and the table's key; return each
+    action's resolved target path, in action order."""
+    targets = [check_path(action.path, ctx) for action in update.actions]
+    for action in update.actions:
+        if isinstance(action, SetAction):
+            _check_set_value(action.value, ctx)
+        elif isinstance(action, (AddAction, DeleteAction)):
+            check_value(action.value, ctx)
+            kind = value_type(action.value, ctx)
+            verb = "ADD" if isinstance(action, AddAction) else "DELETE"
+            if kind not in SET_TYPES and not (verb == "ADD" and kind == "N"):
+                raise errors.expression_action_operand_type(verb, TYPE_NAMES[kind])
+    check_paths(ctx.kind, targets)
+    for target in targets:
+        if target[0] in key_names:
+            raise errors.key_attribute_update(target[0])
+    return targets
+
+
+def _check_set_value(node: Any, ctx: Context) -> None:
+    if isinstance(node, Path):
+        check_path(node, ctx)
+    elif isinstance(node, Value):
+        check_value(node, ctx)
+    elif isinstance(node, Arith):
+        _check_set_value(node.left, ctx)
+        _check_set_value(node.right, ctx)
+        for operand in (node.left, node.right):
+            kind = value_type(operand, ctx)
+            if kind is not None and kind != "N":
+                raise errors.expression_operand_type(ctx.kind, node.op, kind)
+    else:
+        for arg in node.args:
+            _check_set_value(arg, ctx)
+        _check_call(node, ctx)
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+def _operand(node: Any, item: Item, ctx: Context) -> AttributeValue:
+    if isinstance(node, Value):
+        return ctx.values[node.ref]
+    if isinstance(node, Path):
+        value = get(item, node.resolve(ctx.names))
+        if value is None:
+            raise errors.missing_attribute_in_item()
+        return value
+    if isinstance(node, Arith):
+        left, right = _operand(node.left, item, ctx), _operand(node.right, item, ctx)
+        if "N" not in left or "N" not in right:
+            raise errors.update_operand_type()
+        return {"N": arithmetic(left["N"], right["N"], node.op)}
+    assert isinstance(node, Call)
+    if node.name == "if_not_exists":
+        existing = get(item, node.args[0].resolve(ctx.names))
+        return existing if existing is not None else _operand(node.args[1], item, ctx)
+    first, second = _operand(node.args[0], item, ctx), _operand(node.args[1], item, ctx)
+    if "L" not in first or "L" not in second:
+        raise errors.update_operand_type()
+    return {"L": first["L"] + second["L"]}
+
+
+def arithmetic(a: str, b: str, op: str) -> str:
+    """`a + b` or `a - b`, exact, then held to DynamoDB's number limits."""
+    x, y = Decimal(a), Decimal(b)
+    result = _EXACT.add(x, y) if op == "+" else _EXACT.subtract(x, y)
+    digits = result.as_tuple().digits
+    significant = len("".join(map(str, digits)).strip("0"))
+    if significant > MAX_SIGNIFICANT_DIGITS:
+        raise errors.number_precision()
+    return normalize_number(str(result))
+
+
+def apply_update(update: Update, targets: list[ResolvedPath], old: Item, ctx: Context) -> Item:
+    """The item after the update; `old` is the stored item (or the bare key) and is not changed.
+
+    SET values are all computed from the old item first, as DynamoDB does; then SET, REMOVE,
+    ADD and DELETE apply in that order, list elements removed from the highest index down."""
+    new = dict(old)
+    sets = [
+        (target, _operand(action.value, old, ctx))
+        for action, target in zip(update.actions, targets, strict=False)
+        if isinstance(action, SetAction)
+    ]
+    for target, value in sets:
+        set_value(new, target, value)
+    removes = [
+        target
+        for action, target in zip(update.actions, targets, strict=False)
+        if isinstance(action, RemoveAction)
+    ]
+    if removes:
+        removes.sort(key=lambda path: path[-1] if isinstance(path[-1], int) else -1, reverse=True)
+        for target in removes:
+            remove_value(new, target)
+    for action, target in zip(update.actions, targets, strict=False):
+        if isinstance(action, AddAction):
+            _add(new, target, ctx.values[action.value.ref])
+        elif isinstance(action, DeleteAction):
+            _delete(new, target, ctx.values[action.value.ref])
+    return new
+
+
+def _add(item: Item, target: ResolvedPath, value: AttributeValue) -> None:
+    current = get(item, target)
+    if current is None:
+        set_value(item, target, value)
+        return
+    ((kind, payload),) = value.items()
+    existing = current.get(kind)
+    if existing is None:
+        raise errors.update_operand_type()
+    if kind == "N":
+        set_value(item, target, {"N": arithmetic(existing, payload, "+")})
+        return
+    merged = list(existing)
+    have = set(existing)
+    merged.extend(member for member in payload if member not in have)
+    set_value(item, target, {kind: merged})
+
+
+def _delete(item: Item, target: ResolvedPath, value: AttributeValue) -> None:
+    current = get(item, target)
+    if current is None:
+        return
+    ((kind, payload),) = value.items()
+    existing = current.get(kind)
+    if existing is None:
+        raise errors.update_operand_type()
+    gone = set(payload)
+    kept = [member for member in existing if member not in gone]
+    if kept:
+        set_value(item, target, {kind: kept})
+    else:
+        remove_value(item, target)
