@@ -93,31 +93,17 @@ def number_size(normalized: str) -> int:
 
 def validate_item(item: Item) -> int:
     """Validate and normalise (in place) every value of an item; return the item's size in bytes
-    as DynamoDB counts it. Values are checked in request order, and an item over the size limit
-    is reported as such even when it also holds an invalid value, as DynamoDB does."""
+    as DynamoDB counts it. As DynamoDB does, values are checked in request order and the size is
+    added up as they go: an invalid value after the item is already too large is reported as
+    "too large"."""
     size = 0
-    try:
-        for name, value in item.items():
-            size += validate_value(value, 1) + len(name.encode())
-            if not name:  # checked after the value, as DynamoDB does
-                raise errors.empty_attribute_name()
-    except errors.DynamoDBError:
-        if _rough_size(item) > MAX_ITEM_BYTES:
-            raise errors.item_too_large() from None
-        raise
+    for name, value in item.items():
+        size += validate_value(value, 1) + len(name.encode())
+        if not name:  # checked after the value, as DynamoDB does
+            raise errors.empty_attribute_name()
+        if size > MAX_ITEM_BYTES:
+            raise errors.item_too_large()
     return size
-
-
-def _rough_size(value: Any) -> int:
-    """A lenient size estimate for input that failed validation (only its order of magnitude
-    matters: is the item over the limit anyway?)."""
-    if isinstance(value, dict):
-        return sum(len(str(name)) + _rough_size(member) for name, member in value.items())
-    if isinstance(value, list):
-        return sum(_rough_size(member) for member in value)
-    if isinstance(value, str):
-        return len(value.encode(errors="replace"))
-    return 1
 
 
 def validate_value(value: AttributeValue, depth: int = 1) -> int:

@@ -62,10 +62,7 @@ def _key_schema(elements: Any, definitions: Any) -> KeySchema:
     names = [element.get("AttributeName") for element in elements]
     if len(names) == 2 and names[0] == names[1]:
         raise errors.key_names_equal()
-    for name in names:
-        if not isinstance(name, str) or not 1 <= len(name) <= 255:
-            raise errors.key_name_length()
-    types = _attribute_types(definitions)
+    types = _attribute_types(definitions)  # a key name not defined there is "not specified"
     for role, name in zip(("Hash", "Range"), names, strict=False):
         if name not in types:
             raise errors.key_not_defined(role)
