@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from dynasim import errors
 from dynasim.engine.keys import item_key, request_key
 from dynasim.engine.registry import Request, Response, operation
-from dynasim.values import MAX_ITEM_BYTES, Item, validate_item
+from dynasim.expressions.requests import read_projection_if_any, write_expressions
+from dynasim.values import Item, validate_item
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -38,9 +39,10 @@ def put_item(engine: Engine, request: Request) -> Response:
     return_values = _return_values(request)
     item = request.get("Item")
     size = validate_item(item)
-    if size > MAX_ITEM_BYTES:
-        raise errors.item_too_large()
     hash_key, range_key = item_key(table.key_schema, item)
+    expressions = write_expressions(request, "PutItem")
+    if expressions is not None:
+        expressions.check(table.get(hash_key, range_key))
     old = table.put(hash_key, range_key, item, size)
     return _answer(old, return_values)
 
@@ -48,10 +50,13 @@ def put_item(engine: Engine, request: Request) -> Response:
 @operation("GetItem")
 def get_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request.get("TableName"))
+    projection = read_projection_if_any(request)
     key = request.get("Key")
     validate_item(key)
     item = table.get(*request_key(table.key_schema, key))
-    return {} if item is None else {"Item": item}
+    if item is None:
+        return {}
+    return {"Item": item if projection is None else projection(item)}
 
 
 @operation("DeleteItem")
@@ -60,5 +65,9 @@ def delete_item(engine: Engine, request: Request) -> Response:
     return_values = _return_values(request)
     key = request.get("Key")
     validate_item(key)
-    old = table.delete(*request_key(table.key_schema, key))
+    hash_key, range_key = request_key(table.key_schema, key)
+    expressions = write_expressions(request, "DeleteItem")
+    if expressions is not None:
+        expressions.check(table.get(hash_key, range_key))
+    old = table.delete(hash_key, range_key)
     return _answer(old, return_values)

@@ -196,7 +196,8 @@ def size(value: AttributeValue | None) -> AttributeValue | None:
     if kind not in _SIZED:
         return None
     if kind == "S":
-        return {"N": str(len(payload.encode("utf-8")))}
+        # DynamoDB Local counts UTF-16 code units (Java's String.length()).
+        return {"N": str(len(payload.encode("utf-16-le")) // 2)}
     return {"N": str(len(payload))}
 
 

@@ -104,3 +104,35 @@ def read_projection(request: dict[str, Any]) -> Callable[[Item], Item] | None:
     if request.get("AttributesToGet") is not None:
         return legacy.attributes_to_get(request["AttributesToGet"])
     return None
+
+
+_WRITE_PARAMETERS = (
+    "ConditionExpression",
+    "UpdateExpression",
+    "Expected",
+    "ConditionalOperator",
+    "AttributeUpdates",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+    "ReturnValuesOnConditionCheckFailure",
+)
+
+
+def write_expressions(
+    request: dict[str, Any], operation: str, key_names: tuple[str, ...] = ()
+) -> WriteExpressions | None:
+    """The request's checked write expressions, or None when it sends none of them."""
+    for name in _WRITE_PARAMETERS:
+        if name in request:
+            return WriteExpressions(request, operation, key_names)
+    return None
+
+
+def read_projection_if_any(request: dict[str, Any]) -> Callable[[Item], Item] | None:
+    if (
+        "ProjectionExpression" in request
+        or "AttributesToGet" in request
+        or "ExpressionAttributeNames" in request
+    ):
+        return read_projection(request)
+    return None
