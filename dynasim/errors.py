@@ -659,9 +659,64 @@ def conditional_operator_invalid(value: Any) -> DynamoDBError:
     return constraints([constraint(value, "conditionalOperator", "must satisfy enum value set: [AND, OR]")])
 
 
-def attribute_updates_value_required(name: str, action: str) -> DynamoDBError:
+def attribute_updates_value_required() -> DynamoDBError:
     return invalid_parameters("Only DELETE action is allowed when no attribute value is specified")
 
 
-def attribute_updates_action_type(action: str, type_code: str) -> DynamoDBError:
-    return invalid_parameters(f"Action {action} is not supported for the type {type_code}")
+def attribute_updates_action_type(action: str, type_name: str) -> DynamoDBError:
+    """`action` is "ADD" or "DELETE"; `type_name` as in NUMBER, STRING, MAP."""
+    verb = "DELETE action with value" if action == "DELETE" else f"{action} action"
+    return invalid_parameters(f"{verb} is not supported for the type {type_name}")
+
+
+def attribute_updates_action_invalid() -> DynamoDBError:
+    return validation("Member must satisfy enum value set: [ADD, DELETE, PUT]")
+
+
+def attribute_updates_type_mismatch() -> DynamoDBError:
+    return validation("Type mismatch for attribute to update")
+
+
+# --- endpoint ------------------------------------------------------------------------------
+# Errors of the HTTP endpoint itself (`dynasim serve`): framing, size limits and request signing.
+
+
+def internal_error() -> DynamoDBError:
+    return DynamoDBError("InternalServerError", "Internal server error")
+
+
+def request_too_large(size: int, limit: int) -> DynamoDBError:
+    return DynamoDBError(
+        "RequestEntityTooLarge", f"Request of {size} bytes exceeds the limit of {limit} bytes", 413
+    )
+
+
+def bad_http_request(reason: str) -> DynamoDBError:
+    return DynamoDBError("SerializationException", f"Malformed HTTP request: {reason}")
+
+
+def method_not_allowed(method: str) -> DynamoDBError:
+    return DynamoDBError("UnknownOperationException", "An unknown operation was requested.", 405)
+
+
+def missing_authentication_token() -> DynamoDBError:
+    return DynamoDBError("MissingAuthenticationTokenException", "Request is missing Authentication Token")
+
+
+def unrecognized_client() -> DynamoDBError:
+    return DynamoDBError(
+        "UnrecognizedClientException", "The security token included in the request is invalid."
+    )
+
+
+def incomplete_signature(message: str) -> DynamoDBError:
+    return DynamoDBError("IncompleteSignatureException", message)
+
+
+def invalid_signature(message: str | None = None) -> DynamoDBError:
+    return DynamoDBError(
+        "InvalidSignatureException",
+        message
+        or "The request signature we calculated does not match the signature you provided. Check your AWS "
+        "Secret Access Key and signing method. Consult the service documentation for details.",
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.expressions.conditions import compare, equal
-from dynasim.expressions.updates import arithmetic
+from dynasim.expressions.updates import TYPE_NAMES, arithmetic
 from dynasim.values import SET_TYPES, AttributeValue, Item, validate_value
 
 _ARITY = {
@@ -85,11 +85,9 @@ def _expected_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool
         raise errors.expected_value_and_list(name)
     if operator not in _ARITY:
         raise errors.expected_operator_unknown()
-    if value is not None:
-        arguments = [value]
-    arguments = arguments or []
-    if not arguments and _ARITY[operator] != 0:
+    if value is None and arguments is None and _ARITY[operator] != 0:
         raise errors.expected_operator_needs_value(operator, name)
+    arguments = [value] if value is not None else (arguments or [])
     wanted = _ARITY[operator]
     if (wanted is None and not arguments) or (wanted is not None and len(arguments) != wanted):
         raise errors.expected_argument_count(operator)
@@ -158,18 +156,20 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
     for name, update in updates.items():
         action = update.get("Action", "PUT")
         value = update.get("Value")
+        if action not in ("PUT", "ADD", "DELETE"):
+            raise errors.attribute_updates_action_invalid()
         if name in key_names:
             raise errors.key_attribute_update(name)
-        if value is not None:
+        if value is None:
+            if action != "DELETE":
+                raise errors.attribute_updates_value_required()
+        else:
             validate_value(value)
-        elif action != "DELETE":
-            raise errors.attribute_updates_value_required(name, action)
-        if value is not None and action == "ADD":
             kind = next(iter(value))
-            if kind not in ("N", "L") and kind not in SET_TYPES:
-                raise errors.attribute_updates_action_type(action, kind)
-        if value is not None and action == "DELETE" and next(iter(value)) not in SET_TYPES:
-            raise errors.attribute_updates_action_type(action, next(iter(value)))
+            if action == "ADD" and kind not in ("N", "L") and kind not in SET_TYPES:
+                raise errors.attribute_updates_action_type(action, TYPE_NAMES[kind])
+            if action == "DELETE" and kind not in SET_TYPES:
+                raise errors.attribute_updates_action_type(action, TYPE_NAMES[kind])
         actions.append((name, action, value))
 
     def apply(old: Item) -> Item:
@@ -184,7 +184,7 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
                 elif current is not None:
                     ((kind, payload),) = value.items()
                     if kind not in current:
-                        raise errors.update_operand_type()
+                        raise errors.attribute_updates_type_mismatch()
                     kept = [member for member in current[kind] if member not in set(payload)]
                     if kept:
                         new[name] = {kind: kept}
@@ -195,7 +195,7 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
                 if current is None:
                     new[name] = value
                 elif kind not in current:
-                    raise errors.update_operand_type()
+                    raise errors.attribute_updates_type_mismatch()
                 elif kind == "N":
                     new[name] = {"N": arithmetic(current["N"], payload, "+")}
                 elif kind == "L":
