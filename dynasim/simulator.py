@@ -33,3 +33,12 @@ class Simulator:
     def resource(self, config: Config | None = None) -> Any:
         """A boto3 DynamoDB service resource answered by this simulator."""
         return boto3_front.resource(self, config)
+
+    def serve(self, port: int = 0, host: str = "127.0.0.1", **options: Any) -> Any:
+        """Answer DynamoDB's HTTP protocol on `host`:`port` (0: any free port) from a background
+        thread; returns the running server (`.url`, `.stop()`, a context manager). Options:
+        `max_request_bytes`, `credentials` ({access key id: secret}: verify SigV4 signatures),
+        `cors_origins`. See `dynasim.fronts.http`."""
+        from dynasim.fronts.http import RunningServer
+
+        return RunningServer(self, host, port, **options)

@@ -1,0 +1,551 @@
+"""The HTTP front: DynamoDB's JSON 1.0 protocol (and DynamoDB Streams') over HTTP/1.1, so any SDK,
+the AWS CLI or curl can talk to a simulator as they talk to DynamoDB.
+
+One asyncio event loop serves every connection: a small HTTP/1.1 parser (keep-alive, pipelining,
+`Content-Length` and chunked bodies, `Expect: 100-continue`) hands each complete request to
+`protocol.respond`, which holds all the DynamoDB behaviour; this module only frames bytes. The engine
+call runs on the loop thread: it takes microseconds, and the engine serialises operations anyway.
+
+What it answers besides DynamoDB operations:
+
+* ``GET /`` and ``HEAD /``: DynamoDB's health check text, ``healthy: dynamodb.<region>.amazonaws.com ``.
+* ``OPTIONS``: 200 with an ``Allow`` header; CORS preflight headers only for configured origins.
+* other methods: 405 with DynamoDB's UnknownOperationException body.
+* a body over the size limit: 413 before the body is read (it is discarded as it arrives, never kept).
+* broken framing (bad request line, bad or conflicting ``Content-Length``, bad chunk sizes, an
+  oversized head): a 400 JSON error, then the connection is closed (its framing is lost).
+* any error inside the front or the engine: 500 with DynamoDB's InternalServerError body; the
+  traceback goes to the ``dynasim.http`` logger, never to the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import logging
+import re
+import threading
+import time
+import zlib
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from dynasim import errors, wire
+from dynasim.errors import DynamoDBError
+from dynasim.fronts.protocol import CONTENT_TYPE, request_id, respond
+from dynasim.fronts.sigv4 import Verifier
+
+if TYPE_CHECKING:
+    from dynasim.simulator import Simulator
+
+logger = logging.getLogger("dynasim.http")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024  # DynamoDB's own request size limit
+MAX_HEAD_BYTES = 64 * 1024  # request line and headers
+MAX_CHUNK_LINE_BYTES = 4096
+LINGER_SECONDS = 2.0  # how long a closing connection waits for the client to read our answer
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+_STATUS_LINES = {status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\n" for status in HTTPStatus}
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
+_ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+Headers = dict[str, str]
+
+
+class BadRequest(Exception):
+    """The request cannot be parsed as HTTP/1.1: answer once, then close the connection."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+# --- what to answer -------------------------------------------------------------------------
+
+
+class Endpoint:
+    """Answers one parsed HTTP request; shared by every connection of a server."""
+
+    def __init__(
+        self,
+        simulator: Simulator,
+        *,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        credentials: Mapping[str, str] | None = None,
+        cors_origins: Iterable[str] = (),
+    ) -> None:
+        self.simulator = simulator
+        self.max_request_bytes = max_request_bytes
+        self.verifier = Verifier(credentials) if credentials else None
+        self.cors_origins = frozenset(cors_origins)
+        self.health = f"healthy: dynamodb.{simulator.region}.amazonaws.com ".encode()
+
+    def answer(self, method: str, target: str, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        """(status, headers, body) for one request; never raises."""
+        try:
+            if method == "POST":
+                status, response_headers, payload = self._post(target, headers, body)
+            elif method in ("GET", "HEAD"):
+                status, payload = 200, self.health
+                response_headers = {"Content-Type": "text/plain", "Content-Length": str(len(payload))}
+            elif method == "OPTIONS":
+                status, payload = 200, b""
+                response_headers = {"Allow": _ALLOWED_METHODS, "Content-Length": "0"}
+                response_headers.update(self._preflight(headers))
+            else:
+                status, response_headers, payload = error_response(errors.method_not_allowed(method))
+                response_headers["Allow"] = _ALLOWED_METHODS
+        except Exception:
+            logger.exception("internal error answering %s %s", method, target)
+            status, response_headers, payload = error_response(errors.internal_error())
+        if self.cors_origins:
+            response_headers.update(self._cors(headers))
+        return status, response_headers, payload
+
+    def _post(self, target: str, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if self.verifier is not None:
+            try:
+                self.verifier.verify("POST", target, headers, body)
+            except DynamoDBError as error:
+                return error_response(error)
+        return respond(self.simulator, headers.get("x-amz-target"), body, checksum=True)
+
+    def _allowed_origin(self, headers: Headers) -> str | None:
+        origin = headers.get("origin")
+        if origin is None:
+            return None
+        if "*" in self.cors_origins:
+            return "*"
+        return origin if origin in self.cors_origins else None
+
+    def _cors(self, headers: Headers) -> Headers:
+        origin = self._allowed_origin(headers)
+        if origin is None:
+            return {}
+        return {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Expose-Headers": "x-amzn-RequestId, x-amz-crc32",
+            "Vary": "Origin",
+        }
+
+    def _preflight(self, headers: Headers) -> Headers:
+        if self._allowed_origin(headers) is None:
+            return {}
+        return {
+            "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
+            "Access-Control-Allow-Headers": headers.get("access-control-request-headers", "*"),
+            "Access-Control-Max-Age": "86400",
+        }
+
+
+def error_response(error: DynamoDBError) -> tuple[int, Headers, bytes]:
+    """An error raised in the front, shaped as DynamoDB's errors are."""
+    payload = wire.dumps(error.body())
+    headers = {
+        "x-amzn-RequestId": request_id(),
+        "Content-Type": CONTENT_TYPE,
+        "Content-Length": str(len(payload)),
+        "x-amz-crc32": str(zlib.crc32(payload)),
+    }
+    return error.status, headers, payload
+
+
+_date_cache: tuple[int, str] = (0, "")
+
+
+def _date() -> str:
+    global _date_cache
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache = (now, email.utils.formatdate(now, usegmt=True))
+    return _date_cache[1]
+
+
+def _serialize(status: int, headers: Headers, payload: bytes, keep_alive: bool, head_only: bool) -> bytes:
+    lines = [_STATUS_LINES.get(status) or f"HTTP/1.1 {status} Unknown\r\n"]
+    lines.extend(f"{name}: {value}\r\n" for name, value in headers.items())
+    lines.append(f"Date: {_date()}\r\nServer: dynasim\r\n")
+    lines.append("Connection: keep-alive\r\n\r\n" if keep_alive else "Connection: close\r\n\r\n")
+    head = "".join(lines).encode("latin-1")
+    return head if head_only else head + payload
+
+
+# --- HTTP/1.1 framing -----------------------------------------------------------------------
+
+
+def parse_head(head: bytes) -> tuple[str, str, bool, Headers]:
+    """(method, target, keep_alive, headers) of a request head (without its final blank line)."""
+    lines = head.split(b"\r\n")
+    parts = lines[0].split(b" ")
+    if len(parts) != 3 or not parts[0] or not parts[1]:
+        raise BadRequest("invalid request line")
+    method_bytes, target_bytes, version = parts
+    if version not in (b"HTTP/1.1", b"HTTP/1.0"):
+        if version.startswith(b"HTTP/"):
+            raise BadRequest(f"unsupported HTTP version {version.decode('latin-1')}", 505)
+        raise BadRequest("invalid request line")
+    headers: Headers = {}
+    for line in lines[1:]:
+        name, sep, value = line.partition(b":")
+        if not sep or not name or name != name.strip() or b" " in name:
+            raise BadRequest("invalid header line")
+        key = name.decode("latin-1").lower()
+        text = value.strip().decode("latin-1")
+        if key in headers:
+            if key in ("content-length", "host", "transfer-encoding"):
+                if key == "transfer-encoding":
+                    text = f"{headers[key]}, {text}"
+                elif headers[key] != text:
+                    raise BadRequest(f"conflicting {key} headers")
+            else:
+                text = f"{headers[key]},{text}"
+        headers[key] = text
+    connection = headers.get("connection", "").lower()
+    if version == b"HTTP/1.1":
+        keep_alive = "close" not in connection
+    else:
+        keep_alive = "keep-alive" in connection
+    return method_bytes.decode("latin-1").upper(), target_bytes.decode("latin-1"), keep_alive, headers
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: reads requests in order and answers each in turn."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.endpoint = server.endpoint
+        self.limit = server.endpoint.max_request_bytes
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.scan = 0  # where to resume looking for the end of a head
+        # The request being read: (method, target, keep_alive, headers), and how its body comes.
+        self.request: tuple[str, str, bool, Headers] | None = None
+        self.length = 0  # Content-Length of the body being read
+        self.chunks: _ChunkedBody | None = None
+        self.discard = 0  # bytes of an oversized body still to drop as they arrive
+        self.closing = False
+        self.linger: asyncio.TimerHandle | None = None
+
+    # asyncio callbacks
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.server.connections.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.server.connections.discard(self)
+        if self.linger is not None:
+            self.linger.cancel()
+        self.buffer = bytearray()
+
+    def eof_received(self) -> bool:
+        return False  # close our side too; a half-sent request can never be answered
+
+    def pause_writing(self) -> None:
+        # The client is not reading its answers: stop reading its requests until it does.
+        if self.transport is not None:
+            self.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        if self.transport is not None and not self.closing:
+            self.transport.resume_reading()
+
+    def data_received(self, data: bytes) -> None:
+        if self.closing:
+            return
+        if self.discard:
+            dropped = min(self.discard, len(data))
+            self.discard -= dropped
+            data = data[dropped:]
+            if not data:
+                return
+        self.buffer += data
+        try:
+            self._process()
+        except BadRequest as bad:
+            self._refuse(bad)
+        except Exception:
+            logger.exception("internal error in the HTTP front")
+            self._send(*error_response(errors.internal_error()), keep_alive=False, head_only=False)
+
+    # reading requests
+
+    def _process(self) -> None:
+        buffer = self.buffer
+        while not self.closing:
+            if self.request is None:
+                if not self._read_head():
+                    return
+                continue
+            oversized = 0
+            if self.chunks is not None:
+                chunks = self.chunks
+                body = chunks.feed(buffer)
+                if body is None:
+                    return
+                self.chunks = None
+                if chunks.total > self.limit:
+                    oversized = chunks.total
+            else:
+                if len(buffer) < self.length:
+                    return
+                body = bytes(buffer[: self.length])
+                del buffer[: self.length]
+            method, target, keep_alive, headers = self.request
+            self.request = None
+            if oversized:
+                status, response_headers, payload = error_response(
+                    errors.request_too_large(oversized, self.limit)
+                )
+            else:
+                status, response_headers, payload = self.endpoint.answer(method, target, headers, body)
+            self._send(status, response_headers, payload, keep_alive=keep_alive, head_only=method == "HEAD")
+
+    def _read_head(self) -> bool:
+        buffer = self.buffer
+        while buffer[:2] == b"\r\n":  # blank lines before a request line are allowed
+            del buffer[:2]
+        end = buffer.find(b"\r\n\r\n", self.scan)
+        if end < 0:
+            if len(buffer) > MAX_HEAD_BYTES:
+                raise BadRequest("request head too large", 431)
+            self.scan = max(0, len(buffer) - 3)
+            return False
+        if end > MAX_HEAD_BYTES:
+            raise BadRequest("request head too large", 431)
+        head = bytes(buffer[:end])
+        del buffer[: end + 4]
+        self.scan = 0
+        method, target, keep_alive, headers = parse_head(head)
+        encoding = headers.get("transfer-encoding")
+        length_text = headers.get("content-length")
+        if encoding is not None:
+            if encoding.lower() != "chunked":
+                raise BadRequest(f"unsupported transfer-encoding {encoding}", 501)
+            if length_text is not None:
+                keep_alive = False  # both framings: the message is suspect, do not reuse
+            self.chunks = _ChunkedBody(self.limit)
+            self.length = 0
+        elif length_text is not None:
+            if not (length_text.isascii() and length_text.isdigit()):
+                raise BadRequest("invalid content-length")
+            self.length = int(length_text)
+        else:
+            self.length = 0
+        expects_continue = headers.get("expect", "").lower() == "100-continue"
+        if self.chunks is None and self.length > self.limit:
+            error = error_response(errors.request_too_large(self.length, self.limit))
+            if expects_continue:
+                # The client may or may not send the body now; the framing is unknowable.
+                self._send(*error, keep_alive=False, head_only=method == "HEAD")
+                return False
+            dropped = min(self.length, len(buffer))
+            del buffer[:dropped]
+            self.discard = self.length - dropped
+            self._send(*error, keep_alive=keep_alive, head_only=method == "HEAD")
+            return True
+        self.request = (method, target, keep_alive, headers)
+        if expects_continue and (self.chunks is not None or len(buffer) < self.length):
+            self.transport.write(_CONTINUE)  # type: ignore[union-attr]
+        return True
+
+    # writing answers
+
+    def _send(
+        self, status: int, headers: Headers, payload: bytes, *, keep_alive: bool, head_only: bool
+    ) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        transport.write(_serialize(status, headers, payload, keep_alive, head_only))
+        if not keep_alive:
+            self._close()
+
+    def _refuse(self, bad: BadRequest) -> None:
+        status, headers, payload = error_response(errors.bad_http_request(str(bad)))
+        self._send(bad.status, headers, payload, keep_alive=False, head_only=False)
+
+    def _close(self) -> None:
+        """Close after the answer is sent, letting the client read it: half-close, wait for its end."""
+        self.closing = True
+        self.buffer = bytearray()
+        transport = self.transport
+        if transport is None:
+            return
+        transport.resume_reading()  # keep draining what the client still sends, so no reset
+        if transport.can_write_eof():
+            transport.write_eof()
+            self.linger = asyncio.get_running_loop().call_later(LINGER_SECONDS, transport.close)
+        else:
+            transport.close()
+
+
+class _ChunkedBody:
+    """Incremental decoder of a chunked request body; drops the data once it exceeds the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.body = bytearray()
+        self.total = 0
+        self.left = 0  # bytes of the current chunk still to come
+        self.stage = "size"  # size -> data -> data-end -> size ... -> trailer
+
+    def feed(self, buffer: bytearray) -> bytes | None:
+        """Consume what `buffer` holds; the whole body once its last chunk is read, else None."""
+        while True:
+            if self.stage == "size":
+                end = buffer.find(b"\r\n")
+                if end < 0:
+                    if len(buffer) > MAX_CHUNK_LINE_BYTES:
+                        raise BadRequest("invalid chunk size line")
+                    return None
+                size_text = bytes(buffer[:end]).split(b";", 1)[0].strip()
+                del buffer[: end + 2]
+                if not _HEX.fullmatch(size_text):
+                    raise BadRequest("invalid chunk size")
+                size = int(size_text, 16)
+                if size == 0:
+                    self.stage = "trailer"
+                    continue
+                self.total += size
+                self.left = size
+                self.stage = "data"
+            elif self.stage == "data":
+                take = min(self.left, len(buffer))
+                if self.total <= self.limit:
+                    self.body += buffer[:take]
+                elif self.body:
+                    self.body = bytearray()
+                del buffer[:take]
+                self.left -= take
+                if self.left:
+                    return None
+                self.stage = "data-end"
+            elif self.stage == "data-end":
+                if len(buffer) < 2:
+                    return None
+                if buffer[:2] != b"\r\n":
+                    raise BadRequest("chunk data not followed by CRLF")
+                del buffer[:2]
+                self.stage = "size"
+            else:  # trailer fields, ignored, up to a blank line
+                end = buffer.find(b"\r\n")
+                if end < 0:
+                    if len(buffer) > MAX_HEAD_BYTES:
+                        raise BadRequest("request trailer too large", 431)
+                    return None
+                del buffer[: end + 2]
+                if end == 0:
+                    return bytes(self.body)  # empty (and to be refused) if over the limit
+
+
+# --- servers --------------------------------------------------------------------------------
+
+
+class HTTPServer:
+    """The listening socket and its connections, on the running event loop."""
+
+    def __init__(
+        self, simulator: Simulator, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **options: Any
+    ) -> None:
+        self.endpoint = Endpoint(simulator, **options)
+        self.host = host
+        self.port = port
+        self.connections: set[_Connection] = set()
+        self._server: asyncio.base_events.Server | None = None
+
+    async def start(self) -> HTTPServer:
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: _Connection(self), self.host, self.port, reuse_address=True, backlog=1024
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    async def close(self) -> None:
+        if self._server is None:
+            return
+        self._server.close()
+        for connection in list(self.connections):
+            if connection.transport is not None:
+                connection.transport.close()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._server.wait_closed(), STOP_TIMEOUT)
+        self._server = None
+
+
+class RunningServer:
+    """An HTTP endpoint for a simulator, served from a background thread.
+
+    >>> with Simulator().serve() as server:
+    ...     client = boto3.client("dynamodb", endpoint_url=server.url, ...)
+    """
+
+    def __init__(self, simulator: Simulator, host: str = DEFAULT_HOST, port: int = 0, **options: Any) -> None:
+        self.server = HTTPServer(simulator, host, port, **options)
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"dynasim-http-{port}", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(START_TIMEOUT):
+            raise RuntimeError(f"the dynasim endpoint did not start within {START_TIMEOUT}s")
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        loop = self._loop
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self.server.start())
+        except BaseException as error:
+            self._error = error
+            self._ready.set()
+            loop.close()
+            return
+        self._ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(self.server.close())
+            loop.close()
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def host(self) -> str:
+        return self.server.host
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def stop(self) -> None:
+        """Stop listening and close every connection; safe to call twice."""
+        if self._thread.is_alive() and not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed in the meantime
+                self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(STOP_TIMEOUT)
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<dynasim endpoint {self.url}>"
