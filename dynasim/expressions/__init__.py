@@ -13,7 +13,7 @@ The engine uses:
 - `Placeholders.condition(text, kind)` -> `BoundCondition` (`.matches(item)`).
 - `Placeholders.update(text, key_names)` -> `BoundUpdate` (`.apply(old)`, `.paths`).
 - `Placeholders.projection(text)` -> `BoundProjection` (`.apply(item)`).
-- `keys.key_condition(...)` for Query's KeyConditionExpression.
+- `Placeholders.key_condition(text, schema)` -> `keys.KeyCondition` for Query.
 - `legacy` for Expected/ConditionalOperator, AttributeUpdates and AttributesToGet.
 """
 
@@ -34,7 +34,9 @@ from dynasim.expressions.documents import (
     projection_tree,
 )
 from dynasim.expressions.grammar import parse_tree
+from dynasim.expressions.keys import KeyCondition, key_condition
 from dynasim.expressions.updates import apply_update, check_update
+from dynasim.storage.table import KeySchema
 from dynasim.values import AttributeValue, Item, validate_value
 
 MAX_EXPRESSION_BYTES = 4096
@@ -173,6 +175,14 @@ class Placeholders:
         paths = check_update(expression.root, ctx, key_names)
         self._use(expression)
         return BoundUpdate(expression.root, paths, ctx)
+
+    def key_condition(self, text: str, schema: KeySchema) -> KeyCondition:
+        """Query's KeyConditionExpression, checked against `schema`: the partition-key value
+        and the sort-key condition, if any."""
+        expression = compile_expression("KeyConditionExpression", text)
+        result = key_condition(expression.root, self.context("KeyConditionExpression"), schema)
+        self._use(expression)
+        return result
 
     def projection(self, text: str) -> BoundProjection:
         expression = compile_expression("ProjectionExpression", text)
