@@ -1,0 +1,337 @@
+"""The durable store: a snapshot plus an append-only log of the operations since, in one directory.
+
+Layout of the data directory:
+
+* ``snapshot.jsonl`` — every table's settings and items as of log record ``seq``. One JSON document a
+  line: a header, then each table followed by its items, then a footer with the counts. Written to
+  ``snapshot.jsonl.tmp``, fsynced, and renamed over the old one (then the directory is fsynced), so
+  there is always exactly one complete snapshot or none.
+* ``log`` — one framed record per committed operation after the snapshot (see `log`), each carrying
+  its sequence number and the operation's changes.
+* ``LOCK`` — held (flock) by the one process that has the store open.
+
+Writing: the engine reports each successful operation's changes (see `dynasim.storage.changes`), under
+its lock and before the client gets its answer. The store serialises them at once (settings objects
+change later) into one log record and appends it with a single write().
+
+Durability (``fsync``):
+
+* ``always`` (default): fsync the log after every operation, before the answer is sent. No
+  acknowledged write is lost, even to a power failure or an OS crash.
+* ``interval``: fsync every ``fsync_interval`` seconds from a background thread. A crash of the
+  dynasim process loses nothing (the data is in the OS's page cache); a power failure or OS crash
+  can lose the last interval's writes.
+* ``never``: leave flushing to the OS. Same as ``interval`` for process crashes; an OS crash can lose
+  whatever the OS had not written yet.
+
+Snapshots are fsynced whatever the policy (a rename of an unwritten file could otherwise leave no
+snapshot at all). Once the log outgrows ``snapshot_bytes``, the next operation writes a snapshot and
+truncates the log; a crash between the two is harmless, because records the snapshot already holds
+are skipped on loading by their sequence numbers. A clean close also snapshots, so restarts are fast.
+
+Loading reads the snapshot, replays the log records after it, and cuts off a torn last record (a
+write the crash interrupted, never acknowledged). Tables are rebuilt through `Table.put`, so every
+structure a table derives from its items is rebuilt too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import threading
+from typing import TYPE_CHECKING, Any
+
+from dynasim.engine.keys import item_key
+from dynasim.persistence import codec
+from dynasim.persistence.log import Log
+from dynasim.storage.changes import Change, ItemDeleted, ItemPut, TableCreated, TableDeleted, TableUpdated
+from dynasim.storage.table import KeySchema, Table
+from dynasim.values import item_size
+
+if TYPE_CHECKING:
+    from dynasim.engine import Engine
+
+logger = logging.getLogger("dynasim.persistence")
+
+FORMAT = "dynasim-store"
+VERSION = 1
+FSYNC_POLICIES = ("always", "interval", "never")
+DEFAULT_SNAPSHOT_BYTES = 64 * 1024 * 1024
+DEFAULT_FSYNC_INTERVAL = 1.0
+
+SNAPSHOT = "snapshot.jsonl"
+LOG = "log"
+LOCK = "LOCK"
+
+
+class StoreError(RuntimeError):
+    """The data directory cannot be used: locked by another process, or not a store we can read."""
+
+
+class DurableStore:
+    """Keeps one engine's tables in a directory; an observer of the engine's change feed."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        fsync: str = "always",
+        fsync_interval: float = DEFAULT_FSYNC_INTERVAL,
+        snapshot_bytes: int = DEFAULT_SNAPSHOT_BYTES,
+    ) -> None:
+        if fsync not in FSYNC_POLICIES:
+            raise ValueError(f"fsync must be one of {', '.join(FSYNC_POLICIES)}, not {fsync!r}")
+        if fsync_interval <= 0:
+            raise ValueError("fsync_interval must be positive")
+        self.directory = os.fspath(directory)
+        self.fsync = fsync
+        self.fsync_interval = fsync_interval
+        self.snapshot_bytes = snapshot_bytes
+        self.engine: Engine | None = None
+        self.seq = 0  # sequence number of the last record written (or loaded)
+        self._schemas: dict[str, KeySchema] = {}
+        self._lock = threading.Lock()  # the log file: appends, fsyncs, truncation, closing
+        self._dirty = False
+        self._failed: BaseException | None = None
+        self._snapshot_due = False
+        self._closed = threading.Event()
+        self._syncer: threading.Thread | None = None
+        os.makedirs(self.directory, exist_ok=True)
+        self._lock_file = open(os.path.join(self.directory, LOCK), "a+")  # noqa: SIM115
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock_file.close()
+            raise StoreError(f"{self.directory} is in use by another dynasim process") from None
+        self._log: Log | None = None
+
+    # --- opening -------------------------------------------------------------------------------
+
+    def attach(self, engine: Engine) -> DurableStore:
+        """Load the stored tables into `engine` (which must have none) and start recording its changes."""
+        with engine.lock:
+            if engine.tables:
+                raise StoreError("the engine already has tables; attach the store to a fresh simulator")
+            observers, engine.observers = engine.observers, []  # loading is not a change to report
+            try:
+                self._load(engine)
+            finally:
+                engine.observers = observers
+            self.engine = engine
+            engine.observers.append(self)
+        if self.fsync == "interval":
+            self._syncer = threading.Thread(target=self._sync_periodically, name="dynasim-fsync", daemon=True)
+            self._syncer.start()
+        return self
+
+    def _load(self, engine: Engine) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(self.directory, SNAPSHOT + ".tmp"))  # an interrupted snapshot
+        snapshot_seq = self._load_snapshot(engine)
+        self.seq = snapshot_seq
+        self._log = Log(os.path.join(self.directory, LOG))
+        for record in self._log.load():
+            seq = record["seq"]
+            if seq <= snapshot_seq:
+                continue  # already in the snapshot (a crash came between snapshot and truncation)
+            if seq != self.seq + 1:
+                raise StoreError(f"{self._log.path}: record {seq} follows record {self.seq}")
+            for change in record["changes"]:
+                self._replay(engine, change)
+            self.seq = seq
+        self._schemas = {name: table.key_schema for name, table in engine.tables.items()}
+
+    def _load_snapshot(self, engine: Engine) -> int:
+        path = os.path.join(self.directory, SNAPSHOT)
+        try:
+            handle = open(path, "rb")  # noqa: SIM115
+        except FileNotFoundError:
+            return 0
+        with handle:
+            header = codec.loads(handle.readline())
+            if header.get("format") != FORMAT or header.get("version") != VERSION:
+                raise StoreError(f"{path} is not a dynasim store snapshot of version {VERSION}")
+            table: Table | None = None
+            footer = None
+            for line in handle:
+                entry = codec.loads(line)
+                if "item" in entry:
+                    if table is None:
+                        raise StoreError(f"{path}: an item before any table")
+                    _put(table, codec.decode_item(entry["item"]))
+                elif "table" in entry:
+                    table = _new_table(engine, codec.decode_settings(entry["table"]))
+                elif "end" in entry:
+                    footer = entry
+                    break
+            if footer is None or footer["tables"] != len(engine.tables):
+                raise StoreError(f"{path} is incomplete")
+        return int(header["seq"])
+
+    def _replay(self, engine: Engine, change: dict[str, Any]) -> None:
+        op = change["op"]
+        if op == "put":
+            _put(engine.tables[change["table"]], codec.decode_item(change["item"]))
+        elif op == "delete":
+            table = engine.tables[change["table"]]
+            table.delete(*item_key(table.key_schema, codec.decode_item(change["key"])))
+        elif op == "create":
+            _new_table(engine, codec.decode_settings(change["settings"]))
+        elif op == "update":
+            # Rebuilt from its items, so whatever the table derives from its settings follows.
+            old = engine.tables[change["table"]]
+            table = _new_table(engine, codec.decode_settings(change["settings"]))
+            for item in list(old.items()):
+                _put(table, item)
+        elif op == "drop":
+            del engine.tables[change["table"]]
+        else:
+            raise StoreError(f"unknown change {op!r} in {self.directory}; written by a newer dynasim?")
+
+    # --- recording -----------------------------------------------------------------------------
+
+    def committed(self, changes: list[Change]) -> None:
+        """Called by the engine, under its lock, once per successful operation that changed something."""
+        if self._failed is not None:
+            raise StoreError(f"the store at {self.directory} failed: {self._failed}") from self._failed
+        encoded = []
+        for change in changes:
+            entry = self._encode(change)
+            if entry is None:
+                self._snapshot_due = True  # a change the log cannot express: the snapshot holds it
+            else:
+                encoded.append(entry)
+        log = self._log
+        assert log is not None, "attach() the store before use"
+        with self._lock:
+            if encoded:
+                self.seq += 1
+                try:
+                    log.append(codec.dumps({"seq": self.seq, "changes": encoded}))
+                    if self.fsync == "always":
+                        log.sync()
+                    else:
+                        self._dirty = True
+                except BaseException as error:
+                    self._fail(error)
+                    raise
+        if self._snapshot_due or log.size >= self.snapshot_bytes:
+            self.snapshot()
+
+    def _encode(self, change: Change) -> dict[str, Any] | None:
+        if isinstance(change, ItemPut):
+            return {"op": "put", "table": change.table, "item": change.item}
+        if isinstance(change, ItemDeleted):
+            schema = self._schemas.get(change.table)
+            old = change.old
+            key = {name: old[name] for name in schema.names} if schema is not None else old
+            return {"op": "delete", "table": change.table, "key": key}
+        if isinstance(change, TableCreated):
+            self._schemas[change.settings.name] = change.settings.key_schema
+            return {"op": "create", "settings": codec.encode_settings(change.settings)}
+        if isinstance(change, TableUpdated):
+            return {
+                "op": "update",
+                "table": change.settings.name,
+                "settings": codec.encode_settings(change.settings),
+            }
+        if isinstance(change, TableDeleted):
+            self._schemas.pop(change.table, None)
+            return {"op": "drop", "table": change.table}
+        return None
+
+    def _fail(self, error: BaseException) -> None:
+        """A log write failed (a full disk, say): cut the partial record off, refuse further writes."""
+        self._failed = error
+        logger.error("the store at %s can no longer record changes: %s", self.directory, error)
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._log.fd, self._log.size)  # type: ignore[union-attr]
+
+    def _sync_periodically(self) -> None:
+        while not self._closed.wait(self.fsync_interval):
+            self.sync()
+
+    def sync(self) -> None:
+        """Flush the log to disk now (any policy)."""
+        with self._lock:
+            if self._log is not None and self._dirty and self._failed is None:
+                self._log.sync()
+                self._dirty = False
+
+    # --- snapshots -----------------------------------------------------------------------------
+
+    def snapshot(self) -> None:
+        """Write every table to a new snapshot and empty the log. Takes the engine lock."""
+        engine = self.engine
+        if engine is None:
+            return
+        with engine.lock, self._lock:
+            path = os.path.join(self.directory, SNAPSHOT)
+            temporary = path + ".tmp"
+            with open(temporary, "wb") as handle:
+                handle.write(codec.dumps({"format": FORMAT, "version": VERSION, "seq": self.seq}) + b"\n")
+                items = 0
+                for table in engine.tables.values():
+                    handle.write(codec.dumps({"table": codec.encode_settings(table.settings)}) + b"\n")
+                    for item in table.items():
+                        handle.write(codec.dumps({"item": item}) + b"\n")
+                        items += 1
+                handle.write(codec.dumps({"end": True, "tables": len(engine.tables), "items": items}) + b"\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+            _sync_directory(self.directory)
+            if self._log is not None:
+                self._log.truncate()
+            self._dirty = False
+            self._snapshot_due = False
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def close(self, snapshot: bool = True) -> None:
+        """Stop recording; with `snapshot`, write a final snapshot so the next start loads quickly."""
+        if self._closed.is_set():
+            return
+        engine = self.engine
+        if engine is not None:
+            with engine.lock:
+                if self in engine.observers:
+                    engine.observers.remove(self)
+                if snapshot and self._failed is None:
+                    self.snapshot()
+        self._closed.set()
+        if self._syncer is not None:
+            self._syncer.join(10)
+        with self._lock:
+            if self._log is not None:
+                if self._failed is None:
+                    self._log.sync()
+                self._log.close()
+                self._log = None
+        self._lock_file.close()  # releases the flock
+
+    def __enter__(self) -> DurableStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _new_table(engine: Engine, settings: Any) -> Table:
+    table = engine.tables[settings.name] = Table(settings, engine.record)
+    return table
+
+
+def _put(table: Table, item: dict[str, Any]) -> None:
+    hash_key, range_key = item_key(table.key_schema, item)
+    table.put(hash_key, range_key, item, item_size(item))
+
+
+def _sync_directory(directory: str) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
