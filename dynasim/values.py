@@ -32,6 +32,7 @@ SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}
 ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"})
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_PLAIN = re.compile(r"0|-?(?:[1-9]\d*|0(?=\.))(?:\.\d*[1-9])?")  # the normalised form
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -69,11 +70,13 @@ def _plain(digits: str, exponent: int) -> str:
     return "0." + "0" * -point + digits
 
 
-def number_size(normalized: str) -> int:
+def number_size(text: str) -> int:
     """Bytes DynamoDB counts for a number: one per pair of significant digits (pairs aligned
     on the decimal point), one for the exponent, and one more for a negative number."""
-    negative = normalized.startswith("-")
-    text = normalized.lstrip("-")
+    if not _PLAIN.fullmatch(text):
+        text = normalize_number(text)  # a number kept as sent, inside a map or list
+    negative = text.startswith("-")
+    text = text.lstrip("-")
     whole, _, fraction = text.partition(".")
     if len(whole) % 2:
         whole = "0" + whole
@@ -107,7 +110,8 @@ def validate_item(item: Item) -> int:
 
 
 def validate_value(value: AttributeValue, depth: int = 1) -> int:
-    """Validate and normalise one attribute value in place; return its size in bytes."""
+    """Validate and normalise one attribute value in place; return its size in bytes.
+    `depth` is 1 for a top-level attribute, one more for each map or list around the value."""
     if not isinstance(value, dict):
         raise errors.serialization(f"Unexpected value type in payload: {type(value).__name__}")
     if len(value) != 1:
@@ -116,7 +120,9 @@ def validate_value(value: AttributeValue, depth: int = 1) -> int:
     if kind == "S":
         return len(payload.encode())
     if kind == "N":
-        value["N"] = normalized = normalize_number(payload)
+        normalized = normalize_number(payload)
+        if depth == 1:  # DynamoDB returns numbers inside maps and lists as they were sent
+            value["N"] = normalized
         return number_size(normalized)
     if kind == "B":
         value["B"] = data = to_bytes(payload)
@@ -141,11 +147,11 @@ def validate_value(value: AttributeValue, depth: int = 1) -> int:
                 size += validate_value(member, depth + 1)
         return size
     if kind in SET_TYPES:
-        return _validate_set(value, kind, payload)
+        return _validate_set(value, kind, payload, depth)
     raise errors.serialization(f"Unknown attribute value type: {kind}")
 
 
-def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> int:
+def _validate_set(value: AttributeValue, kind: str, members: list[Any], depth: int) -> int:
     if not members:
         raise errors.set_empty(kind)
     if kind == "SS":
@@ -159,6 +165,10 @@ def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> int:
         size = sum(len(member) for member in normalized)
     if len(set(normalized)) != len(normalized):
         raise errors.set_duplicates(kind, members)
+    if kind == "NS" and depth > 1:
+        # Inside a map or list DynamoDB keeps a number set's members in decimal's standard
+        # notation of the value as sent ("1e2" -> "1E+2", "01" -> "1", "1.50" stays).
+        normalized = [str(abs(number) if number.is_zero() else number) for number in map(Decimal, members)]
     value[kind] = normalized
     return size
 
