@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import boto3
 
@@ -72,3 +73,83 @@ class Connection:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class ServerProcess:
+    """`python -m dynasim serve --port 0 ...` in a subprocess; every wait is bounded."""
+
+    def __init__(self, *arguments: str, timeout: float = 30.0, env: dict[str, str] | None = None) -> None:
+        import os
+        import queue
+        import re
+        import subprocess
+        import sys
+        import threading
+
+        command = [sys.executable, "-m", "dynasim", "serve", "--port", "0", *arguments]
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+
+        def pump() -> None:
+            for line in self.process.stdout:  # type: ignore[union-attr]
+                self.lines.append(line)
+                self._queue.put(line)
+            self._queue.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        self.url: str | None = None
+        deadline = time.monotonic() + timeout
+        while self.url is None:
+            remaining = deadline - time.monotonic()
+            try:
+                line = self._queue.get(timeout=max(remaining, 0.01))
+            except queue.Empty:
+                self.kill()
+                raise TimeoutError(f"the server did not start within {timeout}s: {self.output()}") from None
+            if line is None:
+                self.process.wait(10)
+                self.url = ""
+                return  # exited: the caller looks at returncode and output()
+            found = re.search(r"listening on (http://\S+)", line)
+            if found:
+                self.url = found.group(1)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])  # type: ignore[union-attr]
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM and wait for a clean exit; returns the exit status."""
+        import signal
+
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except Exception:
+            self.kill()
+            raise
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to clean up."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(10)
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.kill()
+        if self.process.stdout is not None:
+            self.process.stdout.close()

@@ -1,0 +1,292 @@
+"""The `dynasim` command: `dynasim serve` runs a local DynamoDB endpoint (also `python -m dynasim serve`).
+
+dynasim serve                                  # http://127.0.0.1:8000, in memory
+dynasim serve --data-dir .dynasim              # durable across restarts
+dynasim serve --tables template.yaml           # tables from a SAM/CloudFormation template
+dynasim serve --auth AKIDEXAMPLE:secret        # verify SigV4 signatures
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ipaddress
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import dynasim
+from dynasim import declare, persistence
+from dynasim.fronts import http
+
+AUTH_ENVIRONMENT = "DYNASIM_AUTH"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 0 and 65535 (0: any free port)")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def _key_pair(text: str) -> tuple[str, str]:
+    key, sep, secret = text.partition(":")
+    if not sep or not key or not secret:
+        raise argparse.ArgumentTypeError("expected ACCESS_KEY_ID:SECRET_ACCESS_KEY")
+    return key, secret
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError("expected NAME=VALUE")
+    return name, value
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="dynasim", description="An in-memory DynamoDB simulator.")
+    top.add_argument("--version", action="version", version=f"dynasim {dynasim.__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="run a local DynamoDB endpoint",
+        description="Answer DynamoDB's HTTP API (and DynamoDB Streams') for any SDK, the AWS CLI or curl.",
+    )
+    network = serve.add_argument_group("network")
+    network.add_argument(
+        "--host", default=http.DEFAULT_HOST, help="address to listen on (default: %(default)s, loopback only)"
+    )
+    network.add_argument(
+        "--port", type=_port, default=http.DEFAULT_PORT, help="port (default: %(default)s; 0: any free port)"
+    )
+    network.add_argument(
+        "--max-request-bytes",
+        type=_positive_int,
+        default=http.DEFAULT_MAX_REQUEST_BYTES,
+        metavar="N",
+        help="refuse larger request bodies with 413 (default: %(default)s, DynamoDB's limit)",
+    )
+    network.add_argument(
+        "--auth",
+        type=_key_pair,
+        action="append",
+        metavar="KEY:SECRET",
+        help="verify SigV4 signatures; accept only these key pairs (repeatable; also "
+        f"${AUTH_ENVIRONMENT}=KEY:SECRET,KEY:SECRET). Without it any credentials are accepted.",
+    )
+    network.add_argument(
+        "--cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="answer CORS requests from this browser origin ('*' for any; repeatable; default: none)",
+    )
+    account = serve.add_argument_group("account")
+    account.add_argument("--region", default="us-east-1", help="region in ARNs and the health check")
+    account.add_argument("--account-id", default="123456789012", help="account id in ARNs")
+    storage = serve.add_argument_group("storage (default: in memory, gone when the process stops)")
+    storage.add_argument("--data-dir", metavar="DIR", help="keep tables and items in DIR across restarts")
+    storage.add_argument(
+        "--fsync",
+        choices=persistence.FSYNC_POLICIES,
+        default="always",
+        help="always: no acknowledged write is ever lost (default); interval: fsync every "
+        "--fsync-interval seconds (an OS crash or power loss can lose that much); never: leave it to "
+        "the OS. A crash of dynasim itself loses nothing under any policy.",
+    )
+    storage.add_argument(
+        "--fsync-interval",
+        type=_positive_float,
+        default=1.0,
+        metavar="SECONDS",
+        help="for --fsync interval (default: %(default)s)",
+    )
+    storage.add_argument(
+        "--snapshot-bytes",
+        type=_positive_int,
+        default=persistence.store.DEFAULT_SNAPSHOT_BYTES,
+        metavar="N",
+        help="write a snapshot and empty the log once the log reaches N bytes (default: %(default)s)",
+    )
+    data = serve.add_argument_group("startup data")
+    data.add_argument(
+        "--tables",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help='create tables (and items) from FILE: {"tables": [CreateTable requests with optional '
+        '"Items"]} or a CloudFormation/SAM template, JSON or YAML (repeatable). Tables that already '
+        "exist (in --data-dir) are left as they are.",
+    )
+    data.add_argument(
+        "--parameter",
+        type=_parameter,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a template parameter's value (repeatable; default: the parameter's Default)",
+    )
+    data.add_argument("--stack-name", default="dynasim", help="what AWS::StackName resolves to in templates")
+    serve.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    if arguments.command != "serve":
+        parser().print_help(sys.stderr)
+        return 2
+    return serve(arguments)
+
+
+def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="dynasim: %(levelname)s %(name)s: %(message)s")
+    say = (
+        (lambda message: None)
+        if arguments.quiet
+        else (lambda message: print(f"dynasim: {message}", flush=True))
+    )
+    credentials = dict(arguments.auth or [])
+    if not credentials and os.environ.get(AUTH_ENVIRONMENT):
+        try:
+            credentials = dict(_key_pair(pair.strip()) for pair in os.environ[AUTH_ENVIRONMENT].split(","))
+        except argparse.ArgumentTypeError as error:
+            print(f"dynasim: ${AUTH_ENVIRONMENT}: {error}", file=sys.stderr)
+            return 2
+    simulator = dynasim.Simulator(region=arguments.region, account_id=arguments.account_id)
+    store = None
+    try:
+        if arguments.data_dir:
+            store = persistence.open_store(
+                simulator,
+                arguments.data_dir,
+                fsync=arguments.fsync,
+                fsync_interval=arguments.fsync_interval,
+                snapshot_bytes=arguments.snapshot_bytes,
+            )
+            where = os.path.abspath(arguments.data_dir)
+            say(f"data in {where} (fsync {arguments.fsync}), {_count(simulator)}")
+        for path in arguments.tables:
+            declarations = declare.load(
+                path,
+                parameters=dict(arguments.parameter),
+                stack_name=arguments.stack_name,
+                region=arguments.region,
+                account_id=arguments.account_id,
+            )
+            created = declare.apply(simulator, declarations)
+            kept = [d.table_name for d in declarations if d.table_name not in created]
+            say(f"{path}: created {_names(created)}" + (f"; kept existing {_names(kept)}" if kept else ""))
+        options: dict[str, Any] = {
+            "max_request_bytes": arguments.max_request_bytes,
+            "credentials": credentials or None,
+            "cors_origins": arguments.cors,
+        }
+        if not _is_loopback(arguments.host):
+            print(
+                f"dynasim: WARNING listening on {arguments.host}: anyone who can reach this port can read "
+                "and change your tables" + ("" if credentials else " (no --auth given)"),
+                file=sys.stderr,
+                flush=True,
+            )
+
+        def announce(url: str) -> None:
+            auth = (
+                f"SigV4 verified for {len(credentials)} key(s)" if credentials else "any credentials accepted"
+            )
+            say(f"listening on {url} ({auth}); Ctrl-C to stop")
+            if ready is not None:
+                ready(url)
+
+        asyncio.run(_run(simulator, arguments.host, arguments.port, options, announce))
+    except (persistence.StoreError, declare.DeclarationError) as error:
+        print(f"dynasim: {error}", file=sys.stderr)
+        return 1
+    except _ListenError as error:
+        print(f"dynasim: cannot listen on {arguments.host}:{arguments.port}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"dynasim: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if store is not None:
+            store.close()
+    say("stopped")
+    return 0
+
+
+async def _run(
+    simulator: dynasim.Simulator,
+    host: str,
+    port: int,
+    options: dict[str, Any],
+    announce: Callable[[str], None],
+) -> None:
+    try:
+        server = await http.HTTPServer(simulator, host, port, **options).start()
+    except OSError as error:
+        raise _ListenError(error.strerror or str(error)) from None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or Windows
+            loop.add_signal_handler(signal_number, stop.set)
+    announce(server.url)
+    try:
+        await stop.wait()
+    finally:
+        await server.close()
+
+
+class _ListenError(Exception):
+    pass
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _count(simulator: dynasim.Simulator) -> str:
+    tables = simulator.engine.tables
+    items = sum(table.item_count for table in tables.values())
+    return f"{len(tables)} table(s), {items} item(s) loaded"
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names) if names else "no tables"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

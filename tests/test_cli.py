@@ -1,0 +1,163 @@
+"""`dynasim serve` / `python -m dynasim serve` as a process: startup, data, restarts, errors, shutdown."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+from botocore.config import Config
+from http_helpers import SCHEMA, ServerProcess, client
+
+from dynasim import cli
+
+FAST_FAIL = Config(retries={"max_attempts": 0}, connect_timeout=5, read_timeout=10)
+
+
+def test_serve_answers_and_stops_cleanly_on_sigterm():
+    with ServerProcess() as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        ddb = client(server.url)
+        ddb.create_table(TableName="cli", **SCHEMA)
+        assert ddb.list_tables()["TableNames"] == ["cli"]
+        assert server.stop() == 0
+        assert "stopped" in server.output()
+
+
+def test_in_memory_by_default(tmp_path):
+    with ServerProcess() as server:
+        client(server.url).create_table(TableName="gone", **SCHEMA)
+        server.stop()
+    with ServerProcess() as server:
+        assert client(server.url).list_tables()["TableNames"] == []
+
+
+def test_data_dir_keeps_tables_and_items_across_restarts(tmp_path):
+    data = str(tmp_path / "data")
+    with ServerProcess("--data-dir", data) as server:
+        ddb = client(server.url)
+        ddb.create_table(TableName="kept", **SCHEMA)
+        ddb.put_item(TableName="kept", Item={"pk": {"S": "a"}, "b": {"B": b"\x00\x01"}})
+        assert server.stop() == 0
+    with ServerProcess("--data-dir", data, "--fsync", "never") as server:
+        assert "1 table(s), 1 item(s) loaded" in server.output()
+        item = client(server.url).get_item(TableName="kept", Key={"pk": {"S": "a"}})["Item"]
+        assert item == {"pk": {"S": "a"}, "b": {"B": b"\x00\x01"}}
+
+
+def test_tables_file_with_items(tmp_path):
+    declarations = {
+        "tables": [
+            {
+                "TableName": "seeded",
+                **SCHEMA,
+                "Items": [{"pk": {"S": "one"}, "n": {"N": "1"}}, {"pk": {"S": "two"}}],
+            }
+        ]
+    }
+    path = tmp_path / "tables.json"
+    path.write_text(json.dumps(declarations))
+    data = str(tmp_path / "data")
+    with ServerProcess("--tables", str(path), "--data-dir", data) as server:
+        ddb = client(server.url)
+        assert ddb.get_item(TableName="seeded", Key={"pk": {"S": "one"}})["Item"]["n"] == {"N": "1"}
+        ddb.delete_item(TableName="seeded", Key={"pk": {"S": "one"}})
+        assert "created seeded" in server.output()
+        server.stop()
+    # a restart with the same file keeps what is stored rather than re-seeding
+    with ServerProcess("--tables", str(path), "--data-dir", data) as server:
+        assert "kept existing seeded" in server.output()
+        assert "Item" not in client(server.url).get_item(TableName="seeded", Key={"pk": {"S": "one"}})
+
+
+def test_tables_from_a_sam_template(tmp_path):
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        """
+AWSTemplateFormatVersion: 2010-09-09
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Env:
+    Type: String
+    Default: dev
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !Sub "${Env}-orders"
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+  Users:
+    Type: AWS::Serverless::SimpleTable
+"""
+    )
+    with ServerProcess("--tables", str(template), "--parameter", "Env=test") as server:
+        assert client(server.url).list_tables()["TableNames"] == ["Users", "test-orders"]
+
+
+def test_startup_errors_exit_1_with_a_message(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"tables": [{"TableName": "x!", **SCHEMA}]}))
+    with ServerProcess("--tables", str(bad)) as server:
+        assert server.process.wait(30) == 1
+        assert "CreateTable failed: ValidationException" in server.output()
+        assert "Traceback" not in server.output()
+
+
+def test_port_in_use_exits_1(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        with ServerProcess("--port", port) as server:
+            assert server.process.wait(30) == 1
+            assert f"cannot listen on 127.0.0.1:{port}" in server.output()
+
+
+def test_a_locked_data_dir_exits_1(tmp_path):
+    data = str(tmp_path / "data")
+    with ServerProcess("--data-dir", data) as first, ServerProcess("--data-dir", data) as second:
+        assert first.url
+        assert second.process.wait(30) == 1
+        assert "in use by another dynasim process" in second.output()
+
+
+def test_auth_flag_and_environment(tmp_path):
+    with ServerProcess("--auth", "cli-key:cli-secret") as server:
+        ok = client(server.url, aws_access_key_id="cli-key", aws_secret_access_key="cli-secret")
+        assert ok.list_tables()["TableNames"] == []
+        wrong = client(server.url, config=FAST_FAIL)
+        with pytest.raises(wrong.exceptions.ClientError, match="UnrecognizedClientException"):
+            wrong.list_tables()
+    with ServerProcess(env={"DYNASIM_AUTH": "env-key:env-secret"}) as server:
+        ok = client(server.url, aws_access_key_id="env-key", aws_secret_access_key="env-secret")
+        assert ok.list_tables()["TableNames"] == []
+
+
+def test_max_request_bytes_flag():
+    with ServerProcess("--max-request-bytes", "2000") as server:
+        ddb = client(server.url, config=FAST_FAIL)
+        ddb.create_table(TableName="small", **SCHEMA)
+        with pytest.raises(ddb.exceptions.ClientError, match="RequestEntityTooLarge"):
+            ddb.put_item(TableName="small", Item={"pk": {"S": "a"}, "big": {"S": "x" * 5000}})
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["serve", "--port", "70000"], ["serve", "--auth", "nosecret"], ["serve", "--fsync", "sometimes"], []],
+)
+def test_bad_arguments_exit_2(arguments, capsys):
+    with pytest.raises(SystemExit) as exited:
+        code = cli.main(arguments)
+        raise SystemExit(code)
+    assert exited.value.code == 2
+
+
+def test_loopback_detection():
+    assert cli._is_loopback("127.0.0.1") and cli._is_loopback("::1") and cli._is_loopback("localhost")
+    assert not cli._is_loopback("0.0.0.0") and not cli._is_loopback("192.168.1.5")
