@@ -13,7 +13,7 @@ from dynasim import persistence
 from dynasim.persistence import codec, log
 from dynasim.persistence.store import LOG, SNAPSHOT, StoreError
 from dynasim.storage.changes import ItemPut, TableCreated
-from dynasim.storage.index import IndexKeySchema, IndexSettings
+from dynasim.storage.index import IndexSettings
 from dynasim.storage.table import KeySchema, Table, TableSettings
 
 HASH = dict(
@@ -112,7 +112,7 @@ def test_indexes_are_rebuilt_from_items(tmp_path):
         name="by-colour",
         kind="GLOBAL",
         arn="arn:aws:dynamodb:us-east-1:123456789012:table/painted/index/by-colour",
-        key_schema=IndexKeySchema("colour", "S"),
+        key_schema=KeySchema("colour", "S"),
         projection_type="INCLUDE",
         non_key_attributes=["size"],
     )

@@ -5,7 +5,7 @@ An index partition (one index partition-key value) is a SortedList of entries
 key)` for an index without a sort key — so a query on it costs O(log n + k) like one on the table,
 and entries with equal index keys come in table-key order. Items lacking an index key attribute
 are not in the index (sparse indexes). Entries hold keys only: reads fetch the item from the table
-and project it.
+and project it. An index's size counts its items' full sizes, as DynamoDB Local reports it.
 """
 
 from __future__ import annotations
@@ -17,17 +17,10 @@ from typing import Any
 from sortedcontainers import SortedList
 
 from dynasim.storage.ranges import EVERYTHING, TOKEN_SPACE, SortRange, scan_partitions, token
-from dynasim.values import Item, sort_key, value_size
+from dynasim.storage.schema import KeySchema
+from dynasim.values import Item, sort_key
 
 Entry = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class IndexKeySchema:
-    hash_name: str
-    hash_type: str
-    range_name: str | None = None
-    range_type: str | None = None
 
 
 @dataclass
@@ -37,7 +30,7 @@ class IndexSettings:
     name: str
     kind: str  # "GLOBAL" or "LOCAL"
     arn: str
-    key_schema: IndexKeySchema
+    key_schema: KeySchema
     projection_type: str  # "ALL", "KEYS_ONLY" or "INCLUDE"
     non_key_attributes: list[str] = field(default_factory=list)
     read_capacity: int = 0
@@ -88,11 +81,7 @@ class Index:
             return item
         return {name: value for name, value in item.items() if name in self.projected}
 
-    def _size(self, item: Item) -> int:
-        projected = self.project(item)
-        return sum(len(name.encode()) + value_size(value) for name, value in projected.items())
-
-    def add(self, item: Item, table_hash: Any, table_range: Any) -> None:
+    def add(self, item: Item, size: int, table_hash: Any, table_range: Any) -> None:
         placed = self.entry(item, table_hash, table_range)
         if placed is None:
             return
@@ -103,9 +92,9 @@ class Index:
             self._scan_order.add((token(hash_key), hash_key))
         partition.add(entry)
         self.item_count += 1
-        self.size_bytes += self._size(item)
+        self.size_bytes += size
 
-    def remove(self, item: Item, table_hash: Any, table_range: Any) -> None:
+    def remove(self, item: Item, size: int, table_hash: Any, table_range: Any) -> None:
         placed = self.entry(item, table_hash, table_range)
         if placed is None:
             return
@@ -116,7 +105,7 @@ class Index:
             del self._partitions[hash_key]
             self._scan_order.remove((token(hash_key), hash_key))
         self.item_count -= 1
-        self.size_bytes -= self._size(item)
+        self.size_bytes -= size
 
     def query(
         self,

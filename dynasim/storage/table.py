@@ -20,19 +20,8 @@ from sortedcontainers import SortedDict, SortedList
 from dynasim.storage.changes import ItemDeleted, ItemPut
 from dynasim.storage.index import Index, IndexSettings
 from dynasim.storage.ranges import EVERYTHING, TOKEN_SPACE, SortRange, scan_partitions, token
+from dynasim.storage.schema import KeySchema
 from dynasim.values import Item
-
-
-@dataclass(frozen=True)
-class KeySchema:
-    hash_name: str
-    hash_type: str
-    range_name: str | None = None
-    range_type: str | None = None
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.hash_name,) if self.range_name is None else (self.hash_name, self.range_name)
 
 
 @dataclass
@@ -111,7 +100,7 @@ class Table:
         self.size_bytes += size
         old_item = self._forget(old, hash_key, range_key)
         for index in self.indexes.values():
-            index.add(item, hash_key, range_key)
+            index.add(item, size, hash_key, range_key)
         self._record(ItemPut(self.settings.name, item, old_item))
         return old_item
 
@@ -141,7 +130,7 @@ class Table:
         self.item_count -= 1
         self.size_bytes -= entry[1]
         for index in self.indexes.values():
-            index.remove(entry[0], hash_key, range_key)
+            index.remove(entry[0], entry[1], hash_key, range_key)
         return entry[0]
 
     # --- reads in key order ---------------------------------------------------------------
@@ -180,8 +169,8 @@ class Table:
     def add_index(self, settings: IndexSettings) -> Index:
         """Create an index and fill it from the items already stored."""
         index = self.indexes[settings.name] = Index(settings, self.key_schema.names)
-        for hash_key, (range_key, (item, _)) in self.scan():
-            index.add(item, hash_key, range_key)
+        for hash_key, (range_key, (item, size)) in self.scan():
+            index.add(item, size, hash_key, range_key)
         return index
 
     def remove_index(self, name: str) -> None:
