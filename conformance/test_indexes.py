@@ -1,0 +1,1135 @@
+"""Global and local secondary indexes: CreateTable validation and limits, DescribeTable with indexes, index
+keys on writes, sparse indexes, ItemCount / IndexSizeBytes, and UpdateTable creating, updating and deleting
+GSIs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conformance.conftest import unique_name
+from conformance.helpers import (
+    BAD_ATTRIBUTE_TYPE,
+    DEFINITIONS_MISMATCH,
+    DUPLICATE_DEFINITION,
+    INVALID_KEY_VALUE_TYPE,
+    INVALID_TABLE_NAME,
+    KEY_NAME_LENGTH,
+    KEY_ORDER,
+    KEY_TYPE_MISMATCH,
+    NO_ATTRIBUTE_SCHEMA,
+    NO_HASH_KEY,
+    NO_KEY_SCHEMA,
+    NOT_FOUND,
+    NOTHING_TO_UPDATE,
+    SAME_KEY_NAMES,
+    SAME_THROUGHPUT,
+    TABLE_NOT_FOUND,
+    VALIDATION,
+    assert_error,
+    strip_metadata,
+    table_arn_pattern,
+)
+from conformance.indexes_support import (  # noqa: F401  (autouse fixture)
+    ALL,
+    KEYS_ONLY,
+    S,
+    create_table,
+    definitions,
+    include,
+    index,
+    index_statuses,
+    item_set,
+    key_schema,
+    query,
+    scan,
+    service_behaviour,
+    sized_item,
+    skip_service_behaviour_on_ddblocal,
+    values,
+    wait_for_indexes,
+)
+
+NO_PROJECTION = "Indexes must have a projection specified"
+BAD_PROJECTION_TYPE = "Projection type must be INCLUDE, ALL, or KEYS_ONLY"
+INCLUDE_NEEDS_ATTRIBUTES = (
+    "If Projection type INCLUDE is specified, some non-key attributes to include in the projection must be "
+    "specified as well"
+)
+ATTRIBUTES_ONLY_WITH_INCLUDE = (
+    "No attributes should be specified to be projected unless projection type is INCLUDE"
+)
+TOO_MANY_PROJECTED = "No more than 20 attributes per table can be projected into Local Secondary Indices"
+DUPLICATE_GSI = "Two global secondary indices have the same name"
+DUPLICATE_LSI = "Two local secondary indices have the same name"
+GSI_LSI_SAME_NAME = "Local Secondary Indices AND Global Secondary Indices must have different names"
+LSI_HASH_KEY = "Local Secondary indices must have the same hash key as the main table"
+LSI_ON_HASH_TABLE = "Local Secondary indices are not allowed on hash tables, only hash and range tables"
+LSI_NEEDS_RANGE = "Local secondary indices must have a range key"
+LSI_RANGE_NOT_DEFINED = "Local Secondary Index range key not specified in Attribute Definitions.Type unknown."
+TOO_MANY_GSIS = "GlobalSecondaryIndex count exceeds the per-table limit"
+TOO_MANY_LSIS = "Cannot have more than 5 local secondary indexes per table"
+GSI_NO_THROUGHPUT = "No provisioned throughput specified for the global secondary index"
+GSI_THROUGHPUT_TOO_LOW = (
+    "Global Secondary Index's read and write throughput must be at least 1, and cannot be null"
+)
+EMPTY_GSI_LIST = "GSI list is empty/invalid"
+INDEX_KEY_TYPE_MISMATCH = "One or more parameter values were invalid: Type mismatch for Index Key"
+INDEX_EXISTS = "Attempting to create an index which already exists"
+REDEFINED_ATTRIBUTE = (
+    "invalid attribute, SchemaElement redefined should be of same type as previously defined"
+)
+ONE_INDEX_AT_A_TIME = (
+    "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"
+)
+ONE_UPDATE_PER_INDEX = "Only one global secondary index update per index is allowed simultaneously."
+NULL_INDEX_ACTION = "Update global secondary index action is null"
+REQUESTED_RESOURCE_NOT_FOUND = "Requested resource not found"
+SIZE_LIMIT_EXCEEDED = "One or more parameter values were invalid: Size limit exceeded"
+
+
+def not_defined(name: str) -> str:
+    return f"Attribute {name} is not defined in AttributeDefinitions"
+
+
+def no_such_index(name: str) -> str:
+    return f"The table does not have the specified index: {name}"
+
+
+def empty_index_key(index_name: str, key: str, binary: bool = False) -> str:
+    kind = "binary" if binary else "string"
+    return (
+        "One or more parameter values are not valid. A value specified for a secondary index key is not "
+        f"supported. The AttributeValue for a key attribute cannot contain an empty {kind} value. "
+        f"IndexName: {index_name}, IndexKey: {key}"
+    )
+
+
+EMPTY_INDEX_KEY_BY_UPDATE = (
+    "One or more parameter values are not valid. The update expression attempted to update a secondary index "
+    "key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty "
+    "string value."
+)
+
+PPR = {"BillingMode": "PAY_PER_REQUEST"}
+DEFS = definitions(pk="S", sk="S", g="S", gs="N")
+
+
+def table_request(**overrides: Any) -> dict[str, Any]:
+    """A CreateTable request for pk S HASH / sk S RANGE with ``overrides`` (None removes a member)."""
+    request: dict[str, Any] = {
+        "TableName": unique_name(),
+        "KeySchema": key_schema("pk", "sk"),
+        "AttributeDefinitions": definitions(pk="S", sk="S"),
+        **PPR,
+    }
+    for name, value in overrides.items():
+        if value is None:
+            request.pop(name, None)
+        else:
+            request[name] = value
+    return request
+
+
+def gsi_raw(name: str = "gsi1", **members: Any) -> dict[str, Any]:
+    definition = {"IndexName": name, "KeySchema": key_schema("g", "gs"), "Projection": ALL}
+    definition.update(members)
+    return {k: v for k, v in definition.items() if v is not None}
+
+
+def lsi_raw(name: str = "lsi1", **members: Any) -> dict[str, Any]:
+    definition = {"IndexName": name, "KeySchema": key_schema("pk", "gs"), "Projection": ALL}
+    definition.update(members)
+    return {k: v for k, v in definition.items() if v is not None}
+
+
+def many(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}{i}" for i in range(count)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# CreateTable validation
+
+CREATE_ERRORS = [
+    # Projections
+    ("gsi-no-projection", {"GlobalSecondaryIndexes": [gsi_raw(Projection=None)]}, NO_PROJECTION),
+    ("lsi-no-projection", {"LocalSecondaryIndexes": [lsi_raw(Projection=None)]}, NO_PROJECTION),
+    ("gsi-empty-projection", {"GlobalSecondaryIndexes": [gsi_raw(Projection={})]}, NO_PROJECTION),
+    (
+        "gsi-attributes-without-type",
+        {"GlobalSecondaryIndexes": [gsi_raw(Projection={"NonKeyAttributes": ["x"]})]},
+        NO_PROJECTION,
+    ),
+    (
+        "gsi-bad-projection-type",
+        {"GlobalSecondaryIndexes": [gsi_raw(Projection={"ProjectionType": "SOME"})]},
+        BAD_PROJECTION_TYPE,
+    ),
+    (
+        "gsi-include-without-attributes",
+        {"GlobalSecondaryIndexes": [gsi_raw(Projection={"ProjectionType": "INCLUDE"})]},
+        INCLUDE_NEEDS_ATTRIBUTES,
+    ),
+    (
+        "gsi-include-empty-attributes",
+        {"GlobalSecondaryIndexes": [gsi_raw(Projection=include())]},
+        INCLUDE_NEEDS_ATTRIBUTES,
+    ),
+    (
+        "lsi-include-without-attributes",
+        {"LocalSecondaryIndexes": [lsi_raw(Projection={"ProjectionType": "INCLUDE"})]},
+        INCLUDE_NEEDS_ATTRIBUTES,
+    ),
+    (
+        "gsi-all-with-attributes",
+        {
+            "GlobalSecondaryIndexes": [
+                gsi_raw(Projection={"ProjectionType": "ALL", "NonKeyAttributes": ["x"]})
+            ]
+        },
+        ATTRIBUTES_ONLY_WITH_INCLUDE,
+    ),
+    (
+        "gsi-keys-only-with-attributes",
+        {
+            "GlobalSecondaryIndexes": [
+                gsi_raw(Projection={"ProjectionType": "KEYS_ONLY", "NonKeyAttributes": ["x"]})
+            ]
+        },
+        ATTRIBUTES_ONLY_WITH_INCLUDE,
+    ),
+    (
+        "lsi-keys-only-with-attributes",
+        {
+            "LocalSecondaryIndexes": [
+                lsi_raw(Projection={"ProjectionType": "KEYS_ONLY", "NonKeyAttributes": ["x"]})
+            ]
+        },
+        ATTRIBUTES_ONLY_WITH_INCLUDE,
+    ),
+    (
+        "gsi-include-duplicate-attribute",
+        {"GlobalSecondaryIndexes": [gsi_raw(Projection=include("x", "x"))]},
+        DUPLICATE_DEFINITION,
+    ),
+    (
+        "gsi-include-empty-attribute-name",
+        {"GlobalSecondaryIndexes": [gsi_raw(Projection=include(""))]},
+        KEY_NAME_LENGTH,
+    ),
+    (
+        "gsi-include-101-attributes",
+        {"GlobalSecondaryIndexes": [gsi_raw(Projection=include(*many("a", 101)))]},
+        TOO_MANY_PROJECTED,
+    ),
+    (
+        "lsi-include-101-attributes",
+        {"LocalSecondaryIndexes": [lsi_raw(Projection=include(*many("a", 101)))]},
+        TOO_MANY_PROJECTED,
+    ),
+    (
+        "two-gsis-50-and-51-same-attributes",
+        {
+            "GlobalSecondaryIndexes": [
+                gsi_raw("gsi1", Projection=include(*many("a", 50))),
+                gsi_raw("gsi2", KeySchema=key_schema("g"), Projection=include(*many("a", 51))),
+            ]
+        },
+        TOO_MANY_PROJECTED,
+    ),
+    (
+        "lsi-50-and-gsi-51-attributes",
+        {
+            "LocalSecondaryIndexes": [lsi_raw(Projection=include(*many("a", 50)))],
+            "GlobalSecondaryIndexes": [gsi_raw(Projection=include(*many("b", 51)))],
+        },
+        TOO_MANY_PROJECTED,
+    ),
+    # Names
+    ("duplicate-gsi-names", {"GlobalSecondaryIndexes": [gsi_raw(), gsi_raw()]}, DUPLICATE_GSI),
+    ("duplicate-lsi-names", {"LocalSecondaryIndexes": [lsi_raw(), lsi_raw()]}, DUPLICATE_LSI),
+    (
+        "gsi-and-lsi-same-name",
+        {"GlobalSecondaryIndexes": [gsi_raw("idx1")], "LocalSecondaryIndexes": [lsi_raw("idx1")]},
+        GSI_LSI_SAME_NAME,
+    ),
+    ("gsi-name-too-short", {"GlobalSecondaryIndexes": [gsi_raw("ab")]}, INVALID_TABLE_NAME),
+    ("gsi-name-too-long", {"GlobalSecondaryIndexes": [gsi_raw("a" * 256)]}, INVALID_TABLE_NAME),
+    ("gsi-name-space", {"GlobalSecondaryIndexes": [gsi_raw("a b")]}, INVALID_TABLE_NAME),
+    ("gsi-name-dollar", {"GlobalSecondaryIndexes": [gsi_raw("abc$")]}, INVALID_TABLE_NAME),
+    ("gsi-name-empty", {"GlobalSecondaryIndexes": [gsi_raw("")]}, INVALID_TABLE_NAME),
+    ("gsi-name-missing", {"GlobalSecondaryIndexes": [gsi_raw(IndexName=None)]}, INVALID_TABLE_NAME),
+    ("lsi-name-too-short", {"LocalSecondaryIndexes": [lsi_raw("ab")]}, INVALID_TABLE_NAME),
+    # Key schemas
+    (
+        "lsi-other-hash-key",
+        {"LocalSecondaryIndexes": [lsi_raw(KeySchema=key_schema("g", "gs"))]},
+        LSI_HASH_KEY,
+    ),
+    (
+        "lsi-on-hash-table",
+        {
+            "KeySchema": key_schema("pk"),
+            "AttributeDefinitions": definitions(pk="S", gs="N"),
+            "LocalSecondaryIndexes": [lsi_raw()],
+        },
+        LSI_ON_HASH_TABLE,
+    ),
+    (
+        "lsi-without-range-key",
+        {"LocalSecondaryIndexes": [lsi_raw(KeySchema=key_schema("pk"))]},
+        LSI_NEEDS_RANGE,
+    ),
+    (
+        "lsi-range-key-not-defined",
+        {"LocalSecondaryIndexes": [lsi_raw(KeySchema=key_schema("pk", "zz"))]},
+        LSI_RANGE_NOT_DEFINED,
+    ),
+    (
+        "gsi-hash-key-not-defined",
+        {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=key_schema("zz"))]},
+        not_defined("zz"),
+    ),
+    (
+        "gsi-range-key-not-defined",
+        {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=key_schema("g", "zz"))]},
+        not_defined("zz"),
+    ),
+    (
+        "lsi-reported-before-gsi",
+        {
+            "GlobalSecondaryIndexes": [gsi_raw(KeySchema=key_schema("zz"))],
+            "LocalSecondaryIndexes": [lsi_raw(KeySchema=key_schema("pk", "yy"))],
+        },
+        LSI_RANGE_NOT_DEFINED,
+    ),
+    (
+        "unused-definition-with-gsi",
+        {
+            "AttributeDefinitions": definitions(pk="S", sk="S", g="S", gs="N", zz="S"),
+            "GlobalSecondaryIndexes": [gsi_raw()],
+        },
+        DEFINITIONS_MISMATCH,
+    ),
+    ("empty-lsi-list", {"LocalSecondaryIndexes": []}, DEFINITIONS_MISMATCH),
+    ("empty-gsi-list", {"GlobalSecondaryIndexes": []}, EMPTY_GSI_LIST),
+    ("gsi-empty-key-schema", {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=[])]}, NO_KEY_SCHEMA),
+    ("gsi-no-key-schema", {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=None)]}, NO_KEY_SCHEMA),
+    (
+        "gsi-range-only",
+        {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=[{"AttributeName": "g", "KeyType": "RANGE"}])]},
+        NO_HASH_KEY,
+    ),
+    (
+        "gsi-bad-key-type",
+        {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=[{"AttributeName": "g", "KeyType": "FOO"}])]},
+        NO_HASH_KEY,
+    ),
+    (
+        "gsi-range-before-hash",
+        {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=list(reversed(key_schema("g", "gs"))))]},
+        KEY_ORDER,
+    ),
+    (
+        "gsi-same-key-twice",
+        {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=key_schema("g", "g"))]},
+        SAME_KEY_NAMES,
+    ),
+    (
+        "gsi-key-name-too-long",
+        {
+            "AttributeDefinitions": definitions(pk="S", sk="S", **{"x" * 256: "S"}),
+            "GlobalSecondaryIndexes": [gsi_raw(KeySchema=key_schema("x" * 256))],
+        },
+        KEY_NAME_LENGTH,
+    ),
+    (
+        "gsi-key-type-bool",
+        {
+            "AttributeDefinitions": definitions(pk="S", sk="S", g="BOOL"),
+            "GlobalSecondaryIndexes": [gsi_raw(KeySchema=key_schema("g"))],
+        },
+        BAD_ATTRIBUTE_TYPE,
+    ),
+    # Limits
+    (
+        "21-gsis",
+        {"GlobalSecondaryIndexes": [gsi_raw(name, KeySchema=key_schema("g")) for name in many("gsi", 21)]},
+        TOO_MANY_GSIS,
+    ),
+    ("6-lsis", {"LocalSecondaryIndexes": [lsi_raw(name) for name in many("lsi", 6)]}, TOO_MANY_LSIS),
+    # Throughput
+    (
+        "provisioned-gsi-without-throughput",
+        {
+            "BillingMode": "PROVISIONED",
+            "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+            "GlobalSecondaryIndexes": [gsi_raw()],
+        },
+        GSI_NO_THROUGHPUT,
+    ),
+    (
+        "provisioned-gsi-zero-throughput",
+        {
+            "BillingMode": "PROVISIONED",
+            "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+            "GlobalSecondaryIndexes": [
+                gsi_raw(ProvisionedThroughput={"ReadCapacityUnits": 0, "WriteCapacityUnits": 1})
+            ],
+        },
+        GSI_THROUGHPUT_TOO_LOW,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "overrides, message", [case[1:] for case in CREATE_ERRORS], ids=[case[0] for case in CREATE_ERRORS]
+)
+def test_create_table_index_validation(ddb_raw, overrides, message):
+    request = table_request(AttributeDefinitions=DEFS)
+    request.update(overrides)
+    assert_error(lambda: ddb_raw.create_table(**request), VALIDATION, message)
+
+
+def _gsi_names(description: dict[str, Any]) -> set[str]:
+    return {gsi["IndexName"] for gsi in description.get("GlobalSecondaryIndexes", [])}
+
+
+def _lsi_names(description: dict[str, Any]) -> set[str]:
+    return {lsi["IndexName"] for lsi in description.get("LocalSecondaryIndexes", [])}
+
+
+def test_create_table_index_limits_accepted(ddb):
+    twenty = ddb.create_table(
+        **table_request(
+            AttributeDefinitions=definitions(pk="S", sk="S", g="S"),
+            GlobalSecondaryIndexes=[gsi_raw(name, KeySchema=key_schema("g")) for name in many("gsi", 20)],
+        )
+    )["TableDescription"]
+    assert _gsi_names(twenty) == set(many("gsi", 20))
+    five = ddb.create_table(
+        **table_request(
+            AttributeDefinitions=definitions(pk="S", sk="S", gs="N"),
+            LocalSecondaryIndexes=[lsi_raw(name) for name in many("lsi", 5)],
+        )
+    )["TableDescription"]
+    assert _lsi_names(five) == set(many("lsi", 5))
+
+
+def test_create_table_100_projected_attributes_accepted(ddb):
+    """The limit is 100 projected non-key attributes over all of a table's indexes; 100 is fine."""
+    description = ddb.create_table(
+        **table_request(
+            AttributeDefinitions=DEFS,
+            GlobalSecondaryIndexes=[
+                gsi_raw("gsi1", Projection=include(*many("a", 50))),
+                gsi_raw("gsi2", KeySchema=key_schema("g"), Projection=include(*many("a", 50))),
+            ],
+        )
+    )["TableDescription"]
+    by_name = {gsi["IndexName"]: gsi for gsi in description["GlobalSecondaryIndexes"]}
+    assert by_name["gsi1"]["Projection"] == include(*many("a", 50))
+    assert by_name["gsi2"]["Projection"] == include(*many("a", 50))
+
+
+@pytest.mark.parametrize(
+    "gsi, definitions_",
+    [
+        pytest.param(gsi_raw(Projection=include("pk", "g")), DEFS, id="include-names-key-attributes"),
+        pytest.param(
+            gsi_raw(KeySchema=key_schema("pk", "sk")), definitions(pk="S", sk="S"), id="same-keys-as-table"
+        ),
+        pytest.param(
+            gsi_raw(KeySchema=key_schema("sk")), definitions(pk="S", sk="S"), id="table-range-as-hash"
+        ),
+        pytest.param(gsi_raw("abc.-_09"), DEFS, id="name-with-dot-dash-underscore"),
+        pytest.param(gsi_raw("a" * 255), DEFS, id="name-255-chars"),
+    ],
+)
+def test_create_table_gsi_variants_accepted(ddb, gsi, definitions_):
+    description = ddb.create_table(
+        **table_request(AttributeDefinitions=definitions_, GlobalSecondaryIndexes=[gsi])
+    )["TableDescription"]
+    [described] = description["GlobalSecondaryIndexes"]
+    assert {k: described[k] for k in ("IndexName", "KeySchema", "Projection")} == gsi
+
+
+def test_create_table_lsi_on_table_range_key_accepted(ddb):
+    description = ddb.create_table(
+        **table_request(LocalSecondaryIndexes=[lsi_raw(KeySchema=key_schema("pk", "sk"))])
+    )["TableDescription"]
+    assert description["LocalSecondaryIndexes"][0]["KeySchema"] == key_schema("pk", "sk")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Descriptions
+
+
+def _normalise_description(description: dict[str, Any], table: str) -> dict[str, Any]:
+    """The description with times and ARNs checked and removed, and indexes keyed by name (their order in
+    the list is not defined)."""
+    description = dict(description)
+    assert table_arn_pattern(table).fullmatch(description.pop("TableArn"))
+    description.pop("CreationDateTime")
+    throughput = dict(description.pop("ProvisionedThroughput"))
+    throughput.pop("LastIncreaseDateTime", None)
+    throughput.pop("LastDecreaseDateTime", None)
+    description["ProvisionedThroughput"] = throughput
+    if "BillingModeSummary" in description:
+        summary = dict(description["BillingModeSummary"])
+        summary.pop("LastUpdateToPayPerRequestDateTime", None)
+        description["BillingModeSummary"] = summary
+    for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if kind not in description:
+            continue
+        indexes = {}
+        for entry in description[kind]:
+            entry = dict(entry)
+            arn = entry.pop("IndexArn")
+            assert re.fullmatch(
+                table_arn_pattern(table).pattern + rf"/index/{re.escape(entry['IndexName'])}", arn
+            )
+            indexes[entry["IndexName"]] = entry
+        description[kind] = indexes
+    return description
+
+
+def test_describe_provisioned_table_with_indexes(ddb):
+    table = unique_name()
+    gsi_include = index("gsi1", "g", "gs", include("x", "y"), throughput=(3, 4))
+    gsi_keys = index("gsi2", "g", None, KEYS_ONLY, throughput=(1, 1))
+    lsi = index("lsi1", "pk", "gs")
+    created = ddb.create_table(
+        TableName=table,
+        KeySchema=key_schema("pk", "sk"),
+        AttributeDefinitions=DEFS,
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 6},
+        GlobalSecondaryIndexes=[gsi_include, gsi_keys],
+        LocalSecondaryIndexes=[lsi],
+    )["TableDescription"]
+    expected = {
+        "AttributeDefinitions": DEFS,
+        "TableName": table,
+        "KeySchema": key_schema("pk", "sk"),
+        "TableStatus": "ACTIVE",
+        "ProvisionedThroughput": {
+            "NumberOfDecreasesToday": 0,
+            "ReadCapacityUnits": 5,
+            "WriteCapacityUnits": 6,
+        },
+        "TableSizeBytes": 0,
+        "ItemCount": 0,
+        "LocalSecondaryIndexes": {"lsi1": {**lsi, "IndexSizeBytes": 0, "ItemCount": 0}},
+        "GlobalSecondaryIndexes": {
+            "gsi1": {**gsi_include, "IndexStatus": "ACTIVE", "IndexSizeBytes": 0, "ItemCount": 0},
+            "gsi2": {**gsi_keys, "IndexStatus": "ACTIVE", "IndexSizeBytes": 0, "ItemCount": 0},
+        },
+        "DeletionProtectionEnabled": False,
+    }
+    assert _normalise_description(created, table) == expected
+    described = ddb.describe_table(TableName=table)["Table"]
+    assert _normalise_description(described, table) == expected
+
+
+def test_describe_on_demand_table_with_indexes(ddb):
+    """On a PAY_PER_REQUEST table a GSI has no ProvisionedThroughput member; an LSI never has IndexStatus."""
+    table = create_table(
+        ddb,
+        types={"pk": "S", "sk": "S", "g": "S", "gs": "N"},
+        gsis=[index("gsi1", "g", "gs")],
+        lsis=[index("lsi1", "pk", "gs", KEYS_ONLY)],
+        name=unique_name(),
+    )
+    described = _normalise_description(ddb.describe_table(TableName=table)["Table"], table)
+    assert described["GlobalSecondaryIndexes"] == {
+        "gsi1": {
+            **index("gsi1", "g", "gs"),
+            "IndexStatus": "ACTIVE",
+            "IndexSizeBytes": 0,
+            "ItemCount": 0,
+        }
+    }
+    assert described["LocalSecondaryIndexes"] == {
+        "lsi1": {**index("lsi1", "pk", "gs", KEYS_ONLY), "IndexSizeBytes": 0, "ItemCount": 0}
+    }
+    assert described["BillingModeSummary"] == {"BillingMode": "PAY_PER_REQUEST"}
+
+
+def _index_counts(ddb: Any, table: str) -> dict[str, tuple[int, int]]:
+    description = ddb.describe_table(TableName=table)["Table"]
+    entries = description.get("GlobalSecondaryIndexes", []) + description.get("LocalSecondaryIndexes", [])
+    return {entry["IndexName"]: (entry["ItemCount"], entry["IndexSizeBytes"]) for entry in entries}
+
+
+def test_index_item_count_and_size_follow_writes(ddb):
+    """Sparse indexes: ItemCount counts the items that have the index's key attributes; for ALL projections
+    IndexSizeBytes is the sum of those items' sizes."""
+    table = create_table(
+        ddb,
+        types={"pk": "S", "sk": "S", "g": "S", "ls": "S"},
+        gsis=[index("gsi1", "g")],
+        lsis=[index("lsi1", "pk", "ls")],
+    )
+    with_both = sized_item(100, pk="a", sk="1", g="G", ls="L")
+    with_g = sized_item(200, pk="a", sk="2", g="G")
+    with_neither = sized_item(400, pk="b", sk="1")
+    for item in (with_both, with_g, with_neither):
+        ddb.put_item(TableName=table, Item=item)
+    assert _index_counts(ddb, table) == {"gsi1": (2, 300), "lsi1": (1, 100)}
+    # Growing an indexed item, moving an item into and out of an index.
+    ddb.put_item(TableName=table, Item=sized_item(150, pk="a", sk="1", g="G", ls="L"))
+    ddb.update_item(
+        TableName=table,
+        Key={"pk": S("b"), "sk": S("1")},
+        UpdateExpression="SET ls = :l",
+        ExpressionAttributeValues=values(l=S("L")),
+    )
+    ddb.update_item(TableName=table, Key={"pk": S("a"), "sk": S("2")}, UpdateExpression="REMOVE g")
+    assert _index_counts(ddb, table) == {"gsi1": (1, 150), "lsi1": (2, 150 + 400 + 3)}
+    ddb.delete_item(TableName=table, Key={"pk": S("a"), "sk": S("1")})
+    assert _index_counts(ddb, table) == {"gsi1": (0, 0), "lsi1": (1, 403)}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writes and index keys
+
+
+@pytest.fixture
+def indexed_table(ddb) -> str:
+    """pk S / sk S; gsi1 (g S, gs N) ALL; lsi1 (pk, ls S) KEYS_ONLY."""
+    return create_table(
+        ddb,
+        types={"pk": "S", "sk": "S", "g": "S", "gs": "N", "ls": "S"},
+        gsis=[index("gsi1", "g", "gs")],
+        lsis=[index("lsi1", "pk", "ls", KEYS_ONLY)],
+    )
+
+
+KEY = {"pk": S("p"), "sk": S("s")}
+
+BAD_INDEX_ITEMS = [
+    ("gsi-hash-number", {"g": {"N": "1"}}, VALIDATION, INDEX_KEY_TYPE_MISMATCH),
+    ("gsi-range-string", {"g": S("G"), "gs": S("1")}, VALIDATION, INDEX_KEY_TYPE_MISMATCH),
+    ("gsi-range-alone-string", {"gs": S("1")}, VALIDATION, INDEX_KEY_TYPE_MISMATCH),
+    ("lsi-range-number", {"ls": {"N": "1"}}, VALIDATION, INDEX_KEY_TYPE_MISMATCH),
+    ("gsi-hash-bool", {"g": {"BOOL": True}}, VALIDATION, INVALID_KEY_VALUE_TYPE),
+    ("gsi-hash-string-set", {"g": {"SS": ["a"]}}, VALIDATION, INVALID_KEY_VALUE_TYPE),
+    ("gsi-hash-null", {"g": {"NULL": True}}, VALIDATION, INVALID_KEY_VALUE_TYPE),
+    ("gsi-hash-map", {"g": {"M": {}}}, VALIDATION, INVALID_KEY_VALUE_TYPE),
+    ("gsi-hash-empty-string", {"g": S("")}, VALIDATION, empty_index_key("gsi1", "g")),
+    ("lsi-range-empty-string", {"ls": S("")}, VALIDATION, empty_index_key("lsi1", "ls")),
+]
+
+
+@pytest.mark.parametrize(
+    "extra, code, message", [case[1:] for case in BAD_INDEX_ITEMS], ids=[case[0] for case in BAD_INDEX_ITEMS]
+)
+def test_put_item_index_key_validation(ddb, indexed_table, extra, code, message):
+    assert_error(lambda: ddb.put_item(TableName=indexed_table, Item={**KEY, **extra}), code, message)
+    assert "Item" not in ddb.get_item(TableName=indexed_table, Key=KEY)
+
+
+def test_table_key_mismatch_reported_before_index_key(ddb, indexed_table):
+    item = {"pk": {"N": "1"}, "sk": S("s"), "g": {"N": "1"}}
+    assert_error(lambda: ddb.put_item(TableName=indexed_table, Item=item), VALIDATION, KEY_TYPE_MISMATCH)
+
+
+def test_update_item_index_key_validation(ddb, indexed_table):
+    def set_(name: str, value: dict[str, Any]) -> Any:
+        return lambda: ddb.update_item(
+            TableName=indexed_table,
+            Key=KEY,
+            UpdateExpression=f"SET {name} = :v",
+            ExpressionAttributeValues=values(v=value),
+        )
+
+    assert_error(set_("g", {"N": "1"}), VALIDATION, INDEX_KEY_TYPE_MISMATCH)
+    assert_error(set_("gs", S("1")), VALIDATION, INDEX_KEY_TYPE_MISMATCH)
+    assert_error(set_("ls", S("")), VALIDATION, EMPTY_INDEX_KEY_BY_UPDATE)
+    assert_error(set_("g", S("")), VALIDATION, EMPTY_INDEX_KEY_BY_UPDATE)
+    assert_error(
+        lambda: ddb.update_item(
+            TableName=indexed_table, Key=KEY, AttributeUpdates={"g": {"Action": "PUT", "Value": {"N": "1"}}}
+        ),
+        VALIDATION,
+        INDEX_KEY_TYPE_MISMATCH,
+    )
+    assert "Item" not in ddb.get_item(TableName=indexed_table, Key=KEY)
+
+
+@service_behaviour("DynamoDB Local's UpdateItem does not check the type of LSI key attributes")
+def test_update_item_checks_lsi_key_type(ddb, indexed_table):
+    assert_error(
+        lambda: ddb.update_item(
+            TableName=indexed_table,
+            Key=KEY,
+            UpdateExpression="SET ls = :v",
+            ExpressionAttributeValues=values(v={"N": "1"}),
+        ),
+        VALIDATION,
+        INDEX_KEY_TYPE_MISMATCH,
+    )
+
+
+def test_batch_and_transact_writes_check_index_keys(ddb, indexed_table):
+    bad = {**KEY, "g": {"N": "1"}}
+    assert_error(
+        lambda: ddb.batch_write_item(RequestItems={indexed_table: [{"PutRequest": {"Item": bad}}]}),
+        VALIDATION,
+        INDEX_KEY_TYPE_MISMATCH,
+    )
+    with pytest.raises(ClientError) as excinfo:
+        ddb.transact_write_items(TransactItems=[{"Put": {"TableName": indexed_table, "Item": bad}}])
+    error = excinfo.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "TransactionCanceledException",
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError]",
+    )
+
+
+def test_empty_binary_index_key(ddb):
+    table = create_table(ddb, range_name=None, types={"pk": "S", "b": "B"}, gsis=[index("gsib", "b")])
+    assert_error(
+        lambda: ddb.put_item(TableName=table, Item={"pk": S("p"), "b": {"B": b""}}),
+        VALIDATION,
+        empty_index_key("gsib", "b", binary=True),
+    )
+
+
+def test_index_hash_key_size_limit(ddb):
+    table = create_table(ddb, range_name=None, types={"pk": "S", "b": "B"}, gsis=[index("gsib", "b")])
+    ddb.put_item(TableName=table, Item={"pk": S("p"), "b": {"B": b"x" * 2048}})
+    assert_error(
+        lambda: ddb.put_item(TableName=table, Item={"pk": S("p"), "b": {"B": b"x" * 2049}}),
+        VALIDATION,
+        SIZE_LIMIT_EXCEEDED,
+    )
+
+
+def test_sparse_indexes_follow_writes(ddb, indexed_table):
+    table = indexed_table
+    items = [
+        {"pk": S("p"), "sk": S("1"), "g": S("G"), "gs": {"N": "1"}, "ls": S("b"), "a": S("x")},
+        {"pk": S("p"), "sk": S("2"), "g": S("G"), "a": S("y")},  # no gs: not in gsi1
+        {"pk": S("p"), "sk": S("3"), "gs": {"N": "3"}, "ls": S("a")},  # no g: not in gsi1
+        {"pk": S("q"), "sk": S("4"), "g": S("H"), "gs": {"N": "4"}},
+    ]
+    for item in items:
+        ddb.put_item(TableName=table, Item=item)
+    assert item_set(scan(ddb, table, IndexName="gsi1")["Items"]) == item_set([items[0], items[3]])
+    lsi_keys = [{"pk": S("p"), "sk": S("3"), "ls": S("a")}, {"pk": S("p"), "sk": S("1"), "ls": S("b")}]
+    assert (
+        query(
+            ddb,
+            table,
+            IndexName="lsi1",
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues=values(p=S("p")),
+        )["Items"]
+        == lsi_keys
+    )
+    # Moving items in and out of the indexes.
+    ddb.update_item(
+        TableName=table,
+        Key={"pk": S("p"), "sk": S("2")},
+        UpdateExpression="SET gs = :n, ls = :l",
+        ExpressionAttributeValues=values(n={"N": "0"}, l=S("c")),
+    )
+    ddb.update_item(TableName=table, Key={"pk": S("p"), "sk": S("1")}, UpdateExpression="REMOVE g, ls")
+    ddb.update_item(
+        TableName=table,
+        Key={"pk": S("q"), "sk": S("4")},
+        UpdateExpression="SET g = :g",
+        ExpressionAttributeValues=values(g=S("G")),
+    )
+    result = query(
+        ddb,
+        table,
+        IndexName="gsi1",
+        KeyConditionExpression="g = :g",
+        ExpressionAttributeValues=values(g=S("G")),
+    )
+    assert [item["sk"] for item in result["Items"]] == [S("2"), S("4")]
+    result = query(
+        ddb,
+        table,
+        IndexName="lsi1",
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues=values(p=S("p")),
+    )
+    assert [item["sk"] for item in result["Items"]] == [S("3"), S("2")]
+    ddb.delete_item(TableName=table, Key={"pk": S("p"), "sk": S("2")})
+    assert scan(ddb, table, IndexName="gsi1", Select="COUNT")["Count"] == 1
+    assert scan(ddb, table, IndexName="lsi1", Select="COUNT")["Count"] == 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# UpdateTable: GlobalSecondaryIndexUpdates
+
+
+def _create(
+    name: str, hash_name: str, projection: dict[str, Any] | None = None, **members: Any
+) -> dict[str, Any]:
+    return {"Create": {**index(name, hash_name, None, projection), **members}}
+
+
+def _entry(description: dict[str, Any], name: str) -> dict[str, Any]:
+    [entry] = [gsi for gsi in description.get("GlobalSecondaryIndexes", []) if gsi["IndexName"] == name]
+    return entry
+
+
+@pytest.fixture
+def gsi_table(ddb) -> str:
+    """pk S / sk S, gsi1 on g S; two items, one with h N and one with h S."""
+    table = create_table(ddb, types={"pk": "S", "sk": "S", "g": "S"}, gsis=[index("gsi1", "g")])
+    ddb.put_item(TableName=table, Item={"pk": S("a"), "sk": S("1"), "g": S("x"), "h": {"N": "5"}})
+    ddb.put_item(TableName=table, Item={"pk": S("b"), "sk": S("1"), "h": {"N": "7"}})
+    return table
+
+
+def test_update_table_create_and_delete_gsi(ddb, gsi_table):
+    table = gsi_table
+    response = ddb.update_table(
+        TableName=table,
+        AttributeDefinitions=definitions(h="N"),
+        GlobalSecondaryIndexUpdates=[_create("gsi2", "h", KEYS_ONLY)],
+    )["TableDescription"]
+    assert {d["AttributeName"]: d["AttributeType"] for d in response["AttributeDefinitions"]} == {
+        "pk": "S",
+        "sk": "S",
+        "g": "S",
+        "h": "N",
+    }
+    creating = dict(_entry(response, "gsi2"))
+    assert re.fullmatch(table_arn_pattern(table).pattern + "/index/gsi2", creating.pop("IndexArn"))
+    assert creating == {
+        **index("gsi2", "h", None, KEYS_ONLY),
+        "IndexStatus": "CREATING",
+        "Backfilling": False,
+        "OnDemandThroughput": {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1},
+    }
+    assert _entry(response, "gsi1")["IndexStatus"] == "ACTIVE"
+    assert wait_for_indexes(ddb, table) == {"gsi1": "ACTIVE", "gsi2": "ACTIVE"}
+    active = _entry(ddb.describe_table(TableName=table)["Table"], "gsi2")
+    assert (active["ItemCount"], active["IndexStatus"]) == (2, "ACTIVE")
+    # The new index was backfilled and is kept current.
+    ddb.put_item(TableName=table, Item={"pk": S("c"), "sk": S("1"), "h": {"N": "5"}})
+    result = query(
+        ddb,
+        table,
+        IndexName="gsi2",
+        KeyConditionExpression="h = :h",
+        ExpressionAttributeValues=values(h={"N": "5"}),
+    )
+    assert item_set(result["Items"]) == item_set(
+        [{"pk": S("a"), "sk": S("1"), "h": {"N": "5"}}, {"pk": S("c"), "sk": S("1"), "h": {"N": "5"}}]
+    )
+
+    response = ddb.update_table(
+        TableName=table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "gsi1"}}]
+    )["TableDescription"]
+    assert _entry(response, "gsi1")["IndexStatus"] == "DELETING"
+    assert wait_for_indexes(ddb, table) == {"gsi2": "ACTIVE"}
+    assert_error(
+        lambda: ddb.query(
+            TableName=table,
+            IndexName="gsi1",
+            KeyConditionExpression="g = :g",
+            ExpressionAttributeValues=values(g=S("x")),
+        ),
+        VALIDATION,
+        no_such_index("gsi1"),
+    )
+
+
+def test_update_table_create_gsi_provisioned(ddb, ddb_raw):
+    table = create_table(
+        ddb,
+        types={"pk": "S", "sk": "S", "g": "S"},
+        gsis=[index("gsi1", "g", throughput=(1, 1))],
+        provisioned=(1, 1),
+    )
+    response = ddb.update_table(
+        TableName=table,
+        AttributeDefinitions=definitions(q="S"),
+        GlobalSecondaryIndexUpdates=[
+            _create("gsi2", "q", ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 3})
+        ],
+    )["TableDescription"]
+    creating = dict(_entry(response, "gsi2"))
+    creating.pop("IndexArn")
+    assert creating == {
+        **index("gsi2", "q", throughput=(2, 3)),
+        "IndexStatus": "CREATING",
+        "Backfilling": False,
+    }
+    wait_for_indexes(ddb, table)
+    response = ddb.update_table(
+        TableName=table,
+        GlobalSecondaryIndexUpdates=[
+            {
+                "Update": {
+                    "IndexName": "gsi1",
+                    "ProvisionedThroughput": {"ReadCapacityUnits": 4, "WriteCapacityUnits": 5},
+                }
+            }
+        ],
+    )["TableDescription"]
+    assert _entry(response, "gsi1")["ProvisionedThroughput"] == {
+        "ReadCapacityUnits": 4,
+        "WriteCapacityUnits": 5,
+    }
+    assert _entry(ddb.describe_table(TableName=table)["Table"], "gsi1")["ProvisionedThroughput"] == {
+        "ReadCapacityUnits": 4,
+        "WriteCapacityUnits": 5,
+    }
+    same = {
+        "Update": {
+            "IndexName": "gsi1",
+            "ProvisionedThroughput": {"ReadCapacityUnits": 4, "WriteCapacityUnits": 5},
+        }
+    }
+    assert_error(
+        lambda: ddb.update_table(TableName=table, GlobalSecondaryIndexUpdates=[same]),
+        VALIDATION,
+        SAME_THROUGHPUT,
+    )
+    zero = {
+        "Update": {
+            "IndexName": "gsi1",
+            "ProvisionedThroughput": {"ReadCapacityUnits": 0, "WriteCapacityUnits": 5},
+        }
+    }
+    assert_error(
+        lambda: ddb_raw.update_table(TableName=table, GlobalSecondaryIndexUpdates=[zero]),
+        VALIDATION,
+        GSI_THROUGHPUT_TOO_LOW,
+    )
+
+
+UPDATE_ERRORS = [
+    (
+        "create-existing-name",
+        {"AttributeDefinitions": definitions(h="N"), "GlobalSecondaryIndexUpdates": [_create("gsi1", "h")]},
+        VALIDATION,
+        INDEX_EXISTS,
+    ),
+    (
+        "create-without-definitions",
+        {"GlobalSecondaryIndexUpdates": [_create("gsi3", "zz")]},
+        VALIDATION,
+        NO_ATTRIBUTE_SCHEMA,
+    ),
+    (
+        "create-without-definitions-known-attribute",
+        {"GlobalSecondaryIndexUpdates": [_create("gsi3", "g")]},
+        VALIDATION,
+        NO_ATTRIBUTE_SCHEMA,
+    ),
+    (
+        "create-key-not-defined",
+        {"AttributeDefinitions": definitions(q="S"), "GlobalSecondaryIndexUpdates": [_create("gsi3", "zz")]},
+        VALIDATION,
+        not_defined("zz"),
+    ),
+    (
+        "create-redefining-attribute-type",
+        {"AttributeDefinitions": definitions(g="N"), "GlobalSecondaryIndexUpdates": [_create("gsi3", "g")]},
+        VALIDATION,
+        REDEFINED_ATTRIBUTE,
+    ),
+    (
+        "create-without-projection",
+        {
+            "AttributeDefinitions": definitions(q="S"),
+            "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "gsi3", "KeySchema": key_schema("q")}}],
+        },
+        VALIDATION,
+        NO_PROJECTION,
+    ),
+    (
+        "create-include-without-attributes",
+        {
+            "AttributeDefinitions": definitions(q="S"),
+            "GlobalSecondaryIndexUpdates": [_create("gsi3", "q", {"ProjectionType": "INCLUDE"})],
+        },
+        VALIDATION,
+        INCLUDE_NEEDS_ATTRIBUTES,
+    ),
+    (
+        "create-bad-name",
+        {"AttributeDefinitions": definitions(q="S"), "GlobalSecondaryIndexUpdates": [_create("q!", "q")]},
+        VALIDATION,
+        INVALID_TABLE_NAME,
+    ),
+    (
+        "two-creates",
+        {
+            "AttributeDefinitions": definitions(q="S", r="S"),
+            "GlobalSecondaryIndexUpdates": [_create("gsi3", "q"), _create("gsi4", "r")],
+        },
+        "LimitExceededException",
+        ONE_INDEX_AT_A_TIME,
+    ),
+    (
+        "delete-and-create",
+        {
+            "AttributeDefinitions": definitions(q="S"),
+            "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "gsi1"}}, _create("gsi3", "q")],
+        },
+        "LimitExceededException",
+        ONE_INDEX_AT_A_TIME,
+    ),
+    (
+        "two-deletes",
+        {
+            "GlobalSecondaryIndexUpdates": [
+                {"Delete": {"IndexName": "gsi1"}},
+                {"Delete": {"IndexName": "gsi2"}},
+            ]
+        },
+        "LimitExceededException",
+        ONE_INDEX_AT_A_TIME,
+    ),
+    (
+        "two-deletes-same-index",
+        {
+            "GlobalSecondaryIndexUpdates": [
+                {"Delete": {"IndexName": "gsi1"}},
+                {"Delete": {"IndexName": "gsi1"}},
+            ]
+        },
+        VALIDATION,
+        ONE_UPDATE_PER_INDEX,
+    ),
+    (
+        "delete-missing-index",
+        {"GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "nope"}}]},
+        NOT_FOUND,
+        REQUESTED_RESOURCE_NOT_FOUND,
+    ),
+    ("empty-action", {"GlobalSecondaryIndexUpdates": [{}]}, VALIDATION, NULL_INDEX_ACTION),
+    ("empty-updates", {"GlobalSecondaryIndexUpdates": []}, VALIDATION, NOTHING_TO_UPDATE),
+]
+
+
+def test_update_table_index_errors(ddb_raw, ddb):
+    """One table for all cases: none of them changes it (checked at the end)."""
+    table = create_table(
+        ddb,
+        types={"pk": "S", "sk": "S", "g": "S"},
+        gsis=[index("gsi1", "g"), index("gsi2", "g", None, KEYS_ONLY)],
+    )
+    before = ddb.describe_table(TableName=table)["Table"]
+    failures = []
+    for case_id, request, code, message in UPDATE_ERRORS:
+        try:
+            assert_error(
+                lambda request=request: ddb_raw.update_table(TableName=table, **request), code, message
+            )
+        except AssertionError as exc:
+            failures.append(f"{case_id}: {exc}")
+    assert not failures, "\n".join(failures)
+    after = ddb.describe_table(TableName=table)["Table"]
+    by_name = {gsi["IndexName"]: gsi for gsi in before["GlobalSecondaryIndexes"]}
+    assert {gsi["IndexName"]: gsi for gsi in after["GlobalSecondaryIndexes"]} == by_name
+    assert after["AttributeDefinitions"] == before["AttributeDefinitions"]
+
+
+def test_update_table_index_change_while_another_is_creating(ddb, gsi_table):
+    """Only one index may be CREATING or DELETING at a time (checked only while the new one is CREATING)."""
+    ddb.update_table(
+        TableName=gsi_table,
+        AttributeDefinitions=definitions(h="N"),
+        GlobalSecondaryIndexUpdates=[_create("gsi2", "h")],
+    )
+    try:
+        if index_statuses(ddb, gsi_table)["gsi2"] == "CREATING":
+            assert_error(
+                lambda: ddb.update_table(
+                    TableName=gsi_table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "gsi1"}}]
+                ),
+                "LimitExceededException",
+                ONE_INDEX_AT_A_TIME,
+            )
+    finally:
+        assert wait_for_indexes(ddb, gsi_table) == {"gsi1": "ACTIVE", "gsi2": "ACTIVE"}
+
+
+def test_update_table_index_on_missing_table(ddb):
+    assert_error(
+        lambda: ddb.update_table(
+            TableName=unique_name(), GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "gsi1"}}]
+        ),
+        NOT_FOUND,
+        TABLE_NOT_FOUND,
+    )
+
+
+@service_behaviour("DynamoDB Local backfills items whose new index key has the wrong type into the index")
+def test_backfill_skips_items_with_wrong_key_type(ddb):
+    table = create_table(ddb)
+    ddb.put_item(TableName=table, Item={"pk": S("a"), "sk": S("1"), "h": {"N": "5"}})
+    ddb.put_item(TableName=table, Item={"pk": S("b"), "sk": S("1"), "h": S("not a number")})
+    ddb.update_table(
+        TableName=table,
+        AttributeDefinitions=definitions(h="N"),
+        GlobalSecondaryIndexUpdates=[_create("gsi2", "h")],
+    )
+    wait_for_indexes(ddb, table)
+    assert scan(ddb, table, IndexName="gsi2")["Items"] == [{"pk": S("a"), "sk": S("1"), "h": {"N": "5"}}]
+
+
+@service_behaviour("DynamoDB Local accepts ProvisionedThroughput on a GSI of a PAY_PER_REQUEST table")
+def test_gsi_throughput_on_on_demand_table_rejected(ddb_raw):
+    request = table_request(
+        AttributeDefinitions=DEFS,
+        GlobalSecondaryIndexes=[
+            gsi_raw(ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+        ],
+    )
+    with pytest.raises(ClientError) as excinfo:
+        ddb_raw.create_table(**request)
+    assert excinfo.value.response["Error"]["Code"] == VALIDATION
+
+
+@service_behaviour("DynamoDB Local accepts a GSI key schema with two HASH elements")
+def test_gsi_with_two_hash_keys_rejected(ddb_raw):
+    schema = [{"AttributeName": "g", "KeyType": "HASH"}, {"AttributeName": "gs", "KeyType": "HASH"}]
+    request = table_request(AttributeDefinitions=DEFS, GlobalSecondaryIndexes=[gsi_raw(KeySchema=schema)])
+    with pytest.raises(ClientError) as excinfo:
+        ddb_raw.create_table(**request)
+    assert excinfo.value.response["Error"]["Code"] == VALIDATION
+
+
+def test_create_table_response_members_with_index(ddb):
+    """The members of a CreateTable response for an on-demand table with a GSI."""
+    table = unique_name()
+    response = strip_metadata(
+        ddb.create_table(
+            TableName=table,
+            KeySchema=key_schema("pk"),
+            AttributeDefinitions=definitions(pk="S", g="S"),
+            BillingMode="PAY_PER_REQUEST",
+            GlobalSecondaryIndexes=[index("gsi1", "g")],
+        )
+    )
+    assert set(response) == {"TableDescription"}
+    assert set(response["TableDescription"]) == {
+        "AttributeDefinitions",
+        "TableName",
+        "KeySchema",
+        "TableStatus",
+        "CreationDateTime",
+        "ProvisionedThroughput",
+        "TableSizeBytes",
+        "ItemCount",
+        "TableArn",
+        "BillingModeSummary",
+        "GlobalSecondaryIndexes",
+        "DeletionProtectionEnabled",
+    }
