@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from conformance import indexes_support
 from conformance.conftest import unique_name
 from conformance.helpers import (
     BAD_ATTRIBUTE_TYPE,
@@ -33,7 +34,7 @@ from conformance.helpers import (
     strip_metadata,
     table_arn_pattern,
 )
-from conformance.indexes_support import (  # noqa: F401  (autouse fixture)
+from conformance.indexes_support import (
     ALL,
     KEYS_ONLY,
     S,
@@ -48,10 +49,12 @@ from conformance.indexes_support import (  # noqa: F401  (autouse fixture)
     scan,
     service_behaviour,
     sized_item,
-    skip_service_behaviour_on_ddblocal,
     values,
     wait_for_indexes,
 )
+
+# Fixtures from indexes_support (pytest finds fixtures among a module's attributes).
+skip_service_behaviour_on_ddblocal = indexes_support.skip_service_behaviour_on_ddblocal
 
 NO_PROJECTION = "Indexes must have a projection specified"
 BAD_PROJECTION_TYPE = "Projection type must be INCLUDE, ALL, or KEYS_ONLY"
