@@ -180,6 +180,113 @@ def list_limit_too_large() -> DynamoDBError:
     return validation("Limit in ListTables must be <= 100")
 
 
+# --- secondary indexes ---------------------------------------------------------------------
+
+
+def index_projection_missing() -> DynamoDBError:
+    return validation("Indexes must have a projection specified")
+
+
+def index_projection_type() -> DynamoDBError:
+    return validation("Projection type must be INCLUDE, ALL, or KEYS_ONLY")
+
+
+def index_include_without_attributes() -> DynamoDBError:
+    return validation(
+        "If Projection type INCLUDE is specified, some non-key attributes to include in the "
+        "projection must be specified as well"
+    )
+
+
+def index_attributes_without_include() -> DynamoDBError:
+    return validation("No attributes should be specified to be projected unless projection type is INCLUDE")
+
+
+def too_many_projected_attributes() -> DynamoDBError:
+    # DynamoDB Local's wording; the limit it enforces is 100 attributes over all indexes.
+    return validation("No more than 20 attributes per table can be projected into Local Secondary Indices")
+
+
+def global_index_names_equal() -> DynamoDBError:
+    return validation("Two global secondary indices have the same name")
+
+
+def local_index_names_equal() -> DynamoDBError:
+    return validation("Two local secondary indices have the same name")
+
+
+def index_names_clash() -> DynamoDBError:
+    return validation("Local Secondary Indices AND Global Secondary Indices must have different names")
+
+
+def local_index_hash_key() -> DynamoDBError:
+    return validation("Local Secondary indices must have the same hash key as the main table")
+
+
+def local_index_on_hash_table() -> DynamoDBError:
+    return validation("Local Secondary indices are not allowed on hash tables, only hash and range tables")
+
+
+def local_index_without_range() -> DynamoDBError:
+    return validation("Local secondary indices must have a range key")
+
+
+def local_index_range_not_defined() -> DynamoDBError:
+    return validation("Local Secondary Index range key not specified in Attribute Definitions.Type unknown.")
+
+
+def attribute_not_defined(name: str) -> DynamoDBError:
+    return validation(f"Attribute {name} is not defined in AttributeDefinitions")
+
+
+def too_many_global_indexes() -> DynamoDBError:
+    return validation("GlobalSecondaryIndex count exceeds the per-table limit")
+
+
+def too_many_local_indexes() -> DynamoDBError:
+    return validation("Cannot have more than 5 local secondary indexes per table")
+
+
+def global_index_list_empty() -> DynamoDBError:
+    return validation("GSI list is empty/invalid")
+
+
+def no_index_throughput() -> DynamoDBError:
+    return validation("No provisioned throughput specified for the global secondary index")
+
+
+def index_throughput_below_one() -> DynamoDBError:
+    return validation(
+        "Global Secondary Index's read and write throughput must be at least 1, and cannot be null"
+    )
+
+
+def index_throughput_with_pay_per_request(name: str) -> DynamoDBError:
+    return invalid_parameters(
+        f"ProvisionedThroughput should not be specified for index: {name} when BillingMode is PAY_PER_REQUEST"
+    )
+
+
+def index_not_found(name: str) -> DynamoDBError:
+    return validation(f"The table does not have the specified index: {name}")
+
+
+def index_key_type_mismatch() -> DynamoDBError:
+    return invalid_parameters("Type mismatch for Index Key")
+
+
+def index_key_empty(index: str, key: str, kind: str) -> DynamoDBError:
+    return validation(
+        "One or more parameter values are not valid. A value specified for a secondary index key is "
+        f"not supported. The AttributeValue for a key attribute cannot contain an empty {kind} value. "
+        f"IndexName: {index}, IndexKey: {key}"
+    )
+
+
+def index_key_too_large() -> DynamoDBError:
+    return invalid_parameters("Size limit exceeded")
+
+
 def no_throughput() -> DynamoDBError:
     return validation("No provisioned throughput specified for the table")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dynasim import errors
-from dynasim.engine import items, shapes, tables, update  # noqa: F401  (registers their handlers)
+from dynasim.engine import items, schema, shapes, tables, update  # noqa: F401  (registers their handlers)
 from dynasim.engine.registry import HANDLERS, Request, Response
 from dynasim.storage.changes import Change, Observer
 from dynasim.storage.table import Table
@@ -67,7 +67,7 @@ class Engine:
 
     def table(self, name: Any) -> Table:
         """The table named in a request; DynamoDB's error for a malformed name or a missing table."""
-        table = self.tables.get(tables.check_table_name(name))
+        table = self.tables.get(schema.check_name(name))
         if table is None:
             raise errors.table_not_found(name)
         return table

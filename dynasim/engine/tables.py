@@ -3,131 +3,55 @@
 from __future__ import annotations
 
 import bisect
-import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
+from dynasim.engine import schema
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.storage.changes import TableCreated, TableDeleted, TableUpdated
-from dynasim.storage.table import KeySchema, Table, TableSettings
+from dynasim.storage.index import Index
+from dynasim.storage.schema import KeySchema
+from dynasim.storage.table import Table, TableSettings
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
 
-_TABLE_NAME = re.compile(r"[a-zA-Z0-9_.\-]{3,255}")
-_KEY_TYPES = ("B", "N", "S")
-_BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
-MAX_TABLE_THROUGHPUT = 40_000
 MAX_LIST_TABLES = 100
-
-
-def check_table_name(name: Any) -> str:
-    if not isinstance(name, str) or not _TABLE_NAME.fullmatch(name):
-        raise errors.invalid_table_name()
-    return name
-
-
-# --- CreateTable ---------------------------------------------------------------------------
-
-
-def _attribute_types(definitions: list[dict[str, Any]]) -> dict[str, str]:
-    types: dict[str, str] = {}
-    for definition in definitions:
-        name, kind = definition.get("AttributeName"), definition.get("AttributeType")
-        if not isinstance(name, str) or not 1 <= len(name) <= 255:
-            raise errors.key_name_length()
-        if kind not in _KEY_TYPES:
-            raise errors.attribute_type_not_enum()
-        if name in types:
-            raise errors.attribute_defined_twice()
-        types[name] = kind
-    return types
-
-
-def _key_schema(elements: Any, definitions: Any) -> KeySchema:
-    if not elements:
-        raise errors.no_key_schema()
-    if not definitions:
-        raise errors.no_attribute_definitions()
-    if len(elements) > 2:
-        raise errors.key_schema_too_big()
-    kinds = [element.get("KeyType") for element in elements]
-    if kinds.count("HASH") == 0:
-        raise errors.no_hash_key()
-    if kinds.count("HASH") > 1:
-        raise errors.too_many_hash_keys()
-    if kinds[0] != "HASH" or (len(kinds) == 2 and kinds[1] != "RANGE"):
-        raise errors.invalid_key_order()
-    names = [element.get("AttributeName") for element in elements]
-    if len(names) == 2 and names[0] == names[1]:
-        raise errors.key_names_equal()
-    types = _attribute_types(definitions)  # a key name not defined there is "not specified"
-    for role, name in zip(("Hash", "Range"), names, strict=False):
-        if name not in types:
-            raise errors.key_not_defined(role)
-    if len(types) != len(names):
-        raise errors.definitions_do_not_match_keys()
-    if len(names) == 1:
-        return KeySchema(names[0], types[names[0]])
-    return KeySchema(names[0], types[names[0]], names[1], types[names[1]])
-
-
-def _throughput(billing_mode: str, throughput: Any) -> tuple[int, int]:
-    if billing_mode == "PAY_PER_REQUEST":
-        if throughput:
-            raise errors.throughput_with_pay_per_request()
-        return 0, 0
-    if not throughput:
-        raise errors.no_throughput()
-    read, write = throughput.get("ReadCapacityUnits"), throughput.get("WriteCapacityUnits")
-    if not all(isinstance(units, int) and units >= 1 for units in (read, write)):
-        raise errors.throughput_below_one()
-    if read > MAX_TABLE_THROUGHPUT or write > MAX_TABLE_THROUGHPUT:
-        raise errors.throughput_too_high()
-    return read, write
-
-
-def _billing_mode(mode: Any) -> str:
-    if mode not in _BILLING_MODES:
-        raise errors.constraints(
-            [
-                errors.constraint(
-                    mode, "billingMode", "must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"
-                )
-            ]
-        )
-    return mode
 
 
 @operation("CreateTable")
 def create_table(engine: Engine, request: Request) -> Response:
-    name = check_table_name(request.get("TableName"))
-    key_schema = _key_schema(request.get("KeySchema"), request.get("AttributeDefinitions"))
-    billing_mode = _billing_mode(request.get("BillingMode", "PROVISIONED"))
-    read, write = _throughput(billing_mode, request.get("ProvisionedThroughput"))
+    name = schema.check_name(request.get("TableName"))
+    if not request.get("KeySchema"):
+        raise errors.no_key_schema()
+    if not request.get("AttributeDefinitions"):
+        raise errors.no_attribute_definitions()
+    schema.key_names(request["KeySchema"])  # its shape is checked before the definitions
+    types = schema.attribute_types(request["AttributeDefinitions"])
+    key_schema = schema.table_key_schema(request["KeySchema"], types)
+    arn = engine.arn(f"table/{name}")
+    mode = schema.billing_mode(request.get("BillingMode", "PROVISIONED"))
+    indexes = schema.local_indexes(request.get("LocalSecondaryIndexes"), key_schema, types, arn)
+    indexes += schema.global_indexes(request.get("GlobalSecondaryIndexes"), types, mode, arn)
+    schema.check_indexes_together(key_schema, types, indexes)
+    read, write = schema.throughput(mode, request.get("ProvisionedThroughput"))
     if name in engine.tables:
         raise errors.table_exists(name)
     now = engine.clock()
     settings = TableSettings(
         name=name,
-        arn=engine.arn(f"table/{name}"),
+        arn=arn,
         table_id=str(uuid.uuid4()),
         key_schema=key_schema,
-        attribute_definitions=[
-            {"AttributeName": name, "AttributeType": kind}
-            for name, kind in (
-                (key_schema.hash_name, key_schema.hash_type),
-                (key_schema.range_name, key_schema.range_type),
-            )
-            if name is not None
-        ],
-        billing_mode=billing_mode,
+        attribute_definitions=[{"AttributeName": n, "AttributeType": t} for n, t in types.items()],
+        billing_mode=mode,
         read_capacity=read,
         write_capacity=write,
         created_at=now,
-        billing_mode_updated_at=now if billing_mode == "PAY_PER_REQUEST" else None,
+        billing_mode_updated_at=now if mode == "PAY_PER_REQUEST" else None,
         deletion_protection=bool(request.get("DeletionProtectionEnabled", False)),
+        indexes=indexes,
     )
     table = engine.tables[name] = Table(settings, engine.record)
     engine.record(TableCreated(settings))
@@ -142,14 +66,10 @@ def create_table(engine: Engine, request: Request) -> Response:
 def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
     """The TableDescription DynamoDB reports for a table."""
     settings = table.settings
-    schema = settings.key_schema
-    key_schema = [{"AttributeName": schema.hash_name, "KeyType": "HASH"}]
-    if schema.range_name is not None:
-        key_schema.append({"AttributeName": schema.range_name, "KeyType": "RANGE"})
     description: dict[str, Any] = {
         "AttributeDefinitions": settings.attribute_definitions,
         "TableName": settings.name,
-        "KeySchema": key_schema,
+        "KeySchema": _key_schema_description(settings.key_schema),
         "TableStatus": status,
         "CreationDateTime": settings.created_at,
         "ProvisionedThroughput": {
@@ -165,11 +85,51 @@ def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
         "TableId": settings.table_id,
         "DeletionProtectionEnabled": settings.deletion_protection,
     }
+    local = [
+        _describe_index(table, index) for index in table.indexes.values() if index.settings.kind == "LOCAL"
+    ]
+    if local:
+        description["LocalSecondaryIndexes"] = local
+    global_ = [
+        _describe_index(table, index) for index in table.indexes.values() if index.settings.kind == "GLOBAL"
+    ]
+    if global_:
+        description["GlobalSecondaryIndexes"] = global_
     if settings.billing_mode_updated_at is not None:
         description["BillingModeSummary"] = {
             "BillingMode": settings.billing_mode,
             "LastUpdateToPayPerRequestDateTime": settings.billing_mode_updated_at,
         }
+    return description
+
+
+def _key_schema_description(key_schema: KeySchema) -> list[dict[str, str]]:
+    elements = [{"AttributeName": key_schema.hash_name, "KeyType": "HASH"}]
+    if key_schema.range_name is not None:
+        elements.append({"AttributeName": key_schema.range_name, "KeyType": "RANGE"})
+    return elements
+
+
+def _describe_index(table: Table, index: Index) -> dict[str, Any]:
+    settings = index.settings
+    projection: dict[str, Any] = {"ProjectionType": settings.projection_type}
+    if settings.non_key_attributes:
+        projection["NonKeyAttributes"] = settings.non_key_attributes
+    description: dict[str, Any] = {
+        "IndexName": settings.name,
+        "KeySchema": _key_schema_description(settings.key_schema),
+        "Projection": projection,
+    }
+    if settings.kind == "GLOBAL":
+        description["IndexStatus"] = settings.status
+        if table.settings.billing_mode == "PROVISIONED":
+            description["ProvisionedThroughput"] = {
+                "ReadCapacityUnits": settings.read_capacity,
+                "WriteCapacityUnits": settings.write_capacity,
+            }
+    description["IndexSizeBytes"] = index.size_bytes
+    description["ItemCount"] = index.item_count
+    description["IndexArn"] = settings.arn
     return description
 
 
@@ -187,7 +147,7 @@ def list_tables(engine: Engine, request: Request) -> Response:
         raise errors.list_limit_too_small()
     names = sorted(engine.tables)
     start = request.get("ExclusiveStartTableName")
-    first = bisect.bisect_right(names, check_table_name(start)) if start is not None else 0
+    first = bisect.bisect_right(names, schema.check_name(start)) if start is not None else 0
     page = names[first : first + limit]
     response: Response = {"TableNames": page}
     if first + limit < len(names):
@@ -219,11 +179,11 @@ def update_table(engine: Engine, request: Request) -> Response:
         raise errors.nothing_to_update()
 
     # Validate everything first; apply only once the whole request is known to be good.
-    new_mode = _billing_mode(billing_mode) if billing_mode is not None else settings.billing_mode
+    new_mode = schema.billing_mode(billing_mode) if billing_mode is not None else settings.billing_mode
     if new_mode == "PAY_PER_REQUEST":
-        read, write = _throughput(new_mode, throughput)
+        read, write = schema.throughput(new_mode, throughput)
     elif throughput is not None or new_mode != settings.billing_mode:
-        read, write = _throughput(new_mode, throughput)
+        read, write = schema.throughput(new_mode, throughput)
         if (
             new_mode == settings.billing_mode
             and (read, write) == (settings.read_capacity, settings.write_capacity)

@@ -1,0 +1,219 @@
+"""Checking table and index definitions (CreateTable, UpdateTable) in DynamoDB's order and words."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dynasim import errors
+from dynasim.storage.index import IndexSettings
+from dynasim.storage.schema import KeySchema
+
+_NAME = re.compile(r"[a-zA-Z0-9_.\-]{3,255}")
+_KEY_TYPES = ("B", "N", "S")
+_BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
+_PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
+MAX_THROUGHPUT = 40_000
+MAX_GSIS = 20
+MAX_LSIS = 5
+MAX_PROJECTED_ATTRIBUTES = 100
+
+
+def check_name(name: Any) -> str:
+    """A table or index name."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise errors.invalid_table_name()
+    return name
+
+
+def attribute_types(definitions: Any) -> dict[str, str]:
+    """AttributeDefinitions as {name: type}."""
+    if not definitions:
+        raise errors.no_attribute_definitions()
+    types: dict[str, str] = {}
+    for definition in definitions:
+        name, kind = definition.get("AttributeName"), definition.get("AttributeType")
+        _check_attribute_name(name)
+        if kind not in _KEY_TYPES:
+            raise errors.attribute_type_not_enum()
+        if name in types:
+            raise errors.attribute_defined_twice()
+        types[name] = kind
+    return types
+
+
+def _check_attribute_name(name: Any) -> None:
+    if not isinstance(name, str) or not 1 <= len(name) <= 255:
+        raise errors.key_name_length()
+
+
+def key_names(elements: Any) -> list[str]:
+    """The attribute names of a KeySchema (hash first), checked for shape."""
+    if not elements:
+        raise errors.no_key_schema()
+    if len(elements) > 2:
+        raise errors.key_schema_too_big()
+    kinds = [element.get("KeyType") for element in elements]
+    if kinds.count("HASH") == 0:
+        raise errors.no_hash_key()
+    if kinds.count("HASH") > 1:
+        raise errors.too_many_hash_keys()
+    if kinds[0] != "HASH" or (len(kinds) == 2 and kinds[1] != "RANGE"):
+        raise errors.invalid_key_order()
+    names = [element.get("AttributeName") for element in elements]
+    if len(names) == 2 and names[0] == names[1]:
+        raise errors.key_names_equal()
+    return names
+
+
+def typed(names: list[str], types: dict[str, str]) -> KeySchema:
+    if len(names) == 1:
+        return KeySchema(names[0], types[names[0]])
+    return KeySchema(names[0], types[names[0]], names[1], types[names[1]])
+
+
+def table_key_schema(elements: Any, types: dict[str, str]) -> KeySchema:
+    names = key_names(elements)
+    for role, name in zip(("Hash", "Range"), names, strict=False):
+        if name not in types:
+            raise errors.key_not_defined(role)
+    return typed(names, types)
+
+
+def billing_mode(mode: Any) -> str:
+    if mode not in _BILLING_MODES:
+        raise errors.constraints(
+            [
+                errors.constraint(
+                    mode, "billingMode", "must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"
+                )
+            ]
+        )
+    return mode
+
+
+def throughput(mode: str, given: Any) -> tuple[int, int]:
+    """A table's (read, write) capacity under billing mode `mode`."""
+    if mode == "PAY_PER_REQUEST":
+        if given:
+            raise errors.throughput_with_pay_per_request()
+        return 0, 0
+    if not given:
+        raise errors.no_throughput()
+    read, write = given.get("ReadCapacityUnits"), given.get("WriteCapacityUnits")
+    if not all(isinstance(units, int) and units >= 1 for units in (read, write)):
+        raise errors.throughput_below_one()
+    if read > MAX_THROUGHPUT or write > MAX_THROUGHPUT:
+        raise errors.throughput_too_high()
+    return read, write
+
+
+def index_throughput(mode: str, name: str, given: Any) -> tuple[int, int]:
+    """A global secondary index's (read, write) capacity."""
+    if mode == "PAY_PER_REQUEST":
+        if given:
+            raise errors.index_throughput_with_pay_per_request(name)
+        return 0, 0
+    if not given:
+        raise errors.no_index_throughput()
+    read, write = given.get("ReadCapacityUnits"), given.get("WriteCapacityUnits")
+    if not all(isinstance(units, int) and units >= 1 for units in (read, write)):
+        raise errors.index_throughput_below_one()
+    if read > MAX_THROUGHPUT or write > MAX_THROUGHPUT:
+        raise errors.throughput_too_high()
+    return read, write
+
+
+def _projection(projection: Any) -> tuple[str, list[str]]:
+    if not projection or projection.get("ProjectionType") is None:
+        raise errors.index_projection_missing()
+    kind = projection["ProjectionType"]
+    if kind not in _PROJECTIONS:
+        raise errors.index_projection_type()
+    non_key = projection.get("NonKeyAttributes")
+    if kind == "INCLUDE":
+        if not non_key:
+            raise errors.index_include_without_attributes()
+    elif non_key is not None:
+        raise errors.index_attributes_without_include()
+    non_key = list(non_key or [])
+    for name in non_key:
+        _check_attribute_name(name)
+    if len(set(non_key)) != len(non_key):
+        raise errors.attribute_defined_twice()
+    return kind, non_key
+
+
+def local_indexes(
+    definitions: Any, table_schema: KeySchema, types: dict[str, str], arn: str
+) -> list[IndexSettings]:
+    if definitions is None:
+        return []
+    if not definitions:
+        raise errors.definitions_do_not_match_keys()  # DynamoDB's answer to an empty list
+    indexes: list[IndexSettings] = []
+    for definition in definitions:
+        name = check_name(definition.get("IndexName"))
+        if any(index.name == name for index in indexes):
+            raise errors.local_index_names_equal()
+        names = key_names(definition.get("KeySchema"))
+        if table_schema.range_name is None:
+            raise errors.local_index_on_hash_table()
+        if names[0] != table_schema.hash_name:
+            raise errors.local_index_hash_key()
+        if len(names) == 1:
+            raise errors.local_index_without_range()
+        if names[1] not in types:
+            raise errors.local_index_range_not_defined()
+        kind, non_key = _projection(definition.get("Projection"))
+        indexes.append(
+            IndexSettings(name, "LOCAL", f"{arn}/index/{name}", typed(names, types), kind, non_key)
+        )
+    if len(indexes) > MAX_LSIS:
+        raise errors.too_many_local_indexes()
+    return indexes
+
+
+def global_index(definition: Any, types: dict[str, str], mode: str, arn: str) -> IndexSettings:
+    name = check_name(definition.get("IndexName"))
+    names = key_names(definition.get("KeySchema"))
+    for attribute in names:
+        if attribute not in types:
+            raise errors.attribute_not_defined(attribute)
+    kind, non_key = _projection(definition.get("Projection"))
+    read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"))
+    return IndexSettings(
+        name, "GLOBAL", f"{arn}/index/{name}", typed(names, types), kind, non_key, read, write
+    )
+
+
+def global_indexes(definitions: Any, types: dict[str, str], mode: str, arn: str) -> list[IndexSettings]:
+    if definitions is None:
+        return []
+    if not definitions:
+        raise errors.global_index_list_empty()
+    indexes: list[IndexSettings] = []
+    for definition in definitions:
+        index = global_index(definition, types, mode, arn)
+        if any(existing.name == index.name for existing in indexes):
+            raise errors.global_index_names_equal()
+        indexes.append(index)
+    if len(indexes) > MAX_GSIS:
+        raise errors.too_many_global_indexes()
+    return indexes
+
+
+def check_indexes_together(
+    table_schema: KeySchema, types: dict[str, str], indexes: list[IndexSettings]
+) -> None:
+    """Checks across the table's key and all its indexes."""
+    local = {index.name for index in indexes if index.kind == "LOCAL"}
+    if any(index.kind == "GLOBAL" and index.name in local for index in indexes):
+        raise errors.index_names_clash()
+    used = set(table_schema.names)
+    for index in indexes:
+        used.update(index.key_schema.names)
+    if used != set(types):
+        raise errors.definitions_do_not_match_keys()
+    if sum(len(index.non_key_attributes) for index in indexes) > MAX_PROJECTED_ATTRIBUTES:
+        raise errors.too_many_projected_attributes()
