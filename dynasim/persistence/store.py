@@ -96,6 +96,7 @@ class DurableStore:
         self._dirty = False
         self._failed: BaseException | None = None
         self._snapshot_due = False
+        self._snapshot_at = snapshot_bytes  # log size at which the next snapshot is taken
         self._closed = threading.Event()
         self._syncer: threading.Thread | None = None
         os.makedirs(self.directory, exist_ok=True)
@@ -217,8 +218,12 @@ class DurableStore:
                 except BaseException as error:
                     self._fail(error)
                     raise
-        if self._snapshot_due or log.size >= self.snapshot_bytes:
-            self.snapshot()
+        if self._snapshot_due or log.size >= self._snapshot_at:
+            try:
+                self.snapshot()
+            except Exception:  # the operation is logged and durable: only the snapshot failed
+                logger.exception("snapshot of %s failed; the log grows until a retry", self.directory)
+                self._snapshot_at = log.size + self.snapshot_bytes
 
     def _encode(self, change: Change) -> dict[str, Any] | None:
         if isinstance(change, ItemPut):
@@ -287,6 +292,7 @@ class DurableStore:
                 self._log.truncate()
             self._dirty = False
             self._snapshot_due = False
+            self._snapshot_at = self.snapshot_bytes
 
     # --- closing -------------------------------------------------------------------------------
 
