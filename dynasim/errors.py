@@ -283,6 +283,14 @@ def index_key_empty(index: str, key: str, kind: str) -> DynamoDBError:
     )
 
 
+def index_key_empty_by_update(kind: str) -> DynamoDBError:
+    return validation(
+        "One or more parameter values are not valid. The update expression attempted to update a "
+        "secondary index key to a value that is not supported. The AttributeValue for a key attribute "
+        f"cannot contain an empty {kind} value."
+    )
+
+
 def index_key_too_large() -> DynamoDBError:
     return invalid_parameters("Size limit exceeded")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dynasim import errors
-from dynasim.engine.keys import item_key, request_key
+from dynasim.engine.keys import check_index_keys, item_key, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import read_projection_if_any, write_expressions
 from dynasim.values import Item, validate_item
@@ -40,6 +40,7 @@ def put_item(engine: Engine, request: Request) -> Response:
     item = request.get("Item")
     size = validate_item(item)
     hash_key, range_key = item_key(table.key_schema, item)
+    check_index_keys(table, item)
     expressions = write_expressions(request, "PutItem")
     if expressions is not None:
         expressions.check(table.get(hash_key, range_key))

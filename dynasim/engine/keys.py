@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from dynasim import errors
-from dynasim.storage.table import KeySchema
+from dynasim.storage.table import KeySchema, Table
 from dynasim.values import MAX_HASH_KEY_BYTES, MAX_RANGE_KEY_BYTES, Item, sort_key
 
 StorageKey = tuple[Any, Any]
@@ -52,3 +52,31 @@ def _key_part(item: Item, name: str, expected: Any, limit: int) -> Any:
     if size > limit:
         raise errors.key_too_large()
     return sort_key(kind, payload)
+
+
+def check_index_keys(table: Table, item: Item, by_update: bool = False) -> None:
+    """DynamoDB's errors for an item whose secondary-index key attributes are present but not
+    usable as index keys: not a key type, not the index's type, empty, or too large. An item
+    simply lacking them is fine: it stays out of that index."""
+    table_keys = table.key_schema.names
+    for index in table.indexes.values():
+        schema = index.settings.key_schema
+        for name, expected, limit in (
+            (schema.hash_name, schema.hash_type, MAX_HASH_KEY_BYTES),
+            (schema.range_name, schema.range_type, MAX_RANGE_KEY_BYTES),
+        ):
+            value = item.get(name) if name is not None and name not in table_keys else None
+            if value is None:
+                continue
+            kind, payload = next(iter(value.items()))
+            if kind not in _KEY_TYPES:
+                raise errors.key_not_scalar()
+            if kind != expected:
+                raise errors.index_key_type_mismatch()
+            if kind != "N" and len(payload) == 0:
+                empty = "string" if kind == "S" else "binary"
+                if by_update:
+                    raise errors.index_key_empty_by_update(empty)
+                raise errors.index_key_empty(index.name, name, empty)
+            if kind != "N" and len(payload.encode() if kind == "S" else payload) > limit:
+                raise errors.index_key_too_large()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dynasim import errors
-from dynasim.engine.keys import request_key
+from dynasim.engine.keys import check_index_keys, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import WriteExpressions
 from dynasim.values import MAX_ITEM_BYTES, item_size, validate_item
@@ -44,6 +44,7 @@ def update_item(engine: Engine, request: Request) -> Response:
     size = item_size(new)
     if size > MAX_ITEM_BYTES:
         raise errors.updated_item_too_large()
+    check_index_keys(table, new, by_update=True)
     table.put(hash_key, range_key, new, size)
 
     if return_values == "NONE":
