@@ -295,6 +295,99 @@ def index_key_too_large() -> DynamoDBError:
     return invalid_parameters("Size limit exceeded")
 
 
+# --- Query and Scan ------------------------------------------------------------------------
+
+
+def read_limit_too_small() -> DynamoDBError:
+    return validation("Limit must be greater than or equal to 1")
+
+
+def consistent_read_on_global_index() -> DynamoDBError:
+    return validation("Consistent reads are not supported on global secondary indexes")
+
+
+def select_invalid() -> DynamoDBError:
+    return validation("Select must be ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, COUNT, or SPECIFIC_ATTRIBUTES")
+
+
+def select_specific_without_projection() -> DynamoDBError:
+    return validation(
+        "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"
+    )
+
+
+def select_with_projection(select: str, parameter: str) -> DynamoDBError:
+    what = {"COUNT": "only the Count"}.get(select, select)
+    return validation(f"Cannot specify the {parameter} when choosing to get {what}")
+
+
+def select_all_projected_without_index() -> DynamoDBError:
+    return validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+
+
+def select_all_on_global_index(index: str) -> DynamoDBError:
+    return invalid_parameters(
+        f"Select type ALL_ATTRIBUTES is not supported for global secondary index {index} "
+        "because its projection type is not ALL"
+    )
+
+
+def attributes_not_projected(index: str, names: list[str]) -> DynamoDBError:
+    return invalid_parameters(f"Global secondary index {index} does not project [{', '.join(names)}]")
+
+
+def key_condition_missing() -> DynamoDBError:
+    return validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+
+
+def key_conditions_empty() -> DynamoDBError:
+    return validation("Conditions must be at least length 1")
+
+
+def key_conditions_not_indexable() -> DynamoDBError:
+    return validation("Attempted conditional constraint is not an indexable operation")
+
+
+def key_conditions_not_scalar() -> DynamoDBError:
+    return validation("Only scalar types can be used as Range Key values")
+
+
+def filter_on_key(name: str) -> DynamoDBError:
+    return validation(f"Filter Expression can only contain non-primary key attributes: Primary key attribute: {name}")
+
+
+def query_filter_on_key(name: str) -> DynamoDBError:
+    return validation(f"QueryFilter can only contain non-primary key attributes: Primary key attribute: {name}")
+
+
+def start_key_invalid() -> DynamoDBError:
+    return validation("The provided starting key is invalid")
+
+
+def start_key_size() -> DynamoDBError:
+    return validation("Exclusive Start Key must have same size as table's key schema")
+
+
+def start_key_type_mismatch() -> DynamoDBError:
+    return validation("Type mismatch for attribute to update")
+
+
+def start_key_outside_condition() -> DynamoDBError:
+    return validation("The provided starting key does not match the range key predicate")
+
+
+def start_key_outside_segment() -> DynamoDBError:
+    return validation("Exclusive start key must lie within the segment")
+
+
+def segment_without_total() -> DynamoDBError:
+    return validation("If segment is specified, total segment must also be specified")
+
+
+def total_without_segment() -> DynamoDBError:
+    return validation("If total segments is specified, a particular segment must also be specified for this request")
+
+
 def no_throughput() -> DynamoDBError:
     return validation("No provisioned throughput specified for the table")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dynasim import errors
-from dynasim.engine import items, schema, shapes, tables, update  # noqa: F401  (registers their handlers)
+from dynasim.engine import items, reads, schema, shapes, tables, update  # noqa: F401  (registers their handlers)
 from dynasim.engine.registry import HANDLERS, Request, Response
 from dynasim.storage.changes import Change, Observer
 from dynasim.storage.table import Table

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dynasim import errors
+from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import check_index_keys, item_key, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import read_projection_if_any, write_expressions
@@ -36,6 +37,7 @@ def _answer(old: Item | None, return_values: str) -> Response:
 @operation("PutItem")
 def put_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request.get("TableName"))
+    capacity = Consumed(table, requested(request))
     return_values = _return_values(request)
     item = request.get("Item")
     size = validate_item(item)
@@ -45,24 +47,29 @@ def put_item(engine: Engine, request: Request) -> Response:
     if expressions is not None:
         expressions.check(table.get(hash_key, range_key))
     old = table.put(hash_key, range_key, item, size)
-    return _answer(old, return_values)
+    capacity.write(old, item)
+    return capacity.add_to(_answer(old, return_values))
 
 
 @operation("GetItem")
 def get_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request.get("TableName"))
+    capacity = Consumed(table, requested(request))
     projection = read_projection_if_any(request)
     key = request.get("Key")
     validate_item(key)
-    item = table.get(*request_key(table.key_schema, key))
-    if item is None:
-        return {}
-    return {"Item": item if projection is None else projection(item)}
+    entry = table.entry(*request_key(table.key_schema, key))
+    capacity.read(entry[1] if entry else 0, bool(request.get("ConsistentRead")), minimum=1)
+    if entry is None:
+        return capacity.add_to({})
+    item = entry[0]
+    return capacity.add_to({"Item": item if projection is None else projection(item)})
 
 
 @operation("DeleteItem")
 def delete_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request.get("TableName"))
+    capacity = Consumed(table, requested(request))
     return_values = _return_values(request)
     key = request.get("Key")
     validate_item(key)
@@ -71,4 +78,5 @@ def delete_item(engine: Engine, request: Request) -> Response:
     if expressions is not None:
         expressions.check(table.get(hash_key, range_key))
     old = table.delete(hash_key, range_key)
-    return _answer(old, return_values)
+    capacity.write(old, None)
+    return capacity.add_to(_answer(old, return_values))

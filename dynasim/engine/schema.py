@@ -83,11 +83,7 @@ def table_key_schema(elements: Any, types: dict[str, str]) -> KeySchema:
 def billing_mode(mode: Any) -> str:
     if mode not in _BILLING_MODES:
         raise errors.constraints(
-            [
-                errors.constraint(
-                    mode, "billingMode", "must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"
-                )
-            ]
+            [errors.constraint(mode, "billingMode", "must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")]
         )
     return mode
 
@@ -144,9 +140,7 @@ def _projection(projection: Any) -> tuple[str, list[str]]:
     return kind, non_key
 
 
-def local_indexes(
-    definitions: Any, table_schema: KeySchema, types: dict[str, str], arn: str
-) -> list[IndexSettings]:
+def local_indexes(definitions: Any, table_schema: KeySchema, types: dict[str, str], arn: str) -> list[IndexSettings]:
     if definitions is None:
         return []
     if not definitions:
@@ -166,9 +160,7 @@ def local_indexes(
         if names[1] not in types:
             raise errors.local_index_range_not_defined()
         kind, non_key = _projection(definition.get("Projection"))
-        indexes.append(
-            IndexSettings(name, "LOCAL", f"{arn}/index/{name}", typed(names, types), kind, non_key)
-        )
+        indexes.append(IndexSettings(name, "LOCAL", f"{arn}/index/{name}", typed(names, types), kind, non_key))
     if len(indexes) > MAX_LSIS:
         raise errors.too_many_local_indexes()
     return indexes
@@ -182,9 +174,7 @@ def global_index(definition: Any, types: dict[str, str], mode: str, arn: str) ->
             raise errors.attribute_not_defined(attribute)
     kind, non_key = _projection(definition.get("Projection"))
     read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"))
-    return IndexSettings(
-        name, "GLOBAL", f"{arn}/index/{name}", typed(names, types), kind, non_key, read, write
-    )
+    return IndexSettings(name, "GLOBAL", f"{arn}/index/{name}", typed(names, types), kind, non_key, read, write)
 
 
 def global_indexes(definitions: Any, types: dict[str, str], mode: str, arn: str) -> list[IndexSettings]:
@@ -203,17 +193,15 @@ def global_indexes(definitions: Any, types: dict[str, str], mode: str, arn: str)
     return indexes
 
 
-def check_indexes_together(
-    table_schema: KeySchema, types: dict[str, str], indexes: list[IndexSettings]
-) -> None:
+def check_indexes_together(table_schema: KeySchema, types: dict[str, str], indexes: list[IndexSettings]) -> None:
     """Checks across the table's key and all its indexes."""
     local = {index.name for index in indexes if index.kind == "LOCAL"}
     if any(index.kind == "GLOBAL" and index.name in local for index in indexes):
         raise errors.index_names_clash()
+    if sum(len(index.non_key_attributes) for index in indexes) > MAX_PROJECTED_ATTRIBUTES:
+        raise errors.too_many_projected_attributes()
     used = set(table_schema.names)
     for index in indexes:
         used.update(index.key_schema.names)
     if used != set(types):
         raise errors.definitions_do_not_match_keys()
-    if sum(len(index.non_key_attributes) for index in indexes) > MAX_PROJECTED_ATTRIBUTES:
-        raise errors.too_many_projected_attributes()

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dynasim import errors
+from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import check_index_keys, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import WriteExpressions
-from dynasim.values import MAX_ITEM_BYTES, item_size, validate_item
+from dynasim.values import MAX_ITEM_BYTES, Item, item_size, validate_item
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -24,6 +25,7 @@ RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
 @operation("UpdateItem")
 def update_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request.get("TableName"))
+    capacity = Consumed(table, requested(request))
     return_values = request.get("ReturnValues", "NONE")
     if return_values not in RETURN_VALUES:
         raise errors.return_values_invalid()
@@ -46,7 +48,14 @@ def update_item(engine: Engine, request: Request) -> Response:
         raise errors.updated_item_too_large()
     check_index_keys(table, new, by_update=True)
     table.put(hash_key, range_key, new, size)
+    capacity.write(old, new)
+    return capacity.add_to(_returned(request, return_values, expressions, old, new))
 
+
+def _returned(
+    request: Request, return_values: str, expressions: WriteExpressions, old: Item | None, new: Item
+) -> Response:
+    """The response's Attributes member as ReturnValues asks for it."""
     if return_values == "NONE":
         return {}
     if return_values == "ALL_NEW":

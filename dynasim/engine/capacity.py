@@ -1,0 +1,113 @@
+"""Consumed capacity as DynamoDB counts it (ReturnConsumedCapacity).
+
+Reads: one unit per 4 KB read (sizes of all items read summed, then rounded up), half that for an
+eventually consistent read. Writes: one unit per 1 KB of the larger of the old and new item, at
+least one. Each secondary index whose entry for the item changes is charged for writing that
+entry: a global index entry is the projected item, a local index entry the projected item plus
+100 bytes; a changed index key costs a delete of the old entry and a put of the new one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dynasim import errors
+from dynasim.storage.index import Index
+from dynasim.storage.table import Table
+from dynasim.values import Item, item_size
+
+_CHOICES = ("NONE", "TOTAL", "INDEXES")
+READ_UNIT = 4096
+WRITE_UNIT = 1024
+LOCAL_INDEX_OVERHEAD = 100
+
+
+def requested(request: dict[str, Any]) -> str:
+    """The request's ReturnConsumedCapacity, checked."""
+    choice = request.get("ReturnConsumedCapacity", "NONE")
+    if choice not in _CHOICES:
+        raise errors.constraints(
+            [errors.constraint(choice, "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]")]
+        )
+    return choice
+
+
+def _ceil(size: int, unit: int) -> int:
+    return -(-size // unit)
+
+
+def read_units(size: int, consistent: bool, minimum: int = 0) -> float:
+    units = max(_ceil(size, READ_UNIT), minimum)
+    return float(units) if consistent else units / 2
+
+
+def _entry_size(index: Index, item: Item) -> int:
+    size = item_size(index.project(item))
+    return size + LOCAL_INDEX_OVERHEAD if index.settings.kind == "LOCAL" else size
+
+
+def _index_write_units(index: Index, old: Item | None, new: Item | None) -> int:
+    had = old is not None and index.entry(old, None, None) is not None
+    has = new is not None and index.entry(new, None, None) is not None
+    if not had and not has:
+        return 0
+    if not had:
+        return _ceil(_entry_size(index, new), WRITE_UNIT)  # type: ignore[arg-type]
+    if not has:
+        return _ceil(_entry_size(index, old), WRITE_UNIT)  # type: ignore[arg-type]
+    assert old is not None and new is not None
+    if index.entry(old, None, None) != index.entry(new, None, None):
+        return _ceil(_entry_size(index, old), WRITE_UNIT) + _ceil(_entry_size(index, new), WRITE_UNIT)
+    if index.project(old) == index.project(new):
+        return 0
+    return _ceil(max(_entry_size(index, old), _entry_size(index, new)), WRITE_UNIT)
+
+
+class Consumed:
+    """Capacity consumed by one request on one table, and its report."""
+
+    def __init__(self, table: Table, choice: str) -> None:
+        self.table = table
+        self.choice = choice
+        self.table_units = 0.0
+        self.index_units: dict[str, float] = {}
+
+    def read(self, size: int, consistent: bool, index: Index | None = None, minimum: int = 0) -> None:
+        units = read_units(size, consistent, minimum)
+        if index is None:
+            self.table_units += units
+        else:
+            self.index_units[index.name] = self.index_units.get(index.name, 0.0) + units
+
+    def write(self, old: Item | None, new: Item | None) -> None:
+        """A write that replaced `old` (None: nothing) by `new` (None: a delete)."""
+        sizes = [item_size(item) for item in (old, new) if item is not None]
+        self.table_units += max(_ceil(max(sizes, default=0), WRITE_UNIT), 1)
+        for index in self.table.indexes.values():
+            units = _index_write_units(index, old, new)
+            if units:
+                self.index_units[index.name] = self.index_units.get(index.name, 0.0) + units
+
+    def report(self) -> dict[str, Any] | None:
+        """The ConsumedCapacity member, or None when the request did not ask for it."""
+        if self.choice == "NONE":
+            return None
+        total = self.table_units + sum(self.index_units.values())
+        report: dict[str, Any] = {"TableName": self.table.name, "CapacityUnits": total}
+        if self.choice == "INDEXES":
+            report["Table"] = {"CapacityUnits": self.table_units}
+            for kind, member in (("LOCAL", "LocalSecondaryIndexes"), ("GLOBAL", "GlobalSecondaryIndexes")):
+                units = {
+                    name: {"CapacityUnits": value}
+                    for name, value in self.index_units.items()
+                    if self.table.indexes[name].settings.kind == kind
+                }
+                if units:
+                    report[member] = units
+        return report
+
+    def add_to(self, response: dict[str, Any]) -> dict[str, Any]:
+        report = self.report()
+        if report is not None:
+            response["ConsumedCapacity"] = report
+        return response

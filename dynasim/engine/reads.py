@@ -1,0 +1,419 @@
+"""Query and Scan, on tables and on secondary indexes.
+
+A Query reads one partition of the table or index in sort-key order through the sorted storage,
+so it costs O(log n + k) for k items read; a Scan walks the partitions in token order. Both stop
+at `Limit` items evaluated or once 1 MB has been read (counting items before the filter, as
+DynamoDB documents), and hand back the key of the last item evaluated as LastEvaluatedKey.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from dynasim import errors
+from dynasim.engine.capacity import Consumed, requested
+from dynasim.engine.registry import Request, Response, operation
+from dynasim.expressions import Placeholders, legacy
+from dynasim.expressions.ast import Path
+from dynasim.expressions.keys import KeyCondition, SortCondition
+from dynasim.storage.index import Index
+from dynasim.storage.ranges import EVERYTHING, SortRange, segment_bounds, token
+from dynasim.storage.schema import KeySchema
+from dynasim.storage.table import Table
+from dynasim.values import Item, item_size, sort_key, validate_item
+
+if TYPE_CHECKING:
+    from dynasim.engine import Engine
+
+PAGE_BYTES = 1024 * 1024
+MAX_SEGMENTS = 1_000_000
+_SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "COUNT", "SPECIFIC_ATTRIBUTES")
+_LEGACY = {
+    "Query": ("KeyConditions", "QueryFilter", "ConditionalOperator", "AttributesToGet"),
+    "Scan": ("ScanFilter", "ConditionalOperator", "AttributesToGet"),
+}
+_EXPRESSIONS = {
+    "Query": ("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
+    "Scan": ("ProjectionExpression", "FilterExpression"),
+}
+_LEGACY_OPERATORS = {"EQ": "=", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">", "BEGINS_WITH": "begins_with"}
+
+
+class Read:
+    """What Query and Scan share: the target (table or index), Select, Limit, consistency,
+    filter, projection and where to start."""
+
+    def __init__(self, engine: Engine, request: Request, operation: str) -> None:
+        self.table: Table = engine.table(request.get("TableName"))
+        self.index: Index | None = self._index(request.get("IndexName"))
+        self.schema: KeySchema = self.index.settings.key_schema if self.index else self.table.key_schema
+        self.consistent = bool(request.get("ConsistentRead", False))
+        self.capacity = Consumed(self.table, requested(request))
+        self.limit = request.get("Limit")
+        if self.limit is not None and self.limit < 1:
+            raise errors.read_limit_too_small()
+        self._check_not_mixed(request, operation)
+        self.select = self._select(request)
+        if self.consistent and self.is_global:
+            raise errors.consistent_read_on_global_index()
+        self.placeholders = Placeholders(
+            request,
+            tuple(name for name in _EXPRESSIONS[operation] if request.get(name) is not None),
+            " and ".join(name for name in reversed(_EXPRESSIONS[operation]) if name != "ProjectionExpression")
+            + " are null"
+            if operation == "Query"
+            else "FilterExpression is null",
+        )
+        self.key_condition = self._key_condition(request) if operation == "Query" else None
+        self.filter = self._filter(request, operation)
+        self.projection = self._projection(request)
+        self.placeholders.check_unused()
+
+    # --- request checks -------------------------------------------------------------------
+
+    @property
+    def is_global(self) -> bool:
+        return self.index is not None and self.index.settings.kind == "GLOBAL"
+
+    def _index(self, name: Any) -> Index | None:
+        if name is None:
+            return None
+        index = self.table.indexes.get(name)
+        if index is None:
+            raise errors.index_not_found(name)
+        return index
+
+    def _check_not_mixed(self, request: Request, operation: str) -> None:
+        old = [name for name in _LEGACY[operation] if request.get(name) is not None]
+        new = [name for name in _EXPRESSIONS[operation] if request.get(name) is not None]
+        if old and new:
+            raise errors.legacy_and_expression(", ".join(old), ", ".join(new))
+
+    def _select(self, request: Request) -> str:
+        select = request.get("Select")
+        projected = request.get("ProjectionExpression") is not None
+        to_get = request.get("AttributesToGet") is not None
+        if select is None:
+            if projected or to_get:
+                return "SPECIFIC_ATTRIBUTES"
+            return "ALL_PROJECTED_ATTRIBUTES" if self.index is not None else "ALL_ATTRIBUTES"
+        if select not in _SELECTS:
+            raise errors.select_invalid()
+        if select == "SPECIFIC_ATTRIBUTES":
+            if not (projected or to_get):
+                raise errors.select_specific_without_projection()
+        elif projected or to_get:
+            raise errors.select_with_projection(select, "ProjectionExpression" if projected else "AttributesToGet")
+        if select == "ALL_PROJECTED_ATTRIBUTES" and self.index is None:
+            raise errors.select_all_projected_without_index()
+        if select == "ALL_ATTRIBUTES" and self.is_global and self.index.projected is not None:  # type: ignore[union-attr]
+            raise errors.select_all_on_global_index(self.index.name)  # type: ignore[union-attr]
+        return select
+
+    def _key_condition(self, request: Request) -> KeyCondition:
+        text = request.get("KeyConditionExpression")
+        if text is not None:
+            condition = self.placeholders.key_condition(text, self.schema)
+        elif request.get("KeyConditions") is not None:
+            condition = _legacy_key_condition(request["KeyConditions"], self.schema)
+        else:
+            raise errors.key_condition_missing()
+        for name, value in _condition_values(condition, self.schema):
+            kind, payload = next(iter(value.items()))
+            if kind in ("S", "B") and len(payload) == 0:
+                table_key = self.index is None or name in self.table.key_schema.names
+                if table_key:
+                    raise errors.key_empty_string(name) if kind == "S" else errors.key_empty_binary(name)
+                empty = "string" if kind == "S" else "binary"
+                raise errors.index_key_empty(self.index.name, name, empty)  # type: ignore[union-attr]
+        return condition
+
+    def _filter(self, request: Request, operation: str) -> Callable[[Item], bool] | None:
+        text = request.get("FilterExpression")
+        if text is not None:
+            bound = self.placeholders.condition(text, "FilterExpression")
+            if operation == "Query":
+                used = {path.resolve(self.placeholders.names)[0] for path in _paths(bound.root)}
+                for name in self.schema.names:
+                    if name in used:
+                        raise errors.filter_on_key(name)
+            return bound.matches
+        legacy_filter = request.get("QueryFilter" if operation == "Query" else "ScanFilter")
+        if legacy_filter is not None:
+            if operation == "Query":
+                for name in self.schema.names:
+                    if name in legacy_filter:
+                        raise errors.query_filter_on_key(name)
+            return legacy.expected(legacy_filter, request.get("ConditionalOperator"))
+        if request.get("ConditionalOperator") is not None:
+            raise errors.conditional_operator_alone()
+        return None
+
+    def _projection(self, request: Request) -> Callable[[Item], Item] | None:
+        text = request.get("ProjectionExpression")
+        names: list[str]
+        if text is not None:
+            bound = self.placeholders.projection(text)
+            names = list(bound.tree)
+            project = bound.apply
+        elif request.get("AttributesToGet") is not None:
+            names = list(request["AttributesToGet"])
+            project = legacy.attributes_to_get(names)
+        else:
+            return None
+        if self.is_global and self.index.projected is not None:  # type: ignore[union-attr]
+            missing = [name for name in dict.fromkeys(names) if name not in self.index.projected]  # type: ignore[union-attr]
+            if missing:
+                raise errors.attributes_not_projected(self.index.name, missing)  # type: ignore[union-attr]
+        return project
+
+    # --- ExclusiveStartKey ----------------------------------------------------------------
+
+    def key_names(self) -> tuple[str, ...]:
+        """The attributes of a LastEvaluatedKey: the table's key, then the index's."""
+        if self.index is None:
+            return self.table.key_schema.names
+        return self.index.key_names
+
+    def start_key(self, request: Request) -> Item | None:
+        start = request.get("ExclusiveStartKey")
+        if start is None:
+            return None
+        if not start:
+            raise errors.start_key_invalid()
+        validate_item(start)
+        names = self.key_names()
+        if set(start) != set(names):
+            if self.is_global or len(start) == len(names):
+                raise errors.start_key_invalid()
+            raise errors.start_key_size()
+        types = {**_types(self.table.key_schema), **_types(self.schema)}
+        for name in names:
+            if next(iter(start[name])) != types[name]:
+                raise errors.start_key_type_mismatch()
+        return start
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def visible(self, item: Item) -> Item:
+        """The item as this read sees it: an index read sees the index's projection, unless it
+        is a local index asked for more (DynamoDB then fetches from the table)."""
+        if self.index is None or self.index.projected is None:
+            return item
+        if not self.is_global and (self.select == "ALL_ATTRIBUTES" or self.projection is not None):
+            return item
+        return self.index.project(item)
+
+    def run(self, found: Iterator[tuple[Item, int]]) -> Response:
+        items: list[Item] = []
+        scanned = read_bytes = charged_bytes = 0
+        last: Item | None = None
+        index = self.index
+        for item, size in found:
+            scanned += 1
+            read_bytes += size
+            # An index read is charged for the index entries it reads.
+            charged_bytes += size if index is None or index.projected is None else item_size(index.project(item))
+            view = self.visible(item)
+            if self.filter is None or self.filter(view):
+                items.append(view if self.projection is None else self.projection(view))
+            if scanned == self.limit or read_bytes >= PAGE_BYTES:
+                last = item
+                break
+        self.capacity.read(charged_bytes, self.consistent, index)
+        response: Response = {"Count": len(items), "ScannedCount": scanned}
+        if self.select != "COUNT":
+            response["Items"] = items
+        if last is not None:
+            response["LastEvaluatedKey"] = {name: last[name] for name in self.key_names()}
+        return self.capacity.add_to(response)
+
+
+def _types(schema: KeySchema) -> dict[str, str]:
+    types = {schema.hash_name: schema.hash_type}
+    if schema.range_name is not None:
+        types[schema.range_name] = schema.range_type  # type: ignore[assignment]
+    return types
+
+
+def _paths(node: Any) -> Iterator[Path]:
+    """Every document path in an expression's AST."""
+    if isinstance(node, Path):
+        yield node
+    elif dataclasses.is_dataclass(node):
+        for field in dataclasses.fields(node):
+            yield from _paths(getattr(node, field.name))
+    elif isinstance(node, tuple):
+        for member in node:
+            yield from _paths(member)
+
+
+def _condition_values(condition: KeyCondition, schema: KeySchema) -> Iterator[tuple[str, Any]]:
+    yield schema.hash_name, condition.hash_value
+    if condition.sort is not None and condition.sort.op != "begins_with":
+        for value in condition.sort.values:
+            yield schema.range_name, value  # type: ignore[misc]
+
+
+def _legacy_key_condition(conditions: dict[str, Any], schema: KeySchema) -> KeyCondition:
+    if not conditions:
+        raise errors.key_conditions_empty()
+    found: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    for name, condition in conditions.items():
+        operator = condition.get("ComparisonOperator")
+        values = condition.get("AttributeValueList") or []
+        for value in values:
+            validate_item({"v": value})
+        if name not in schema.names:
+            raise errors.key_condition_missing_key()
+        op = "BETWEEN" if operator == "BETWEEN" else _LEGACY_OPERATORS.get(operator)
+        if op is None:
+            if operator in ("NULL", "NOT_NULL"):
+                raise errors.key_conditions_not_scalar()
+            if operator in ("NE", "IN", "CONTAINS", "NOT_CONTAINS"):
+                raise errors.key_conditions_not_indexable()
+            raise errors.expected_operator_unknown()
+        arity = 2 if op == "BETWEEN" else 1
+        if len(values) != arity:
+            raise errors.expected_argument_count(operator)
+        found[name] = (op, tuple(values))
+    if schema.hash_name not in found:
+        raise errors.key_condition_missing_key()
+    hash_op, hash_values = found[schema.hash_name]
+    if hash_op != "=":
+        raise errors.key_condition_unsupported()
+    for name, (op, values) in found.items():
+        wanted = schema.hash_type if name == schema.hash_name else schema.range_type
+        if op == "begins_with" and wanted == "N":
+            raise errors.expected_operator_type("BEGINS_WITH", "N")
+        if any(next(iter(value)) != wanted for value in values):
+            raise errors.key_condition_type_mismatch()
+    sort = found.get(schema.range_name) if schema.range_name is not None else None
+    return KeyCondition(hash_values[0], SortCondition(*sort) if sort is not None else None)
+
+
+def sort_range(sort: SortCondition | None) -> SortRange:
+    """The bounds a sort-key condition puts on the sort key."""
+    if sort is None:
+        return EVERYTHING
+    keys = [sort_key(*next(iter(value.items()))) for value in sort.values]
+    if sort.op == "=":
+        return SortRange(keys[0], True, keys[0], True)
+    if sort.op == "<":
+        return SortRange(None, True, keys[0], False)
+    if sort.op == "<=":
+        return SortRange(None, True, keys[0], True)
+    if sort.op == ">":
+        return SortRange(keys[0], False, None, True)
+    if sort.op == ">=":
+        return SortRange(keys[0], True, None, True)
+    if sort.op == "BETWEEN":
+        return SortRange(keys[0], True, keys[1], True)
+    return SortRange.prefix(keys[0])  # begins_with
+
+
+def _in_range(key: Any, bounds: SortRange) -> bool:
+    if bounds.low is not None and (key < bounds.low or (key == bounds.low and not bounds.low_inclusive)):
+        return False
+    if bounds.high is not None and (key > bounds.high or (key == bounds.high and not bounds.high_inclusive)):
+        return False
+    return True
+
+
+def _key_value(item: Item, name: str | None) -> Any:
+    if name is None:
+        return None
+    return sort_key(*next(iter(item[name].items())))
+
+
+def _table_entry(table: Table, table_hash: Any, table_range: Any) -> tuple[Item, int]:
+    entry = table.entry(table_hash, table_range)
+    assert entry is not None, "an index entry always has its item"
+    return entry
+
+
+@operation("Query")
+def query(engine: Engine, request: Request) -> Response:
+    read = Read(engine, request, "Query")
+    start = read.start_key(request)
+    condition = read.key_condition
+    assert condition is not None
+    schema = read.schema
+    hash_key = sort_key(*next(iter(condition.hash_value.items())))
+    bounds = sort_range(condition.sort)
+    forward = request.get("ScanIndexForward", True) is not False
+    if start is not None and (
+        _key_value(start, schema.hash_name) != hash_key
+        or (schema.range_name is not None and not _in_range(_key_value(start, schema.range_name), bounds))
+    ):
+        raise errors.start_key_outside_condition()
+    table = read.table
+    if read.index is None:
+        after = _key_value(start, schema.range_name) if start is not None else None
+        found = (entry for _, entry in table.query(hash_key, bounds, forward, after))
+        return read.run(found)
+    index = read.index
+    after_entry = _index_entry(read, start) if start is not None else None
+    entries = index.query(hash_key, bounds, forward, after_entry)
+    return read.run(_table_entry(table, *entry[-2:]) for entry in entries)
+
+
+def _index_entry(read: Read, start: Item) -> tuple[Any, ...]:
+    index = read.index
+    assert index is not None
+    table_schema = read.table.key_schema
+    table_keys = (_key_value(start, table_schema.hash_name), _key_value(start, table_schema.range_name))
+    if index.composite:
+        return (_key_value(start, index.range_name), *table_keys)
+    return table_keys
+
+
+def _segment(request: Request) -> tuple[int, int] | None:
+    segment, total = request.get("Segment"), request.get("TotalSegments")
+    if segment is None and total is None:
+        return None
+    if total is None:
+        raise errors.segment_without_total()
+    if segment is None:
+        raise errors.total_without_segment()
+    if total > MAX_SEGMENTS:
+        raise errors.constraints(
+            [errors.constraint(total, "totalSegments", f"must have value less than or equal to {MAX_SEGMENTS}")]
+        )
+    if total < 1:
+        raise errors.constraints(
+            [errors.constraint(total, "totalSegments", "must have value greater than or equal to 1")]
+        )
+    if segment < 0:
+        raise errors.constraints([errors.constraint(segment, "segment", "must have value greater than or equal to 0")])
+    if segment >= total:
+        raise errors.constraints(
+            [errors.constraint(segment, "segment", f"must have value less than or equal to {total - 1}")]
+        )
+    return segment_bounds(segment, total)
+
+
+@operation("Scan")
+def scan(engine: Engine, request: Request) -> Response:
+    segment = _segment(request)
+    read = Read(engine, request, "Scan")
+    start = read.start_key(request)
+    low, high = segment if segment is not None else segment_bounds(0, 1)
+    table = read.table
+    index = read.index
+    partition_name = read.schema.hash_name
+    if start is not None and not low <= token(_key_value(start, partition_name)) < high:
+        raise errors.start_key_outside_segment()
+    if index is None:
+        position = None
+        if start is not None:
+            position = (_key_value(start, partition_name), _key_value(start, table.key_schema.range_name))
+        found = (entry for _, (_, entry) in table.scan(low, high, position))
+        return read.run(found)
+    index_position = None
+    if start is not None:
+        index_position = (_key_value(start, partition_name), _index_entry(read, start))
+    entries = index.scan(low, high, index_position)
+    return read.run(_table_entry(table, *entry[-2:]) for _, entry in entries)
