@@ -180,39 +180,49 @@ def _serialize(status: int, headers: Headers, payload: bytes, keep_alive: bool, 
 # --- HTTP/1.1 framing -----------------------------------------------------------------------
 
 
+# One header field: a token, a colon, the value without surrounding blanks (RFC 9112 section 5).
+_FIELD = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\r\n]*?)[ \t]*\r\n")
+_COMBINED = ("content-length", "host", "transfer-encoding")
+
+
 def parse_head(head: bytes) -> tuple[str, str, bool, Headers]:
     """(method, target, keep_alive, headers) of a request head (without its final blank line)."""
-    lines = head.split(b"\r\n")
-    parts = lines[0].split(b" ")
+    text = head.decode("latin-1")
+    request_line, _, fields = text.partition("\r\n")
+    parts = request_line.split(" ")
     if len(parts) != 3 or not parts[0] or not parts[1]:
         raise BadRequest("invalid request line")
-    method_bytes, target_bytes, version = parts
-    if version not in (b"HTTP/1.1", b"HTTP/1.0"):
-        if version.startswith(b"HTTP/"):
-            raise BadRequest(f"unsupported HTTP version {version.decode('latin-1')}", 505)
+    method, target, version = parts
+    if version != "HTTP/1.1" and version != "HTTP/1.0":
+        if version.startswith("HTTP/"):
+            raise BadRequest(f"unsupported HTTP version {version}", 505)
         raise BadRequest("invalid request line")
     headers: Headers = {}
-    for line in lines[1:]:
-        name, sep, value = line.partition(b":")
-        if not sep or not name or name != name.strip() or b" " in name:
+    if fields:
+        fields += "\r\n"
+        pairs = _FIELD.findall(fields)
+        if len(pairs) != fields.count("\n"):
             raise BadRequest("invalid header line")
-        key = name.decode("latin-1").lower()
-        text = value.strip().decode("latin-1")
-        if key in headers:
-            if key in ("content-length", "host", "transfer-encoding"):
-                if key == "transfer-encoding":
-                    text = f"{headers[key]}, {text}"
-                elif headers[key] != text:
-                    raise BadRequest(f"conflicting {key} headers")
-            else:
-                text = f"{headers[key]},{text}"
-        headers[key] = text
-    connection = headers.get("connection", "").lower()
-    if version == b"HTTP/1.1":
-        keep_alive = "close" not in connection
+        headers = {name.lower(): value for name, value in pairs}
+        if len(headers) != len(pairs):  # a repeated field: combine as RFC 9110 section 5.3 says
+            headers = {}
+            for name, value in pairs:
+                key = name.lower()
+                if key in headers:
+                    if key == "transfer-encoding":
+                        value = f"{headers[key]}, {value}"
+                    elif key in _COMBINED:
+                        if headers[key] != value:
+                            raise BadRequest(f"conflicting {key} headers")
+                    else:
+                        value = f"{headers[key]},{value}"
+                headers[key] = value
+    connection = headers.get("connection")
+    if version == "HTTP/1.1":
+        keep_alive = connection is None or "close" not in connection.lower()
     else:
-        keep_alive = "keep-alive" in connection
-    return method_bytes.decode("latin-1").upper(), target_bytes.decode("latin-1"), keep_alive, headers
+        keep_alive = connection is not None and "keep-alive" in connection.lower()
+    return method.upper(), target, keep_alive, headers
 
 
 class _Connection(asyncio.Protocol):
@@ -301,9 +311,7 @@ class _Connection(asyncio.Protocol):
             method, target, keep_alive, headers = self.request
             self.request = None
             if oversized:
-                status, response_headers, payload = error_response(
-                    errors.request_too_large(oversized, self.limit)
-                )
+                status, response_headers, payload = error_response(errors.request_too_large(oversized, self.limit))
             else:
                 status, response_headers, payload = self.endpoint.answer(method, target, headers, body)
             self._send(status, response_headers, payload, keep_alive=keep_alive, head_only=method == "HEAD")
@@ -358,9 +366,7 @@ class _Connection(asyncio.Protocol):
 
     # writing answers
 
-    def _send(
-        self, status: int, headers: Headers, payload: bytes, *, keep_alive: bool, head_only: bool
-    ) -> None:
+    def _send(self, status: int, headers: Headers, payload: bytes, *, keep_alive: bool, head_only: bool) -> None:
         transport = self.transport
         if transport is None or transport.is_closing():
             return
