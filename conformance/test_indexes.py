@@ -62,9 +62,7 @@ INCLUDE_NEEDS_ATTRIBUTES = (
     "If Projection type INCLUDE is specified, some non-key attributes to include in the projection must be "
     "specified as well"
 )
-ATTRIBUTES_ONLY_WITH_INCLUDE = (
-    "No attributes should be specified to be projected unless projection type is INCLUDE"
-)
+ATTRIBUTES_ONLY_WITH_INCLUDE = "No attributes should be specified to be projected unless projection type is INCLUDE"
 TOO_MANY_PROJECTED = "No more than 20 attributes per table can be projected into Local Secondary Indices"
 DUPLICATE_GSI = "Two global secondary indices have the same name"
 DUPLICATE_LSI = "Two local secondary indices have the same name"
@@ -76,15 +74,11 @@ LSI_RANGE_NOT_DEFINED = "Local Secondary Index range key not specified in Attrib
 TOO_MANY_GSIS = "GlobalSecondaryIndex count exceeds the per-table limit"
 TOO_MANY_LSIS = "Cannot have more than 5 local secondary indexes per table"
 GSI_NO_THROUGHPUT = "No provisioned throughput specified for the global secondary index"
-GSI_THROUGHPUT_TOO_LOW = (
-    "Global Secondary Index's read and write throughput must be at least 1, and cannot be null"
-)
+GSI_THROUGHPUT_TOO_LOW = "Global Secondary Index's read and write throughput must be at least 1, and cannot be null"
 EMPTY_GSI_LIST = "GSI list is empty/invalid"
 INDEX_KEY_TYPE_MISMATCH = "One or more parameter values were invalid: Type mismatch for Index Key"
 INDEX_EXISTS = "Attempting to create an index which already exists"
-REDEFINED_ATTRIBUTE = (
-    "invalid attribute, SchemaElement redefined should be of same type as previously defined"
-)
+REDEFINED_ATTRIBUTE = "invalid attribute, SchemaElement redefined should be of same type as previously defined"
 ONE_INDEX_AT_A_TIME = (
     "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"
 )
@@ -188,29 +182,17 @@ CREATE_ERRORS = [
     ),
     (
         "gsi-all-with-attributes",
-        {
-            "GlobalSecondaryIndexes": [
-                gsi_raw(Projection={"ProjectionType": "ALL", "NonKeyAttributes": ["x"]})
-            ]
-        },
+        {"GlobalSecondaryIndexes": [gsi_raw(Projection={"ProjectionType": "ALL", "NonKeyAttributes": ["x"]})]},
         ATTRIBUTES_ONLY_WITH_INCLUDE,
     ),
     (
         "gsi-keys-only-with-attributes",
-        {
-            "GlobalSecondaryIndexes": [
-                gsi_raw(Projection={"ProjectionType": "KEYS_ONLY", "NonKeyAttributes": ["x"]})
-            ]
-        },
+        {"GlobalSecondaryIndexes": [gsi_raw(Projection={"ProjectionType": "KEYS_ONLY", "NonKeyAttributes": ["x"]})]},
         ATTRIBUTES_ONLY_WITH_INCLUDE,
     ),
     (
         "lsi-keys-only-with-attributes",
-        {
-            "LocalSecondaryIndexes": [
-                lsi_raw(Projection={"ProjectionType": "KEYS_ONLY", "NonKeyAttributes": ["x"]})
-            ]
-        },
+        {"LocalSecondaryIndexes": [lsi_raw(Projection={"ProjectionType": "KEYS_ONLY", "NonKeyAttributes": ["x"]})]},
         ATTRIBUTES_ONLY_WITH_INCLUDE,
     ),
     (
@@ -442,28 +424,24 @@ def test_create_table_100_projected_attributes_accepted(ddb):
     "gsi, definitions_",
     [
         pytest.param(gsi_raw(Projection=include("pk", "g")), DEFS, id="include-names-key-attributes"),
-        pytest.param(
-            gsi_raw(KeySchema=key_schema("pk", "sk")), definitions(pk="S", sk="S"), id="same-keys-as-table"
-        ),
-        pytest.param(
-            gsi_raw(KeySchema=key_schema("sk")), definitions(pk="S", sk="S"), id="table-range-as-hash"
-        ),
+        pytest.param(gsi_raw(KeySchema=key_schema("pk", "sk")), definitions(pk="S", sk="S"), id="same-keys-as-table"),
+        pytest.param(gsi_raw(KeySchema=key_schema("sk")), definitions(pk="S", sk="S"), id="table-range-as-hash"),
         pytest.param(gsi_raw("abc.-_09"), DEFS, id="name-with-dot-dash-underscore"),
         pytest.param(gsi_raw("a" * 255), DEFS, id="name-255-chars"),
     ],
 )
 def test_create_table_gsi_variants_accepted(ddb, gsi, definitions_):
-    description = ddb.create_table(
-        **table_request(AttributeDefinitions=definitions_, GlobalSecondaryIndexes=[gsi])
-    )["TableDescription"]
+    description = ddb.create_table(**table_request(AttributeDefinitions=definitions_, GlobalSecondaryIndexes=[gsi]))[
+        "TableDescription"
+    ]
     [described] = description["GlobalSecondaryIndexes"]
     assert {k: described[k] for k in ("IndexName", "KeySchema", "Projection")} == gsi
 
 
 def test_create_table_lsi_on_table_range_key_accepted(ddb):
-    description = ddb.create_table(
-        **table_request(LocalSecondaryIndexes=[lsi_raw(KeySchema=key_schema("pk", "sk"))])
-    )["TableDescription"]
+    description = ddb.create_table(**table_request(LocalSecondaryIndexes=[lsi_raw(KeySchema=key_schema("pk", "sk"))]))[
+        "TableDescription"
+    ]
     assert description["LocalSecondaryIndexes"][0]["KeySchema"] == key_schema("pk", "sk")
 
 
@@ -471,12 +449,25 @@ def test_create_table_lsi_on_table_range_key_accepted(ddb):
 # Descriptions
 
 
-def _normalise_description(description: dict[str, Any], table: str) -> dict[str, Any]:
-    """The description with times and ARNs checked and removed, and indexes keyed by name (their order in
-    the list is not defined)."""
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _normalise_description(
+    description: dict[str, Any], table: str, statuses: tuple[str, ...] = ("ACTIVE",)
+) -> dict[str, Any]:
+    """The description with times, ARNs and the optional TableId checked and removed, and indexes keyed by
+    name (their order in the list is not defined).
+
+    ``statuses``: the table and GSI states the call may report (DynamoDB reports CREATING in a CreateTable
+    response, DynamoDB Local ACTIVE); they are checked and then shown as ACTIVE.
+    """
     description = dict(description)
     assert table_arn_pattern(table).fullmatch(description.pop("TableArn"))
     description.pop("CreationDateTime")
+    if "TableId" in description:  # DynamoDB reports one, DynamoDB Local does not
+        assert UUID.fullmatch(description.pop("TableId"))
+    assert description["TableStatus"] in statuses, description["TableStatus"]
+    description["TableStatus"] = "ACTIVE"
     throughput = dict(description.pop("ProvisionedThroughput"))
     throughput.pop("LastIncreaseDateTime", None)
     throughput.pop("LastDecreaseDateTime", None)
@@ -492,9 +483,11 @@ def _normalise_description(description: dict[str, Any], table: str) -> dict[str,
         for entry in description[kind]:
             entry = dict(entry)
             arn = entry.pop("IndexArn")
-            assert re.fullmatch(
-                table_arn_pattern(table).pattern + rf"/index/{re.escape(entry['IndexName'])}", arn
-            )
+            pattern = table_arn_pattern(table).pattern + rf"/index/{re.escape(entry['IndexName'])}"
+            assert re.fullmatch(pattern, arn), arn
+            if "IndexStatus" in entry:
+                assert entry["IndexStatus"] in statuses, entry["IndexStatus"]
+                entry["IndexStatus"] = "ACTIVE"
             indexes[entry["IndexName"]] = entry
         description[kind] = indexes
     return description
@@ -533,7 +526,7 @@ def test_describe_provisioned_table_with_indexes(ddb):
         },
         "DeletionProtectionEnabled": False,
     }
-    assert _normalise_description(created, table) == expected
+    assert _normalise_description(created, table, ("ACTIVE", "CREATING")) == expected
     described = ddb.describe_table(TableName=table)["Table"]
     assert _normalise_description(described, table) == expected
 
@@ -774,9 +767,7 @@ def test_sparse_indexes_follow_writes(ddb, indexed_table):
 # UpdateTable: GlobalSecondaryIndexUpdates
 
 
-def _create(
-    name: str, hash_name: str, projection: dict[str, Any] | None = None, **members: Any
-) -> dict[str, Any]:
+def _create(name: str, hash_name: str, projection: dict[str, Any] | None = None, **members: Any) -> dict[str, Any]:
     return {"Create": {**index(name, hash_name, None, projection), **members}}
 
 
@@ -832,9 +823,9 @@ def test_update_table_create_and_delete_gsi(ddb, gsi_table):
         [{"pk": S("a"), "sk": S("1"), "h": {"N": "5"}}, {"pk": S("c"), "sk": S("1"), "h": {"N": "5"}}]
     )
 
-    response = ddb.update_table(
-        TableName=table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "gsi1"}}]
-    )["TableDescription"]
+    response = ddb.update_table(TableName=table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "gsi1"}}])[
+        "TableDescription"
+    ]
     assert _entry(response, "gsi1")["IndexStatus"] == "DELETING"
     assert wait_for_indexes(ddb, table) == {"gsi2": "ACTIVE"}
     assert_error(
@@ -1031,9 +1022,7 @@ def test_update_table_index_errors(ddb_raw, ddb):
     failures = []
     for case_id, request, code, message in UPDATE_ERRORS:
         try:
-            assert_error(
-                lambda request=request: ddb_raw.update_table(TableName=table, **request), code, message
-            )
+            assert_error(lambda request=request: ddb_raw.update_table(TableName=table, **request), code, message)
         except AssertionError as exc:
             failures.append(f"{case_id}: {exc}")
     assert not failures, "\n".join(failures)
@@ -1091,9 +1080,7 @@ def test_backfill_skips_items_with_wrong_key_type(ddb):
 def test_gsi_throughput_on_on_demand_table_rejected(ddb_raw):
     request = table_request(
         AttributeDefinitions=DEFS,
-        GlobalSecondaryIndexes=[
-            gsi_raw(ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
-        ],
+        GlobalSecondaryIndexes=[gsi_raw(ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})],
     )
     with pytest.raises(ClientError) as excinfo:
         ddb_raw.create_table(**request)
@@ -1122,7 +1109,7 @@ def test_create_table_response_members_with_index(ddb):
         )
     )
     assert set(response) == {"TableDescription"}
-    assert set(response["TableDescription"]) == {
+    assert set(response["TableDescription"]) - {"TableId"} == {
         "AttributeDefinitions",
         "TableName",
         "KeySchema",

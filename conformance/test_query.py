@@ -40,21 +40,15 @@ CONDITION_TYPE_MISMATCH = (
     "One or more parameter values were invalid: Condition parameter type does not match schema type"
 )
 MULTIPLE_NAMES = "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
-NO_KEY_CONDITION = (
-    "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
-)
-KEY_NOT_SCALAR = (
-    "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"
-)
+NO_KEY_CONDITION = "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
+KEY_NOT_SCALAR = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"
 LIMIT_TOO_LOW = "Limit must be greater than or equal to 1"
 SPECIFIC_NEEDS_PROJECTION = (
     "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"
 )
 ALL_WITH_PROJECTION = "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES"
 COUNT_WITH_PROJECTION = "Cannot specify the ProjectionExpression when choosing to get only the Count"
-ALL_PROJECTED_WITH_PROJECTION = (
-    "Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES"
-)
+ALL_PROJECTED_WITH_PROJECTION = "Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES"
 ALL_PROJECTED_WITHOUT_INDEX = "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
 BAD_SELECT = "Select must be ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, COUNT, or SPECIFIC_ATTRIBUTES"
 GSI_CONSISTENT_READ = "Consistent reads are not supported on global secondary indexes"
@@ -65,9 +59,7 @@ START_KEY_TYPE = "Type mismatch for attribute to update"
 ATTRIBUTES_TO_GET_WITH_ALL = "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES"
 ATTRIBUTES_TO_GET_WITH_COUNT = "Cannot specify the AttributesToGet when choosing to get only the Count"
 DUPLICATE_NAMES = "Cannot have two attributes with the same name"
-CONDITIONAL_OPERATOR_NEEDS_TWO = (
-    "ConditionalOperator can only be used when Filter or Expected has two or more elements"
-)
+CONDITIONAL_OPERATOR_NEEDS_TWO = "ConditionalOperator can only be used when Filter or Expected has two or more elements"
 CONDITIONAL_OPERATOR_ALONE = "ConditionalOperator cannot be used without Filter or Expected"
 UNKNOWN_COMPARISON = "Comparison type does not exist in DynamoDB"
 NOT_INDEXABLE = "Attempted conditional constraint is not an indexable operation"
@@ -93,10 +85,7 @@ def no_such_index(name: str) -> str:
 
 
 def not_projected(index_name: str, names: str) -> str:
-    return (
-        "One or more parameter values were invalid: "
-        f"Global secondary index {index_name} does not project [{names}]"
-    )
+    return f"One or more parameter values were invalid: Global secondary index {index_name} does not project [{names}]"
 
 
 def all_attributes_not_supported(index_name: str) -> str:
@@ -237,16 +226,12 @@ def test_key_condition_with_name_placeholders(module_ddb, table):
 
 
 def test_other_partition_and_missing_partition(module_ddb, table):
-    assert query(
-        module_ddb, table, KeyConditionExpression="pk = :p", ExpressionAttributeValues=values(p=S("p2"))
-    ) == {
+    assert query(module_ddb, table, KeyConditionExpression="pk = :p", ExpressionAttributeValues=values(p=S("p2"))) == {
         "Items": [OTHER],
         "Count": 1,
         "ScannedCount": 1,
     }
-    assert query(
-        module_ddb, table, KeyConditionExpression="pk = :p", ExpressionAttributeValues=values(p=S("zz"))
-    ) == {
+    assert query(module_ddb, table, KeyConditionExpression="pk = :p", ExpressionAttributeValues=values(p=S("zz"))) == {
         "Items": [],
         "Count": 0,
         "ScannedCount": 0,
@@ -547,9 +532,7 @@ def test_select_count(module_ddb, table):
 
 
 def test_select_specific_attributes(module_ddb, table):
-    result = query(
-        module_ddb, table, Select="SPECIFIC_ATTRIBUTES", ProjectionExpression="a, b, nope, pk", **PK
-    )
+    result = query(module_ddb, table, Select="SPECIFIC_ATTRIBUTES", ProjectionExpression="a, b, nope, pk", **PK)
     assert result == {
         "Items": [only(ITEMS[i], "a", "b", "pk") for i in range(1, 6)],
         "Count": 5,
@@ -705,9 +688,7 @@ def test_scan_index_forward(module_ddb, table):
         module_ddb, table, IndexName="lsi_all", ScanIndexForward=False, ProjectionExpression="ls", **PK
     )
     assert lsi_backward["Items"] == [{"ls": S(f"ls{i}")} for i in (5, 4, 3, 2, 1)]
-    gsi_backward = query(
-        module_ddb, table, IndexName="gsi_all", ScanIndexForward=False, ProjectionExpression="gs", **G
-    )
+    gsi_backward = query(module_ddb, table, IndexName="gsi_all", ScanIndexForward=False, ProjectionExpression="gs", **G)
     assert gsi_backward["Items"] == [{"gs": S(f"gs{i}")} for i in (5, 4, 3, 2, 1)]
 
 
@@ -827,9 +808,7 @@ LIMITS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "request_, expected", [case[1:] for case in LIMITS], ids=[case[0] for case in LIMITS]
-)
+@pytest.mark.parametrize("request_, expected", [case[1:] for case in LIMITS], ids=[case[0] for case in LIMITS])
 def test_limit_and_last_evaluated_key(module_ddb, table, request_, expected):
     assert query(module_ddb, table, **request_) == expected
 
@@ -876,9 +855,7 @@ START_KEYS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "request_, expected", [case[1:] for case in START_KEYS], ids=[case[0] for case in START_KEYS]
-)
+@pytest.mark.parametrize("request_, expected", [case[1:] for case in START_KEYS], ids=[case[0] for case in START_KEYS])
 def test_exclusive_start_key(module_ddb, table, request_, expected):
     assert query(module_ddb, table, **request_) == expected
 
@@ -929,9 +906,7 @@ def test_exclusive_start_key_errors(module_ddb_raw, table, index_name, key_condi
     ],
 )
 @pytest.mark.parametrize("forward", [True, False], ids=["forward", "backward"])
-def test_paging_with_limit_visits_every_item_once(
-    module_ddb, table, index_name, key_condition, order, forward
-):
+def test_paging_with_limit_visits_every_item_once(module_ddb, table, index_name, key_condition, order, forward):
     request: dict[str, Any] = {"TableName": table, "Limit": 2, "ScanIndexForward": forward, **key_condition}
     if index_name:
         request["IndexName"] = index_name
@@ -988,9 +963,7 @@ def test_key_conditions_on_gsi(module_ddb, table):
 @pytest.mark.parametrize(
     "query_filter, operator, expected",
     [
-        pytest.param(
-            {"a": {"ComparisonOperator": "GT", "AttributeValueList": [N(3)]}}, None, [4, 5], id="gt"
-        ),
+        pytest.param({"a": {"ComparisonOperator": "GT", "AttributeValueList": [N(3)]}}, None, [4, 5], id="gt"),
         pytest.param(
             {
                 "a": {"ComparisonOperator": "LT", "AttributeValueList": [N(2)]},
@@ -1016,9 +989,7 @@ def test_key_conditions_on_gsi(module_ddb, table):
             [4, 5],
             id="contains",
         ),
-        pytest.param(
-            {"a": {"ComparisonOperator": "IN", "AttributeValueList": [N(1), N(5)]}}, None, [1, 5], id="in"
-        ),
+        pytest.param({"a": {"ComparisonOperator": "IN", "AttributeValueList": [N(1), N(5)]}}, None, [1, 5], id="in"),
     ],
 )
 def test_query_filter(module_ddb, table, query_filter, operator, expected):

@@ -35,9 +35,7 @@ skip_service_behaviour_on_ddblocal = indexes_support.skip_service_behaviour_on_d
 
 LIMIT_TOO_LOW = "Limit must be greater than or equal to 1"
 SEGMENT_WITHOUT_TOTAL = "If segment is specified, total segment must also be specified"
-TOTAL_WITHOUT_SEGMENT = (
-    "If total segments is specified, a particular segment must also be specified for this request"
-)
+TOTAL_WITHOUT_SEGMENT = "If total segments is specified, a particular segment must also be specified for this request"
 START_KEY_OUTSIDE_SEGMENT = "Exclusive start key must lie within the segment"
 START_KEY_SIZE = "Exclusive Start Key must have same size as table's key schema"
 START_KEY_INVALID = "The provided starting key is invalid"
@@ -326,9 +324,7 @@ SCAN_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "request_, message", [case[1:] for case in SCAN_ERRORS], ids=[case[0] for case in SCAN_ERRORS]
-)
+@pytest.mark.parametrize("request_, message", [case[1:] for case in SCAN_ERRORS], ids=[case[0] for case in SCAN_ERRORS])
 def test_scan_errors(module_ddb_raw, table, request_, message):
     assert_error(lambda: module_ddb_raw.scan(TableName=table, **request_), VALIDATION, message)
 
@@ -343,9 +339,7 @@ def test_scan_missing_table(module_ddb):
 
 @pytest.mark.parametrize("total", [1, 2, 3, 4, 7])
 def test_segments_partition_the_table(module_ddb, table, total):
-    segments = [
-        scan(module_ddb, table, Segment=segment, TotalSegments=total)["Items"] for segment in range(total)
-    ]
+    segments = [scan(module_ddb, table, Segment=segment, TotalSegments=total)["Items"] for segment in range(total)]
     found = [item for items in segments for item in items]
     assert len(found) == len(ITEMS)
     assert item_set(found) == item_set(ITEMS)
@@ -527,17 +521,13 @@ def test_scan_one_megabyte_page(module_ddb, big_table):
         "LastEvaluatedKey": {"pk": S("p"), "sk": S("10")},
         "ConsumedCapacity": {"TableName": big_table, "CapacityUnits": 134.5},
     }
-    second = scan(
-        module_ddb, big_table, ExclusiveStartKey=first["LastEvaluatedKey"], ProjectionExpression="sk"
-    )
+    second = scan(module_ddb, big_table, ExclusiveStartKey=first["LastEvaluatedKey"], ProjectionExpression="sk")
     assert second == {"Items": [{"sk": S("11")}], "Count": 1, "ScannedCount": 1}
 
 
 @service_behaviour("DynamoDB Local applies the 1 MB page limit after the filter, not before it")
 def test_scan_one_megabyte_page_applies_before_the_filter(module_ddb, big_table):
-    result = scan(
-        module_ddb, big_table, FilterExpression="v = :z", ExpressionAttributeValues=values(z=S("z"))
-    )
+    result = scan(module_ddb, big_table, FilterExpression="v = :z", ExpressionAttributeValues=values(z=S("z")))
     assert result == {
         "Items": [],
         "Count": 0,
