@@ -10,6 +10,8 @@ import zlib
 import pytest
 from botocore.config import Config
 from http_helpers import SCHEMA, TIMEOUT, Connection, client, post
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dynasim
 from dynasim.fronts import http
@@ -153,6 +155,24 @@ def test_streams_target_reaches_the_engine(server):
     assert "ListStreams" in json.loads(body)["message"]
 
 
+def test_a_dynamodb_streams_client_reaches_the_same_endpoint(server):
+    import boto3
+
+    streams = boto3.client(
+        "dynamodbstreams",
+        endpoint_url=server.url,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=Config(retries={"max_attempts": 0}),
+    )
+    with pytest.raises(streams.exceptions.ClientError) as raised:
+        streams.list_streams()
+    # the engine does not implement streams yet: its own "not implemented" error, not a transport one
+    assert raised.value.response["Error"]["Code"] == "UnknownOperationException"
+    assert "ListStreams" in raised.value.response["Error"]["Message"]
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"\xff\xfe"])
 def test_malformed_json_is_a_serialization_exception(server, body):
     status, _, answer = _one(server, post(LIST_TABLES, body))
@@ -246,10 +266,7 @@ def _chunked(body: bytes, sizes: list[int]) -> bytes:
 def test_chunked_bodies(sim, server):
     sim.client().create_table(TableName="chunks", **SCHEMA)
     body = b'{"TableName": "chunks"}'
-    head = (
-        b"POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.DescribeTable\r\n"
-        b"Transfer-Encoding: chunked\r\n\r\n"
-    )
+    head = b"POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.DescribeTable\r\nTransfer-Encoding: chunked\r\n\r\n"
     with Connection(server.port) as conn:
         conn.send(head + _chunked(body, [3, 10, 100]))
         status, _, answer = conn.response()
@@ -362,3 +379,63 @@ def test_connection_close_is_honoured(server):
         conn.send(post(LIST_TABLES, extra="Connection: close\r\n"))
         assert conn.response()[0] == 200
         assert conn.closed_by_server()
+
+
+# --- the parser, fed in arbitrary pieces ---------------------------------------------------------
+
+
+class _Transport:
+    def __init__(self) -> None:
+        self.written = bytearray()
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def can_write_eof(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def _feed(pieces: list[bytes]) -> bytes:
+    sim = dynasim.Simulator()
+    connection = http._Connection(http.HTTPServer(sim))
+    transport = _Transport()
+    connection.connection_made(transport)
+    for piece in pieces:
+        connection.data_received(piece)
+    return bytes(transport.written)
+
+
+def _without_volatile_headers(answer: bytes) -> bytes:
+    lines = answer.split(b"\r\n")
+    return b"\r\n".join(line for line in lines if not line.lower().startswith((b"x-amzn-requestid", b"date")))
+
+
+@given(cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_any_split_of_a_request_stream_gives_the_same_answers(cuts):
+    stream = (
+        post(LIST_TABLES)
+        + b"GET / HTTP/1.1\r\n\r\n"
+        + b"POST / HTTP/1.1\r\nX-Amz-Target: "
+        + LIST_TABLES.encode()
+        + b"\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n1\r\n}\r\n0\r\n\r\n"
+        + post("DynamoDB_20120810.Nope")
+    )
+    positions = sorted({cut % (len(stream) + 1) for cut in cuts})
+    pieces = [stream[a:b] for a, b in zip([0, *positions], [*positions, len(stream)], strict=True)]
+    whole = _feed([stream])
+    assert whole.count(b"HTTP/1.1 200 OK") == 3 and whole.count(b"HTTP/1.1 400") == 1
+    assert _without_volatile_headers(_feed(pieces)) == _without_volatile_headers(whole)
