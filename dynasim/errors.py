@@ -267,6 +267,33 @@ def index_throughput_with_pay_per_request(name: str) -> DynamoDBError:
     )
 
 
+def index_update_action_missing() -> DynamoDBError:
+    return validation("Update global secondary index action is null")
+
+
+def index_update_repeated() -> DynamoDBError:
+    return validation("Only one global secondary index update per index is allowed simultaneously.")
+
+
+def index_changes_at_once() -> DynamoDBError:
+    return DynamoDBError(
+        "LimitExceededException",
+        "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table",
+    )
+
+
+def index_exists() -> DynamoDBError:
+    return validation("Attempting to create an index which already exists")
+
+
+def attribute_redefined() -> DynamoDBError:
+    return validation("invalid attribute, SchemaElement redefined should be of same type as previously defined")
+
+
+def index_resource_not_found() -> DynamoDBError:
+    return DynamoDBError("ResourceNotFoundException", "Requested resource not found")
+
+
 def index_not_found(name: str) -> DynamoDBError:
     return validation(f"The table does not have the specified index: {name}")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from dynasim import errors
 from dynasim.storage.index import IndexSettings
 from dynasim.storage.schema import KeySchema
+from dynasim.storage.table import Table
 
 _NAME = re.compile(r"[a-zA-Z0-9_.\-]{3,255}")
 _KEY_TYPES = ("B", "N", "S")
@@ -205,3 +207,62 @@ def check_indexes_together(table_schema: KeySchema, types: dict[str, str], index
         used.update(index.key_schema.names)
     if used != set(types):
         raise errors.definitions_do_not_match_keys()
+
+
+@dataclasses.dataclass
+class IndexChanges:
+    """The checked GlobalSecondaryIndexUpdates of an UpdateTable request."""
+
+    create: IndexSettings | None = None
+    delete: str | None = None
+    throughput: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    definitions: dict[str, str] = dataclasses.field(default_factory=dict)  # merged AttributeDefinitions
+
+
+def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChanges | None:
+    """Check GlobalSecondaryIndexUpdates against the table; None when the request has none."""
+    updates = request.get("GlobalSecondaryIndexUpdates")
+    if updates is None:
+        return None
+    changes = IndexChanges()
+    if any(not update for update in updates):
+        raise errors.index_update_action_missing()
+    names = [
+        (update.get("Create") or update.get("Delete") or update.get("Update") or {}).get("IndexName")
+        for update in updates
+    ]
+    if len(set(names)) != len(names):
+        raise errors.index_update_repeated()
+    if sum(1 for update in updates if "Create" in update or "Delete" in update) > 1:
+        raise errors.index_changes_at_once()
+    existing_types = {d["AttributeName"]: d["AttributeType"] for d in table.settings.attribute_definitions}
+    changes.definitions = dict(existing_types)
+    for update in updates:
+        if "Create" in update:
+            create = update["Create"]
+            if create.get("IndexName") in table.indexes:
+                raise errors.index_exists()
+            types = attribute_types(request.get("AttributeDefinitions"))
+            for name, kind in types.items():
+                if existing_types.get(name, kind) != kind:
+                    raise errors.attribute_redefined()
+            changes.definitions.update(types)
+            changes.create = global_index(create, changes.definitions, mode, table.settings.arn)
+            if mode == "PAY_PER_REQUEST":
+                changes.create.on_demand_throughput = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
+        elif "Delete" in update:
+            name = update["Delete"].get("IndexName")
+            index = table.indexes.get(name)
+            if index is None or index.settings.kind != "GLOBAL":
+                raise errors.index_resource_not_found()
+            changes.delete = name
+        else:
+            name = update["Update"].get("IndexName")
+            index = table.indexes.get(name)
+            if index is None or index.settings.kind != "GLOBAL":
+                raise errors.index_resource_not_found()
+            read, write = index_throughput(mode, name, update["Update"].get("ProvisionedThroughput"))
+            if (read, write) == (index.settings.read_capacity, index.settings.write_capacity):
+                raise errors.throughput_unchanged()
+            changes.throughput[name] = (read, write)
+    return changes

@@ -85,14 +85,10 @@ def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
         "TableId": settings.table_id,
         "DeletionProtectionEnabled": settings.deletion_protection,
     }
-    local = [
-        _describe_index(table, index) for index in table.indexes.values() if index.settings.kind == "LOCAL"
-    ]
+    local = [_describe_index(table, index) for index in table.indexes.values() if index.settings.kind == "LOCAL"]
     if local:
         description["LocalSecondaryIndexes"] = local
-    global_ = [
-        _describe_index(table, index) for index in table.indexes.values() if index.settings.kind == "GLOBAL"
-    ]
+    global_ = [_describe_index(table, index) for index in table.indexes.values() if index.settings.kind == "GLOBAL"]
     if global_:
         description["GlobalSecondaryIndexes"] = global_
     if settings.billing_mode_updated_at is not None:
@@ -127,6 +123,8 @@ def _describe_index(table: Table, index: Index) -> dict[str, Any]:
                 "ReadCapacityUnits": settings.read_capacity,
                 "WriteCapacityUnits": settings.write_capacity,
             }
+        if settings.on_demand_throughput is not None:
+            description["OnDemandThroughput"] = dict(settings.on_demand_throughput)
     description["IndexSizeBytes"] = index.size_bytes
     description["ItemCount"] = index.item_count
     description["IndexArn"] = settings.arn
@@ -175,7 +173,12 @@ def update_table(engine: Engine, request: Request) -> Response:
     billing_mode = request.get("BillingMode")
     throughput = request.get("ProvisionedThroughput")
     protection = request.get("DeletionProtectionEnabled")
-    if billing_mode is None and throughput is None and protection is None:
+    if (
+        billing_mode is None
+        and throughput is None
+        and protection is None
+        and not request.get("GlobalSecondaryIndexUpdates")
+    ):
         raise errors.nothing_to_update()
 
     # Validate everything first; apply only once the whole request is known to be good.
@@ -192,6 +195,7 @@ def update_table(engine: Engine, request: Request) -> Response:
             raise errors.throughput_unchanged()
     else:
         read, write = settings.read_capacity, settings.write_capacity
+    changes = schema.index_changes(request, table, new_mode)
 
     now = engine.clock()
     if new_mode == settings.billing_mode == "PROVISIONED":
@@ -207,7 +211,48 @@ def update_table(engine: Engine, request: Request) -> Response:
     settings.read_capacity, settings.write_capacity = read, write
     if protection is not None:
         settings.deletion_protection = bool(protection)
+    deleted = _apply_index_changes(table, changes) if changes is not None else None
     engine.record(TableUpdated(settings))
-    # A capacity or billing change puts the service's table in UPDATING for a while.
-    capacity_changed = billing_mode is not None or throughput is not None
-    return {"TableDescription": describe(table, "UPDATING" if capacity_changed else "ACTIVE")}
+    # A capacity, billing or index change puts the service's table in UPDATING for a while.
+    only_protection = billing_mode is None and throughput is None and changes is None
+    description = describe(table, "ACTIVE" if only_protection else "UPDATING")
+    if changes is not None:
+        _show_index_changes(description, table, changes, deleted)
+    return {"TableDescription": description}
+
+
+def _apply_index_changes(table: Table, changes: schema.IndexChanges) -> Index | None:
+    """Apply checked index changes; return the deleted index, if any."""
+    settings = table.settings
+    settings.attribute_definitions = [
+        {"AttributeName": name, "AttributeType": kind} for name, kind in changes.definitions.items()
+    ]
+    if changes.create is not None:
+        settings.indexes.append(changes.create)
+        table.add_index(changes.create)
+    deleted = None
+    if changes.delete is not None:
+        deleted = table.indexes[changes.delete]
+        table.remove_index(changes.delete)
+        settings.indexes = [index for index in settings.indexes if index.name != changes.delete]
+    for name, (read, write) in changes.throughput.items():
+        index_settings = table.indexes[name].settings
+        index_settings.read_capacity, index_settings.write_capacity = read, write
+    return deleted
+
+
+def _show_index_changes(
+    description: dict[str, Any], table: Table, changes: schema.IndexChanges, deleted: Index | None
+) -> None:
+    """The service answers with the new index CREATING (and not yet counted) and a deleted one
+    DELETING; here both changes have already taken effect."""
+    entries = description.setdefault("GlobalSecondaryIndexes", [])
+    for entry in entries:
+        if changes.create is not None and entry["IndexName"] == changes.create.name:
+            entry["IndexStatus"] = "CREATING"
+            entry["Backfilling"] = False
+            del entry["IndexSizeBytes"], entry["ItemCount"]
+    if deleted is not None:
+        entry = _describe_index(table, deleted)
+        entry.update(IndexStatus="DELETING", IndexSizeBytes=0, ItemCount=0)
+        entries.append(entry)

@@ -36,6 +36,8 @@ class IndexSettings:
     read_capacity: int = 0
     write_capacity: int = 0
     status: str = "ACTIVE"
+    # Reported for global indexes that UpdateTable created on an on-demand table.
+    on_demand_throughput: dict[str, int] | None = None
 
 
 class Index:
@@ -65,16 +67,17 @@ class Index:
 
     def entry(self, item: Item, table_hash: Any, table_range: Any) -> tuple[Any, Entry] | None:
         """(index partition key, entry) for an item, or None when the item is not in the index."""
+        schema = self.settings.key_schema
         hash_value = item.get(self.hash_name)
-        if hash_value is None:
-            return None
-        hash_key = sort_key(*next(iter(hash_value.items())))
+        if hash_value is None or schema.hash_type not in hash_value:
+            return None  # absent, or (filled in before the index existed) of another type
+        hash_key = sort_key(schema.hash_type, hash_value[schema.hash_type])
         if not self.composite:
             return hash_key, (table_hash, table_range)
         range_value = item.get(self.range_name)  # type: ignore[arg-type]
-        if range_value is None:
+        if range_value is None or schema.range_type not in range_value:
             return None
-        return hash_key, (sort_key(*next(iter(range_value.items()))), table_hash, table_range)
+        return hash_key, (sort_key(schema.range_type, range_value[schema.range_type]), table_hash, table_range)
 
     def project(self, item: Item) -> Item:
         if self.projected is None:
