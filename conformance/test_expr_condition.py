@@ -35,9 +35,7 @@ def table(ddb, make_table) -> str:
     return name
 
 
-def check(
-    ddb, table: str, expression: str, values: dict | None = None, names: dict | None = None, **kw: Any
-) -> bool:
+def check(ddb, table: str, expression: str, values: dict | None = None, names: dict | None = None, **kw: Any) -> bool:
     """Whether the condition holds for the seeded item (a DeleteItem that is then undone)."""
     if values is not None:
         kw["ExpressionAttributeValues"] = values
@@ -239,16 +237,12 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
         (
             "attribute_not_exists(a) = :v",
             V,
-            invalid(
-                "The function is not allowed to be used this way in an expression; function: attribute_not_exists"
-            ),
+            invalid("The function is not allowed to be used this way in an expression; function: attribute_not_exists"),
         ),
         (
             "a = attribute_exists(b)",
             None,
-            invalid(
-                "The function is not allowed to be used this way in an expression; function: attribute_exists"
-            ),
+            invalid("The function is not allowed to be used this way in an expression; function: attribute_exists"),
         ),
         ("foo(a)", None, invalid("Invalid function name; function: foo")),
         ("foo(#x) = :v", V, invalid("Invalid function name; function: foo")),
@@ -303,9 +297,7 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
         (
             "size(a, #x) = :v",
             V,
-            invalid(
-                "An expression attribute name used in the document path is not defined; attribute name: #x"
-            ),
+            invalid("An expression attribute name used in the document path is not defined; attribute name: #x"),
         ),
         (
             "attribute_type(a, :v)",
@@ -317,16 +309,12 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
         (
             "attribute_type(s, :t)",
             {":t": {"S": "X"}},
-            invalid(
-                "Invalid attribute type name found; type: X, valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}"
-            ),
+            invalid("Invalid attribute type name found; type: X, valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}"),
         ),
         (
             "attribute_type(s, :t)",
             {":t": {"S": "s"}},
-            invalid(
-                "Invalid attribute type name found; type: s, valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}"
-            ),
+            invalid("Invalid attribute type name found; type: s, valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}"),
         ),
         (
             "begins_with(a, :v)",
@@ -345,23 +333,17 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
         (
             "a = size(:v)",
             V,
-            invalid(
-                "Incorrect operand type for operator or function; operator or function: size, operand type: N"
-            ),
+            invalid("Incorrect operand type for operator or function; operator or function: size, operand type: N"),
         ),
         (
             "n < :v",
             {":v": {"BOOL": True}},
-            invalid(
-                "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL"
-            ),
+            invalid("Incorrect operand type for operator or function; operator or function: <, operand type: BOOL"),
         ),
         (
             "n < :v",
             {":v": {"SS": ["x"]}},
-            invalid(
-                "Incorrect operand type for operator or function; operator or function: <, operand type: SS"
-            ),
+            invalid("Incorrect operand type for operator or function; operator or function: <, operand type: SS"),
         ),
         (
             "n BETWEEN :a AND :b",
@@ -428,9 +410,7 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
         (
             "#x = :q",
             V,
-            invalid(
-                "An expression attribute name used in the document path is not defined; attribute name: #x"
-            ),
+            invalid("An expression attribute name used in the document path is not defined; attribute name: #x"),
         ),
         (
             ":q = #x",
@@ -506,9 +486,7 @@ def test_unused_placeholders(ddb, table):
 
 def test_item_checked_before_condition(ddb_raw, table):
     assert_error(
-        lambda: ddb_raw.put_item(
-            TableName=table, Item={"pk": {"S": "1"}, "x": {"SS": []}}, ConditionExpression="a ="
-        ),
+        lambda: ddb_raw.put_item(TableName=table, Item={"pk": {"S": "1"}, "x": {"SS": []}}, ConditionExpression="a ="),
         VALIDATION,
         "One or more parameter values were invalid: An string set  may not be empty",
     )

@@ -155,9 +155,7 @@ def test_expected(ddb, table, expected, operator, result):
 )
 def test_expected_errors(ddb_raw, table, expected, operator, message):
     kw = {"ConditionalOperator": operator} if operator else {}
-    assert_error(
-        lambda: ddb_raw.put_item(TableName=table, Item=SEED, Expected=expected, **kw), VALIDATION, message
-    )
+    assert_error(lambda: ddb_raw.put_item(TableName=table, Item=SEED, Expected=expected, **kw), VALIDATION, message)
 
 
 def test_unknown_comparison_operator(ddb_raw, table):
@@ -274,9 +272,7 @@ def test_attribute_updates_return_values(ddb, table):
     ],
 )
 def test_attribute_updates_errors(ddb_raw, table, updates, message):
-    assert_error(
-        lambda: ddb_raw.update_item(TableName=table, Key=KEY, AttributeUpdates=updates), VALIDATION, message
-    )
+    assert_error(lambda: ddb_raw.update_item(TableName=table, Key=KEY, AttributeUpdates=updates), VALIDATION, message)
     assert ddb_raw.get_item(TableName=table, Key=KEY)["Item"] == SEED
 
 

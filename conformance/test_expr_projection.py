@@ -86,9 +86,7 @@ def paths(verb: str, one: str, two: str) -> str:
         (
             "#s",
             None,
-            invalid(
-                "An expression attribute name used in the document path is not defined; attribute name: #s"
-            ),
+            invalid("An expression attribute name used in the document path is not defined; attribute name: #s"),
         ),
         ("m, m.x", None, paths("overlap", "[m]", "[m, x]")),
         ("m.x, m", None, paths("overlap", "[m, x]", "[m]")),

@@ -29,9 +29,7 @@ def table(ddb, make_table) -> str:
     return name
 
 
-def update(
-    ddb, table: str, expression: str, values: dict | None = None, names: dict | None = None, **kw: Any
-):
+def update(ddb, table: str, expression: str, values: dict | None = None, names: dict | None = None, **kw: Any):
     if values is not None:
         kw["ExpressionAttributeValues"] = values
     if names is not None:
@@ -108,9 +106,7 @@ def test_update_semantics(ddb, table, expression, values, expected):
 
 
 def test_placeholders(ddb, table):
-    update(
-        ddb, table, "SET #a.#b = :v, #c = #a.#b", {":v": {"S": "new"}}, {"#a": "m", "#b": "x", "#c": "copy"}
-    )
+    update(ddb, table, "SET #a.#b = :v, #c = #a.#b", {":v": {"S": "new"}}, {"#a": "m", "#b": "x", "#c": "copy"})
     item = stored(ddb, table)
     assert item["m"]["M"]["x"] == {"S": "new"}
     assert item["copy"] == {"N": "1"}  # operands read the item as it was
@@ -311,17 +307,13 @@ def overlap(one: str, two: str) -> str:
             "SET a = list_append(b, :v) + :v",
             N1,
             None,
-            invalid(
-                "The function is not allowed to be used this way in an expression; function: list_append"
-            ),
+            invalid("The function is not allowed to be used this way in an expression; function: list_append"),
         ),
         (
             "SET a = if_not_exists(n, list_append(l, l))",
             None,
             None,
-            invalid(
-                "The function is not allowed to be used this way in an expression; function: list_append"
-            ),
+            invalid("The function is not allowed to be used this way in an expression; function: list_append"),
         ),
         (
             "SET status = b",
@@ -351,17 +343,13 @@ def overlap(one: str, two: str) -> str:
             "SET #a = b",
             None,
             None,
-            invalid(
-                "An expression attribute name used in the document path is not defined; attribute name: #a"
-            ),
+            invalid("An expression attribute name used in the document path is not defined; attribute name: #a"),
         ),
         (
             "SET #a = :q, #b = :v",
             N1,
             {"#a": "x"},
-            invalid(
-                "An expression attribute name used in the document path is not defined; attribute name: #b"
-            ),
+            invalid("An expression attribute name used in the document path is not defined; attribute name: #b"),
         ),
         (
             "SET a = :q + #x",
@@ -414,9 +402,7 @@ def overlap(one: str, two: str) -> str:
             "SET a = n + :v",
             {":v": {"S": "1"}},
             None,
-            invalid(
-                "Incorrect operand type for operator or function; operator or function: +, operand type: S"
-            ),
+            invalid("Incorrect operand type for operator or function; operator or function: +, operand type: S"),
         ),
         (
             "SET a = list_append(l, :v)",
@@ -430,9 +416,7 @@ def overlap(one: str, two: str) -> str:
             "SET a = :w + :w, #x = :v",
             {":v": {"N": "1"}, ":w": {"S": "2"}},
             None,
-            invalid(
-                "An expression attribute name used in the document path is not defined; attribute name: #x"
-            ),
+            invalid("An expression attribute name used in the document path is not defined; attribute name: #x"),
         ),
         (
             "ADD n :v",

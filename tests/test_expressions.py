@@ -75,7 +75,8 @@ set_values = st.one_of(
 @st.composite
 def updates(draw):
     actions = []
-    for kind in draw(st.permutations(["SET", "REMOVE", "ADD", "DELETE"]))[: draw(st.integers(1, 4))]:
+    kinds = draw(st.lists(st.sampled_from(["SET", "REMOVE", "ADD", "DELETE"]), min_size=1, max_size=4, unique=True))
+    for kind in sorted(kinds, key=["SET", "REMOVE", "ADD", "DELETE"].index):
         for _ in range(draw(st.integers(1, 3))):
             if kind == "SET":
                 actions.append(SetAction(draw(paths()), draw(set_values)))
@@ -111,6 +112,16 @@ def test_update_round_trip(tree):
 def test_projection_round_trip(path_list):
     tree = Projection(tuple(path_list))
     assert compile_expression("ProjectionExpression", to_text(tree)).root == tree
+
+
+def test_actions_checked_last_first():
+    update = compile_expression("UpdateExpression", "DELETE d :v ADD c :v REMOVE b SET a = :v").root
+    assert [type(a).__name__ for a in update.check_order] == [
+        "SetAction",
+        "RemoveAction",
+        "AddAction",
+        "DeleteAction",
+    ]
 
 
 def test_keywords_case_insensitive():

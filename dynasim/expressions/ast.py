@@ -63,8 +63,7 @@ class Path:
         if not self.refs:
             return self.elements
         return tuple(
-            names[element] if isinstance(element, str) and element[0] == "#" else element
-            for element in self.elements
+            names[element] if isinstance(element, str) and element[0] == "#" else element for element in self.elements
         )
 
     def text(self) -> str:
@@ -163,7 +162,9 @@ Action = SetAction | RemoveAction | AddAction | DeleteAction
 
 @dataclass(frozen=True)
 class Update:
-    actions: tuple[Action, ...]  # in the order written, clause by clause
+    actions: tuple[Action, ...]  # as written
+    # DynamoDB checks the actions from the last written to the first.
+    check_order: tuple[Action, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -339,7 +340,7 @@ class _Builder:
                     operand = self.operand(value)
                     assert isinstance(operand, Value)
                     actions.append(action_type(path, operand))
-        return Update(tuple(actions))
+        return Update(tuple(actions), tuple(reversed(actions)))
 
 
 def build(tree: Tree, kind: str) -> Expression:

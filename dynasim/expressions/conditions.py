@@ -135,11 +135,11 @@ def check_condition(node: Any, ctx: Context) -> None:
     elif isinstance(node, Between):
         for operand in (node.subject, node.low, node.high):
             check_operand(operand, ctx)
-        _distinct("BETWEEN", node.subject, (node.low, node.high), ctx)
         for operand in (node.subject, node.low, node.high):
             kind = value_type(operand, ctx)
             if kind is not None and kind not in _ORDERED:
                 raise errors.expression_operand_type(ctx.kind, "BETWEEN", kind)
+        _distinct("BETWEEN", node.subject, (node.low, node.high), ctx)
         if isinstance(node.low, Value) and isinstance(node.high, Value):
             low, high = ctx.values[node.low.ref], ctx.values[node.high.ref]
             if next(iter(low)) != next(iter(high)):

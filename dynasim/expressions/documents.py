@@ -77,6 +77,23 @@ def _parent(item: Item, path: ResolvedPath) -> tuple[Any, Any]:
     return holder, key
 
 
+def check_writable(item: Item, path: ResolvedPath) -> None:
+    """Raise "invalid for update" unless every step before the last exists in `item` and is
+    the container the next step needs."""
+    value: Any = None
+    for position, element in enumerate(path[:-1]):
+        value = item.get(element) if position == 0 else _step(value, element)
+        wanted = "L" if isinstance(path[position + 1], int) else "M"
+        if value is None or wanted not in value:
+            raise errors.update_path_invalid()
+
+
+def _step(value: AttributeValue, element: Any) -> AttributeValue | None:
+    if isinstance(element, int):
+        return _list_get(value["L"], element)
+    return value["M"].get(element)
+
+
 def _list_get(members: list[AttributeValue], index: int) -> AttributeValue | None:
     return members[index] if index < len(members) else None
 

@@ -129,10 +129,6 @@ def write_expressions(
 
 
 def read_projection_if_any(request: dict[str, Any]) -> Callable[[Item], Item] | None:
-    if (
-        "ProjectionExpression" in request
-        or "AttributesToGet" in request
-        or "ExpressionAttributeNames" in request
-    ):
+    if "ProjectionExpression" in request or "AttributesToGet" in request or "ExpressionAttributeNames" in request:
         return read_projection(request)
     return None

@@ -25,7 +25,14 @@ from dynasim.expressions.ast import (
     Value,
 )
 from dynasim.expressions.conditions import Context, _check_call, check_path, check_value, value_type
-from dynasim.expressions.documents import ResolvedPath, check_paths, get, remove_value, set_value
+from dynasim.expressions.documents import (
+    ResolvedPath,
+    check_paths,
+    check_writable,
+    get,
+    remove_value,
+    set_value,
+)
 from dynasim.values import MAX_SIGNIFICANT_DIGITS, SET_TYPES, AttributeValue, Item, normalize_number
 
 TYPE_NAMES = {
@@ -48,37 +55,55 @@ _EXACT = DecimalContext(prec=1000)
 
 def check_update(update: Update, ctx: Context, key_names: tuple[str, ...]) -> list[ResolvedPath]:
     """Check an update against the request's placeholders and the table's key; return each
-    action's resolved target path, in action order."""
-    targets = [check_path(action.path, ctx) for action in update.actions]
-    for action in update.actions:
-        if isinstance(action, SetAction):
-            _check_set_value(action.value, ctx)
-        elif isinstance(action, (AddAction, DeleteAction)):
-            check_value(action.value, ctx)
+    action's resolved target path, in action order.
+
+    DynamoDB's order: every placeholder is resolved (actions from the last written to the
+    first); then overlapping paths;
+    then functions and operand types (in the same order); then key attributes."""
+    ordered = update.check_order
+    for action in ordered:
+        check_path(action.path, ctx)
+        if isinstance(action, RemoveAction):
+            continue
+        _check_refs(action.value, ctx)
+    targets = [action.path.resolve(ctx.names) for action in update.actions]
+    check_paths(ctx.kind, targets)
+    for action in ordered:
+        if isinstance(action, (AddAction, DeleteAction)):
             kind = value_type(action.value, ctx)
             verb = "ADD" if isinstance(action, AddAction) else "DELETE"
             if kind not in SET_TYPES and not (verb == "ADD" and kind == "N"):
                 raise errors.expression_action_operand_type(verb, TYPE_NAMES[kind])
-    check_paths(ctx.kind, targets)
+        elif isinstance(action, SetAction):
+            _check_set_value(action.value, ctx)
     for target in targets:
         if target[0] in key_names:
             raise errors.key_attribute_update(target[0])
     return targets
 
 
-def _check_set_value(node: Any, ctx: Context) -> None:
+def _check_refs(node: Any, ctx: Context) -> None:
     if isinstance(node, Path):
         check_path(node, ctx)
     elif isinstance(node, Value):
         check_value(node, ctx)
     elif isinstance(node, Arith):
+        _check_refs(node.left, ctx)
+        _check_refs(node.right, ctx)
+    else:
+        for arg in node.args:
+            _check_refs(arg, ctx)
+
+
+def _check_set_value(node: Any, ctx: Context) -> None:
+    if isinstance(node, Arith):
         _check_set_value(node.left, ctx)
         _check_set_value(node.right, ctx)
         for operand in (node.left, node.right):
             kind = value_type(operand, ctx)
             if kind is not None and kind != "N":
                 raise errors.expression_operand_type(ctx.kind, node.op, kind)
-    else:
+    elif isinstance(node, Call):
         for arg in node.args:
             _check_set_value(arg, ctx)
         _check_call(node, ctx)
@@ -96,18 +121,25 @@ def _operand(node: Any, item: Item, ctx: Context) -> AttributeValue:
             raise errors.missing_attribute_in_item()
         return value
     if isinstance(node, Arith):
-        left, right = _operand(node.left, item, ctx), _operand(node.right, item, ctx)
-        if "N" not in left or "N" not in right:
-            raise errors.update_operand_type()
-        return {"N": arithmetic(left["N"], right["N"], node.op)}
+        left = _typed_operand(node.left, item, ctx, "N")
+        right = _typed_operand(node.right, item, ctx, "N")
+        return {"N": arithmetic(left, right, node.op)}
     assert isinstance(node, Call)
     if node.name == "if_not_exists":
         existing = get(item, node.args[0].resolve(ctx.names))
         return existing if existing is not None else _operand(node.args[1], item, ctx)
-    first, second = _operand(node.args[0], item, ctx), _operand(node.args[1], item, ctx)
-    if "L" not in first or "L" not in second:
+    first = _typed_operand(node.args[0], item, ctx, "L")
+    second = _typed_operand(node.args[1], item, ctx, "L")
+    return {"L": first + second}
+
+
+def _typed_operand(node: Any, item: Item, ctx: Context, kind: str) -> Any:
+    """An operand's payload, which must be of type `kind` (each operand is checked as soon as
+    it is evaluated, before the next one is)."""
+    value = _operand(node, item, ctx)
+    if kind not in value:
         raise errors.update_operand_type()
-    return {"L": first["L"] + second["L"]}
+    return value[kind]
 
 
 def arithmetic(a: str, b: str, op: str) -> str:
@@ -127,17 +159,26 @@ def apply_update(update: Update, targets: list[ResolvedPath], old: Item, ctx: Co
     SET values are all computed from the old item first, as DynamoDB does; then SET, REMOVE,
     ADD and DELETE apply in that order, list elements removed from the highest index down."""
     new = dict(old)
-    sets = [
-        (target, _operand(action.value, old, ctx))
-        for action, target in zip(update.actions, targets, strict=False)
-        if isinstance(action, SetAction)
-    ]
+    # DynamoDB works from the last action written to the first, and reports an operand's error
+    # (missing attribute, wrong type) before any path that cannot be written.
+    pairs = list(zip(update.actions, targets, strict=False))
+    pairs.reverse()
+    unwritable = False
+    sets = []
+    for action, target in pairs:
+        try:
+            check_writable(old, target)
+        except errors.DynamoDBError:
+            unwritable = True
+            continue
+        if isinstance(action, SetAction):
+            sets.append((target, _operand(action.value, old, ctx)))
+    if unwritable:
+        raise errors.update_path_invalid()
     for target, value in sets:
         set_value(new, target, value)
     removes = [
-        target
-        for action, target in zip(update.actions, targets, strict=False)
-        if isinstance(action, RemoveAction)
+        target for action, target in zip(update.actions, targets, strict=False) if isinstance(action, RemoveAction)
     ]
     if removes:
         removes.sort(key=lambda path: path[-1] if isinstance(path[-1], int) else -1, reverse=True)
