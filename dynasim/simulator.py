@@ -6,6 +6,7 @@ from typing import Any
 
 from botocore.config import Config
 
+from dynasim.clock import Clock
 from dynasim.engine import Engine
 from dynasim.fronts import boto3 as boto3_front
 
@@ -20,7 +21,8 @@ class Simulator:
     def __init__(self, region: str = "us-east-1", account_id: str = "123456789012") -> None:
         self.region = region
         self.account_id = account_id
-        self.engine = Engine(region=region, account_id=account_id)
+        self.clock = Clock()
+        self.engine = Engine(region=region, account_id=account_id, clock=self.clock.now)
 
     def handle(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         """Run one DynamoDB operation on a wire-form request; every front ends here."""

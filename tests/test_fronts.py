@@ -122,3 +122,15 @@ def test_failed_request_changes_nothing():
         "pk": {"S": "a"},
         "v": {"N": "1"},
     }
+
+
+def test_clock_follows_frozen_time_and_advances():
+    from freezegun import freeze_time
+
+    sim = dynasim.Simulator()
+    with freeze_time("2030-01-01T00:00:00Z"):
+        sim.client().create_table(TableName="timed", **SCHEMA)
+        created = sim.client().describe_table(TableName="timed")["Table"]["CreationDateTime"]
+        assert created.timestamp() == 1893456000.0
+        sim.clock.advance(60)
+        assert sim.clock.now() == 1893456060.0
