@@ -1,12 +1,19 @@
 """Endpoint throughput and latency: `dynasim serve` beside DynamoDB Local, on the same machine, in one run.
 
-    python benchmarks/bench_endpoint.py [--seconds 3] [--clients 1,8,32] [--no-ddblocal] [--json FILE]
+    python benchmarks/bench_endpoint.py [--seconds 3] [--clients 1,8,32] [--rounds 1] [--no-ddblocal]
+                                        [--json FILE]
 
 For each target and each number of concurrent clients, that many client processes (multiprocessing)
 each make their own boto3 client (keep-alive, as boto3 always does) and run a 50/50 mix of PutItem and
 GetItem on their own keys for `--seconds`, after a short warm-up. Reported: operations per second
 over all clients, and the 50th and 99th percentile latency of single calls as the clients saw them
-(so botocore's own cost is in every number, for both targets alike).
+(so botocore's own cost is in every number, for both targets alike). Both servers run throughout and
+the points are interleaved, so noise from elsewhere on the machine hits both alike; with `--rounds`,
+the round with the highest throughput is reported for each point.
+
+When the clients alone can keep every core busy (32 boto3 processes on a small machine), a faster
+server keeps more of them runnable at once, so a single call waits longer for a core: compare
+throughput and mean latency (clients / throughput, by Little's law) as well as the percentiles.
 
 Both servers run as their own processes: `python -m dynasim serve` (in memory) and DynamoDB Local
 (`-inMemory`, via conformance.ddblocal). The clients share the machine's cores with the server, as
@@ -16,6 +23,7 @@ they would on a developer's laptop.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -165,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
     parser.add_argument("--seconds", type=float, default=3.0, help="measured time per point (default 3)")
     parser.add_argument("--clients", default="1,8,32", help="concurrent client processes (default 1,8,32)")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds per point; the best is reported")
     parser.add_argument("--no-ddblocal", action="store_true", help="skip DynamoDB Local")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     arguments = parser.parse_args(argv)
@@ -176,27 +185,40 @@ def main(argv: list[str] | None = None) -> int:
 
         targets.append(("DynamoDB Local", DynamoDBLocal))
     rows = []
-    for name, server_class in targets:
-        with server_class() as server:
-            for clients in counts:
-                result = measure(server.endpoint, clients, arguments.seconds)
-                result["target"] = name
-                rows.append(result)
-                print(
-                    f"{name:>15} {clients:>3} clients: {result['ops_per_second']:8.0f} ops/s  "
-                    f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:7.2f} ms  errors {result['errors']}",
-                    file=sys.stderr,
-                    flush=True,
-                )
-    print(f"\n{os.cpu_count()} cores, {arguments.seconds:g} s per point, 50% PutItem / 50% GetItem\n")
-    print("| clients | target | ops/s | p50 ms | p99 ms |")
-    print("| ---: | --- | ---: | ---: | ---: |")
+    with contextlib.ExitStack() as stack:
+        # Both servers run throughout and the points are interleaved, so machine noise hits both alike.
+        servers = [(name, stack.enter_context(server_class())) for name, server_class in targets]
+        for clients in counts:
+            for round_number in range(arguments.rounds):
+                for name, server in servers:
+                    result = measure(server.endpoint, clients, arguments.seconds)
+                    result["target"] = name
+                    result["round"] = round_number
+                    rows.append(result)
+                    print(
+                        f"{name:>15} {clients:>3} clients: {result['ops_per_second']:8.0f} ops/s  "
+                        f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:7.2f} ms  "
+                        f"errors {result['errors']}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    best = {}
+    for row in rows:  # per point, the round with the highest throughput
+        point = (row["clients"], row["target"])
+        if point not in best or row["ops_per_second"] > best[point]["ops_per_second"]:
+            best[point] = row
+    print(
+        f"\n{os.cpu_count()} cores, {arguments.seconds:g} s per point, best of {arguments.rounds} "
+        "round(s), 50% PutItem / 50% GetItem\n"
+    )
+    print("| clients | target | ops/s | p50 ms | p99 ms | mean ms |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: |")
     for clients in counts:
-        for row in rows:
-            if row["clients"] == clients:
+        for (point_clients, _), row in best.items():
+            if point_clients == clients:
                 print(
                     f"| {clients} | {row['target']} | {row['ops_per_second']:.0f} | "
-                    f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} |"
+                    f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['mean_ms']:.2f} |"
                 )
     if arguments.json:
         Path(arguments.json).write_text(json.dumps(rows, indent=2))

@@ -180,16 +180,17 @@ def _serialize(status: int, headers: Headers, payload: bytes, keep_alive: bool, 
 # --- HTTP/1.1 framing -----------------------------------------------------------------------
 
 
-# One header field: a token, a colon, the value without surrounding blanks (RFC 9112 section 5).
-_FIELD = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\r\n]*?)[ \t]*\r\n")
 _COMBINED = ("content-length", "host", "transfer-encoding")
 
 
 def parse_head(head: bytes) -> tuple[str, str, bool, Headers]:
     """(method, target, keep_alive, headers) of a request head (without its final blank line)."""
     text = head.decode("latin-1")
-    request_line, _, fields = text.partition("\r\n")
-    parts = request_line.split(" ")
+    crlf = text.count("\r\n")
+    if text.count("\n") != crlf or text.count("\r") != crlf:
+        raise BadRequest("bare CR or LF in the request head")
+    lines = text.split("\r\n")
+    parts = lines[0].split(" ")
     if len(parts) != 3 or not parts[0] or not parts[1]:
         raise BadRequest("invalid request line")
     method, target, version = parts
@@ -198,25 +199,22 @@ def parse_head(head: bytes) -> tuple[str, str, bool, Headers]:
             raise BadRequest(f"unsupported HTTP version {version}", 505)
         raise BadRequest("invalid request line")
     headers: Headers = {}
-    if fields:
-        fields += "\r\n"
-        pairs = _FIELD.findall(fields)
-        if len(pairs) != fields.count("\n"):
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        # no field without a colon or a name, no blanks in names (nor folded continuation lines)
+        if not sep or not name or " " in name or "\t" in name:
             raise BadRequest("invalid header line")
-        headers = {name.lower(): value for name, value in pairs}
-        if len(headers) != len(pairs):  # a repeated field: combine as RFC 9110 section 5.3 says
-            headers = {}
-            for name, value in pairs:
-                key = name.lower()
-                if key in headers:
-                    if key == "transfer-encoding":
-                        value = f"{headers[key]}, {value}"
-                    elif key in _COMBINED:
-                        if headers[key] != value:
-                            raise BadRequest(f"conflicting {key} headers")
-                    else:
-                        value = f"{headers[key]},{value}"
-                headers[key] = value
+        key = name.lower()
+        value = value.strip(" \t")
+        if key in headers:  # a repeated field: combine as RFC 9110 section 5.3 says
+            if key == "transfer-encoding":
+                value = f"{headers[key]}, {value}"
+            elif key in _COMBINED:
+                if headers[key] != value:
+                    raise BadRequest(f"conflicting {key} headers")
+            else:
+                value = f"{headers[key]},{value}"
+        headers[key] = value
     connection = headers.get("connection")
     if version == "HTTP/1.1":
         keep_alive = connection is None or "close" not in connection.lower()
