@@ -201,7 +201,15 @@ def test_conflicting_content_lengths_are_refused(server):
     assert _one(server, request.encode())[0] == 400
 
 
-GARBAGE = [b"HELLO\r\n\r\n", b"GET /\r\n\r\n", b"POST / HTTP/1.1\r\nno colon\r\n\r\n"]
+GARBAGE = [
+    b"HELLO\r\n\r\n",
+    b"GET /\r\n\r\n",
+    b"POST / HTTP/1.1\r\nno colon\r\n\r\n",
+    b"POST / HTTP/1.1\r\nName : space before the colon\r\n\r\n",
+    b"POST / HTTP/1.1\r\nA: b\r\n folded: continuation\r\n\r\n",
+    b"POST / HTTP/1.1\r\nA: bare\nLF\r\n\r\n",
+    b"POST / HTTP/1.1\r\n: no name\r\n\r\n",
+]
 
 
 @pytest.mark.parametrize("garbage", GARBAGE)
