@@ -8,6 +8,7 @@ file is truncated there before anything is appended again.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import struct
@@ -20,6 +21,17 @@ logger = logging.getLogger("dynasim.persistence")
 
 _HEADER = struct.Struct(">II")
 MAX_RECORD_BYTES = 2**31
+
+
+def flush_to_disk(fd: int) -> None:
+    """fsync, and on macOS F_FULLFSYNC: there fsync() leaves the data in the drive's cache."""
+    if hasattr(fcntl, "F_FULLFSYNC"):
+        try:
+            fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+            return
+        except OSError:  # a file system without it
+            pass
+    os.fsync(fd)
 
 
 def frame(payload: bytes) -> bytes:
@@ -67,7 +79,7 @@ class Log:
                 len(data) - valid,
             )
             os.ftruncate(self.fd, valid)
-            os.fsync(self.fd)
+            flush_to_disk(self.fd)
         self.size = valid
         return records
 
@@ -79,11 +91,11 @@ class Log:
         self.size += len(record)
 
     def sync(self) -> None:
-        os.fsync(self.fd)
+        flush_to_disk(self.fd)
 
     def truncate(self) -> None:
         os.ftruncate(self.fd, 0)
-        os.fsync(self.fd)
+        flush_to_disk(self.fd)
         self.size = 0
 
     def close(self) -> None:

@@ -16,8 +16,9 @@ change later) into one log record and appends it with a single write().
 
 Durability (``fsync``):
 
-* ``always`` (default): fsync the log after every operation, before the answer is sent. No
-  acknowledged write is lost, even to a power failure or an OS crash.
+* ``always`` (default): fsync the log after every operation, before the answer is sent (on macOS
+  F_FULLFSYNC, as fsync there does not empty the drive's cache). No acknowledged write is lost, even
+  to a power failure or an OS crash.
 * ``interval``: fsync every ``fsync_interval`` seconds from a background thread. A crash of the
   dynasim process loses nothing (the data is in the OS's page cache); a power failure or OS crash
   can lose the last interval's writes.
@@ -45,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from dynasim.engine.keys import item_key
 from dynasim.persistence import codec
-from dynasim.persistence.log import Log
+from dynasim.persistence.log import Log, flush_to_disk
 from dynasim.storage.changes import Change, ItemDeleted, ItemPut, TableCreated, TableDeleted, TableUpdated
 from dynasim.storage.table import KeySchema, Table
 from dynasim.values import item_size
@@ -285,7 +286,7 @@ class DurableStore:
                         items += 1
                 handle.write(codec.dumps({"end": True, "tables": len(engine.tables), "items": items}) + b"\n")
                 handle.flush()
-                os.fsync(handle.fileno())
+                flush_to_disk(handle.fileno())
             os.replace(temporary, path)
             _sync_directory(self.directory)
             if self._log is not None:
@@ -338,6 +339,6 @@ def _put(table: Table, item: dict[str, Any]) -> None:
 def _sync_directory(directory: str) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        flush_to_disk(fd)
     finally:
         os.close(fd)
