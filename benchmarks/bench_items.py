@@ -46,10 +46,15 @@ CREATE = dict(
     BillingMode="PAY_PER_REQUEST",
 )
 # The floor's answers, serialised once: a canned response costs botocore's parsing and nothing else.
-CANNED = {"GetItem": {"Item": ITEM}, "PutItem": {}, "DeleteItem": {}}
+CANNED = {"GetItem": {"Item": ITEM}, "PutItem": {}, "DeleteItem": {}, "UpdateItem": {}}
 
 
-OPERATIONS = ("GetItem", "PutItem", "PutItem+DeleteItem")
+OPERATIONS = ("GetItem", "PutItem", "PutItem+DeleteItem", "UpdateItem (3 actions)")
+UPDATE = {
+    "UpdateExpression": "SET #s = :s, #t = if_not_exists(#t, :zero) + :d REMOVE tags",
+    "ExpressionAttributeNames": {"#s": "status", "#t": "total"},
+    "ExpressionAttributeValues": {":s": {"S": "DELIVERED"}, ":d": {"N": "1"}, ":zero": {"N": "0"}},
+}
 
 
 def operations(client: Any) -> dict[str, Callable[[], Any]]:
@@ -65,6 +70,7 @@ def operations(client: Any) -> dict[str, Callable[[], Any]]:
         "GetItem": lambda: client.get_item(TableName=TABLE, Key=KEY),
         "PutItem": put,
         "PutItem+DeleteItem": put_then_delete,
+        "UpdateItem (3 actions)": lambda: client.update_item(TableName=TABLE, Key=KEY, **UPDATE),
     }
 
 

@@ -32,7 +32,6 @@ SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}
 ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"})
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_PLAIN = re.compile(r"0|-?(?:[1-9]\d*|0(?=\.))(?:\.\d*[1-9])?")  # the normalised form
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -73,22 +72,15 @@ def _plain(digits: str, exponent: int) -> str:
 def number_size(text: str) -> int:
     """Bytes DynamoDB counts for a number: one per pair of significant digits (pairs aligned
     on the decimal point), one for the exponent, and one more for a negative number."""
-    if not _PLAIN.fullmatch(text):
-        text = normalize_number(text)  # a number kept as sent, inside a map or list
-    negative = text.startswith("-")
-    text = text.lstrip("-")
-    whole, _, fraction = text.partition(".")
-    if len(whole) % 2:
-        whole = "0" + whole
-    if len(fraction) % 2:
-        fraction += "0"
-    pairs = [whole[i : i + 2] for i in range(0, len(whole), 2)]
-    pairs += [fraction[i : i + 2] for i in range(0, len(fraction), 2)]
-    while pairs and pairs[0] == "00":
-        pairs.pop(0)
-    while pairs and pairs[-1] == "00":
-        pairs.pop()
-    return len(pairs) + 1 + negative
+    sign, digits, exponent = Decimal(text).as_tuple()
+    end = len(digits)
+    while end and digits[end - 1] == 0:
+        end -= 1
+    if not end:
+        return 1  # zero
+    highest = exponent + len(digits) - 1  # power of ten of the first significant digit
+    lowest = exponent + len(digits) - end  # and of the last
+    return highest // 2 - lowest // 2 + 2 + sign
 
 
 # --- validation ----------------------------------------------------------------------------
