@@ -192,8 +192,8 @@ def main() -> None:
     print("|---|---|---|---|")
     for name, size, table_rate, index_rate in rows:
         print(
-            f"| {name} | {size:,} | {table_rate:.0f} ({table_rate / floor_rate:.2f}x) "
-            f"| {index_rate:.0f} ({index_rate / floor_rate:.2f}x) |"
+            f"| {name} | {size:,} | {table_rate:.3g} ({table_rate / floor_rate:.2g}x) "
+            f"| {index_rate:.3g} ({index_rate / floor_rate:.2g}x) |"
         )
     print(f"dynasim memory per item ({sizes[-1]:,} items, table + GSI): {memory:.0f} bytes")
 
