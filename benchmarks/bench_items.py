@@ -4,8 +4,9 @@
 
 "floor" is the same botocore client answered from a canned response at `before-send`: what
 botocore itself costs per call (validation, serialization, signing, parsing) with no backend at all.
-Targets are measured in interleaved rounds so machine noise hits them alike; the table reports
-the best round of each and the ratio to the floor (1.0 = as fast as botocore alone).
+Targets are timed call by call in turn, so machine noise hits them alike; the table reports the
+median call time of the best round as calls per second, and the ratio to the floor (1.0 = as
+fast as botocore alone).
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import boto3  # noqa: E402
-from botocore.awsrequest import AWSResponse  # noqa: E402
 
 import dynasim  # noqa: E402
-from dynasim.fronts.boto3 import _Body  # noqa: E402
+from benchmarks.common import floor_client, interleaved  # noqa: E402
 
 TABLE = "bench"
 KEY = {"pk": {"S": "customer#0001"}, "sk": {"S": "order#0001"}}
@@ -74,35 +74,6 @@ def operations(client: Any) -> dict[str, Callable[[], Any]]:
     }
 
 
-def floor_client() -> Any:
-    client = boto3.client(
-        "dynamodb", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
-    )
-
-    bodies = {operation: json.dumps(response).encode() for operation, response in CANNED.items()}
-
-    def canned(request: Any, **_: Any) -> AWSResponse:
-        operation = request.headers["X-Amz-Target"].decode().rsplit(".", 1)[1]
-        headers = {"x-amzn-RequestId": "R", "Content-Type": "application/x-amz-json-1.0"}
-        return AWSResponse(request.url, 200, headers, _Body(bodies[operation]))
-
-    client.meta.events.register_first("before-send.dynamodb", canned)
-    return client
-
-
-def rate(call: Callable[[], Any], seconds: float) -> float:
-    """Calls per second over about `seconds`."""
-    count, start = 0, time.perf_counter()
-    deadline = start + seconds
-    while True:
-        for _ in range(20):
-            call()
-        count += 20
-        now = time.perf_counter()
-        if now >= deadline:
-            return count / (now - start)
-
-
 def simulator_setup_cost(repeat: int = 200) -> float:
     """Seconds for Simulator() plus a CreateTable, through the engine."""
     request = json.loads(json.dumps(CREATE))
@@ -121,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with ExitStack() as stack:
-        targets: dict[str, Any] = {"floor": floor_client(), "dynasim": dynasim.Simulator().client()}
+        targets: dict[str, Any] = {"floor": floor_client(CANNED), "dynasim": dynasim.Simulator().client()}
         if not args.no_moto:
             from moto import mock_aws
 
@@ -148,8 +119,8 @@ def main() -> None:
         best: dict[tuple[str, str], float] = {}
         for _ in range(args.rounds):
             for operation in OPERATIONS:
-                for name, client in targets.items():
-                    measured = rate(operations(client)[operation], args.seconds)
+                calls = {name: operations(client)[operation] for name, client in targets.items()}
+                for name, measured in interleaved(calls, args.seconds).items():
                     key = (operation, name)
                     best[key] = max(best.get(key, 0.0), measured)
 

@@ -15,7 +15,6 @@ import argparse
 import gc
 import json
 import sys
-import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -24,10 +23,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import boto3  # noqa: E402
-from botocore.awsrequest import AWSResponse  # noqa: E402
 
 import dynasim  # noqa: E402
-from dynasim.fronts.boto3 import _Body  # noqa: E402
+from benchmarks.common import floor_client, interleaved  # noqa: E402
 
 TABLE = "orders"
 PAGE = 100
@@ -83,21 +81,7 @@ def index_query(size: int) -> dict[str, Any]:
 
 
 def plain_client(**kwargs: Any) -> Any:
-    return boto3.client(
-        "dynamodb", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x", **kwargs
-    )
-
-
-def floor_client() -> Any:
-    """A client answered with a canned 100-item Query response: botocore's own cost."""
-    client = plain_client()
-    body = json.dumps({"Items": [item(n) for n in range(PAGE)], "Count": PAGE, "ScannedCount": PAGE}).encode()
-
-    def canned(request: Any, **_: Any) -> AWSResponse:
-        return AWSResponse(request.url, 200, {"Content-Type": "application/x-amz-json-1.0"}, _Body(body))
-
-    client.meta.events.register_first("before-send.dynamodb", canned)
-    return client
+    return boto3.client("dynamodb", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x", **kwargs)
 
 
 def resident_bytes() -> int:
@@ -126,21 +110,19 @@ def load_remote(client: Any, size: int) -> None:
             pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
 
-def rate(call: Callable[[], Any], seconds: float) -> float:
-    count, start = 0, time.perf_counter()
-    while True:
-        for _ in range(5):
-            call()
-        count += 5
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return count / elapsed
-
-
-def measure(client: Any, size: int, seconds: float) -> tuple[float, float]:
+def measure(client: Any, floor: Any, size: int, seconds: float) -> tuple[float, float, float]:
+    """(floor, table query, GSI query) calls per second, timed side by side."""
     table, index = table_query(size), index_query(size)
     assert len(client.query(**table)["Items"]) == PAGE and len(client.query(**index)["Items"]) == PAGE
-    return rate(lambda: client.query(**table), seconds), rate(lambda: client.query(**index), seconds)
+    rates = interleaved(
+        {
+            "floor": lambda: floor.query(**table),
+            "table": lambda: client.query(**table),
+            "index": lambda: client.query(**index),
+        },
+        seconds,
+    )
+    return rates["floor"], rates["table"], rates["index"]
 
 
 def main() -> None:
@@ -153,13 +135,13 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    floor = floor_client()
-    floor_rate = rate(lambda: floor.query(**table_query(PAGE)), args.seconds)
-    rows: list[tuple[str, int, float, float]] = []
+    canned = {"Items": [item(n) for n in range(PAGE)], "Count": PAGE, "ScannedCount": PAGE}
+    floor = floor_client({"Query": canned})
+    rows: list[tuple[str, int, float, float, float]] = []
     memory = 0.0
     for size in sizes:
         sim, memory = load_dynasim(size)
-        rows.append(("dynasim", size, *measure(sim.client(), size, args.seconds)))
+        rows.append(("dynasim", size, *measure(sim.client(), floor, size, args.seconds)))
         del sim
         gc.collect()
     with ExitStack() as stack:
@@ -184,15 +166,14 @@ def main() -> None:
             client = make()
             for size in (size for size in sizes if size <= args.others_up_to):
                 load_remote(client, size)
-                rows.append((name, size, *measure(client, size, args.seconds)))
+                rows.append((name, size, *measure(client, floor, size, args.seconds)))
                 client.delete_table(TableName=TABLE)
 
-    print(f"floor (canned {PAGE}-item Query): {floor_rate:.0f}/s")
-    print("| target | items | table Query/s (x floor) | GSI Query/s (x floor) |")
-    print("|---|---|---|---|")
-    for name, size, table_rate, index_rate in rows:
+    print(f"| target | items | floor (canned {PAGE} items) | table Query/s (x floor) | GSI Query/s (x floor) |")
+    print("|---|---|---|---|---|")
+    for name, size, floor_rate, table_rate, index_rate in rows:
         print(
-            f"| {name} | {size:,} | {table_rate:.3g} ({table_rate / floor_rate:.2g}x) "
+            f"| {name} | {size:,} | {floor_rate:.0f} | {table_rate:.3g} ({table_rate / floor_rate:.2g}x) "
             f"| {index_rate:.3g} ({index_rate / floor_rate:.2g}x) |"
         )
     print(f"dynasim memory per item ({sizes[-1]:,} items, table + GSI): {memory:.0f} bytes")
