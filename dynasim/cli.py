@@ -168,11 +168,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="dynasim: %(levelname)s %(name)s: %(message)s")
-    say = (
-        (lambda message: None)
-        if arguments.quiet
-        else (lambda message: print(f"dynasim: {message}", flush=True))
-    )
+    say = (lambda message: None) if arguments.quiet else (lambda message: print(f"dynasim: {message}", flush=True))
     credentials = dict(arguments.auth or [])
     if not credentials and os.environ.get(AUTH_ENVIRONMENT):
         try:
@@ -218,9 +214,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             )
 
         def announce(url: str) -> None:
-            auth = (
-                f"SigV4 verified for {len(credentials)} key(s)" if credentials else "any credentials accepted"
-            )
+            auth = f"SigV4 verified for {len(credentials)} key(s)" if credentials else "any credentials accepted"
             say(f"listening on {url} ({auth}); Ctrl-C to stop")
             if ready is not None:
                 ready(url)

@@ -73,9 +73,7 @@ def load(
             text = handle.read()
     except OSError as error:
         raise DeclarationError(f"cannot read {name}: {error.strerror or error}") from None
-    return parse(
-        text, source=name, parameters=parameters, stack_name=stack_name, region=region, account_id=account_id
-    )
+    return parse(text, source=name, parameters=parameters, stack_name=stack_name, region=region, account_id=account_id)
 
 
 def parse(
@@ -96,8 +94,7 @@ def parse(
         document = document["tables"]
     if not isinstance(document, list):
         raise DeclarationError(
-            f'{source}: expected {{"tables": [CreateTable requests]}} or a CloudFormation/SAM template '
-            "with Resources"
+            f'{source}: expected {{"tables": [CreateTable requests]}} or a CloudFormation/SAM template with Resources'
         )
     return [_declared_table(entry, f"{source}: tables[{i}]") for i, entry in enumerate(document)]
 
@@ -306,9 +303,7 @@ class _Template:
             try:
                 return self.mappings[mapping][top][second]
             except (KeyError, TypeError):
-                raise DeclarationError(
-                    f"{where}: Fn::FindInMap finds nothing at {mapping}.{top}.{second}"
-                ) from None
+                raise DeclarationError(f"{where}: Fn::FindInMap finds nothing at {mapping}.{top}.{second}") from None
         if name == "Fn::If":
             condition, when_true, when_false = argument
             chosen = when_true if self._condition(condition, where) else when_false
@@ -382,8 +377,7 @@ def _throughput(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     return {
-        key: int(member) if isinstance(member, str) and member.isdigit() else member
-        for key, member in value.items()
+        key: int(member) if isinstance(member, str) and member.isdigit() else member for key, member in value.items()
     }
 
 
@@ -448,9 +442,7 @@ def _simple_table(logical_id: str, properties: dict[str, Any]) -> dict[str, Any]
 # --- applying --------------------------------------------------------------------------------
 
 
-def apply(
-    simulator: Simulator, declarations: list[TableDeclaration], *, skip_existing: bool = True
-) -> list[str]:
+def apply(simulator: Simulator, declarations: list[TableDeclaration], *, skip_existing: bool = True) -> list[str]:
     """Create the declared tables (then their TTL setting and items) through the engine; return the
     names of the tables created. A table that already exists is left exactly as it is when
     `skip_existing` (so a durable store's data survives a restart with the same file)."""

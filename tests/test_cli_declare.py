@@ -308,9 +308,7 @@ def test_apply_reports_the_engines_errors_with_their_source():
     with pytest.raises(DeclarationError) as raised:
         declare.apply(sim, declarations)
     message = str(raised.value)
-    assert message.startswith(
-        "seed.json: tables[0] (bad-item): Items[0]: PutItem failed: ValidationException"
-    )
+    assert message.startswith("seed.json: tables[0] (bad-item): Items[0]: PutItem failed: ValidationException")
 
 
 def test_template_tables_the_engine_supports_are_created():

@@ -23,9 +23,7 @@ TIMEOUT = 120
 
 def _aws_environment(key: str, secret: str) -> dict[str, str]:
     environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("AWS_") or name == "AWS_CA_BUNDLE"
+        name: value for name, value in os.environ.items() if not name.startswith("AWS_") or name == "AWS_CA_BUNDLE"
     }
     environment.update(
         AWS_ACCESS_KEY_ID=key,

@@ -69,9 +69,7 @@ def populate(sim) -> None:
     ddb.put_item(TableName="plain", Item={"pk": {"S": "k3"}, "replaced": {"BOOL": True}})
     ddb.delete_item(TableName="plain", Key={"pk": {"S": "k4"}})
     ddb.delete_item(TableName="composite", Key={"pk": {"N": "1"}, "sk": {"B": b"\x04"}})
-    ddb.update_table(
-        TableName="composite", ProvisionedThroughput={"ReadCapacityUnits": 7, "WriteCapacityUnits": 9}
-    )
+    ddb.update_table(TableName="composite", ProvisionedThroughput={"ReadCapacityUnits": 7, "WriteCapacityUnits": 9})
     ddb.update_table(TableName="plain", DeletionProtectionEnabled=True)
     ddb.put_item(TableName="doomed", Item={"pk": {"S": "x"}})
     ddb.delete_table(TableName="doomed")

@@ -116,13 +116,10 @@ class Verifier:
 
     def _check_time(self, timestamp: str) -> None:
         try:
-            signed_at = datetime.datetime.strptime(timestamp, _TIMESTAMP).replace(
-                tzinfo=datetime.timezone.utc
-            )
+            signed_at = datetime.datetime.strptime(timestamp, _TIMESTAMP).replace(tzinfo=datetime.timezone.utc)
         except ValueError:
             raise errors.incomplete_signature(
-                f"Date must be in ISO-8601 'basic format'. Got '{timestamp}'. See "
-                "http://en.wikipedia.org/wiki/ISO_8601"
+                f"Date must be in ISO-8601 'basic format'. Got '{timestamp}'. See http://en.wikipedia.org/wiki/ISO_8601"
             ) from None
         now = self.clock()
         stamp = now.strftime(_TIMESTAMP)
