@@ -1,7 +1,7 @@
 """Endpoint throughput and latency: `dynasim serve` beside DynamoDB Local, on the same machine, in one run.
 
-    python benchmarks/bench_endpoint.py [--seconds 3] [--clients 1,8,32] [--rounds 1] [--no-ddblocal]
-                                        [--json FILE]
+    python benchmarks/bench_endpoint.py [--seconds 3] [--clients 1,8,32] [--rounds 1] [--durable]
+                                        [--no-ddblocal] [--json FILE]
 
 For each target and each number of concurrent clients, that many client processes (multiprocessing)
 each make their own boto3 client (keep-alive, as boto3 always does) and run a 50/50 mix of PutItem and
@@ -30,11 +30,14 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -154,11 +157,14 @@ def measure(url: str, clients: int, seconds: float) -> dict:
 
 
 class DynasimServer:
-    """`python -m dynasim serve --port 0` as its own process."""
+    """`python -m dynasim serve --port 0 [arguments]` as its own process."""
+
+    def __init__(self, *arguments: str) -> None:
+        self.arguments = arguments
 
     def __enter__(self) -> DynasimServer:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "dynasim", "serve", "--port", "0"],
+            [sys.executable, "-m", "dynasim", "serve", "--port", "0", *self.arguments],
             stdout=subprocess.PIPE,
             text=True,
             cwd=ROOT,
@@ -190,12 +196,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="measured time per point (default 3)")
     parser.add_argument("--clients", default="1,8,32", help="concurrent client processes (default 1,8,32)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds per point; the best is reported")
+    parser.add_argument("--durable", action="store_true", help="also dynasim serve --data-dir (fsync always)")
     parser.add_argument("--no-ddblocal", action="store_true", help="skip DynamoDB Local")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     arguments = parser.parse_args(argv)
     counts = [int(count) for count in arguments.clients.split(",")]
 
-    targets = [("dynasim serve", DynasimServer)]
+    targets: list[tuple[str, Any]] = [("dynasim serve", DynasimServer)]
+    if arguments.durable:
+        data = tempfile.mkdtemp(prefix="dynasim-bench-")
+        targets.append(("dynasim --data-dir", lambda: DynasimServer("--data-dir", data)))
     if not arguments.no_ddblocal:
         from conformance.ddblocal import DynamoDBLocal
 
@@ -236,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"| {clients} | {row['target']} | {row['ops_per_second']:.0f} | "
                     f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['mean_ms']:.2f} |"
                 )
+    if arguments.durable:
+        shutil.rmtree(data, ignore_errors=True)
     if arguments.json:
         Path(arguments.json).write_text(json.dumps(rows, indent=2))
     return 0
