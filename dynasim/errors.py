@@ -46,7 +46,10 @@ class DynamoDBError(Exception):
         return f"{_NAMESPACES.get(self.code, _DEFAULT_NAMESPACE)}#{self.code}"
 
     def body(self) -> dict[str, Any]:
-        """The JSON body DynamoDB sends for this error."""
+        """The JSON body DynamoDB sends for this error (some errors, a cancelled transaction for
+        one, spell the member `Message` and carry it in `extra`)."""
+        if "Message" in self.extra:
+            return {"__type": self.wire_type, **self.extra}
         return {"__type": self.wire_type, "message": self.message, **self.extra}
 
 
@@ -955,3 +958,295 @@ def invalid_signature(message: str | None = None) -> DynamoDBError:
         or "The request signature we calculated does not match the signature you provided. Check your AWS "
         "Secret Access Key and signing method. Consult the service documentation for details.",
     )
+
+
+# --- batches, transactions, TTL, streams ---
+
+
+def batch_write_no_requests() -> DynamoDBError:
+    return validation("BatchWriteItem cannot have a null or no requests set")
+
+
+def batch_write_list_empty(table: str) -> DynamoDBError:
+    return validation(f"The batch write request list for a table cannot be null or empty: {table}")
+
+
+def batch_write_too_many() -> DynamoDBError:
+    return validation("Too many items requested for the BatchWriteItem call")
+
+
+def batch_get_no_requests() -> DynamoDBError:
+    return validation("BatchGetItem must have some requests set")
+
+
+def batch_get_keys_empty(table: str) -> DynamoDBError:
+    return validation(f"The list of keys in RequestItems for BatchGetItem is required: {table} has empty list")
+
+
+def batch_get_too_many() -> DynamoDBError:
+    return validation("Too many items requested for the BatchGetItem call")
+
+
+def batch_duplicate_keys() -> DynamoDBError:
+    return validation("Provided list of item keys contains duplicates")
+
+
+def write_request_not_one_action() -> DynamoDBError:
+    """A BatchWriteItem WriteRequest with neither or both of PutRequest and DeleteRequest
+    (DynamoDB reports it like an attribute value of several types)."""
+    return value_multiple_types()
+
+
+def item_null() -> DynamoDBError:
+    return validation("The supplied Item contains a null AttributeValue")
+
+
+def transact_items_empty() -> DynamoDBError:
+    return validation(
+        "Value [] at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    )
+
+
+def transact_items_null() -> DynamoDBError:
+    return validation("Value null at 'transactItems' failed to satisfy constraint: Member must not be null")
+
+
+def transact_items_too_many(limit: int) -> DynamoDBError:
+    return validation(f"Member must have length less than or equal to {limit}")
+
+
+def transact_write_no_action() -> DynamoDBError:
+    return validation("Invalid Request: TransactWriteRequest should contain Delete or Put or Update request")
+
+
+def transact_write_several_actions() -> DynamoDBError:
+    return validation("TransactItems can only contain one of Check, Put, Update or Delete")
+
+
+def transact_member_null(position: int, action: str, member: str) -> DynamoDBError:
+    """A required member of one action is missing; `position` counts from 1, `action` and
+    `member` are named as DynamoDB names them (lowerCamelCase)."""
+    return validation(constraint_null(f"transactItems.{position}.member.{action}.{member}"))
+
+
+def transact_get_key_null() -> DynamoDBError:
+    return validation("Get Condition for key not in key list")
+
+
+def transact_get_table_null() -> DynamoDBError:
+    return validation("Requested resource not found")
+
+
+def transact_same_item() -> DynamoDBError:
+    return validation("Transaction request cannot include multiple operations on one item")
+
+
+def transact_payload_too_large(size: int) -> DynamoDBError:
+    return validation(f"Transaction payload size cannot exceed 4MB. Payload Size: {size}")
+
+
+def transact_response_too_large(size: int) -> DynamoDBError:
+    return validation(f"Payload in response is too large.{size}")
+
+
+def client_token_too_long(token: str, limit: int) -> DynamoDBError:
+    return validation(
+        f"Value {token} at 'clientRequestToken' failed to satisfy constraint: "
+        f"Member must have length less than or equal to {limit}"
+    )
+
+
+def idempotent_parameter_mismatch() -> DynamoDBError:
+    return DynamoDBError("IdempotentParameterMismatchException", "", Message="")
+
+
+def transaction_canceled(reasons: list[dict[str, Any]]) -> DynamoDBError:
+    """TransactionCanceledException with one reason per action, in request order
+    ({"Code": "None"} for the actions that would have succeeded)."""
+    codes = ", ".join(reason["Code"] for reason in reasons)
+    message = f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]"
+    return DynamoDBError("TransactionCanceledException", message, Message=message, CancellationReasons=reasons)
+
+
+def transaction_canceled_by(error: DynamoDBError) -> DynamoDBError:
+    """TransactGetItems cancelled by an invalid key: the key error's message, no reasons."""
+    return DynamoDBError("TransactionCanceledException", error.message, Message=error.message)
+
+
+def cancellation_reason(error: DynamoDBError | None, condition_check: bool = False) -> dict[str, Any]:
+    """One entry of CancellationReasons: "None" for an action that passed, ConditionalCheckFailed
+    (with the item when asked for) or ValidationError with the message of the failed check."""
+    if error is None:
+        return {"Code": "None"}
+    if error.code == "ConditionalCheckFailedException":
+        # DynamoDB ends the message with a period for ConditionCheck actions only.
+        reason: dict[str, Any] = {
+            "Code": "ConditionalCheckFailed",
+            "Message": error.message + ("." if condition_check else ""),
+        }
+        if "Item" in error.extra:
+            reason["Item"] = error.extra["Item"]
+        return reason
+    return {"Code": "ValidationError", "Message": error.message}
+
+
+def ttl_attribute_name_null() -> DynamoDBError:
+    return validation("AttributeName cannot be null when time to live is being enabled")
+
+
+def ttl_already_enabled() -> DynamoDBError:
+    return validation("TimeToLive is already enabled")
+
+
+def ttl_already_disabled() -> DynamoDBError:
+    return validation("TimeToLive is already disabled")
+
+
+def ttl_other_attribute() -> DynamoDBError:
+    return validation("TimeToLive is active on a different AttributeName")
+
+
+def stream_view_type_missing() -> DynamoDBError:
+    return validation("Invalid StreamViewType: Stream ViewType must not be null or empty when enabling streams.")
+
+
+def stream_view_type_when_disabled() -> DynamoDBError:
+    return validation("Invalid StreamViewType: Stream StreamEnabled was false but a StreamViewType was present.")
+
+
+def stream_view_type_invalid(value: Any) -> DynamoDBError:
+    return constraints(
+        [
+            constraint(
+                value,
+                "streamSpecification.streamViewType",
+                "must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]",
+            )
+        ]
+    )
+
+
+def stream_enabled_null() -> DynamoDBError:
+    return validation("Stream StreamEnabled was null")
+
+
+def stream_already_enabled() -> DynamoDBError:
+    return validation("Table already has an enabled stream")
+
+
+def stream_none_to_disable() -> DynamoDBError:
+    return validation("Table has no stream to disable")
+
+
+def stream_not_found(arn: Any) -> DynamoDBError:
+    return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: Stream: {arn} not found")
+
+
+def stream_does_not_exist() -> DynamoDBError:
+    return DynamoDBError("ResourceNotFoundException", "Stream does not exist")
+
+
+def shard_does_not_exist() -> DynamoDBError:
+    return DynamoDBError("ResourceNotFoundException", "Shard does not exist")
+
+
+def limit_below_one(value: Any) -> DynamoDBError:
+    return constraints([constraint(value, "limit", "must have value greater than or equal to 1")])
+
+
+def describe_stream_limit_too_large(limit: int) -> DynamoDBError:
+    return invalid_parameters(f"Limit cannot be greater than the maximum: {limit}")
+
+
+def list_streams_limit_too_large(limit: int) -> DynamoDBError:
+    return invalid_parameters(f"Limit cannot be greater than the maximum allowed size: {limit}")
+
+
+def get_records_limit_too_large(limit: int) -> DynamoDBError:
+    return invalid_parameters(f"Limit should be less than or equal to {limit}")
+
+
+def member_too_short(value: Any, member: str, length: int) -> DynamoDBError:
+    return constraints([constraint(value, member, f"must have length greater than or equal to {length}")])
+
+
+def shard_iterator_type_invalid(value: Any) -> DynamoDBError:
+    return constraints(
+        [
+            constraint(
+                value,
+                "shardIteratorType",
+                "must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
+            )
+        ]
+    )
+
+
+def sequence_number_missing() -> DynamoDBError:
+    return invalid_parameters("Invalid SequenceNumber")
+
+
+def sequence_number_not_allowed() -> DynamoDBError:
+    return invalid_parameters("SequenceNumber should not be passed for this iterator type")
+
+
+def sequence_number_outside_shard() -> DynamoDBError:
+    return validation("Invalid SequenceNumber for the shard")
+
+
+def shard_iterator_invalid() -> DynamoDBError:
+    return validation("Invalid ShardIterator")
+
+
+def shard_iterator_expired() -> DynamoDBError:
+    return DynamoDBError("ExpiredIteratorException", "Iterator expired")
+
+
+def trimmed_data_access() -> DynamoDBError:
+    return DynamoDBError(
+        "TrimmedDataAccessException",
+        "The operation attempted to read past the oldest stream record in a shard.",
+    )
+
+
+# control plane
+
+
+def resource_arn_invalid(arn: Any) -> DynamoDBError:
+    return validation(f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
+
+
+def resource_arn_not_found(arn: Any) -> DynamoDBError:
+    return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: ResourcArn: {arn} not found")
+
+
+def tags_too_many() -> DynamoDBError:
+    return DynamoDBError("LimitExceededException", "The number of tags on the resource cannot exceed 50.")
+
+
+def tag_key_length(key: Any) -> DynamoDBError:
+    return constraints([constraint(key, "tags.member.key", "must have length between 1 and 128")])
+
+
+def tag_value_length(value: Any) -> DynamoDBError:
+    return constraints([constraint(value, "tags.member.value", "must have length less than or equal to 256")])
+
+
+def tag_key_reserved() -> DynamoDBError:
+    return validation("One or more parameter values were invalid: Tag keys beginning with aws: are reserved")
+
+
+def tags_duplicate_keys() -> DynamoDBError:
+    return validation("One or more parameter values were invalid: Duplicate tag keys found in the request")
+
+
+def table_not_found_by_name(name: Any) -> DynamoDBError:
+    return DynamoDBError("TableNotFoundException", f"Table not found: {name}")
+
+
+def recovery_period_invalid(days: Any) -> DynamoDBError:
+    return validation(f"Invalid value for RecoveryPeriodInDays: {days}. The value must be between 1 and 35, inclusive.")
+
+
+def recovery_period_when_disabled() -> DynamoDBError:
+    return validation("RecoveryPeriodInDays can only be specified when PointInTimeRecoveryEnabled is true")

@@ -15,7 +15,16 @@ from collections.abc import Callable
 from typing import Any
 
 from dynasim import errors
-from dynasim.engine import items, reads, schema, shapes, tables, update  # noqa: F401  (registers their handlers)
+from dynasim.engine import (  # noqa: F401  (registers their handlers)
+    batches,
+    items,
+    reads,
+    schema,
+    shapes,
+    tables,
+    transactions,
+    update,
+)
 from dynasim.engine.registry import HANDLERS, Request, Response
 from dynasim.storage.changes import Change, Observer
 from dynasim.storage.table import Table
@@ -37,6 +46,8 @@ class Engine:
         self.lock = threading.RLock()
         self.observers: list[Observer] = []
         self._changes: list[Change] = []
+        # State that operation modules keep per engine (streams, TTL, transaction tokens), by module.
+        self.extensions: dict[str, Any] = {}
 
     def execute(self, operation: str, request: Request) -> Response:
         """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error."""
@@ -48,9 +59,14 @@ class Engine:
         missing = [name for name in shapes.required_members(operation) if request.get(name) is None]
         if missing:
             raise errors.members_missing(missing)
+        return self.apply(lambda: handler(self, request))
+
+    def apply(self, work: Callable[[], Any]) -> Any:
+        """Run `work` as one operation: under the lock, its changes reaching the observers as
+        one list once it has returned (the engine's own sweeps, like TTL's, run this way too)."""
         with self.lock:
             try:
-                response = handler(self, request)
+                result = work()
             except BaseException:
                 self._changes.clear()  # handlers check before they change, so this holds nothing
                 raise
@@ -58,7 +74,7 @@ class Engine:
                 changes, self._changes = self._changes, []
                 for observer in self.observers:
                     observer.committed(changes)
-            return response
+            return result
 
     def record(self, change: Change) -> None:
         """Note one change of the running operation (only kept when someone observes)."""

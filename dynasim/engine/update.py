@@ -36,6 +36,16 @@ def update_item(engine: Engine, request: Request) -> Response:
 
     old = table.get(hash_key, range_key)
     expressions.check(old)
+    new, size = updated_item(expressions, key, old)
+    check_index_keys(table, new, by_update=True)
+    table.put(hash_key, range_key, new, size)
+    capacity.write(old, new)
+    return capacity.add_to(_returned(request, return_values, expressions, old, new))
+
+
+def updated_item(expressions: WriteExpressions, key: Item, old: Item | None) -> tuple[Item, int]:
+    """The item an update makes of `old` (None: a new item from the bare `key`), and its size;
+    shared with TransactWriteItems' Update."""
     base = old if old is not None else dict(key)
     if expressions.update is not None:
         new = expressions.update.apply(base)
@@ -46,10 +56,7 @@ def update_item(engine: Engine, request: Request) -> Response:
     size = item_size(new)
     if size > MAX_ITEM_BYTES:
         raise errors.updated_item_too_large()
-    check_index_keys(table, new, by_update=True)
-    table.put(hash_key, range_key, new, size)
-    capacity.write(old, new)
-    return capacity.add_to(_returned(request, return_values, expressions, old, new))
+    return new, size
 
 
 def _returned(

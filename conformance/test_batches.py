@@ -1,0 +1,336 @@
+"""BatchGetItem and BatchWriteItem: results, limits, validation order and messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conformance.helpers import (
+    EMPTY_VALUE,
+    INVALID_TABLE_NAME,
+    ITEM_TOO_LARGE,
+    KEY_COUNT,
+    KEY_TYPE_MISMATCH,
+    MISSING_KEY,
+    MULTIPLE_TYPES,
+    NOT_A_NUMBER,
+    NOT_FOUND,
+    TABLE_NOT_FOUND,
+    VALIDATION,
+    assert_error,
+    empty_key,
+    strip_metadata,
+)
+
+DUPLICATES = "Provided list of item keys contains duplicates"
+WRITE_TOO_MANY = "Too many items requested for the BatchWriteItem call"
+GET_TOO_MANY = "Too many items requested for the BatchGetItem call"
+NULL_ITEM = "The supplied Item contains a null AttributeValue"
+
+
+def S(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def N(value: Any) -> dict[str, str]:
+    return {"N": str(value)}
+
+
+def put(pk: str, **attributes: Any) -> dict[str, Any]:
+    return {"PutRequest": {"Item": {"pk": S(pk), **attributes}}}
+
+
+def delete(pk: str) -> dict[str, Any]:
+    return {"DeleteRequest": {"Key": {"pk": S(pk)}}}
+
+
+def key(pk: str) -> dict[str, Any]:
+    return {"pk": S(pk)}
+
+
+@pytest.fixture
+def tables(make_table: Any) -> tuple[str, str]:
+    return make_table(), make_table(range_key="S")
+
+
+# --- BatchWriteItem ------------------------------------------------------------------------
+
+
+def test_batch_write_puts_and_deletes_over_tables(ddb, tables):
+    table, ranged = tables
+    ddb.put_item(TableName=table, Item={"pk": S("old")})
+    answer = ddb.batch_write_item(
+        RequestItems={
+            table: [put("a", n=N(1)), put("b"), delete("old"), delete("never")],
+            ranged: [{"PutRequest": {"Item": {"pk": S("a"), "sk": S("1")}}}],
+        }
+    )
+    assert strip_metadata(answer) == {"UnprocessedItems": {}}
+    items = sorted(item["pk"]["S"] for item in ddb.scan(TableName=table)["Items"])
+    assert items == ["a", "b"]
+    assert ddb.get_item(TableName=ranged, Key={"pk": S("a"), "sk": S("1")})["Item"] == {"pk": S("a"), "sk": S("1")}
+
+
+def test_batch_write_capacity_per_table(ddb, tables):
+    table, ranged = tables
+    ddb.put_item(TableName=table, Item={"pk": S("there")})
+    answer = ddb.batch_write_item(
+        RequestItems={
+            table: [put("a"), delete("there")],
+            ranged: [{"PutRequest": {"Item": {"pk": S("a"), "sk": S("1")}}}],
+        },
+        ReturnConsumedCapacity="TOTAL",
+    )
+    capacity = sorted(answer["ConsumedCapacity"], key=lambda entry: entry["TableName"] != table)
+    assert capacity == [{"TableName": table, "CapacityUnits": 2.0}, {"TableName": ranged, "CapacityUnits": 1.0}]
+    # Deleting a missing item costs 2 units in a batch (1 in DeleteItem).
+    answer = ddb.batch_write_item(RequestItems={table: [delete("gone")]}, ReturnConsumedCapacity="TOTAL")
+    assert answer["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 2.0}]
+
+
+def test_batch_write_accepts_25_requests(ddb, tables):
+    table, _ = tables
+    ddb.batch_write_item(RequestItems={table: [put(str(i)) for i in range(25)]})
+    assert ddb.scan(TableName=table, Select="COUNT")["Count"] == 25
+
+
+@pytest.mark.parametrize(
+    ("label", "request_items", "code", "message"),
+    [
+        ("no tables", lambda t, r: {}, VALIDATION, "BatchWriteItem cannot have a null or no requests set"),
+        (
+            "empty list",
+            lambda t, r: {t: []},
+            VALIDATION,
+            "The batch write request list for a table cannot be null or empty: {t}",
+        ),
+        ("26 writes", lambda t, r: {t: [put(str(i)) for i in range(26)]}, VALIDATION, WRITE_TOO_MANY),
+        (
+            "26 over two tables",
+            lambda t, r: {
+                t: [put(str(i)) for i in range(13)],
+                r: [{"PutRequest": {"Item": {"pk": S("a"), "sk": S(str(i))}}} for i in range(13)],
+            },
+            VALIDATION,
+            WRITE_TOO_MANY,
+        ),
+        ("put and delete in one request", lambda t, r: {t: [{**put("a"), **delete("a")}]}, VALIDATION, MULTIPLE_TYPES),
+        ("neither put nor delete", lambda t, r: {t: [{}]}, VALIDATION, MULTIPLE_TYPES),
+        ("put without item", lambda t, r: {t: [{"PutRequest": {}}]}, VALIDATION, NULL_ITEM),
+        ("delete without key", lambda t, r: {t: [{"DeleteRequest": {}}]}, VALIDATION, NULL_ITEM),
+        ("missing table", lambda t, r: {"nope-table": [put("a")]}, NOT_FOUND, TABLE_NOT_FOUND),
+        ("invalid table name", lambda t, r: {"n": [put("a")]}, VALIDATION, INVALID_TABLE_NAME),
+        ("key missing", lambda t, r: {t: [{"PutRequest": {"Item": {"x": S("a")}}}]}, VALIDATION, MISSING_KEY),
+        (
+            "delete key with extra attribute",
+            lambda t, r: {t: [{"DeleteRequest": {"Key": {"pk": S("a"), "x": S("b")}}}]},
+            VALIDATION,
+            KEY_COUNT,
+        ),
+        ("key type", lambda t, r: {t: [{"PutRequest": {"Item": {"pk": N(1)}}}]}, VALIDATION, KEY_TYPE_MISMATCH),
+        ("empty key", lambda t, r: {t: [put("")]}, VALIDATION, empty_key("pk")),
+        ("empty value", lambda t, r: {t: [put("a", e={})]}, VALIDATION, EMPTY_VALUE),
+        ("too large", lambda t, r: {t: [put("a", v=S("x" * 410_000))]}, VALIDATION, ITEM_TOO_LARGE),
+        ("put then delete of one key", lambda t, r: {t: [put("a"), delete("a")]}, VALIDATION, DUPLICATES),
+        ("two deletes of one key", lambda t, r: {t: [delete("a"), delete("a")]}, VALIDATION, DUPLICATES),
+        # Order: values before the count of what comes after them, the count before later values.
+        (
+            "bad value, then 25 more",
+            lambda t, r: {r: [put("a", n=N("x"))], t: [put(str(i)) for i in range(25)]},
+            VALIDATION,
+            NOT_A_NUMBER,
+        ),
+        (
+            "25, then a bad value",
+            lambda t, r: {t: [put(str(i)) for i in range(25)], r: [put("a", n=N("x"))]},
+            VALIDATION,
+            WRITE_TOO_MANY,
+        ),
+        ("duplicates before 26", lambda t, r: {t: [put("a")] * 26}, VALIDATION, WRITE_TOO_MANY),
+        # Values of every table before any table is looked up.
+        (
+            "missing table, bad value",
+            lambda t, r: {"nope-table": [put("a")], t: [put("a", n=N("x"))]},
+            VALIDATION,
+            NOT_A_NUMBER,
+        ),
+        ("duplicate in a missing table", lambda t, r: {"nope-table": [put("a"), put("a")]}, NOT_FOUND, TABLE_NOT_FOUND),
+        # Keys and duplicates request by request.
+        (
+            "duplicate, then bad key",
+            lambda t, r: {t: [put("a"), put("a"), {"PutRequest": {"Item": {"x": S("a")}}}]},
+            VALIDATION,
+            DUPLICATES,
+        ),
+        (
+            "bad key, then duplicate",
+            lambda t, r: {t: [{"PutRequest": {"Item": {"x": S("a")}}}, put("a"), put("a")]},
+            VALIDATION,
+            MISSING_KEY,
+        ),
+    ],
+)
+def test_batch_write_errors(ddb_raw, tables, label, request_items, code, message):
+    table, ranged = tables
+    assert_error(
+        lambda: ddb_raw.batch_write_item(RequestItems=request_items(table, ranged)), code, message.format(t=table)
+    )
+    assert ddb_raw.scan(TableName=table, Select="COUNT")["Count"] == 0  # nothing written
+
+
+def test_batch_write_duplicates_compare_normalised_numbers(ddb_raw, make_table):
+    table = make_table(hash_key="N")
+    requests = [{"PutRequest": {"Item": {"pk": N("1")}}}, {"DeleteRequest": {"Key": {"pk": N("1.0")}}}]
+    assert_error(lambda: ddb_raw.batch_write_item(RequestItems={table: requests}), VALIDATION, DUPLICATES)
+
+
+# --- BatchGetItem --------------------------------------------------------------------------
+
+
+def test_batch_get_items_over_tables(ddb, tables):
+    table, ranged = tables
+    ddb.put_item(TableName=table, Item={"pk": S("a"), "x": N(1), "m": {"M": {"y": S("z"), "w": S("v")}}})
+    ddb.put_item(TableName=table, Item={"pk": S("b"), "x": N(2)})
+    ddb.put_item(TableName=ranged, Item={"pk": S("a"), "sk": S("1"), "x": N(3)})
+    answer = ddb.batch_get_item(
+        RequestItems={
+            table: {
+                "Keys": [key("a"), key("b"), key("missing")],
+                "ProjectionExpression": "m.y, #x",
+                "ExpressionAttributeNames": {"#x": "x"},
+            },
+            ranged: {"Keys": [{"pk": S("a"), "sk": S("1")}], "ConsistentRead": True},
+        }
+    )
+    assert answer["UnprocessedKeys"] == {}
+    got = sorted(answer["Responses"][table], key=lambda item: item["x"]["N"])
+    assert got == [{"x": N(1), "m": {"M": {"y": S("z")}}}, {"x": N(2)}]
+    assert answer["Responses"][ranged] == [{"pk": S("a"), "sk": S("1"), "x": N(3)}]
+
+
+def test_batch_get_answers_every_table_and_attributes_to_get(ddb, tables):
+    table, ranged = tables
+    ddb.put_item(TableName=table, Item={"pk": S("a"), "x": N(1), "y": N(2)})
+    answer = ddb.batch_get_item(
+        RequestItems={
+            table: {"Keys": [key("a")], "AttributesToGet": ["y"]},
+            ranged: {"Keys": [{"pk": S("a"), "sk": S("1")}]},
+        }
+    )
+    assert answer["Responses"] == {table: [{"y": N(2)}], ranged: []}
+
+
+def test_batch_get_capacity_counts_found_items_only(ddb, tables):
+    table, ranged = tables
+    ddb.put_item(TableName=table, Item={"pk": S("a")})
+    answer = ddb.batch_get_item(
+        RequestItems={table: {"Keys": [key("a"), key("b")]}, ranged: {"Keys": [{"pk": S("a"), "sk": S("1")}]}},
+        ReturnConsumedCapacity="TOTAL",
+    )
+    capacity = sorted(answer["ConsumedCapacity"], key=lambda entry: entry["TableName"] != table)
+    assert capacity == [{"TableName": table, "CapacityUnits": 0.5}, {"TableName": ranged, "CapacityUnits": 0.0}]
+
+
+def test_batch_get_16_mb_limit_leaves_unprocessed_keys(ddb, make_table):
+    table = make_table()
+    big = "x" * (390 * 1024)  # 399,366 bytes with its names: 42 of them fit in 16 MB
+    for start in range(0, 50, 25):
+        ddb.batch_write_item(RequestItems={table: [put(f"k{i:02}", v=S(big)) for i in range(start, start + 25)]})
+    keys = [key(f"k{i:02}") for i in range(50)]
+    answer = ddb.batch_get_item(RequestItems={table: {"Keys": keys, "ProjectionExpression": "pk"}})
+    unprocessed = answer["UnprocessedKeys"][table]
+    assert len(answer["Responses"][table]) == 42 and len(unprocessed["Keys"]) == 8
+    assert unprocessed["ProjectionExpression"] == "pk"  # the rest of the request comes back too
+    read = {item["pk"]["S"] for item in answer["Responses"][table]}
+    assert read.isdisjoint(k["pk"]["S"] for k in unprocessed["Keys"])
+    rest = ddb.batch_get_item(RequestItems=answer["UnprocessedKeys"])
+    assert len(rest["Responses"][table]) == 8 and rest["UnprocessedKeys"] == {}
+
+
+@pytest.mark.parametrize(
+    ("label", "request_items", "code", "message"),
+    [
+        ("no tables", lambda t: {}, VALIDATION, "BatchGetItem must have some requests set"),
+        (
+            "no keys",
+            lambda t: {t: {"Keys": []}},
+            VALIDATION,
+            "The list of keys in RequestItems for BatchGetItem is required: {t} has empty list",
+        ),
+        ("101 keys", lambda t: {t: {"Keys": [key(str(i)) for i in range(101)]}}, VALIDATION, GET_TOO_MANY),
+        ("duplicates", lambda t: {t: {"Keys": [key("a"), key("a")]}}, VALIDATION, DUPLICATES),
+        ("missing table", lambda t: {"nope-table": {"Keys": [key("a")]}}, NOT_FOUND, TABLE_NOT_FOUND),
+        ("invalid table name", lambda t: {"n": {"Keys": [key("a")]}}, VALIDATION, INVALID_TABLE_NAME),
+        ("key missing", lambda t: {t: {"Keys": [{"x": S("a")}]}}, VALIDATION, MISSING_KEY),
+        ("extra key attribute", lambda t: {t: {"Keys": [{"pk": S("a"), "x": S("a")}]}}, VALIDATION, KEY_COUNT),
+        ("bad value", lambda t: {t: {"Keys": [{"pk": N("x")}]}}, VALIDATION, NOT_A_NUMBER),
+        ("key type", lambda t: {t: {"Keys": [{"pk": N(1)}]}}, VALIDATION, KEY_TYPE_MISMATCH),
+        (
+            "both projections",
+            lambda t: {t: {"Keys": [key("a")], "AttributesToGet": ["x"], "ProjectionExpression": "x"}},
+            VALIDATION,
+            "Can not use both expression and non-expression parameters in the same request: "
+            "Non-expression parameters: {{AttributesToGet}} Expression parameters: {{ProjectionExpression}}",
+        ),
+        (
+            "unused name",
+            lambda t: {t: {"Keys": [key("a")], "ProjectionExpression": "x", "ExpressionAttributeNames": {"#x": "x"}}},
+            VALIDATION,
+            "Value provided in ExpressionAttributeNames unused in expressions: keys: {{#x}}",
+        ),
+        (
+            "bad projection",
+            lambda t: {t: {"Keys": [key("a")], "ProjectionExpression": "x,"}},
+            VALIDATION,
+            'Invalid ProjectionExpression: Syntax error; token: "<EOF>", near: ","',
+        ),
+        # Order: each key's value, then whether it repeats one before it; all that before tables.
+        (
+            "duplicate, then bad value",
+            lambda t: {t: {"Keys": [key("a"), key("a"), {"pk": N("x")}]}},
+            VALIDATION,
+            DUPLICATES,
+        ),
+        (
+            "bad value, then duplicate",
+            lambda t: {t: {"Keys": [key("a"), {"pk": N("x")}, key("a")]}},
+            VALIDATION,
+            NOT_A_NUMBER,
+        ),
+        (
+            "bad value, then 100 keys",
+            lambda t: {t: {"Keys": [{"pk": N("x")}] + [key(str(i)) for i in range(100)]}},
+            VALIDATION,
+            NOT_A_NUMBER,
+        ),
+        (
+            "bad key, then 100 keys",
+            lambda t: {t: {"Keys": [{"x": S("a")}] + [key(str(i)) for i in range(100)]}},
+            VALIDATION,
+            GET_TOO_MANY,
+        ),
+        (
+            "duplicates in a missing table",
+            lambda t: {"nope-table": {"Keys": [key("a"), key("a")]}},
+            VALIDATION,
+            DUPLICATES,
+        ),
+        ("bad key in a missing table", lambda t: {"nope-table": {"Keys": [{"x": S("a")}]}}, NOT_FOUND, TABLE_NOT_FOUND),
+        (
+            "bad key, bad projection",
+            lambda t: {t: {"Keys": [{"x": S("a")}], "ProjectionExpression": "x,"}},
+            VALIDATION,
+            MISSING_KEY,
+        ),
+    ],
+)
+def test_batch_get_errors(ddb_raw, tables, label, request_items, code, message):
+    table, _ = tables
+    assert_error(lambda: ddb_raw.batch_get_item(RequestItems=request_items(table)), code, message.format(t=table))
+
+
+def test_batch_get_duplicates_compare_numbers_as_sent(ddb_raw, make_table):
+    table = make_table(hash_key="N")
+    answer = ddb_raw.batch_get_item(RequestItems={table: {"Keys": [{"pk": N("1")}, {"pk": N("1.0")}]}})
+    assert answer["Responses"] == {table: []}

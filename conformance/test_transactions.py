@@ -1,0 +1,677 @@
+"""TransactWriteItems and TransactGetItems: all-or-nothing, cancellation reasons, idempotency,
+limits, validation order and messages."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conformance.helpers import (
+    INVALID_TABLE_NAME,
+    ITEM_TOO_LARGE,
+    KEY_COUNT,
+    KEY_TYPE_MISMATCH,
+    MISSING_KEY,
+    NOT_A_NUMBER,
+    NOT_FOUND,
+    TABLE_NOT_FOUND,
+    VALIDATION,
+    assert_error,
+    empty_key,
+    strip_metadata,
+)
+
+CANCELLED = "TransactionCanceledException"
+SAME_ITEM = "Transaction request cannot include multiple operations on one item"
+FAILED = "The conditional request failed"
+UNDEFINED_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item"
+OPERAND_TYPE = "An operand in the update expression has an incorrect data type"
+
+
+def S(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def N(value: Any) -> dict[str, str]:
+    return {"N": str(value)}
+
+
+def cancelled(codes: list[str]) -> str:
+    return f"Transaction cancelled, please refer cancellation reasons for specific reasons [{', '.join(codes)}]"
+
+
+def cancellation(call: Any) -> tuple[str, list[dict[str, Any]]]:
+    """The message and CancellationReasons of a cancelled transaction."""
+    with pytest.raises(ClientError) as excinfo:
+        call()
+    error = excinfo.value.response
+    assert error["Error"]["Code"] == CANCELLED
+    return error["Error"]["Message"], error.get("CancellationReasons", [])
+
+
+@pytest.fixture
+def table(ddb: Any, make_table: Any) -> str:
+    name = make_table()
+    ddb.put_item(TableName=name, Item={"pk": S("a"), "n": N(1), "s": S("text")})
+    return name
+
+
+def put(table: str, pk: str, **extra: Any) -> dict[str, Any]:
+    return {"Put": {"TableName": table, "Item": {"pk": S(pk)}, **extra}}
+
+
+def add_one(table: str, pk: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": {"pk": S(pk)},
+            "UpdateExpression": "ADD n :one",
+            "ExpressionAttributeValues": {":one": N(1)},
+            **extra,
+        }
+    }
+
+
+def bad_update(table: str, pk: str, **extra: Any) -> dict[str, Any]:
+    """An update that fails on an item whose `s` is a string (or that has no `s`)."""
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": {"pk": S(pk)},
+            "UpdateExpression": "SET n = s + :one",
+            "ExpressionAttributeValues": {":one": N(1)},
+            **extra,
+        }
+    }
+
+
+def check(table: str, pk: str, condition: str = "attribute_not_exists(pk)", **extra: Any) -> dict[str, Any]:
+    return {"ConditionCheck": {"TableName": table, "Key": {"pk": S(pk)}, "ConditionExpression": condition, **extra}}
+
+
+def items(ddb: Any, table: str) -> dict[str, dict[str, Any]]:
+    return {item["pk"]["S"]: item for item in ddb.scan(TableName=table, ConsistentRead=True)["Items"]}
+
+
+# --- TransactWriteItems --------------------------------------------------------------------
+
+
+def test_write_applies_every_action(ddb, table, make_table):
+    other = make_table(range_key="S")
+    ddb.put_item(TableName=table, Item={"pk": S("gone")})
+    answer = ddb.transact_write_items(
+        TransactItems=[
+            put(table, "b", ConditionExpression="attribute_not_exists(pk)"),
+            add_one(table, "a", ConditionExpression="n = :one"),
+            check(table, "nobody"),
+            {"Delete": {"TableName": table, "Key": {"pk": S("gone")}}},
+            {"Put": {"TableName": other, "Item": {"pk": S("a"), "sk": S("1")}}},
+        ]
+    )
+    assert strip_metadata(answer) == {}
+    assert items(ddb, table) == {"a": {"pk": S("a"), "n": N(2), "s": S("text")}, "b": {"pk": S("b")}}
+    assert ddb.get_item(TableName=other, Key={"pk": S("a"), "sk": S("1")})["Item"]
+
+
+def test_write_accepts_100_actions(ddb, make_table):
+    name = make_table()
+    ddb.transact_write_items(TransactItems=[put(name, str(i)) for i in range(100)])
+    assert ddb.scan(TableName=name, Select="COUNT")["Count"] == 100
+
+
+def test_cancelled_transaction_changes_nothing_and_gives_reasons_in_order(ddb, table):
+    message, reasons = cancellation(
+        lambda: ddb.transact_write_items(
+            TransactItems=[
+                put(table, "new"),
+                put(
+                    table,
+                    "a",
+                    ConditionExpression="attribute_not_exists(pk)",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                ),
+                check(table, "nobody", "attribute_exists(pk)"),
+                add_one(table, "x"),
+            ]
+        )
+    )
+    assert message == cancelled(["None", "ConditionalCheckFailed", "ConditionalCheckFailed", "None"])
+    assert reasons == [
+        {"Code": "None"},
+        {"Code": "ConditionalCheckFailed", "Message": FAILED, "Item": {"pk": S("a"), "n": N(1), "s": S("text")}},
+        {"Code": "ConditionalCheckFailed", "Message": FAILED + "."},  # a ConditionCheck's ends with a period
+        {"Code": "None"},
+    ]
+    assert set(items(ddb, table)) == {"a"}
+
+
+@pytest.mark.parametrize(
+    ("action", "reason"),
+    [
+        (
+            lambda t: put(t, "a", ConditionExpression="attribute_not_exists(pk)"),
+            {"Code": "ConditionalCheckFailed", "Message": FAILED},
+        ),
+        (
+            lambda t: {
+                "Delete": {
+                    "TableName": t,
+                    "Key": {"pk": S("a")},
+                    "ConditionExpression": "n = :two",
+                    "ExpressionAttributeValues": {":two": N(2)},
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            },
+            {"Code": "ConditionalCheckFailed", "Message": FAILED, "Item": {"pk": S("a"), "n": N(1), "s": S("text")}},
+        ),
+        (
+            lambda t: add_one(
+                t, "a", ConditionExpression="attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure="ALL_OLD"
+            ),
+            {"Code": "ConditionalCheckFailed", "Message": FAILED, "Item": {"pk": S("a"), "n": N(1), "s": S("text")}},
+        ),
+        (
+            lambda t: check(t, "a", ReturnValuesOnConditionCheckFailure="ALL_OLD"),
+            {
+                "Code": "ConditionalCheckFailed",
+                "Message": FAILED + ".",
+                "Item": {"pk": S("a"), "n": N(1), "s": S("text")},
+            },
+        ),
+        # No item to return.
+        (
+            lambda t: check(t, "nobody", "attribute_exists(pk)", ReturnValuesOnConditionCheckFailure="ALL_OLD"),
+            {"Code": "ConditionalCheckFailed", "Message": FAILED + "."},
+        ),
+        (
+            lambda t: {"Put": {"TableName": t, "Item": {"pk": N(1)}}},
+            {"Code": "ValidationError", "Message": KEY_TYPE_MISMATCH},
+        ),
+        (
+            lambda t: {"Put": {"TableName": t, "Item": {"pk": S("x" * 2049)}}},
+            {
+                "Code": "ValidationError",
+                "Message": "Hash primary key values must be under 2048 bytes, and range primary key values must "
+                "be under 1024 bytes",
+            },
+        ),
+        (
+            lambda t: {
+                "Update": {
+                    "TableName": t,
+                    "Key": {"pk": S("a")},
+                    "UpdateExpression": "SET pk = :v",
+                    "ExpressionAttributeValues": {":v": S("b")},
+                }
+            },
+            {
+                "Code": "ValidationError",
+                "Message": "One or more parameter values were invalid: Cannot update attribute pk. This attribute "
+                "is part of the key",
+            },
+        ),
+    ],
+)
+def test_cancellation_reasons(ddb_raw, table, action, reason):
+    message, reasons = cancellation(lambda: ddb_raw.transact_write_items(TransactItems=[action(table)]))
+    assert message == cancelled([reason["Code"]])
+    assert reasons == [reason]
+    assert items(ddb_raw, table)["a"] == {"pk": S("a"), "n": N(1), "s": S("text")}
+
+
+def test_every_failed_action_has_its_reason(ddb_raw, table):
+    mismatch = {"Put": {"TableName": table, "Item": {"pk": N(1)}}}
+    for actions, codes in [
+        ([check(table, "a"), mismatch], ["ConditionalCheckFailed", "ValidationError"]),
+        ([mismatch, check(table, "a")], ["ValidationError", "ConditionalCheckFailed"]),
+        # An Update whose condition fails is not checked further (not even for a second action on its item).
+        (
+            [check(table, "a"), bad_update(table, "a", ConditionExpression="attribute_not_exists(pk)")],
+            ["ConditionalCheckFailed", "ConditionalCheckFailed"],
+        ),
+    ]:
+        message, _ = cancellation(lambda actions=actions: ddb_raw.transact_write_items(TransactItems=actions))
+        assert message == cancelled(codes)
+
+
+def test_update_that_cannot_apply_fails_the_request(ddb_raw, table):
+    # As in UpdateItem; it even comes before a failed condition of an earlier action and before
+    # a second action on the same item.
+    for actions, message in [
+        ([bad_update(table, "a")], OPERAND_TYPE),
+        ([check(table, "a"), bad_update(table, "a")], OPERAND_TYPE),
+        ([put(table, "x"), bad_update(table, "x")], UNDEFINED_ATTRIBUTE),
+        ([{"Put": {"TableName": table, "Item": {"pk": N(1)}}}, bad_update(table, "a")], OPERAND_TYPE),
+    ]:
+        assert_error(lambda actions=actions: ddb_raw.transact_write_items(TransactItems=actions), VALIDATION, message)
+    assert_error(
+        lambda: ddb_raw.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": {"pk": S("a")},
+                        "UpdateExpression": "SET v = :v, w = :v",
+                        "ExpressionAttributeValues": {":v": S("x" * 300_000)},
+                    }
+                }
+            ]
+        ),
+        VALIDATION,
+        "Item size to update has exceeded the maximum allowed size",
+    )
+
+
+def member_null(path: str) -> str:
+    return f"Value null at 'transactItems.1.member.{path}' failed to satisfy constraint: Member must not be null"
+
+
+@pytest.mark.parametrize(
+    ("label", "actions", "code", "message"),
+    [
+        (
+            "none",
+            lambda t: [],
+            VALIDATION,
+            "Value [] at 'transactItems' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 1",
+        ),
+        (
+            "101",
+            lambda t: [put(t, str(i)) for i in range(101)],
+            VALIDATION,
+            "Member must have length less than or equal to 100",
+        ),
+        (
+            "no action",
+            lambda t: [{}],
+            VALIDATION,
+            "Invalid Request: TransactWriteRequest should contain Delete or Put or Update request",
+        ),
+        (
+            "two actions",
+            lambda t: [{**put(t, "x"), **check(t, "x")}],
+            VALIDATION,
+            "TransactItems can only contain one of Check, Put, Update or Delete",
+        ),
+        ("put without table", lambda t: [{"Put": {"Item": {"pk": S("a")}}}], VALIDATION, member_null("put.tableName")),
+        ("put without anything", lambda t: [{"Put": {}}], VALIDATION, member_null("put.tableName")),
+        ("put without item", lambda t: [{"Put": {"TableName": t}}], VALIDATION, member_null("put.item")),
+        ("delete without key", lambda t: [{"Delete": {"TableName": t}}], VALIDATION, member_null("delete.key")),
+        (
+            "update without key",
+            lambda t: [{"Update": {"TableName": t, "UpdateExpression": "REMOVE x"}}],
+            VALIDATION,
+            member_null("update.key"),
+        ),
+        (
+            "check without key",
+            lambda t: [{"ConditionCheck": {"TableName": t}}],
+            VALIDATION,
+            member_null("conditionCheck.key"),
+        ),
+        (
+            "check without condition",
+            lambda t: [{"ConditionCheck": {"TableName": t, "Key": {"pk": S("a")}}}],
+            VALIDATION,
+            member_null("conditionCheck.conditionExpression"),
+        ),
+        ("missing table", lambda t: [put("nope-table", "a")], NOT_FOUND, TABLE_NOT_FOUND),
+        ("invalid table name", lambda t: [put("n", "a")], VALIDATION, INVALID_TABLE_NAME),
+        (
+            "same item twice",
+            lambda t: [put(t, "x"), {"Delete": {"TableName": t, "Key": {"pk": S("x")}}}],
+            VALIDATION,
+            SAME_ITEM,
+        ),
+        (
+            "bad value",
+            lambda t: [{"Put": {"TableName": t, "Item": {"pk": S("x"), "n": N("x")}}}],
+            VALIDATION,
+            NOT_A_NUMBER,
+        ),
+        ("key missing", lambda t: [{"Put": {"TableName": t, "Item": {"x": S("x")}}}], VALIDATION, MISSING_KEY),
+        (
+            "extra key attribute",
+            lambda t: [{"Delete": {"TableName": t, "Key": {"pk": S("a"), "x": S("b")}}}],
+            VALIDATION,
+            KEY_COUNT,
+        ),
+        ("empty key", lambda t: [put(t, "")], VALIDATION, empty_key("pk")),
+        (
+            "key not scalar",
+            lambda t: [{"Put": {"TableName": t, "Item": {"pk": {"BOOL": True}}}}],
+            VALIDATION,
+            "Invalid attribute value type",
+        ),
+        (
+            "too large",
+            lambda t: [{"Put": {"TableName": t, "Item": {"pk": S("x"), "v": S("x" * 410_000)}}}],
+            VALIDATION,
+            ITEM_TOO_LARGE,
+        ),
+        (
+            "bad update expression",
+            lambda t: [{"Update": {"TableName": t, "Key": {"pk": S("x")}, "UpdateExpression": "SET"}}],
+            VALIDATION,
+            'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "SET"',
+        ),
+        (
+            "unused value",
+            lambda t: [
+                {
+                    "Update": {
+                        "TableName": t,
+                        "Key": {"pk": S("a")},
+                        "UpdateExpression": "SET b = :v",
+                        "ExpressionAttributeValues": {":v": N(1), ":w": N(2)},
+                    }
+                }
+            ],
+            VALIDATION,
+            "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}",
+        ),
+        (
+            "operand type known from the request",
+            lambda t: [
+                {
+                    "Update": {
+                        "TableName": t,
+                        "Key": {"pk": S("a")},
+                        "UpdateExpression": "SET n = n + :v",
+                        "ExpressionAttributeValues": {":v": S("s")},
+                    }
+                }
+            ],
+            VALIDATION,
+            "Invalid UpdateExpression: Incorrect operand type for operator or function; "
+            "operator or function: +, operand type: S",
+        ),
+        # Order: the count, then each action's shape, then values and expressions of every
+        # action, then action by action its table, key and whether its item came before.
+        (
+            "no action, then 100",
+            lambda t: [{"Put": {}}] + [put(t, str(i)) for i in range(100)],
+            VALIDATION,
+            "Member must have length less than or equal to 100",
+        ),
+        (
+            "two actions, each without members",
+            lambda t: [{"Put": {}, "Delete": {}}],
+            VALIDATION,
+            "TransactItems can only contain one of Check, Put, Update or Delete",
+        ),
+        (
+            "missing table, then bad value",
+            lambda t: [put("nope-table", "a"), {"Put": {"TableName": t, "Item": {"pk": S("x"), "n": N("x")}}}],
+            VALIDATION,
+            NOT_A_NUMBER,
+        ),
+        (
+            "same item, then bad value",
+            lambda t: [put(t, "x"), put(t, "x"), {"Put": {"TableName": t, "Item": {"pk": S("y"), "n": N("x")}}}],
+            VALIDATION,
+            NOT_A_NUMBER,
+        ),
+        (
+            "bad expression, then bad value",
+            lambda t: [
+                {"Update": {"TableName": t, "Key": {"pk": S("x")}, "UpdateExpression": "SET"}},
+                {"Put": {"TableName": t, "Item": {"pk": S("y"), "n": N("x")}}},
+            ],
+            VALIDATION,
+            'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "SET"',
+        ),
+        (
+            "missing table, then bad key",
+            lambda t: [put("nope-table", "a"), {"Put": {"TableName": t, "Item": {"x": S("x")}}}],
+            NOT_FOUND,
+            TABLE_NOT_FOUND,
+        ),
+        (
+            "bad key, then missing table",
+            lambda t: [{"Put": {"TableName": t, "Item": {"x": S("x")}}}, put("nope-table", "a")],
+            VALIDATION,
+            MISSING_KEY,
+        ),
+        (
+            "same item, then missing table",
+            lambda t: [put(t, "x"), put(t, "x"), put("nope-table", "a")],
+            VALIDATION,
+            SAME_ITEM,
+        ),
+        (
+            "same item, then bad key",
+            lambda t: [put(t, "x"), put(t, "x"), {"Put": {"TableName": t, "Item": {"x": S("x")}}}],
+            VALIDATION,
+            SAME_ITEM,
+        ),
+        (
+            "missing table before a missing condition",
+            lambda t: [{"ConditionCheck": {"TableName": "nope-table", "Key": {"pk": S("a")}}}],
+            NOT_FOUND,
+            TABLE_NOT_FOUND,
+        ),
+        (
+            "failed update before a second action on another item",
+            lambda t: [bad_update(t, "a"), put(t, "y"), put(t, "y")],
+            VALIDATION,
+            OPERAND_TYPE,
+        ),
+        (
+            "same item before a failed update",
+            lambda t: [put(t, "y"), put(t, "y"), bad_update(t, "a")],
+            VALIDATION,
+            SAME_ITEM,
+        ),
+        (
+            "missing table before a failed update",
+            lambda t: [put("nope-table", "a"), bad_update(t, "a")],
+            NOT_FOUND,
+            TABLE_NOT_FOUND,
+        ),
+    ],
+)
+def test_write_errors(ddb_raw, table, label, actions, code, message):
+    assert_error(lambda: ddb_raw.transact_write_items(TransactItems=actions(table)), code, message)
+    assert set(items(ddb_raw, table)) == {"a"}
+
+
+def test_payload_limit_of_4_mb(ddb, make_table):
+    name = make_table()
+    big = "x" * (390 * 1024)  # 399,366 bytes each with its names
+    actions = [{"Put": {"TableName": name, "Item": {"pk": S(f"k{i:02}"), "v": S(big)}}} for i in range(12)]
+    assert_error(
+        lambda: ddb.transact_write_items(TransactItems=actions),
+        VALIDATION,
+        "Transaction payload size cannot exceed 4MB. Payload Size: 4393026",  # reported once over
+    )
+    ddb.transact_write_items(TransactItems=actions[:10])
+    gets = [{"Get": {"TableName": name, "Key": {"pk": S(f"k{i:02}")}}} for i in range(10)]
+    assert len(ddb.transact_get_items(TransactItems=gets)["Responses"]) == 10
+
+
+def test_client_request_token_makes_a_retry_idempotent(ddb, table):
+    token = uuid.uuid4().hex
+    first = ddb.transact_write_items(
+        TransactItems=[add_one(table, "a")], ClientRequestToken=token, ReturnConsumedCapacity="TOTAL"
+    )
+    assert first["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 2.0}]
+    again = ddb.transact_write_items(
+        TransactItems=[add_one(table, "a")], ClientRequestToken=token, ReturnConsumedCapacity="TOTAL"
+    )
+    assert again["ConsumedCapacity"] == first["ConsumedCapacity"]
+    assert strip_metadata(ddb.transact_write_items(TransactItems=[add_one(table, "a")], ClientRequestToken=token)) == {}
+    assert items(ddb, table)["a"]["n"] == N(2)  # applied once
+    with pytest.raises(ClientError) as excinfo:
+        ddb.transact_write_items(TransactItems=[add_one(table, "a"), put(table, "b")], ClientRequestToken=token)
+    assert excinfo.value.response["Error"] == {"Code": "IdempotentParameterMismatchException", "Message": ""}
+    # Without a token, or with another, the same request applies again.
+    ddb.transact_write_items(TransactItems=[add_one(table, "a")])
+    ddb.transact_write_items(TransactItems=[add_one(table, "a")], ClientRequestToken=uuid.uuid4().hex)
+    assert items(ddb, table)["a"]["n"] == N(4)
+
+
+def test_a_cancelled_transaction_does_not_use_up_its_token(ddb, table):
+    token = uuid.uuid4().hex
+    for _ in range(2):
+        message, _ = cancellation(
+            lambda: ddb.transact_write_items(TransactItems=[check(table, "a")], ClientRequestToken=token)
+        )
+        assert message == cancelled(["ConditionalCheckFailed"])
+    ddb.transact_write_items(TransactItems=[add_one(table, "a")], ClientRequestToken=token)
+    assert items(ddb, table)["a"]["n"] == N(2)
+
+
+def test_client_request_token_length(ddb_raw, table):
+    assert_error(
+        lambda: ddb_raw.transact_write_items(TransactItems=[add_one(table, "a")], ClientRequestToken="x" * 37),
+        VALIDATION,
+        f"Value {'x' * 37} at 'clientRequestToken' failed to satisfy constraint: "
+        "Member must have length less than or equal to 36",
+    )
+
+
+def test_write_capacity_is_doubled(ddb, table):
+    answer = ddb.transact_write_items(TransactItems=[put(table, "b")], ReturnConsumedCapacity="INDEXES")
+    assert answer["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 2.0, "Table": {"CapacityUnits": 2.0}}]
+
+
+# --- TransactGetItems ----------------------------------------------------------------------
+
+
+def get(table: str, pk: str, **extra: Any) -> dict[str, Any]:
+    return {"Get": {"TableName": table, "Key": {"pk": S(pk)}, **extra}}
+
+
+def test_get_items_in_request_order(ddb, table, make_table):
+    other = make_table(range_key="S")
+    ddb.put_item(TableName=table, Item={"pk": S("m"), "m": {"M": {"x": S("y"), "z": S("w")}}, "n": N(5)})
+    answer = ddb.transact_get_items(
+        TransactItems=[
+            get(table, "m", ProjectionExpression="m.x, #n", ExpressionAttributeNames={"#n": "n"}),
+            get(table, "nobody"),
+            {"Get": {"TableName": other, "Key": {"pk": S("a"), "sk": S("b")}}},
+            get(table, "a"),
+        ],
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert answer["Responses"] == [
+        {"Item": {"m": {"M": {"x": S("y")}}, "n": N(5)}},
+        {},
+        {},
+        {"Item": {"pk": S("a"), "n": N(1), "s": S("text")}},
+    ]
+    # Twice a consistent read, at least one unit each, found or not.
+    capacity = sorted(answer["ConsumedCapacity"], key=lambda entry: entry["TableName"] != table)
+    assert capacity == [{"TableName": table, "CapacityUnits": 6.0}, {"TableName": other, "CapacityUnits": 2.0}]
+
+
+def test_get_accepts_100_items(ddb, table):
+    answer = ddb.transact_get_items(TransactItems=[get(table, str(i)) for i in range(100)])
+    assert answer["Responses"] == [{}] * 100
+
+
+@pytest.mark.parametrize(
+    ("label", "actions", "code", "message"),
+    [
+        (
+            "none",
+            lambda t: [],
+            VALIDATION,
+            "Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
+        ),
+        (
+            "no get",
+            lambda t: [{}],
+            VALIDATION,
+            "Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
+        ),
+        (
+            "101",
+            lambda t: [get(t, str(i)) for i in range(101)],
+            VALIDATION,
+            "Member must have length less than or equal to 100",
+        ),
+        ("no key", lambda t: [{"Get": {"TableName": t}}], VALIDATION, "Get Condition for key not in key list"),
+        ("no table", lambda t: [{"Get": {"Key": {"pk": S("a")}}}], VALIDATION, "Requested resource not found"),
+        ("missing table", lambda t: [get("nope-table", "a")], NOT_FOUND, TABLE_NOT_FOUND),
+        ("same item", lambda t: [get(t, "a"), get(t, "a", ProjectionExpression="n")], VALIDATION, SAME_ITEM),
+        ("bad value", lambda t: [{"Get": {"TableName": t, "Key": {"pk": N("x")}}}], VALIDATION, NOT_A_NUMBER),
+        (
+            "bad projection",
+            lambda t: [get(t, "a", ProjectionExpression="a,")],
+            VALIDATION,
+            'Invalid ProjectionExpression: Syntax error; token: "<EOF>", near: ","',
+        ),
+        (
+            "names without projection",
+            lambda t: [get(t, "a", ExpressionAttributeNames={"#n": "n"})],
+            VALIDATION,
+            "ExpressionAttributeNames can only be specified when using expressions",
+        ),
+        # Item by item: table, values, key, repeats, projection.
+        (
+            "missing table, then bad value",
+            lambda t: [get("nope-table", "a"), {"Get": {"TableName": t, "Key": {"pk": N("x")}}}],
+            NOT_FOUND,
+            TABLE_NOT_FOUND,
+        ),
+        (
+            "same item, then bad value",
+            lambda t: [get(t, "a"), get(t, "a"), {"Get": {"TableName": t, "Key": {"pk": N("x")}}}],
+            VALIDATION,
+            SAME_ITEM,
+        ),
+        (
+            "bad projection, then bad value",
+            lambda t: [get(t, "a", ProjectionExpression="a,"), {"Get": {"TableName": t, "Key": {"pk": N("x")}}}],
+            VALIDATION,
+            'Invalid ProjectionExpression: Syntax error; token: "<EOF>", near: ","',
+        ),
+        (
+            "missing table with a bad projection",
+            lambda t: [get("nope-table", "a", ProjectionExpression="a,")],
+            NOT_FOUND,
+            TABLE_NOT_FOUND,
+        ),
+    ],
+)
+def test_get_errors(ddb_raw, table, label, actions, code, message):
+    assert_error(lambda: ddb_raw.transact_get_items(TransactItems=actions(table)), code, message)
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [({"x": S("a")}, MISSING_KEY), ({"pk": N(1)}, KEY_TYPE_MISMATCH), ({"pk": S("a"), "x": S("b")}, KEY_COUNT)],
+)
+def test_get_with_a_bad_key_is_cancelled_without_reasons(ddb_raw, table, key, message):
+    with pytest.raises(ClientError) as excinfo:
+        ddb_raw.transact_get_items(TransactItems=[{"Get": {"TableName": table, "Key": key}}, get("nope-table", "a")])
+    error = excinfo.value.response
+    assert error["Error"] == {"Code": CANCELLED, "Message": message}
+    assert "CancellationReasons" not in error
+
+
+def test_get_response_limit_of_4_mb(ddb, make_table):
+    name = make_table()
+    big = "x" * (100 * 1024)  # 102,406 bytes each; DynamoDB counts 4 more per item returned
+    for start in range(0, 41, 25):
+        ddb.batch_write_item(
+            RequestItems={
+                name: [
+                    {"PutRequest": {"Item": {"pk": S(f"k{i:02}"), "v": S(big)}}}
+                    for i in range(start, min(start + 25, 41))
+                ]
+            }
+        )
+    gets = [get(name, f"k{i:02}") for i in range(41)]
+    assert_error(
+        lambda: ddb.transact_get_items(TransactItems=gets), VALIDATION, "Payload in response is too large.4198810"
+    )
+    # What counts is what is returned.
+    projected = [get(name, f"k{i:02}", ProjectionExpression="pk") for i in range(41)]
+    assert len(ddb.transact_get_items(TransactItems=projected)["Responses"]) == 41

@@ -1,0 +1,343 @@
+"""TransactWriteItems and TransactGetItems: all-or-nothing groups of actions over several tables.
+
+A transaction runs under the engine's lock like every operation, so it is atomic with respect to
+all others: every action is checked against the current items first, and only when all of them
+pass is anything written. Its writes reach the change feed (and so DynamoDB Streams) as one list.
+
+Checks come in DynamoDB's three passes, and which errors are plain ValidationExceptions and which
+become cancellation reasons follows DynamoDB:
+
+1. each action in turn: one action, its required members, its values, its expressions (and the
+   4 MB limit on the items written);
+2. each action in turn: its table, its key, and no second action on the same item;
+3. each action against the current item: a key of the wrong type or too large, an update of a key
+   attribute or an unusable secondary-index key become `ValidationError` reasons, a failed
+   condition a `ConditionalCheckFailed` reason; an update that cannot be applied to the item
+   fails the whole request with a ValidationException, as in UpdateItem.
+
+Any reason cancels the transaction (TransactionCanceledException, one reason per action in
+request order). A ClientRequestToken makes TransactWriteItems idempotent for 10 minutes of the
+simulator's clock: a retry of a successful request changes nothing and answers as the first call
+did; a different request with the same token gets IdempotentParameterMismatchException.
+
+Consumed capacity is twice that of the single-item operations (a read is consistent), reported
+per table. A ConditionCheck is charged as a write of the item it checks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dynasim import errors
+from dynasim.engine.batches import consumed_capacity
+from dynasim.engine.capacity import Consumed, requested
+from dynasim.engine.keys import StorageKey, check_index_keys, item_key, request_key
+from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.update import updated_item
+from dynasim.expressions.requests import WriteExpressions, read_projection_if_any
+from dynasim.storage.table import Table
+from dynasim.values import Item, item_size, validate_item
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dynasim.engine import Engine
+
+MAX_ACTIONS = 100
+MAX_PAYLOAD_BYTES = 4 * 1024 * 1024
+RESPONSE_ITEM_OVERHEAD = 4  # bytes DynamoDB adds per item when it sizes a TransactGetItems answer
+MAX_TOKEN_LENGTH = 36
+IDEMPOTENCY_WINDOW = 600.0  # seconds
+
+# Each action: its name in error messages, the operation whose expressions it takes, and the
+# request members it may carry.
+_ACTIONS = {
+    "ConditionCheck": ("conditionCheck", "ConditionCheck"),
+    "Put": ("put", "PutItem"),
+    "Delete": ("delete", "DeleteItem"),
+    "Update": ("update", "UpdateItem"),
+}
+_EXPRESSION_MEMBERS = (
+    "ConditionExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+    "ReturnValuesOnConditionCheckFailure",
+)
+_KEY_ERRORS_AS_REASONS = ("One or more parameter values were invalid: Type mismatch for key",)
+
+
+@dataclass
+class _Action:
+    kind: str
+    body: dict[str, Any]
+    document: Item  # the item to put, or the key
+    expressions: WriteExpressions
+    table: Table | None = None
+    key: StorageKey | None = None
+    reason: errors.DynamoDBError | None = None  # why it cancels the transaction, once known
+    old: Item | None = None
+    new: Item | None = None
+    size: int = 0
+
+
+# --- TransactWriteItems --------------------------------------------------------------------
+
+
+@operation("TransactWriteItems")
+def transact_write_items(engine: Engine, request: Request) -> Response:
+    items = request.get("TransactItems")
+    if not items:
+        raise errors.transact_items_empty()
+    if len(items) > MAX_ACTIONS:
+        raise errors.transact_items_too_many(MAX_ACTIONS)
+    token = request.get("ClientRequestToken")
+    if token is not None and len(token) > MAX_TOKEN_LENGTH:
+        raise errors.client_token_too_long(token, MAX_TOKEN_LENGTH)
+    choice = requested(request)
+    tokens = _tokens(engine)
+    fingerprint = None
+    if token is not None:
+        fingerprint = _fingerprint(request)
+        earlier = tokens.find(token, engine.clock())
+        if earlier is not None:
+            if earlier[0] != fingerprint:
+                raise errors.idempotent_parameter_mismatch()
+            return _answer(earlier[1], choice)
+
+    actions = [_parse(position, action) for position, action in enumerate(items, 1)]
+    _check_payload(actions)
+    _bind(engine, actions)
+    reasons = [_evaluate(action) for action in actions]
+    if any(reason is not None for reason in reasons):
+        raise errors.transaction_canceled(
+            [
+                errors.cancellation_reason(reason, action.kind == "ConditionCheck")
+                for reason, action in zip(reasons, actions, strict=True)
+            ]
+        )
+
+    capacities: dict[str, Consumed] = {}
+    for action in actions:
+        assert action.table is not None and action.key is not None
+        capacity = capacities.setdefault(action.table.name, Consumed(action.table, choice))
+        if action.kind == "ConditionCheck":
+            charged_old, charged_new = action.old, action.old
+        else:
+            if action.new is not None:
+                action.table.put(*action.key, action.new, action.size)
+            else:
+                action.table.delete(*action.key)
+            charged_old, charged_new = action.old, action.new
+        for _ in range(2):
+            capacity.write(charged_old, charged_new)
+    if token is not None:
+        tokens.remember(token, fingerprint, capacities, engine.clock())
+    return _answer(capacities, choice)
+
+
+def _answer(capacities: dict[str, Consumed], choice: str) -> Response:
+    if choice == "NONE":
+        return {}
+    for capacity in capacities.values():
+        capacity.choice = choice
+    return {"ConsumedCapacity": consumed_capacity(capacities)}
+
+
+def _parse(position: int, action: Any) -> _Action:
+    """Pass 1: one action, its required members, its values and its expressions."""
+    present = [kind for kind in _ACTIONS if isinstance(action, dict) and action.get(kind) is not None]
+    if not present:
+        raise errors.transact_write_no_action()
+    if len(present) > 1:
+        raise errors.transact_write_several_actions()
+    kind = present[0]
+    name, operation_name = _ACTIONS[kind]
+    body = action[kind]
+    document_member = "Item" if kind == "Put" else "Key"
+    for member in ("TableName", document_member):
+        if body.get(member) is None:
+            raise errors.transact_member_null(position, name, member[0].lower() + member[1:])
+    document = body[document_member]
+    size = validate_item(document)
+    allowed = {member: body[member] for member in _EXPRESSION_MEMBERS if member in body}
+    if kind == "Update" and "UpdateExpression" in body:
+        allowed["UpdateExpression"] = body["UpdateExpression"]
+    expressions = WriteExpressions(allowed, operation_name)
+    return _Action(kind, body, document, expressions, size=size)
+
+
+def _check_payload(actions: list[_Action]) -> None:
+    total = 0
+    for action in actions:
+        total += action.size
+        if total > MAX_PAYLOAD_BYTES:
+            raise errors.transact_payload_too_large(total)
+
+
+def _bind(engine: Engine, actions: list[_Action]) -> None:
+    """Pass 2: each action's table and key; an Update is worked out on the current item here
+    (its condition, then the update itself), as DynamoDB does; no item twice."""
+    seen: set[tuple[str, StorageKey]] = set()
+    for position, action in enumerate(actions, 1):
+        table = action.table = engine.table(action.body.get("TableName"))
+        if action.kind == "ConditionCheck" and action.body.get("ConditionExpression") is None:
+            raise errors.transact_member_null(position, "conditionCheck", "conditionExpression")
+        try:
+            if action.kind == "Put":
+                action.key = item_key(table.key_schema, action.document)
+            else:
+                action.key = request_key(table.key_schema, action.document)
+        except errors.DynamoDBError as error:
+            if not _is_reason(error):
+                raise
+            action.reason = error
+            continue
+        if action.kind == "Update":
+            expressions = action.expressions
+            if expressions.update is not None:
+                for path in expressions.update.paths:
+                    if path[0] in table.key_schema.names:
+                        reason = errors.key_attribute_update(str(path[0]))
+                        raise errors.transaction_canceled([errors.cancellation_reason(reason)])
+            action.old = table.get(*action.key)
+            try:
+                expressions.check(action.old)
+            except errors.DynamoDBError as error:
+                action.reason = error
+                continue
+            action.new, action.size = updated_item(expressions, action.document, action.old)
+        if (table.name, action.key) in seen:
+            raise errors.transact_same_item()
+        seen.add((table.name, action.key))
+
+
+def _is_reason(error: errors.DynamoDBError) -> bool:
+    """Key errors DynamoDB reports as a cancellation reason rather than a ValidationException."""
+    return error.message in _KEY_ERRORS_AS_REASONS or error.message == errors.key_too_large().message
+
+
+def _evaluate(action: _Action) -> errors.DynamoDBError | None:
+    """Pass 3: the action against the current item; its reason to cancel, or None."""
+    if action.reason is not None:
+        return action.reason
+    table, key = action.table, action.key
+    assert table is not None and key is not None
+    if action.kind == "Update":
+        assert action.new is not None
+        try:
+            check_index_keys(table, action.new, by_update=True)
+        except errors.DynamoDBError as error:
+            return error
+        return None
+    old = action.old = table.get(*key)
+    if action.kind == "Put":
+        try:
+            check_index_keys(table, action.document)
+        except errors.DynamoDBError as error:
+            return error
+    try:
+        action.expressions.check(old)
+    except errors.DynamoDBError as error:
+        return error
+    if action.kind == "Put":
+        action.new = action.document
+    return None
+
+
+# --- idempotency ---------------------------------------------------------------------------
+
+
+def _fingerprint(request: Request) -> str:
+    """What makes two requests "the same" for a ClientRequestToken: everything but what they
+    ask to have reported."""
+    relevant = {
+        name: value
+        for name, value in request.items()
+        if name not in ("ReturnConsumedCapacity", "ReturnItemCollectionMetrics")
+    }
+    return json.dumps(relevant, sort_keys=True, default=repr)
+
+
+class _Tokens:
+    """ClientRequestTokens of successful TransactWriteItems calls within the idempotency window."""
+
+    def __init__(self) -> None:
+        self._tokens: OrderedDict[str, tuple[str, dict[str, Consumed], float]] = OrderedDict()
+
+    def find(self, token: str, now: float) -> tuple[str, dict[str, Consumed]] | None:
+        while self._tokens:
+            oldest = next(iter(self._tokens.values()))
+            if now - oldest[2] < IDEMPOTENCY_WINDOW:
+                break
+            self._tokens.popitem(last=False)
+        found = self._tokens.get(token)
+        return None if found is None else (found[0], found[1])
+
+    def remember(self, token: str, fingerprint: str | None, capacities: dict[str, Consumed], now: float) -> None:
+        assert fingerprint is not None
+        self._tokens[token] = (fingerprint, capacities, now)
+
+
+def _tokens(engine: Engine) -> _Tokens:
+    tokens = engine.extensions.get("transaction-tokens")
+    if tokens is None:
+        tokens = engine.extensions["transaction-tokens"] = _Tokens()
+    return tokens
+
+
+# --- TransactGetItems ----------------------------------------------------------------------
+
+
+@operation("TransactGetItems")
+def transact_get_items(engine: Engine, request: Request) -> Response:
+    items = request.get("TransactItems")
+    if not items:
+        raise errors.transact_items_null()
+    if len(items) > MAX_ACTIONS:
+        raise errors.transact_items_too_many(MAX_ACTIONS)
+    choice = requested(request)
+
+    reads: list[tuple[Table, StorageKey, Callable[[Item], Item] | None]] = []
+    seen: set[tuple[str, StorageKey]] = set()
+    for action in items:
+        get = action.get("Get") if isinstance(action, dict) else None
+        if get is None:
+            raise errors.transact_items_null()
+        if get.get("TableName") is None:
+            raise errors.transact_get_table_null()
+        if get.get("Key") is None:
+            raise errors.transact_get_key_null()
+        table = engine.table(get["TableName"])
+        validate_item(get["Key"])
+        try:
+            key = request_key(table.key_schema, get["Key"])
+        except errors.DynamoDBError as error:
+            raise errors.transaction_canceled_by(error) from None
+        if (table.name, key) in seen:
+            raise errors.transact_same_item()
+        seen.add((table.name, key))
+        reads.append((table, key, read_projection_if_any(get)))
+
+    capacities: dict[str, Consumed] = {}
+    responses: list[dict[str, Any]] = []
+    total = 0
+    for table, key, projection in reads:
+        entry = table.entry(*key)
+        capacity = capacities.setdefault(table.name, Consumed(table, choice))
+        for _ in range(2):
+            capacity.read(entry[1] if entry is not None else 0, True, minimum=1)
+        if entry is None:
+            responses.append({})
+            continue
+        item = entry[0] if projection is None else projection(entry[0])
+        total += (entry[1] if projection is None else item_size(item)) + RESPONSE_ITEM_OVERHEAD
+        responses.append({"Item": item})
+    if total > MAX_PAYLOAD_BYTES:
+        raise errors.transact_response_too_large(total)
+    response: Response = {"Responses": responses}
+    if choice != "NONE":
+        response["ConsumedCapacity"] = consumed_capacity(capacities)
+    return response
