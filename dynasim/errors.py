@@ -1250,3 +1250,61 @@ def recovery_period_invalid(days: Any) -> DynamoDBError:
 
 def recovery_period_when_disabled() -> DynamoDBError:
     return validation("RecoveryPeriodInDays can only be specified when PointInTimeRecoveryEnabled is true")
+
+
+# --- test doubles --------------------------------------------------------------------------
+# Errors the test doubles (fault injection, throughput limits) return, with DynamoDB's texts.
+
+_TABLE_THROUGHPUT = (
+    "The level of configured provisioned throughput for the table was exceeded. "
+    "Consider increasing your provisioning level with the UpdateTable API."
+)
+_INDEX_THROUGHPUT = (
+    "The level of configured provisioned throughput for one or more global secondary indexes of the table "
+    "was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary "
+    "indexes with the UpdateTable API"
+)
+_ON_DEMAND_THROTTLED = (
+    "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your "
+    "table or index so please try again shortly. If exceptions persist, check if you have a hot key: "
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html"
+)
+
+# The message DynamoDB sends with each error a test can inject by its code alone.
+INJECTABLE_MESSAGES = {
+    "ProvisionedThroughputExceededException": _TABLE_THROUGHPUT,
+    "ThrottlingException": _ON_DEMAND_THROTTLED,
+    "RequestLimitExceeded": (
+        "Throughput exceeds the current throughput limit for your account. Please contact AWS Support at "
+        "https://aws.amazon.com/support request a limit increase"
+    ),
+    "InternalServerError": "Internal server error",
+    "ServiceUnavailable": "Service Unavailable",
+    "TransactionConflictException": "Transaction is ongoing for the item",
+    "ItemCollectionSizeLimitExceededException": "Collection size exceeded.",
+    "ConditionalCheckFailedException": "The conditional request failed",
+    "ResourceNotFoundException": "Requested resource not found",
+}
+
+
+def injected(code: str, message: str | None = None) -> DynamoDBError:
+    """An error a test injects by its code: DynamoDB's own message unless one is given."""
+    if message is None:
+        message = INJECTABLE_MESSAGES.get(code)
+        if message is None:
+            known = ", ".join(sorted(INJECTABLE_MESSAGES))
+            raise ValueError(f"no known message for {code!r}: pass message=..., or use one of {known}")
+    return DynamoDBError(code, message)
+
+
+def table_throughput_exceeded() -> DynamoDBError:
+    return DynamoDBError("ProvisionedThroughputExceededException", _TABLE_THROUGHPUT)
+
+
+def index_throughput_exceeded() -> DynamoDBError:
+    return DynamoDBError("ProvisionedThroughputExceededException", _INDEX_THROUGHPUT)
+
+
+def on_demand_throttled() -> DynamoDBError:
+    return DynamoDBError("ThrottlingException", _ON_DEMAND_THROTTLED)
+

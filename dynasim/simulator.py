@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from botocore.config import Config
 
 from dynasim.clock import Clock
+from dynasim.doubles import budget, snapshot
+from dynasim.doubles.calls import DEFAULT_MAX_CALLS, Call, CallLog
+from dynasim.doubles.consistency import EventualConsistency
+from dynasim.doubles.faults import FaultRule
+from dynasim.doubles.hub import Doubles
+from dynasim.doubles.latency import LatencyRule
+from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
 from dynasim.fronts import boto3 as boto3_front
 
@@ -18,15 +26,24 @@ class Simulator:
     >>> ddb = sim.client()
     """
 
-    def __init__(self, region: str = "us-east-1", account_id: str = "123456789012") -> None:
+    def __init__(
+        self,
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+        *,
+        max_logged_calls: int | None = DEFAULT_MAX_CALLS,
+    ) -> None:
         self.region = region
         self.account_id = account_id
         self.clock = Clock()
         self.engine = Engine(region=region, account_id=account_id, clock=self.clock.now)
+        self._doubles = Doubles(self, max_logged_calls)
 
-    def handle(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
-        """Run one DynamoDB operation on a wire-form request; every front ends here."""
-        return self.engine.execute(operation, request)
+    def handle(self, operation: str, request: dict[str, Any], *, front: str = "direct") -> dict[str, Any]:
+        """Run one DynamoDB operation on a wire-form request; every front ends here (`front` names
+        it in the call log: "client", "mock", "http" or "direct"). Faults, latency, throughput
+        limits and the call log apply here, so they work the same through every front."""
+        return self._doubles.handle(operation, request, front)
 
     def client(self, service_name: str = "dynamodb", config: Config | None = None) -> Any:
         """A real botocore client for `service_name` answered by this simulator."""
@@ -44,3 +61,148 @@ class Simulator:
         from dynasim.fronts.http import RunningServer
 
         return RunningServer(self, host, port, **options)
+
+    # --- test doubles: call log -----------------------------------------------------------------
+
+    @property
+    def call_log(self) -> CallLog:
+        """Every call answered (the last `max_logged_calls`), oldest first; see `dynasim.doubles.calls`."""
+        return self._doubles.call_log
+
+    def verify_operation(self, operation: str, **criteria: Any) -> list[Call]:
+        """The logged calls of `operation` (criteria as `CallLog.filter`: table=, where=, front=, error=)."""
+        return self._doubles.call_log.filter(operation, **criteria)
+
+    # --- fault injection ----------------------------------------------------------------------
+
+    def inject_fault(
+        self,
+        operation: str | Iterable[str] | None = "*",
+        error: Any = None,
+        *,
+        times: int | None = None,
+        probability: float = 1.0,
+        table: str | Iterable[str] | None = None,
+        match: Callable[[dict[str, Any]], bool] | dict[str, Any] | None = None,
+        seed: int | None = None,
+        unprocessed: float | Callable[[str, dict[str, Any]], bool] | None = None,
+        message: str | None = None,
+    ) -> FaultRule:
+        """Make matching calls fail, lose their response or come back partial; see
+        `dynasim.doubles.faults`. Returns the rule (`.fired`, `.report()`, `.remove()`)."""
+        rule = FaultRule(
+            operation,
+            error,
+            times=times,
+            probability=probability,
+            table=table,
+            match=match,
+            seed=seed,
+            unprocessed=unprocessed,
+            message=message,
+        )
+        return self._doubles.faults.add(rule)
+
+    @property
+    def faults(self) -> list[FaultRule]:
+        return list(self._doubles.faults.rules)
+
+    def unused_faults(self) -> list[FaultRule]:
+        """The injected faults that never fired (each `.report()` says why)."""
+        return self._doubles.faults.unused()
+
+    def assert_faults_used(self) -> None:
+        """Fail, listing why, if an injected fault never fired."""
+        self._doubles.faults.assert_all_used()
+
+    def clear_faults(self) -> None:
+        self._doubles.faults.clear()
+
+    # --- latency ------------------------------------------------------------------------------
+
+    def set_latency(
+        self,
+        operation: str | Iterable[str] | None = "*",
+        seconds: Any = 0.0,
+        *,
+        table: str | Iterable[str] | None = None,
+        virtual: bool = False,
+        seed: int | None = None,
+    ) -> LatencyRule:
+        """Make matching calls take `seconds` (a number, a (low, high) range or a distribution from
+        `dynasim.doubles.latency`), really slept or, with `virtual=True`, added to `clock`."""
+        return self._doubles.latency.add(LatencyRule(operation, seconds, table=table, virtual=virtual, seed=seed))
+
+    def clear_latency(self) -> None:
+        self._doubles.latency.clear()
+
+    # --- virtual time -------------------------------------------------------------------------
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulator's clock forward (TTL, timestamps, throughput buckets, consistency lag)."""
+        self.clock.advance(seconds)
+
+    # --- throughput limits --------------------------------------------------------------------
+
+    def enable_throughput_limits(
+        self,
+        *,
+        on_demand: dict[str, tuple[float, float]] | None = None,
+        burst_seconds: float = BURST_SECONDS,
+        partition_limits: bool = True,
+    ) -> ThroughputLimiter:
+        """Throttle like DynamoDB: PROVISIONED tables within their capacity (with burst), every
+        partition within 3,000 RCU / 1,000 WCU, and on-demand tables in `on_demand` ({table:
+        (reads, writes) per second}); see `dynasim.doubles.throughput`."""
+        limiter = ThroughputLimiter(
+            self.clock.now, burst_seconds=burst_seconds, on_demand=on_demand, partition_limits=partition_limits
+        )
+        self._doubles.limiter = limiter
+        return limiter
+
+    def disable_throughput_limits(self) -> None:
+        self._doubles.limiter = None
+
+    # --- eventual consistency -----------------------------------------------------------------
+
+    def enable_eventual_consistency(
+        self, *, lag: float = 1.0, stale_read_probability: float = 0.5, seed: int | None = None
+    ) -> None:
+        """Global-index reads lag `lag` seconds behind writes, and eventually consistent reads see
+        an item's previous version with `stale_read_probability`; see `dynasim.doubles.consistency`."""
+        self.disable_eventual_consistency()
+        mode = EventualConsistency(
+            self.engine, self.clock.now, lag=lag, stale_read_probability=stale_read_probability, seed=seed
+        )
+        with self.engine.lock:
+            self.engine.observers.append(mode)
+        self._doubles.consistency = mode
+
+    def disable_eventual_consistency(self) -> None:
+        mode = self._doubles.consistency
+        if mode is not None:
+            with self.engine.lock:
+                self.engine.observers.remove(mode)
+            self._doubles.consistency = None
+
+    # --- capacity assertions ------------------------------------------------------------------
+
+    def capacity_budget(
+        self, *, read: float | None = None, write: float | None = None, table: str | None = None, scan: bool = True
+    ) -> budget.CapacityBudget:
+        """`with sim.capacity_budget(read=10, write=2):` fails if the block consumed more (or, with
+        scan=False, made a Scan)."""
+        return budget.CapacityBudget(self._doubles.call_log, read=read, write=write, table=table, scan=scan)
+
+    def assert_no_scan(self, table: str | None = None) -> budget.CapacityBudget:
+        """`with sim.assert_no_scan():` fails if the block made a Scan (on `table`, if given)."""
+        return budget.CapacityBudget(self._doubles.call_log, table=table, scan=False)
+
+    # --- snapshots ----------------------------------------------------------------------------
+
+    def snapshot(self) -> snapshot.Snapshot:
+        """The tables as they are now (restore with `restore`, into this or another simulator)."""
+        return snapshot.take(self)
+
+    def restore(self, state: snapshot.Snapshot) -> None:
+        snapshot.restore(self, state)

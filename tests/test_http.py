@@ -228,7 +228,7 @@ def test_oversized_head_is_refused(server):
 
 
 def test_internal_errors_are_500_without_a_stack_trace(sim, server, monkeypatch, caplog):
-    def explode(operation, request):
+    def explode(operation, request, **_):
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(sim, "handle", explode)
@@ -248,7 +248,7 @@ def test_internal_errors_are_500_without_a_stack_trace(sim, server, monkeypatch,
 def test_boto3_retries_internal_errors_then_raises(sim, server, monkeypatch):
     calls = []
 
-    def explode(operation, request):
+    def explode(operation, request, **_):
         calls.append(operation)
         raise RuntimeError("boom")
 

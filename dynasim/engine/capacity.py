@@ -9,6 +9,7 @@ entry: a global index entry is the projected item, a local index entry the proje
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from dynasim import errors
@@ -20,6 +21,11 @@ _CHOICES = ("NONE", "TOTAL", "INDEXES")
 READ_UNIT = 4096
 WRITE_UNIT = 1024
 LOCAL_INDEX_OVERHEAD = 100
+
+# Where the running request's capacity goes besides its response: the test doubles (call log,
+# throughput limits) set a list here around one request, and every `Consumed` made while it runs
+# is appended to it, whether or not the request asked for ReturnConsumedCapacity.
+collector: ContextVar[list[Consumed] | None] = ContextVar("dynasim_consumed", default=None)
 
 
 def requested(request: dict[str, Any]) -> str:
@@ -71,6 +77,9 @@ class Consumed:
         self.choice = choice
         self.table_units = 0.0
         self.index_units: dict[str, float] = {}
+        sink = collector.get()
+        if sink is not None:
+            sink.append(self)
 
     def read(self, size: int, consistent: bool, index: Index | None = None, minimum: int = 0) -> None:
         units = read_units(size, consistent, minimum)

@@ -16,7 +16,9 @@ import boto3
 import botocore.session
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
+from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 
+from dynasim.doubles.faults import TransportFault
 from dynasim.fronts.protocol import respond
 
 if TYPE_CHECKING:
@@ -38,10 +40,23 @@ class _Body(io.BytesIO):
         yield self.getvalue()
 
 
-def answer(simulator: Simulator, request: AWSPreparedRequest) -> AWSResponse:
-    """The HTTP response the simulator gives to one prepared botocore request."""
-    status, headers, payload = respond(simulator, request.headers.get("X-Amz-Target"), request.body)
+def answer(simulator: Simulator, request: AWSPreparedRequest, front: str = "client") -> AWSResponse:
+    """The HTTP response the simulator gives to one prepared botocore request. An injected
+    transport fault is raised as botocore's own exception: botocore catches it where it sends
+    (`Endpoint._do_get_response`) and retries exactly as for a real network error."""
+    try:
+        status, headers, payload = respond(simulator, request.headers.get("X-Amz-Target"), request.body, front=front)
+    except TransportFault as fault:
+        raise _botocore_error(fault, request.url) from None
     return AWSResponse(request.url, status, headers, _Body(payload))
+
+
+def _botocore_error(fault: TransportFault, url: str) -> Exception:
+    if fault.kind == "EndpointConnectionError":
+        return EndpointConnectionError(endpoint_url=url, error=fault)
+    if fault.kind == "ReadTimeoutError":
+        return ReadTimeoutError(endpoint_url=url, error=fault)
+    return ConnectionClosedError(endpoint_url=url, error=fault)
 
 
 def _shared_session() -> boto3.session.Session:

@@ -33,6 +33,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors, wire
+from dynasim.doubles.faults import TransportFault
 from dynasim.errors import DynamoDBError
 from dynasim.fronts.protocol import CONTENT_TYPE, request_id, respond
 from dynasim.fronts.sigv4 import Verifier
@@ -102,6 +103,8 @@ class Endpoint:
             else:
                 status, response_headers, payload = error_response(errors.method_not_allowed(method))
                 response_headers["Allow"] = _ALLOWED_METHODS
+        except TransportFault:
+            raise  # an injected network failure: the connection enacts it
         except Exception:
             logger.exception("internal error answering %s %s", method, target)
             status, response_headers, payload = error_response(errors.internal_error())
@@ -115,7 +118,7 @@ class Endpoint:
                 self.verifier.verify("POST", target, headers, body)
             except DynamoDBError as error:
                 return error_response(error)
-        return respond(self.simulator, headers.get("x-amz-target"), body, checksum=True)
+        return respond(self.simulator, headers.get("x-amz-target"), body, checksum=True, front="http")
 
     def _allowed_origin(self, headers: Headers) -> str | None:
         origin = headers.get("origin")
@@ -311,7 +314,11 @@ class _Connection(asyncio.Protocol):
             if oversized:
                 status, response_headers, payload = error_response(errors.request_too_large(oversized, self.limit))
             else:
-                status, response_headers, payload = self.endpoint.answer(method, target, headers, body)
+                try:
+                    status, response_headers, payload = self.endpoint.answer(method, target, headers, body)
+                except TransportFault as fault:
+                    self._fail(fault)
+                    return
             self._send(status, response_headers, payload, keep_alive=keep_alive, head_only=method == "HEAD")
 
     def _read_head(self) -> bool:
@@ -371,6 +378,17 @@ class _Connection(asyncio.Protocol):
         transport.write(_serialize(status, headers, payload, keep_alive, head_only))
         if not keep_alive:
             self._close()
+
+    def _fail(self, fault: TransportFault) -> None:
+        """Enact an injected network failure: a read timeout never answers (the client gives up);
+        the others close the connection without an answer."""
+        self.closing = True
+        self.buffer = bytearray()
+        transport = self.transport
+        if transport is None:
+            return
+        if fault.kind != "ReadTimeoutError":  # a read timeout stays silent until the client gives up
+            transport.abort()
 
     def _refuse(self, bad: BadRequest) -> None:
         status, headers, payload = error_response(errors.bad_http_request(str(bad)))

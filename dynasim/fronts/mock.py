@@ -41,7 +41,7 @@ _saved_environment: dict[str, str | None] = {}
 def _routed_send(endpoint: Endpoint, request: Any) -> Any:
     active = _active
     if active and endpoint._endpoint_prefix in _ROUTED_PREFIXES:
-        return answer(active[-1], request)
+        return answer(active[-1], request, front="mock")
     return _original_send(endpoint, request)
 
 

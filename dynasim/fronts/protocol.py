@@ -41,14 +41,20 @@ def operation_of(target: str | bytes | None) -> str | None:
 
 
 def respond(
-    simulator: Simulator, target: str | bytes | None, body: bytes | str | None, *, checksum: bool = False
+    simulator: Simulator,
+    target: str | bytes | None,
+    body: bytes | str | None,
+    *,
+    checksum: bool = False,
+    front: str = "direct",
 ) -> tuple[int, dict[str, str], bytes]:
-    """Answer one raw request: (HTTP status, headers, body)."""
+    """Answer one raw request: (HTTP status, headers, body). An injected transport fault
+    (`dynasim.doubles.faults.TransportFault`) is raised for the front to enact."""
     operation = operation_of(target)
     try:
         if operation is None:
             raise errors.unknown_operation(str(target))
-        response = simulator.handle(operation, wire.loads(body))
+        response = simulator.handle(operation, wire.loads(body), front=front)
         status, payload = 200, wire.dumps(response)
     except DynamoDBError as error:
         status, payload = error.status, wire.dumps(error.body())

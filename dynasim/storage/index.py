@@ -10,6 +10,7 @@ and project it. An index's size counts its items' full sizes, as DynamoDB Local 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,13 @@ class Index:
     @property
     def name(self) -> str:
         return self.settings.name
+
+    def copy(self) -> Index:
+        """An independent copy of the index's entries (for table snapshots)."""
+        new = copy.copy(self)
+        new._partitions = {key: partition.copy() for key, partition in self._partitions.items()}
+        new._scan_order = self._scan_order.copy()
+        return new
 
     @property
     def own_key_names(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ Each entry is an (item, size) pair, so replacing or removing an item never re-me
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,23 @@ class Table:
     @property
     def name(self) -> str:
         return self.settings.name
+
+    def copy(self, record: Callable[[Any], None] | None = None) -> Table:
+        """An independent copy (for snapshots) reporting its writes to `record`. Items are shared,
+        not copied: stored items are never changed in place, only replaced."""
+        new = copy.copy(self)
+        new.settings = copy.deepcopy(self.settings)
+        new._record = record or (lambda change: None)
+        if self._composite:
+            new._partitions = {key: partition.copy() for key, partition in self._partitions.items()}
+        else:
+            new._partitions = self._partitions.copy()
+        new._scan_order = self._scan_order.copy()
+        new.indexes = {name: index.copy() for name, index in self.indexes.items()}
+        for index_settings in new.settings.indexes:
+            if index_settings.name in new.indexes:
+                new.indexes[index_settings.name].settings = index_settings
+        return new
 
     def get(self, hash_key: Any, range_key: Any = None) -> Item | None:
         entry = self.entry(hash_key, range_key)

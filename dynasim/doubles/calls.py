@@ -1,0 +1,405 @@
+"""The call log: every call a simulator answered, whichever front it came through.
+
+Each `Call` holds the operation, the table(s), the wire-form request, the response or the error,
+when it started (on the simulator's clock), how long it took, the front, the capacity it consumed
+(whether or not the request asked for ReturnConsumedCapacity), the latency and the fault injected.
+
+`CallLog` is list-like (index, iterate, `len`) and has assertion helpers whose failure messages
+list the calls that were made:
+
+    sim.call_log.assert_called("PutItem", table="orders", times=2)
+    sim.call_log.assert_not_called("Scan")
+    sim.verify_operation("PutItem")          # the PutItem calls, as a list
+    sim.call_log.to_jsonl("calls.jsonl")     # one JSON object per call
+
+Requests and responses are kept as the engine saw and answered them (stored items are never
+changed in place, so a logged response stays as it was answered).
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from dynasim.errors import DynamoDBError
+
+# The operations that consume write capacity; every other operation's capacity is read capacity.
+WRITE_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
+DEFAULT_MAX_CALLS = 10_000
+
+# The fronts a call can come through.
+FRONTS = ("direct", "client", "mock", "http")
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Capacity one call consumed on one table (and its indexes)."""
+
+    table: str
+    units: float  # table and indexes together
+    table_units: float
+    index_units: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "TableName": self.table,
+            "CapacityUnits": self.units,
+            "Table": {"CapacityUnits": self.table_units},
+            **(
+                {"Indexes": {name: {"CapacityUnits": units} for name, units in self.index_units.items()}}
+                if self.index_units
+                else {}
+            ),
+        }
+
+
+def tables_of(request: dict[str, Any]) -> tuple[str, ...]:
+    """The tables a request names: TableName, the keys of RequestItems, or those of TransactItems."""
+    name = request.get("TableName")
+    if isinstance(name, str):
+        return (name,)
+    items = request.get("RequestItems")
+    if isinstance(items, dict):
+        return tuple(name for name in items if isinstance(name, str))
+    transact = request.get("TransactItems")
+    if isinstance(transact, list):
+        names: dict[str, None] = {}
+        for entry in transact:
+            if isinstance(entry, dict):
+                for action in entry.values():
+                    if isinstance(action, dict) and isinstance(action.get("TableName"), str):
+                        names[action["TableName"]] = None
+        return tuple(names)
+    return ()
+
+
+class Call:
+    """One call the simulator answered (or failed, or lost)."""
+
+    __slots__ = (
+        "index",
+        "operation",
+        "tables",
+        "request",
+        "response",
+        "error",
+        "start",
+        "duration",
+        "front",
+        "capacity",
+        "latency",
+        "fault",
+        "applied",
+    )
+
+    def __init__(self, index: int, operation: str, request: dict[str, Any], start: float, front: str) -> None:
+        self.index = index
+        self.operation = operation
+        self.tables = tables_of(request) if isinstance(request, dict) else ()
+        self.request = request
+        self.response: dict[str, Any] | None = None
+        self.error: BaseException | None = None
+        self.start = start  # seconds since the epoch, on the simulator's clock
+        self.duration = 0.0  # seconds, including injected latency
+        self.front = front
+        self.capacity: tuple[Capacity, ...] = ()
+        self.latency = 0.0  # injected latency, seconds
+        self.fault: Any = None  # the fault rule that fired, if any
+        self.applied = False  # whether the request changed (or read) the tables
+
+    @property
+    def table(self) -> str | None:
+        """The (first) table the request names."""
+        return self.tables[0] if self.tables else None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def error_code(self) -> str | None:
+        """The DynamoDB error code, or the transport fault's name (say "ReadTimeoutError")."""
+        if self.error is None:
+            return None
+        if isinstance(self.error, DynamoDBError):
+            return self.error.code
+        return getattr(self.error, "kind", type(self.error).__name__)
+
+    @property
+    def capacity_units(self) -> float:
+        return sum(entry.units for entry in self.capacity)
+
+    @property
+    def read_units(self) -> float:
+        return 0.0 if self.operation in WRITE_OPERATIONS else self.capacity_units
+
+    @property
+    def write_units(self) -> float:
+        return self.capacity_units if self.operation in WRITE_OPERATIONS else 0.0
+
+    def describe(self) -> str:
+        """One line: `#3 PutItem orders via client -> ok (1.0 WCU)`."""
+        where = f" {', '.join(self.tables)}" if self.tables else ""
+        if self.error is None:
+            outcome = "ok"
+        else:
+            outcome = self.error_code or "error"
+            if self.applied:
+                outcome += " (applied, response lost)"
+        units = ""
+        if self.capacity:
+            units = f" ({self.capacity_units:g} {'WCU' if self.operation in WRITE_OPERATIONS else 'RCU'})"
+        injected = " [injected]" if self.fault is not None else ""
+        return f"#{self.index} {self.operation}{where} via {self.front} -> {outcome}{units}{injected}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The call as plain JSON-able data (binary values base64, as on the wire)."""
+        record: dict[str, Any] = {
+            "index": self.index,
+            "operation": self.operation,
+            "table": self.table,
+            "tables": list(self.tables),
+            "front": self.front,
+            "start": self.start,
+            "duration": self.duration,
+            "latency": self.latency,
+            "request": self.request,
+            "applied": self.applied,
+            "consumed_capacity": [entry.as_dict() for entry in self.capacity],
+        }
+        if self.error is None:
+            record["response"] = self.response
+        elif isinstance(self.error, DynamoDBError):
+            record["error"] = {"code": self.error.code, "message": self.error.message, "status": self.error.status}
+        else:
+            record["error"] = {"code": self.error_code, "message": str(self.error)}
+        if self.fault is not None:
+            record["fault"] = str(self.fault)
+        return record
+
+    def __repr__(self) -> str:
+        return f"<Call {self.describe()}>"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+class CallLog:
+    """The calls a simulator answered, oldest first; keeps the last `max_calls` (None: all)."""
+
+    def __init__(self, max_calls: int | None = DEFAULT_MAX_CALLS) -> None:
+        self._calls: deque[Call] = deque(maxlen=max_calls)
+        self._counter = itertools.count()
+        self._lock = threading.Lock()
+        self.enabled = max_calls != 0
+
+    # --- recording (the simulator's side) ---------------------------------------------------
+
+    def start(self, operation: str, request: dict[str, Any], start: float, front: str) -> Call:
+        return Call(next(self._counter), operation, request, start, front)
+
+    def add(self, call: Call) -> None:
+        if self.enabled:
+            with self._lock:
+                self._calls.append(call)
+
+    @property
+    def next_index(self) -> int:
+        """The index the next call will get (the calls from here on are `since(index)`)."""
+        with self._lock:
+            return self._calls[-1].index + 1 if self._calls else 0
+
+    # --- list-like ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def __iter__(self) -> Iterator[Call]:
+        with self._lock:
+            return iter(list(self._calls))
+
+    def __getitem__(self, position: int | slice) -> Any:
+        with self._lock:
+            calls = list(self._calls)
+        return calls[position]
+
+    def __bool__(self) -> bool:
+        return bool(self._calls)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._calls.clear()
+
+    @property
+    def last(self) -> Call:
+        if not self._calls:
+            raise AssertionError("no calls were made")
+        return self._calls[-1]
+
+    @property
+    def first(self) -> Call:
+        if not self._calls:
+            raise AssertionError("no calls were made")
+        return self._calls[0]
+
+    def since(self, index: int) -> list[Call]:
+        """The calls from index `index` on (see `next_index`)."""
+        return [call for call in self if call.index >= index]
+
+    # --- queries ----------------------------------------------------------------------------
+
+    def filter(
+        self,
+        operation: str | Iterable[str] | None = None,
+        *,
+        table: str | None = None,
+        where: Predicate | None = None,
+        front: str | None = None,
+        error: str | bool | None = None,
+    ) -> list[Call]:
+        """The calls matching every given criterion: operation name(s), table, a predicate on the
+        request, front, and error (True: failed calls, False: successful ones, a code: that error)."""
+        return [call for call in self if _matches(call, operation, table, where, front, error)]
+
+    def operations(self) -> list[str]:
+        """The operations called, in order."""
+        return [call.operation for call in self]
+
+    def count(self, operation: str | Iterable[str] | None = None, **criteria: Any) -> int:
+        return len(self.filter(operation, **criteria))
+
+    # --- assertions -------------------------------------------------------------------------
+
+    def assert_called(
+        self,
+        operation: str | Iterable[str] | None = None,
+        *,
+        times: int | None = None,
+        table: str | None = None,
+        where: Predicate | None = None,
+        front: str | None = None,
+        error: str | bool | None = None,
+    ) -> list[Call]:
+        """Assert that matching calls were made (exactly `times` of them, if given); return them."""
+        found = self.filter(operation, table=table, where=where, front=front, error=error)
+        if (times is None and not found) or (times is not None and len(found) != times):
+            wanted = "at least 1" if times is None else str(times)
+            raise AssertionError(
+                f"expected {wanted} {_describe_criteria(operation, table, where, front, error)}, "
+                f"got {len(found)}\n{self.describe()}"
+            )
+        return found
+
+    def assert_called_once(self, operation: str | Iterable[str] | None = None, **criteria: Any) -> Call:
+        return self.assert_called(operation, times=1, **criteria)[0]
+
+    def assert_not_called(self, operation: str | Iterable[str] | None = None, **criteria: Any) -> None:
+        self.assert_called(operation, times=0, **criteria)
+
+    def assert_no_scan(self, table: str | None = None) -> None:
+        """Assert that no Scan was made (on `table`, if given)."""
+        self.assert_not_called("Scan", table=table)
+
+    def assert_operations(self, *operations: str) -> None:
+        """Assert the exact sequence of operations called."""
+        made = self.operations()
+        if made != list(operations):
+            raise AssertionError(f"expected the calls {list(operations)}, got {made}\n{self.describe()}")
+
+    def describe(self, limit: int = 50) -> str:
+        """The calls made, one per line (the last `limit`)."""
+        calls = list(self)
+        if not calls:
+            return "no calls were made"
+        lines = ["calls made:"]
+        if len(calls) > limit:
+            lines.append(f"  ... {len(calls) - limit} earlier calls")
+        lines.extend(f"  {call.describe()}" for call in calls[-limit:])
+        return "\n".join(lines)
+
+    # --- export -------------------------------------------------------------------------------
+
+    def to_jsonl(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The calls as JSON lines (one object per call); also written to `path` if given."""
+        text = "".join(json.dumps(call.as_dict(), default=_json_default, ensure_ascii=False) + "\n" for call in self)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        return text
+
+    def __repr__(self) -> str:
+        return f"<CallLog of {len(self)} calls>"
+
+
+def _operations(operation: str | Iterable[str] | None) -> frozenset[str] | None:
+    if operation is None or operation == "*":
+        return None
+    if isinstance(operation, str):
+        return frozenset((operation,))
+    return frozenset(operation)
+
+
+def _matches(
+    call: Call,
+    operation: str | Iterable[str] | None,
+    table: str | None,
+    where: Predicate | None,
+    front: str | None,
+    error: str | bool | None,
+) -> bool:
+    names = _operations(operation)
+    if names is not None and call.operation not in names:
+        return False
+    if table is not None and table not in call.tables:
+        return False
+    if front is not None and call.front != front:
+        return False
+    if error is True and call.error is None:
+        return False
+    if error is False and call.error is not None:
+        return False
+    if isinstance(error, str) and call.error_code != error:
+        return False
+    return where is None or bool(where(call.request))
+
+
+def _describe_criteria(
+    operation: str | Iterable[str] | None,
+    table: str | None,
+    where: Predicate | None,
+    front: str | None,
+    error: str | bool | None,
+) -> str:
+    names = _operations(operation)
+    text = "call(s)" if names is None else "/".join(sorted(names)) + " call(s)"
+    if table is not None:
+        text += f" on table {table!r}"
+    if front is not None:
+        text += f" via {front}"
+    if error is True:
+        text += " that failed"
+    elif error is False:
+        text += " that succeeded"
+    elif isinstance(error, str):
+        text += f" failing with {error}"
+    if where is not None:
+        text += f" matching {getattr(where, '__name__', 'the predicate')}"
+    return text

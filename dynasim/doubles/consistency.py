@@ -1,0 +1,164 @@
+"""Eventual consistency, on request: reads that may not see the latest writes yet.
+
+    sim.enable_eventual_consistency(lag=1.0, stale_read_probability=0.5, seed=0)
+
+While on, every write is remembered for `lag` seconds of the simulator's clock. Then:
+
+* a read of a global secondary index (Query or Scan with an IndexName of a global index) does not
+  see writes younger than `lag`: it sees the items as they were before them (deterministically);
+* an eventually consistent read of the table (GetItem, Query, Scan, BatchGetItem without
+  ConsistentRead; a local index counts as the table) sees, for each item written within `lag`,
+  its previous version with probability `stale_read_probability` (drawn from a seeded generator);
+* strongly consistent reads and writes always see the latest data.
+
+`sim.advance(lag)` (or waiting) makes everything visible. The reads run on the engine as usual,
+against the tables with the unseen writes taken back for the duration of the read (under the
+engine's lock), so filters, projections, paging and capacity all apply to the old versions.
+When the mode is off nothing of this runs.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from dynasim.engine.keys import item_key
+from dynasim.storage.changes import Change, ItemDeleted, ItemPut, TableCreated, TableDeleted
+from dynasim.values import Item, item_size
+
+if TYPE_CHECKING:
+    from dynasim.engine import Engine
+    from dynasim.storage.table import Table
+
+Key = tuple[Any, Any]
+
+
+class EventualConsistency:
+    """An engine observer that remembers recent writes, and a wrapper that runs reads against
+    the versions they replaced."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], float],
+        *,
+        lag: float = 1.0,
+        stale_read_probability: float = 0.5,
+        seed: int | None = None,
+    ) -> None:
+        if lag < 0:
+            raise ValueError("lag cannot be negative")
+        if not 0 <= stale_read_probability <= 1:
+            raise ValueError("stale_read_probability must be between 0 and 1")
+        self.engine = engine
+        self.clock = clock
+        self.lag = lag
+        self.stale_read_probability = stale_read_probability
+        self.rng = random.Random(seed)
+        # table name -> deque of (time, storage key, item before the write)
+        self.pending: dict[str, deque[tuple[float, Key, Item | None]]] = {}
+
+    # --- observer ---------------------------------------------------------------------------
+
+    def committed(self, changes: list[Change]) -> None:
+        now = self.clock()
+        for change in changes:
+            if isinstance(change, ItemPut):
+                table = self.engine.tables.get(change.table)
+                if table is not None:
+                    key = item_key(table.key_schema, change.item)
+                    self.pending.setdefault(change.table, deque()).append((now, key, change.old))
+            elif isinstance(change, ItemDeleted):
+                table = self.engine.tables.get(change.table)
+                if table is not None:
+                    key = item_key(table.key_schema, change.old)
+                    self.pending.setdefault(change.table, deque()).append((now, key, change.old))
+            elif isinstance(change, (TableCreated, TableDeleted)):
+                name = change.settings.name if isinstance(change, TableCreated) else change.table
+                self.pending.pop(name, None)
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def _older_versions(self, table_name: str, now: float) -> dict[Key, Item | None]:
+        """For each key written within the lag, the item it held before those writes."""
+        queue = self.pending.get(table_name)
+        if not queue:
+            return {}
+        while queue and now - queue[0][0] >= self.lag:
+            queue.popleft()
+        versions: dict[Key, Item | None] = {}
+        for _, key, old in queue:
+            versions.setdefault(key, old)  # the earliest unseen write's old item
+        return versions
+
+    def _hidden(self, operation: str, request: dict[str, Any], now: float) -> dict[str, dict[Key, Item | None]]:
+        """Per table, the keys this read sees in an older version."""
+        hidden: dict[str, dict[Key, Item | None]] = {}
+        if operation == "BatchGetItem":
+            items = request.get("RequestItems")
+            if not isinstance(items, dict):
+                return hidden
+            for name, value in items.items():
+                if isinstance(value, dict) and not value.get("ConsistentRead"):
+                    chosen = self._draw(self._older_versions(name, now))
+                    if chosen:
+                        hidden[name] = chosen
+            return hidden
+        name = request.get("TableName")
+        if not isinstance(name, str) or request.get("ConsistentRead"):
+            return hidden
+        versions = self._older_versions(name, now)
+        if not versions:
+            return hidden
+        table = self.engine.tables.get(name)
+        index = request.get("IndexName") if operation in ("Query", "Scan") else None
+        if table is not None and index is not None and index in table.indexes:
+            if table.indexes[index].settings.kind == "GLOBAL":
+                hidden[name] = versions  # a global index lags behind, always
+                return hidden
+        chosen = self._draw(versions)
+        if chosen:
+            hidden[name] = chosen
+        return hidden
+
+    def _draw(self, versions: dict[Key, Item | None]) -> dict[Key, Item | None]:
+        p = self.stale_read_probability
+        return {key: old for key, old in versions.items() if p >= 1 or self.rng.random() < p}
+
+    def run(self, operation: str, request: dict[str, Any], execute: Callable[[], Any]) -> Any:
+        """Run a read (`execute`) as an eventually consistent read sees the tables."""
+        if operation not in ("GetItem", "Query", "Scan", "BatchGetItem"):
+            return execute()
+        with self.engine.lock:
+            hidden = self._hidden(operation, request, self.clock())
+            if not hidden:
+                return execute()
+            undone = []
+            try:
+                for name, versions in hidden.items():
+                    table = self.engine.tables.get(name)
+                    if table is not None:
+                        undone.append((table, _swap(table, versions)))
+                return execute()
+            finally:
+                for table, current in reversed(undone):
+                    _swap(table, current)
+
+
+def _swap(table: Table, versions: dict[Key, Item | None]) -> dict[Key, Item | None]:
+    """Put these versions of items in the table, unrecorded; return the ones they replaced."""
+    record = table._record
+    table._record = lambda change: None  # a read's view, not a change: the change feed never sees it
+    replaced: dict[Key, Item | None] = {}
+    try:
+        for key, item in versions.items():
+            replaced[key] = table.get(*key)
+            if item is None:
+                table.delete(*key)
+            else:
+                table.put(key[0], key[1], item, item_size(item))
+    finally:
+        table._record = record
+    return replaced

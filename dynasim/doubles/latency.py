@@ -1,0 +1,116 @@
+"""Injected latency: make matching calls take longer, really or on the simulator's clock.
+
+    sim.set_latency("Query", seconds=0.2)                            # every Query sleeps 200 ms
+    sim.set_latency("GetItem", seconds=(0.01, 0.05), table="users")  # uniform between 10 and 50 ms
+    sim.set_latency("*", seconds=exponential(0.02), seed=1)          # a distribution
+    sim.set_latency("Scan", seconds=5, virtual=True)                 # sim.clock moves 5 s; nothing sleeps
+
+Each call takes the latency of the last rule added that matches it; the latency is recorded in the
+call log (`Call.latency`, and in `Call.duration`).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from collections.abc import Callable, Iterable
+
+from dynasim.doubles.faults import PendingCall, operation_matcher, table_matcher
+
+Distribution = Callable[[random.Random], float]
+
+
+def uniform(low: float, high: float) -> Distribution:
+    """Seconds drawn uniformly between `low` and `high`."""
+    return lambda rng: rng.uniform(low, high)
+
+
+def normal(mean: float, stddev: float) -> Distribution:
+    """Seconds drawn from a normal distribution (never below 0)."""
+    return lambda rng: max(0.0, rng.gauss(mean, stddev))
+
+
+def exponential(mean: float) -> Distribution:
+    """Seconds drawn from an exponential distribution with this mean."""
+    return lambda rng: rng.expovariate(1 / mean) if mean > 0 else 0.0
+
+
+def lognormal(median: float, sigma: float) -> Distribution:
+    """Seconds drawn from a log-normal distribution (a long tail, like real service latency)."""
+    return lambda rng: rng.lognormvariate(math.log(median), sigma)
+
+
+def choice(values: Iterable[float], weights: Iterable[float] | None = None) -> Distribution:
+    """One of `values` (with `weights`, if given) per call."""
+    options = list(values)
+    weighting = list(weights) if weights is not None else None
+    return lambda rng: rng.choices(options, weighting)[0]
+
+
+class LatencyRule:
+    """One latency setting. Returned by `Simulator.set_latency`; `.remove()` undoes it."""
+
+    def __init__(
+        self,
+        operation: str | Iterable[str] | None,
+        seconds: float | tuple[float, float] | Distribution,
+        *,
+        table: str | Iterable[str] | None = None,
+        virtual: bool = False,
+        seed: int | None = None,
+    ) -> None:
+        if isinstance(seconds, tuple):
+            self.sample: Distribution = uniform(*seconds)
+        elif callable(seconds):
+            self.sample = seconds
+        else:
+            if seconds < 0:
+                raise ValueError("latency cannot be negative")
+            fixed = float(seconds)
+            self.sample = lambda rng: fixed
+        self.operation = operation
+        self.table = table
+        self.virtual = virtual
+        self.rng = random.Random(seed)
+        self.matchers = [m for m in (operation_matcher(operation), table_matcher(table)) if m is not None]
+        self.removed = False
+        self.seconds = seconds
+
+    def matches(self, call: PendingCall) -> bool:
+        return not self.removed and all(matcher(call)[0] for matcher in self.matchers)
+
+    def draw(self) -> float:
+        return max(0.0, float(self.sample(self.rng)))
+
+    def remove(self) -> None:
+        self.removed = True
+
+    def __repr__(self) -> str:
+        where = "any operation" if self.operation in (None, "*") else str(self.operation)
+        if self.table is not None:
+            where += f" on {self.table!r}"
+        return f"<latency {where}: {self.seconds!r}{' (virtual)' if self.virtual else ''}>"
+
+
+class Latency:
+    def __init__(self) -> None:
+        self.rules: list[LatencyRule] = []
+        self._lock = threading.Lock()
+
+    def add(self, rule: LatencyRule) -> LatencyRule:
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def clear(self) -> None:
+        with self._lock:
+            self.rules.clear()
+
+    def delay(self, call: PendingCall) -> tuple[float, bool]:
+        """(seconds, virtual) for one call: the last matching rule's draw."""
+        with self._lock:
+            for rule in reversed(self.rules):
+                if rule.matches(call):
+                    return rule.draw(), rule.virtual
+        return 0.0, False

@@ -1,0 +1,49 @@
+"""Snapshots of a simulator's tables: taken once, restored into any simulator in O(items) container
+copies (the items themselves are shared: stored items are never changed in place).
+
+    snapshot = sim.snapshot()      # tables, items, indexes, settings
+    ...
+    sim.restore(snapshot)          # back to that state (the call log and rules are kept)
+
+Restoring is what the pytest plugin does before each test with the declared tables.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dynasim.simulator import Simulator
+    from dynasim.storage.table import Table
+
+
+class Snapshot:
+    """The tables of a simulator at one moment, independent of it."""
+
+    def __init__(self, tables: dict[str, Table]) -> None:
+        self._tables = tables
+
+    @property
+    def table_names(self) -> list[str]:
+        return list(self._tables)
+
+    def item_count(self) -> int:
+        return sum(table.item_count for table in self._tables.values())
+
+    def __repr__(self) -> str:
+        return f"<Snapshot of {len(self._tables)} tables, {self.item_count()} items>"
+
+
+def take(simulator: Simulator) -> Snapshot:
+    engine = simulator.engine
+    with engine.lock:
+        return Snapshot({name: table.copy() for name, table in engine.tables.items()})
+
+
+def restore(simulator: Simulator, snapshot: Snapshot) -> None:
+    """Replace the simulator's tables by copies of the snapshot's. The change feed's observers are
+    not told: restore in-memory simulators (tests), not durable ones."""
+    engine = simulator.engine
+    with engine.lock:
+        engine.tables.clear()
+        engine.tables.update({name: table.copy(engine.record) for name, table in snapshot._tables.items()})
