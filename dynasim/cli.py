@@ -204,6 +204,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             "max_request_bytes": arguments.max_request_bytes,
             "credentials": credentials or None,
             "cors_origins": arguments.cors,
+            "store": store,
         }
         if not _is_loopback(arguments.host):
             print(

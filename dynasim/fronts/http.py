@@ -5,6 +5,8 @@ One asyncio event loop serves every connection: a small HTTP/1.1 parser (keep-al
 `Content-Length` and chunked bodies, `Expect: 100-continue`) hands each complete request to
 `protocol.respond`, which holds all the DynamoDB behaviour; this module only frames bytes. The engine
 call runs on the loop thread: it takes microseconds, and the engine serialises operations anyway.
+With a durable store (`store=`, fsync "always"), an answer waits until the writes before it are on
+disk; one fsync in a background thread covers every request that arrived meanwhile (group commit).
 
 What it answers besides DynamoDB operations:
 
@@ -21,6 +23,7 @@ What it answers besides DynamoDB operations:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import email.utils
 import logging
@@ -39,6 +42,7 @@ from dynasim.fronts.protocol import CONTENT_TYPE, request_id, respond
 from dynasim.fronts.sigv4 import Verifier
 
 if TYPE_CHECKING:
+    from dynasim.persistence import DurableStore
     from dynasim.simulator import Simulator
 
 logger = logging.getLogger("dynasim.http")
@@ -81,8 +85,10 @@ class Endpoint:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         credentials: Mapping[str, str] | None = None,
         cors_origins: Iterable[str] = (),
+        store: DurableStore | None = None,
     ) -> None:
         self.simulator = simulator
+        self.store = store  # answers wait until the writes they follow are on disk (group commit)
         self.max_request_bytes = max_request_bytes
         self.verifier = Verifier(credentials) if credentials else None
         self.cors_origins = frozenset(cors_origins)
@@ -243,6 +249,8 @@ class _Connection(asyncio.Protocol):
         self.discard = 0  # bytes of an oversized body still to drop as they arrive
         self.closing = False
         self.linger: asyncio.TimerHandle | None = None
+        # Answers waiting for the durable store: (sequence number to wait for, bytes, keep-alive).
+        self.held: list[tuple[int, bytes, bool]] = []
 
     # asyncio callbacks
 
@@ -252,6 +260,8 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server.connections.discard(self)
+        self.server.waiting.discard(self)
+        self.held.clear()
         if self.linger is not None:
             self.linger.cancel()
         self.buffer = bytearray()
@@ -365,7 +375,7 @@ class _Connection(asyncio.Protocol):
             self._send(*error, keep_alive=keep_alive, head_only=method == "HEAD")
             return True
         self.request = (method, target, keep_alive, headers)
-        if expects_continue and (self.chunks is not None or len(buffer) < self.length):
+        if expects_continue and not self.held and (self.chunks is not None or len(buffer) < self.length):
             self.transport.write(_CONTINUE)  # type: ignore[union-attr]
         return True
 
@@ -375,9 +385,36 @@ class _Connection(asyncio.Protocol):
         transport = self.transport
         if transport is None or transport.is_closing():
             return
-        transport.write(_serialize(status, headers, payload, keep_alive, head_only))
+        data = _serialize(status, headers, payload, keep_alive, head_only)
+        store = self.endpoint.store
+        wait_for = store.unsynced_seq() if store is not None else 0
+        if wait_for or self.held:
+            # Group commit: this answer follows writes not on disk yet. It goes out (in order) once
+            # one fsync, shared with every request that came meanwhile, has covered them.
+            self.held.append((wait_for, data, keep_alive))
+            if not keep_alive:
+                self.closing = True  # read no further requests
+            self.server.hold(self)
+            return
+        transport.write(data)
         if not keep_alive:
             self._close()
+
+    def release(self, synced: int | None) -> None:
+        """Send the held answers the store's fsync up to `synced` covers (None: the fsync failed, and
+        answers to requests that saw unsaved writes become errors)."""
+        transport = self.transport
+        while self.held and transport is not None and not transport.is_closing():
+            wait_for, data, keep_alive = self.held[0]
+            if synced is not None and wait_for > synced:
+                return
+            self.held.pop(0)
+            if synced is None and wait_for:
+                data = _serialize(*error_response(errors.internal_error()), keep_alive, False)
+            transport.write(data)
+            if not keep_alive:
+                self._close()
+                return
 
     def _fail(self, fault: TransportFault) -> None:
         """Enact an injected network failure: a read timeout never answers (the client gives up);
@@ -481,6 +518,9 @@ class HTTPServer:
         self.host = host
         self.port = port
         self.connections: set[_Connection] = set()
+        self.waiting: set[_Connection] = set()  # connections holding answers for the store's fsync
+        self._syncing = False
+        self._sync_thread: concurrent.futures.ThreadPoolExecutor | None = None
         self._server: asyncio.base_events.Server | None = None
 
     async def start(self) -> HTTPServer:
@@ -489,7 +529,38 @@ class HTTPServer:
             lambda: _Connection(self), self.host, self.port, reuse_address=True, backlog=1024
         )
         self.port = self._server.sockets[0].getsockname()[1]
+        store = self.endpoint.store
+        if store is not None:
+            # Writes made on this (the loop's) thread are fsynced in groups before their answers.
+            store.defer_syncs_to_caller()
+            self._sync_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dynasim-fsync")
         return self
+
+    def hold(self, connection: _Connection) -> None:
+        """`connection` holds answers until the store's next fsync."""
+        self.waiting.add(connection)
+        if not self._syncing:
+            self._sync()
+
+    def _sync(self) -> None:
+        self._syncing = True
+        loop = asyncio.get_running_loop()
+        done = loop.run_in_executor(self._sync_thread, self.endpoint.store.sync)  # type: ignore[union-attr]
+        done.add_done_callback(self._synced)
+
+    def _synced(self, done: asyncio.Future[int]) -> None:
+        self._syncing = False
+        try:
+            synced: int | None = done.result()
+        except Exception:
+            logger.exception("the durable store could not fsync; answering with errors")
+            synced = None
+        for connection in list(self.waiting):
+            connection.release(synced)
+            if not connection.held:
+                self.waiting.discard(connection)
+        if self.waiting:  # answers to writes that came during that fsync
+            self._sync()
 
     @property
     def url(self) -> str:
@@ -506,6 +577,8 @@ class HTTPServer:
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._server.wait_closed(), STOP_TIMEOUT)
         self._server = None
+        if self._sync_thread is not None:
+            self._sync_thread.shutdown(wait=True)
 
 
 class RunningServer:

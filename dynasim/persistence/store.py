@@ -92,8 +92,11 @@ class DurableStore:
         self.snapshot_bytes = snapshot_bytes
         self.engine: Engine | None = None
         self.seq = 0  # sequence number of the last record written (or loaded)
+        self.synced_seq = 0  # the last record known to be on disk
+        self._deferring_thread: int | None = None
         self._schemas: dict[str, KeySchema] = {}
-        self._lock = threading.Lock()  # the log file: appends, fsyncs, truncation, closing
+        self._lock = threading.Lock()  # the log file: appends, truncation, closing
+        self._sync_lock = threading.Lock()  # taken before _lock, never after it
         self._dirty = False
         self._failed: BaseException | None = None
         self._snapshot_due = False
@@ -144,6 +147,7 @@ class DurableStore:
                 self._replay(engine, change)
             self.seq = seq
         self._schemas = {name: table.key_schema for name, table in engine.tables.items()}
+        self.synced_seq = self.seq
 
     def _load_snapshot(self, engine: Engine) -> int:
         path = os.path.join(self.directory, SNAPSHOT)
@@ -212,8 +216,9 @@ class DurableStore:
                 self.seq += 1
                 try:
                     log.append(codec.dumps({"seq": self.seq, "changes": encoded}))
-                    if self.fsync == "always":
+                    if self.fsync == "always" and threading.get_ident() != self._deferring_thread:
                         log.sync()
+                        self.synced_seq = self.seq
                     else:
                         self._dirty = True
                 except BaseException as error:
@@ -257,14 +262,44 @@ class DurableStore:
 
     def _sync_periodically(self) -> None:
         while not self._closed.wait(self.fsync_interval):
-            self.sync()
+            try:
+                self.sync()
+            except Exception:  # logged by _fail; writes are refused from now on
+                return
 
-    def sync(self) -> None:
-        """Flush the log to disk now (any policy)."""
-        with self._lock:
-            if self._log is not None and self._dirty and self._failed is None:
-                self._log.sync()
+    def sync(self) -> int:
+        """Flush the log to disk now (any policy); return the sequence number now on disk. Safe to call
+        from any thread: it takes only the store's own lock, never the engine's."""
+        with self._sync_lock:  # one fsync at a time, and none while the log is being closed
+            with self._lock:
+                seq, log, dirty = self.seq, self._log, self._dirty
+                if self._failed is not None:
+                    raise StoreError(f"the store at {self.directory} failed: {self._failed}") from self._failed
                 self._dirty = False
+            if log is not None and dirty:
+                try:
+                    log.sync()  # outside the log lock: operations keep appending meanwhile
+                except BaseException as error:
+                    with self._lock:
+                        self._fail(error)
+                    raise
+            self.synced_seq = max(self.synced_seq, seq)
+            return seq
+
+    # --- group commit --------------------------------------------------------------------------
+
+    def defer_syncs_to_caller(self) -> None:
+        """Operations committed on the calling thread no longer fsync before they return (even under
+        fsync "always"): the caller promises to answer no request before `sync()` has covered
+        `seq` as it was when the request was done. The HTTP front does this, so one fsync serves
+        every request that arrived meanwhile. Other threads keep fsyncing each operation."""
+        self._deferring_thread = threading.get_ident()
+
+    def unsynced_seq(self) -> int:
+        """The sequence number an answer given now must wait for (0: nothing to wait for)."""
+        if self.fsync != "always" or self.synced_seq >= self.seq:
+            return 0
+        return self.seq
 
     # --- snapshots -----------------------------------------------------------------------------
 
@@ -292,6 +327,7 @@ class DurableStore:
             if self._log is not None:
                 self._log.truncate()
             self._dirty = False
+            self.synced_seq = self.seq  # all of it is in the snapshot, on disk
             self._snapshot_due = False
             self._snapshot_at = self.snapshot_bytes
 
@@ -311,7 +347,7 @@ class DurableStore:
         self._closed.set()
         if self._syncer is not None:
             self._syncer.join(10)
-        with self._lock:
+        with self._sync_lock, self._lock:
             if self._log is not None:
                 if self._failed is None:
                     self._log.sync()
