@@ -233,9 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         point = (row["clients"], row["target"])
         if point not in best or row["ops_per_second"] > best[point]["ops_per_second"]:
             best[point] = row
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
-        f"\n{os.cpu_count()} cores, {arguments.seconds:g} s per point, best of {arguments.rounds} "
-        "round(s), 50% PutItem / 50% GetItem\n"
+        f"\n{os.cpu_count()} cores (load average {load} at the end), {arguments.seconds:g} s per point, "
+        f"best of {arguments.rounds} round(s), 50% PutItem / 50% GetItem\n"
     )
     print("| clients | target | ops/s | p50 ms | p99 ms | mean ms |")
     print("| ---: | --- | ---: | ---: | ---: | ---: |")
