@@ -55,6 +55,7 @@ class Index:
         )
         self._partitions: dict[Any, SortedList] = {}
         self._scan_order = SortedList()  # (token, index partition key)
+        self._borrowed: set[Any] = set()  # partitions shared with a copy: copied before a change
         self.item_count = 0
         self.size_bytes = 0
 
@@ -63,11 +64,18 @@ class Index:
         return self.settings.name
 
     def copy(self) -> Index:
-        """An independent copy of the index's entries (for table snapshots)."""
+        """An independent copy (for table snapshots); partitions are shared, copy-on-write."""
         new = copy.copy(self)
-        new._partitions = {key: partition.copy() for key, partition in self._partitions.items()}
+        new._partitions = self._partitions.copy()
+        self._borrowed.update(self._partitions)
+        new._borrowed = set(self._borrowed)
         new._scan_order = self._scan_order.copy()
         return new
+
+    def _own(self, hash_key: Any) -> SortedList:
+        self._borrowed.discard(hash_key)
+        partition = self._partitions[hash_key] = self._partitions[hash_key].copy()
+        return partition
 
     @property
     def own_key_names(self) -> tuple[str, ...]:
@@ -101,6 +109,8 @@ class Index:
         if partition is None:
             partition = self._partitions[hash_key] = SortedList()
             self._scan_order.add((token(hash_key), hash_key))
+        elif self._borrowed and hash_key in self._borrowed:
+            partition = self._own(hash_key)
         partition.add(entry)
         self.item_count += 1
         self.size_bytes += size
@@ -111,6 +121,8 @@ class Index:
             return
         hash_key, entry = placed
         partition = self._partitions[hash_key]
+        if self._borrowed and hash_key in self._borrowed:
+            partition = self._own(hash_key)
         partition.remove(entry)
         if not partition:
             del self._partitions[hash_key]

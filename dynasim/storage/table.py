@@ -62,6 +62,7 @@ class Table:
         # partition key -> (item, size), or partition key -> SortedDict(sort key -> (item, size))
         self._partitions: dict[Any, Any] = {}
         self._scan_order = SortedList()  # (token, partition key)
+        self._borrowed: set[Any] = set()  # partitions shared with a copy: copied before a change
         self.item_count = 0
         self.size_bytes = 0
         self.indexes: dict[str, Index] = {}
@@ -73,21 +74,28 @@ class Table:
         return self.settings.name
 
     def copy(self, record: Callable[[Any], None] | None = None) -> Table:
-        """An independent copy (for snapshots) reporting its writes to `record`. Items are shared,
-        not copied: stored items are never changed in place, only replaced."""
+        """An independent copy (for snapshots) reporting its writes to `record`, in O(partitions):
+        items are shared (stored items are never changed in place, only replaced), and so are the
+        partitions, copy-on-write: whichever table changes a shared partition first copies it."""
         new = copy.copy(self)
         new.settings = copy.deepcopy(self.settings)
         new._record = record or (lambda change: None)
+        new._partitions = self._partitions.copy()
         if self._composite:
-            new._partitions = {key: partition.copy() for key, partition in self._partitions.items()}
-        else:
-            new._partitions = self._partitions.copy()
+            self._borrowed.update(self._partitions)
+            new._borrowed = set(self._borrowed)
         new._scan_order = self._scan_order.copy()
         new.indexes = {name: index.copy() for name, index in self.indexes.items()}
         for index_settings in new.settings.indexes:
             if index_settings.name in new.indexes:
                 new.indexes[index_settings.name].settings = index_settings
         return new
+
+    def _own(self, hash_key: Any) -> Any:
+        """A partition shared with a copy, made this table's own before it changes."""
+        self._borrowed.discard(hash_key)
+        partition = self._partitions[hash_key] = self._partitions[hash_key].copy()
+        return partition
 
     def get(self, hash_key: Any, range_key: Any = None) -> Item | None:
         entry = self.entry(hash_key, range_key)
@@ -107,6 +115,8 @@ class Table:
             if partition is None:
                 partition = self._partitions[hash_key] = SortedDict()
                 self._scan_order.add((token(hash_key), hash_key))
+            elif self._borrowed and hash_key in self._borrowed:
+                partition = self._own(hash_key)
             old = partition.get(range_key)
             partition[range_key] = (item, size)
         else:
@@ -128,6 +138,8 @@ class Table:
             partition = self._partitions.get(hash_key)
             if partition is None:
                 return None
+            if self._borrowed and hash_key in self._borrowed:
+                partition = self._own(hash_key)
             old = partition.pop(range_key, None)
             if not partition:
                 del self._partitions[hash_key]

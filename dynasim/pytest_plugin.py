@@ -1,0 +1,307 @@
+"""The dynasim pytest plugin, registered through the `pytest11` entry point: installing dynasim is
+enough.
+
+Fixtures:
+    dynasim            a fresh `dynasim.Simulator` per test, holding the declared tables
+    dynamodb           a boto3 DynamoDB client on it (or on the --dynasim-target endpoint)
+    dynamodb_resource  a boto3 DynamoDB service resource, likewise
+    dynasim_tables     override it to declare this module's (or conftest's) tables
+    dynasim_target     the --dynasim-target URL, or None on the simulator
+
+Declared tables — a dict or list of CreateTable requests (each with optional "Items"), or the path
+of a declaration file or CloudFormation/SAM template (see `dynasim.declare`) — come from, first to
+last: the `@pytest.mark.dynasim_tables(...)` marker, the `dynasim_tables` fixture, the
+`dynasim_tables` ini setting (or --dynasim-tables). They are created once per session and restored
+for each test from a snapshot, so a test starts from them in well under a millisecond.
+
+With `--dynasim-target=URL` (or the `dynasim_target` ini setting) the same tests run against a real
+endpoint (DynamoDB Local, say): `dynamodb` and `dynamodb_resource` talk to it, declared tables are
+created before each test and deleted after it with the tables the test created, and tests marked
+`dynasim_only`, or that use the `dynasim` fixture, are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from dynasim.declare import TableDeclaration
+    from dynasim.doubles.snapshot import Snapshot
+    from dynasim.simulator import Simulator
+
+_SIMULATOR_ONLY = "needs the in-process simulator (dynasim_only), not available with --dynasim-target={url}"
+_FIXTURE_ONLY = "uses the `dynasim` fixture (the in-process simulator), not available with --dynasim-target={url}"
+
+# One snapshot per distinct declaration for the session: (key) -> (declarations, snapshot).
+_snapshots: dict[str, tuple[list[TableDeclaration], Snapshot]] = {}
+# id(declaration object) -> (the object, its key, its declarations)
+_by_identity: dict[int, tuple[Any, str, list[TableDeclaration]]] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dynasim", "dynasim (in-memory DynamoDB)")
+    group.addoption(
+        "--dynasim-target",
+        dest="dynasim_target",
+        default=None,
+        metavar="URL",
+        help="run the dynamodb fixtures against this DynamoDB endpoint instead of the simulator; "
+        "dynasim_only tests are skipped (ini: dynasim_target)",
+    )
+    group.addoption(
+        "--dynasim-tables",
+        dest="dynasim_tables",
+        default=None,
+        metavar="FILE",
+        help="declaration file or CloudFormation/SAM template of the tables every test starts with "
+        "(ini: dynasim_tables)",
+    )
+    parser.addini("dynasim_target", "DynamoDB endpoint URL to run the dynamodb fixtures against", default="")
+    parser.addini("dynasim_tables", "declaration file or template of the tables every test starts with", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "dynasim_only: the test needs the in-process simulator (call log, faults, latency, limits, "
+        "virtual time); skipped with --dynasim-target",
+    )
+    config.addinivalue_line(
+        "markers",
+        "dynasim_tables(declaration): the tables the test starts with: a dict or list of CreateTable "
+        "requests (with optional Items), or a path to a declaration file or CloudFormation/SAM template",
+    )
+
+
+def _target(config: pytest.Config) -> str | None:
+    value = config.getoption("dynasim_target") or config.getini("dynasim_target")
+    return value.rstrip("/") if value else None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    target = _target(config)
+    return f"dynasim: running against {target}" if target else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    target = _target(config)
+    if not target:
+        return
+    skip = pytest.mark.skip(reason=_SIMULATOR_ONLY.format(url=target))
+    for item in items:
+        if item.get_closest_marker("dynasim_only") is not None:
+            item.add_marker(skip)
+
+
+# --- declared tables -------------------------------------------------------------------------
+
+
+def _declarations(value: Any, base: Path) -> tuple[str, list[TableDeclaration]]:
+    """(cache key, declarations) for a declaration given as a dict, a list or a path."""
+    from dynasim import declare
+
+    if isinstance(value, (str, os.PathLike)):
+        path = Path(value)
+        if not path.is_absolute():
+            path = base / path
+        path = path.resolve()
+        stat = path.stat() if path.exists() else None
+        key = f"file:{path}:{stat.st_mtime_ns if stat else 0}"
+        if key in _snapshots:
+            return key, _snapshots[key][0]
+        return key, declare.load(path)
+    if isinstance(value, (dict, list)):
+        known = _by_identity.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1], known[2]
+        text = json.dumps(value, sort_keys=True, default=_encode)
+        key = f"json:{text}"
+        declarations = _snapshots[key][0] if key in _snapshots else declare.parse(text, source="dynasim_tables")
+        _by_identity[id(value)] = (value, key, declarations)  # the same object next time: no re-encoding
+        return key, declarations
+    raise TypeError(f"dynasim_tables: expected a dict, a list or a path, got {type(value).__name__}")
+
+
+def _encode(value: Any) -> Any:
+    import base64
+
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+@pytest.fixture
+def dynasim_tables() -> Any:
+    """The tables each test starts with; override this fixture to declare them (a dict, a list of
+    CreateTable requests or a path). None: the marker, then the ini setting, decide."""
+    return None
+
+
+@pytest.fixture
+def dynasim_target(request: pytest.FixtureRequest) -> str | None:
+    """The endpoint the tests run against (--dynasim-target), or None on the simulator."""
+    return _target(request.config)
+
+
+def _declared(request: pytest.FixtureRequest) -> tuple[str, list[TableDeclaration]] | None:
+    marker = request.node.get_closest_marker("dynasim_tables")
+    module_dir = Path(str(request.node.fspath)).parent
+    if marker is not None:
+        if not marker.args:
+            raise pytest.UsageError("@pytest.mark.dynasim_tables needs a declaration (dict, list or path)")
+        return _declarations(marker.args[0], module_dir)
+    value = request.getfixturevalue("dynasim_tables")
+    if value is not None:
+        return _declarations(value, module_dir)
+    config = request.config
+    option = config.getoption("dynasim_tables")
+    if option:
+        return _declarations(option, Path(config.invocation_params.dir))
+    ini = config.getini("dynasim_tables")
+    if ini:
+        return _declarations(ini, Path(config.inipath).parent if config.inipath else Path(config.rootpath))
+    return None
+
+
+def _snapshot(key: str, declarations: list[TableDeclaration]) -> Snapshot:
+    cached = _snapshots.get(key)
+    if cached is None:
+        from dynasim import declare
+        from dynasim.simulator import Simulator
+
+        template = Simulator(max_logged_calls=0)
+        declare.apply(template, declarations, skip_existing=False)
+        cached = _snapshots[key] = (declarations, template.snapshot())
+    return cached[1]
+
+
+# --- backends --------------------------------------------------------------------------------
+
+
+class _Simulated:
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
+
+    def client(self) -> Any:
+        return self.simulator.client()
+
+    def resource(self) -> Any:
+        return self.simulator.resource()
+
+    def close(self) -> None:
+        pass
+
+
+class _Remote:
+    """A real endpoint: declared tables are created before the test; they and every table the
+    test creates are deleted after it."""
+
+    def __init__(self, url: str, declarations: list[TableDeclaration]) -> None:
+        import boto3
+
+        session = boto3.session.Session()
+        self.url = url
+        self.options: dict[str, Any] = {"endpoint_url": url, "region_name": session.region_name or "us-east-1"}
+        if session.get_credentials() is None:
+            self.options.update(aws_access_key_id="dynasim", aws_secret_access_key="dynasim")
+        self.session = session
+        self.created: list[str] = []
+        self.admin = self.client()
+        for declaration in declarations:
+            self._create(declaration)
+
+    def _watch(self, client: Any) -> Any:
+        client.meta.events.register("after-call.dynamodb.CreateTable", self._record_created)
+        return client
+
+    def _record_created(self, http_response: Any, parsed: dict[str, Any], **_: Any) -> None:
+        name = parsed.get("TableDescription", {}).get("TableName")
+        if name and getattr(http_response, "status_code", 200) == 200:
+            self.created.append(name)
+
+    def client(self) -> Any:
+        return self._watch(self.session.client("dynamodb", **self.options))
+
+    def resource(self) -> Any:
+        resource = self.session.resource("dynamodb", **self.options)
+        self._watch(resource.meta.client)
+        return resource
+
+    def _create(self, declaration: TableDeclaration) -> None:
+        import copy
+
+        from botocore.exceptions import ClientError
+
+        name = declaration.table_name
+        try:
+            self.admin.delete_table(TableName=name)  # left over from an interrupted run
+            self.admin.get_waiter("table_not_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
+        self.admin.create_table(**copy.deepcopy(declaration.request))
+        self.admin.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+        if declaration.time_to_live is not None:
+            self.admin.update_time_to_live(TableName=name, TimeToLiveSpecification=declaration.time_to_live)
+        items = declaration.items
+        for start in range(0, len(items), 25):
+            batch = {name: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
+            while batch:
+                batch = self.admin.batch_write_item(RequestItems=batch).get("UnprocessedItems") or {}
+
+    def close(self) -> None:
+        from botocore.exceptions import ClientError
+
+        for name in dict.fromkeys(self.created):
+            try:
+                self.admin.delete_table(TableName=name)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ResourceNotFoundException":
+                    raise
+        self.created.clear()
+
+
+@pytest.fixture
+def _dynasim_backend(request: pytest.FixtureRequest) -> Iterator[Any]:
+    declared = _declared(request)
+    target = _target(request.config)
+    if target:
+        backend: Any = _Remote(target, declared[1] if declared else [])
+    else:
+        from dynasim.simulator import Simulator
+
+        simulator = Simulator()
+        if declared is not None:
+            simulator.restore(_snapshot(*declared))
+        backend = _Simulated(simulator)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+@pytest.fixture
+def dynasim(_dynasim_backend: Any) -> Simulator:
+    """A fresh in-memory DynamoDB for this test, holding the declared tables. Skips the test when
+    running against --dynasim-target."""
+    if not isinstance(_dynasim_backend, _Simulated):
+        pytest.skip(_FIXTURE_ONLY.format(url=_dynasim_backend.url))
+    return _dynasim_backend.simulator
+
+
+@pytest.fixture
+def dynamodb(_dynasim_backend: Any) -> Any:
+    """A boto3 DynamoDB client: on this test's simulator, or on --dynasim-target."""
+    return _dynasim_backend.client()
+
+
+@pytest.fixture
+def dynamodb_resource(_dynasim_backend: Any) -> Any:
+    """A boto3 DynamoDB service resource: on this test's simulator, or on --dynasim-target."""
+    return _dynasim_backend.resource()

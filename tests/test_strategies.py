@@ -1,0 +1,94 @@
+"""dynasim.strategies: every value and item drawn is accepted by DynamoDB's rules and reads back equal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dynasim
+from dynasim import strategies as ds
+from dynasim.values import validate_item
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+TABLE = {
+    "TableName": "things",
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    "AttributeDefinitions": [
+        {"AttributeName": "pk", "AttributeType": "S"},
+        {"AttributeName": "sk", "AttributeType": "N"},
+        {"AttributeName": "gk", "AttributeType": "B"},
+    ],
+    "BillingMode": "PAY_PER_REQUEST",
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": "by-gk",
+            "KeySchema": [{"AttributeName": "gk", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+    ],
+}
+
+SIM = dynasim.Simulator(max_logged_calls=0)
+SIM.handle("CreateTable", TABLE)
+CLIENT = SIM.client()
+
+
+@SETTINGS
+@given(ds.attribute_values(max_depth=4))
+def test_attribute_values_are_valid(value):
+    validate_item({"a": value})
+
+
+@SETTINGS
+@given(ds.numbers())
+def test_numbers_are_in_dynamodbs_normal_form(text):
+    number = Decimal(text)
+    assert len(number.as_tuple().digits) <= 38
+    assert text == "0" or not text.lstrip("-").startswith("0") or text.lstrip("-").startswith("0.")
+    assert "E" not in text and not (("." in text) and text.endswith("0"))
+
+
+@SETTINGS
+@given(ds.items(TABLE))
+def test_items_are_accepted_and_read_back_equal(item):
+    CLIENT.put_item(TableName="things", Item=item)
+    key = {"pk": item["pk"], "sk": item["sk"]}
+    assert CLIENT.get_item(TableName="things", Key=key, ConsistentRead=True)["Item"] == item
+
+
+@SETTINGS
+@given(ds.keys({"id": "B"}))
+def test_keys_from_a_simple_mapping(key):
+    assert set(key) == {"id"} and key["id"]["B"]
+
+
+def test_schema_forms():
+    assert ds.key_schema_of({"pk": "S", "sk": "N"}) == ([("pk", "S"), ("sk", "N")], {"pk": "S", "sk": "N"})
+    names, types = ds.key_schema_of(TABLE)
+    assert names == [("pk", "S"), ("sk", "N")] and types["gk"] == "B"
+    reversed_schema = list(reversed(TABLE["KeySchema"]))
+    assert ds.key_schema_of(reversed_schema, TABLE["AttributeDefinitions"])[0][0] == ("pk", "S")
+    with pytest.raises(ValueError):
+        ds.key_schema_of(TABLE["KeySchema"])
+    with pytest.raises(ValueError):
+        ds.key_values("BOOL")
+
+
+@SETTINGS
+@given(ds.items({"pk": "S"}, max_depth=1))
+def test_to_python_matches_the_resource(item):
+    python = ds.to_python(item)
+    assert set(python) == set(item)
+    assert isinstance(python["pk"], str)
+
+
+@SETTINGS
+@given(st.data())
+def test_index_key_attributes_have_the_defined_type(data):
+    item = data.draw(ds.items(TABLE))
+    if "gk" in item:
+        assert set(item["gk"]) == {"B"} and item["gk"]["B"]
