@@ -220,7 +220,8 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             if ready is not None:
                 ready(url)
 
-        asyncio.run(_run(simulator, arguments.host, arguments.port, options, announce))
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C where signal handlers cannot be set
+            asyncio.run(_run(simulator, arguments.host, arguments.port, options, announce))
     except (persistence.StoreError, declare.DeclarationError) as error:
         print(f"dynasim: {error}", file=sys.stderr)
         return 1

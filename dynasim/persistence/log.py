@@ -8,7 +8,6 @@ file is truncated there before anything is appended again.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import struct
@@ -16,6 +15,11 @@ import zlib
 from typing import Any
 
 from dynasim.persistence import codec
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 logger = logging.getLogger("dynasim.persistence")
 
@@ -25,7 +29,7 @@ MAX_RECORD_BYTES = 2**31
 
 def flush_to_disk(fd: int) -> None:
     """fsync, and on macOS F_FULLFSYNC: there fsync() leaves the data in the drive's cache."""
-    if hasattr(fcntl, "F_FULLFSYNC"):
+    if fcntl is not None and hasattr(fcntl, "F_FULLFSYNC"):
         try:
             fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
             return

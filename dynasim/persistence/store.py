@@ -38,7 +38,6 @@ structure a table derives from its items is rebuilt too.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import threading
@@ -106,7 +105,7 @@ class DurableStore:
         os.makedirs(self.directory, exist_ok=True)
         self._lock_file = open(os.path.join(self.directory, LOCK), "a+")  # noqa: SIM115
         try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock_exclusively(self._lock_file)
         except OSError:
             self._lock_file.close()
             raise StoreError(f"{self.directory} is in use by another dynasim process") from None
@@ -372,7 +371,22 @@ def _put(table: Table, item: dict[str, Any]) -> None:
     table.put(hash_key, range_key, item, item_size(item))
 
 
+def _lock_exclusively(handle: Any) -> None:
+    """Hold an exclusive lock on an open file until it is closed; OSError if another process has it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 def _sync_directory(directory: str) -> None:
+    if os.name == "nt":  # directories cannot be opened there; a rename is durable once done
+        return
     fd = os.open(directory, os.O_RDONLY)
     try:
         flush_to_disk(fd)
