@@ -17,17 +17,20 @@ from typing import Any
 from dynasim import errors
 from dynasim.engine import (  # noqa: F401  (registers their handlers)
     batches,
+    control,
     items,
     reads,
     schema,
     shapes,
     tables,
     transactions,
+    ttl,
     update,
 )
 from dynasim.engine.registry import HANDLERS, Request, Response
 from dynasim.storage.changes import Change, Observer
 from dynasim.storage.table import Table
+from dynasim.streams import api as streams_api  # noqa: F401  (registers the DynamoDB Streams handlers)
 
 
 class Engine:
@@ -48,6 +51,10 @@ class Engine:
         self._changes: list[Change] = []
         # State that operation modules keep per engine (streams, TTL, transaction tokens), by module.
         self.extensions: dict[str, Any] = {}
+        # Run before each operation, outside the lock (TTL's sweep when expired items are to vanish
+        # at once), and after each operation once the lock is released (stream subscriptions).
+        self.before_operation: list[Callable[[], None]] = []
+        self.after_operation: list[Callable[[], None]] = []
 
     def execute(self, operation: str, request: Request) -> Response:
         """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error."""
@@ -59,6 +66,8 @@ class Engine:
         missing = [name for name in shapes.required_members(operation) if request.get(name) is None]
         if missing:
             raise errors.members_missing(missing)
+        for hook in self.before_operation:
+            hook()
         return self.apply(lambda: handler(self, request))
 
     def apply(self, work: Callable[[], Any]) -> Any:
@@ -74,7 +83,9 @@ class Engine:
                 changes, self._changes = self._changes, []
                 for observer in self.observers:
                     observer.committed(changes)
-            return result
+        for hook in self.after_operation:
+            hook()
+        return result
 
     def record(self, change: Change) -> None:
         """Note one change of the running operation (only kept when someone observes)."""

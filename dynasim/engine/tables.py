@@ -6,8 +6,8 @@ import bisect
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from dynasim import errors
-from dynasim.engine import schema
+from dynasim import errors, streams
+from dynasim.engine import control, schema
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.storage.changes import TableCreated, TableDeleted, TableUpdated
 from dynasim.storage.index import Index
@@ -36,6 +36,8 @@ def create_table(engine: Engine, request: Request) -> Response:
     indexes += schema.global_indexes(request.get("GlobalSecondaryIndexes"), types, mode, arn)
     schema.check_indexes_together(key_schema, types, indexes)
     read, write = schema.throughput(mode, request.get("ProvisionedThroughput"))
+    stream = streams.check_specification(request.get("StreamSpecification"))
+    tags = control.tags_on_create(request)
     if name in engine.tables:
         raise errors.table_exists(name)
     now = engine.clock()
@@ -53,7 +55,10 @@ def create_table(engine: Engine, request: Request) -> Response:
         deletion_protection=bool(request.get("DeletionProtectionEnabled", False)),
         indexes=indexes,
     )
+    if tags:
+        settings.extra["Tags"] = tags
     table = engine.tables[name] = Table(settings, engine.record)
+    streams.apply_specification(engine, table, stream)
     engine.record(TableCreated(settings))
     # The service answers CREATING and turns the table ACTIVE moments later; here it is
     # usable at once, so DescribeTable already reports ACTIVE.
@@ -85,6 +90,7 @@ def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
         "TableId": settings.table_id,
         "DeletionProtectionEnabled": settings.deletion_protection,
     }
+    description.update(streams.describe(settings))
     local = [_describe_index(table, index) for index in table.indexes.values() if index.settings.kind == "LOCAL"]
     if local:
         description["LocalSecondaryIndexes"] = local
@@ -178,6 +184,7 @@ def update_table(engine: Engine, request: Request) -> Response:
         and throughput is None
         and protection is None
         and not request.get("GlobalSecondaryIndexUpdates")
+        and request.get("StreamSpecification") is None
     ):
         raise errors.nothing_to_update()
 
@@ -196,6 +203,7 @@ def update_table(engine: Engine, request: Request) -> Response:
     else:
         read, write = settings.read_capacity, settings.write_capacity
     changes = schema.index_changes(request, table, new_mode)
+    stream = streams.check_specification(request.get("StreamSpecification"), table)
 
     now = engine.clock()
     if new_mode == settings.billing_mode == "PROVISIONED":
@@ -212,6 +220,7 @@ def update_table(engine: Engine, request: Request) -> Response:
     if protection is not None:
         settings.deletion_protection = bool(protection)
     deleted = _apply_index_changes(table, changes) if changes is not None else None
+    streams.apply_specification(engine, table, stream)
     engine.record(TableUpdated(settings))
     # A capacity, billing or index change puts the service's table in UPDATING for a while.
     only_protection = billing_mode is None and throughput is None and changes is None

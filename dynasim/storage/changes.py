@@ -27,8 +27,11 @@ class ItemPut:
 
 @dataclass(frozen=True)
 class ItemDeleted:
+    """An item deleted; `expired` when TTL deleted it (the service did, not a request)."""
+
     table: str
     old: Item
+    expired: bool = False
 
 
 @dataclass(frozen=True)

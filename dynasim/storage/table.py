@@ -132,8 +132,9 @@ class Table:
         self._record(ItemPut(self.settings.name, item, old_item))
         return old_item
 
-    def delete(self, hash_key: Any, range_key: Any = None) -> Item | None:
-        """Remove the item under this key; return it, or None if there was none."""
+    def delete(self, hash_key: Any, range_key: Any = None, *, expired: bool = False) -> Item | None:
+        """Remove the item under this key; return it, or None if there was none. `expired`:
+        TTL is deleting it (the change feed says so)."""
         if self._composite:
             partition = self._partitions.get(hash_key)
             if partition is None:
@@ -150,7 +151,7 @@ class Table:
                 self._scan_order.remove((token(hash_key), hash_key))
         old_item = self._forget(old, hash_key, range_key)
         if old_item is not None:
-            self._record(ItemDeleted(self.settings.name, old_item))
+            self._record(ItemDeleted(self.settings.name, old_item, expired))
         return old_item
 
     def _forget(self, entry: tuple[Item, int] | None, hash_key: Any, range_key: Any) -> Item | None:

@@ -1,0 +1,149 @@
+"""The DynamoDB Streams API: ListStreams, DescribeStream, GetShardIterator, GetRecords.
+
+A shard iterator names a stream, its shard and the sequence number to read from, and expires 15
+minutes (of the simulator's clock) after it was handed out, as DynamoDB's do. TRIM_HORIZON reads
+from the oldest record still kept, LATEST from the next record written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import TYPE_CHECKING, Any
+
+from dynasim import errors
+from dynasim.engine.registry import Request, Response, operation
+from dynasim.streams import Stream, store
+
+if TYPE_CHECKING:
+    from dynasim.engine import Engine
+
+MAX_LIST_STREAMS = 100
+MAX_DESCRIBE_SHARDS = 100
+MAX_GET_RECORDS = 1000
+MIN_SHARD_ID_LENGTH = 28
+MIN_SEQUENCE_LENGTH = 21
+ITERATOR_LIFETIME = 15 * 60.0
+PAGE_BYTES = 1024 * 1024
+_ITERATOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
+
+
+def _limit(request: Request, maximum: int, too_large: Any) -> int:
+    limit = request.get("Limit")
+    if limit is None:
+        return maximum
+    if limit < 1:
+        raise errors.limit_below_one(limit)
+    if limit > maximum:
+        raise too_large(maximum)
+    return int(limit)
+
+
+@operation("ListStreams")
+def list_streams(engine: Engine, request: Request) -> Response:
+    limit = _limit(request, MAX_LIST_STREAMS, errors.list_streams_limit_too_large)
+    table = request.get("TableName")
+    streams = [s for s in reversed(store(engine).streams.values()) if table is None or s.table == table]
+    start = request.get("ExclusiveStartStreamArn")
+    if start is not None:
+        arns = [stream.arn for stream in streams]
+        streams = streams[arns.index(start) + 1 :] if start in arns else []
+    page = streams[:limit]
+    response: Response = {"Streams": [{"StreamArn": s.arn, "TableName": s.table, "StreamLabel": s.label} for s in page]}
+    if len(streams) > limit:
+        response["LastEvaluatedStreamArn"] = page[-1].arn
+    return response
+
+
+@operation("DescribeStream")
+def describe_stream(engine: Engine, request: Request) -> Response:
+    _limit(request, MAX_DESCRIBE_SHARDS, errors.describe_stream_limit_too_large)
+    start = request.get("ExclusiveStartShardId")
+    if start is not None and len(start) < MIN_SHARD_ID_LENGTH:
+        raise errors.member_too_short(start, "exclusiveStartShardId", MIN_SHARD_ID_LENGTH)
+    arn = request.get("StreamArn")
+    stream = store(engine).find(arn)
+    if stream is None:
+        raise errors.stream_not_found(arn)
+    description = stream.describe()
+    if start is not None:
+        shards = description["Shards"]
+        ids = [shard["ShardId"] for shard in shards]
+        description["Shards"] = shards[ids.index(start) + 1 :] if start in ids else []
+    return {"StreamDescription": description}
+
+
+@operation("GetShardIterator")
+def get_shard_iterator(engine: Engine, request: Request) -> Response:
+    kind = request.get("ShardIteratorType")
+    if kind not in _ITERATOR_TYPES:
+        raise errors.shard_iterator_type_invalid(kind)
+    sequence = request.get("SequenceNumber")
+    if sequence is not None and len(sequence) < MIN_SEQUENCE_LENGTH:
+        raise errors.member_too_short(sequence, "sequenceNumber", MIN_SEQUENCE_LENGTH)
+    streams = store(engine)
+    stream = streams.find(request.get("StreamArn"))
+    if stream is None:
+        raise errors.stream_does_not_exist()
+    if request.get("ShardId") != stream.shard_id:
+        raise errors.shard_does_not_exist()
+    if kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
+        if sequence is None:
+            raise errors.sequence_number_missing()
+        if not sequence.isdigit() or int(sequence) < stream.starting_sequence:
+            raise errors.sequence_number_outside_shard()
+        position = int(sequence) + (kind == "AFTER_SEQUENCE_NUMBER")
+        if position <= stream.trimmed_through:
+            raise errors.trimmed_data_access()
+    else:
+        if sequence is not None:
+            raise errors.sequence_number_not_allowed()
+        if kind == "LATEST":
+            position = streams.next_sequence
+        else:
+            position = max(stream.starting_sequence, stream.trimmed_through + 1)
+    return {"ShardIterator": _iterator(stream, position, engine.clock())}
+
+
+def _iterator(stream: Stream, position: int, now: float) -> str:
+    state = json.dumps([stream.arn, stream.shard_id, position, now], separators=(",", ":"))
+    return f"{stream.arn}|1|{base64.b64encode(state.encode()).decode()}"
+
+
+def _read_iterator(engine: Engine, text: Any) -> tuple[Stream, int]:
+    try:
+        _, _, encoded = text.rpartition("|")
+        arn, shard_id, position, issued = json.loads(base64.b64decode(encoded, validate=True))
+    except (AttributeError, ValueError, TypeError, binascii.Error):
+        raise errors.shard_iterator_invalid() from None
+    stream = store(engine).find(arn)
+    if stream is None or stream.shard_id != shard_id or not isinstance(position, int):
+        raise errors.shard_iterator_invalid()
+    if engine.clock() - issued > ITERATOR_LIFETIME:
+        raise errors.shard_iterator_expired()
+    return stream, position
+
+
+@operation("GetRecords")
+def get_records(engine: Engine, request: Request) -> Response:
+    limit = _limit(request, MAX_GET_RECORDS, errors.get_records_limit_too_large)
+    stream, position = _read_iterator(engine, request.get("ShardIterator"))
+    if position <= stream.trimmed_through:
+        raise errors.trimmed_data_access()
+    records = []
+    size = 0
+    for sequence, _, record in stream.records:
+        if sequence < position:
+            continue
+        if len(records) == limit or (records and size + record["dynamodb"]["SizeBytes"] > PAGE_BYTES):
+            break
+        records.append(record)
+        size += record["dynamodb"]["SizeBytes"]
+        position = sequence + 1
+    response: Response = {"Records": records}
+    closed = stream.ending_sequence is not None
+    if not closed or any(sequence >= position for sequence, _, _ in stream.records):
+        # A closed shard read to its end has no next iterator.
+        response["NextShardIterator"] = _iterator(stream, position, engine.clock())
+    return response
