@@ -21,7 +21,8 @@ Everything is in DynamoDB's wire form (``{"S": "text"}``), as the low-level clie
 Values are valid as DynamoDB defines them (numbers within 38 digits of precision, sets non-empty
 and without duplicates, nesting within 32 levels, names non-empty) and kept small, so an item
 stays far below 400 KB. Numbers are drawn in the form DynamoDB returns them (no exponent, no
-leading or trailing zeros), so an item read back equals the item written.
+leading or trailing zeros), so an item read back equals the item written — up to the order of set
+members, which DynamoDB does not keep: compare `canonical(item)`s.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ __all__ = [
     "keys",
     "numbers",
     "strings",
+    "canonical",
     "to_python",
     "value_to_python",
 ]
@@ -180,6 +182,28 @@ def items(
         )
     )
     return {**others, **item}
+
+
+# --- comparing ------------------------------------------------------------------------------
+
+
+def canonical(item: dict[str, Any]) -> dict[str, Any]:
+    """An item with the members of its sets (at any depth) in sorted order: DynamoDB keeps no
+    order in a set, so compare `canonical(read) == canonical(written)`."""
+    return {name: _canonical_value(value) for name, value in item.items()}
+
+
+def _canonical_value(value: dict[str, Any]) -> dict[str, Any]:
+    kind, payload = next(iter(value.items()))
+    if kind in ("SS", "BS"):
+        return {kind: sorted(payload)}
+    if kind == "NS":
+        return {kind: sorted(payload, key=Decimal)}
+    if kind == "L":
+        return {kind: [_canonical_value(member) for member in payload]}
+    if kind == "M":
+        return {kind: canonical(payload)}
+    return value
 
 
 # --- to the resource's form --------------------------------------------------------------------

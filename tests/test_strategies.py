@@ -57,13 +57,23 @@ def test_numbers_are_in_dynamodbs_normal_form(text):
 def test_items_are_accepted_and_read_back_equal(item):
     CLIENT.put_item(TableName="things", Item=item)
     key = {"pk": item["pk"], "sk": item["sk"]}
-    assert CLIENT.get_item(TableName="things", Key=key, ConsistentRead=True)["Item"] == item
+    read = CLIENT.get_item(TableName="things", Key=key, ConsistentRead=True)["Item"]
+    assert ds.canonical(read) == ds.canonical(item)
 
 
 @SETTINGS
 @given(ds.keys({"id": "B"}))
 def test_keys_from_a_simple_mapping(key):
     assert set(key) == {"id"} and key["id"]["B"]
+
+
+def test_canonical_sorts_sets_at_any_depth():
+    item = {"s": {"SS": ["b", "a"]}, "m": {"M": {"n": {"NS": ["10", "9"]}}}, "l": {"L": [{"BS": [b"z", b"y"]}]}}
+    assert ds.canonical(item) == {
+        "s": {"SS": ["a", "b"]},
+        "m": {"M": {"n": {"NS": ["9", "10"]}}},
+        "l": {"L": [{"BS": [b"y", b"z"]}]},
+    }
 
 
 def test_schema_forms():
