@@ -170,6 +170,7 @@ def test_random_item_sequences_agree(both_targets: tuple[Any, Any]) -> None:
                 max_examples=25,
                 stateful_step_count=20,
                 deadline=None,
+                derandomize=True,  # the same sequences in every CI run; more, random ones by hand
                 suppress_health_check=list(HealthCheck),
             ),
         )

@@ -169,7 +169,8 @@ OPERAND_ERRORS = {
     ("error", "ValidationException", "The provided expression refers to an attribute that does not exist in the item"),
     ("error", "ValidationException", "An operand in the update expression has an incorrect data type"),
 }
-BOUNDED = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: CI draws the same examples every run; run with more (and random) examples by hand.
+BOUNDED = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 
 @BOUNDED
@@ -222,8 +223,11 @@ def test_updates_agree(sim_and_local, item, update, condition, values):
     # Known divergence: when one action's path cannot be written and another action's operand
     # fails, which error DynamoDB Local reports depends on the attribute names (it visits the
     # actions in a hash order), e.g. `REMOVE c.x SET d = a` vs `REMOVE e.x SET b = a` on an
-    # empty item. dynasim reports the operand's error first.
+    # empty item. dynasim reports the operand's error first. The same holds between two
+    # actions that fail with different operand errors (`ADD b :ss SET a = c` on {a: 1, b: 1}
+    # gives the data-type error, `ADD b :ss SET z = c` the missing-attribute one).
     pair = [result for result in (results[0], results[2]) if isinstance(result, tuple)]
     assume(not (INVALID_PATH in pair and any(result in OPERAND_ERRORS for result in pair)))
+    assume(not (len(pair) == 2 and pair[0] != pair[1] and all(result in OPERAND_ERRORS for result in pair)))
     assert results[0] == results[2], (update, condition)
     assert results[1] == results[3], (update, condition)
