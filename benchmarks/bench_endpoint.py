@@ -201,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     arguments = parser.parse_args(argv)
     counts = [int(count) for count in arguments.clients.split(",")]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())  # other work on the machine
 
     targets: list[tuple[str, Any]] = [("dynasim serve", DynasimServer)]
     if arguments.durable:
@@ -233,9 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         point = (row["clients"], row["target"])
         if point not in best or row["ops_per_second"] > best[point]["ops_per_second"]:
             best[point] = row
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
-        f"\n{os.cpu_count()} cores (load average {load} at the end), {arguments.seconds:g} s per point, "
+        f"\n{os.cpu_count()} cores (load average {load} before the run), {arguments.seconds:g} s per point, "
         f"best of {arguments.rounds} round(s), 50% PutItem / 50% GetItem\n"
     )
     print("| clients | target | ops/s | p50 ms | p99 ms | mean ms |")
