@@ -94,7 +94,8 @@ class Call:
         "start",
         "duration",
         "front",
-        "capacity",
+        "_consumed",
+        "_capacity",
         "latency",
         "fault",
         "applied",
@@ -110,7 +111,8 @@ class Call:
         self.start = start  # seconds since the epoch, on the simulator's clock
         self.duration = 0.0  # seconds, including injected latency
         self.front = front
-        self.capacity: tuple[Capacity, ...] = ()
+        self._consumed: list[Any] = []  # the engine's Consumed objects, summed when first asked
+        self._capacity: tuple[Capacity, ...] | None = None
         self.latency = 0.0  # injected latency, seconds
         self.fault: Any = None  # the fault rule that fired, if any
         self.applied = False  # whether the request changed (or read) the tables
@@ -132,6 +134,14 @@ class Call:
         if isinstance(self.error, DynamoDBError):
             return self.error.code
         return getattr(self.error, "kind", type(self.error).__name__)
+
+    @property
+    def capacity(self) -> tuple[Capacity, ...]:
+        """The capacity the call consumed, per table."""
+        if self._capacity is None:
+            self._capacity = summarize(self._consumed)
+            self._consumed = []
+        return self._capacity
 
     @property
     def capacity_units(self) -> float:
@@ -187,6 +197,23 @@ class Call:
 
     def __repr__(self) -> str:
         return f"<Call {self.describe()}>"
+
+
+def summarize(consumed: list[Any]) -> tuple[Capacity, ...]:
+    """The capacity of one call per table, from the engine's Consumed objects (a batch or a
+    transaction has one per table, or more)."""
+    table_units: dict[str, float] = {}
+    index_units: dict[str, dict[str, float]] = {}
+    for entry in consumed:
+        name = entry.table.name
+        table_units[name] = table_units.get(name, 0.0) + entry.table_units
+        indexes = index_units.setdefault(name, {})
+        for index, units in entry.index_units.items():
+            indexes[index] = indexes.get(index, 0.0) + units
+    return tuple(
+        Capacity(name, units + sum(index_units[name].values()), units, index_units[name])
+        for name, units in table_units.items()
+    )
 
 
 def _json_default(value: Any) -> Any:

@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
-from dynasim.doubles.calls import Call, CallLog, Capacity
+from dynasim.doubles.calls import Call, CallLog
 from dynasim.doubles.consistency import EventualConsistency
 from dynasim.doubles.faults import (
     Faults,
@@ -101,8 +101,7 @@ class Doubles:
             raise
         finally:
             collector.reset(token)
-            if consumed:
-                call.capacity = _capacity(consumed)
+            call._consumed = consumed
             call.duration = time.perf_counter() - started + virtual
             self.call_log.add(call)
 
@@ -142,22 +141,6 @@ class Doubles:
             member = "UnprocessedItems" if operation == "BatchWriteItem" else "UnprocessedKeys"
             removed = merge_unprocessed(operation, {member: removed}, left_out)[member]
         return reduced, removed
-
-
-def _capacity(consumed: list[Consumed]) -> tuple[Capacity, ...]:
-    """The capacity of one call, per table (a batch or transaction has one entry per table)."""
-    table_units: dict[str, float] = {}
-    index_units: dict[str, dict[str, float]] = {}
-    for entry in consumed:
-        name = entry.table.name
-        table_units[name] = table_units.get(name, 0.0) + entry.table_units
-        indexes = index_units.setdefault(name, {})
-        for index, units in entry.index_units.items():
-            indexes[index] = indexes.get(index, 0.0) + units
-    return tuple(
-        Capacity(name, units + sum(index_units[name].values()), units, index_units[name])
-        for name, units in table_units.items()
-    )
 
 
 __all__ = ["Call", "Doubles"]
