@@ -18,6 +18,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
+from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import StorageKey, check_index_keys, item_key, request_key
 from dynasim.engine.registry import Request, Response, operation
@@ -48,6 +49,7 @@ def batch_write_item(engine: Engine, request: Request) -> Response:
     if not request_items:
         raise errors.batch_write_no_requests()
     choice = requested(request)
+    collections_wanted = item_collections.requested(request)
 
     # Each table's writes: present, not too many, one action each, values valid.
     count = 0
@@ -71,6 +73,7 @@ def batch_write_item(engine: Engine, request: Request) -> Response:
     # Table by table: the table, then its requests' keys, secondary-index keys and duplicates.
     tables: dict[str, Table] = {}
     planned: list[tuple[Table, StorageKey, Item | None, int]] = []
+    written: list[tuple[Table, Item]] = []  # (table, the item or key written), for collection metrics
     seen: set[tuple[str, StorageKey]] = set()
     for name, item, document, size in writes:
         table = tables.get(name) or tables.setdefault(name, engine.table(name))
@@ -84,6 +87,7 @@ def batch_write_item(engine: Engine, request: Request) -> Response:
         if item is not None:
             check_index_keys(table, item)
         planned.append((table, key, item, size))
+        written.append((table, document))
 
     capacities = {name: Consumed(table, choice) for name, table in tables.items()}
     for table, (hash_key, range_key), item, size in planned:
@@ -98,6 +102,10 @@ def batch_write_item(engine: Engine, request: Request) -> Response:
     response: Response = {"UnprocessedItems": {}}
     if choice != "NONE":
         response["ConsumedCapacity"] = consumed_capacity(capacities)
+    if collections_wanted:
+        metrics = item_collections.by_table(written)
+        if metrics:
+            response["ItemCollectionMetrics"] = metrics
     return response
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dynasim import errors
+from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import check_index_keys, item_key, request_key
 from dynasim.engine.registry import Request, Response, operation
@@ -38,6 +39,7 @@ def _answer(old: Item | None, return_values: str) -> Response:
 def put_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request.get("TableName"))
     capacity = Consumed(table, requested(request))
+    collection_wanted = item_collections.requested(request)
     return_values = _return_values(request)
     item = request.get("Item")
     size = validate_item(item)
@@ -48,7 +50,7 @@ def put_item(engine: Engine, request: Request) -> Response:
         expressions.check(table.get(hash_key, range_key))
     old = table.put(hash_key, range_key, item, size)
     capacity.write(old, item)
-    return capacity.add_to(_answer(old, return_values))
+    return item_collections.add_to(capacity.add_to(_answer(old, return_values)), table, item, collection_wanted)
 
 
 @operation("GetItem")
@@ -70,6 +72,7 @@ def get_item(engine: Engine, request: Request) -> Response:
 def delete_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request.get("TableName"))
     capacity = Consumed(table, requested(request))
+    collection_wanted = item_collections.requested(request)
     return_values = _return_values(request)
     key = request.get("Key")
     validate_item(key)
@@ -79,4 +82,4 @@ def delete_item(engine: Engine, request: Request) -> Response:
         expressions.check(table.get(hash_key, range_key))
     old = table.delete(hash_key, range_key)
     capacity.write(old, None)
-    return capacity.add_to(_answer(old, return_values))
+    return item_collections.add_to(capacity.add_to(_answer(old, return_values)), table, key, collection_wanted)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
+from dynasim.engine import item_collections
 from dynasim.engine.batches import consumed_capacity
 from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import StorageKey, check_index_keys, item_key, request_key
@@ -135,7 +136,13 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
             capacity.write(charged_old, charged_new)
     if token is not None:
         tokens.remember(token, fingerprint, capacities, engine.clock())
-    return _answer(capacities, choice)
+    response = _answer(capacities, choice)
+    if item_collections.requested(request):
+        written = [(action.table, action.document) for action in actions if action.kind != "ConditionCheck"]
+        metrics = item_collections.by_table(written)  # type: ignore[arg-type]
+        if metrics:
+            response["ItemCollectionMetrics"] = metrics
+    return response
 
 
 def _answer(capacities: dict[str, Consumed], choice: str) -> Response:

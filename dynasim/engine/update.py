@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dynasim import errors
+from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import check_index_keys, request_key
 from dynasim.engine.registry import Request, Response, operation
@@ -26,6 +27,7 @@ RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
 def update_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request.get("TableName"))
     capacity = Consumed(table, requested(request))
+    collection_wanted = item_collections.requested(request)
     return_values = request.get("ReturnValues", "NONE")
     if return_values not in RETURN_VALUES:
         raise errors.return_values_invalid()
@@ -40,7 +42,8 @@ def update_item(engine: Engine, request: Request) -> Response:
     check_index_keys(table, new, by_update=True)
     table.put(hash_key, range_key, new, size)
     capacity.write(old, new)
-    return capacity.add_to(_returned(request, return_values, expressions, old, new))
+    response = capacity.add_to(_returned(request, return_values, expressions, old, new))
+    return item_collections.add_to(response, table, new, collection_wanted)
 
 
 def updated_item(expressions: WriteExpressions, key: Item, old: Item | None) -> tuple[Item, int]:

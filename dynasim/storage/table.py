@@ -97,6 +97,15 @@ class Table:
         partition = self._partitions[hash_key] = self._partitions[hash_key].copy()
         return partition
 
+    def partition_bytes(self, hash_key: Any) -> int:
+        """The size of one partition's items (O(items in it))."""
+        entry = self._partitions.get(hash_key)
+        if entry is None:
+            return 0
+        if not self._composite:
+            return entry[1]
+        return sum(size for _, size in entry.values())
+
     def get(self, hash_key: Any, range_key: Any = None) -> Item | None:
         entry = self.entry(hash_key, range_key)
         return None if entry is None else entry[0]
