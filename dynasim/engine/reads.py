@@ -61,8 +61,7 @@ class Read:
         self.placeholders = Placeholders(
             request,
             tuple(name for name in _EXPRESSIONS[operation] if request.get(name) is not None),
-            " and ".join(name for name in reversed(_EXPRESSIONS[operation]) if name != "ProjectionExpression")
-            + " are null"
+            "FilterExpression and KeyConditionExpression are null"
             if operation == "Query"
             else "FilterExpression is null",
         )
@@ -135,7 +134,11 @@ class Read:
         if text is not None:
             bound = self.placeholders.condition(text, "FilterExpression")
             if operation == "Query":
-                used = {path.resolve(self.placeholders.names)[0] for path in _paths(bound.root)}
+                paths = [path.resolve(self.placeholders.names) for path in _paths(bound.root)]
+                for path in paths:
+                    if path[0] in self.schema.names and len(path) > 1:
+                        raise errors.key_condition_not_scalar(path[0])
+                used = {path[0] for path in paths}
                 for name in self.schema.names:
                     if name in used:
                         raise errors.filter_on_key(name)
@@ -208,21 +211,20 @@ class Read:
 
     def run(self, found: Iterator[tuple[Item, int]]) -> Response:
         items: list[Item] = []
-        scanned = read_bytes = charged_bytes = 0
+        scanned = read_bytes = 0
         last: Item | None = None
         index = self.index
         for item, size in found:
             scanned += 1
-            read_bytes += size
-            # An index read is charged for the index entries it reads.
-            charged_bytes += size if index is None or index.projected is None else item_size(index.project(item))
+            # An index read counts (for the 1 MB page and for capacity) the index entries it reads.
+            read_bytes += size if index is None or index.projected is None else item_size(index.project(item))
             view = self.visible(item)
             if self.filter is None or self.filter(view):
                 items.append(view if self.projection is None else self.projection(view))
             if scanned == self.limit or read_bytes >= PAGE_BYTES:
                 last = item
                 break
-        self.capacity.read(charged_bytes, self.consistent, index)
+        self.capacity.read(read_bytes, self.consistent, index)
         response: Response = {"Count": len(items), "ScannedCount": scanned}
         if self.select != "COUNT":
             response["Items"] = items

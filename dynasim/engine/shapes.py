@@ -15,9 +15,7 @@ SERVICES = ("dynamodb", "dynamodbstreams")
 @functools.cache
 def _models() -> tuple[ServiceModel, ...]:
     loader = botocore.loaders.create_loader()
-    return tuple(
-        ServiceModel(loader.load_service_model(name, "service-2"), service_name=name) for name in SERVICES
-    )
+    return tuple(ServiceModel(loader.load_service_model(name, "service-2"), service_name=name) for name in SERVICES)
 
 
 @functools.cache
