@@ -1,0 +1,170 @@
+"""dynasim.record(): cassettes of real boto3 traffic, recorded against the simulator's HTTP endpoint
+standing in for production."""
+
+import json
+
+import boto3
+import pytest
+
+import dynasim
+from dynasim.recording import Redact, load, record
+
+SECRETS = {
+    "aws_access_key_id": "AKIAPRODUCTIONKEY01",
+    "aws_secret_access_key": "prod-secret-Zq9",
+    "aws_session_token": "prod-session-token-XYZ",
+}
+SCHEMA = dict(
+    KeySchema=[{"AttributeName": "email", "KeyType": "HASH"}],
+    AttributeDefinitions=[{"AttributeName": "email", "AttributeType": "S"}],
+    BillingMode="PAY_PER_REQUEST",
+)
+
+
+@pytest.fixture
+def production():
+    with dynasim.Simulator().serve() as server:
+        yield server.url
+
+
+def production_client(url, service="dynamodb"):
+    return boto3.client(service, endpoint_url=url, region_name="eu-west-1", **SECRETS)
+
+
+def test_records_calls_responses_and_errors_in_wire_form(production, tmp_path):
+    path = tmp_path / "calls.jsonl"
+    with dynasim.record(path) as recording:
+        ddb = production_client(production)
+        ddb.create_table(TableName="users", **SCHEMA)
+        ddb.put_item(TableName="users", Item={"email": {"S": "a@example.com"}, "age": {"N": "41"}})
+        ddb.get_item(TableName="users", Key={"email": {"S": "a@example.com"}})
+        with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
+            ddb.put_item(
+                TableName="users",
+                Item={"email": {"S": "a@example.com"}},
+                ConditionExpression="attribute_not_exists(email)",
+            )
+    assert recording.calls == 4
+    tape = load(path)
+    assert tape.header["dynasim_cassette"] == 1
+    assert [i.operation for i in tape] == ["CreateTable", "PutItem", "GetItem", "PutItem"]
+    assert [i.seq for i in tape] == [0, 1, 2, 3]
+    get = tape.interactions[2]
+    assert get.request == {"TableName": "users", "Key": {"email": {"S": "a@example.com"}}}
+    assert get.response == {"Item": {"email": {"S": "a@example.com"}, "age": {"N": "41"}}}
+    assert get.status == 200 and get.error is None
+    assert get.duration_ms >= 0 and get.timestamp.endswith("Z")
+    failed = tape.interactions[3]
+    assert failed.response is None
+    assert failed.error == {
+        "code": "ConditionalCheckFailedException",
+        "message": "The conditional request failed",
+        "status": 400,
+    }
+
+
+def test_no_secret_reaches_the_cassette(production, tmp_path):
+    path = tmp_path / "calls.jsonl"
+    with record(path):
+        ddb = production_client(production)
+        ddb.list_tables()
+        ddb.create_table(TableName="users", **SCHEMA)
+        ddb.describe_table(TableName="users")
+    text = path.read_text()
+    for secret in SECRETS.values():
+        assert secret not in text
+    for header in ("Authorization", "X-Amz-Security-Token", "X-Amz-Date", "Signature", "Credential"):
+        assert header.lower() not in text.lower()
+
+
+def test_resources_and_streams_clients_made_inside_are_recorded_and_others_not(production, tmp_path):
+    outside = production_client(production)
+    path = tmp_path / "calls.jsonl"
+    with record(path):
+        table = boto3.resource("dynamodb", endpoint_url=production, region_name="eu-west-1", **SECRETS).create_table(
+            TableName="users", StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}, **SCHEMA
+        )
+        table.put_item(Item={"email": "b@example.com"})
+        outside.list_tables()  # made before the block: not recorded
+        production_client(production, "dynamodbstreams").list_streams()
+    production_client(production).list_tables()  # after the block: not recorded
+    tape = load(path)
+    assert [(i.service, i.operation) for i in tape] == [
+        ("dynamodb", "CreateTable"),
+        ("dynamodb", "PutItem"),
+        ("dynamodb-streams", "ListStreams"),
+    ]
+
+
+def test_record_an_existing_client_and_as_a_decorator(production, tmp_path):
+    ddb = production_client(production)
+    with record(tmp_path / "one.jsonl", client=ddb):
+        ddb.list_tables()
+        production_client(production).list_tables()  # another client: not recorded
+    ddb.list_tables()  # recording over
+    assert [i.operation for i in load(tmp_path / "one.jsonl")] == ["ListTables"]
+
+    @record(tmp_path / "decorated.jsonl")
+    def job():
+        production_client(production).list_tables()
+
+    job()
+    job()  # each call rewrites the cassette
+    assert len(load(tmp_path / "decorated.jsonl")) == 1
+
+
+def test_redaction_hashes_consistently_and_masks(production, tmp_path):
+    path = tmp_path / "calls.jsonl"
+    rules = [
+        "email",
+        Redact(path="address.street", action="mask"),
+        lambda path, value: {"S": "[ssn]"} if path == "ssn" else None,
+    ]
+    with record(path, redact=rules):
+        ddb = production_client(production)
+        ddb.create_table(TableName="users", **SCHEMA)
+        item = {
+            "email": {"S": "c@example.com"},
+            "ssn": {"S": "123-45-6789"},
+            "address": {"M": {"street": {"S": "1 Secret Road"}, "city": {"S": "Lyon"}}},
+        }
+        ddb.put_item(TableName="users", Item=item)
+        ddb.get_item(TableName="users", Key={"email": {"S": "c@example.com"}})
+        ddb.scan(
+            TableName="users",
+            FilterExpression="#e = :e",
+            ExpressionAttributeNames={"#e": "email"},
+            ExpressionAttributeValues={":e": {"S": "c@example.com"}},
+        )
+    text = path.read_text()
+    for secret in ("c@example.com", "123-45-6789", "Secret Road"):
+        assert secret not in text
+    assert "Lyon" in text
+    tape = load(path)
+    put, get, scan = tape.interactions[1:]
+    hashed = put.request["Item"]["email"]
+    assert hashed["S"].startswith("redacted-")
+    assert get.request["Key"]["email"] == hashed == get.response["Item"]["email"]
+    assert scan.request["ExpressionAttributeValues"][":e"] == hashed
+    assert put.request["Item"]["address"]["M"]["street"] == {"S": "***"}
+    assert put.request["Item"]["ssn"] == {"S": "[ssn]"}
+    assert tape.header["redaction"][0] == {"attribute": "email", "action": "hash"}
+
+
+def test_each_line_is_one_json_document(production, tmp_path):
+    path = tmp_path / "calls.jsonl"
+    with record(path):
+        production_client(production).list_tables()
+    lines = path.read_text().splitlines()
+    assert len(lines) == 2
+    assert set(json.loads(lines[1])) == {
+        "seq",
+        "service",
+        "operation",
+        "request",
+        "status",
+        "response",
+        "error",
+        "duration_ms",
+        "timestamp",
+    }
