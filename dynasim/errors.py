@@ -1308,3 +1308,98 @@ def index_throughput_exceeded() -> DynamoDBError:
 def on_demand_throttled() -> DynamoDBError:
     return DynamoDBError("ThrottlingException", _ON_DEMAND_THROTTLED)
 
+
+# --- PartiQL -------------------------------------------------------------------------------
+
+
+def partiql_malformed(statement: str) -> DynamoDBError:
+    return validation(f"Statement wasn't well formed, can't be processed: {statement}")
+
+
+def partiql_parameter_count() -> DynamoDBError:
+    return validation("Number of parameters in request and statement don't match.")
+
+
+def partiql_unknown_function(name: str) -> DynamoDBError:
+    return validation(f"Unrecognized function: {name}")
+
+
+def partiql_index_not_found(name: str) -> DynamoDBError:
+    return validation(f"The table does not have the specified index: {name}")
+
+
+def partiql_key_equality_missing() -> DynamoDBError:
+    return validation("Where clause does not contain a mandatory equality on all key attributes")
+
+
+def partiql_insert_not_struct() -> DynamoDBError:
+    return validation(
+        "Unsupported format in item expression. Please use struct format {...} to express item values for "
+        "insert statement."
+    )
+
+
+def partiql_key_missing(name: str) -> DynamoDBError:
+    return validation(f"Key attribute should be present in the item: Key {name}")
+
+
+def partiql_key_type_mismatch(name: str) -> DynamoDBError:
+    return validation(f"Key attribute's data type should match its data type in table's schema: Key {name}")
+
+
+# DynamoDB Local's code for an INSERT on an existing key (the service's API model calls it
+# DuplicateItemException).
+def partiql_duplicate_item() -> DynamoDBError:
+    return DynamoDBError("DuplicateItem", "Duplicate primary key exists in table")
+
+
+def partiql_duplicate_columns(name: str) -> DynamoDBError:
+    return validation(f"Duplicate identifiers in select clause: {name}")
+
+
+def partiql_next_token_invalid() -> DynamoDBError:
+    return validation("Invalid NextToken")
+
+
+def partiql_bag_invalid() -> DynamoDBError:
+    return validation("Unsupported type passed as a member of a set; only string, number or binary sets are allowed.")
+
+
+def partiql_batch_empty() -> DynamoDBError:
+    return validation("The statement was empty.")
+
+
+def partiql_batch_too_many() -> DynamoDBError:
+    return validation("BatchGetItem cannot fetch more than 25 items")
+
+
+def partiql_batch_mixed() -> DynamoDBError:
+    return validation("Read and write requests together in the same batch is not supported.")
+
+
+def partiql_transaction_empty() -> DynamoDBError:
+    return validation("ExecutePartiQLTransaction can not have empty statement.")
+
+
+def partiql_transaction_mixed() -> DynamoDBError:
+    return validation("ExecuteTransaction API does not support both read and write operations in the same request.")
+
+
+def partiql_transaction_select_key(position: int) -> DynamoDBError:
+    return validation(
+        f"Validation failed in TransactStatements[{position}]: Select statements within ExecuteTransaction must "
+        "specify the primary key in the where clause."
+    )
+
+
+def partiql_idempotent_mismatch() -> DynamoDBError:
+    message = "Specified idempotent token was used with different request parameters within the idempotency window"
+    return DynamoDBError("IdempotentParameterMismatchException", message, Message=message)
+
+
+def partiql_batch_single_item() -> DynamoDBError:
+    return validation("Only single item select is supported")
+
+
+def partiql_batch_invalid_operation() -> DynamoDBError:
+    return validation("Invalid operation. Only select, insert, update and delete operations are valid")

@@ -19,6 +19,7 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers)
     batches,
     control,
     items,
+    partiql,
     reads,
     schema,
     shapes,

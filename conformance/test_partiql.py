@@ -1,0 +1,362 @@
+"""PartiQL: ExecuteStatement, BatchExecuteStatement and ExecuteTransaction, with DynamoDB's errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conformance.helpers import VALIDATION, assert_error, strip_metadata
+
+MALFORMED = "Statement wasn't well formed, can't be processed: "
+KEY_EQUALITY = "Where clause does not contain a mandatory equality on all key attributes"
+DUPLICATE = "Duplicate primary key exists in table"
+FAILED = "The conditional request failed"
+
+
+@pytest.fixture
+def table(make_table: Any, ddb: Any) -> str:
+    name = make_table(range_key="N")
+    for sk in range(1, 6):
+        ddb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'a', 'sk': {sk}, 'x': {sk * 10}}}")
+    ddb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'b', 'sk': 1, 'tags': <<'p', 'q'>>}}")
+    return name
+
+
+def _items(response: dict[str, Any]) -> list[dict[str, Any]]:
+    return sorted(response["Items"], key=lambda item: (item["pk"]["S"], item["sk"]["N"]))
+
+
+def test_insert_and_select_every_type(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    statement = (
+        f"INSERT INTO \"{name}\" VALUE {{'pk': 'k', 'n': 1.50, 'b': true, 'z': null, 'l': [1, 'two', false], "
+        "'m': {'in': 'side'}, 'ns': <<3, 1>>, 'ss': <<'x'>>}"
+    )
+    assert strip_metadata(ddb.execute_statement(Statement=statement)) == {"Items": []}
+    response = ddb.execute_statement(Statement=f"SELECT * FROM \"{name}\" WHERE pk = 'k'")
+    item = response["Items"][0]
+    assert item["n"] == {"N": "1.5"}
+    assert item["b"] == {"BOOL": True}
+    assert item["z"] == {"NULL": True}
+    assert item["l"] == {"L": [{"N": "1"}, {"S": "two"}, {"BOOL": False}]}
+    assert item["m"] == {"M": {"in": {"S": "side"}}}
+    assert sorted(item["ns"]["NS"]) == ["1", "3"]
+    assert item["ss"] == {"SS": ["x"]}
+
+
+def test_insert_duplicate_key(ddb: Any, table: str) -> None:
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f"INSERT INTO \"{table}\" VALUE {{'pk': 'a', 'sk': 1}}"),
+        "DuplicateItem",
+        DUPLICATE,
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("{'pk': 'a'}", "Key attribute should be present in the item: Key sk"),
+        ("{'pk': 'a', 'sk': 'one'}", "Key attribute's data type should match its data type in table's schema: Key sk"),
+    ],
+)
+def test_insert_key_errors(ddb: Any, table: str, value: str, message: str) -> None:
+    assert_error(lambda: ddb.execute_statement(Statement=f'INSERT INTO "{table}" VALUE {value}'), VALIDATION, message)
+
+
+def test_select_partition_and_sort_conditions(ddb: Any, table: str) -> None:
+    response = ddb.execute_statement(Statement=f"SELECT pk, sk FROM \"{table}\" WHERE pk = 'a' AND sk > 3")
+    assert response["Items"] == [{"pk": {"S": "a"}, "sk": {"N": "4"}}, {"pk": {"S": "a"}, "sk": {"N": "5"}}]
+    response = ddb.execute_statement(Statement=f"SELECT x FROM \"{table}\" WHERE pk = 'a' AND x BETWEEN 20 AND 30")
+    assert response["Items"] == [{"x": {"N": "20"}}, {"x": {"N": "30"}}]
+
+
+def test_select_scan_with_filters(ddb: Any, table: str) -> None:
+    both = ddb.execute_statement(Statement=f'SELECT * FROM "{table}" WHERE sk = 1')
+    assert [item["pk"]["S"] for item in _items(both)] == ["a", "b"]
+    missing = ddb.execute_statement(Statement=f'SELECT * FROM "{table}" WHERE x IS MISSING')
+    assert [item["pk"]["S"] for item in missing["Items"]] == ["b"]
+    present = ddb.execute_statement(Statement=f'SELECT * FROM "{table}" WHERE x IS NOT MISSING AND NOT x IN [10, 20]')
+    assert sorted(item["sk"]["N"] for item in present["Items"]) == ["3", "4", "5"]
+    functions = ddb.execute_statement(
+        Statement=f"SELECT * FROM \"{table}\" WHERE contains(tags, 'p') OR begins_with(pk, 'zz') OR size(x) > 100"
+    )
+    assert [item["pk"]["S"] for item in functions["Items"]] == ["b"]
+
+
+def test_select_parameters(ddb: Any, table: str) -> None:
+    response = ddb.execute_statement(
+        Statement=f'SELECT sk FROM "{table}" WHERE pk = ? AND sk >= ?', Parameters=[{"S": "a"}, {"N": "4"}]
+    )
+    assert response["Items"] == [{"sk": {"N": "4"}}, {"sk": {"N": "5"}}]
+
+
+def test_parameter_count(ddb: Any, table: str) -> None:
+    assert_error(
+        lambda: ddb.execute_statement(
+            Statement=f'SELECT * FROM "{table}" WHERE pk = ? AND sk = ?', Parameters=[{"S": "a"}]
+        ),
+        VALIDATION,
+        "Number of parameters in request and statement don't match.",
+    )
+
+
+def test_limit_and_next_token(ddb: Any, table: str) -> None:
+    statement = f"SELECT sk FROM \"{table}\" WHERE pk = 'a'"
+    seen = []
+    response = ddb.execute_statement(Statement=statement, Limit=2)
+    pages = 1
+    while True:
+        seen += [item["sk"]["N"] for item in response["Items"]]
+        if "NextToken" not in response:
+            break
+        response = ddb.execute_statement(Statement=statement, Limit=2, NextToken=response["NextToken"])
+        pages += 1
+    assert seen == ["1", "2", "3", "4", "5"]
+    assert pages == 3
+
+
+def test_invalid_next_token(ddb: Any, table: str) -> None:
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f'SELECT * FROM "{table}"', NextToken="garbage"),
+        VALIDATION,
+        "Invalid NextToken",
+    )
+
+
+def test_limit_too_small(ddb_raw: Any, table: str) -> None:
+    assert_error(
+        lambda: ddb_raw.execute_statement(Statement=f'SELECT * FROM "{table}"', Limit=0),
+        VALIDATION,
+        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value "
+        "greater than or equal to 1",
+    )
+
+
+@pytest.mark.parametrize("statement", ["SELEC * FROM t", "SELECT * FROM t WHERE", "", "UPDATE t SET WHERE pk = 1"])
+def test_malformed(ddb_raw: Any, statement: str) -> None:
+    assert_error(lambda: ddb_raw.execute_statement(Statement=statement), VALIDATION, MALFORMED + statement)
+
+
+def test_unknown_function_table_and_index(ddb: Any, table: str) -> None:
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f'SELECT * FROM "{table}" WHERE foo(x)'),
+        VALIDATION,
+        "Unrecognized function: foo",
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement='SELECT * FROM "no-such-table"'),
+        "ResourceNotFoundException",
+        "Cannot do operations on a non-existent table",
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f'SELECT * FROM "{table}"."nope"'),
+        VALIDATION,
+        "The table does not have the specified index: nope",
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f'SELECT x.q, z.q FROM "{table}"'),
+        VALIDATION,
+        "Duplicate identifiers in select clause: q",
+    )
+
+
+def test_update(ddb: Any, table: str) -> None:
+    ddb.execute_statement(
+        Statement=f"UPDATE \"{table}\" SET x = x + 1, y = ? SET l = [1] REMOVE z WHERE pk = 'a' AND sk = 1",
+        Parameters=[{"S": "new"}],
+    )
+    item = ddb.execute_statement(Statement=f"SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 1")["Items"][0]
+    assert item == {"pk": {"S": "a"}, "sk": {"N": "1"}, "x": {"N": "11"}, "y": {"S": "new"}, "l": {"L": [{"N": "1"}]}}
+
+
+def test_update_conditions(ddb: Any, table: str) -> None:
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f"UPDATE \"{table}\" SET x = 1 WHERE pk = 'zz' AND sk = 1"),
+        "ConditionalCheckFailedException",
+        FAILED,
+    )
+    error = assert_error(
+        lambda: ddb.execute_statement(
+            Statement=f"UPDATE \"{table}\" SET x = 1 WHERE pk = 'a' AND sk = 2 AND x = 7",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        ),
+        "ConditionalCheckFailedException",
+        FAILED,
+    )
+    assert error.response["Item"] == {"pk": {"S": "a"}, "sk": {"N": "2"}, "x": {"N": "20"}}
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f"UPDATE \"{table}\" SET x = 1 WHERE pk = 'a'"),
+        VALIDATION,
+        KEY_EQUALITY,
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f"UPDATE \"{table}\" SET pk = 'b' WHERE pk = 'a' AND sk = 2"),
+        VALIDATION,
+        "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key",
+    )
+
+
+def test_delete(ddb: Any, table: str) -> None:
+    assert strip_metadata(ddb.execute_statement(Statement=f"DELETE FROM \"{table}\" WHERE pk = 'zz' AND sk = 1")) == {
+        "Items": []
+    }
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f"DELETE FROM \"{table}\" WHERE pk = 'a' AND sk = 1 AND x = 2"),
+        "ConditionalCheckFailedException",
+        FAILED,
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f'DELETE FROM "{table}" WHERE sk = 1'), VALIDATION, KEY_EQUALITY
+    )
+    ddb.execute_statement(Statement=f"DELETE FROM \"{table}\" WHERE pk = 'a' AND sk = 1 AND x = 10")
+    assert ddb.execute_statement(Statement=f"SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 1")["Items"] == []
+
+
+# --- BatchExecuteStatement -------------------------------------------------------------------
+
+
+def test_batch_reads(ddb: Any, table: str) -> None:
+    response = ddb.batch_execute_statement(
+        Statements=[
+            {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 3"},
+            {"Statement": f'SELECT * FROM "{table}" WHERE pk = ? AND sk = ?', "Parameters": [{"S": "a"}, {"N": "9"}]},
+            {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'a'"},
+            {"Statement": "SELECT * FROM \"no-such-table\" WHERE pk = 'a' AND sk = 3"},
+        ]
+    )
+    assert response["Responses"] == [
+        {"TableName": table, "Item": {"pk": {"S": "a"}, "sk": {"N": "3"}, "x": {"N": "30"}}},
+        {"TableName": table},
+        {"Error": {"Code": "ValidationError", "Message": "Only single item select is supported"}},
+        {"Error": {"Code": "ResourceNotFound", "Message": "Cannot do operations on a non-existent table"}},
+    ]
+
+
+def test_batch_writes(ddb: Any, table: str) -> None:
+    response = ddb.batch_execute_statement(
+        Statements=[
+            {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'a', 'sk': 1}}"},
+            {
+                "Statement": f"UPDATE \"{table}\" SET x = 0 WHERE pk = 'a' AND sk = 2 AND x = 1",
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            },
+            {"Statement": f"UPDATE \"{table}\" SET x = 0 WHERE pk = 'a'"},
+            {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'c', 'sk': 1}}"},
+            {"Statement": f"DELETE FROM \"{table}\" WHERE pk = 'a' AND sk = 5"},
+        ]
+    )
+    assert response["Responses"] == [
+        {"Error": {"Code": "DuplicateItem", "Message": DUPLICATE}, "TableName": table},
+        {
+            "Error": {
+                "Code": "ConditionalCheckFailed",
+                "Message": FAILED,
+                "Item": {"pk": {"S": "a"}, "sk": {"N": "2"}, "x": {"N": "20"}},
+            },
+            "TableName": table,
+        },
+        {"Error": {"Code": "ValidationError", "Message": KEY_EQUALITY}},
+        {"TableName": table},
+        {"TableName": table},
+    ]
+    assert ddb.execute_statement(Statement=f"SELECT * FROM \"{table}\" WHERE pk = 'c'")["Items"] != []
+    assert ddb.execute_statement(Statement=f"SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 5")["Items"] == []
+
+
+def test_batch_errors(ddb_raw: Any, table: str) -> None:
+    read = {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 3"}
+    write = {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'c', 'sk': 1}}"}
+    assert_error(lambda: ddb_raw.batch_execute_statement(Statements=[]), VALIDATION, "The statement was empty.")
+    assert_error(
+        lambda: ddb_raw.batch_execute_statement(Statements=[read] * 26),
+        VALIDATION,
+        "BatchGetItem cannot fetch more than 25 items",
+    )
+    assert_error(
+        lambda: ddb_raw.batch_execute_statement(Statements=[read, write]),
+        VALIDATION,
+        "Read and write requests together in the same batch is not supported.",
+    )
+    assert_error(
+        lambda: ddb_raw.batch_execute_statement(Statements=[write, write]),
+        VALIDATION,
+        "Provided list of item keys contains duplicates",
+    )
+
+
+# --- ExecuteTransaction ----------------------------------------------------------------------
+
+
+def test_transaction_writes(ddb: Any, table: str) -> None:
+    insert = {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 't', 'sk': 1}}"}
+    failing = {"Statement": f"UPDATE \"{table}\" SET x = 1 WHERE pk = 'zz' AND sk = 1"}
+    error = assert_error(
+        lambda: ddb.execute_transaction(TransactStatements=[insert, failing]),
+        "TransactionCanceledException",
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]",
+    )
+    assert error.response["CancellationReasons"] == [
+        {"Code": "None"},
+        {"Code": "ConditionalCheckFailed", "Message": FAILED},
+    ]
+    assert ddb.execute_statement(Statement=f"SELECT * FROM \"{table}\" WHERE pk = 't'")["Items"] == []
+    update = {"Statement": f"UPDATE \"{table}\" SET x = 1 WHERE pk = 'a' AND sk = 1"}
+    assert strip_metadata(ddb.execute_transaction(TransactStatements=[insert, update])) == {"Responses": []}
+    assert ddb.execute_statement(Statement=f"SELECT * FROM \"{table}\" WHERE pk = 't'")["Items"] != []
+    error = assert_error(
+        lambda: ddb.execute_transaction(TransactStatements=[insert]),
+        "TransactionCanceledException",
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError]",
+    )
+    assert error.response["CancellationReasons"] == [{"Code": "ValidationError", "Message": DUPLICATE}]
+
+
+def test_transaction_reads(ddb: Any, table: str) -> None:
+    response = ddb.execute_transaction(
+        TransactStatements=[
+            {"Statement": f"SELECT x FROM \"{table}\" WHERE pk = 'a' AND sk = 3"},
+            {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'zz' AND sk = 3"},
+        ]
+    )
+    assert response["Responses"] == [{"Item": {"x": {"N": "30"}}}, {}]
+
+
+def test_transaction_errors(ddb_raw: Any, table: str) -> None:
+    read = {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 3"}
+    update = {"Statement": f"UPDATE \"{table}\" SET x = 1 WHERE pk = 'a' AND sk = 3"}
+    assert_error(
+        lambda: ddb_raw.execute_transaction(TransactStatements=[]),
+        VALIDATION,
+        "ExecutePartiQLTransaction can not have empty statement.",
+    )
+    assert_error(
+        lambda: ddb_raw.execute_transaction(TransactStatements=[read, update]),
+        VALIDATION,
+        "ExecuteTransaction API does not support both read and write operations in the same request.",
+    )
+    assert_error(
+        lambda: ddb_raw.execute_transaction(TransactStatements=[update, update]),
+        VALIDATION,
+        "Transaction request cannot include multiple operations on one item",
+    )
+    assert_error(
+        lambda: ddb_raw.execute_transaction(
+            TransactStatements=[read, {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'a'"}]
+        ),
+        VALIDATION,
+        "Validation failed in TransactStatements[1]: Select statements within ExecuteTransaction must specify the "
+        "primary key in the where clause.",
+    )
+
+
+def test_transaction_idempotency(ddb: Any, table: str) -> None:
+    delete = {"Statement": f"DELETE FROM \"{table}\" WHERE pk = 'a' AND sk = 1"}
+    other = {"Statement": f"DELETE FROM \"{table}\" WHERE pk = 'a' AND sk = 2"}
+    ddb.execute_transaction(TransactStatements=[delete], ClientRequestToken="token-1")
+    ddb.execute_transaction(TransactStatements=[delete], ClientRequestToken="token-1")
+    assert_error(
+        lambda: ddb.execute_transaction(TransactStatements=[other], ClientRequestToken="token-1"),
+        "IdempotentParameterMismatchException",
+        "Specified idempotent token was used with different request parameters within the idempotency window",
+    )

@@ -1,0 +1,366 @@
+"""PartiQL: ExecuteStatement, BatchExecuteStatement and ExecuteTransaction.
+
+A statement is parsed once per distinct text (`dynasim.partiql`), then runs as the operation it
+stands for, through that operation's own handler: a SELECT whose WHERE fixes the partition key
+is a Query of the table or index, any other SELECT a Scan (the WHERE evaluated on each item read,
+as a filter); INSERT is a PutItem that must not find the key; UPDATE and DELETE name one item by
+an equality on every key attribute and carry their WHERE as the condition. ExecuteTransaction is
+TransactWriteItems (or, for SELECTs, reads of single items) under the engine's lock.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from dynasim import errors
+from dynasim.engine.capacity import requested
+from dynasim.engine.registry import HANDLERS, Request, Response, operation
+from dynasim.expressions import Placeholders
+from dynasim.partiql import parse
+from dynasim.partiql.ast import Delete, Insert, Select, Statement, Update
+from dynasim.partiql.translate import Writer, conjuncts, equalities, resolve
+from dynasim.values import AttributeValue
+
+if TYPE_CHECKING:
+    from dynasim.engine import Engine
+    from dynasim.storage.table import Table
+
+MAX_BATCH = 25
+MAX_TRANSACTION = 100
+_VERBS = ("select", "insert", "update", "delete")
+_BATCH_CODES = {
+    "ValidationException": "ValidationError",
+    "ResourceNotFoundException": "ResourceNotFound",
+    "ConditionalCheckFailedException": "ConditionalCheckFailed",
+}
+
+
+def _bound(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
+    if not isinstance(text, str):
+        raise errors.partiql_malformed(str(text))
+    statement, count = parse(text)
+    parameters = list(parameters or [])
+    if len(parameters) < count:
+        raise errors.partiql_parameter_count()
+    return statement, parameters
+
+
+def _key(table: Table, statement: Statement, parameters: list[AttributeValue]) -> dict[str, AttributeValue]:
+    """The item an UPDATE or DELETE (or a single-item SELECT) names by its WHERE."""
+    found = equalities(statement.where)  # type: ignore[union-attr]
+    key = {}
+    for name in table.key_schema.names:
+        if name not in found:
+            raise errors.partiql_key_equality_missing()
+        key[name] = resolve(found[name], parameters)
+    return key
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def write_request(
+    engine: Engine, statement: Statement, parameters: list[AttributeValue], request: Request
+) -> tuple[str, Request]:
+    """The PutItem, UpdateItem or DeleteItem request a write statement stands for."""
+    table = engine.table(statement.table)
+    writer = Writer(parameters)
+    out: Request = {"TableName": table.name}
+    if isinstance(statement, Insert):
+        if not hasattr(statement.value, "pairs"):
+            raise errors.partiql_insert_not_struct()
+        item = resolve(statement.value, parameters)["M"]
+        schema = table.key_schema
+        for name, wanted in ((schema.hash_name, schema.hash_type), (schema.range_name, schema.range_type)):
+            if name is None:
+                continue
+            if name not in item:
+                raise errors.partiql_key_missing(name)
+            if next(iter(item[name])) != wanted:
+                raise errors.partiql_key_type_mismatch(name)
+        out.update(Item=item, ConditionExpression=f"attribute_not_exists({writer.name(schema.hash_name)})")
+        name = "PutItem"
+    elif isinstance(statement, Update):
+        out["Key"] = _key(table, statement, parameters)
+        out["UpdateExpression"] = writer.update(statement.sets, statement.removes)
+        out["ConditionExpression"] = writer.condition(statement.where)
+        name = "UpdateItem"
+    else:
+        assert isinstance(statement, Delete)
+        out["Key"] = _key(table, statement, parameters)
+        keys = set(table.key_schema.names)
+        rest = [
+            part
+            for part in conjuncts(statement.where)
+            if not (
+                getattr(part, "op", None) == "="
+                and any(getattr(side, "parts", None) in {(name,) for name in keys} for side in (part.left, part.right))
+            )
+        ]
+        if rest:
+            out["ConditionExpression"] = " AND ".join(f"({writer.condition(part)})" for part in rest)
+        name = "DeleteItem"
+    out.update(writer.request_members())
+    for member in ("ReturnConsumedCapacity", "ReturnValuesOnConditionCheckFailure"):
+        if request.get(member) is not None:
+            out[member] = request[member]
+    return name, out
+
+
+def _write(engine: Engine, statement: Statement, parameters: list[AttributeValue], request: Request) -> Response:
+    name, translated = write_request(engine, statement, parameters, request)
+    try:
+        response = HANDLERS[name](engine, translated)
+    except errors.DynamoDBError as error:
+        if isinstance(statement, Insert) and error.code == "ConditionalCheckFailedException":
+            raise errors.partiql_duplicate_item() from None
+        raise
+    answer: Response = {"Items": []}
+    if "ConsumedCapacity" in response:
+        answer["ConsumedCapacity"] = response["ConsumedCapacity"]
+    return answer
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def _tokens(engine: Engine) -> dict[str, tuple[str, Any]]:
+    return engine.extensions.setdefault("partiql-next-tokens", {})
+
+
+def _select(engine: Engine, statement: Select, parameters: list[AttributeValue], request: Request) -> Response:
+    table = engine.table(statement.table)
+    index = None
+    if statement.index is not None:
+        index = table.indexes.get(statement.index)
+        if index is None:
+            raise errors.partiql_index_not_found(statement.index)
+    schema = index.settings.key_schema if index is not None else table.key_schema
+    limit = request.get("Limit")
+    if limit is not None and limit < 1:
+        raise errors.constraints([errors.constraint(limit, "limit", "must have value greater than or equal to 1")])
+    text = request["Statement"]
+    start = None
+    next_token = request.get("NextToken")
+    if next_token is not None:
+        remembered = _tokens(engine).get(next_token)
+        if remembered is None or remembered[0] != text:
+            raise errors.partiql_next_token_invalid()
+        start = remembered[1]
+    if statement.columns is not None:
+        seen: set[str] = set()
+        for column in statement.columns:
+            last = next((part for part in reversed(column.parts) if isinstance(part, str)), "")
+            if last in seen:
+                raise errors.partiql_duplicate_columns(last)
+            seen.add(last)
+
+    read: Request = {"TableName": table.name}
+    if index is not None:
+        read["IndexName"] = index.name
+    for member in ("ConsistentRead", "ReturnConsumedCapacity"):
+        if request.get(member) is not None:
+            read[member] = request[member]
+    if limit is not None:
+        read["Limit"] = limit
+    if start is not None:
+        read["ExclusiveStartKey"] = start
+    fixed = equalities(statement.where)
+    operation_name = "Scan"
+    if schema.hash_name in fixed:
+        keys = Writer(parameters)
+        condition = f"{keys.name(schema.hash_name)} = {keys.value(fixed[schema.hash_name])}"
+        if schema.range_name is not None and schema.range_name in fixed:
+            condition += f" AND {keys.name(schema.range_name)} = {keys.value(fixed[schema.range_name])}"
+        read["KeyConditionExpression"] = condition
+        read.update(keys.request_members())
+        operation_name = "Query"
+
+    writer = Writer(parameters)
+    condition_text = writer.condition(statement.where) if statement.where is not None else None
+    projection_text = writer.projection(statement.columns) if statement.columns is not None else None
+    matches = project = None
+    if condition_text is not None or projection_text is not None:
+        members = writer.request_members()
+        kinds = tuple(
+            kind
+            for kind, text_ in (("FilterExpression", condition_text), ("ProjectionExpression", projection_text))
+            if text_ is not None
+        )
+        placeholders = Placeholders(members, kinds, "FilterExpression is null")
+        if condition_text is not None:
+            matches = placeholders.condition(condition_text, "FilterExpression").matches
+        if projection_text is not None:
+            project = placeholders.projection(projection_text).apply
+
+    response = HANDLERS[operation_name](engine, read)
+    items = [item for item in response.get("Items", []) if matches is None or matches(item)]
+    if project is not None:
+        items = [project(item) for item in items]
+    answer: Response = {"Items": items}
+    last = response.get("LastEvaluatedKey")
+    if last is not None:
+        token = uuid.uuid4().hex
+        _tokens(engine)[token] = (text, copy.deepcopy(last))
+        answer["NextToken"] = token
+    if "ConsumedCapacity" in response:
+        answer["ConsumedCapacity"] = response["ConsumedCapacity"]
+    return answer
+
+
+def _single_item(engine: Engine, statement: Select, parameters: list[AttributeValue]) -> tuple[Table, Any]:
+    """The table and key of a SELECT that names exactly one item (batches and transactions)."""
+    table = engine.table(statement.table)
+    key = _key(table, statement, parameters)
+    return table, key
+
+
+def _project(statement: Select, parameters: list[AttributeValue], item: Any) -> Any:
+    if statement.columns is None:
+        return item
+    writer = Writer(parameters)
+    text = writer.projection(statement.columns)
+    return Placeholders(writer.request_members(), ("ProjectionExpression",), "").projection(text).apply(item)
+
+
+# --- operations --------------------------------------------------------------------------------
+
+
+@operation("ExecuteStatement")
+def execute_statement(engine: Engine, request: Request) -> Response:
+    requested(request)
+    statement, parameters = _bound(request.get("Statement"), request.get("Parameters"))
+    if isinstance(statement, Select):
+        return _select(engine, statement, parameters, request)
+    return _write(engine, statement, parameters, request)
+
+
+def _batch_error(error: errors.DynamoDBError) -> dict[str, Any]:
+    body: dict[str, Any] = {"Code": _BATCH_CODES.get(error.code, error.code), "Message": error.message}
+    if "Item" in error.extra:
+        body["Item"] = error.extra["Item"]
+    return body
+
+
+def _verb(text: Any) -> str:
+    return text.strip().split(None, 1)[0].lower() if isinstance(text, str) and text.strip() else ""
+
+
+@operation("BatchExecuteStatement")
+def batch_execute_statement(engine: Engine, request: Request) -> Response:
+    requested(request)
+    statements = request.get("Statements")
+    if not statements:
+        raise errors.partiql_batch_empty()
+    if len(statements) > MAX_BATCH:
+        raise errors.partiql_batch_too_many()
+    verbs = {_verb(member.get("Statement")) for member in statements} & set(_VERBS)
+    if "select" in verbs and len(verbs) > 1:
+        raise errors.partiql_batch_mixed()
+    prepared: list[Any] = []
+    seen_keys: set[str] = set()
+    for member in statements:
+        try:
+            if _verb(member.get("Statement")) not in _VERBS:
+                raise errors.partiql_batch_invalid_operation()
+            statement, parameters = _bound(member.get("Statement"), member.get("Parameters"))
+            table = engine.table(statement.table)
+            if isinstance(statement, Select):
+                where = conjuncts(statement.where)
+                try:
+                    key = _key(table, statement, parameters) if statement.where is not None else None
+                except errors.DynamoDBError:
+                    key = None
+                if key is None or len(where) != len(key) or statement.index is not None:
+                    raise errors.partiql_batch_single_item()
+                prepared.append(("read", member, statement, parameters, table, key))
+            else:
+                name, translated = write_request(engine, statement, parameters, member)
+                item = translated.get("Key") or {k: translated["Item"][k] for k in table.key_schema.names}
+                fingerprint = repr((table.name, sorted((k, repr(v)) for k, v in item.items())))
+                if fingerprint in seen_keys:
+                    raise errors.batch_duplicate_keys()
+                seen_keys.add(fingerprint)
+                prepared.append(("write", member, statement, parameters, table, None))
+        except errors.DynamoDBError as error:
+            if error.code == "ValidationException" and "duplicates" in error.message:
+                raise
+            prepared.append(("error", error, None, None, None, None))
+    responses: list[dict[str, Any]] = []
+    for kind, member, statement, parameters, table, key in prepared:
+        if kind == "error":
+            responses.append({"Error": _batch_error(member)})
+            continue
+        if kind == "read":
+            found = HANDLERS["GetItem"](
+                engine, {"TableName": table.name, "Key": key, "ConsistentRead": bool(member.get("ConsistentRead"))}
+            )
+            answer: dict[str, Any] = {"TableName": table.name}
+            if "Item" in found:
+                answer["Item"] = _project(statement, parameters, found["Item"])
+            responses.append(answer)
+            continue
+        try:
+            _write(engine, statement, parameters, member)
+            responses.append({"TableName": table.name})
+        except errors.DynamoDBError as error:
+            responses.append({"Error": _batch_error(error), "TableName": table.name})
+    return {"Responses": responses}
+
+
+@operation("ExecuteTransaction")
+def execute_transaction(engine: Engine, request: Request) -> Response:
+    choice = requested(request)
+    statements = request.get("TransactStatements")
+    if not statements:
+        raise errors.partiql_transaction_empty()
+    if len(statements) > MAX_TRANSACTION:
+        raise errors.transact_items_too_many(MAX_TRANSACTION)
+    bound = [_bound(member.get("Statement"), member.get("Parameters")) for member in statements]
+    reads = [isinstance(statement, Select) for statement, _ in bound]
+    if any(reads) and not all(reads):
+        raise errors.partiql_transaction_mixed()
+    if all(reads):
+        responses = []
+        keys = []
+        for position, (statement, parameters) in enumerate(bound):
+            assert isinstance(statement, Select)
+            table = engine.table(statement.table)
+            try:
+                key = _key(table, statement, parameters)
+            except errors.DynamoDBError:
+                raise errors.partiql_transaction_select_key(position) from None
+            if len(conjuncts(statement.where)) != len(key):
+                raise errors.partiql_transaction_select_key(position)
+            keys.append((table, key, statement, parameters))
+        for table, key, statement, parameters in keys:
+            found = HANDLERS["GetItem"](engine, {"TableName": table.name, "Key": key, "ConsistentRead": True})
+            responses.append({"Item": _project(statement, parameters, found["Item"])} if "Item" in found else {})
+        return {"Responses": responses}
+    actions = []
+    for (statement, parameters), member in zip(bound, statements, strict=True):
+        name, translated = write_request(engine, statement, parameters, member)
+        translated.pop("ReturnConsumedCapacity", None)
+        action = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}[name]
+        actions.append({action: translated})
+    transact: Request = {"TransactItems": actions, "ReturnConsumedCapacity": choice}
+    if request.get("ClientRequestToken") is not None:
+        transact["ClientRequestToken"] = request["ClientRequestToken"]
+    try:
+        response = HANDLERS["TransactWriteItems"](engine, transact)
+    except errors.DynamoDBError as error:
+        if error.code == "IdempotentParameterMismatchException":
+            raise errors.partiql_idempotent_mismatch() from None
+        if error.code == "TransactionCanceledException" and "CancellationReasons" in error.extra:
+            reasons = error.extra["CancellationReasons"]
+            for position, (statement, _) in enumerate(bound):
+                if isinstance(statement, Insert) and reasons[position]["Code"] == "ConditionalCheckFailed":
+                    reasons[position] = {"Code": "ValidationError", "Message": "Duplicate primary key exists in table"}
+            raise errors.transaction_canceled(reasons) from None
+        raise
+    answer: Response = {"Responses": []}
+    if "ConsumedCapacity" in response:
+        answer["ConsumedCapacity"] = response["ConsumedCapacity"]
+    return answer

@@ -1,0 +1,284 @@
+"""The AST of a PartiQL statement: plain dataclasses built from lark's tree.
+
+Parameters (`?`) stay symbolic (`Param(i)`, numbered in order of appearance), so one parsed
+statement serves every request that repeats its text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lark import Token, Transformer
+
+
+@dataclass(frozen=True)
+class Path:
+    parts: tuple[str | int, ...]
+
+    @property
+    def top(self) -> str:
+        return self.parts[0]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: dict[str, Any]  # an attribute value in DynamoDB's wire form
+
+
+@dataclass(frozen=True)
+class Param:
+    index: int
+
+
+@dataclass(frozen=True)
+class ListValue:
+    members: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class MapValue:
+    pairs: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class BagValue:
+    members: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    op: str
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True)
+class Between:
+    operand: Any
+    low: Any
+    high: Any
+
+
+@dataclass(frozen=True)
+class In:
+    operand: Any
+    members: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Missing:
+    operand: Any
+    negated: bool
+
+
+@dataclass(frozen=True)
+class IsNull:
+    operand: Any
+    negated: bool
+
+
+@dataclass(frozen=True)
+class And:
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True)
+class Or:
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Any
+
+
+@dataclass(frozen=True)
+class Select:
+    columns: tuple[Path, ...] | None  # None: *
+    table: str
+    index: str | None
+    where: Any
+
+
+@dataclass(frozen=True)
+class Insert:
+    table: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Update:
+    table: str
+    sets: tuple[tuple[Path, Any], ...]
+    removes: tuple[Path, ...]
+    where: Any
+
+
+@dataclass(frozen=True)
+class Delete:
+    table: str
+    where: Any
+
+
+Statement = Select | Insert | Update | Delete
+
+
+def _unquote(text: str, quote: str) -> str:
+    return text[1:-1].replace(quote * 2, quote)
+
+
+class Build(Transformer):
+    """lark tree -> AST. A fresh instance per parse (it numbers the parameters)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parameters = 0
+
+    # names and paths
+    def plain_name(self, children: list[Token]) -> str:
+        return str(children[0])
+
+    def quoted_name(self, children: list[Token]) -> str:
+        return _unquote(str(children[0]), '"')
+
+    def path(self, children: list[Any]) -> Path:
+        parts: list[str | int] = []
+        for child in children:
+            if isinstance(child, Token) and child.type == "NUMBER":
+                text = str(child)
+                if not text.isdigit():
+                    raise ValueError("list index must be an integer")
+                parts.append(int(text))
+            else:
+                parts.append(child)
+        return Path(tuple(parts))
+
+    # values
+    def string(self, children: list[Token]) -> Literal:
+        return Literal({"S": _unquote(str(children[0]), "'")})
+
+    def number(self, children: list[Token]) -> Literal:
+        return Literal({"N": str(children[0])})
+
+    def true(self, children: list[Any]) -> Literal:
+        return Literal({"BOOL": True})
+
+    def false(self, children: list[Any]) -> Literal:
+        return Literal({"BOOL": False})
+
+    def null(self, children: list[Any]) -> Literal:
+        return Literal({"NULL": True})
+
+    def parameter(self, children: list[Any]) -> Param:
+        self.parameters += 1
+        return Param(self.parameters - 1)
+
+    def list(self, children: list[Any]) -> ListValue:
+        return ListValue(tuple(child for child in children if child is not None))
+
+    def bag(self, children: list[Any]) -> BagValue:
+        return BagValue(tuple(child for child in children if child is not None))
+
+    def pair(self, children: list[Any]) -> tuple[str, Any]:
+        key = str(children[0])
+        return (_unquote(key, key[0]), children[1])
+
+    def map(self, children: list[Any]) -> MapValue:
+        return MapValue(tuple(child for child in children if child is not None))
+
+    # conditions and operands
+    def comparator(self, children: list[Token]) -> str:
+        return "<>" if str(children[0]) == "!=" else str(children[0])
+
+    def compare(self, children: list[Any]) -> Compare:
+        return Compare(children[1], children[0], children[2])
+
+    def between(self, children: list[Any]) -> Between:
+        return Between(*children)
+
+    def in_(self, children: list[Any]) -> In:
+        return In(children[0], tuple(children[1:]))
+
+    def missing(self, children: list[Any]) -> Missing:
+        return Missing(children[0], False)
+
+    def present(self, children: list[Any]) -> Missing:
+        return Missing(children[0], True)
+
+    def is_null(self, children: list[Any]) -> IsNull:
+        return IsNull(children[0], False)
+
+    def not_null(self, children: list[Any]) -> IsNull:
+        return IsNull(children[0], True)
+
+    def and_(self, children: list[Any]) -> And:
+        return And(*children)
+
+    def or_(self, children: list[Any]) -> Or:
+        return Or(*children)
+
+    def not_(self, children: list[Any]) -> Not:
+        return Not(children[0])
+
+    def call(self, children: list[Any]) -> Call:
+        return Call(str(children[0]).lower(), tuple(children[1:]))
+
+    def plus(self, children: list[Any]) -> Arithmetic:
+        return Arithmetic("+", children[0], children[2])
+
+    def minus(self, children: list[Any]) -> Arithmetic:
+        return Arithmetic("-", children[0], children[2])
+
+    def where(self, children: list[Any]) -> Any:
+        return children[0]
+
+    # statements
+    def star(self, children: list[Any]) -> None:
+        return None
+
+    def columns(self, children: list[Path]) -> tuple[Path, ...]:
+        return tuple(children)
+
+    def source(self, children: list[str]) -> tuple[str, str | None]:
+        return children[0], children[1] if len(children) > 1 else None
+
+    def select(self, children: list[Any]) -> Select:
+        table, index = children[1]
+        return Select(children[0], table, index, children[2] if len(children) > 2 else None)
+
+    def insert(self, children: list[Any]) -> Insert:
+        return Insert(children[0], children[1])
+
+    def assignment(self, children: list[Any]) -> tuple[Path, Any]:
+        return children[0], children[1]
+
+    def set_(self, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
+        return "SET", tuple(children)
+
+    def remove(self, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
+        return "REMOVE", tuple(children)
+
+    def update(self, children: list[Any]) -> Update:
+        table, *actions, where = children
+        sets = tuple(pair for kind, members in actions if kind == "SET" for pair in members)
+        removes = tuple(path for kind, members in actions if kind == "REMOVE" for path in members)
+        return Update(table, sets, removes, where)
+
+    def delete(self, children: list[Any]) -> Delete:
+        return Delete(children[0], children[1])
