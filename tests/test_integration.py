@@ -525,3 +525,37 @@ def test_spans_are_no_ops_without_opentelemetry(table: Any) -> None:
 
     with span("x", {}) as current:
         assert current is None or hasattr(current, "set_attribute")
+
+
+def test_condition_failure_returns_the_item_when_asked(table: Any) -> None:
+    table.put_item({"PK": "i", "SK": "1", "state": "open"})
+    with pytest.raises(ConditionalCheckFailedError) as info:
+        table.delete_item(
+            Key("i", "1"),
+            DeleteItemOptions(condition="attribute_not_exists(PK)", return_item_on_condition_failure=True),
+        )
+    assert info.value.item == {"PK": "i", "SK": "1", "state": "open"}
+    with pytest.raises(ConditionalCheckFailedError) as info:
+        table.put_item({"PK": "i", "SK": "1"}, PutItemOptions.if_not_exists())
+    assert info.value.item is None
+
+
+def test_client_side_validation_is_typed_and_leaves_the_breaker_closed(client: DynamoDbClient) -> None:
+    with pytest.raises(ValidationError):
+        client.call("GetItem", {"TableName": "app"})
+    assert client.circuit_breaker.state == "closed"
+
+
+def test_half_open_breaker_recovers_after_an_unexpected_exception(sim: dynasim.Simulator) -> None:
+    from dynasim.integration import CircuitBreaker
+
+    now = [0.0]
+    breaker = CircuitBreaker(CircuitBreakerConfig(failure_threshold=1, reset_timeout=1), clock=lambda: now[0])
+    breaker.record_failure()
+    assert breaker.state == "open"
+    now[0] = 1
+    breaker.before_call()
+    with pytest.raises(CircuitOpenError):
+        breaker.before_call()  # one trial call at a time
+    breaker.record_neutral()
+    assert breaker.state == "closed"

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.exceptions import ClientError, ConnectionError, HTTPClientError, ParamValidationError
 
 from dynasim.integration.config import DynamoDbConfig, create_boto3_client
 from dynasim.integration.errors import (
@@ -101,6 +101,11 @@ class DynamoDbClient:
                     error: DynamoDbError = from_client_error(exc, operation)
                 except (ConnectionError, HTTPClientError) as exc:
                     error = TransportError(str(exc), code=type(exc).__name__, operation=operation)
+                except ParamValidationError as exc:
+                    error = ValidationError(str(exc), code="ParamValidation", operation=operation)
+                except BaseException:
+                    self.circuit_breaker.record_neutral()
+                    raise
                 else:
                     self.metrics.observe("dynamodb.latency", time.perf_counter() - started, tags)
                     self.metrics.increment("dynamodb.requests", 1, tags)
@@ -191,6 +196,7 @@ class PutItemOptions:
     names: Mapping[str, str] | None = None
     values: Mapping[str, Any] | None = None
     return_old_values: bool = False
+    return_item_on_condition_failure: bool = False  # ConditionalCheckFailedError.item
     only_if_new: bool = False  # attribute_not_exists on the table's own partition key
 
     @classmethod
@@ -204,6 +210,7 @@ class UpdateItemOptions:
     names: Mapping[str, str] | None = None
     values: Mapping[str, Any] | None = None
     return_values: str = "NONE"  # NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW
+    return_item_on_condition_failure: bool = False  # ConditionalCheckFailedError.item
 
     @classmethod
     def returning_new(cls, **kwargs: Any) -> UpdateItemOptions:
@@ -216,6 +223,7 @@ class DeleteItemOptions:
     names: Mapping[str, str] | None = None
     values: Mapping[str, Any] | None = None
     return_old_values: bool = False
+    return_item_on_condition_failure: bool = False  # ConditionalCheckFailedError.item
 
 
 @dataclass
@@ -303,9 +311,13 @@ class TableClient:
         return self.client.call(operation, request, [self.name])
 
     @staticmethod
-    def _condition(request: dict[str, Any], condition: str | None, names: Any, values: Any) -> None:
+    def _condition(
+        request: dict[str, Any], condition: str | None, names: Any, values: Any, return_item: bool = False
+    ) -> None:
         if condition is not None:
             request["ConditionExpression"] = condition
+            if return_item:
+                request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         if condition is not None or names or values:
             merge_expression_attributes(request, names, values)
 
@@ -332,7 +344,7 @@ class TableClient:
         if options.only_if_new:
             names["#ifnewpk"] = self.pk_name
             condition = "attribute_not_exists(#ifnewpk)" + (f" AND ({condition})" if condition else "")
-        self._condition(request, condition, names, options.values)
+        self._condition(request, condition, names, options.values, options.return_item_on_condition_failure)
         if options.return_old_values:
             request["ReturnValues"] = "ALL_OLD"
         response = self._call("PutItem", request)
@@ -349,7 +361,9 @@ class TableClient:
             "UpdateExpression": update.expression,
         }
         merge_expression_attributes(request, update.names, wire_values=update.values)
-        self._condition(request, options.condition, options.names, options.values)
+        self._condition(
+            request, options.condition, options.names, options.values, options.return_item_on_condition_failure
+        )
         if options.return_values != "NONE":
             request["ReturnValues"] = options.return_values
         attributes = self._call("UpdateItem", request).get("Attributes")
@@ -360,7 +374,9 @@ class TableClient:
     ) -> DeleteItemOutput:
         options = options or DeleteItemOptions()
         request: dict[str, Any] = {"TableName": self.name, "Key": self.key_map(key)}
-        self._condition(request, options.condition, options.names, options.values)
+        self._condition(
+            request, options.condition, options.names, options.values, options.return_item_on_condition_failure
+        )
         if options.return_old_values:
             request["ReturnValues"] = "ALL_OLD"
         old = self._call("DeleteItem", request).get("Attributes")

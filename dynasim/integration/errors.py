@@ -40,8 +40,8 @@ class TooManyItemsError(ValidationError):
 
 
 class ConditionalCheckFailedError(DynamoDbError):
-    """ConditionalCheckFailedException; `item` is the item as it was, when asked for with
-    ReturnValuesOnConditionCheckFailure."""
+    """ConditionalCheckFailedException; `item` is the item as it was (a dict of Python values),
+    when the options asked for it (ReturnValuesOnConditionCheckFailure)."""
 
     def __init__(self, *args: Any, item: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,6 +136,8 @@ def from_client_error(exc: Any, operation: str | None = None) -> DynamoDbError:
             CancellationReason(r.get("Code", "None"), r.get("Message"), r.get("Item"))
             for r in response.get("CancellationReasons", [])
         ]
-    elif cls is ConditionalCheckFailedError:
-        kwargs["item"] = response.get("Item")
+    elif cls is ConditionalCheckFailedError and response.get("Item"):
+        from dynasim.integration.mapping import from_item
+
+        kwargs["item"] = from_item(response["Item"])
     return cls(message, **kwargs)
