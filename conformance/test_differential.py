@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
-from conformance.conftest import ACCESS_KEY, REGION, SECRET_KEY, parse_targets, unique_name
+from conformance import differential
+from conformance.conftest import unique_name
+from conformance.differential import outcome
+
+both_targets = differential.both_targets  # a fixture
 
 NUMBERS = [
     "0",
@@ -59,12 +61,8 @@ values = st.recursive(
     ),
     max_leaves=4,
 )
-partition_keys = st.one_of(
-    st.builds(lambda s: {"S": s}, st.sampled_from(["p1", "p2", ""])), st.just({"N": "1"})
-)
-sort_keys = st.one_of(
-    st.builds(lambda n: {"N": n}, st.sampled_from(["1", "1.0", "2", "-0", "x"])), st.just({"S": "1"})
-)
+partition_keys = st.one_of(st.builds(lambda s: {"S": s}, st.sampled_from(["p1", "p2", ""])), st.just({"N": "1"}))
+sort_keys = st.one_of(st.builds(lambda n: {"N": n}, st.sampled_from(["1", "1.0", "2", "-0", "x"])), st.just({"S": "1"}))
 names = st.sampled_from(["a", "b", "pk", "sk", "c"])
 
 
@@ -79,33 +77,6 @@ def normalise(document: Any) -> Any:
     if isinstance(document, list):
         return [normalise(member) for member in document]
     return document
-
-
-def outcome(call: Any, **request: Any) -> Any:
-    try:
-        return normalise(call(**request))
-    except ClientError as error:
-        return ("error", error.response["Error"]["Code"], error.response["Error"]["Message"])
-
-
-@pytest.fixture
-def both_targets(request: pytest.FixtureRequest) -> tuple[Any, Any]:
-    kinds = {target.kind for target in parse_targets(request.config.getoption("--target"))}
-    if not {"sim", "ddblocal"} <= kinds:
-        pytest.skip("needs --target with both sim and ddblocal")
-    import boto3
-
-    import dynasim
-
-    endpoint = request.getfixturevalue("ddblocal_endpoint")
-    local = boto3.client(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-    )
-    return dynasim.Simulator().client(), local
 
 
 def test_random_item_sequences_agree(both_targets: tuple[Any, Any]) -> None:
@@ -127,8 +98,8 @@ def test_random_item_sequences_agree(both_targets: tuple[Any, Any]) -> None:
 
     class ItemSequences(RuleBasedStateMachine):
         def both(self, operation: str, **request: Any) -> None:
-            expected = outcome(getattr(local, operation), TableName=table, **request)
-            actual = outcome(getattr(sim, operation), TableName=table, **request)
+            expected = outcome(normalise, getattr(local, operation), TableName=table, **request)
+            actual = outcome(normalise, getattr(sim, operation), TableName=table, **request)
             assert actual == expected, f"{operation}({request})"
 
         @rule(
@@ -155,10 +126,7 @@ def test_random_item_sequences_agree(both_targets: tuple[Any, Any]) -> None:
         @rule()
         def describe(self) -> None:
             counts = [
-                {
-                    k: client.describe_table(TableName=table)["Table"][k]
-                    for k in ("ItemCount", "TableSizeBytes")
-                }
+                {k: client.describe_table(TableName=table)["Table"][k] for k in ("ItemCount", "TableSizeBytes")}
                 for client in (sim, local)
             ]
             assert counts[0] == counts[1]

@@ -10,11 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conformance.conftest import ACCESS_KEY, REGION, SECRET_KEY, parse_targets, unique_name
+from conformance import differential
+from conformance.conftest import unique_name
+from conformance.differential import outcome
+
+both_targets = differential.both_targets  # a fixture
 
 SCALARS = [
     {"N": "1"},
@@ -112,30 +115,9 @@ def normalise(document: Any) -> Any:
     return document
 
 
-def outcome(call: Any, **request: Any) -> Any:
-    try:
-        return normalise(call(**request))
-    except ClientError as error:
-        return ("error", error.response["Error"]["Code"], error.response["Error"]["Message"])
-
-
 @pytest.fixture
-def sim_and_local(request: pytest.FixtureRequest) -> tuple[Any, Any]:
-    kinds = {target.kind for target in parse_targets(request.config.getoption("--target"))}
-    if not {"sim", "ddblocal"} <= kinds:
-        pytest.skip("needs --target with both sim and ddblocal")
-    import boto3
-
-    import dynasim
-
-    local = boto3.client(
-        "dynamodb",
-        endpoint_url=request.getfixturevalue("ddblocal_endpoint"),
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-    )
-    sim = dynasim.Simulator().client()
+def sim_and_local(both_targets: tuple[Any, Any]) -> Any:
+    sim, local = both_targets
     table = unique_name("exprdiff")
     for client in (sim, local):
         client.create_table(
@@ -183,6 +165,7 @@ def test_conditions_agree(sim_and_local, item, condition, values):
         client.put_item(TableName=table, Item={**item, **key})
         results.append(
             outcome(
+                normalise,
                 client.delete_item,
                 TableName=table,
                 Key=key,
@@ -211,6 +194,7 @@ def test_updates_agree(sim_and_local, item, update, condition, values):
             request["ConditionExpression"] = condition
         results.append(
             outcome(
+                normalise,
                 client.update_item,
                 TableName=table,
                 Key=key,
