@@ -168,15 +168,19 @@ class RemoteBackend(Backend):
         self.created.clear()
 
 
+def open_backend(target: Target, request: pytest.FixtureRequest) -> Backend:
+    """A backend on `target` (the caller closes it)."""
+    if target.kind == "sim":
+        return SimBackend()
+    if target.kind == "ddblocal":
+        return RemoteBackend(request.getfixturevalue("ddblocal_endpoint"))
+    assert target.url is not None
+    return RemoteBackend(target.url)
+
+
 @pytest.fixture
 def backend(target: Target, request: pytest.FixtureRequest) -> Iterator[Backend]:
-    if target.kind == "sim":
-        instance: Backend = SimBackend()
-    elif target.kind == "ddblocal":
-        instance = RemoteBackend(request.getfixturevalue("ddblocal_endpoint"))
-    else:
-        assert target.url is not None
-        instance = RemoteBackend(target.url)
+    instance = open_backend(target, request)
     try:
         yield instance
     finally:

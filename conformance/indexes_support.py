@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 
-from conformance.conftest import Backend, RemoteBackend, SimBackend, Target, unique_name
+from conformance.conftest import Backend, Target, open_backend, unique_name
 from conformance.helpers import strip_metadata
 
 SERVICE_BEHAVIOUR_ATTR = "service_behaviour_reason"
@@ -50,13 +50,7 @@ def skip_service_behaviour_on_ddblocal(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(scope="module")
 def module_backend(target: Target, request: pytest.FixtureRequest) -> Iterator[Backend]:
     """A backend shared by all tests of a module on one target; its tables are deleted at the end."""
-    if target.kind == "sim":
-        backend: Backend = SimBackend()
-    elif target.kind == "ddblocal":
-        backend = RemoteBackend(request.getfixturevalue("ddblocal_endpoint"))
-    else:
-        assert target.url is not None
-        backend = RemoteBackend(target.url)
+    backend = open_backend(target, request)
     try:
         yield backend
     finally:
