@@ -1403,3 +1403,16 @@ def partiql_batch_single_item() -> DynamoDBError:
 
 def partiql_batch_invalid_operation() -> DynamoDBError:
     return validation("Invalid operation. Only select, insert, update and delete operations are valid")
+
+
+def partiql_statement_too_long(limit: int) -> DynamoDBError:
+    # DynamoDB Local sends the constraint alone, without the "1 validation error detected" preamble.
+    return validation(f"Member must have length less than or equal to {limit}")
+
+
+def partiql_order_without_where() -> DynamoDBError:
+    return validation("Must have WHERE clause in the statement when using ORDER BY clause.")
+
+
+def partiql_order_not_key(name: str) -> DynamoDBError:
+    return validation(f"Variable reference {name} in ORDER BY clause must be part of the primary key")

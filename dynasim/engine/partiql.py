@@ -11,6 +11,7 @@ TransactWriteItems (or, for SELECTs, reads of single items) under the engine's l
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,8 @@ from dynasim.engine.capacity import requested
 from dynasim.engine.registry import HANDLERS, Request, Response, operation
 from dynasim.expressions import Placeholders
 from dynasim.partiql import parse
-from dynasim.partiql.ast import Delete, Insert, Select, Statement, Update
-from dynasim.partiql.translate import Writer, conjuncts, equalities, resolve
+from dynasim.partiql.ast import Between, Call, Compare, Delete, Insert, Path, Select, Statement, Update
+from dynasim.partiql.translate import Writer, conjuncts, equalities, is_value, resolve
 from dynasim.values import AttributeValue
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from dynasim.storage.table import Table
 
 MAX_BATCH = 25
+MAX_STATEMENT_LENGTH = 8192
 MAX_TRANSACTION = 100
 _VERBS = ("select", "insert", "update", "delete")
 _BATCH_CODES = {
@@ -40,6 +42,8 @@ _BATCH_CODES = {
 def _bound(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
     if not isinstance(text, str):
         raise errors.partiql_malformed(str(text))
+    if len(text) > MAX_STATEMENT_LENGTH:
+        raise errors.partiql_statement_too_long(MAX_STATEMENT_LENGTH)
     statement, count = parse(text)
     parameters = list(parameters or [])
     if len(parameters) < count:
@@ -167,16 +171,25 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         read["Limit"] = limit
     if start is not None:
         read["ExclusiveStartKey"] = start
+    if statement.order is not None:
+        if statement.where is None:
+            raise errors.partiql_order_without_where()
+        ordered = statement.order[0]
+        if len(ordered.parts) != 1 or ordered.top not in schema.names:
+            raise errors.partiql_order_not_key(".".join(str(part) for part in ordered.parts))
     fixed = equalities(statement.where)
+    sort = _sort_conditions(statement.where, schema.range_name)
     operation_name = "Scan"
-    if schema.hash_name in fixed:
+    if schema.hash_name in fixed and len(sort) <= 1:
         keys = Writer(parameters)
         condition = f"{keys.name(schema.hash_name)} = {keys.value(fixed[schema.hash_name])}"
-        if schema.range_name is not None and schema.range_name in fixed:
-            condition += f" AND {keys.name(schema.range_name)} = {keys.value(fixed[schema.range_name])}"
+        if sort:
+            condition += f" AND {keys.condition(sort[0])}"
         read["KeyConditionExpression"] = condition
         read.update(keys.request_members())
         operation_name = "Query"
+        if statement.order is not None and not statement.order[1]:
+            read["ScanIndexForward"] = False
 
     writer = Writer(parameters)
     condition_text = writer.condition(statement.where) if statement.where is not None else None
@@ -225,19 +238,57 @@ def _project(statement: Select, parameters: list[AttributeValue], item: Any) -> 
     return Placeholders(writer.request_members(), ("ProjectionExpression",), "").projection(text).apply(item)
 
 
+def _sort_conditions(where: Any, range_name: str | None) -> list[Any]:
+    """The top-level conditions of a WHERE that a Query can put on the sort key."""
+    if range_name is None:
+        return []
+    found = []
+    for part in conjuncts(where):
+        if isinstance(part, Compare) and part.op != "<>":
+            sides = (part.left, part.right)
+        elif isinstance(part, Between):
+            sides = (part.operand, part.low, part.high)
+        elif isinstance(part, Call) and part.name == "begins_with" and len(part.args) == 2:
+            sides = part.args
+        else:
+            continue
+        if isinstance(sides[0], Path) and sides[0].parts == (range_name,) and all(is_value(v) for v in sides[1:]):
+            found.append(part)
+    return found
+
+
 # --- operations --------------------------------------------------------------------------------
+
+
+_EXPRESSION_PREFIX = re.compile(r"Invalid (Filter|Condition|Update|KeyCondition|Projection)Expression: ")
+
+
+def _plain(error: errors.DynamoDBError) -> errors.DynamoDBError:
+    """An error of a translated expression, worded as DynamoDB words it for the statement (without
+    the name of an expression the request never had)."""
+    match = _EXPRESSION_PREFIX.match(error.message)
+    if match is None:
+        return error
+    return errors.DynamoDBError(error.code, error.message[match.end() :], error.status, **error.extra)
 
 
 @operation("ExecuteStatement")
 def execute_statement(engine: Engine, request: Request) -> Response:
     requested(request)
     statement, parameters = _bound(request.get("Statement"), request.get("Parameters"))
-    if isinstance(statement, Select):
-        return _select(engine, statement, parameters, request)
-    return _write(engine, statement, parameters, request)
+    try:
+        if isinstance(statement, Select):
+            return _select(engine, statement, parameters, request)
+        return _write(engine, statement, parameters, request)
+    except errors.DynamoDBError as error:
+        plain = _plain(error)
+        if plain is error:
+            raise
+        raise plain from None
 
 
 def _batch_error(error: errors.DynamoDBError) -> dict[str, Any]:
+    error = _plain(error)
     body: dict[str, Any] = {"Code": _BATCH_CODES.get(error.code, error.code), "Message": error.message}
     if "Item" in error.extra:
         body["Item"] = error.extra["Item"]

@@ -114,6 +114,13 @@ class Select:
     table: str
     index: str | None
     where: Any
+    order: tuple[Path, bool] | None = None  # ORDER BY: the path, and whether ascending
+
+
+@dataclass(frozen=True)
+class Order:
+    path: Path
+    ascending: bool
 
 
 @dataclass(frozen=True)
@@ -260,7 +267,17 @@ class Build(Transformer):
 
     def select(self, children: list[Any]) -> Select:
         table, index = children[1]
-        return Select(children[0], table, index, children[2] if len(children) > 2 else None)
+        where = order = None
+        for child in children[2:]:
+            if isinstance(child, Order):
+                order = (child.path, child.ascending)
+            else:
+                where = child
+        return Select(children[0], table, index, where, order)
+
+    def order(self, children: list[Any]) -> Order:
+        ascending = len(children) < 2 or str(children[1].children[0]).upper() == "ASC"
+        return Order(children[0], ascending)
 
     def insert(self, children: list[Any]) -> Insert:
         return Insert(children[0], children[1])
