@@ -4,6 +4,7 @@ dynasim serve                                  # http://127.0.0.1:8000, in memor
 dynasim serve --data-dir .dynasim              # durable across restarts
 dynasim serve --tables template.yaml           # tables from a SAM/CloudFormation template
 dynasim serve --auth AKIDEXAMPLE:secret        # verify SigV4 signatures
+dynasim serve --fault PutItem:ThrottlingException:times=2 --latency Query:0.2
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 import dynasim
 from dynasim import declare, persistence
-from dynasim.fronts import http
+from dynasim.fronts import admin, http
 
 AUTH_ENVIRONMENT = "DYNASIM_AUTH"
 
@@ -68,6 +69,20 @@ def _parameter(text: str) -> tuple[str, str]:
     if not sep or not name:
         raise argparse.ArgumentTypeError("expected NAME=VALUE")
     return name, value
+
+
+def _fault(text: str) -> dict[str, Any]:
+    try:
+        return admin.fault_flag(text)
+    except admin.AdminError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _latency(text: str) -> dict[str, Any]:
+    try:
+        return admin.latency_flag(text)
+    except admin.AdminError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -154,6 +169,36 @@ def parser() -> argparse.ArgumentParser:
         help="a template parameter's value (repeatable; default: the parameter's Default)",
     )
     data.add_argument("--stack-name", default="dynasim", help="what AWS::StackName resolves to in templates")
+    doubles = serve.add_argument_group(
+        "faults, latency and the admin API (also at runtime: /_dynasim/... on the same port, see README)"
+    )
+    doubles.add_argument(
+        "--config",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help='JSON {"faults": [inject_fault arguments], "latency": [set_latency arguments]} (repeatable)',
+    )
+    doubles.add_argument(
+        "--fault",
+        type=_fault,
+        action="append",
+        default=[],
+        metavar="OP:ERROR[:k=v,...]",
+        help="inject a fault, e.g. PutItem:ProvisionedThroughputExceededException:times=2 (options: times, "
+        "probability, table, seed, unprocessed; ERROR a,b,none for a sequence; OP * for any; repeatable)",
+    )
+    doubles.add_argument(
+        "--latency",
+        type=_latency,
+        action="append",
+        default=[],
+        metavar="OP:SECONDS[:k=v,...]",
+        help="add latency, e.g. Query:0.2 or GetItem:0.01-0.05:table=users (options: table, virtual, seed; repeatable)",
+    )
+    doubles.add_argument(
+        "--no-admin", action="store_true", help="do not answer the admin API under /_dynasim/ on the endpoint's port"
+    )
     serve.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return top
 
@@ -200,11 +245,19 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             created = declare.apply(simulator, declarations)
             kept = [d.table_name for d in declarations if d.table_name not in created]
             say(f"{path}: created {_names(created)}" + (f"; kept existing {_names(kept)}" if kept else ""))
+        for path in arguments.config:
+            faults, latency = admin.apply_config(simulator, admin.load_config(path))
+            say(f"{path}: {faults} fault(s), {latency} latency rule(s)")
+        for spec in arguments.fault:
+            admin.add_fault(simulator, spec)
+        for spec in arguments.latency:
+            admin.add_latency(simulator, spec)
         options: dict[str, Any] = {
             "max_request_bytes": arguments.max_request_bytes,
             "credentials": credentials or None,
             "cors_origins": arguments.cors,
             "store": store,
+            "admin_api": not arguments.no_admin,
         }
         if not _is_loopback(arguments.host):
             print(
@@ -222,7 +275,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
 
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C where signal handlers cannot be set
             asyncio.run(_run(simulator, arguments.host, arguments.port, options, announce))
-    except (persistence.StoreError, declare.DeclarationError) as error:
+    except (persistence.StoreError, declare.DeclarationError, admin.AdminError) as error:
         print(f"dynasim: {error}", file=sys.stderr)
         return 1
     except _ListenError as error:

@@ -10,6 +10,8 @@ disk; one fsync in a background thread covers every request that arrived meanwhi
 
 What it answers besides DynamoDB operations:
 
+* ``/_dynasim/...`` without ``X-Amz-Target``: the admin API (faults, latency, call log, clock), in
+  `dynasim.fronts.admin`; ``admin_api=False`` turns it off.
 * ``GET /`` and ``HEAD /``: DynamoDB's health check text, ``healthy: dynamodb.<region>.amazonaws.com ``.
 * ``OPTIONS``: 200 with an ``Allow`` header; CORS preflight headers only for configured origins.
 * other methods: 405 with DynamoDB's UnknownOperationException body.
@@ -38,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from dynasim import errors, wire
 from dynasim.doubles.faults import TransportFault
 from dynasim.errors import DynamoDBError
+from dynasim.fronts import admin
 from dynasim.fronts.protocol import CONTENT_TYPE, request_id, respond
 from dynasim.fronts.sigv4 import Verifier
 
@@ -86,8 +89,11 @@ class Endpoint:
         credentials: Mapping[str, str] | None = None,
         cors_origins: Iterable[str] = (),
         store: DurableStore | None = None,
+        admin_api: bool = True,
     ) -> None:
         self.simulator = simulator
+        # /_dynasim/... without X-Amz-Target: faults, latency, the call log (see dynasim.fronts.admin)
+        self.admin = admin.Admin(simulator, credentials) if admin_api else None
         self.store = store  # answers wait until the writes they follow are on disk (group commit)
         self.max_request_bytes = max_request_bytes
         self.verifier = Verifier(credentials) if credentials else None
@@ -97,7 +103,9 @@ class Endpoint:
     def answer(self, method: str, target: str, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         """(status, headers, body) for one request; never raises."""
         try:
-            if method == "POST":
+            if self.admin is not None and admin.is_admin_request(target, headers):
+                status, response_headers, payload = self.admin.answer(method, target, headers, body)
+            elif method == "POST":
                 status, response_headers, payload = self._post(target, headers, body)
             elif method in ("GET", "HEAD"):
                 status, payload = 200, self.health

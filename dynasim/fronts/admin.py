@@ -1,0 +1,392 @@
+"""The admin API of `dynasim serve`: faults, latency, the call log and the clock over HTTP, on the
+same port as DynamoDB's API, under ``/_dynasim/`` (a path no DynamoDB client uses).
+
+    GET    /_dynasim/calls?operation=PutItem&table=orders&limit=10   the call log, as JSON lines
+    DELETE /_dynasim/calls                                           empty the call log
+    POST   /_dynasim/faults      {"operation": "PutItem", "error": "ThrottlingException", "times": 2}
+    GET    /_dynasim/faults                                          the fault rules and what they did
+    DELETE /_dynasim/faults      (or /_dynasim/faults/ID)            remove all (or one)
+    POST   /_dynasim/latency     {"operation": "Query", "seconds": 0.2}
+    DELETE /_dynasim/latency                                         remove every latency rule
+    POST   /_dynasim/clock/advance   {"seconds": 60}
+
+A request is an admin request only when its path starts with ``/_dynasim/`` and it carries no
+``X-Amz-Target`` (every DynamoDB request does). Bodies are JSON; the arguments of faults and latency
+are those of `Simulator.inject_fault` and `Simulator.set_latency` (with JSON values: an error code or
+a list of codes and nulls, a `match` object, `unprocessed` as a fraction; `seconds` as a number or
+[low, high]). Errors are ``{"error": "BadRequest", "message": "..."}`` with a 4xx status.
+
+When the endpoint verifies SigV4 (`--auth`), admin requests must carry one of the configured key
+pairs as ``X-Dynasim-Auth: KEY:SECRET``; otherwise the admin API is as open as DynamoDB's API on
+that endpoint. This module holds no DynamoDB behaviour: it parses JSON and calls the Simulator.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    from dynasim.simulator import Simulator
+
+PREFIX = "/_dynasim/"
+AUTH_HEADER = "x-dynasim-auth"
+
+FAULT_FIELDS = ("operation", "error", "times", "probability", "table", "match", "seed", "unprocessed", "message")
+LATENCY_FIELDS = ("operation", "seconds", "table", "virtual", "seed")
+
+Headers = dict[str, str]
+
+
+class AdminError(ValueError):
+    """A bad admin request or configuration: answered as {"error": code, "message": ...}."""
+
+    def __init__(self, message: str, status: int = 400, code: str = "BadRequest") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+def is_admin_request(target: str, headers: Mapping[str, str]) -> bool:
+    return "x-amz-target" not in headers and (target.startswith(PREFIX) or target.split("?", 1)[0] == PREFIX[:-1])
+
+
+# --- faults and latency from JSON (the admin API, --config and the --fault / --latency flags) ----
+
+
+def add_fault(simulator: Simulator, spec: Any) -> Any:
+    """`simulator.inject_fault(**spec)` for a JSON object; AdminError if it is not a valid fault."""
+    arguments = _arguments(spec, FAULT_FIELDS, "fault")
+    for name in ("times", "seed"):
+        if name in arguments and not _is_int(arguments[name]):
+            raise AdminError(f"fault: {name} must be a whole number")
+    for name in ("probability", "unprocessed"):
+        if name in arguments and not _is_number(arguments[name]):
+            raise AdminError(f"fault: {name} must be a number")
+    error = arguments.get("error")
+    if not (error is None or isinstance(error, str) or isinstance(error, list)):
+        raise AdminError("fault: error must be an error code, null, or a list of them")
+    if isinstance(error, list) and not all(step is None or isinstance(step, str) for step in error):
+        raise AdminError("fault: a list of errors holds error codes and nulls only")
+    if "match" in arguments and not isinstance(arguments["match"], dict):
+        raise AdminError("fault: match must be an object contained in the request")
+    _check_names(arguments, "fault")
+    if error is None and "unprocessed" not in arguments:
+        raise AdminError("fault: give error (an error code, or a list of codes and nulls) or unprocessed")
+    try:
+        return simulator.inject_fault(**arguments)
+    except (ValueError, TypeError) as problem:
+        raise AdminError(f"fault: {problem}") from None
+
+
+def add_latency(simulator: Simulator, spec: Any) -> Any:
+    """`simulator.set_latency(**spec)` for a JSON object; AdminError if it is not valid."""
+    arguments = _arguments(spec, LATENCY_FIELDS, "latency")
+    if "seconds" not in arguments:
+        raise AdminError("latency: seconds is required (a number, or [low, high])")
+    seconds = arguments["seconds"]
+    if isinstance(seconds, list):
+        if len(seconds) != 2 or not all(_is_number(value) and value >= 0 for value in seconds):
+            raise AdminError("latency: seconds as a range is [low, high], two numbers >= 0")
+        arguments["seconds"] = (float(seconds[0]), float(seconds[1]))
+    elif not _is_number(seconds) or seconds < 0:
+        raise AdminError("latency: seconds must be a number >= 0, or [low, high]")
+    if "virtual" in arguments and not isinstance(arguments["virtual"], bool):
+        raise AdminError("latency: virtual must be true or false")
+    if "seed" in arguments and not _is_int(arguments["seed"]):
+        raise AdminError("latency: seed must be a whole number")
+    _check_names(arguments, "latency")
+    try:
+        return simulator.set_latency(**arguments)
+    except (ValueError, TypeError) as problem:
+        raise AdminError(f"latency: {problem}") from None
+
+
+def apply_config(simulator: Simulator, config: Any) -> tuple[int, int]:
+    """Apply {"faults": [...], "latency": [...]}; returns (faults added, latency rules added)."""
+    if not isinstance(config, dict):
+        raise AdminError('expected a JSON object: {"faults": [...], "latency": [...]}')
+    unknown = sorted(set(config) - {"faults", "latency"})
+    if unknown:
+        raise AdminError(f"unknown key(s) {', '.join(unknown)}: expected faults, latency")
+    faults = config.get("faults", [])
+    latency = config.get("latency", [])
+    if not isinstance(faults, list) or not isinstance(latency, list):
+        raise AdminError("faults and latency are lists of objects")
+    for spec in faults:
+        add_fault(simulator, spec)
+    for spec in latency:
+        add_latency(simulator, spec)
+    return len(faults), len(latency)
+
+
+def load_config(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as problem:
+        raise AdminError(f"{path}: {problem.strerror or problem}") from None
+    except json.JSONDecodeError as problem:
+        raise AdminError(f"{path}: not valid JSON: {problem}") from None
+
+
+def fault_flag(text: str) -> dict[str, Any]:
+    """`OPERATION:ERROR[:name=value,...]` (OPERATION may be *; ERROR may be a,b,c for a sequence, and
+    "none" a step that succeeds) as a fault's JSON arguments, e.g.
+    ``PutItem:ProvisionedThroughputExceededException:times=2,table=orders``."""
+    parts = text.split(":", 2)
+    if len(parts) < 2 or not parts[0]:
+        raise AdminError("expected OPERATION:ERROR[:name=value,...], e.g. PutItem:ThrottlingException:times=2")
+    spec: dict[str, Any] = {"operation": parts[0]}
+    options = parts[2] if len(parts) == 3 else ""
+    if "=" in parts[1]:  # PutItem:unprocessed=0.5
+        options = f"{parts[1]},{options}" if options else parts[1]
+    elif "," in parts[1]:
+        spec["error"] = [None if step.lower() == "none" else step for step in parts[1].split(",")]
+    elif parts[1]:
+        spec["error"] = parts[1]
+    conversions = {"times": int, "seed": int, "probability": float, "unprocessed": float, "table": str}
+    spec.update(_options(options, conversions, "--fault"))
+    return spec
+
+
+def latency_flag(text: str) -> dict[str, Any]:
+    """`OPERATION:SECONDS[:name=value,...]` (SECONDS or LOW-HIGH; names: table, virtual, seed) as a
+    latency rule's JSON arguments, e.g. ``Query:0.2`` or ``*:0.01-0.05:table=users``."""
+    parts = text.split(":", 2)
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise AdminError("expected OPERATION:SECONDS[:name=value,...], e.g. Query:0.2 or GetItem:0.01-0.05")
+    spec: dict[str, Any] = {"operation": parts[0]}
+    try:
+        if "-" in parts[1]:
+            low, high = parts[1].split("-", 1)
+            spec["seconds"] = [float(low), float(high)]
+        else:
+            spec["seconds"] = float(parts[1])
+    except ValueError:
+        raise AdminError(f"--latency: not a number of seconds: {parts[1]!r}") from None
+    conversions = {"table": str, "virtual": _bool, "seed": int}
+    spec.update(_options(parts[2] if len(parts) == 3 else "", conversions, "--latency"))
+    return spec
+
+
+def _options(text: str, conversions: dict[str, Any], flag: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for option in filter(None, text.split(",")):
+        name, sep, value = option.partition("=")
+        if not sep or name not in conversions:
+            expected = ", ".join(conversions)
+            raise AdminError(f"{flag}: unknown option {option!r}: expected name=value, names {expected}")
+        try:
+            found[name] = conversions[name](value)
+        except ValueError:
+            raise AdminError(f"{flag}: bad value for {name}: {value!r}") from None
+    return found
+
+
+def _bool(text: str) -> bool:
+    if text.lower() in ("true", "yes", "1"):
+        return True
+    if text.lower() in ("false", "no", "0"):
+        return False
+    raise ValueError(text)
+
+
+def _arguments(spec: Any, fields: tuple[str, ...], what: str) -> dict[str, Any]:
+    if not isinstance(spec, dict):
+        raise AdminError(f"{what}: expected a JSON object with some of {', '.join(fields)}")
+    unknown = sorted(set(spec) - set(fields))
+    if unknown:
+        raise AdminError(f"{what}: unknown field(s) {', '.join(unknown)}; expected some of {', '.join(fields)}")
+    return dict(spec)
+
+
+def _check_names(arguments: dict[str, Any], what: str) -> None:
+    for name in ("operation", "table"):
+        value = arguments.get(name)
+        if value is None:
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            arguments[name] = tuple(value)
+        elif not isinstance(value, str):
+            raise AdminError(f"{what}: {name} must be a name or a list of names")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# --- the HTTP side ----------------------------------------------------------------------------
+
+
+class Admin:
+    """Answers admin requests for one endpoint."""
+
+    def __init__(self, simulator: Simulator, credentials: Mapping[str, str] | None = None) -> None:
+        self.simulator = simulator
+        self.credentials = dict(credentials or {})
+
+    def answer(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> tuple[int, Headers, bytes]:
+        try:
+            self._authorize(headers)
+            split = urlsplit(target)
+            path = split.path[len(PREFIX) :].strip("/") if split.path.startswith(PREFIX) else ""
+            query = parse_qs(split.query, keep_blank_values=True)
+            return self._route(method, path, query, body)
+        except AdminError as problem:
+            return _json(problem.status, {"error": problem.code, "message": str(problem)})
+
+    def _authorize(self, headers: Mapping[str, str]) -> None:
+        if not self.credentials:
+            return
+        given = headers.get(AUTH_HEADER)
+        if given is None:
+            raise AdminError(
+                "the endpoint verifies SigV4 (--auth): send one of its key pairs as X-Dynasim-Auth: KEY:SECRET",
+                401,
+                "Unauthorized",
+            )
+        key, _, secret = given.partition(":")
+        expected = self.credentials.get(key)
+        if expected is None or not hmac.compare_digest(expected.encode(), secret.encode()):
+            raise AdminError("X-Dynasim-Auth does not match a configured KEY:SECRET", 403, "Forbidden")
+
+    def _route(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> tuple[int, Headers, bytes]:
+        simulator = self.simulator
+        parts = path.split("/") if path else []
+        allowed: str
+        if parts == ["calls"]:
+            allowed = "GET, DELETE"
+            if method in ("GET", "HEAD"):
+                return self._calls(query)
+            if method == "DELETE":
+                cleared = len(simulator.call_log)
+                simulator.call_log.clear()
+                return _json(200, {"cleared": cleared})
+        elif parts == ["faults"]:
+            allowed = "GET, POST, DELETE"
+            if method in ("GET", "HEAD"):
+                return _json(200, {"faults": [_fault(rule) for rule in simulator.faults if not rule.removed]})
+            if method == "POST":
+                specs = _body(body)
+                added = [add_fault(simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
+                return _json(201, {"faults": [_fault(rule) for rule in added]})
+            if method == "DELETE":
+                removed = len([rule for rule in simulator.faults if not rule.removed])
+                simulator.clear_faults()
+                return _json(200, {"removed": removed})
+        elif len(parts) == 2 and parts[0] == "faults":
+            allowed = "GET, DELETE"
+            rule = next((r for r in simulator.faults if str(r.number) == parts[1] and not r.removed), None)
+            if rule is None:
+                raise AdminError(f"no fault {parts[1]!r} (GET /_dynasim/faults lists them)", 404, "NotFound")
+            if method in ("GET", "HEAD"):
+                return _json(200, _fault(rule))
+            if method == "DELETE":
+                rule.remove()
+                return _json(200, {"removed": 1})
+        elif parts == ["latency"]:
+            allowed = "POST, DELETE"
+            if method == "POST":
+                specs = _body(body)
+                added = [add_latency(simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
+                return _json(201, {"latency": [repr(rule) for rule in added]})
+            if method == "DELETE":
+                simulator.clear_latency()
+                return _json(200, {"removed": True})
+        elif parts == ["clock", "advance"]:
+            allowed = "POST"
+            if method == "POST":
+                spec = _body(body)
+                seconds = spec.get("seconds") if isinstance(spec, dict) else None
+                if not _is_number(seconds) or seconds < 0:
+                    raise AdminError('clock/advance: expected {"seconds": a number >= 0}')
+                simulator.advance(seconds)
+                return _json(200, {"now": simulator.clock.now()})
+        elif parts == ["clock"]:
+            allowed = "GET"
+            if method in ("GET", "HEAD"):
+                return _json(200, {"now": simulator.clock.now()})
+        else:
+            raise AdminError(
+                f"no admin endpoint {PREFIX}{path}: calls, faults, faults/ID, latency, clock, clock/advance",
+                404,
+                "NotFound",
+            )
+        status, headers, payload = _json(
+            405, {"error": "MethodNotAllowed", "message": f"{method} {PREFIX}{path}: use {allowed}"}
+        )
+        headers["Allow"] = allowed
+        return status, headers, payload
+
+    def _calls(self, query: dict[str, list[str]]) -> tuple[int, Headers, bytes]:
+        unknown = sorted(set(query) - {"operation", "table", "limit", "since"})
+        if unknown:
+            names = ", ".join(unknown)
+            raise AdminError(f"calls: unknown parameter(s) {names}; expected operation, table, limit, since")
+        operations = [name for value in query.get("operation", []) for name in value.split(",") if name]
+        table = query.get("table", [None])[-1] or None
+        limit = _whole(query, "limit")
+        since = _whole(query, "since")
+        calls = self.simulator.call_log.filter(operations or None, table=table)
+        if since is not None:
+            calls = [call for call in calls if call.index >= since]
+        if limit is not None:
+            calls = calls[-limit:] if limit else []
+        text = "".join(json.dumps(call.as_dict(), default=_plain, ensure_ascii=False) + "\n" for call in calls)
+        payload = text.encode()
+        return 200, {"Content-Type": "application/x-ndjson", "Content-Length": str(len(payload))}, payload
+
+
+def _whole(query: dict[str, list[str]], name: str) -> int | None:
+    if name not in query:
+        return None
+    text = query[name][-1]
+    if not (text.isascii() and text.isdigit()):
+        raise AdminError(f"calls: {name} must be a whole number >= 0, not {text!r}")
+    return int(text)
+
+
+def _body(body: bytes) -> Any:
+    if not body.strip():
+        raise AdminError("expected a JSON body")
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as problem:
+        raise AdminError(f"the body is not valid JSON: {problem}") from None
+
+
+def _fault(rule: Any) -> dict[str, Any]:
+    return {
+        "id": rule.number,
+        "description": str(rule),
+        "seen": rule.seen,
+        "matched": rule.matched,
+        "fired": rule.fired,
+        "exhausted": rule.exhausted,
+        "report": rule.report(),
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _json(status: int, document: Any) -> tuple[int, Headers, bytes]:
+    payload = json.dumps(document, default=_plain).encode() + b"\n"
+    return status, {"Content-Type": "application/json", "Content-Length": str(len(payload))}, payload

@@ -1,0 +1,296 @@
+"""The admin API under /_dynasim/ on the HTTP endpoint: faults, latency, the call log and the clock."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from http_helpers import SCHEMA, Connection, client, post
+
+import dynasim
+from dynasim.fronts import admin
+
+NO_RETRIES = Config(retries={"max_attempts": 0}, connect_timeout=5, read_timeout=10)
+TIMEOUT = 10
+
+
+def call(url: str, method: str, path: str, body: object = None, headers: dict[str, str] | None = None):
+    """(status, headers, parsed body: a JSON document, a list of JSON lines, or text)."""
+    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    request = urllib.request.Request(url + path, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            status, head, payload = response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        status, head, payload = error.code, dict(error.headers), error.read()
+    text = payload.decode()
+    if head.get("Content-Type") == "application/x-ndjson":
+        return status, head, [json.loads(line) for line in text.splitlines()]
+    if head.get("Content-Type") == "application/json":
+        return status, head, json.loads(text)
+    return status, head, text
+
+
+@pytest.fixture
+def served():
+    sim = dynasim.Simulator()
+    with sim.serve() as server:
+        ddb = client(server.url, config=NO_RETRIES)
+        ddb.create_table(TableName="orders", **SCHEMA)
+        yield sim, server, ddb
+
+
+def test_throttle_injected_over_the_admin_api_then_success(served):
+    sim, server, ddb = served
+    status, _, body = call(
+        server.url,
+        "POST",
+        "/_dynasim/faults",
+        {"operation": "PutItem", "error": "ProvisionedThroughputExceededException", "times": 1, "table": "orders"},
+    )
+    assert status == 201
+    [rule] = body["faults"]
+    assert "ProvisionedThroughputExceededException" in rule["description"] and rule["fired"] == 0
+
+    item = {"pk": {"S": "o-1"}}
+    with pytest.raises(ClientError) as raised:
+        ddb.put_item(TableName="orders", Item=item)
+    assert raised.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    ddb.put_item(TableName="orders", Item=item)  # used up: the next call succeeds
+    assert ddb.get_item(TableName="orders", Key=item)["Item"] == item
+
+    status, _, body = call(server.url, "GET", "/_dynasim/faults")
+    assert status == 200
+    assert body["faults"][0]["fired"] == 1 and body["faults"][0]["exhausted"] is True
+
+
+def test_sequence_of_errors_and_removal(served):
+    sim, server, ddb = served
+    status, _, body = call(
+        server.url, "POST", "/_dynasim/faults", [{"operation": "GetItem", "error": ["ThrottlingException", None]}]
+    )
+    assert status == 201
+    fault_id = body["faults"][0]["id"]
+    with pytest.raises(ClientError, match="ThrottlingException"):
+        ddb.get_item(TableName="orders", Key={"pk": {"S": "x"}})
+    ddb.get_item(TableName="orders", Key={"pk": {"S": "x"}})
+
+    call(server.url, "POST", "/_dynasim/faults", {"operation": "*", "error": "InternalServerError"})
+    with pytest.raises(ClientError, match="InternalServerError"):
+        ddb.describe_table(TableName="orders")
+    assert call(server.url, "DELETE", "/_dynasim/faults")[2] == {"removed": 2}
+    assert call(server.url, "GET", "/_dynasim/faults")[2] == {"faults": []}
+    ddb.describe_table(TableName="orders")
+    assert call(server.url, "GET", f"/_dynasim/faults/{fault_id}")[0] == 404
+
+
+def test_one_fault_removed_by_id(served):
+    sim, server, ddb = served
+    _, _, body = call(server.url, "POST", "/_dynasim/faults", {"operation": "Scan", "error": "ThrottlingException"})
+    fault_id = body["faults"][0]["id"]
+    assert call(server.url, "GET", f"/_dynasim/faults/{fault_id}")[2]["id"] == fault_id
+    assert call(server.url, "DELETE", f"/_dynasim/faults/{fault_id}")[2] == {"removed": 1}
+    assert ddb.scan(TableName="orders")["Items"] == []
+
+
+def test_unprocessed_batch_over_the_admin_api(served):
+    sim, server, ddb = served
+    call(server.url, "POST", "/_dynasim/faults", {"operation": "BatchWriteItem", "unprocessed": 0.5, "times": 1})
+    requests = [{"PutRequest": {"Item": {"pk": {"S": f"k{i}"}}}} for i in range(4)]
+    answer = ddb.batch_write_item(RequestItems={"orders": requests})
+    assert len(answer["UnprocessedItems"]["orders"]) == 2
+
+
+def test_call_log_as_json_lines_with_filters(served):
+    sim, server, ddb = served
+    for i in range(3):
+        ddb.put_item(TableName="orders", Item={"pk": {"S": f"o-{i}"}, "b": {"B": b"\x00\x01"}})
+    ddb.get_item(TableName="orders", Key={"pk": {"S": "o-0"}})
+
+    status, head, calls = call(server.url, "GET", "/_dynasim/calls")
+    assert status == 200 and head["Content-Type"] == "application/x-ndjson"
+    assert [c["operation"] for c in calls] == ["CreateTable", "PutItem", "PutItem", "PutItem", "GetItem"]
+    assert all(c["front"] == "http" for c in calls)
+
+    _, _, puts = call(server.url, "GET", "/_dynasim/calls?operation=PutItem&table=orders&limit=2")
+    assert [c["request"]["Item"]["pk"]["S"] for c in puts] == ["o-1", "o-2"]
+    assert puts[0]["consumed_capacity"][0]["CapacityUnits"] == 1.0
+    _, _, several = call(server.url, "GET", "/_dynasim/calls?operation=GetItem,CreateTable")
+    assert [c["operation"] for c in several] == ["CreateTable", "GetItem"]
+    assert call(server.url, "GET", "/_dynasim/calls?table=nothing")[2] == []
+    _, _, later = call(server.url, "GET", f"/_dynasim/calls?since={calls[-1]['index']}")
+    assert [c["operation"] for c in later] == ["GetItem"]
+
+    assert call(server.url, "DELETE", "/_dynasim/calls")[2] == {"cleared": 5}
+    assert call(server.url, "GET", "/_dynasim/calls")[2] == []
+    assert len(sim.call_log) == 0
+
+
+def test_failed_calls_appear_in_the_log_with_their_error(served):
+    sim, server, ddb = served
+    call(server.url, "POST", "/_dynasim/faults", {"operation": "PutItem", "error": "ThrottlingException", "times": 1})
+    with pytest.raises(ClientError):
+        ddb.put_item(TableName="orders", Item={"pk": {"S": "a"}})
+    _, _, [logged] = call(server.url, "GET", "/_dynasim/calls?operation=PutItem")
+    assert logged["error"]["code"] == "ThrottlingException"
+    assert "fault #" in logged["fault"]
+
+
+def test_latency_and_clock(served):
+    sim, server, ddb = served
+    sim.clock.freeze(1_000_000.0)
+    status, _, body = call(
+        server.url, "POST", "/_dynasim/latency", {"operation": "Query", "seconds": 5, "virtual": True}
+    )
+    assert status == 201 and "Query" in body["latency"][0]
+    ddb.query(
+        TableName="orders",
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "x"}},
+    )
+    assert sim.clock.now() == pytest.approx(1_000_005.0)
+    _, _, [logged] = call(server.url, "GET", "/_dynasim/calls?operation=Query")
+    assert logged["latency"] == 5
+    assert call(server.url, "DELETE", "/_dynasim/latency")[0] == 200
+    ddb.query(
+        TableName="orders",
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "x"}},
+    )
+    assert sim.clock.now() == pytest.approx(1_000_005.0)
+
+    status, _, body = call(server.url, "POST", "/_dynasim/clock/advance", {"seconds": 60})
+    assert status == 200 and body["now"] == pytest.approx(1_000_065.0)
+    assert call(server.url, "GET", "/_dynasim/clock")[2]["now"] == pytest.approx(1_000_065.0)
+    assert call(server.url, "POST", "/_dynasim/latency", {"operation": "GetItem", "seconds": [0.0, 0.001]})[0] == 201
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "words"),
+    [
+        ("POST", "/_dynasim/faults", b"{not json", 400, "not valid JSON"),
+        ("POST", "/_dynasim/faults", b"", 400, "expected a JSON body"),
+        ("POST", "/_dynasim/faults", {"operation": "PutItem", "eror": "X"}, 400, "unknown field(s) eror"),
+        ("POST", "/_dynasim/faults", {"operation": "PutItem", "error": "NoSuchCode"}, 400, "no known message"),
+        ("POST", "/_dynasim/faults", {"operation": "PutItem"}, 400, "give error"),
+        ("POST", "/_dynasim/faults", {"error": "ThrottlingException", "times": "2"}, 400, "times must be"),
+        ("POST", "/_dynasim/faults", {"error": "ThrottlingException", "probability": 2}, 400, "probability"),
+        ("POST", "/_dynasim/faults", [1], 400, "expected a JSON object"),
+        ("POST", "/_dynasim/latency", {"operation": "Query"}, 400, "seconds is required"),
+        ("POST", "/_dynasim/latency", {"seconds": -1}, 400, "seconds must be"),
+        ("POST", "/_dynasim/latency", {"seconds": [1]}, 400, "[low, high]"),
+        ("POST", "/_dynasim/clock/advance", {"secs": 1}, 400, "seconds"),
+        ("GET", "/_dynasim/calls?limit=-1", None, 400, "limit must be"),
+        ("GET", "/_dynasim/calls?opertion=PutItem", None, 400, "unknown parameter(s) opertion"),
+        ("GET", "/_dynasim/nothing", None, 404, "no admin endpoint"),
+        ("GET", "/_dynasim/faults/999999", None, 404, "no fault"),
+        ("PUT", "/_dynasim/faults", b"{}", 405, "use GET, POST, DELETE"),
+        ("POST", "/_dynasim/calls", b"{}", 405, "use GET, DELETE"),
+    ],
+)
+def test_bad_admin_requests_get_a_clear_json_error(served, method, path, body, status, words):
+    sim, server, ddb = served
+    got, head, answer = call(server.url, method, path, body)
+    assert got == status
+    assert head["Content-Type"] == "application/json"
+    assert set(answer) == {"error", "message"} and words in answer["message"]
+    if status == 405:
+        assert head["Allow"]
+    assert sim.faults == []
+
+
+def test_a_bad_fault_in_a_list_is_refused_whole_enough_to_say_which(served):
+    sim, server, ddb = served
+    status, _, answer = call(server.url, "POST", "/_dynasim/faults", [{"error": "ThrottlingException"}, {"error": 5}])
+    assert status == 400 and "error must be" in answer["message"]
+
+
+def test_dynamodb_requests_to_the_prefix_are_still_dynamodb_requests(served):
+    sim, server, ddb = served
+    with Connection(server.port) as connection:
+        request = post("DynamoDB_20120810.ListTables").replace(b"POST / ", b"POST /_dynasim/faults ", 1)
+        connection.send(request)
+        status, headers, body = connection.response()
+    assert status == 200 and json.loads(body) == {"TableNames": ["orders"]}
+    assert sim.faults == []
+    assert call(server.url, "GET", "/")[2].startswith("healthy: dynamodb.")
+
+
+def test_admin_api_can_be_turned_off():
+    sim = dynasim.Simulator()
+    with sim.serve(admin_api=False) as server:
+        status, _, _ = call(server.url, "POST", "/_dynasim/faults", {"error": "ThrottlingException"})
+        assert status != 201
+        assert sim.faults == []
+
+
+def test_with_auth_the_admin_api_needs_a_configured_key_pair():
+    sim = dynasim.Simulator()
+    with sim.serve(credentials={"AKIDADMIN": "s3cret"}) as server:
+        spec = {"operation": "PutItem", "error": "ThrottlingException"}
+        status, _, answer = call(server.url, "POST", "/_dynasim/faults", spec)
+        assert status == 401 and answer["error"] == "Unauthorized" and "X-Dynasim-Auth" in answer["message"]
+        status, _, answer = call(server.url, "POST", "/_dynasim/faults", spec, {"X-Dynasim-Auth": "AKIDADMIN:wrong"})
+        assert status == 403 and answer["error"] == "Forbidden"
+        assert sim.faults == []
+        status, _, _ = call(server.url, "POST", "/_dynasim/faults", spec, {"X-Dynasim-Auth": "AKIDADMIN:s3cret"})
+        assert status == 201
+        signed = client(server.url, config=NO_RETRIES, aws_access_key_id="AKIDADMIN", aws_secret_access_key="s3cret")
+        signed.create_table(TableName="tbl", **SCHEMA)
+        with pytest.raises(ClientError, match="ThrottlingException"):
+            signed.put_item(TableName="tbl", Item={"pk": {"S": "a"}})
+
+
+# --- the flag and config parsers ------------------------------------------------------------
+
+
+def test_fault_flag():
+    assert admin.fault_flag("PutItem:ProvisionedThroughputExceededException:times=2") == {
+        "operation": "PutItem",
+        "error": "ProvisionedThroughputExceededException",
+        "times": 2,
+    }
+    assert admin.fault_flag("*:ThrottlingException,none:table=orders,probability=0.5,seed=3") == {
+        "operation": "*",
+        "error": ["ThrottlingException", None],
+        "table": "orders",
+        "probability": 0.5,
+        "seed": 3,
+    }
+    assert admin.fault_flag("BatchWriteItem:unprocessed=0.5") == {"operation": "BatchWriteItem", "unprocessed": 0.5}
+    for bad in ("PutItem", ":X", "PutItem:X:times=two", "PutItem:X:colour=red"):
+        with pytest.raises(admin.AdminError):
+            admin.fault_flag(bad)
+
+
+def test_latency_flag():
+    assert admin.latency_flag("Query:0.2") == {"operation": "Query", "seconds": 0.2}
+    assert admin.latency_flag("*:0.01-0.05:table=users,virtual=true,seed=1") == {
+        "operation": "*",
+        "seconds": [0.01, 0.05],
+        "table": "users",
+        "virtual": True,
+        "seed": 1,
+    }
+    for bad in ("Query", "Query:fast", "Query:1:virtual=maybe"):
+        with pytest.raises(admin.AdminError):
+            admin.latency_flag(bad)
+
+
+def test_apply_config():
+    sim = dynasim.Simulator()
+    config = {
+        "faults": [{"operation": ["PutItem", "UpdateItem"], "error": "ThrottlingException", "table": ["a", "b"]}],
+        "latency": [{"operation": "Query", "seconds": 0.1}],
+    }
+    assert admin.apply_config(sim, config) == (1, 1)
+    assert "PutItem/UpdateItem" in str(sim.faults[0])
+    with pytest.raises(admin.AdminError, match="unknown key"):
+        admin.apply_config(sim, {"fault": []})
+    with pytest.raises(admin.AdminError, match="expected a JSON object"):
+        admin.apply_config(sim, [])
