@@ -62,6 +62,12 @@ class TransactionCanceledError(DynamoDbError):
         super().__init__(*args, **kwargs)
         self.reasons = reasons or []
 
+    @property  # type: ignore[override]
+    def retryable(self) -> bool:
+        """Only conflicts and throttling cancelled it (no condition failed): safe to send again."""
+        codes = {r.code for r in self.reasons} - {"None"}
+        return bool(codes) and codes <= RETRYABLE_CANCELLATION_CODES
+
 
 class ResourceNotFoundError(DynamoDbError):
     pass
@@ -106,6 +112,7 @@ class MappingError(DynamoDbError):
     """An item could not be converted to or from the requested Python type."""
 
 
+RETRYABLE_CANCELLATION_CODES = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
 THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
 SERVER_CODES = frozenset({"InternalServerError", "ServiceUnavailable", "InternalFailure"})
 
