@@ -13,7 +13,8 @@ it, so the last attempt's outcome is what is kept)::
      "status": 200,                    # HTTP status; null for a transport error
      "response": {...},                # the response body in wire form (null on an error)
      "error": null,                    # or {"code": "ConditionalCheckFailedException",
-                                       #     "message": "The conditional request failed", "status": 400}
+                                       #     "message": "The conditional request failed", "status": 400,
+                                       #     "details": {...}}  (other fields of the error body, if any)
      "duration_ms": 3.81,              # from the call to its parsed answer, retries included
      "timestamp": "2026-11-24T22:00:00.123Z"}   # when the call started, UTC
 

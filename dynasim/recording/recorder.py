@@ -49,7 +49,11 @@ def error_of(status: int, body: dict[str, Any]) -> dict[str, Any]:
     """{code, message, status} from a DynamoDB error body (`__type` is `namespace#Code`)."""
     code = str(body.get("__type", "")).rpartition("#")[2] or "UnknownError"
     message = body.get("message", body.get("Message", ""))
-    return {"code": code, "message": message, "status": status}
+    error: dict[str, Any] = {"code": code, "message": message, "status": status}
+    details = {k: v for k, v in body.items() if k not in ("__type", "message", "Message")}
+    if details:  # say, the CancellationReasons of a cancelled transaction
+        error["details"] = details
+    return error
 
 
 class record:
@@ -137,7 +141,10 @@ class record:
             except ValueError:
                 body = {"__type": "#UnparseableResponse", "message": repr(http_response.content[:200])}
             if status >= 300:
-                self._write(service, model.name, started, status, None, error_of(status, body))
+                error = error_of(status, body)
+                if "details" in error:
+                    error["details"] = self._redactor.document(error["details"])
+                self._write(service, model.name, started, status, None, error)
             else:
                 self._write(service, model.name, started, status, body, None)
 

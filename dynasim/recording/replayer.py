@@ -211,7 +211,8 @@ def http_response(interaction: cassette.Interaction, url: str) -> AWSResponse:
             )
         namespace = _ERROR_NAMESPACE.get(interaction.service, "")
         status = int(error["status"])
-        payload = wire.dumps({"__type": namespace + str(error.get("code")), "message": error.get("message", "")})
+        body = {"__type": namespace + str(error.get("code")), "message": error.get("message", "")}
+        payload = wire.dumps({**body, **(error.get("details") or {})})
     else:
         status = interaction.status or 200
         payload = wire.dumps(interaction.response or {})

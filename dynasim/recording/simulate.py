@@ -1,0 +1,356 @@
+"""Differential replay and seeding: the simulator checked against a recording.
+
+`simulate(cassette)` runs every recorded request, in order, against a fresh simulator and
+compares each answer with the recorded one. Tables the recording uses but did not create are
+made first from its DescribeTable answers. Fields that differ between any two runs (creation
+times, ARNs, ids, sizes and counts DynamoDB refreshes every six hours, stream sequence numbers)
+are left out of the comparison, and a Scan's items are compared as a set.
+
+`seed(simulator, cassette)` builds the tables and items a recording shows, for offline
+development with realistic data.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dynasim.errors import DynamoDBError
+from dynasim.recording import cassette as cassettes
+from dynasim.recording.replayer import diff, normalise
+
+VOLATILE_FIELDS = frozenset(
+    {
+        "CreationDateTime",
+        "LastIncreaseDateTime",
+        "LastDecreaseDateTime",
+        "NumberOfDecreasesToday",
+        "LastUpdateToPayPerRequestDateTime",
+        "TableArn",
+        "TableId",
+        "IndexArn",
+        "LatestStreamArn",
+        "LatestStreamLabel",
+        "StreamArn",
+        "StreamLabel",
+        "TableSizeBytes",
+        "IndexSizeBytes",
+        "ItemCount",
+        "TableStatus",
+        "IndexStatus",
+        "SequenceNumber",
+        "StartingSequenceNumber",
+        "EndingSequenceNumber",
+        "ApproximateCreationDateTime",
+        "ShardId",
+        "ParentShardId",
+        "ShardIterator",
+        "NextShardIterator",
+        "eventID",
+        "WarmThroughput",
+    }
+)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Mismatch:
+    seq: int
+    operation: str
+    differences: list[str]
+    request: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "operation": self.operation, "differences": self.differences, "request": self.request}
+
+
+@dataclass
+class Report:
+    cassette: str
+    calls: int = 0
+    compared: int = 0
+    skipped: int = 0
+    seeded_tables: list[str] = field(default_factory=list)
+    mismatches: list[Mismatch] = field(default_factory=list)
+    calls_by_operation: dict[str, int] = field(default_factory=dict)
+    latency_ms: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+    def mismatches_by_operation(self) -> dict[str, list[Mismatch]]:
+        grouped: dict[str, list[Mismatch]] = {}
+        for mismatch in self.mismatches:
+            grouped.setdefault(mismatch.operation, []).append(mismatch)
+        return dict(sorted(grouped.items()))
+
+    def to_json(self) -> dict[str, Any]:
+        grouped = self.mismatches_by_operation()
+        return {
+            "cassette": self.cassette,
+            "calls": self.calls,
+            "compared": self.compared,
+            "skipped": self.skipped,
+            "differing": len(self.mismatches),
+            "seeded_tables": self.seeded_tables,
+            "calls_by_operation": self.calls_by_operation,
+            "mismatches_by_operation": {op: len(found) for op, found in grouped.items()},
+            "latency_ms": self.latency_ms,
+            "mismatches": {op: [m.to_json() for m in found] for op, found in grouped.items()},
+        }
+
+    def text(self, per_operation: int = 5) -> str:
+        lines = []
+        for operation, found in self.mismatches_by_operation().items():
+            total = self.calls_by_operation.get(operation, len(found))
+            lines.append(f"{operation}: {len(found)} of {total} response(s) differ")
+            for mismatch in found[:per_operation]:
+                lines.append(f"  seq {mismatch.seq}:")
+                lines.extend(f"    {line}" for line in mismatch.differences)
+            if len(found) > per_operation:
+                lines.append(f"  ... and {len(found) - per_operation} more (see --report)")
+        latency = ", ".join(f"{k} {v:.1f}" for k, v in self.latency_ms.items() if v is not None)
+        lines.append(
+            f"{self.calls} call(s), {self.compared} compared, {len(self.mismatches)} differing, "
+            f"{self.skipped} skipped (transport errors)"
+        )
+        if self.seeded_tables:
+            lines.append(f"tables made from recorded descriptions: {', '.join(self.seeded_tables)}")
+        if latency:
+            lines.append(f"recorded latency (ms): {latency}")
+        return "\n".join(lines)
+
+
+def percentiles(values: Iterable[float]) -> dict[str, float | None]:
+    ordered = sorted(values)
+    if not ordered:
+        return {"p50": None, "p90": None, "p99": None, "max": None}
+
+    def at(fraction: float) -> float:  # nearest rank
+        return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+    return {"p50": at(0.50), "p90": at(0.90), "p99": at(0.99), "max": ordered[-1]}
+
+
+def _tape(source: str | Path | cassettes.Cassette) -> cassettes.Cassette:
+    return source if isinstance(source, cassettes.Cassette) else cassettes.load(source)
+
+
+def create_request(description: dict[str, Any]) -> dict[str, Any]:
+    """The CreateTable request that makes a table like a DescribeTable `Table` description."""
+    billing = (description.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
+    request: dict[str, Any] = {
+        "TableName": description["TableName"],
+        "KeySchema": description["KeySchema"],
+        "AttributeDefinitions": description["AttributeDefinitions"],
+        "BillingMode": billing,
+    }
+
+    def throughput(source: dict[str, Any]) -> dict[str, int]:
+        given = source.get("ProvisionedThroughput") or {}
+        return {
+            "ReadCapacityUnits": max(1, int(given.get("ReadCapacityUnits") or 1)),
+            "WriteCapacityUnits": max(1, int(given.get("WriteCapacityUnits") or 1)),
+        }
+
+    if billing == "PROVISIONED":
+        request["ProvisionedThroughput"] = throughput(description)
+    for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        indexes = []
+        for index in description.get(kind) or []:
+            made = {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"], "Projection": index["Projection"]}
+            if kind == "GlobalSecondaryIndexes" and billing == "PROVISIONED":
+                made["ProvisionedThroughput"] = throughput(index)
+            indexes.append(made)
+        if indexes:
+            request[kind] = indexes
+    stream = description.get("StreamSpecification")
+    if stream and stream.get("StreamEnabled"):
+        request["StreamSpecification"] = stream
+    return request
+
+
+def _described_tables(tape: cassettes.Cassette) -> dict[str, dict[str, Any]]:
+    """CreateTable requests for tables the recording describes but does not create first."""
+    created: set[str] = set()
+    wanted: dict[str, dict[str, Any]] = {}
+    for interaction in tape:
+        if interaction.operation == "CreateTable":
+            created.add(interaction.request.get("TableName", ""))
+        elif interaction.operation == "DescribeTable" and interaction.response:
+            table = interaction.response.get("Table") or {}
+            name = table.get("TableName")
+            if name and name not in created and name not in wanted and "KeySchema" in table:
+                wanted[name] = create_request(table)
+    return wanted
+
+
+def _comparable(operation: str, document: Any, ignore: frozenset[str]) -> Any:
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in ignore}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    stripped = normalise(strip(document or {}))
+    if operation == "Scan" and isinstance(stripped.get("Items"), list):
+        stripped["Items"] = sorted(stripped["Items"], key=lambda item: json.dumps(item, sort_keys=True))
+    return stripped
+
+
+def simulate(
+    source: str | Path | cassettes.Cassette,
+    simulator: Any = None,
+    *,
+    ignore: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> Report:
+    """Run a recording against `simulator` (default: a fresh one) and report what differs."""
+    from dynasim.simulator import Simulator
+
+    tape = _tape(source)
+    simulator = simulator if simulator is not None else Simulator()
+    ignored = VOLATILE_FIELDS | frozenset(ignore)
+    report = Report(cassette=str(source) if not isinstance(source, cassettes.Cassette) else "cassette")
+    report.calls = len(tape)
+    report.latency_ms = percentiles(i.duration_ms for i in tape if i.duration_ms is not None)
+    for name, request in _described_tables(tape).items():
+        simulator.handle("CreateTable", request)
+        report.seeded_tables.append(name)
+    total = len(tape)
+    for done, interaction in enumerate(tape, 1):
+        operation = interaction.operation
+        report.calls_by_operation[operation] = report.calls_by_operation.get(operation, 0) + 1
+        if interaction.error is not None and interaction.error.get("status") is None:
+            report.skipped += 1
+        else:
+            report.compared += 1
+            differences = _compare(simulator, interaction, ignored)
+            if differences:
+                report.mismatches.append(Mismatch(interaction.seq, operation, differences, interaction.request))
+        if progress is not None:
+            progress(done, total)
+    return report
+
+
+def _compare(simulator: Any, interaction: cassettes.Interaction, ignored: frozenset[str]) -> list[str]:
+    operation = interaction.operation
+    try:
+        response: dict[str, Any] | None = simulator.handle(operation, copy.deepcopy(interaction.request))
+        error = None
+    except DynamoDBError as raised:
+        response, error = None, {"code": raised.code, "message": raised.message, "status": raised.status}
+    recorded = interaction.error
+    if recorded is None and error is None:
+        return diff(_comparable(operation, interaction.response, ignored), _comparable(operation, response, ignored))
+    if recorded is None:
+        assert error is not None
+        return [f"recorded success, now {error['code']} ({error['status']}): {error['message']}"]
+    if error is None:
+        return [f"recorded {recorded.get('code')} ({recorded.get('status')}): {recorded.get('message')}, now success"]
+    lines = []
+    for key in ("code", "status", "message"):
+        if recorded.get(key) != error[key]:
+            lines.append(f"error {key}: recorded {json.dumps(recorded.get(key))}, now {json.dumps(error[key])}")
+    return lines
+
+
+# --- seeding ---------------------------------------------------------------------------------
+
+
+def seed(simulator: Any, source: str | Path | cassettes.Cassette) -> dict[str, int]:
+    """Create in `simulator` the tables a recording created or described and the items it shows
+    (written, read whole, or returned ALL_NEW; deleted ones left out), as of the recording's end.
+    Tables that already exist are kept. Returns {table: items put}."""
+    tape = _tape(source)
+    schemas: dict[str, dict[str, Any]] = {}
+    for interaction in tape:
+        if interaction.error is not None:
+            continue
+        if interaction.operation == "CreateTable":
+            name = interaction.request.get("TableName")
+            if name:
+                schemas.setdefault(name, interaction.request)
+        elif interaction.operation == "DescribeTable" and interaction.response:
+            table = interaction.response.get("Table") or {}
+            if "KeySchema" in table:
+                schemas.setdefault(table["TableName"], create_request(table))
+    key_names = {name: [k["AttributeName"] for k in request["KeySchema"]] for name, request in schemas.items()}
+    items: dict[str, dict[str, dict[str, Any] | None]] = {name: {} for name in schemas}
+
+    def key_of(table: str, item: dict[str, Any]) -> str | None:
+        names = key_names.get(table)
+        if not names or any(n not in item for n in names):
+            return None
+        return json.dumps([item[n] for n in names], sort_keys=True)
+
+    def put(table: str, item: Any) -> None:
+        key = key_of(table, item) if isinstance(item, dict) and table in items else None
+        if key is not None:
+            items[table][key] = item
+
+    def delete(table: str, key_item: Any) -> None:
+        key = key_of(table, key_item) if isinstance(key_item, dict) and table in items else None
+        if key is not None:
+            items[table][key] = None
+
+    for interaction in tape:
+        if interaction.error is not None:
+            continue
+        request, response = interaction.request, interaction.response or {}
+        table = request.get("TableName", "")
+        whole = not any(request.get(k) for k in ("ProjectionExpression", "AttributesToGet", "IndexName")) and (
+            request.get("Select") in (None, "ALL_ATTRIBUTES")
+        )
+        operation = interaction.operation
+        if operation == "PutItem":
+            put(table, request.get("Item"))
+        elif operation == "DeleteItem":
+            delete(table, request.get("Key"))
+        elif operation == "UpdateItem" and request.get("ReturnValues") == "ALL_NEW":
+            put(table, response.get("Attributes"))
+        elif operation == "GetItem" and whole:
+            put(table, response.get("Item"))
+        elif operation in ("Query", "Scan") and whole:
+            for item in response.get("Items") or []:
+                put(table, item)
+        elif operation == "BatchGetItem":
+            for name, found in (response.get("Responses") or {}).items():
+                asked = (request.get("RequestItems") or {}).get(name) or {}
+                if not asked.get("ProjectionExpression") and not asked.get("AttributesToGet"):
+                    for item in found:
+                        put(name, item)
+        elif operation == "BatchWriteItem":
+            for name, writes in (request.get("RequestItems") or {}).items():
+                for write in writes:
+                    if "PutRequest" in write:
+                        put(name, write["PutRequest"].get("Item"))
+                    elif "DeleteRequest" in write:
+                        delete(name, write["DeleteRequest"].get("Key"))
+        elif operation == "TransactWriteItems":
+            for action in request.get("TransactItems") or []:
+                if "Put" in action:
+                    put(action["Put"].get("TableName", ""), action["Put"].get("Item"))
+                elif "Delete" in action:
+                    delete(action["Delete"].get("TableName", ""), action["Delete"].get("Key"))
+
+    existing = set(simulator.engine.tables)
+    counts: dict[str, int] = {}
+    for name, request in schemas.items():
+        if name in existing:
+            continue
+        simulator.handle("CreateTable", copy.deepcopy(request))
+        counts[name] = 0
+        for item in items[name].values():
+            if item is not None:
+                simulator.handle("PutItem", {"TableName": name, "Item": copy.deepcopy(item)})
+                counts[name] += 1
+    return counts

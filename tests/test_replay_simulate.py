@@ -1,0 +1,136 @@
+"""Differential replay (`dynasim.recording.simulate`) and seeding a simulator from a cassette."""
+
+import json
+
+import boto3
+import pytest
+
+import dynasim
+from dynasim.recording import load, record, seed, simulate
+
+SCHEMA = dict(
+    KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+    BillingMode="PAY_PER_REQUEST",
+)
+
+
+def client(url):
+    return boto3.client(
+        "dynamodb", endpoint_url=url, region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
+    )
+
+
+def workload(ddb):
+    ddb.describe_table(TableName="orders")
+    for n in range(5):
+        ddb.put_item(TableName="orders", Item={"pk": {"S": "alice"}, "sk": {"N": str(n)}, "amount": {"N": str(n * 10)}})
+    ddb.query(
+        TableName="orders",
+        KeyConditionExpression="pk = :p AND sk >= :s",
+        ExpressionAttributeValues={":p": {"S": "alice"}, ":s": {"N": "2"}},
+    )
+    ddb.update_item(
+        TableName="orders",
+        Key={"pk": {"S": "alice"}, "sk": {"N": "1"}},
+        UpdateExpression="SET amount = amount + :d",
+        ExpressionAttributeValues={":d": {"N": "5"}},
+        ReturnValues="ALL_NEW",
+    )
+    try:
+        ddb.delete_item(TableName="orders", Key={"pk": {"S": "alice"}, "sk": {"N": "4"}})
+    except ddb.exceptions.ResourceNotFoundException:
+        pass
+    ddb.scan(TableName="orders")
+    try:
+        ddb.put_item(
+            TableName="orders",
+            Item={"pk": {"S": "alice"}, "sk": {"N": "0"}},
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+    except ddb.exceptions.ConditionalCheckFailedException:
+        pass
+
+
+def record_production(path, production=None, **record_options):
+    """Record the workload against a 'production' endpoint whose table existed before the recording."""
+    production = production or dynasim.Simulator()
+    production.client().create_table(TableName="orders", **SCHEMA)
+    with production.serve() as server, record(path, **record_options):
+        workload(client(server.url))
+    return production
+
+
+def test_a_faithful_recording_replays_without_differences(tmp_path):
+    path = tmp_path / "calls.jsonl"
+    record_production(path)
+    report = simulate(path)
+    assert report.ok, report.text()
+    assert report.seeded_tables == ["orders"]  # made from the recorded DescribeTable
+    assert report.calls == report.compared == 11
+    assert report.calls_by_operation["PutItem"] == 6
+    assert set(report.latency_ms) == {"p50", "p90", "p99", "max"}
+    assert report.latency_ms["p50"] <= report.latency_ms["max"]
+
+
+def test_a_redacted_recording_still_replays_without_differences(tmp_path):
+    path = tmp_path / "calls.jsonl"
+    record_production(path, redact=["pk"])
+    assert "alice" not in path.read_text()
+    report = simulate(path)
+    assert report.ok, report.text()
+
+
+def test_differences_are_reported_by_operation_with_a_diff(tmp_path):
+    path = tmp_path / "calls.jsonl"
+    production = dynasim.Simulator()
+    # production refused one delete; the simulator does not
+    production.inject_fault("DeleteItem", "ResourceNotFoundException", times=1)
+    record_production(path, production)
+    # and production answered one query differently (edit the recording as if it had)
+    lines = path.read_text().splitlines()
+    for index, line in enumerate(lines):
+        document = json.loads(line)
+        if document.get("operation") == "Query":
+            document["response"]["Count"] = 99
+            lines[index] = json.dumps(document)
+    path.write_text("\n".join(lines) + "\n")
+
+    report = simulate(path)
+    assert not report.ok
+    grouped = report.mismatches_by_operation()
+    assert sorted(grouped) == ["DeleteItem", "Query", "Scan"]  # the scan saw the item production kept
+    assert grouped["Query"][0].differences == ["Count: recorded 99, now 3"]
+    assert grouped["DeleteItem"][0].differences[0].startswith("recorded ResourceNotFoundException (400)")
+    text = report.text()
+    assert "Query: 1 of 1 response(s) differ" in text
+    assert "Count: recorded 99, now 3" in text
+    summary = report.to_json()
+    assert summary["mismatches_by_operation"] == {"DeleteItem": 1, "Query": 1, "Scan": 1}
+    assert summary["differing"] == 3
+
+
+def test_seeding_builds_the_recorded_tables_and_items(tmp_path):
+    path = tmp_path / "calls.jsonl"
+    record_production(path)
+    sim = dynasim.Simulator()
+    assert seed(sim, path) == {"orders": 4}
+    items = sim.client().scan(TableName="orders")["Items"]
+    by_sk = {item["sk"]["N"]: item["amount"]["N"] for item in items}
+    assert by_sk == {"0": "0", "1": "15", "2": "20", "3": "30"}  # the update applied, the delete kept out
+    assert seed(sim, path) == {}  # existing tables are left alone
+
+
+def test_recording_against_dynamodb_local_replays_on_the_simulator(tmp_path):
+    ddblocal = pytest.importorskip("conformance.ddblocal")
+    if not ddblocal.is_fetched():
+        pytest.skip("DynamoDB Local is not fetched (python -m conformance.ddblocal fetch)")
+    path = tmp_path / "calls.jsonl"
+    with ddblocal.DynamoDBLocal() as server:
+        ddb = client(server.endpoint)
+        ddb.create_table(TableName="orders", **SCHEMA)
+        with record(path):
+            workload(client(server.endpoint))
+    assert len(load(path)) == 11
+    report = simulate(path)
+    assert report.ok, report.text()
