@@ -129,3 +129,28 @@ def test_transactions(app: TableClient) -> None:
     assert [r.code for r in info.value.reasons] == ["ConditionalCheckFailed", "None", "None"]
     balances = client.transact_get([TransactGet(app, Key(f"ACCT#{i}", "ACCT"), projection=["balance"]) for i in (1, 2)])
     assert balances == [{"balance": 40}, {"balance": 60}]
+
+
+def test_condition_failures_and_metrics(ddb: Any) -> None:
+    from dynasim.integration import DeleteItemOptions, InMemoryMetrics
+
+    metrics = InMemoryMetrics()
+    app = DynamoDbClient.from_boto3(ddb, metrics=metrics).table(create_table(ddb))
+    app.put_item({"PK": "CUST#1", "SK": "PROFILE", "state": "active"})
+    with pytest.raises(ConditionalCheckFailedError) as info:
+        app.delete_item(
+            Key("CUST#1", "PROFILE"),
+            DeleteItemOptions(
+                condition="#s = :closed",
+                names={"#s": "state"},
+                values={":closed": "closed"},
+                return_item_on_condition_failure=True,
+            ),
+        )
+    assert info.value.item == {"PK": "CUST#1", "SK": "PROFILE", "state": "active"}
+    assert app.get_item(Key("CUST#1", "PROFILE")) == {"PK": "CUST#1", "SK": "PROFILE", "state": "active"}
+    assert metrics.count("dynamodb.requests", table=app.name) == 3
+    assert metrics.count("dynamodb.errors", code="ConditionalCheckFailedException") == 1
+    # a small put outside the GSI: 1 WCU; an eventually consistent get: 0.5 RCU; the failed delete reports none
+    assert metrics.count("dynamodb.consumed_capacity", table=app.name) == 1.5
+    assert app.client.circuit_breaker.state == "closed"

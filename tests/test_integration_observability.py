@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from test_integration import NO_BOTOCORE_RETRIES, Sleeps, create_app_table
 
 import dynasim
 from dynasim.integration import (
@@ -16,7 +17,6 @@ from dynasim.integration import (
     TransactionCanceledError,
     UpdateExpression,
 )
-from tests.test_integration import NO_BOTOCORE_RETRIES, Sleeps, create_app_table
 
 
 @pytest.fixture(scope="module")
