@@ -430,3 +430,70 @@ def test_statement_too_long(ddb_raw: Any) -> None:
         VALIDATION,
         "Member must have length less than or equal to 8192",
     )
+
+
+# --- RETURNING, set functions, EXISTS ----------------------------------------------------------
+
+
+def test_returning(ddb: Any, table: str) -> None:
+    response = ddb.execute_statement(
+        Statement=f"UPDATE \"{table}\" SET n = 1 WHERE pk = 'a' AND sk = 1 RETURNING ALL NEW *"
+    )
+    assert response["Items"] == [{"pk": {"S": "a"}, "sk": {"N": "1"}, "x": {"N": "10"}, "n": {"N": "1"}}]
+    response = ddb.execute_statement(
+        Statement=f"UPDATE \"{table}\" SET n = 2 WHERE pk = 'a' AND sk = 1 RETURNING MODIFIED OLD *"
+    )
+    assert response["Items"] == [{"n": {"N": "1"}}]
+    response = ddb.execute_statement(Statement=f"DELETE FROM \"{table}\" WHERE pk = 'a' AND sk = 1 RETURNING ALL OLD *")
+    assert response["Items"] == [{"pk": {"S": "a"}, "sk": {"N": "1"}, "x": {"N": "10"}, "n": {"N": "2"}}]
+    response = ddb.execute_statement(Statement=f"DELETE FROM \"{table}\" WHERE pk = 'a' AND sk = 1 RETURNING ALL OLD *")
+    assert response["Items"] == []
+
+
+def test_set_add_and_set_delete(ddb: Any, table: str) -> None:
+    ddb.execute_statement(
+        Statement=f"UPDATE \"{table}\" SET tags = set_add(tags, <<'r', 's'>>) WHERE pk = 'b' AND sk = 1"
+    )
+    ddb.execute_statement(
+        Statement=f"UPDATE \"{table}\" SET tags = set_delete(tags, <<'p'>>) WHERE pk = 'b' AND sk = 1"
+    )
+    item = ddb.execute_statement(Statement=f"SELECT tags FROM \"{table}\" WHERE pk = 'b' AND sk = 1")["Items"][0]
+    assert sorted(item["tags"]["SS"]) == ["q", "r", "s"]
+
+
+def test_exists_in_transactions(ddb: Any, table: str) -> None:
+    insert = {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'n', 'sk': 1}}"}
+    holds = {"Statement": f"EXISTS(SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 2 AND x = 20)"}
+    fails = {"Statement": f"EXISTS(SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 2 AND x = 21)"}
+    error = assert_error(
+        lambda: ddb.execute_transaction(TransactStatements=[fails, insert]),
+        "TransactionCanceledException",
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]",
+    )
+    assert error.response["CancellationReasons"] == [
+        {"Code": "ConditionalCheckFailed", "Message": FAILED + "."},
+        {"Code": "None"},
+    ]
+    assert strip_metadata(ddb.execute_transaction(TransactStatements=[holds, insert])) == {"Responses": []}
+    assert_error(
+        lambda: ddb.execute_transaction(
+            TransactStatements=[{"Statement": f"EXISTS(SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 2)"}, insert]
+        ),
+        VALIDATION,
+        "Validation failed in TransactStatements[0]: EXISTS() must contain a single item read with additional "
+        "condition",
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement=holds["Statement"]),
+        VALIDATION,
+        "EXISTS can only be used in ExecuteTransaction write requests.",
+    )
+    assert_error(
+        lambda: ddb.execute_transaction(
+            TransactStatements=[
+                {"Statement": f"UPDATE \"{table}\" SET x = 3 WHERE pk = 'a' AND sk = 3 RETURNING ALL NEW *"}
+            ]
+        ),
+        VALIDATION,
+        "Validation failed in TransactStatements[0]: RETURNING clause is not supported in ExecuteTransaction.",
+    )

@@ -1416,3 +1416,20 @@ def partiql_order_without_where() -> DynamoDBError:
 
 def partiql_order_not_key(name: str) -> DynamoDBError:
     return validation(f"Variable reference {name} in ORDER BY clause must be part of the primary key")
+
+
+def partiql_exists_needs_condition(position: int) -> DynamoDBError:
+    return validation(
+        f"Validation failed in TransactStatements[{position}]: EXISTS() must contain a single item read with "
+        "additional condition"
+    )
+
+
+def partiql_exists_outside_transaction() -> DynamoDBError:
+    return validation("EXISTS can only be used in ExecuteTransaction write requests.")
+
+
+def partiql_returning_in_transaction(position: int) -> DynamoDBError:
+    return validation(
+        f"Validation failed in TransactStatements[{position}]: RETURNING clause is not supported in ExecuteTransaction."
+    )

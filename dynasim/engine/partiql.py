@@ -20,7 +20,7 @@ from dynasim.engine.capacity import requested
 from dynasim.engine.registry import HANDLERS, Request, Response, operation
 from dynasim.expressions import Placeholders
 from dynasim.partiql import parse
-from dynasim.partiql.ast import Between, Call, Compare, Delete, Insert, Path, Select, Statement, Update
+from dynasim.partiql.ast import Between, Call, Compare, Delete, Exists, Insert, Path, Select, Statement, Update
 from dynasim.partiql.translate import Writer, conjuncts, equalities, is_value, resolve
 from dynasim.values import AttributeValue
 
@@ -91,6 +91,10 @@ def write_request(
         out["UpdateExpression"] = writer.update(statement.sets, statement.removes)
         out["ConditionExpression"] = writer.condition(statement.where)
         name = "UpdateItem"
+    elif isinstance(statement, Exists):
+        out["Key"] = _key(table, statement, parameters)
+        out["ConditionExpression"] = writer.condition(statement.where)
+        name = "ConditionCheck"
     else:
         assert isinstance(statement, Delete)
         out["Key"] = _key(table, statement, parameters)
@@ -107,6 +111,8 @@ def write_request(
             out["ConditionExpression"] = " AND ".join(f"({writer.condition(part)})" for part in rest)
         name = "DeleteItem"
     out.update(writer.request_members())
+    if getattr(statement, "returning", "NONE") != "NONE":
+        out["ReturnValues"] = statement.returning  # type: ignore[union-attr]
     for member in ("ReturnConsumedCapacity", "ReturnValuesOnConditionCheckFailure"):
         if request.get(member) is not None:
             out[member] = request[member]
@@ -121,7 +127,7 @@ def _write(engine: Engine, statement: Statement, parameters: list[AttributeValue
         if isinstance(statement, Insert) and error.code == "ConditionalCheckFailedException":
             raise errors.partiql_duplicate_item() from None
         raise
-    answer: Response = {"Items": []}
+    answer: Response = {"Items": [response["Attributes"]] if "Attributes" in response else []}
     if "ConsumedCapacity" in response:
         answer["ConsumedCapacity"] = response["ConsumedCapacity"]
     return answer
@@ -276,6 +282,8 @@ def _plain(error: errors.DynamoDBError) -> errors.DynamoDBError:
 def execute_statement(engine: Engine, request: Request) -> Response:
     requested(request)
     statement, parameters = _bound(request.get("Statement"), request.get("Parameters"))
+    if isinstance(statement, Exists):
+        raise errors.partiql_exists_outside_transaction()
     try:
         if isinstance(statement, Select):
             return _select(engine, statement, parameters, request)
@@ -318,6 +326,8 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
                 raise errors.partiql_batch_invalid_operation()
             statement, parameters = _bound(member.get("Statement"), member.get("Parameters"))
             table = engine.table(statement.table)
+            if isinstance(statement, Exists):
+                raise errors.partiql_exists_outside_transaction()
             if isinstance(statement, Select):
                 where = conjuncts(statement.where)
                 try:
@@ -391,11 +401,17 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
             responses.append({"Item": _project(statement, parameters, found["Item"])} if "Item" in found else {})
         return {"Responses": responses}
     actions = []
-    for (statement, parameters), member in zip(bound, statements, strict=True):
+    for position, ((statement, parameters), member) in enumerate(zip(bound, statements, strict=True)):
+        if isinstance(statement, Exists):
+            table = engine.table(statement.table)
+            if len(conjuncts(statement.where)) <= len(table.key_schema.names):
+                raise errors.partiql_exists_needs_condition(position)
+        if getattr(statement, "returning", "NONE") != "NONE":
+            raise errors.partiql_returning_in_transaction(position)
         name, translated = write_request(engine, statement, parameters, member)
         translated.pop("ReturnConsumedCapacity", None)
-        action = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}[name]
-        actions.append({action: translated})
+        action = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete", "ConditionCheck": "ConditionCheck"}
+        actions.append({action[name]: translated})
     transact: Request = {"TransactItems": actions, "ReturnConsumedCapacity": choice}
     if request.get("ClientRequestToken") is not None:
         transact["ClientRequestToken"] = request["ClientRequestToken"]

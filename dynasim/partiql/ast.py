@@ -135,15 +135,32 @@ class Update:
     sets: tuple[tuple[Path, Any], ...]
     removes: tuple[Path, ...]
     where: Any
+    returning: str = "NONE"  # RETURNING as a ReturnValues choice
 
 
 @dataclass(frozen=True)
 class Delete:
     table: str
     where: Any
+    returning: str = "NONE"
 
 
-Statement = Select | Insert | Update | Delete
+@dataclass(frozen=True)
+class Exists:
+    """EXISTS(SELECT ...) in ExecuteTransaction: a condition check on one item."""
+
+    select: Select
+
+    @property
+    def table(self) -> str:
+        return self.select.table
+
+    @property
+    def where(self) -> Any:
+        return self.select.where
+
+
+Statement = Select | Insert | Update | Delete | Exists
 
 
 def _unquote(text: str, quote: str) -> str:
@@ -291,11 +308,21 @@ class Build(Transformer):
     def remove(self, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
         return "REMOVE", tuple(children)
 
+    def returning(self, children: list[Token]) -> str:
+        scope = "ALL" if str(children[0]).upper() == "ALL" else "UPDATED"
+        return f"{scope}_{str(children[1]).upper()}"
+
     def update(self, children: list[Any]) -> Update:
+        returning = "NONE"
+        if children[-1] is None or isinstance(children[-1], str):
+            returning = children.pop() or "NONE"
         table, *actions, where = children
         sets = tuple(pair for kind, members in actions if kind == "SET" for pair in members)
         removes = tuple(path for kind, members in actions if kind == "REMOVE" for path in members)
-        return Update(table, sets, removes, where)
+        return Update(table, sets, removes, where, returning)
 
     def delete(self, children: list[Any]) -> Delete:
-        return Delete(children[0], children[1])
+        return Delete(children[0], children[1], children[2] if len(children) > 2 and children[2] else "NONE")
+
+    def exists(self, children: list[Any]) -> Exists:
+        return Exists(children[0])

@@ -155,11 +155,22 @@ class Writer:
 
     def update(self, sets: tuple[tuple[Path, Any], ...], removes: tuple[Path, ...]) -> str:
         clauses = []
-        if sets:
-            assignments = [f"{self.path(path)} = {self.operand(value, UPDATE_FUNCTIONS)}" for path, value in sets]
+        assignments, adds, deletes = [], [], []
+        for path, value in sets:
+            if isinstance(value, Call) and value.name in ("set_add", "set_delete"):
+                if len(value.args) != 2 or value.args[0] != path or not is_value(value.args[1]):
+                    raise errors.partiql_unknown_function(value.name)
+                (adds if value.name == "set_add" else deletes).append(f"{self.path(path)} {self.value(value.args[1])}")
+            else:
+                assignments.append(f"{self.path(path)} = {self.operand(value, UPDATE_FUNCTIONS)}")
+        if assignments:
             clauses.append("SET " + ", ".join(assignments))
         if removes:
             clauses.append("REMOVE " + ", ".join(self.path(path) for path in removes))
+        if adds:
+            clauses.append("ADD " + ", ".join(adds))
+        if deletes:
+            clauses.append("DELETE " + ", ".join(deletes))
         return " ".join(clauses)
 
     def projection(self, columns: tuple[Path, ...]) -> str:
