@@ -294,3 +294,25 @@ def test_apply_config():
         admin.apply_config(sim, {"fault": []})
     with pytest.raises(admin.AdminError, match="expected a JSON object"):
         admin.apply_config(sim, [])
+
+
+def test_with_auth_a_sigv4_signed_admin_request_is_accepted():
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    def signed(url: str, method: str, path: str, body: bytes | None, secret: str) -> dict[str, str]:
+        request = AWSRequest(method=method, url=url + path, data=body or b"")
+        SigV4Auth(Credentials("AKIDADMIN", secret), "dynamodb", "us-east-1").add_auth(request)
+        return dict(request.headers)
+
+    sim = dynasim.Simulator()
+    with sim.serve(credentials={"AKIDADMIN": "s3cret"}) as server:
+        body = json.dumps({"operation": "PutItem", "error": "ThrottlingException"}).encode()
+        headers = signed(server.url, "POST", "/_dynasim/faults", body, "s3cret")
+        assert call(server.url, "POST", "/_dynasim/faults", body, headers)[0] == 201
+        path = "/_dynasim/calls?operation=PutItem&limit=5"
+        assert call(server.url, "GET", path, None, signed(server.url, "GET", path, None, "s3cret"))[0] == 200
+        status, _, answer = call(server.url, "GET", path, None, signed(server.url, "GET", path, None, "wrong"))
+        assert status == 403 and "InvalidSignatureException" in answer["message"]
+        assert len(sim.faults) == 1

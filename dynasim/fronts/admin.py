@@ -16,9 +16,11 @@ are those of `Simulator.inject_fault` and `Simulator.set_latency` (with JSON val
 a list of codes and nulls, a `match` object, `unprocessed` as a fraction; `seconds` as a number or
 [low, high]). Errors are ``{"error": "BadRequest", "message": "..."}`` with a 4xx status.
 
-When the endpoint verifies SigV4 (`--auth`), admin requests must carry one of the configured key
-pairs as ``X-Dynasim-Auth: KEY:SECRET``; otherwise the admin API is as open as DynamoDB's API on
-that endpoint. This module holds no DynamoDB behaviour: it parses JSON and calls the Simulator.
+When the endpoint verifies SigV4 (`--auth`), admin requests must be signed by one of the configured
+keys (SigV4, any service and region: ``curl --aws-sigv4 aws:amz:us-east-1:dynamodb --user KEY:SECRET``)
+or carry a configured key pair as ``X-Dynasim-Auth: KEY:SECRET``; otherwise the admin API is as
+open as DynamoDB's API on that endpoint. This module holds no DynamoDB behaviour: it parses JSON
+and calls the Simulator.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+from dynasim.errors import DynamoDBError
+from dynasim.fronts.sigv4 import Verifier
 
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
@@ -234,10 +239,11 @@ class Admin:
     def __init__(self, simulator: Simulator, credentials: Mapping[str, str] | None = None) -> None:
         self.simulator = simulator
         self.credentials = dict(credentials or {})
+        self.verifier = Verifier(self.credentials) if self.credentials else None
 
     def answer(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> tuple[int, Headers, bytes]:
         try:
-            self._authorize(headers)
+            self._authorize(method, target, headers, body)
             split = urlsplit(target)
             path = split.path[len(PREFIX) :].strip("/") if split.path.startswith(PREFIX) else ""
             query = parse_qs(split.query, keep_blank_values=True)
@@ -245,13 +251,20 @@ class Admin:
         except AdminError as problem:
             return _json(problem.status, {"error": problem.code, "message": str(problem)})
 
-    def _authorize(self, headers: Mapping[str, str]) -> None:
-        if not self.credentials:
+    def _authorize(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> None:
+        if self.verifier is None:
             return
         given = headers.get(AUTH_HEADER)
+        if given is None and "authorization" in headers:
+            try:
+                self.verifier.verify(method, target, headers, body)
+            except DynamoDBError as error:
+                raise AdminError(f"{error.code}: {error.message}", 403, "Forbidden") from None
+            return
         if given is None:
             raise AdminError(
-                "the endpoint verifies SigV4 (--auth): send one of its key pairs as X-Dynasim-Auth: KEY:SECRET",
+                "the endpoint verifies SigV4 (--auth): sign the request with one of its keys, or send the "
+                "key pair as X-Dynasim-Auth: KEY:SECRET",
                 401,
                 "Unauthorized",
             )
