@@ -23,6 +23,7 @@ from typing import Any
 import dynasim
 from dynasim import declare, persistence
 from dynasim.fronts import admin, http
+from dynasim.recording import cli as recording_cli
 
 AUTH_ENVIRONMENT = "DYNASIM_AUTH"
 
@@ -200,11 +201,14 @@ def parser() -> argparse.ArgumentParser:
         "--no-admin", action="store_true", help="do not answer the admin API under /_dynasim/ on the endpoint's port"
     )
     serve.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    recording_cli.add_parser(commands)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
+    if arguments.command == "replay":
+        return recording_cli.run(arguments)
     if arguments.command != "serve":
         parser().print_help(sys.stderr)
         return 2
