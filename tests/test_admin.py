@@ -316,3 +316,36 @@ def test_with_auth_a_sigv4_signed_admin_request_is_accepted():
         status, _, answer = call(server.url, "GET", path, None, signed(server.url, "GET", path, None, "wrong"))
         assert status == 403 and "InvalidSignatureException" in answer["message"]
         assert len(sim.faults) == 1
+
+
+def test_throughput_limits_over_the_admin_api():
+    sim = dynasim.Simulator()
+    sim.clock.freeze(1_000_000.0)
+    with sim.serve() as server:
+        ddb = client(server.url, config=NO_RETRIES)
+        provisioned = {**SCHEMA, "BillingMode": "PROVISIONED"}
+        provisioned["ProvisionedThroughput"] = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+        ddb.create_table(TableName="slow", **provisioned)
+        ddb.create_table(TableName="events", **SCHEMA)
+        spec = {"on_demand": {"events": [1, 1]}, "burst_seconds": 300}
+        assert call(server.url, "POST", "/_dynasim/throughput", spec)[0] == 200
+        ddb.put_item(TableName="slow", Item={"pk": {"S": "a"}})
+        with pytest.raises(ClientError, match="ProvisionedThroughputExceededException"):
+            ddb.put_item(TableName="slow", Item={"pk": {"S": "b"}})
+        ddb.put_item(TableName="events", Item={"pk": {"S": "a"}})
+        with pytest.raises(ClientError, match="ThrottlingException"):
+            ddb.put_item(TableName="events", Item={"pk": {"S": "b"}})
+        call(server.url, "POST", "/_dynasim/clock/advance", {"seconds": 1})
+        ddb.put_item(TableName="slow", Item={"pk": {"S": "b"}})
+        assert call(server.url, "DELETE", "/_dynasim/throughput")[0] == 200
+        for key in "cdef":
+            ddb.put_item(TableName="slow", Item={"pk": {"S": key}})
+        status, _, answer = call(server.url, "POST", "/_dynasim/throughput", {"on_demand": {"events": 5}})
+        assert status == 400 and "on_demand is" in answer["message"]
+
+
+def test_throughput_in_a_config():
+    sim = dynasim.Simulator()
+    admin.apply_config(sim, {"throughput": {"partition_limits": False}})
+    with pytest.raises(admin.AdminError, match="partition_limits"):
+        admin.apply_config(sim, {"throughput": {"partition_limits": "no"}})

@@ -8,6 +8,8 @@ same port as DynamoDB's API, under ``/_dynasim/`` (a path no DynamoDB client use
     DELETE /_dynasim/faults      (or /_dynasim/faults/ID)            remove all (or one)
     POST   /_dynasim/latency     {"operation": "Query", "seconds": 0.2}
     DELETE /_dynasim/latency                                         remove every latency rule
+    POST   /_dynasim/throughput  {"on_demand": {"events": [reads, writes]}}   throttle like DynamoDB
+    DELETE /_dynasim/throughput                                      stop throttling
     POST   /_dynasim/clock/advance   {"seconds": 60}
 
 A request is an admin request only when its path starts with ``/_dynasim/`` and it carries no
@@ -44,6 +46,8 @@ AUTH_HEADER = "x-dynasim-auth"
 
 FAULT_FIELDS = ("operation", "error", "times", "probability", "table", "match", "seed", "unprocessed", "message")
 LATENCY_FIELDS = ("operation", "seconds", "table", "virtual", "seed")
+THROUGHPUT_FIELDS = ("on_demand", "burst_seconds", "partition_limits")
+CONFIG_KEYS = ("faults", "latency", "throughput")
 
 Headers = dict[str, str]
 
@@ -112,13 +116,34 @@ def add_latency(simulator: Simulator, spec: Any) -> Any:
         raise AdminError(f"latency: {problem}") from None
 
 
+def enable_throughput(simulator: Simulator, spec: Any) -> None:
+    """`simulator.enable_throughput_limits(**spec)` for a JSON object ({} for the defaults)."""
+    arguments = _arguments(spec, THROUGHPUT_FIELDS, "throughput")
+    on_demand = arguments.get("on_demand")
+    if on_demand is not None:
+        if not isinstance(on_demand, dict) or not all(
+            isinstance(rates, list) and len(rates) == 2 and all(_is_number(r) and r > 0 for r in rates)
+            for rates in on_demand.values()
+        ):
+            raise AdminError("throughput: on_demand is {table: [reads per second, writes per second]}")
+        arguments["on_demand"] = {table: (float(r), float(w)) for table, (r, w) in on_demand.items()}
+    if "burst_seconds" in arguments and not (
+        _is_number(arguments["burst_seconds"]) and arguments["burst_seconds"] >= 0
+    ):
+        raise AdminError("throughput: burst_seconds must be a number >= 0")
+    if "partition_limits" in arguments and not isinstance(arguments["partition_limits"], bool):
+        raise AdminError("throughput: partition_limits must be true or false")
+    simulator.enable_throughput_limits(**arguments)
+
+
 def apply_config(simulator: Simulator, config: Any) -> tuple[int, int]:
-    """Apply {"faults": [...], "latency": [...]}; returns (faults added, latency rules added)."""
+    """Apply {"faults": [...], "latency": [...], "throughput": {...}} (throughput: the arguments of
+    `enable_throughput_limits`); returns (faults added, latency rules added)."""
     if not isinstance(config, dict):
-        raise AdminError('expected a JSON object: {"faults": [...], "latency": [...]}')
-    unknown = sorted(set(config) - {"faults", "latency"})
+        raise AdminError('expected a JSON object: {"faults": [...], "latency": [...], "throughput": {...}}')
+    unknown = sorted(set(config) - set(CONFIG_KEYS))
     if unknown:
-        raise AdminError(f"unknown key(s) {', '.join(unknown)}: expected faults, latency")
+        raise AdminError(f"unknown key(s) {', '.join(unknown)}: expected {', '.join(CONFIG_KEYS)}")
     faults = config.get("faults", [])
     latency = config.get("latency", [])
     if not isinstance(faults, list) or not isinstance(latency, list):
@@ -127,6 +152,8 @@ def apply_config(simulator: Simulator, config: Any) -> tuple[int, int]:
         add_fault(simulator, spec)
     for spec in latency:
         add_latency(simulator, spec)
+    if "throughput" in config:
+        enable_throughput(simulator, config["throughput"])
     return len(faults), len(latency)
 
 
@@ -316,6 +343,14 @@ class Admin:
             if method == "DELETE":
                 simulator.clear_latency()
                 return _json(200, {"removed": True})
+        elif parts == ["throughput"]:
+            allowed = "POST, DELETE"
+            if method == "POST":
+                enable_throughput(simulator, _body(body) if body.strip() else {})
+                return _json(200, {"throughput_limits": True})
+            if method == "DELETE":
+                simulator.disable_throughput_limits()
+                return _json(200, {"throughput_limits": False})
         elif parts == ["clock", "advance"]:
             allowed = "POST"
             if method == "POST":
@@ -331,7 +366,8 @@ class Admin:
                 return _json(200, {"now": simulator.clock.now()})
         else:
             raise AdminError(
-                f"no admin endpoint {PREFIX}{path}: calls, faults, faults/ID, latency, clock, clock/advance",
+                f"no admin endpoint {PREFIX}{path}: calls, faults, faults/ID, latency, throughput, clock, "
+                "clock/advance",
                 404,
                 "NotFound",
             )
