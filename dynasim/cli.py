@@ -178,7 +178,8 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         action="append",
         default=[],
-        help='JSON {"faults": [inject_fault arguments], "latency": [set_latency arguments]} (repeatable)',
+        help='JSON {"faults": [inject_fault arguments], "latency": [set_latency arguments], "throughput": '
+        "{enable_throughput_limits arguments}} (repeatable)",
     )
     doubles.add_argument(
         "--fault",
