@@ -497,3 +497,24 @@ def test_exists_in_transactions(ddb: Any, table: str) -> None:
         VALIDATION,
         "Validation failed in TransactStatements[0]: RETURNING clause is not supported in ExecuteTransaction.",
     )
+
+
+def test_projected_paths(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    ddb.execute_statement(
+        Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'o', 'z': {{'q': 1, 'd': {{'e': {{'f': 7}}}}, "
+        "'r': [1, 2, {'s': 'x'}]}, 'l': [[1, 2], [3]]}"
+    )
+    cases = {
+        "z.q, z.d.e.f": {"q": {"N": "1"}, "f": {"N": "7"}},
+        "z.d.e": {"e": {"M": {"f": {"N": "7"}}}},
+        "z.r[0]": {"r[0]": {"N": "1"}},
+        "z.r[2].s": {"r[2]": {"M": {"s": {"S": "x"}}}},
+        "l[1][0]": {"l[1]": {"L": [{"N": "3"}]}},
+        "z.nope, zz": {},
+    }
+    for columns, expected in cases.items():
+        response = ddb.execute_statement(Statement=f"SELECT {columns} FROM \"{name}\" WHERE pk = 'o'")
+        assert response["Items"] == [expected], columns
+    response = ddb.execute_statement(Statement=f"SELECT pk FROM \"{name}\" WHERE pk = 'o' AND z.r[2].s = 'x'")
+    assert response["Items"] == [{"pk": {"S": "o"}}]

@@ -162,10 +162,10 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
     if statement.columns is not None:
         seen: set[str] = set()
         for column in statement.columns:
-            last = next((part for part in reversed(column.parts) if isinstance(part, str)), "")
-            if last in seen:
-                raise errors.partiql_duplicate_columns(last)
-            seen.add(last)
+            label = _column(column)[1]
+            if label in seen:
+                raise errors.partiql_duplicate_columns(label)
+            seen.add(label)
 
     read: Request = {"TableName": table.name}
     if index is not None:
@@ -197,27 +197,16 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         if statement.order is not None and not statement.order[1]:
             read["ScanIndexForward"] = False
 
-    writer = Writer(parameters)
-    condition_text = writer.condition(statement.where) if statement.where is not None else None
-    projection_text = writer.projection(statement.columns) if statement.columns is not None else None
-    matches = project = None
-    if condition_text is not None or projection_text is not None:
-        members = writer.request_members()
-        kinds = tuple(
-            kind
-            for kind, text_ in (("FilterExpression", condition_text), ("ProjectionExpression", projection_text))
-            if text_ is not None
-        )
-        placeholders = Placeholders(members, kinds, "FilterExpression is null")
-        if condition_text is not None:
-            matches = placeholders.condition(condition_text, "FilterExpression").matches
-        if projection_text is not None:
-            project = placeholders.projection(projection_text).apply
+    matches = None
+    if statement.where is not None:
+        writer = Writer(parameters)
+        condition_text = writer.condition(statement.where)
+        placeholders = Placeholders(writer.request_members(), ("FilterExpression",), "FilterExpression is null")
+        matches = placeholders.condition(condition_text, "FilterExpression").matches
 
     response = HANDLERS[operation_name](engine, read)
     items = [item for item in response.get("Items", []) if matches is None or matches(item)]
-    if project is not None:
-        items = [project(item) for item in items]
+    items = [_project(statement, parameters, item) for item in items]
     answer: Response = {"Items": items}
     last = response.get("LastEvaluatedKey")
     if last is not None:
@@ -236,12 +225,38 @@ def _single_item(engine: Engine, statement: Select, parameters: list[AttributeVa
     return table, key
 
 
+def _column(path: Path) -> tuple[tuple[str | int, ...], str]:
+    """What DynamoDB returns for a projected path: the path up to its first list index, under the
+    name of its last step (`a.b` as `b`, `a.l[1].c` as `l[1]`)."""
+    parts: list[str | int] = []
+    for part in path.parts:
+        parts.append(part)
+        if isinstance(part, int):
+            break
+    if isinstance(parts[-1], int):
+        return tuple(parts), f"{parts[-2]}[{parts[-1]}]"
+    return tuple(parts), str(parts[-1])
+
+
 def _project(statement: Select, parameters: list[AttributeValue], item: Any) -> Any:
     if statement.columns is None:
         return item
-    writer = Writer(parameters)
-    text = writer.projection(statement.columns)
-    return Placeholders(writer.request_members(), ("ProjectionExpression",), "").projection(text).apply(item)
+    projected = {}
+    for column in statement.columns:
+        parts, label = _column(column)
+        value: Any = {"M": item}
+        for part in parts:
+            if isinstance(part, int):
+                members = value.get("L") if isinstance(value, dict) else None
+                value = members[part] if members is not None and part < len(members) else None
+            else:
+                members = value.get("M") if isinstance(value, dict) else None
+                value = members.get(part) if members is not None else None
+            if value is None:
+                break
+        if value is not None:
+            projected[label] = value
+    return projected
 
 
 def _sort_conditions(where: Any, range_name: str | None) -> list[Any]:
