@@ -559,3 +559,15 @@ def test_half_open_breaker_recovers_after_an_unexpected_exception(sim: dynasim.S
         breaker.before_call()  # one trial call at a time
     breaker.record_neutral()
     assert breaker.state == "closed"
+
+
+def test_transaction_limits(client: DynamoDbClient) -> None:
+    builder = client.transaction()
+    for i in range(101):
+        builder.put("app", {"PK": str(i), "SK": "x"})
+    with pytest.raises(TooManyItemsError):
+        builder.execute()
+    with pytest.raises(TooManyItemsError):
+        client.transact_get([TransactGet("app", Key(str(i), "x")) for i in range(101)])
+    assert client.transact_get([]) == []
+    client.transaction().execute()  # nothing to do

@@ -147,3 +147,24 @@ def test_web_identity_token_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert credentials.get_frozen_credentials().secret_key == "role-secret"
     assert calls[0][0] == "assume_role_with_web_identity"
     assert calls[0][1]["WebIdentityToken"] == "jwt-token" and calls[0][1]["RoleArn"] == auth.role_arn
+
+
+def test_transport_faults_over_http_are_retried() -> None:
+    from dynasim.integration import InMemoryMetrics
+
+    sim = dynasim.Simulator()
+    with sim.serve() as server:
+        metrics = InMemoryMetrics()
+        config = DynamoDbConfig(region="us-east-1", endpoint_url=server.url, auth=StaticCredentials("x", "x"))
+        client = DynamoDbClient(config, metrics=metrics, sleep=lambda s: None)
+        client.client.create_table(
+            TableName="things",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
+        )
+        sim.inject_fault("PutItem", error=["ConnectionClosedError", "InternalServerError", None])
+        client.table("things").with_key_schema("PK").put_item({"PK": "a"})
+        sim.assert_faults_used()
+        assert metrics.count("dynamodb.retries", operation="PutItem") == 2
+        assert metrics.count("dynamodb.errors", code="ConnectionClosedError") == 1
