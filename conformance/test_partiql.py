@@ -518,3 +518,47 @@ def test_projected_paths(ddb: Any, make_table: Any) -> None:
         assert response["Items"] == [expected], columns
     response = ddb.execute_statement(Statement=f"SELECT pk FROM \"{name}\" WHERE pk = 'o' AND z.r[2].s = 'x'")
     assert response["Items"] == [{"pk": {"S": "o"}}]
+
+
+def test_transaction_statement_errors(ddb_raw: Any, table: str) -> None:
+    assert_error(
+        lambda: ddb_raw.execute_transaction(TransactStatements=[{"Statement": "SELEC x"}]),
+        VALIDATION,
+        MALFORMED + "SELEC x",
+    )
+    assert_error(
+        lambda: ddb_raw.execute_transaction(
+            TransactStatements=[{"Statement": "INSERT INTO \"no-such-table\" VALUE {'pk': 'a'}"}]
+        ),
+        "ResourceNotFoundException",
+        "Requested resource not found",
+    )
+    assert_error(
+        lambda: ddb_raw.execute_transaction(
+            TransactStatements=[{"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': ?, 'sk': 1}}"}]
+        ),
+        VALIDATION,
+        "Validation failed in TransactStatements[0]: Number of parameters in request and statement don't match.",
+    )
+    error = assert_error(
+        lambda: ddb_raw.execute_transaction(
+            TransactStatements=[{"Statement": f"UPDATE \"{table}\" SET x = 1 WHERE pk = 'a'"}]
+        ),
+        "TransactionCanceledException",
+        "ValidationError " + KEY_EQUALITY,
+    )
+    assert "CancellationReasons" not in error.response
+
+
+def test_batch_returning_and_parameter_values(ddb_raw: Any, table: str) -> None:
+    response = ddb_raw.batch_execute_statement(
+        Statements=[{"Statement": f"DELETE FROM \"{table}\" WHERE pk = 'a' AND sk = 2 RETURNING ALL OLD *"}]
+    )
+    assert response["Responses"] == [
+        {"TableName": table, "Item": {"pk": {"S": "a"}, "sk": {"N": "2"}, "x": {"N": "20"}}}
+    ]
+    assert_error(
+        lambda: ddb_raw.execute_statement(Statement=f'SELECT * FROM "{table}" WHERE pk = ?', Parameters=[{"N": "x"}]),
+        VALIDATION,
+        "A value provided cannot be converted into a number",
+    )

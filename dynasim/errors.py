@@ -1433,3 +1433,21 @@ def partiql_returning_in_transaction(position: int) -> DynamoDBError:
     return validation(
         f"Validation failed in TransactStatements[{position}]: RETURNING clause is not supported in ExecuteTransaction."
     )
+
+
+def partiql_transaction_statement(position: int, error: DynamoDBError) -> DynamoDBError:
+    """An ExecuteTransaction statement that does not parse or bind: its error, naming the statement."""
+    if error.code != "ValidationException" or error.message.startswith("Statement wasn't well formed"):
+        return error
+    return validation(f"Validation failed in TransactStatements[{position}]: {error.message}")
+
+
+def partiql_transaction_invalid(error: DynamoDBError) -> DynamoDBError:
+    """An ExecuteTransaction statement the table refuses: DynamoDB Local cancels the transaction
+    with the reason in the message and no CancellationReasons."""
+    if error.code == "ResourceNotFoundException":
+        return DynamoDBError("ResourceNotFoundException", "Requested resource not found")
+    if error.code != "ValidationException":
+        return error
+    message = f"ValidationError {error.message}"
+    return DynamoDBError("TransactionCanceledException", message, Message=message)

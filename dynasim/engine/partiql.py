@@ -22,7 +22,7 @@ from dynasim.expressions import Placeholders
 from dynasim.partiql import parse
 from dynasim.partiql.ast import Between, Call, Compare, Delete, Exists, Insert, Path, Select, Statement, Update
 from dynasim.partiql.translate import Writer, conjuncts, equalities, is_value, resolve
-from dynasim.values import AttributeValue
+from dynasim.values import AttributeValue, validate_value
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -48,6 +48,8 @@ def _bound(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]
     parameters = list(parameters or [])
     if len(parameters) < count:
         raise errors.partiql_parameter_count()
+    for value in parameters:
+        validate_value(value)
     return statement, parameters
 
 
@@ -379,8 +381,8 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
             responses.append(answer)
             continue
         try:
-            _write(engine, statement, parameters, member)
-            responses.append({"TableName": table.name})
+            written = _write(engine, statement, parameters, member)
+            responses.append({"TableName": table.name, **({"Item": written["Items"][0]} if written["Items"] else {})})
         except errors.DynamoDBError as error:
             responses.append({"Error": _batch_error(error), "TableName": table.name})
     return {"Responses": responses}
@@ -394,7 +396,12 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
         raise errors.partiql_transaction_empty()
     if len(statements) > MAX_TRANSACTION:
         raise errors.transact_items_too_many(MAX_TRANSACTION)
-    bound = [_bound(member.get("Statement"), member.get("Parameters")) for member in statements]
+    bound = []
+    for position, member in enumerate(statements):
+        try:
+            bound.append(_bound(member.get("Statement"), member.get("Parameters")))
+        except errors.DynamoDBError as error:
+            raise errors.partiql_transaction_statement(position, error) from None
     reads = [isinstance(statement, Select) for statement, _ in bound]
     if any(reads) and not all(reads):
         raise errors.partiql_transaction_mixed()
@@ -423,7 +430,10 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
                 raise errors.partiql_exists_needs_condition(position)
         if getattr(statement, "returning", "NONE") != "NONE":
             raise errors.partiql_returning_in_transaction(position)
-        name, translated = write_request(engine, statement, parameters, member)
+        try:
+            name, translated = write_request(engine, statement, parameters, member)
+        except errors.DynamoDBError as error:
+            raise errors.partiql_transaction_invalid(_plain(error)) from None
         translated.pop("ReturnConsumedCapacity", None)
         action = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete", "ConditionCheck": "ConditionCheck"}
         actions.append({action[name]: translated})
