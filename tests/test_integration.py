@@ -571,3 +571,30 @@ def test_transaction_limits(client: DynamoDbClient) -> None:
         client.transact_get([TransactGet("app", Key(str(i), "x")) for i in range(101)])
     assert client.transact_get([]) == []
     client.transaction().execute()  # nothing to do
+
+
+@dataclasses.dataclass
+class Address:
+    city: str
+    lines: list[str]
+
+
+@dataclasses.dataclass
+class Customer:
+    PK: str
+    SK: str
+    address: Address
+    scores: list[int]
+    ratios: dict[str, float]
+    avatar: bytes
+    nickname: str | None = None
+
+
+def test_nested_dataclasses_lists_maps_and_bytes(table: Any) -> None:
+    customer = Customer("c", "PROFILE", Address("Oslo", ["Main St 1"]), [1, 2], {"a": 0.5}, b"\x00\x01")
+    table.put_item(customer)
+    got = table.get_item(Key("c", "PROFILE"), as_type=Customer)
+    assert got == customer
+    assert isinstance(got.scores[0], int) and isinstance(got.ratios["a"], float)
+    raw = table.client.client.get_item(TableName="app", Key={"PK": {"S": "c"}, "SK": {"S": "PROFILE"}})["Item"]
+    assert raw["ratios"] == {"M": {"a": {"N": "0.5"}}} and "nickname" not in raw
