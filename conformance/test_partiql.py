@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from conformance.conftest import unique_name
 from conformance.helpers import VALIDATION, assert_error, strip_metadata
 
 MALFORMED = "Statement wasn't well formed, can't be processed: "
@@ -561,4 +562,55 @@ def test_batch_returning_and_parameter_values(ddb_raw: Any, table: str) -> None:
         lambda: ddb_raw.execute_statement(Statement=f'SELECT * FROM "{table}" WHERE pk = ?', Parameters=[{"N": "x"}]),
         VALIDATION,
         "A value provided cannot be converted into a number",
+    )
+
+
+# --- indexes -----------------------------------------------------------------------------------
+
+
+def test_select_on_a_global_index(ddb: Any) -> None:
+    name = unique_name()
+    ddb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "st", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-st",
+                "KeySchema": [{"AttributeName": "st", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
+    )
+    for i in range(3):
+        ddb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'k{i}', 'st': 's', 'v': {i}}}")
+    ddb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'other', 'st': 't'}}")
+    response = ddb.execute_statement(Statement=f'SELECT * FROM "{name}"."by-st" WHERE st = \'s\'')
+    assert sorted(item["pk"]["S"] for item in response["Items"]) == ["k0", "k1", "k2"]
+    assert all(set(item) == {"pk", "st"} for item in response["Items"])
+    assert_error(
+        lambda: ddb.execute_statement(
+            Statement=f'SELECT * FROM "{name}"."by-st" WHERE st = \'s\'', ConsistentRead=True
+        ),
+        VALIDATION,
+        "Consistent reads are not supported on global secondary indexes",
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f'SELECT v FROM "{name}"."by-st" WHERE st = \'s\''),
+        VALIDATION,
+        "One or more parameter values were invalid: Global secondary index by-st does not project [v]",
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f'UPDATE "{name}"."by-st" SET v = 1 WHERE pk = \'k1\''),
+        VALIDATION,
+        "This operation is not supported on an index",
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'z', 'st': 1}}"),
+        VALIDATION,
+        "One or more parameter values were invalid: Type mismatch for Index Key",
     )

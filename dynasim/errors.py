@@ -1451,3 +1451,7 @@ def partiql_transaction_invalid(error: DynamoDBError) -> DynamoDBError:
         return error
     message = f"ValidationError {error.message}"
     return DynamoDBError("TransactionCanceledException", message, Message=message)
+
+
+def partiql_write_on_index() -> DynamoDBError:
+    return validation("This operation is not supported on an index")

@@ -72,6 +72,8 @@ def write_request(
 ) -> tuple[str, Request]:
     """The PutItem, UpdateItem or DeleteItem request a write statement stands for."""
     table = engine.table(statement.table)
+    if getattr(statement, "index", None) is not None:
+        raise errors.partiql_write_on_index()
     writer = Writer(parameters)
     out: Request = {"TableName": table.name}
     if isinstance(statement, Insert):
@@ -161,6 +163,12 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         if remembered is None or remembered[0] != text:
             raise errors.partiql_next_token_invalid()
         start = remembered[1]
+    if statement.columns is not None and index is not None and index.settings.kind == "GLOBAL":
+        if index.projected is not None:
+            names = dict.fromkeys(str(column.top) for column in statement.columns)
+            missing = [name for name in names if name not in index.projected]
+            if missing:
+                raise errors.attributes_not_projected(index.name, missing)
     if statement.columns is not None:
         seen: set[str] = set()
         for column in statement.columns:

@@ -127,6 +127,7 @@ class Order:
 class Insert:
     table: str
     value: Any
+    index: str | None = None  # a write names an index only to be refused
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class Update:
     removes: tuple[Path, ...]
     where: Any
     returning: str = "NONE"  # RETURNING as a ReturnValues choice
+    index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class Delete:
     table: str
     where: Any
     returning: str = "NONE"
+    index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -297,7 +300,8 @@ class Build(Transformer):
         return Order(children[0], ascending)
 
     def insert(self, children: list[Any]) -> Insert:
-        return Insert(children[0], children[1])
+        table, index = children[0]
+        return Insert(table, children[1], index)
 
     def assignment(self, children: list[Any]) -> tuple[Path, Any]:
         return children[0], children[1]
@@ -316,13 +320,14 @@ class Build(Transformer):
         returning = "NONE"
         if children[-1] is None or isinstance(children[-1], str):
             returning = children.pop() or "NONE"
-        table, *actions, where = children
+        (table, index), *actions, where = children
         sets = tuple(pair for kind, members in actions if kind == "SET" for pair in members)
         removes = tuple(path for kind, members in actions if kind == "REMOVE" for path in members)
-        return Update(table, sets, removes, where, returning)
+        return Update(table, sets, removes, where, returning, index)
 
     def delete(self, children: list[Any]) -> Delete:
-        return Delete(children[0], children[1], children[2] if len(children) > 2 and children[2] else "NONE")
+        table, index = children[0]
+        return Delete(table, children[1], children[2] if len(children) > 2 and children[2] else "NONE", index)
 
     def exists(self, children: list[Any]) -> Exists:
         return Exists(children[0])

@@ -172,6 +172,3 @@ class Writer:
         if deletes:
             clauses.append("DELETE " + ", ".join(deletes))
         return " ".join(clauses)
-
-    def projection(self, columns: tuple[Path, ...]) -> str:
-        return ", ".join(self.path(path) for path in columns)
