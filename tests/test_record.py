@@ -4,9 +4,12 @@ standing in for production."""
 import json
 
 import boto3
+import botocore.config
+import botocore.exceptions
 import pytest
 
 import dynasim
+import dynasim.recording
 from dynasim.recording import Redact, load, record
 
 SECRETS = {
@@ -168,3 +171,53 @@ def test_each_line_is_one_json_document(production, tmp_path):
         "duration_ms",
         "timestamp",
     }
+
+
+def test_transport_errors_are_recorded_without_a_status(tmp_path):
+    sim = dynasim.Simulator()
+    ddb = sim.client(config=botocore.config.Config(retries={"total_max_attempts": 1}))
+    ddb.create_table(TableName="users", **SCHEMA)
+    sim.inject_fault("GetItem", "EndpointConnectionError", times=1)
+    path = tmp_path / "calls.jsonl"
+    with record(path, client=ddb):
+        with pytest.raises(botocore.exceptions.EndpointConnectionError):
+            ddb.get_item(TableName="users", Key={"email": {"S": "x@example.com"}})
+    (failed,) = load(path).interactions
+    assert failed.operation == "GetItem"
+    assert failed.status is None and failed.response is None
+    assert failed.error["code"] == "EndpointConnectionError" and failed.error["status"] is None
+    report = dynasim.recording.simulate(path)
+    assert report.skipped == 1 and report.compared == 0 and report.ok
+
+
+def test_recording_inside_mock_records_what_the_simulator_answered(tmp_path):
+    path = tmp_path / "calls.jsonl"
+    with dynasim.mock(), record(path):
+        boto3.client("dynamodb").list_tables()
+    assert [(i.operation, i.response) for i in load(path)] == [("ListTables", {"TableNames": []})]
+
+
+def test_cancelled_transactions_keep_their_reasons_and_replay_them(production, tmp_path):
+    path = tmp_path / "calls.jsonl"
+    with record(path, redact=["email"]):
+        ddb = production_client(production)
+        ddb.create_table(TableName="users", **SCHEMA)
+        ddb.put_item(TableName="users", Item={"email": {"S": "d@example.com"}})
+        action = {
+            "Put": {
+                "TableName": "users",
+                "Item": {"email": {"S": "d@example.com"}},
+                "ConditionExpression": "attribute_not_exists(email)",
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+        with pytest.raises(ddb.exceptions.TransactionCanceledException):
+            ddb.transact_write_items(TransactItems=[action])
+    assert "d@example.com" not in path.read_text()
+    cancelled = load(path).interactions[-1]
+    assert cancelled.error["code"] == "TransactionCanceledException"
+    assert cancelled.error["details"]["CancellationReasons"][0]["Code"] == "ConditionalCheckFailed"
+    replayed = dynasim.replay(path, mode="matched")
+    with pytest.raises(replayed.exceptions.TransactionCanceledException) as raised:
+        replayed.transact_write_items(TransactItems=[action])
+    assert raised.value.response["CancellationReasons"][0]["Code"] == "ConditionalCheckFailed"

@@ -126,12 +126,10 @@ class record:
         """Record `client`'s calls until the recording ends."""
         service = _service_of(client)
 
-        def before_call(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-            context[_CONTEXT_KEY] = (time.time(), time.perf_counter(), params.get("body"))
+        def before_call(params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
+            context[_CONTEXT_KEY] = (time.time(), time.perf_counter(), params.get("body"), model.name)
 
-        def after_call(
-            http_response: Any, parsed: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
-        ) -> None:
+        def after_call(http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
             started = context.pop(_CONTEXT_KEY, None)
             if started is None:
                 return
@@ -144,15 +142,15 @@ class record:
                 error = error_of(status, body)
                 if "details" in error:
                     error["details"] = self._redactor.document(error["details"])
-                self._write(service, model.name, started, status, None, error)
+                self._write(service, started, status, None, error)
             else:
-                self._write(service, model.name, started, status, body, None)
+                self._write(service, started, status, body, None)
 
-        def after_call_error(exception: BaseException, model: Any, context: dict[str, Any], **_: Any) -> None:
+        def after_call_error(exception: BaseException, context: dict[str, Any], **_: Any) -> None:
             started = context.pop(_CONTEXT_KEY, None)
             if started is not None:
                 error = {"code": type(exception).__name__, "message": str(exception), "status": None}
-                self._write(service, model.name, started, None, None, error)
+                self._write(service, started, None, None, error)
 
         handlers = [
             (f"before-call.{service}", before_call),
@@ -167,8 +165,7 @@ class record:
     def _write(
         self,
         service: str,
-        operation: str,
-        started: tuple[float, float, Any],
+        started: tuple[float, float, Any, str],
         status: int | None,
         response: dict[str, Any] | None,
         error: dict[str, Any] | None,
@@ -176,7 +173,7 @@ class record:
         writer = self._writer
         if writer is None:
             return
-        wall, perf, body = started
+        wall, perf, body, operation = started
         duration_ms = round((time.perf_counter() - perf) * 1000, 3)
         if isinstance(body, (bytes, bytearray)):
             body = body.decode("utf-8")
