@@ -614,3 +614,33 @@ def test_select_on_a_global_index(ddb: Any) -> None:
         VALIDATION,
         "One or more parameter values were invalid: Type mismatch for Index Key",
     )
+
+
+def test_return_values_on_condition_check_failure(ddb_raw: Any, table: str) -> None:
+    error = assert_error(
+        lambda: ddb_raw.execute_transaction(
+            TransactStatements=[
+                {
+                    "Statement": f"UPDATE \"{table}\" SET x = 2 WHERE pk = 'a' AND sk = 1 AND x = 5",
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            ]
+        ),
+        "TransactionCanceledException",
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed]",
+    )
+    assert error.response["CancellationReasons"] == [
+        {
+            "Code": "ConditionalCheckFailed",
+            "Message": FAILED,
+            "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "x": {"N": "10"}},
+        }
+    ]
+    assert_error(
+        lambda: ddb_raw.execute_statement(
+            Statement=f'SELECT * FROM "{table}"', ReturnValuesOnConditionCheckFailure="BAD"
+        ),
+        VALIDATION,
+        "1 validation error detected: Value 'BAD' at 'returnValuesOnConditionCheckFailure' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
+    )

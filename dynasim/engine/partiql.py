@@ -13,12 +13,14 @@ from __future__ import annotations
 import copy
 import re
 import uuid
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.capacity import requested
 from dynasim.engine.registry import HANDLERS, Request, Response, operation
 from dynasim.expressions import Placeholders
+from dynasim.expressions.requests import on_condition_failure
 from dynasim.partiql import parse
 from dynasim.partiql.ast import Between, Call, Compare, Delete, Exists, Insert, Path, Select, Statement, Update
 from dynasim.partiql.translate import Writer, conjuncts, equalities, is_value, resolve
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 MAX_BATCH = 25
 MAX_STATEMENT_LENGTH = 8192
+MAX_NEXT_TOKENS = 100_000
 MAX_TRANSACTION = 100
 _VERBS = ("select", "insert", "update", "delete")
 _BATCH_CODES = {
@@ -140,8 +143,10 @@ def _write(engine: Engine, statement: Statement, parameters: list[AttributeValue
 # --- reads -----------------------------------------------------------------------------------
 
 
-def _tokens(engine: Engine) -> dict[str, tuple[str, Any]]:
-    return engine.extensions.setdefault("partiql-next-tokens", {})
+def _tokens(engine: Engine) -> OrderedDict[str, tuple[str, Any]]:
+    """NextTokens handed out, each with its statement and where to go on (the oldest forgotten
+    once there are MAX_NEXT_TOKENS)."""
+    return engine.extensions.setdefault("partiql-next-tokens", OrderedDict())
 
 
 def _select(engine: Engine, statement: Select, parameters: list[AttributeValue], request: Request) -> Response:
@@ -221,7 +226,10 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
     last = response.get("LastEvaluatedKey")
     if last is not None:
         token = uuid.uuid4().hex
-        _tokens(engine)[token] = (text, copy.deepcopy(last))
+        tokens = _tokens(engine)
+        tokens[token] = (text, copy.deepcopy(last))
+        if len(tokens) > MAX_NEXT_TOKENS:
+            tokens.popitem(last=False)
         answer["NextToken"] = token
     if "ConsumedCapacity" in response:
         answer["ConsumedCapacity"] = response["ConsumedCapacity"]
@@ -306,6 +314,7 @@ def _plain(error: errors.DynamoDBError) -> errors.DynamoDBError:
 @operation("ExecuteStatement")
 def execute_statement(engine: Engine, request: Request) -> Response:
     requested(request)
+    on_condition_failure(request)
     statement, parameters = _bound(request.get("Statement"), request.get("Parameters"))
     if isinstance(statement, Exists):
         raise errors.partiql_exists_outside_transaction()
