@@ -132,3 +132,23 @@ def test_through_the_endpoint(sim: dynasim.Simulator, ddb: Any) -> None:
             Statements=[{"Statement": "INSERT INTO orders VALUE {'pk': 'q', 'sk': 1}"}]
         )
         assert batch["Responses"][0]["Error"]["Code"] == "DuplicateItem"
+
+
+def test_writes_reach_stream_subscribers(sim: dynasim.Simulator) -> None:
+    ddb = sim.client()
+    ddb.create_table(
+        TableName="events",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    records: list[dict[str, Any]] = []
+    with sim.on_stream_record("events", records.append):
+        ddb.execute_statement(Statement="INSERT INTO events VALUE {'pk': 'a', 'n': 1}")
+        ddb.execute_statement(Statement="UPDATE events SET n = 2 WHERE pk = 'a'")
+        ddb.execute_transaction(TransactStatements=[{"Statement": "DELETE FROM events WHERE pk = 'a'"}])
+        with pytest.raises(ddb.exceptions.ClientError):
+            ddb.execute_statement(Statement="UPDATE events SET n = 3 WHERE pk = 'a'")
+    assert [record["eventName"] for record in records] == ["INSERT", "MODIFY", "REMOVE"]
+    assert records[1]["dynamodb"]["NewImage"]["n"] == {"N": "2"}
