@@ -644,3 +644,21 @@ def test_return_values_on_condition_check_failure(ddb_raw: Any, table: str) -> N
         "1 validation error detected: Value 'BAD' at 'returnValuesOnConditionCheckFailure' failed to satisfy "
         "constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
     )
+
+
+def test_statement_shapes(ddb: Any, table: str) -> None:
+    response = ddb.execute_statement(Statement=f"select sk from \"{table}\" where pk = 'b';")
+    assert response["Items"] == [{"sk": {"N": "1"}}]
+    assert_error(lambda: ddb.execute_statement(Statement=f'UPDATE "{table}" SET x = 1'), VALIDATION, KEY_EQUALITY)
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f'SELECT * FROM "{table}" WHERE x'),
+        VALIDATION,
+        "WHERE clause must contain an expression that resolves to a boolean",
+    )
+    assert_error(
+        lambda: ddb.execute_statement(
+            Statement=f"INSERT INTO \"{table}\" VALUE {{'pk': 'n', 'sk': 1, 'e': <<1, 'a'>>}}"
+        ),
+        VALIDATION,
+        "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags",
+    )

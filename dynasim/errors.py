@@ -1362,7 +1362,7 @@ def partiql_next_token_invalid() -> DynamoDBError:
 
 
 def partiql_bag_invalid() -> DynamoDBError:
-    return validation("Unsupported type passed as a member of a set; only string, number or binary sets are allowed.")
+    return validation("Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags")
 
 
 def partiql_batch_empty() -> DynamoDBError:
@@ -1455,3 +1455,12 @@ def partiql_transaction_invalid(error: DynamoDBError) -> DynamoDBError:
 
 def partiql_write_on_index() -> DynamoDBError:
     return validation("This operation is not supported on an index")
+
+
+def partiql_bag_empty() -> DynamoDBError:
+    # DynamoDB Local adds the bag's position in the statement ("at 1:47:2").
+    return validation("Empty bags are not supported")
+
+
+def partiql_where_not_boolean() -> DynamoDBError:
+    return validation("WHERE clause must contain an expression that resolves to a boolean")

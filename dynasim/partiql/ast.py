@@ -92,6 +92,13 @@ class IsNull:
 
 
 @dataclass(frozen=True)
+class Bare:
+    """A path or value where a condition belongs (`WHERE x`): DynamoDB's error once evaluated."""
+
+    operand: Any
+
+
+@dataclass(frozen=True)
 class And:
     left: Any
     right: Any
@@ -275,6 +282,12 @@ class Build(Transformer):
     def where(self, children: list[Any]) -> Any:
         return children[0]
 
+    def bare(self, children: list[Any]) -> Bare:
+        return Bare(children[0])
+
+    def start(self, children: list[Any]) -> Any:
+        return children[0]
+
     # statements
     def star(self, children: list[Any]) -> None:
         return None
@@ -320,14 +333,18 @@ class Build(Transformer):
         returning = "NONE"
         if children[-1] is None or isinstance(children[-1], str):
             returning = children.pop() or "NONE"
-        (table, index), *actions, where = children
+        (table, index), *actions = children
+        where = None
+        if actions and not isinstance(actions[-1], tuple):
+            where = actions.pop()
         sets = tuple(pair for kind, members in actions if kind == "SET" for pair in members)
         removes = tuple(path for kind, members in actions if kind == "REMOVE" for path in members)
         return Update(table, sets, removes, where, returning, index)
 
     def delete(self, children: list[Any]) -> Delete:
-        table, index = children[0]
-        return Delete(table, children[1], children[2] if len(children) > 2 and children[2] else "NONE", index)
+        (table, index), *rest = children
+        returning = rest.pop() if rest and isinstance(rest[-1], str) else "NONE"
+        return Delete(table, rest[0] if rest else None, returning, index)
 
     def exists(self, children: list[Any]) -> Exists:
         return Exists(children[0])

@@ -49,6 +49,8 @@ def resolve(value: Any, parameters: list[AttributeValue]) -> AttributeValue:
     if isinstance(value, BagValue):
         members = [resolve(member, parameters) for member in value.members]
         kinds = {next(iter(member)) for member in members}
+        if not kinds:
+            raise errors.partiql_bag_empty()
         if len(kinds) != 1 or next(iter(kinds)) not in _SET_TYPES:
             raise errors.partiql_bag_invalid()
         kind = next(iter(kinds))
@@ -151,7 +153,7 @@ class Writer:
             if node.name not in CONDITION_FUNCTIONS or node.name == "size":
                 raise errors.partiql_unknown_function(node.name)
             return f"{node.name}({', '.join(self.operand(arg) for arg in node.args)})"
-        raise errors.validation("Unsupported condition in where clause")
+        raise errors.partiql_where_not_boolean()
 
     def update(self, sets: tuple[tuple[Path, Any], ...], removes: tuple[Path, ...]) -> str:
         clauses = []
