@@ -134,3 +134,27 @@ def test_recording_against_dynamodb_local_replays_on_the_simulator(tmp_path):
     assert len(load(path)) == 11
     report = simulate(path)
     assert report.ok, report.text()
+
+
+def test_items_read_before_the_recording_wrote_them_are_seeded(tmp_path):
+    path = tmp_path / "calls.jsonl"
+    production = dynasim.Simulator()
+    production.client().create_table(TableName="orders", **SCHEMA)
+    production.client().put_item(TableName="orders", Item={"pk": {"S": "bob"}, "sk": {"N": "1"}, "amount": {"N": "7"}})
+    with production.serve() as server, record(path):
+        ddb = client(server.url)
+        ddb.describe_table(TableName="orders")
+        ddb.get_item(TableName="orders", Key={"pk": {"S": "bob"}, "sk": {"N": "1"}})
+        ddb.update_item(
+            TableName="orders",
+            Key={"pk": {"S": "bob"}, "sk": {"N": "1"}},
+            UpdateExpression="SET amount = amount + :d",
+            ExpressionAttributeValues={":d": {"N": "1"}},
+            ReturnValues="UPDATED_NEW",
+        )
+        ddb.get_item(TableName="orders", Key={"pk": {"S": "bob"}, "sk": {"N": "1"}})  # read after the write
+    report = simulate(path)
+    assert report.ok, report.text()
+    assert report.seeded_items == 1
+    unseeded = simulate(path, seed_items=False)
+    assert sorted(unseeded.mismatches_by_operation()) == ["GetItem", "UpdateItem"]

@@ -35,6 +35,11 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         "--ignore", action="append", default=[], metavar="FIELD", help="a response field not to compare (repeatable)"
     )
     replay.add_argument("--show", type=int, default=5, metavar="N", help="differences shown per operation (default: 5)")
+    replay.add_argument(
+        "--no-seed-items",
+        action="store_true",
+        help="do not put into tables the recording did not create the items it read before writing them",
+    )
     replay.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
     return replay
 
@@ -71,7 +76,7 @@ def run(arguments: argparse.Namespace, out: IO[str] | None = None, err: IO[str] 
         print(f"dynasim: {error}", file=err)
         return 2
     progress = None if arguments.no_progress else ProgressBar(err)
-    report = simulate(tape, ignore=arguments.ignore, progress=progress)
+    report = simulate(tape, ignore=arguments.ignore, seed_items=not arguments.no_seed_items, progress=progress)
     report.cassette = arguments.cassette
     print(report.text(per_operation=arguments.show), file=out)
     if arguments.report:

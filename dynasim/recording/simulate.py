@@ -2,9 +2,10 @@
 
 `simulate(cassette)` runs every recorded request, in order, against a fresh simulator and
 compares each answer with the recorded one. Tables the recording uses but did not create are
-made first from its DescribeTable answers. Fields that differ between any two runs (creation
-times, ARNs, ids, sizes and counts DynamoDB refreshes every six hours, stream sequence numbers)
-are left out of the comparison, and a Scan's items are compared as a set.
+made first from its DescribeTable answers, with the items it read from them before writing
+them. Fields that differ between any two runs (creation times, ARNs, ids, sizes and counts
+DynamoDB refreshes every six hours, stream sequence numbers) are left out of the comparison,
+and a Scan's items are compared as a set.
 
 `seed(simulator, cassette)` builds the tables and items a recording shows, for offline
 development with realistic data.
@@ -77,6 +78,7 @@ class Report:
     compared: int = 0
     skipped: int = 0
     seeded_tables: list[str] = field(default_factory=list)
+    seeded_items: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
     calls_by_operation: dict[str, int] = field(default_factory=dict)
     latency_ms: dict[str, float | None] = field(default_factory=dict)
@@ -100,6 +102,7 @@ class Report:
             "skipped": self.skipped,
             "differing": len(self.mismatches),
             "seeded_tables": self.seeded_tables,
+            "seeded_items": self.seeded_items,
             "calls_by_operation": self.calls_by_operation,
             "mismatches_by_operation": {op: len(found) for op, found in grouped.items()},
             "latency_ms": self.latency_ms,
@@ -122,7 +125,10 @@ class Report:
             f"{self.skipped} skipped (transport errors)"
         )
         if self.seeded_tables:
-            lines.append(f"tables made from recorded descriptions: {', '.join(self.seeded_tables)}")
+            lines.append(
+                f"tables made from recorded descriptions: {', '.join(self.seeded_tables)} "
+                f"({self.seeded_items} item(s) the recording read before writing them)"
+            )
         if latency:
             lines.append(f"recorded latency (ms): {latency}")
         return "\n".join(lines)
@@ -211,9 +217,12 @@ def simulate(
     simulator: Any = None,
     *,
     ignore: Iterable[str] = (),
+    seed_items: bool = True,
     progress: Progress | None = None,
 ) -> Report:
-    """Run a recording against `simulator` (default: a fresh one) and report what differs."""
+    """Run a recording against `simulator` (default: a fresh one) and report what differs.
+    Tables the recording uses without creating them are made from its DescribeTable answers and
+    (`seed_items`) filled with the items it read from them before writing them."""
     from dynasim.simulator import Simulator
 
     tape = _tape(source)
@@ -222,9 +231,12 @@ def simulate(
     report = Report(cassette=str(source) if not isinstance(source, cassettes.Cassette) else "cassette")
     report.calls = len(tape)
     report.latency_ms = percentiles(i.duration_ms for i in tape if i.duration_ms is not None)
-    for name, request in _described_tables(tape).items():
+    described = _described_tables(tape)
+    before = _items(tape, described, before=True) if seed_items else {}
+    for name, request in described.items():
         simulator.handle("CreateTable", request)
         report.seeded_tables.append(name)
+        report.seeded_items += _put_items(simulator, name, before.get(name, {}))
     total = len(tape)
     for done, interaction in enumerate(tape, 1):
         operation = interaction.operation
@@ -266,11 +278,8 @@ def _compare(simulator: Any, interaction: cassettes.Interaction, ignored: frozen
 # --- seeding ---------------------------------------------------------------------------------
 
 
-def seed(simulator: Any, source: str | Path | cassettes.Cassette) -> dict[str, int]:
-    """Create in `simulator` the tables a recording created or described and the items it shows
-    (written, read whole, or returned ALL_NEW; deleted ones left out), as of the recording's end.
-    Tables that already exist are kept. Returns {table: items put}."""
-    tape = _tape(source)
+def _schemas(tape: cassettes.Cassette) -> dict[str, dict[str, Any]]:
+    """CreateTable requests for every table the recording created or described."""
     schemas: dict[str, dict[str, Any]] = {}
     for interaction in tape:
         if interaction.error is not None:
@@ -283,25 +292,12 @@ def seed(simulator: Any, source: str | Path | cassettes.Cassette) -> dict[str, i
             table = interaction.response.get("Table") or {}
             if "KeySchema" in table:
                 schemas.setdefault(table["TableName"], create_request(table))
-    key_names = {name: [k["AttributeName"] for k in request["KeySchema"]] for name, request in schemas.items()}
-    items: dict[str, dict[str, dict[str, Any] | None]] = {name: {} for name in schemas}
+    return schemas
 
-    def key_of(table: str, item: dict[str, Any]) -> str | None:
-        names = key_names.get(table)
-        if not names or any(n not in item for n in names):
-            return None
-        return json.dumps([item[n] for n in names], sort_keys=True)
 
-    def put(table: str, item: Any) -> None:
-        key = key_of(table, item) if isinstance(item, dict) and table in items else None
-        if key is not None:
-            items[table][key] = item
-
-    def delete(table: str, key_item: Any) -> None:
-        key = key_of(table, key_item) if isinstance(key_item, dict) and table in items else None
-        if key is not None:
-            items[table][key] = None
-
+def _item_events(tape: cassettes.Cassette) -> Iterable[tuple[str, str, Any]]:
+    """What the recording shows of items, in order: ("put" | "delete" | "read" | "touch", table,
+    item or key). "read" is a whole item read back; "touch" a write whose result is not shown."""
     for interaction in tape:
         if interaction.error is not None:
             continue
@@ -312,45 +308,88 @@ def seed(simulator: Any, source: str | Path | cassettes.Cassette) -> dict[str, i
         )
         operation = interaction.operation
         if operation == "PutItem":
-            put(table, request.get("Item"))
+            yield "put", table, request.get("Item")
         elif operation == "DeleteItem":
-            delete(table, request.get("Key"))
-        elif operation == "UpdateItem" and request.get("ReturnValues") == "ALL_NEW":
-            put(table, response.get("Attributes"))
+            yield "delete", table, request.get("Key")
+        elif operation == "UpdateItem":
+            if request.get("ReturnValues") == "ALL_OLD" and response.get("Attributes"):
+                yield "read", table, response["Attributes"]
+            if request.get("ReturnValues") == "ALL_NEW":
+                yield "put", table, response.get("Attributes")
+            else:
+                yield "touch", table, request.get("Key")
         elif operation == "GetItem" and whole:
-            put(table, response.get("Item"))
+            if response.get("Item"):
+                yield "read", table, response["Item"]
         elif operation in ("Query", "Scan") and whole:
             for item in response.get("Items") or []:
-                put(table, item)
+                yield "read", table, item
         elif operation == "BatchGetItem":
             for name, found in (response.get("Responses") or {}).items():
                 asked = (request.get("RequestItems") or {}).get(name) or {}
                 if not asked.get("ProjectionExpression") and not asked.get("AttributesToGet"):
                     for item in found:
-                        put(name, item)
+                        yield "read", name, item
         elif operation == "BatchWriteItem":
             for name, writes in (request.get("RequestItems") or {}).items():
                 for write in writes:
                     if "PutRequest" in write:
-                        put(name, write["PutRequest"].get("Item"))
+                        yield "put", name, write["PutRequest"].get("Item")
                     elif "DeleteRequest" in write:
-                        delete(name, write["DeleteRequest"].get("Key"))
+                        yield "delete", name, write["DeleteRequest"].get("Key")
         elif operation == "TransactWriteItems":
             for action in request.get("TransactItems") or []:
-                if "Put" in action:
-                    put(action["Put"].get("TableName", ""), action["Put"].get("Item"))
-                elif "Delete" in action:
-                    delete(action["Delete"].get("TableName", ""), action["Delete"].get("Key"))
+                for kind, event in (("Put", "put"), ("Delete", "delete"), ("Update", "touch")):
+                    if kind in action:
+                        part = action[kind]
+                        yield event, part.get("TableName", ""), part.get("Item" if kind == "Put" else "Key")
 
+
+def _items(
+    tape: cassettes.Cassette, schemas: dict[str, dict[str, Any]], *, before: bool
+) -> dict[str, dict[str, dict[str, Any] | None]]:
+    """Items by table and key: as of the recording's end, or (`before`) those the recording shows
+    existed before it (read before it wrote them)."""
+    key_names = {name: [k["AttributeName"] for k in request["KeySchema"]] for name, request in schemas.items()}
+    items: dict[str, dict[str, dict[str, Any] | None]] = {name: {} for name in schemas}
+    written: set[tuple[str, str]] = set()
+    for event, table, item in _item_events(tape):
+        names = key_names.get(table)
+        if not names or not isinstance(item, dict) or any(n not in item for n in names):
+            continue
+        key = json.dumps([item[n] for n in names], sort_keys=True)
+        if before:
+            if event == "read" and (table, key) not in written:
+                items[table].setdefault(key, item)
+            elif event != "read":
+                written.add((table, key))
+        elif event in ("put", "read"):
+            items[table][key] = item
+        elif event == "delete":
+            items[table][key] = None
+    return items
+
+
+def _put_items(simulator: Any, table: str, items: dict[str, dict[str, Any] | None]) -> int:
+    count = 0
+    for item in items.values():
+        if item is not None:
+            simulator.handle("PutItem", {"TableName": table, "Item": copy.deepcopy(item)})
+            count += 1
+    return count
+
+
+def seed(simulator: Any, source: str | Path | cassettes.Cassette) -> dict[str, int]:
+    """Create in `simulator` the tables a recording created or described and the items it shows
+    (written, read whole, or returned ALL_NEW; deleted ones left out), as of the recording's end.
+    Tables that already exist are kept. Returns {table: items put}."""
+    tape = _tape(source)
+    schemas = _schemas(tape)
+    items = _items(tape, schemas, before=False)
     existing = set(simulator.engine.tables)
     counts: dict[str, int] = {}
     for name, request in schemas.items():
-        if name in existing:
-            continue
-        simulator.handle("CreateTable", copy.deepcopy(request))
-        counts[name] = 0
-        for item in items[name].values():
-            if item is not None:
-                simulator.handle("PutItem", {"TableName": name, "Item": copy.deepcopy(item)})
-                counts[name] += 1
+        if name not in existing:
+            simulator.handle("CreateTable", copy.deepcopy(request))
+            counts[name] = _put_items(simulator, name, items[name])
     return counts
