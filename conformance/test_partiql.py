@@ -662,3 +662,27 @@ def test_statement_shapes(ddb: Any, table: str) -> None:
         VALIDATION,
         "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags",
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "'x'",
+            "Unsupported format in item expression. Please use struct format {{...}} to express item values for "
+            "insert statement. at 1:{column}:3",
+        ),
+        ("{'pk': 'a', 'sk': 1, 'pk': 'b'}", "Duplicate keys in tuple. Key: pk under root at 1:{column+21}:4"),
+        ("{'m': {'b': 1, 'b': 2}, 'pk': 'q', 'sk': 9}", "Duplicate keys in tuple. Key: b under root at 1:{column+6}:1"),
+        (
+            "{'pk': 'q', \"sk\": 9}",
+            "Tuple keys must be of type String. Actual type: VariableReference under root at 1:{column+12}:4",
+        ),
+        ("{'pk': 'q', 'sk': 9, 'e': <<>>}", "Empty bags are not supported at 1:{column+26}:2"),
+    ],
+)
+def test_literal_errors_name_their_place(ddb: Any, table: str, value: str, message: str) -> None:
+    statement = f'INSERT INTO "{table}" VALUE {value}'
+    column = len(statement) - len(value) + 1
+    expected = message.format(column=column, **{f"column+{n}": column + n for n in (6, 12, 21, 26)})
+    assert_error(lambda: ddb.execute_statement(Statement=statement), VALIDATION, expected)

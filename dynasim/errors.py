@@ -1332,10 +1332,10 @@ def partiql_key_equality_missing() -> DynamoDBError:
     return validation("Where clause does not contain a mandatory equality on all key attributes")
 
 
-def partiql_insert_not_struct() -> DynamoDBError:
+def partiql_insert_not_struct(position: str) -> DynamoDBError:
     return validation(
         "Unsupported format in item expression. Please use struct format {...} to express item values for "
-        "insert statement."
+        f"insert statement. at {position}"
     )
 
 
@@ -1457,10 +1457,17 @@ def partiql_write_on_index() -> DynamoDBError:
     return validation("This operation is not supported on an index")
 
 
-def partiql_bag_empty() -> DynamoDBError:
-    # DynamoDB Local adds the bag's position in the statement ("at 1:47:2").
-    return validation("Empty bags are not supported")
+def partiql_bag_empty(position: str) -> DynamoDBError:
+    return validation(f"Empty bags are not supported at {position}")
+
+
+def partiql_duplicate_key(key: str, position: str) -> DynamoDBError:
+    return validation(f"Duplicate keys in tuple. Key: {key} under root at {position}")
 
 
 def partiql_where_not_boolean() -> DynamoDBError:
     return validation("WHERE clause must contain an expression that resolves to a boolean")
+
+
+def partiql_key_not_string(position: str) -> DynamoDBError:
+    return validation(f"Tuple keys must be of type String. Actual type: VariableReference under root at {position}")

@@ -80,8 +80,6 @@ def write_request(
     writer = Writer(parameters)
     out: Request = {"TableName": table.name}
     if isinstance(statement, Insert):
-        if not hasattr(statement.value, "pairs"):
-            raise errors.partiql_insert_not_struct()
         item = resolve(statement.value, parameters)["M"]
         schema = table.key_schema
         for name, wanted in ((schema.hash_name, schema.hash_type), (schema.range_name, schema.range_type)):

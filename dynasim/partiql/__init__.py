@@ -16,15 +16,17 @@ from lark import Lark
 from lark.exceptions import LarkError
 
 from dynasim import errors
-from dynasim.partiql.ast import Build, Statement
+from dynasim.partiql.ast import Build, Insert, MapValue, Statement
 
 GRAMMAR_FILE = "partiql.lark"
 CACHE_SIZE = 4096
 _PACKAGE = Path(__file__).resolve().parent.parent  # dynasim/
 
 _parser: Lark | None = None
-# text -> (statement, number of `?` parameters), or None for a statement that does not parse.
-_cache: OrderedDict[str, tuple[Statement, int] | None] = OrderedDict()
+# text -> (statement, number of `?` parameters), or the error the text always raises.
+_cache: OrderedDict[str, tuple[Statement, int] | errors.DynamoDBError] = OrderedDict()
+_OPEN = ("LBRACE", "LSQB", "_BAG_OPEN", "LPAR")
+_CLOSE = ("RBRACE", "RSQB", "_BAG_CLOSE", "RPAR")
 
 
 def grammar_path() -> Path:
@@ -50,17 +52,51 @@ def parser() -> Lark:
 
 def parse(text: str) -> tuple[Statement, int]:
     """The statement's AST and its number of parameters; DynamoDB's error if it does not parse."""
-    if text in _cache:
-        found = _cache[text]
-    else:
+    found = _cache.get(text)
+    if found is None:
         try:
             build = Build()
             found = (build.transform(parser().parse(text)), build.parameters)
+            _check_literals(text, found[0])
         except (LarkError, ValueError):
-            found = None
+            found = errors.partiql_malformed(text)
+        except errors.DynamoDBError as error:
+            found = error
         _cache[text] = found
         if len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-    if found is None:
-        raise errors.partiql_malformed(text)
+    if isinstance(found, errors.DynamoDBError):
+        raise errors.DynamoDBError(found.code, found.message, found.status, **found.extra)
     return found
+
+
+def _check_literals(text: str, statement: Statement) -> None:
+    """DynamoDB's checks of a statement's literals, whose messages give a token's place in the
+    text as line:column:length: empty bags, an INSERT value that is not a map, and a key given
+    twice in that map."""
+    tokens = list(parser().lex(text))
+    where = [f"{token.line}:{token.column}:{len(token)}" for token in tokens]
+    for index, token in enumerate(tokens[:-1]):
+        if token.type == "_BAG_OPEN" and tokens[index + 1].type == "_BAG_CLOSE":
+            raise errors.partiql_bag_empty(where[index])
+    if not isinstance(statement, Insert):
+        return
+    start = next(index for index, token in enumerate(tokens) if token.type == "_VALUE") + 1
+    if not isinstance(statement.value, MapValue):
+        raise errors.partiql_insert_not_struct(where[start])
+    stack: list[tuple[int, set[str]]] = []  # per open bracket: where it opened, the map keys seen
+    for index in range(start, len(tokens) - 1):
+        token = tokens[index]
+        if token.type in _OPEN:
+            stack.append((index, set()))
+        elif token.type in _CLOSE:
+            stack.pop()
+        elif stack and token.type in ("STRING", "QUOTED") and tokens[index + 1].type == "COLON":
+            if token.type == "QUOTED":
+                raise errors.partiql_key_not_string(where[index])
+            opened, seen = stack[-1]
+            key = str(token)[1:-1].replace("''", "'")
+            if key in seen:
+                # DynamoDB places the error at the key in the item itself, at the map in a nested one.
+                raise errors.partiql_duplicate_key(key, where[index] if len(stack) == 1 else where[opened])
+            seen.add(key)

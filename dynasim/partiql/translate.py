@@ -49,8 +49,8 @@ def resolve(value: Any, parameters: list[AttributeValue]) -> AttributeValue:
     if isinstance(value, BagValue):
         members = [resolve(member, parameters) for member in value.members]
         kinds = {next(iter(member)) for member in members}
-        if not kinds:
-            raise errors.partiql_bag_empty()
+        if not kinds:  # an empty bag literal is refused at parse time; this is an empty parameter list
+            raise errors.partiql_bag_invalid()
         if len(kinds) != 1 or next(iter(kinds)) not in _SET_TYPES:
             raise errors.partiql_bag_invalid()
         kind = next(iter(kinds))
