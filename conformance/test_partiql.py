@@ -686,3 +686,17 @@ def test_literal_errors_name_their_place(ddb: Any, table: str, value: str, messa
     column = len(statement) - len(value) + 1
     expected = message.format(column=column, **{f"column+{n}": column + n for n in (6, 12, 21, 26)})
     assert_error(lambda: ddb.execute_statement(Statement=statement), VALIDATION, expected)
+
+
+def test_unsupported_clauses(ddb: Any, table: str) -> None:
+    statement = f"SELECT * FROM \"{table}\" WHERE pk = 'a' LIMIT 100"
+    assert_error(
+        lambda: ddb.execute_statement(Statement=statement),
+        VALIDATION,
+        f"Unsupported clause: LIMIT at 1:{statement.index('100') + 1}:3",
+    )
+    assert_error(
+        lambda: ddb.execute_statement(Statement=f'SELECT * FROM "{table}".a.b'),
+        VALIDATION,
+        "A path may contain at most 2 components in the FROM clause",
+    )

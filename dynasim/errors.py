@@ -1471,3 +1471,11 @@ def partiql_where_not_boolean() -> DynamoDBError:
 
 def partiql_key_not_string(position: str) -> DynamoDBError:
     return validation(f"Tuple keys must be of type String. Actual type: VariableReference under root at {position}")
+
+
+def partiql_from_path_too_long() -> DynamoDBError:
+    return validation("A path may contain at most 2 components in the FROM clause")
+
+
+def partiql_limit_clause(position: str) -> DynamoDBError:
+    return validation(f"Unsupported clause: LIMIT at {position}")

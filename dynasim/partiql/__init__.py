@@ -13,10 +13,10 @@ from collections import OrderedDict
 from pathlib import Path
 
 from lark import Lark
-from lark.exceptions import LarkError
+from lark.exceptions import LarkError, VisitError
 
 from dynasim import errors
-from dynasim.partiql.ast import Build, Insert, MapValue, Statement
+from dynasim.partiql.ast import Build, Insert, MapValue, Select, Statement
 
 GRAMMAR_FILE = "partiql.lark"
 CACHE_SIZE = 4096
@@ -58,6 +58,9 @@ def parse(text: str) -> tuple[Statement, int]:
             build = Build()
             found = (build.transform(parser().parse(text)), build.parameters)
             _check_literals(text, found[0])
+        except VisitError as error:
+            inner = error.orig_exc
+            found = inner if isinstance(inner, errors.DynamoDBError) else errors.partiql_malformed(text)
         except (LarkError, ValueError):
             found = errors.partiql_malformed(text)
         except errors.DynamoDBError as error:
@@ -79,6 +82,9 @@ def _check_literals(text: str, statement: Statement) -> None:
     for index, token in enumerate(tokens[:-1]):
         if token.type == "_BAG_OPEN" and tokens[index + 1].type == "_BAG_CLOSE":
             raise errors.partiql_bag_empty(where[index])
+    if isinstance(statement, Select) and statement.limited:
+        last = max(index for index, token in enumerate(tokens) if token.type == "LIMIT")
+        raise errors.partiql_limit_clause(where[min(last + 1, len(tokens) - 1)])
     if not isinstance(statement, Insert):
         return
     start = next(index for index, token in enumerate(tokens) if token.type == "_VALUE") + 1

@@ -11,6 +11,8 @@ from typing import Any
 
 from lark import Token, Transformer
 
+from dynasim import errors
+
 
 @dataclass(frozen=True)
 class Path:
@@ -122,6 +124,12 @@ class Select:
     index: str | None
     where: Any
     order: tuple[Path, bool] | None = None  # ORDER BY: the path, and whether ascending
+    limited: bool = False  # a LIMIT clause, which DynamoDB refuses
+
+
+@dataclass(frozen=True)
+class Limit:
+    pass
 
 
 @dataclass(frozen=True)
@@ -296,17 +304,27 @@ class Build(Transformer):
         return tuple(children)
 
     def source(self, children: list[str]) -> tuple[str, str | None]:
+        if len(children) > 2:
+            raise errors.partiql_from_path_too_long()
         return children[0], children[1] if len(children) > 1 else None
+
+    def limit(self, children: list[Any]) -> Limit:
+        return Limit()
 
     def select(self, children: list[Any]) -> Select:
         table, index = children[1]
         where = order = None
+        limited = False
         for child in children[2:]:
-            if isinstance(child, Order):
+            if child is None:
+                continue
+            if isinstance(child, Limit):
+                limited = True
+            elif isinstance(child, Order):
                 order = (child.path, child.ascending)
             else:
                 where = child
-        return Select(children[0], table, index, where, order)
+        return Select(children[0], table, index, where, order, limited)
 
     def order(self, children: list[Any]) -> Order:
         ascending = len(children) < 2 or str(children[1].children[0]).upper() == "ASC"
