@@ -592,6 +592,9 @@ def test_select_on_a_global_index(ddb: Any) -> None:
     response = ddb.execute_statement(Statement=f'SELECT * FROM "{name}"."by-st" WHERE st = \'s\'')
     assert sorted(item["pk"]["S"] for item in response["Items"]) == ["k0", "k1", "k2"]
     assert all(set(item) == {"pk", "st"} for item in response["Items"])
+    # The WHERE sees attributes the index does not project (as DynamoDB Local evaluates it).
+    response = ddb.execute_statement(Statement=f'SELECT * FROM "{name}"."by-st" WHERE v = 1')
+    assert response["Items"] == [{"pk": {"S": "k1"}, "st": {"S": "s"}}]
     assert_error(
         lambda: ddb.execute_statement(
             Statement=f'SELECT * FROM "{name}"."by-st" WHERE st = \'s\'', ConsistentRead=True

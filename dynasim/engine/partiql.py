@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.capacity import requested
+from dynasim.engine.keys import request_key
 from dynasim.engine.registry import HANDLERS, Request, Response, operation
 from dynasim.expressions import Placeholders
 from dynasim.expressions.requests import on_condition_failure
@@ -218,7 +219,13 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         matches = placeholders.condition(condition_text, "FilterExpression").matches
 
     response = HANDLERS[operation_name](engine, read)
-    items = [item for item in response.get("Items", []) if matches is None or matches(item)]
+    items = response.get("Items", [])
+    if matches is not None:
+        if index is not None and index.projected is not None:
+            # As DynamoDB Local does, the WHERE sees the whole item, the answer the index's view of it.
+            items = [item for item in items if matches(_whole(table, item))]
+        else:
+            items = [item for item in items if matches(item)]
     items = [_project(statement, parameters, item) for item in items]
     answer: Response = {"Items": items}
     last = response.get("LastEvaluatedKey")
@@ -239,6 +246,12 @@ def _single_item(engine: Engine, statement: Select, parameters: list[AttributeVa
     table = engine.table(statement.table)
     key = _key(table, statement, parameters)
     return table, key
+
+
+def _whole(table: Table, view: Any) -> Any:
+    """The table's item behind an index entry's view of it (which holds the table's key)."""
+    key = {name: view[name] for name in table.key_schema.names}
+    return table.get(*request_key(table.key_schema, key)) or view
 
 
 def _column(path: Path) -> tuple[tuple[str | int, ...], str]:
