@@ -275,6 +275,11 @@ def test_batch_errors(ddb_raw: Any, table: str) -> None:
         "BatchGetItem cannot fetch more than 25 items",
     )
     assert_error(
+        lambda: ddb_raw.batch_execute_statement(Statements=[write] * 26),
+        VALIDATION,
+        "BatchWriteItem cannot write more than 25 items",
+    )
+    assert_error(
         lambda: ddb_raw.batch_execute_statement(Statements=[read, write]),
         VALIDATION,
         "Read and write requests together in the same batch is not supported.",

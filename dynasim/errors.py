@@ -1369,8 +1369,10 @@ def partiql_batch_empty() -> DynamoDBError:
     return validation("The statement was empty.")
 
 
-def partiql_batch_too_many() -> DynamoDBError:
-    return validation("BatchGetItem cannot fetch more than 25 items")
+def partiql_batch_too_many(reads: bool) -> DynamoDBError:
+    if reads:
+        return validation("BatchGetItem cannot fetch more than 25 items")
+    return validation("BatchWriteItem cannot write more than 25 items")
 
 
 def partiql_batch_mixed() -> DynamoDBError:

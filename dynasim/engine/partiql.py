@@ -358,9 +358,9 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
     statements = request.get("Statements")
     if not statements:
         raise errors.partiql_batch_empty()
-    if len(statements) > MAX_BATCH:
-        raise errors.partiql_batch_too_many()
     verbs = {_verb(member.get("Statement")) for member in statements} & set(_VERBS)
+    if len(statements) > MAX_BATCH:
+        raise errors.partiql_batch_too_many(reads="select" in verbs)
     if "select" in verbs and len(verbs) > 1:
         raise errors.partiql_batch_mixed()
     prepared: list[Any] = []
