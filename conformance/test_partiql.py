@@ -284,11 +284,22 @@ def test_batch_errors(ddb_raw: Any, table: str) -> None:
         VALIDATION,
         "Read and write requests together in the same batch is not supported.",
     )
-    assert_error(
-        lambda: ddb_raw.batch_execute_statement(Statements=[write, write]),
-        VALIDATION,
-        "Provided list of item keys contains duplicates",
-    )
+    for same in ([write, write], [read, read]):
+        assert_error(
+            lambda same=same: ddb_raw.batch_execute_statement(Statements=same),
+            VALIDATION,
+            "Provided list of item keys contains duplicates",
+        )
+    exists = {"Statement": f"EXISTS(SELECT * FROM \"{table}\" WHERE pk = 'a' AND sk = 1 AND x = 1)"}
+    response = ddb_raw.batch_execute_statement(Statements=[exists])
+    assert response["Responses"] == [
+        {
+            "Error": {
+                "Code": "ValidationError",
+                "Message": "EXISTS can only be used in ExecuteTransaction write requests.",
+            }
+        }
+    ]
 
 
 # --- ExecuteTransaction ----------------------------------------------------------------------
@@ -341,11 +352,14 @@ def test_transaction_errors(ddb_raw: Any, table: str) -> None:
         VALIDATION,
         "ExecuteTransaction API does not support both read and write operations in the same request.",
     )
-    assert_error(
-        lambda: ddb_raw.execute_transaction(TransactStatements=[update, update]),
-        VALIDATION,
-        "Transaction request cannot include multiple operations on one item",
-    )
+    insert = {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'new', 'sk': 1}}"}
+    change = {"Statement": f"UPDATE \"{table}\" SET x = 1 WHERE pk = 'new' AND sk = 1"}
+    for same in ([update, update], [insert, change], [read, read]):
+        assert_error(
+            lambda same=same: ddb_raw.execute_transaction(TransactStatements=same),
+            VALIDATION,
+            "Transaction request cannot include multiple operations on one item",
+        )
     assert_error(
         lambda: ddb_raw.execute_transaction(
             TransactStatements=[read, {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'a'"}]

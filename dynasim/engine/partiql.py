@@ -25,7 +25,7 @@ from dynasim.expressions.requests import on_condition_failure
 from dynasim.partiql import parse
 from dynasim.partiql.ast import Between, Call, Compare, Delete, Exists, Insert, Path, Select, Statement, Update
 from dynasim.partiql.translate import Writer, conjuncts, equalities, is_value, resolve
-from dynasim.values import AttributeValue, validate_value
+from dynasim.values import AttributeValue, validate_item, validate_value
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -36,6 +36,7 @@ MAX_STATEMENT_LENGTH = 8192
 MAX_NEXT_TOKENS = 100_000
 MAX_TRANSACTION = 100
 _VERBS = ("select", "insert", "update", "delete")
+_VERB = re.compile(r"\s*([A-Za-z]+)")
 _BATCH_CODES = {
     "ValidationException": "ValidationError",
     "ResourceNotFoundException": "ResourceNotFound",
@@ -340,6 +341,16 @@ def execute_statement(engine: Engine, request: Request) -> Response:
         raise plain from None
 
 
+def _identity(table: Table, key: dict[str, AttributeValue]) -> Any:
+    """The item a key names, as one comparable value (None for a key that is not valid)."""
+    try:
+        key = copy.deepcopy(key)
+        validate_item(key)
+        return table.name, request_key(table.key_schema, key)
+    except errors.DynamoDBError:
+        return None
+
+
 def _batch_error(error: errors.DynamoDBError) -> dict[str, Any]:
     error = _plain(error)
     body: dict[str, Any] = {"Code": _BATCH_CODES.get(error.code, error.code), "Message": error.message}
@@ -349,7 +360,8 @@ def _batch_error(error: errors.DynamoDBError) -> dict[str, Any]:
 
 
 def _verb(text: Any) -> str:
-    return text.strip().split(None, 1)[0].lower() if isinstance(text, str) and text.strip() else ""
+    match = _VERB.match(text) if isinstance(text, str) else None
+    return match.group(1).lower() if match else ""
 
 
 @operation("BatchExecuteStatement")
@@ -364,10 +376,10 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
     if "select" in verbs and len(verbs) > 1:
         raise errors.partiql_batch_mixed()
     prepared: list[Any] = []
-    seen_keys: set[str] = set()
+    seen_keys: set[Any] = set()
     for member in statements:
         try:
-            if _verb(member.get("Statement")) not in _VERBS:
+            if _verb(member.get("Statement")) not in (*_VERBS, "exists"):
                 raise errors.partiql_batch_invalid_operation()
             statement, parameters = _bound(member.get("Statement"), member.get("Parameters"))
             table = engine.table(statement.table)
@@ -384,16 +396,16 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
                 prepared.append(("read", member, statement, parameters, table, key))
             else:
                 name, translated = write_request(engine, statement, parameters, member)
-                item = translated.get("Key") or {k: translated["Item"][k] for k in table.key_schema.names}
-                fingerprint = repr((table.name, sorted((k, repr(v)) for k, v in item.items())))
-                if fingerprint in seen_keys:
-                    raise errors.batch_duplicate_keys()
-                seen_keys.add(fingerprint)
-                prepared.append(("write", member, statement, parameters, table, None))
+                key = translated.get("Key") or {k: translated["Item"][k] for k in table.key_schema.names}
+                prepared.append(("write", member, statement, parameters, table, key))
         except errors.DynamoDBError as error:
-            if error.code == "ValidationException" and "duplicates" in error.message:
-                raise
             prepared.append(("error", error, None, None, None, None))
+            continue
+        identity = _identity(table, key)
+        if identity is not None:
+            if identity in seen_keys:
+                raise errors.batch_duplicate_keys()
+            seen_keys.add(identity)
     responses: list[dict[str, Any]] = []
     for kind, member, statement, parameters, table, key in prepared:
         if kind == "error":
@@ -446,11 +458,15 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
             if len(conjuncts(statement.where)) != len(key):
                 raise errors.partiql_transaction_select_key(position)
             keys.append((table, key, statement, parameters))
+        identities = [_identity(table, key) for table, key, _, _ in keys]
+        if len(set(identities)) != len(identities):
+            raise errors.transact_same_item()
         for table, key, statement, parameters in keys:
             found = HANDLERS["GetItem"](engine, {"TableName": table.name, "Key": key, "ConsistentRead": True})
             responses.append({"Item": _project(statement, parameters, found["Item"])} if "Item" in found else {})
         return {"Responses": responses}
     actions = []
+    seen: set[Any] = set()
     for position, ((statement, parameters), member) in enumerate(zip(bound, statements, strict=True)):
         if isinstance(statement, Exists):
             table = engine.table(statement.table)
@@ -465,6 +481,13 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
         translated.pop("ReturnConsumedCapacity", None)
         action = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete", "ConditionCheck": "ConditionCheck"}
         actions.append({action[name]: translated})
+        key = translated.get("Key") or {
+            k: translated["Item"][k] for k in engine.table(statement.table).key_schema.names
+        }
+        identity = _identity(engine.table(statement.table), key)
+        if identity is not None and identity in seen:
+            raise errors.transact_same_item()
+        seen.add(identity)
     transact: Request = {"TransactItems": actions, "ReturnConsumedCapacity": choice}
     if request.get("ClientRequestToken") is not None:
         transact["ClientRequestToken"] = request["ClientRequestToken"]
