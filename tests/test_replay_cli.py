@@ -45,6 +45,7 @@ def test_no_differences_exit_zero_with_a_summary(cassette, capsys):
     out, err = capsys.readouterr()
     assert "7 call(s), 7 compared, 0 differing" in out
     assert "recorded latency (ms): p50" in out
+    assert "by operation (p50/p99): CreateTable " in out
     assert err == ""  # no progress bar when stderr is not a terminal
 
 
@@ -63,6 +64,7 @@ def test_differences_exit_one_grouped_by_operation_and_reported_as_json(cassette
     assert report["mismatches_by_operation"] == {"GetItem": 3}
     assert report["calls_by_operation"] == {"CreateTable": 1, "PutItem": 3, "GetItem": 3}
     assert set(report["latency_ms"]) == {"p50", "p90", "p99", "max"}
+    assert set(report["latency_ms_by_operation"]) == {"CreateTable", "PutItem", "GetItem"}
     assert report["mismatches"]["GetItem"][0]["seq"] == 2
 
 

@@ -82,6 +82,7 @@ class Report:
     mismatches: list[Mismatch] = field(default_factory=list)
     calls_by_operation: dict[str, int] = field(default_factory=dict)
     latency_ms: dict[str, float | None] = field(default_factory=dict)
+    latency_ms_by_operation: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -106,6 +107,7 @@ class Report:
             "calls_by_operation": self.calls_by_operation,
             "mismatches_by_operation": {op: len(found) for op, found in grouped.items()},
             "latency_ms": self.latency_ms,
+            "latency_ms_by_operation": self.latency_ms_by_operation,
             "mismatches": {op: [m.to_json() for m in found] for op, found in grouped.items()},
         }
 
@@ -131,6 +133,12 @@ class Report:
             )
         if latency:
             lines.append(f"recorded latency (ms): {latency}")
+            by_operation = ", ".join(
+                f"{operation} {found['p50']:.1f}/{found['p99']:.1f}"
+                for operation, found in self.latency_ms_by_operation.items()
+                if found["p50"] is not None and found["p99"] is not None
+            )
+            lines.append(f"  by operation (p50/p99): {by_operation}")
         return "\n".join(lines)
 
 
@@ -231,6 +239,10 @@ def simulate(
     report = Report(cassette=str(source) if not isinstance(source, cassettes.Cassette) else "cassette")
     report.calls = len(tape)
     report.latency_ms = percentiles(i.duration_ms for i in tape if i.duration_ms is not None)
+    for operation in sorted({i.operation for i in tape}):
+        report.latency_ms_by_operation[operation] = percentiles(
+            i.duration_ms for i in tape if i.operation == operation and i.duration_ms is not None
+        )
     described = _described_tables(tape)
     before = _items(tape, described, before=True) if seed_items else {}
     for name, request in described.items():
