@@ -221,3 +221,11 @@ def test_cancelled_transactions_keep_their_reasons_and_replay_them(production, t
     with pytest.raises(replayed.exceptions.TransactionCanceledException) as raised:
         replayed.transact_write_items(TransactItems=[action])
     assert raised.value.response["CancellationReasons"][0]["Code"] == "ConditionalCheckFailed"
+
+
+def test_record_refuses_a_client_of_another_service(tmp_path):
+    s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    with pytest.raises(ValueError, match="DynamoDB or DynamoDB Streams client, not s3"):
+        with record(tmp_path / "calls.jsonl", client=s3):
+            pass
+    assert not (tmp_path / "calls.jsonl").exists()

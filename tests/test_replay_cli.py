@@ -82,10 +82,13 @@ def test_progress_bar_only_on_a_terminal():
             return True
 
     terminal = Terminal()
-    bar = replay_cli.ProgressBar(terminal, width=10)
+    bar = replay_cli.ProgressBar(terminal, width=10, minimum=4)
     for done in range(1, 5):
         bar(done, 4)
     assert terminal.getvalue().endswith("\r[##########] 4/4\n")
     plain = io.StringIO()
-    replay_cli.ProgressBar(plain)(1, 1)
+    replay_cli.ProgressBar(plain, minimum=0)(1, 1)
     assert plain.getvalue() == ""
+    short = Terminal()
+    replay_cli.ProgressBar(short)(1, 3)  # a short cassette needs no bar
+    assert short.getvalue() == ""

@@ -3,7 +3,7 @@
 Runs every recorded request against a fresh simulator, prints the responses that differ grouped
 by operation, and a summary (calls, mismatches by operation, latency percentiles of the
 recording). Exit status: 0 when nothing differs, 1 when something does, 2 when the cassette
-cannot be read. A progress bar is drawn on stderr when it is a terminal.
+cannot be read. A progress bar is drawn on stderr when it is a terminal and the cassette is long.
 """
 
 from __future__ import annotations
@@ -45,16 +45,18 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal stream; silent elsewhere."""
+    """A one-line progress bar on a terminal stream, for cassettes of at least `minimum` calls;
+    silent elsewhere."""
 
-    def __init__(self, stream: IO[str], width: int = 30) -> None:
+    def __init__(self, stream: IO[str], width: int = 30, minimum: int = 100) -> None:
         self.stream = stream
         self.width = width
+        self.minimum = minimum
         self.enabled = stream.isatty()
         self._drawn = -1
 
     def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total == 0:
+        if not self.enabled or total == 0 or total < self.minimum:
             return
         filled = self.width * done // total
         if filled == self._drawn and done != total:

@@ -82,14 +82,14 @@ class record:
         self.calls = 0
 
     def __enter__(self) -> record:
+        if self._client is not None and _service_of(self._client) not in RECORDED_SERVICES:
+            raise ValueError(
+                f"record(client=...) takes a DynamoDB or DynamoDB Streams client, not {_service_of(self._client)}"
+            )
         self._redactor = Redactor(self._rules, self._salt)
         self._writer = cassette.Writer(self.path, cassette.header(time.time(), self._redactor.describe()))
         self.calls = 0
         if self._client is not None:
-            if _service_of(self._client) not in RECORDED_SERVICES:
-                raise ValueError(
-                    f"record(client=...) takes a DynamoDB or DynamoDB Streams client, not {_service_of(self._client)}"
-                )
             self.attach(self._client)
         else:
             with _lock:

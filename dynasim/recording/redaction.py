@@ -12,6 +12,10 @@ conditions and key conditions still match on replay. "mask" replaces it with a c
 values that are never keys. Values sent as `ExpressionAttributeValues` are redacted when the
 expression compares them with a redacted attribute (`email = :e`, `begins_with(#n, :p)`,
 `:lo BETWEEN ...`) or when they equal a value already redacted.
+
+Hashing keeps equality, not order or prefixes: a hashed sort key sorts differently and
+`begins_with` on a hashed attribute no longer matches, so hash partition keys and values that
+are only compared for equality, and mask the rest.
 """
 
 from __future__ import annotations
