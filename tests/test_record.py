@@ -229,3 +229,26 @@ def test_record_refuses_a_client_of_another_service(tmp_path):
         with record(tmp_path / "calls.jsonl", client=s3):
             pass
     assert not (tmp_path / "calls.jsonl").exists()
+
+
+def test_calls_from_many_threads_each_get_one_whole_line(tmp_path):
+    import threading
+
+    sim = dynasim.Simulator()
+    ddb = sim.client()
+    ddb.create_table(TableName="users", **SCHEMA)
+    path = tmp_path / "calls.jsonl"
+
+    def writer(n):
+        for i in range(20):
+            ddb.put_item(TableName="users", Item={"email": {"S": f"{n}-{i}@example.com"}})
+
+    with record(path, client=ddb):
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    tape = load(path)
+    assert [i.seq for i in tape] == list(range(160))
+    assert len({i.request["Item"]["email"]["S"] for i in tape}) == 160
