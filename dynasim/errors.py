@@ -1350,7 +1350,9 @@ def partiql_key_type_mismatch(name: str) -> DynamoDBError:
 # DynamoDB Local's code for an INSERT on an existing key (the service's API model calls it
 # DuplicateItemException).
 def partiql_duplicate_item() -> DynamoDBError:
-    return DynamoDBError("DuplicateItem", "Duplicate primary key exists in table")
+    # AWS's API reference (ExecuteStatement, Errors) names it DuplicateItemException, as botocore's
+    # model does; DynamoDB Local answers "DuplicateItem". In a batch's Responses it is "DuplicateItem".
+    return DynamoDBError("DuplicateItemException", "Duplicate primary key exists in table")
 
 
 def partiql_duplicate_columns(name: str) -> DynamoDBError:

@@ -41,6 +41,7 @@ _BATCH_CODES = {
     "ValidationException": "ValidationError",
     "ResourceNotFoundException": "ResourceNotFound",
     "ConditionalCheckFailedException": "ConditionalCheckFailed",
+    "DuplicateItemException": "DuplicateItem",
 }
 
 
