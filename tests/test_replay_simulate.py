@@ -158,3 +158,28 @@ def test_items_read_before_the_recording_wrote_them_are_seeded(tmp_path):
     assert report.seeded_items == 1
     unseeded = simulate(path, seed_items=False)
     assert sorted(unseeded.mismatches_by_operation()) == ["GetItem", "UpdateItem"]
+
+
+def test_stream_arns_shards_and_iterators_are_translated_to_the_simulators(tmp_path):
+    path = tmp_path / "calls.jsonl"
+    production = dynasim.Simulator()
+    production.advance(3600)  # so its stream labels (creation times) differ from the replay's
+    with production.serve() as server, record(path):
+        ddb = client(server.url)
+        streams = boto3.client(
+            "dynamodbstreams",
+            endpoint_url=server.url,
+            region_name="us-east-1",
+            aws_access_key_id="k",
+            aws_secret_access_key="s",
+        )
+        arn = ddb.create_table(
+            TableName="orders", StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}, **SCHEMA
+        )["TableDescription"]["LatestStreamArn"]
+        ddb.put_item(TableName="orders", Item={"pk": {"S": "alice"}, "sk": {"N": "1"}})
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+        records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    assert records[0]["dynamodb"]["NewImage"]["pk"] == {"S": "alice"}
+    report = simulate(path)
+    assert report.ok, report.text()

@@ -5,7 +5,8 @@ compares each answer with the recorded one. Tables the recording uses but did no
 made first from its DescribeTable answers, with the items it read from them before writing
 them. Fields that differ between any two runs (creation times, ARNs, ids, sizes and counts
 DynamoDB refreshes every six hours, stream sequence numbers) are left out of the comparison,
-and a Scan's items are compared as a set.
+and a Scan's items are compared as a set. Stream ARNs, shard ids and shard iterators the recording
+sends back are translated to the ones the simulator handed out in their place.
 
 `seed(simulator, cassette)` builds the tables and items a recording shows, for offline
 development with realistic data.
@@ -28,6 +29,7 @@ from dynasim.recording.replayer import diff, normalise
 VOLATILE_FIELDS = frozenset(
     {
         "CreationDateTime",
+        "CreationRequestDateTime",
         "LastIncreaseDateTime",
         "LastDecreaseDateTime",
         "NumberOfDecreasesToday",
@@ -55,6 +57,12 @@ VOLATILE_FIELDS = frozenset(
         "eventID",
         "WarmThroughput",
     }
+)
+
+# Opaque values the service hands out and later requests send back: in requests they are
+# translated to the ones the simulator handed out in the same place.
+TOKEN_FIELDS = frozenset(
+    {"StreamArn", "LatestStreamArn", "ShardId", "ExclusiveStartShardId", "ShardIterator", "NextShardIterator"}
 )
 
 Progress = Callable[[int, int], None]
@@ -250,6 +258,7 @@ def simulate(
         report.seeded_tables.append(name)
         report.seeded_items += _put_items(simulator, name, before.get(name, {}))
     total = len(tape)
+    tokens: dict[str, str] = {}
     for done, interaction in enumerate(tape, 1):
         operation = interaction.operation
         report.calls_by_operation[operation] = report.calls_by_operation.get(operation, 0) + 1
@@ -257,7 +266,7 @@ def simulate(
             report.skipped += 1
         else:
             report.compared += 1
-            differences = _compare(simulator, interaction, ignored)
+            differences = _compare(simulator, interaction, ignored, tokens)
             if differences:
                 report.mismatches.append(Mismatch(interaction.seq, operation, differences, interaction.request))
         if progress is not None:
@@ -265,13 +274,42 @@ def simulate(
     return report
 
 
-def _compare(simulator: Any, interaction: cassettes.Interaction, ignored: frozenset[str]) -> list[str]:
+def _translated(node: Any, tokens: dict[str, str], key: str = "") -> Any:
+    """A request with the recording's stream ARNs, shard ids and iterators replaced by the simulator's."""
+    if isinstance(node, dict):
+        return {k: _translated(v, tokens, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_translated(v, tokens, key) for v in node]
+    if key in TOKEN_FIELDS and isinstance(node, str):
+        return tokens.get(node, node)
+    return node
+
+
+def _learn(recorded: Any, simulated: Any, tokens: dict[str, str], key: str = "") -> None:
+    """Pair the tokens of a recorded response with those the simulator gave in their place."""
+    if isinstance(recorded, dict) and isinstance(simulated, dict):
+        for k, v in recorded.items():
+            if k in simulated:
+                _learn(v, simulated[k], tokens, k)
+    elif isinstance(recorded, list) and isinstance(simulated, list):
+        for a, b in zip(recorded, simulated, strict=False):
+            _learn(a, b, tokens, key)
+    elif key in TOKEN_FIELDS and isinstance(recorded, str) and isinstance(simulated, str):
+        tokens[recorded] = simulated
+
+
+def _compare(
+    simulator: Any, interaction: cassettes.Interaction, ignored: frozenset[str], tokens: dict[str, str]
+) -> list[str]:
     operation = interaction.operation
     try:
-        response: dict[str, Any] | None = simulator.handle(operation, copy.deepcopy(interaction.request))
+        request = _translated(copy.deepcopy(interaction.request), tokens)
+        response: dict[str, Any] | None = simulator.handle(operation, request)
         error = None
     except DynamoDBError as raised:
         response, error = None, {"code": raised.code, "message": raised.message, "status": raised.status}
+    if response is not None and interaction.response is not None:
+        _learn(interaction.response, response, tokens)
     recorded = interaction.error
     if recorded is None and error is None:
         return diff(_comparable(operation, interaction.response, ignored), _comparable(operation, response, ignored))
