@@ -112,3 +112,9 @@ def test_streams_clients_replay_too(tmp_path):
 def test_a_bad_mode_is_refused(cassette):
     with pytest.raises(ValueError, match="mode must be one of strict, matched"):
         dynasim.replay(cassette, mode="sometimes")
+
+
+def test_fields_can_be_left_out_of_matching(cassette):
+    ddb = dynasim.replay(cassette, mode="matched", ignore=["ReturnConsumedCapacity"])
+    got = ddb.get_item(TableName="users", Key={"email": {"S": "a@example.com"}}, ReturnConsumedCapacity="TOTAL")
+    assert got["Item"]["n"] == {"N": "1"}

@@ -51,9 +51,11 @@ class _Body(io.BytesIO):
         yield self.getvalue()
 
 
-def normalise(request: dict[str, Any]) -> Any:
-    """The form requests are compared in: no generated tokens, numbers by value."""
-    return _normalise({k: v for k, v in request.items() if k not in IGNORED_REQUEST_FIELDS})
+def normalise(request: dict[str, Any], ignore: Iterable[str] = ()) -> Any:
+    """The form requests are compared in: no generated tokens (nor the top-level fields in
+    `ignore`), numbers by value."""
+    left_out = IGNORED_REQUEST_FIELDS | frozenset(ignore)
+    return _normalise({k: v for k, v in request.items() if k not in left_out})
 
 
 def _normalise(node: Any) -> Any:
@@ -120,7 +122,14 @@ def _short(value: Any, width: int = 120) -> str:
 class Player:
     """Answers requests from a cassette in one of `MODES`."""
 
-    def __init__(self, tape: cassette.Cassette, mode: str, redactor: Redactor, source: str = "cassette") -> None:
+    def __init__(
+        self,
+        tape: cassette.Cassette,
+        mode: str,
+        redactor: Redactor,
+        source: str = "cassette",
+        ignore: Iterable[str] = (),
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.tape = tape
@@ -130,7 +139,8 @@ class Player:
         self.position = 0
         self.used: set[int] = set()
         self._lock = threading.Lock()
-        self._normalised = [normalise(i.request) for i in tape.interactions]
+        self.ignore = frozenset(ignore)
+        self._normalised = [normalise(i.request, self.ignore) for i in tape.interactions]
 
     @property
     def remaining(self) -> list[cassette.Interaction]:
@@ -138,7 +148,7 @@ class Player:
         return [i for n, i in enumerate(self.tape.interactions) if n not in self.used]
 
     def answer(self, operation: str, request: dict[str, Any], service: str) -> cassette.Interaction:
-        sent = normalise(self.redactor.document(request))
+        sent = normalise(self.redactor.document(request), self.ignore)
         with self._lock:
             if self.mode == "strict":
                 return self._strict(operation, sent, service)
@@ -227,14 +237,16 @@ def replay(
     service: str = "dynamodb",
     redact: Iterable[Rule] | None = None,
     salt: str | bytes = b"",
+    ignore: Iterable[str] = (),
     region: str = "us-east-1",
     config: Config | None = None,
 ) -> Any:
     """A boto3 client (`service`: "dynamodb" or "dynamodbstreams") answering from the cassette at
-    `path`. `client.dynasim_player` is the `Player` (`.remaining`: calls not replayed)."""
+    `path`. `ignore`: top-level request fields left out of matching (say, "ReturnConsumedCapacity").
+    `client.dynasim_player` is the `Player` (`.remaining`: calls not replayed)."""
     tape = cassette.load(path)
     redactor = Redactor(redact, salt) if redact is not None else Redactor.from_header(tape.redaction, salt)
-    player = Player(tape, mode, redactor, source=str(path))
+    player = Player(tape, mode, redactor, source=str(path), ignore=ignore)
     no_retries = Config(retries={"total_max_attempts": 1, "mode": "standard"})
     config = config.merge(no_retries) if config is not None else no_retries
     with _session_lock:
