@@ -177,6 +177,12 @@ class Simulator:
     def clear_latency(self) -> None:
         self._doubles.latency.clear()
 
+    @property
+    def sleeps(self) -> bool:
+        """Whether a call may really sleep (a latency rule that is not virtual): fronts that
+        serve many clients on one thread then answer off it."""
+        return any(not rule.virtual for rule in self._doubles.latency.rules)
+
     # --- virtual time -------------------------------------------------------------------------
 
     def advance(self, seconds: float) -> None:

@@ -256,6 +256,7 @@ class _Connection(asyncio.Protocol):
         self.chunks: _ChunkedBody | None = None
         self.discard = 0  # bytes of an oversized body still to drop as they arrive
         self.closing = False
+        self.answering = False  # an answer is being computed off the event loop (real latency)
         self.linger: asyncio.TimerHandle | None = None
         # Answers waiting for the durable store: (sequence number to wait for, bytes, keep-alive).
         self.held: list[tuple[int, bytes, bool]] = []
@@ -308,7 +309,7 @@ class _Connection(asyncio.Protocol):
 
     def _process(self) -> None:
         buffer = self.buffer
-        while not self.closing:
+        while not self.closing and not self.answering:
             if self.request is None:
                 if not self._read_head():
                     return
@@ -331,6 +332,9 @@ class _Connection(asyncio.Protocol):
             self.request = None
             if oversized:
                 status, response_headers, payload = error_response(errors.request_too_large(oversized, self.limit))
+            elif self.endpoint.simulator.sleeps:
+                self._answer_off_loop(method, target, headers, body, keep_alive)
+                return
             else:
                 try:
                     status, response_headers, payload = self.endpoint.answer(method, target, headers, body)
@@ -338,6 +342,32 @@ class _Connection(asyncio.Protocol):
                     self._fail(fault)
                     return
             self._send(status, response_headers, payload, keep_alive=keep_alive, head_only=method == "HEAD")
+
+    def _answer_off_loop(self, method: str, target: str, headers: Headers, body: bytes, keep_alive: bool) -> None:
+        """Answer in a worker thread, so a call that really sleeps (injected latency) delays only
+        its own connection; this connection reads no further request until the answer is sent."""
+        self.answering = True
+        if self.transport is not None:
+            self.transport.pause_reading()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, self.endpoint.answer, method, target, headers, body)
+
+        def done(future: asyncio.Future[tuple[int, Headers, bytes]]) -> None:
+            self.answering = False
+            try:
+                status, response_headers, payload = future.result()
+            except TransportFault as fault:
+                self._fail(fault)
+                return
+            except Exception:
+                logger.exception("internal error in the HTTP front")
+                status, response_headers, payload = error_response(errors.internal_error())
+            self._send(status, response_headers, payload, keep_alive=keep_alive, head_only=method == "HEAD")
+            if self.transport is not None and not self.closing:
+                self.transport.resume_reading()
+            self.data_received(b"")  # requests that arrived meanwhile
+
+        future.add_done_callback(done)
 
     def _read_head(self) -> bool:
         buffer = self.buffer
