@@ -53,20 +53,19 @@ def _entry_size(index: Index, item: Item) -> int:
 
 
 def _index_write_units(index: Index, old: Item | None, new: Item | None) -> int:
-    had = old is not None and index.entry(old, None, None) is not None
-    has = new is not None and index.entry(new, None, None) is not None
-    if not had and not has:
-        return 0
-    if not had:
-        return _ceil(_entry_size(index, new), WRITE_UNIT)  # type: ignore[arg-type]
-    if not has:
-        return _ceil(_entry_size(index, old), WRITE_UNIT)  # type: ignore[arg-type]
-    assert old is not None and new is not None
-    if index.entry(old, None, None) != index.entry(new, None, None):
-        return _ceil(_entry_size(index, old), WRITE_UNIT) + _ceil(_entry_size(index, new), WRITE_UNIT)
-    if index.project(old) == index.project(new):
-        return 0
-    return _ceil(max(_entry_size(index, old), _entry_size(index, new)), WRITE_UNIT)
+    old_entry = index.entry(old, None, None) if old is not None else None
+    new_entry = index.entry(new, None, None) if new is not None else None
+    if old_entry is not None and old_entry == new_entry:  # same index key: an update in place
+        assert old is not None and new is not None
+        if index.project(old) == index.project(new):
+            return 0
+        return _ceil(max(_entry_size(index, old), _entry_size(index, new)), WRITE_UNIT)
+    units = 0  # otherwise a delete of the old entry and a put of the new one, where there are any
+    if old_entry is not None:
+        units += _ceil(_entry_size(index, old), WRITE_UNIT)  # type: ignore[arg-type]
+    if new_entry is not None:
+        units += _ceil(_entry_size(index, new), WRITE_UNIT)  # type: ignore[arg-type]
+    return units
 
 
 class Consumed:

@@ -316,14 +316,6 @@ def sort_range(sort: SortCondition | None) -> SortRange:
     return SortRange.prefix(keys[0])  # begins_with
 
 
-def _in_range(key: Any, bounds: SortRange) -> bool:
-    if bounds.low is not None and (key < bounds.low or (key == bounds.low and not bounds.low_inclusive)):
-        return False
-    if bounds.high is not None and (key > bounds.high or (key == bounds.high and not bounds.high_inclusive)):
-        return False
-    return True
-
-
 def _key_value(item: Item, name: str | None) -> Any:
     if name is None:
         return None
@@ -348,7 +340,7 @@ def query(engine: Engine, request: Request) -> Response:
     forward = request.get("ScanIndexForward", True) is not False
     if start is not None and (
         _key_value(start, schema.hash_name) != hash_key
-        or (schema.range_name is not None and not _in_range(_key_value(start, schema.range_name), bounds))
+        or (schema.range_name is not None and not bounds.contains(_key_value(start, schema.range_name)))
     ):
         raise errors.start_key_outside_condition()
     table = read.table

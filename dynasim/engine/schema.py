@@ -74,8 +74,8 @@ def typed(names: list[str], types: dict[str, str]) -> KeySchema:
     return KeySchema(names[0], types[names[0]], names[1], types[names[1]])
 
 
-def table_key_schema(elements: Any, types: dict[str, str]) -> KeySchema:
-    names = key_names(elements)
+def table_key_schema(names: list[str], types: dict[str, str]) -> KeySchema:
+    """The table's key schema from its checked key names and the attribute definitions."""
     for role, name in zip(("Hash", "Range"), names, strict=False):
         if name not in types:
             raise errors.key_not_defined(role)

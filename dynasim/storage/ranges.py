@@ -54,6 +54,12 @@ class SortRange:
             return SortRange(self.low, self.low_inclusive, start, False)
         return self
 
+    def contains(self, key: Any) -> bool:
+        """Whether `key` lies within the bounds."""
+        if self.low is not None and (key < self.low or (key == self.low and not self.low_inclusive)):
+            return False
+        return not (self.high is not None and (key > self.high or (key == self.high and not self.high_inclusive)))
+
     def irange_args(self) -> dict[str, Any]:
         """Keyword arguments for SortedDict.irange over plain sort-key values."""
         return {
