@@ -39,19 +39,18 @@ def _key_part(item: Item, name: str, expected: Any, limit: int) -> Any:
         raise errors.key_not_scalar()
     if kind != expected:
         raise errors.key_type_mismatch()
-    if kind == "S":
-        if payload == "":
-            raise errors.key_empty_string(name)
-        size = len(payload.encode())
-    elif kind == "B":
-        if payload == b"":
-            raise errors.key_empty_binary(name)
-        size = len(payload)
-    else:
-        size = 0  # a number of at most 38 digits is always small enough
-    if size > limit:
+    if kind != "N" and len(payload) == 0:
+        raise errors.key_empty_string(name) if kind == "S" else errors.key_empty_binary(name)
+    if _key_bytes(kind, payload) > limit:
         raise errors.key_too_large()
     return sort_key(kind, payload)
+
+
+def _key_bytes(kind: str, payload: Any) -> int:
+    """A key value's size against the key size limits (a number of at most 38 digits always fits)."""
+    if kind == "S":
+        return len(payload.encode())
+    return len(payload) if kind == "B" else 0
 
 
 def check_index_keys(table: Table, item: Item, by_update: bool = False) -> None:
@@ -78,5 +77,5 @@ def check_index_keys(table: Table, item: Item, by_update: bool = False) -> None:
                 if by_update:
                     raise errors.index_key_empty_by_update(empty)
                 raise errors.index_key_empty(index.name, name, empty)
-            if kind != "N" and len(payload.encode() if kind == "S" else payload) > limit:
+            if _key_bytes(kind, payload) > limit:
                 raise errors.index_key_too_large()
