@@ -72,6 +72,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     parse_targets(config.getoption("--target"))  # fail early on a bad value
+    config.addinivalue_line(
+        "markers",
+        "service_behaviour(reason, source): the test asserts DynamoDB's behaviour where DynamoDB Local differs "
+        "(or lacks the operation); skipped on the ddblocal target. `source` names the AWS document or public "
+        "record of the service's behaviour.",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every DynamoDB Local deviation must say what it is and where the service's behaviour is recorded."""
+    for item in items:
+        for marker in item.iter_markers("service_behaviour"):
+            reason = marker.kwargs.get("reason", marker.args[0] if marker.args else "")
+            source = marker.kwargs.get("source", marker.args[1] if len(marker.args) > 1 else "")
+            if not reason or not source:
+                raise pytest.UsageError(f"{item.nodeid}: service_behaviour needs a reason and a source")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("service_behaviour")
+    callspec = getattr(item, "callspec", None)
+    target = callspec.params.get("target") if callspec is not None else None
+    if marker is not None and isinstance(target, Target) and target.kind == "ddblocal":
+        reason = marker.kwargs.get("reason", marker.args[0] if marker.args else "")
+        pytest.skip(f"DynamoDB Local deviates from the service: {reason}")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

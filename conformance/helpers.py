@@ -107,6 +107,13 @@ def empty_key(name: str, binary: bool = False) -> str:
     )
 
 
+def service_behaviour(reason: str, source: str) -> pytest.MarkDecorator:
+    """Mark a test that asserts DynamoDB's behaviour where DynamoDB Local deviates from it (or lacks the
+    operation): it runs on every target but ddblocal. `reason` says how DynamoDB Local differs, `source`
+    where the service's behaviour is recorded (an AWS document, botocore's model, a public record)."""
+    return pytest.mark.service_behaviour(reason=reason, source=source)
+
+
 def assert_error(
     call_or_excinfo: Callable[[], Any] | pytest.ExceptionInfo[ClientError], code: str, message: str
 ) -> ClientError:

@@ -1,8 +1,5 @@
 """Shared helpers for the Query, Scan, secondary-index and consumed-capacity conformance modules.
 
-* ``service_behaviour(reason)``: marks a test that encodes AWS's documented service behaviour where
-  DynamoDB Local is known to differ; the autouse fixture ``skip_service_behaviour_on_ddblocal`` (import it
-  into the test module) skips such tests on the ddblocal target with the reason.
 * ``module_backend`` / ``module_ddb`` / ``module_ddb_raw``: clients living for a whole test module on the
   current target, so read-only tests can share one table (for the simulator, one ``Simulator`` per module).
 * Builders for key schemas, attribute definitions and index definitions, and ``sized_item`` which makes an
@@ -20,31 +17,6 @@ from botocore.config import Config
 
 from conformance.conftest import Backend, Target, open_backend, unique_name
 from conformance.helpers import strip_metadata
-
-SERVICE_BEHAVIOUR_ATTR = "service_behaviour_reason"
-
-
-def service_behaviour(reason: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorator: the test checks AWS's documented behaviour, which DynamoDB Local does not follow.
-
-    The test still runs on the simulator (and on URL targets); on ddblocal it is skipped.
-    """
-
-    def mark(function: Callable[..., Any]) -> Callable[..., Any]:
-        setattr(function, SERVICE_BEHAVIOUR_ATTR, reason)
-        return function
-
-    return mark
-
-
-@pytest.fixture(autouse=True)
-def skip_service_behaviour_on_ddblocal(request: pytest.FixtureRequest) -> None:
-    reason = getattr(getattr(request, "function", None), SERVICE_BEHAVIOUR_ATTR, None)
-    if reason is None or "target" not in request.fixturenames:
-        return
-    target: Target = request.getfixturevalue("target")
-    if target.kind == "ddblocal":
-        pytest.skip(f"DynamoDB Local differs from the documented service behaviour: {reason}")
 
 
 @pytest.fixture(scope="module")

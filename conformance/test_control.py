@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from conformance.helpers import DELETION_PROTECTED, VALIDATION, assert_error
-from conformance.indexes_support import service_behaviour, skip_service_behaviour_on_ddblocal  # noqa: F401
+from conformance.helpers import DELETION_PROTECTED, VALIDATION, assert_error, service_behaviour
 
-NOT_IN_DDBLOCAL = "DynamoDB Local does not implement it"
+NOT_IN_DDBLOCAL = service_behaviour(
+    "DynamoDB Local does not implement it",
+    source="Developer Guide, DynamoDB Local usage notes; API Reference of the operation",
+)
 
 
 def test_describe_limits(ddb):
@@ -43,7 +45,7 @@ def tags(ddb: Any, arn: str) -> dict[str, str]:
     return {tag["Key"]: tag["Value"] for tag in ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]}
 
 
-@service_behaviour(NOT_IN_DDBLOCAL)
+@NOT_IN_DDBLOCAL
 def test_tags(ddb, make_table):
     arn = arn_of(ddb, make_table())
     assert tags(ddb, arn) == {}
@@ -58,7 +60,7 @@ def test_tags(ddb, make_table):
     assert excinfo.value.response["Error"]["Code"] == "LimitExceededException"
 
 
-@service_behaviour(NOT_IN_DDBLOCAL)
+@NOT_IN_DDBLOCAL
 def test_tags_on_create_table(ddb):
     name = "tagged-table-conformance"
     ddb.create_table(
@@ -71,7 +73,7 @@ def test_tags_on_create_table(ddb):
     assert tags(ddb, arn_of(ddb, name)) == {"team": "a"}
 
 
-@service_behaviour(NOT_IN_DDBLOCAL)
+@NOT_IN_DDBLOCAL
 @pytest.mark.parametrize(
     ("arn", "tag", "code"),
     [
@@ -94,13 +96,13 @@ def test_tag_errors(ddb_raw, make_table, arn, tag, code):
     assert excinfo.value.response["Error"]["Code"] == code
 
 
-@service_behaviour(NOT_IN_DDBLOCAL)
+@NOT_IN_DDBLOCAL
 def test_describe_endpoints(ddb):
     (endpoint,) = ddb.describe_endpoints()["Endpoints"]
     assert endpoint["Address"].startswith("dynamodb.") and endpoint["CachePeriodInMinutes"] == 1440
 
 
-@service_behaviour(NOT_IN_DDBLOCAL)
+@NOT_IN_DDBLOCAL
 def test_continuous_backups(ddb, make_table):
     table = make_table()
     described = ddb.describe_continuous_backups(TableName=table)["ContinuousBackupsDescription"]

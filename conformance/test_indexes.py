@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from conformance import indexes_support
 from conformance.conftest import unique_name
 from conformance.helpers import (
     BAD_ATTRIBUTE_TYPE,
@@ -31,6 +30,7 @@ from conformance.helpers import (
     TABLE_NOT_FOUND,
     VALIDATION,
     assert_error,
+    service_behaviour,
     strip_metadata,
     table_arn_pattern,
 )
@@ -46,14 +46,12 @@ from conformance.indexes_support import (
     key_schema,
     query,
     scan,
-    service_behaviour,
     sized_item,
     values,
     wait_for_indexes,
 )
 
 # Fixtures from indexes_support (pytest finds fixtures among a module's attributes).
-skip_service_behaviour_on_ddblocal = indexes_support.skip_service_behaviour_on_ddblocal
 
 NO_PROJECTION = "Indexes must have a projection specified"
 BAD_PROJECTION_TYPE = "Projection type must be INCLUDE, ALL, or KEYS_ONLY"
@@ -656,7 +654,10 @@ def test_update_item_index_key_validation(ddb, indexed_table):
     assert "Item" not in ddb.get_item(TableName=indexed_table, Key=KEY)
 
 
-@service_behaviour("DynamoDB Local's UpdateItem does not check the type of LSI key attributes")
+@service_behaviour(
+    "DynamoDB Local's UpdateItem does not check the type of LSI key attributes",
+    source="API Reference, UpdateItem: ValidationException when an index key attribute has the wrong type",
+)
 def test_update_item_checks_lsi_key_type(ddb, indexed_table):
     assert_error(
         lambda: ddb.update_item(
@@ -1062,7 +1063,10 @@ def test_update_table_index_on_missing_table(ddb):
     )
 
 
-@service_behaviour("DynamoDB Local backfills items whose new index key has the wrong type into the index")
+@service_behaviour(
+    "DynamoDB Local backfills items whose new index key has the wrong type into the index",
+    source="Developer Guide, Adding a GSI to an existing table: index key violations are not written to the index",
+)
 def test_backfill_skips_items_with_wrong_key_type(ddb):
     table = create_table(ddb)
     ddb.put_item(TableName=table, Item={"pk": S("a"), "sk": S("1"), "h": {"N": "5"}})
@@ -1076,7 +1080,10 @@ def test_backfill_skips_items_with_wrong_key_type(ddb):
     assert scan(ddb, table, IndexName="gsi2")["Items"] == [{"pk": S("a"), "sk": S("1"), "h": {"N": "5"}}]
 
 
-@service_behaviour("DynamoDB Local accepts ProvisionedThroughput on a GSI of a PAY_PER_REQUEST table")
+@service_behaviour(
+    "DynamoDB Local accepts ProvisionedThroughput on a GSI of a PAY_PER_REQUEST table",
+    source="API Reference, CreateTable: no ProvisionedThroughput for an index when BillingMode is PAY_PER_REQUEST",
+)
 def test_gsi_throughput_on_on_demand_table_rejected(ddb_raw):
     request = table_request(
         AttributeDefinitions=DEFS,
@@ -1087,7 +1094,10 @@ def test_gsi_throughput_on_on_demand_table_rejected(ddb_raw):
     assert excinfo.value.response["Error"]["Code"] == VALIDATION
 
 
-@service_behaviour("DynamoDB Local accepts a GSI key schema with two HASH elements")
+@service_behaviour(
+    "DynamoDB Local accepts a GSI key schema with two HASH elements",
+    source="API Reference, KeySchemaElement",
+)
 def test_gsi_with_two_hash_keys_rejected(ddb_raw):
     schema = [{"AttributeName": "g", "KeyType": "HASH"}, {"AttributeName": "gs", "KeyType": "HASH"}]
     request = table_request(AttributeDefinitions=DEFS, GlobalSecondaryIndexes=[gsi_raw(KeySchema=schema)])

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance import indexes_support
-from conformance.helpers import VALIDATION, assert_error
-from conformance.indexes_support import ALL, S, create_table, index, service_behaviour
+from conformance.helpers import VALIDATION, assert_error, service_behaviour
+from conformance.indexes_support import ALL, S, create_table, index
 
-skip_service_behaviour_on_ddblocal = indexes_support.skip_service_behaviour_on_ddblocal
-
-NO_LSI_DOCS = "DynamoDB Local never returns ItemCollectionMetrics"
+NO_ITEM_COLLECTION_METRICS = service_behaviour(
+    "DynamoDB Local never returns ItemCollectionMetrics",
+    source="API Reference, PutItem/UpdateItem/DeleteItem/BatchWriteItem/TransactWriteItems: ItemCollectionMetrics",
+)
 COLLECTION = {"ItemCollectionKey": {"pk": S("a")}, "SizeEstimateRangeGB": [0.0, 1.0]}
 
 
@@ -23,7 +23,7 @@ def lsi_table(ddb: Any) -> str:
     return create_table(ddb, types={"pk": "S", "sk": "S", "ls": "S"}, lsis=[index("lsi1", "pk", "ls", ALL)])
 
 
-@service_behaviour(NO_LSI_DOCS)
+@NO_ITEM_COLLECTION_METRICS
 def test_single_item_writes_report_their_collection(ddb):
     table = lsi_table(ddb)
     key = {"pk": S("a"), "sk": S("1")}
@@ -41,7 +41,7 @@ def test_single_item_writes_report_their_collection(ddb):
     assert deleted["ItemCollectionMetrics"] == COLLECTION
 
 
-@service_behaviour(NO_LSI_DOCS)
+@NO_ITEM_COLLECTION_METRICS
 def test_multi_item_writes_report_each_collection_once(ddb):
     table = lsi_table(ddb)
     batch = ddb.batch_write_item(
@@ -76,7 +76,10 @@ def test_no_metrics_without_a_local_index_or_unasked(ddb):
     )
 
 
-@service_behaviour("DynamoDB Local accepts any ReturnItemCollectionMetrics value")
+@service_behaviour(
+    "DynamoDB Local accepts any ReturnItemCollectionMetrics value",
+    source="API Reference, PutItem: ReturnItemCollectionMetrics valid values (botocore's enum)",
+)
 def test_invalid_choice_is_refused(ddb_raw):
     table = lsi_table(ddb_raw)
     assert_error(

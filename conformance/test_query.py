@@ -10,7 +10,7 @@ import pytest
 
 from conformance import indexes_support
 from conformance.conftest import unique_name
-from conformance.helpers import NOT_FOUND, TABLE_NOT_FOUND, VALIDATION, assert_error, empty_key
+from conformance.helpers import NOT_FOUND, TABLE_NOT_FOUND, VALIDATION, assert_error, empty_key, service_behaviour
 from conformance.indexes_support import (
     KEYS_ONLY,
     N,
@@ -21,7 +21,6 @@ from conformance.indexes_support import (
     index,
     item_set,
     query,
-    service_behaviour,
     sized_item,
     values,
 )
@@ -30,7 +29,6 @@ from conformance.indexes_support import (
 module_backend = indexes_support.module_backend
 module_ddb = indexes_support.module_ddb
 module_ddb_raw = indexes_support.module_ddb_raw
-skip_service_behaviour_on_ddblocal = indexes_support.skip_service_behaviour_on_ddblocal
 
 MISSED_KEY = "Query condition missed key schema element"
 KEY_CONDITION_NOT_SUPPORTED = "Query key condition not supported"
@@ -1148,7 +1146,10 @@ def test_legacy_parameter_errors(module_ddb_raw, table, request_, message):
     assert_error(lambda: module_ddb_raw.query(TableName=table, **request_), VALIDATION, message)
 
 
-@service_behaviour("DynamoDB Local accepts KeyConditions together with a FilterExpression")
+@service_behaviour(
+    "DynamoDB Local accepts KeyConditions together with a FilterExpression",
+    source="Developer Guide, Legacy conditional parameters: legacy and expression parameters cannot be mixed",
+)
 def test_key_conditions_with_filter_expression_rejected(module_ddb, table):
     assert_error(
         lambda: module_ddb.query(
@@ -1162,7 +1163,10 @@ def test_key_conditions_with_filter_expression_rejected(module_ddb, table):
     )
 
 
-@service_behaviour("DynamoDB Local accepts KeyConditions together with a ProjectionExpression")
+@service_behaviour(
+    "DynamoDB Local accepts KeyConditions together with a ProjectionExpression",
+    source="Developer Guide, Legacy conditional parameters: legacy and expression parameters cannot be mixed",
+)
 def test_key_conditions_with_projection_expression_rejected(module_ddb, table):
     assert_error(
         lambda: module_ddb.query(TableName=table, KeyConditions=KC, ProjectionExpression="a"),
@@ -1220,7 +1224,10 @@ def test_limit_smaller_than_one_megabyte(module_ddb, big_table):
     }
 
 
-@service_behaviour("DynamoDB Local applies the 1 MB page limit after the filter, not before it")
+@service_behaviour(
+    "DynamoDB Local applies the 1 MB page limit after the filter, not before it",
+    source="Developer Guide, Query and Scan filter expressions: the 1 MB limit applies before the filter",
+)
 def test_one_megabyte_page_applies_before_the_filter(module_ddb, big_table):
     result = query(
         module_ddb,
@@ -1232,7 +1239,10 @@ def test_one_megabyte_page_applies_before_the_filter(module_ddb, big_table):
     assert result == {"Items": [], "Count": 0, "ScannedCount": 11, "LastEvaluatedKey": big_key(10)}
 
 
-@service_behaviour("DynamoDB Local counts base-table item sizes toward the 1 MB page of a KEYS_ONLY index")
+@service_behaviour(
+    "DynamoDB Local counts base-table item sizes toward the 1 MB page of a KEYS_ONLY index",
+    source="Developer Guide, Query: the 1 MB page counts the items read; an index read reads the index entries",
+)
 def test_one_megabyte_page_counts_index_entries(module_ddb, big_table):
     result = query(module_ddb, big_table, IndexName="gsi_keys", Select="COUNT", **G)
     assert result == {"Count": 12, "ScannedCount": 12}

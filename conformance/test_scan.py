@@ -11,7 +11,7 @@ import pytest
 
 from conformance import indexes_support
 from conformance.conftest import unique_name
-from conformance.helpers import NOT_FOUND, TABLE_NOT_FOUND, VALIDATION, assert_error
+from conformance.helpers import NOT_FOUND, TABLE_NOT_FOUND, VALIDATION, assert_error, service_behaviour
 from conformance.indexes_support import (
     KEYS_ONLY,
     N,
@@ -22,7 +22,6 @@ from conformance.indexes_support import (
     index,
     item_set,
     scan,
-    service_behaviour,
     sized_item,
     values,
 )
@@ -31,7 +30,6 @@ from conformance.indexes_support import (
 module_backend = indexes_support.module_backend
 module_ddb = indexes_support.module_ddb
 module_ddb_raw = indexes_support.module_ddb_raw
-skip_service_behaviour_on_ddblocal = indexes_support.skip_service_behaviour_on_ddblocal
 
 LIMIT_TOO_LOW = "Limit must be greater than or equal to 1"
 SEGMENT_WITHOUT_TOTAL = "If segment is specified, total segment must also be specified"
@@ -525,7 +523,10 @@ def test_scan_one_megabyte_page(module_ddb, big_table):
     assert second == {"Items": [{"sk": S("11")}], "Count": 1, "ScannedCount": 1}
 
 
-@service_behaviour("DynamoDB Local applies the 1 MB page limit after the filter, not before it")
+@service_behaviour(
+    "DynamoDB Local applies the 1 MB page limit after the filter, not before it",
+    source="Developer Guide, Query and Scan filter expressions: the 1 MB limit applies before the filter",
+)
 def test_scan_one_megabyte_page_applies_before_the_filter(module_ddb, big_table):
     result = scan(module_ddb, big_table, FilterExpression="v = :z", ExpressionAttributeValues=values(z=S("z")))
     assert result == {

@@ -14,8 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conformance.conftest import ACCESS_KEY, REGION, SECRET_KEY, RemoteBackend, SimBackend
-from conformance.helpers import NOT_FOUND, VALIDATION, assert_error
-from conformance.indexes_support import service_behaviour, skip_service_behaviour_on_ddblocal  # noqa: F401
+from conformance.helpers import NOT_FOUND, VALIDATION, assert_error, service_behaviour
 
 
 def S(value: str) -> dict[str, str]:
@@ -163,7 +162,10 @@ def test_enabling_twice_and_disabling_nothing(ddb, make_table):
     )
 
 
-@service_behaviour("DynamoDB Local accepts any StreamViewType; AWS checks it against its enum")
+@service_behaviour(
+    "DynamoDB Local accepts any StreamViewType",
+    source="API Reference, StreamSpecification: StreamViewType valid values (botocore's StreamViewType enum)",
+)
 def test_unknown_view_type(ddb_raw, make_table):
     name = make_table()
     with pytest.raises(ClientError) as excinfo:
