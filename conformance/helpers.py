@@ -57,6 +57,17 @@ DELETION_PROTECTED = (
 LIST_LIMIT_TOO_HIGH = "Limit in ListTables must be <= 100"
 LIST_LIMIT_TOO_LOW = "Limit must be greater than or equal to 1"
 
+# Query key conditions, ExclusiveStartKey and index keys.
+MISSED_KEY = "Query condition missed key schema element"
+KEY_CONDITION_NOT_SUPPORTED = "Query key condition not supported"
+ONE_CONDITION_PER_KEY = "KeyConditionExpressions must only contain one condition per key"
+CONDITION_TYPE_MISMATCH = (
+    "One or more parameter values were invalid: Condition parameter type does not match schema type"
+)
+START_KEY_PREDICATE = "The provided starting key does not match the range key predicate"
+START_KEY_INVALID = "The provided starting key is invalid"
+INDEX_KEY_TYPE_MISMATCH = "One or more parameter values were invalid: Type mismatch for Index Key"
+
 # Item-level messages.
 MISSING_KEY = "One of the required keys was not given a value"
 KEY_COUNT = "The number of conditions on the keys is invalid"

@@ -10,7 +10,20 @@ import pytest
 
 from conformance import indexes_support
 from conformance.conftest import unique_name
-from conformance.helpers import NOT_FOUND, TABLE_NOT_FOUND, VALIDATION, assert_error, empty_key, service_behaviour
+from conformance.helpers import (
+    CONDITION_TYPE_MISMATCH,
+    KEY_CONDITION_NOT_SUPPORTED,
+    MISSED_KEY,
+    NOT_FOUND,
+    ONE_CONDITION_PER_KEY,
+    START_KEY_INVALID,
+    START_KEY_PREDICATE,
+    TABLE_NOT_FOUND,
+    VALIDATION,
+    assert_error,
+    empty_key,
+    service_behaviour,
+)
 from conformance.indexes_support import (
     KEYS_ONLY,
     N,
@@ -30,13 +43,7 @@ module_backend = indexes_support.module_backend
 module_ddb = indexes_support.module_ddb
 module_ddb_raw = indexes_support.module_ddb_raw
 
-MISSED_KEY = "Query condition missed key schema element"
-KEY_CONDITION_NOT_SUPPORTED = "Query key condition not supported"
-ONE_CONDITION_PER_KEY = "KeyConditionExpressions must only contain one condition per key"
 NESTED_OPERATIONS = "KeyConditionExpressions cannot contain nested operations"
-CONDITION_TYPE_MISMATCH = (
-    "One or more parameter values were invalid: Condition parameter type does not match schema type"
-)
 MULTIPLE_NAMES = "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
 NO_KEY_CONDITION = "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
 KEY_NOT_SCALAR = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"
@@ -50,9 +57,7 @@ ALL_PROJECTED_WITH_PROJECTION = "Cannot specify the ProjectionExpression when ch
 ALL_PROJECTED_WITHOUT_INDEX = "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
 BAD_SELECT = "Select must be ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, COUNT, or SPECIFIC_ATTRIBUTES"
 GSI_CONSISTENT_READ = "Consistent reads are not supported on global secondary indexes"
-START_KEY_PREDICATE = "The provided starting key does not match the range key predicate"
 START_KEY_SIZE = "Exclusive Start Key must have same size as table's key schema"
-START_KEY_INVALID = "The provided starting key is invalid"
 START_KEY_TYPE = "Type mismatch for attribute to update"
 ATTRIBUTES_TO_GET_WITH_ALL = "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES"
 ATTRIBUTES_TO_GET_WITH_COUNT = "Cannot specify the AttributesToGet when choosing to get only the Count"

@@ -139,6 +139,16 @@ def invalid_key_order() -> DynamoDBError:
     )
 
 
+# The two texts below are DynamoDB Local's: no record of the service's wording for a global
+# secondary index with more than four partition or sort attributes was found.
+def too_many_partition_keys() -> DynamoDBError:
+    return validation("Too many partition keys. GSI can have at most 4 partition keys")
+
+
+def too_many_sort_keys() -> DynamoDBError:
+    return validation("Too many sort keys. GSI can have at most 4 sort keys")
+
+
 def key_names_equal() -> DynamoDBError:
     return validation("Two keys can not have the same name")
 
@@ -323,6 +333,15 @@ def index_key_empty_by_update(kind: str) -> DynamoDBError:
 
 def index_key_too_large() -> DynamoDBError:
     return invalid_parameters("Size limit exceeded")
+
+
+def index_key_aggregate_too_large(role: str, names: list[str], index: str, limit: int, size: int) -> DynamoDBError:
+    # DynamoDB Local's text: no record of the service's wording for a multi-attribute index key
+    # whose attributes together exceed the key size limit was found.
+    return validation(
+        f"Aggregate size for {role} key attributes {', '.join(names)} of index {index} has exceeded "
+        f"limit {limit} bytes, with actual size {size} bytes"
+    )
 
 
 # --- Query and Scan ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ MAX_THROUGHPUT = 40_000
 MAX_GSIS = 20
 MAX_LSIS = 5
 MAX_PROJECTED_ATTRIBUTES = 100
+MAX_GSI_KEY_ATTRIBUTES = 4  # per role: up to four partition and four sort attributes
 
 
 def check_name(name: Any) -> str:
@@ -68,10 +69,32 @@ def key_names(elements: Any) -> list[str]:
     return names
 
 
+def global_key_names(elements: Any) -> tuple[list[str], list[str]]:
+    """The partition and sort attribute names of a global secondary index's KeySchema, checked
+    for shape: up to four HASH elements, then up to four RANGE elements."""
+    if not elements:
+        raise errors.no_key_schema()
+    if len(elements) > 2 * MAX_GSI_KEY_ATTRIBUTES:
+        raise errors.key_schema_too_big()
+    names = [element.get("AttributeName") for element in elements]
+    if len(set(names)) != len(names):
+        raise errors.key_names_equal()
+    kinds = [element.get("KeyType") for element in elements]
+    if "HASH" not in kinds:
+        raise errors.no_hash_key()
+    hash_count = kinds.count("HASH")
+    if kinds != ["HASH"] * hash_count + ["RANGE"] * (len(kinds) - hash_count):
+        raise errors.invalid_key_order()
+    if hash_count > MAX_GSI_KEY_ATTRIBUTES:
+        raise errors.too_many_partition_keys()
+    if len(kinds) - hash_count > MAX_GSI_KEY_ATTRIBUTES:
+        raise errors.too_many_sort_keys()
+    return names[:hash_count], names[hash_count:]
+
+
 def typed(names: list[str], types: dict[str, str]) -> KeySchema:
-    if len(names) == 1:
-        return KeySchema(names[0], types[names[0]])
-    return KeySchema(names[0], types[names[0]], names[1], types[names[1]])
+    """A table's or local index's key schema: a partition key and an optional sort key."""
+    return KeySchema.of([(names[0], types[names[0]])], [(name, types[name]) for name in names[1:]])
 
 
 def table_key_schema(names: list[str], types: dict[str, str]) -> KeySchema:
@@ -170,13 +193,14 @@ def local_indexes(definitions: Any, table_schema: KeySchema, types: dict[str, st
 
 def global_index(definition: Any, types: dict[str, str], mode: str, arn: str) -> IndexSettings:
     name = check_name(definition.get("IndexName"))
-    names = key_names(definition.get("KeySchema"))
-    for attribute in names:
+    hash_names, range_names = global_key_names(definition.get("KeySchema"))
+    for attribute in (*hash_names, *range_names):
         if attribute not in types:
             raise errors.attribute_not_defined(attribute)
+    key_schema = KeySchema.of([(n, types[n]) for n in hash_names], [(n, types[n]) for n in range_names])
     kind, non_key = _projection(definition.get("Projection"))
     read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"))
-    return IndexSettings(name, "GLOBAL", f"{arn}/index/{name}", typed(names, types), kind, non_key, read, write)
+    return IndexSettings(name, "GLOBAL", f"{arn}/index/{name}", key_schema, kind, non_key, read, write)
 
 
 def global_indexes(definitions: Any, types: dict[str, str], mode: str, arn: str) -> list[IndexSettings]:

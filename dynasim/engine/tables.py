@@ -11,7 +11,6 @@ from dynasim.engine import control, schema
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.storage.changes import TableCreated, TableDeleted, TableUpdated
 from dynasim.storage.index import Index
-from dynasim.storage.schema import KeySchema
 from dynasim.storage.table import Table, TableSettings
 
 if TYPE_CHECKING:
@@ -74,7 +73,7 @@ def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
     description: dict[str, Any] = {
         "AttributeDefinitions": settings.attribute_definitions,
         "TableName": settings.name,
-        "KeySchema": _key_schema_description(settings.key_schema),
+        "KeySchema": settings.key_schema.elements(),
         "TableStatus": status,
         "CreationDateTime": settings.created_at,
         "ProvisionedThroughput": {
@@ -105,13 +104,6 @@ def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
     return description
 
 
-def _key_schema_description(key_schema: KeySchema) -> list[dict[str, str]]:
-    elements = [{"AttributeName": key_schema.hash_name, "KeyType": "HASH"}]
-    if key_schema.range_name is not None:
-        elements.append({"AttributeName": key_schema.range_name, "KeyType": "RANGE"})
-    return elements
-
-
 def _describe_index(table: Table, index: Index) -> dict[str, Any]:
     settings = index.settings
     projection: dict[str, Any] = {"ProjectionType": settings.projection_type}
@@ -119,7 +111,7 @@ def _describe_index(table: Table, index: Index) -> dict[str, Any]:
         projection["NonKeyAttributes"] = settings.non_key_attributes
     description: dict[str, Any] = {
         "IndexName": settings.name,
-        "KeySchema": _key_schema_description(settings.key_schema),
+        "KeySchema": settings.key_schema.elements(),
         "Projection": projection,
     }
     if settings.kind == "GLOBAL":

@@ -1,6 +1,9 @@
 """KeyConditionExpression: DynamoDB parses it with the condition grammar, then accepts only
 the partition key's equality, optionally AND one sort-key condition (`= < <= > >=`, BETWEEN,
-begins_with), in either order. `key_condition` checks that and describes the range to read."""
+begins_with), in any order. A global secondary index with multi-attribute keys needs an equality
+on every partition attribute and may constrain its sort attributes left to right: equalities on
+the first ones, then at most one condition of any kind on the next. `key_condition` checks that
+and describes the range to read; `shaped` does the checks the legacy KeyConditions share."""
 
 from __future__ import annotations
 
@@ -25,8 +28,49 @@ class SortCondition:
 
 @dataclass(frozen=True)
 class KeyCondition:
-    hash_value: AttributeValue
+    """`hash_values`: one per partition attribute, in key schema order; `equal`: the values the
+    first sort attributes equal (multi-attribute sort keys only); `sort`: the condition on the
+    sort attribute after those."""
+
+    hash_values: tuple[AttributeValue, ...]
     sort: SortCondition | None
+    equal: tuple[AttributeValue, ...] = ()
+
+    def compared_values(self, schema: KeySchema) -> list[tuple[str, AttributeValue]]:
+        """(key attribute, value) for each value compared with a key attribute as a whole (not
+        the prefix of a begins_with)."""
+        names = [name for name, _ in schema.range_attributes]
+        pairs = [(name, value) for (name, _), value in zip(schema.hash_attributes, self.hash_values, strict=True)]
+        pairs += list(zip(names, self.equal, strict=False))
+        if self.sort is not None and self.sort.op != "begins_with":
+            pairs += [(names[len(self.equal)], value) for value in self.sort.values]
+        return pairs
+
+
+def shaped(
+    found: dict[str, tuple[str, tuple[AttributeValue, ...]]], schema: KeySchema, legacy: bool = False
+) -> KeyCondition:
+    """The KeyCondition that conditions `found` ({key attribute: (operator, values)}, each on a
+    key attribute) make, with DynamoDB's errors for a shape it does not accept or a value of
+    another type than its attribute's."""
+    hash_names = [name for name, _ in schema.hash_attributes]
+    if any(name not in found for name in hash_names):
+        raise errors.key_condition_missing_key()
+    if any(found[name][0] != "=" for name in hash_names):
+        raise errors.key_condition_unsupported()
+    range_names = [name for name, _ in schema.range_attributes]
+    constrained = [name for name in range_names if name in found]
+    if constrained != range_names[: len(constrained)] or any(found[name][0] != "=" for name in constrained[:-1]):
+        raise errors.key_condition_unsupported()  # a gap, or a condition after a range condition
+    types = schema.types
+    for name, (op, values) in found.items():
+        if legacy and op == "begins_with" and types[name] == "N":
+            raise errors.expected_operator_type("BEGINS_WITH", "N")
+        if any(next(iter(value)) != types[name] for value in values):
+            raise errors.key_condition_type_mismatch()
+    equal = tuple(found[name][1][0] for name in constrained[:-1])
+    sort = SortCondition(*found[constrained[-1]]) if constrained else None
+    return KeyCondition(tuple(found[name][1][0] for name in hash_names), sort, equal)
 
 
 def _conjuncts(node: Any) -> list[Any]:
@@ -80,23 +124,13 @@ def key_condition(root: Any, ctx: Context, schema: KeySchema) -> KeyCondition:
     check_condition(root, ctx)
     found: dict[str, tuple[str, tuple[AttributeValue, ...]]] = {}
     conjuncts = _conjuncts(root)
-    if schema.range_name is None and len(conjuncts) > 1:
+    if schema.range_name is None and len(conjuncts) > len(schema.hash_attributes):
         raise errors.key_condition_unsupported()
     for node in conjuncts:
         name, op, values = _split(node, ctx)
-        if name not in (schema.hash_name, schema.range_name):
+        if name not in schema.names:
             raise errors.key_condition_missing_key()
         if name in found:
             raise errors.key_condition_repeated_key()
         found[name] = (op, values)
-    if schema.hash_name not in found:
-        raise errors.key_condition_missing_key()
-    hash_op, hash_values = found[schema.hash_name]
-    if hash_op != "=":
-        raise errors.key_condition_unsupported()
-    for name, (_, values) in found.items():
-        wanted = schema.hash_type if name == schema.hash_name else schema.range_type
-        if any(next(iter(value)) != wanted for value in values):
-            raise errors.key_condition_type_mismatch()
-    sort = found.get(schema.range_name) if schema.range_name is not None else None
-    return KeyCondition(hash_values[0], SortCondition(*sort) if sort is not None else None)
+    return shaped(found, schema)
