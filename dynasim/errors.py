@@ -139,14 +139,27 @@ def invalid_key_order() -> DynamoDBError:
     )
 
 
-# The two texts below are DynamoDB Local's: no record of the service's wording for a global
-# secondary index with more than four partition or sort attributes was found.
-def too_many_partition_keys() -> DynamoDBError:
-    return validation("Too many partition keys. GSI can have at most 4 partition keys")
+# A global secondary index's key schema, as the service words its refusals (its catalogue of
+# CreateTable/UpdateTable texts recorded in 2026; the first two also in dynalite's tests). The
+# order of these checks is not recorded; the simulator takes them in the order listed here.
+def hash_and_range_same_name() -> DynamoDBError:
+    return validation("Both the Hash Key and the Range Key element in the KeySchema have the same name")
 
 
-def too_many_sort_keys() -> DynamoDBError:
-    return validation("Too many sort keys. GSI can have at most 4 sort keys")
+def key_attributes_same_name() -> DynamoDBError:
+    return validation("The KeySchema contains multiple key attributes with the same name")
+
+
+def first_key_not_hash() -> DynamoDBError:
+    return validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+
+
+def hash_after_range() -> DynamoDBError:
+    return invalid_parameters("All HASH key attributes must precede RANGE key attributes in the KeySchema")
+
+
+def too_many_key_attributes(role: str) -> DynamoDBError:
+    return invalid_parameters(f"The KeySchema exceeds the maximum allowed number of {role} key attributes")
 
 
 def key_names_equal() -> DynamoDBError:

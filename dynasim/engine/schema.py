@@ -74,21 +74,21 @@ def global_key_names(elements: Any) -> tuple[list[str], list[str]]:
     for shape: up to four HASH elements, then up to four RANGE elements."""
     if not elements:
         raise errors.no_key_schema()
-    if len(elements) > 2 * MAX_GSI_KEY_ATTRIBUTES:
-        raise errors.key_schema_too_big()
     names = [element.get("AttributeName") for element in elements]
-    if len(set(names)) != len(names):
-        raise errors.key_names_equal()
     kinds = [element.get("KeyType") for element in elements]
-    if "HASH" not in kinds:
-        raise errors.no_hash_key()
+    if len(set(names)) != len(names):
+        if kinds == ["HASH", "RANGE"]:
+            raise errors.hash_and_range_same_name()
+        raise errors.key_attributes_same_name()
+    if kinds[0] != "HASH":
+        raise errors.first_key_not_hash()
     hash_count = kinds.count("HASH")
-    if kinds != ["HASH"] * hash_count + ["RANGE"] * (len(kinds) - hash_count):
-        raise errors.invalid_key_order()
+    if kinds[:hash_count] != ["HASH"] * hash_count:
+        raise errors.hash_after_range()
     if hash_count > MAX_GSI_KEY_ATTRIBUTES:
-        raise errors.too_many_partition_keys()
+        raise errors.too_many_key_attributes("HASH")
     if len(kinds) - hash_count > MAX_GSI_KEY_ATTRIBUTES:
-        raise errors.too_many_sort_keys()
+        raise errors.too_many_key_attributes("RANGE")
     return names[:hash_count], names[hash_count:]
 
 
