@@ -245,14 +245,12 @@ def _apply_index_changes(table: Table, changes: schema.IndexChanges) -> Index | 
 def _show_index_changes(
     description: dict[str, Any], table: Table, changes: schema.IndexChanges, deleted: Index | None
 ) -> None:
-    """The service answers with the new index CREATING (and not yet counted) and a deleted one
-    DELETING; here both changes have already taken effect."""
+    """The service answers with the new index CREATING (not yet backfilled, so counted as empty)
+    and a deleted one DELETING; here both changes have already taken effect."""
     entries = description.setdefault("GlobalSecondaryIndexes", [])
     for entry in entries:
         if changes.create is not None and entry["IndexName"] == changes.create.name:
-            entry["IndexStatus"] = "CREATING"
-            entry["Backfilling"] = False
-            del entry["IndexSizeBytes"], entry["ItemCount"]
+            entry.update(IndexStatus="CREATING", Backfilling=False, IndexSizeBytes=0, ItemCount=0)
     if deleted is not None:
         entry = _describe_index(table, deleted)
         entry.update(IndexStatus="DELETING", IndexSizeBytes=0, ItemCount=0)
