@@ -213,19 +213,29 @@ def index_projection_missing() -> DynamoDBError:
     return validation("Indexes must have a projection specified")
 
 
+def index_projection_type_null() -> DynamoDBError:
+    # The service's text for a Projection without a ProjectionType (dynalite's tests, and the 2026
+    # catalogue of the service's errors).
+    return invalid_parameters("Unknown ProjectionType: null")
+
+
 def index_projection_type() -> DynamoDBError:
     return validation("Projection type must be INCLUDE, ALL, or KEYS_ONLY")
 
 
+# The texts below, to index_update_repeated, are the service's as a 2026 catalogue of its
+# CreateTable/UpdateTable errors records them (most also in dynalite's tests); DynamoDB Local
+# words them otherwise.
 def index_include_without_attributes() -> DynamoDBError:
-    return validation(
-        "If Projection type INCLUDE is specified, some non-key attributes to include in the "
-        "projection must be specified as well"
-    )
+    return invalid_parameters("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
 
 
-def index_attributes_without_include() -> DynamoDBError:
-    return validation("No attributes should be specified to be projected unless projection type is INCLUDE")
+def index_attributes_without_include(projection_type: str) -> DynamoDBError:
+    return invalid_parameters(f"ProjectionType is {projection_type}, but NonKeyAttributes is specified")
+
+
+def index_projected_attribute_repeated(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Duplicate element in NonKeyAttributes: {name}")
 
 
 def too_many_projected_attributes() -> DynamoDBError:
@@ -233,28 +243,25 @@ def too_many_projected_attributes() -> DynamoDBError:
     return validation("No more than 20 attributes per table can be projected into Local Secondary Indices")
 
 
-def global_index_names_equal() -> DynamoDBError:
-    return validation("Two global secondary indices have the same name")
+def index_names_equal(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Duplicate index name: {name}")
 
 
-def local_index_names_equal() -> DynamoDBError:
-    return validation("Two local secondary indices have the same name")
-
-
-def index_names_clash() -> DynamoDBError:
-    return validation("Local Secondary Indices AND Global Secondary Indices must have different names")
-
-
-def local_index_hash_key() -> DynamoDBError:
-    return validation("Local Secondary indices must have the same hash key as the main table")
+def local_index_hash_key(index: str, index_hash: str, table_hash: str) -> DynamoDBError:
+    return invalid_parameters(
+        "Index KeySchema does not have the same leading hash key as table KeySchema for index: "
+        f"{index}. index hash key: {index_hash}, table hash key: {table_hash}"
+    )
 
 
 def local_index_on_hash_table() -> DynamoDBError:
-    return validation("Local Secondary indices are not allowed on hash tables, only hash and range tables")
+    return invalid_parameters(
+        "Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex"
+    )
 
 
-def local_index_without_range() -> DynamoDBError:
-    return validation("Local secondary indices must have a range key")
+def local_index_without_range(index: str) -> DynamoDBError:
+    return invalid_parameters(f"Index KeySchema does not have a range key for index: {index}")
 
 
 def local_index_range_not_defined() -> DynamoDBError:
@@ -265,20 +272,26 @@ def attribute_not_defined(name: str) -> DynamoDBError:
     return validation(f"Attribute {name} is not defined in AttributeDefinitions")
 
 
-def too_many_global_indexes() -> DynamoDBError:
-    return validation("GlobalSecondaryIndex count exceeds the per-table limit")
+def too_many_global_indexes(limit: int) -> DynamoDBError:
+    return invalid_parameters(f"GlobalSecondaryIndex count exceeds the per-table limit of {limit}")
 
 
-def too_many_local_indexes() -> DynamoDBError:
-    return validation("Cannot have more than 5 local secondary indexes per table")
+def too_many_local_indexes(limit: int) -> DynamoDBError:
+    return invalid_parameters(f"Number of LocalSecondaryIndexes exceeds per-table limit of {limit}")
 
 
-def global_index_list_empty() -> DynamoDBError:
-    return validation("GSI list is empty/invalid")
+def index_list_empty(member: str) -> DynamoDBError:
+    return invalid_parameters(f"List of {member} is empty")
 
 
-def no_index_throughput() -> DynamoDBError:
-    return validation("No provisioned throughput specified for the global secondary index")
+def no_index_throughput(index: str, creating_table: bool) -> DynamoDBError:
+    if creating_table:
+        return invalid_parameters(f"ProvisionedThroughput is not specified for index: {index}")
+    return invalid_parameters(f"ProvisionedThroughput must be specified for index: {index}")
+
+
+def index_definitions_missing(index: str) -> DynamoDBError:
+    return invalid_parameters(f"AttributeDefinitions is not specified for index: {index}")
 
 
 def index_throughput_below_one() -> DynamoDBError:
@@ -297,8 +310,10 @@ def index_update_action_missing() -> DynamoDBError:
     return validation("Update global secondary index action is null")
 
 
-def index_update_repeated() -> DynamoDBError:
-    return validation("Only one global secondary index update per index is allowed simultaneously.")
+def index_update_repeated(index: str) -> DynamoDBError:
+    return invalid_parameters(
+        f"Only one global secondary index update per index is allowed simultaneously. Index: {index}"
+    )
 
 
 def index_changes_at_once() -> DynamoDBError:

@@ -129,14 +129,14 @@ def throughput(mode: str, given: Any) -> tuple[int, int]:
     return read, write
 
 
-def index_throughput(mode: str, name: str, given: Any) -> tuple[int, int]:
-    """A global secondary index's (read, write) capacity."""
+def index_throughput(mode: str, name: str, given: Any, creating_table: bool = False) -> tuple[int, int]:
+    """A global secondary index's (read, write) capacity (`creating_table`: in a CreateTable request)."""
     if mode == "PAY_PER_REQUEST":
         if given:
             raise errors.index_throughput_with_pay_per_request(name)
         return 0, 0
     if not given:
-        raise errors.no_index_throughput()
+        raise errors.no_index_throughput(name, creating_table)
     read, write = given.get("ReadCapacityUnits"), given.get("WriteCapacityUnits")
     if not all(isinstance(units, int) and units >= 1 for units in (read, write)):
         raise errors.index_throughput_below_one()
@@ -146,9 +146,11 @@ def index_throughput(mode: str, name: str, given: Any) -> tuple[int, int]:
 
 
 def _projection(projection: Any) -> tuple[str, list[str]]:
-    if not projection or projection.get("ProjectionType") is None:
+    if projection is None:
         raise errors.index_projection_missing()
-    kind = projection["ProjectionType"]
+    kind = projection.get("ProjectionType")
+    if kind is None:
+        raise errors.index_projection_type_null()
     if kind not in _PROJECTIONS:
         raise errors.index_projection_type()
     non_key = projection.get("NonKeyAttributes")
@@ -156,12 +158,13 @@ def _projection(projection: Any) -> tuple[str, list[str]]:
         if not non_key:
             raise errors.index_include_without_attributes()
     elif non_key is not None:
-        raise errors.index_attributes_without_include()
+        raise errors.index_attributes_without_include(kind)
     non_key = list(non_key or [])
     for name in non_key:
         _check_attribute_name(name)
-    if len(set(non_key)) != len(non_key):
-        raise errors.attribute_defined_twice()
+    for position, name in enumerate(non_key):
+        if name in non_key[:position]:
+            raise errors.index_projected_attribute_repeated(name)
     return kind, non_key
 
 
@@ -169,29 +172,31 @@ def local_indexes(definitions: Any, table_schema: KeySchema, types: dict[str, st
     if definitions is None:
         return []
     if not definitions:
-        raise errors.definitions_do_not_match_keys()  # DynamoDB's answer to an empty list
+        raise errors.index_list_empty("LocalSecondaryIndexes")
     indexes: list[IndexSettings] = []
     for definition in definitions:
         name = check_name(definition.get("IndexName"))
         if any(index.name == name for index in indexes):
-            raise errors.local_index_names_equal()
+            raise errors.index_names_equal(name)
         names = key_names(definition.get("KeySchema"))
         if table_schema.range_name is None:
             raise errors.local_index_on_hash_table()
         if names[0] != table_schema.hash_name:
-            raise errors.local_index_hash_key()
+            raise errors.local_index_hash_key(name, names[0], table_schema.hash_name)
         if len(names) == 1:
-            raise errors.local_index_without_range()
+            raise errors.local_index_without_range(name)
         if names[1] not in types:
             raise errors.local_index_range_not_defined()
         kind, non_key = _projection(definition.get("Projection"))
         indexes.append(IndexSettings(name, "LOCAL", f"{arn}/index/{name}", typed(names, types), kind, non_key))
     if len(indexes) > MAX_LSIS:
-        raise errors.too_many_local_indexes()
+        raise errors.too_many_local_indexes(MAX_LSIS)
     return indexes
 
 
-def global_index(definition: Any, types: dict[str, str], mode: str, arn: str) -> IndexSettings:
+def global_index(
+    definition: Any, types: dict[str, str], mode: str, arn: str, creating_table: bool = False
+) -> IndexSettings:
     name = check_name(definition.get("IndexName"))
     hash_names, range_names = global_key_names(definition.get("KeySchema"))
     for attribute in (*hash_names, *range_names):
@@ -199,7 +204,7 @@ def global_index(definition: Any, types: dict[str, str], mode: str, arn: str) ->
             raise errors.attribute_not_defined(attribute)
     key_schema = KeySchema.of([(n, types[n]) for n in hash_names], [(n, types[n]) for n in range_names])
     kind, non_key = _projection(definition.get("Projection"))
-    read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"))
+    read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"), creating_table)
     return IndexSettings(name, "GLOBAL", f"{arn}/index/{name}", key_schema, kind, non_key, read, write)
 
 
@@ -207,23 +212,24 @@ def global_indexes(definitions: Any, types: dict[str, str], mode: str, arn: str)
     if definitions is None:
         return []
     if not definitions:
-        raise errors.global_index_list_empty()
+        raise errors.index_list_empty("GlobalSecondaryIndexes")
     indexes: list[IndexSettings] = []
     for definition in definitions:
-        index = global_index(definition, types, mode, arn)
+        index = global_index(definition, types, mode, arn, creating_table=True)
         if any(existing.name == index.name for existing in indexes):
-            raise errors.global_index_names_equal()
+            raise errors.index_names_equal(index.name)
         indexes.append(index)
     if len(indexes) > MAX_GSIS:
-        raise errors.too_many_global_indexes()
+        raise errors.too_many_global_indexes(MAX_GSIS)
     return indexes
 
 
 def check_indexes_together(table_schema: KeySchema, types: dict[str, str], indexes: list[IndexSettings]) -> None:
     """Checks across the table's key and all its indexes."""
     local = {index.name for index in indexes if index.kind == "LOCAL"}
-    if any(index.kind == "GLOBAL" and index.name in local for index in indexes):
-        raise errors.index_names_clash()
+    for index in indexes:
+        if index.kind == "GLOBAL" and index.name in local:
+            raise errors.index_names_equal(index.name)
     if sum(len(index.non_key_attributes) for index in indexes) > MAX_PROJECTED_ATTRIBUTES:
         raise errors.too_many_projected_attributes()
     used = set(table_schema.names)
@@ -255,8 +261,9 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
         (update.get("Create") or update.get("Delete") or update.get("Update") or {}).get("IndexName")
         for update in updates
     ]
-    if len(set(names)) != len(names):
-        raise errors.index_update_repeated()
+    for position, name in enumerate(names):
+        if name in names[:position]:
+            raise errors.index_update_repeated(name)
     if sum(1 for update in updates if "Create" in update or "Delete" in update) > 1:
         raise errors.index_changes_at_once()
     existing_types = {d["AttributeName"]: d["AttributeType"] for d in table.settings.attribute_definitions}
@@ -266,6 +273,8 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
             create = update["Create"]
             if create.get("IndexName") in table.indexes:
                 raise errors.index_exists()
+            if not request.get("AttributeDefinitions"):
+                raise errors.index_definitions_missing(create.get("IndexName"))
             types = attribute_types(request.get("AttributeDefinitions"))
             for name, kind in types.items():
                 if existing_types.get(name, kind) != kind:
