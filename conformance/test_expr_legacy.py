@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.helpers import VALIDATION, assert_error
+from conformance.helpers import COMPARISON_OPERATOR_ENUM, FRAMEWORK, VALIDATION, assert_error, clause, constraint_error
 
 KEY = {"pk": {"S": "k"}}
 N = {"N": "1"}
@@ -158,11 +158,12 @@ def test_expected_errors(ddb_raw, table, expected, operator, message):
     assert_error(lambda: ddb_raw.put_item(TableName=table, Item=SEED, Expected=expected, **kw), VALIDATION, message)
 
 
+@FRAMEWORK
 def test_unknown_comparison_operator(ddb_raw, table):
     assert_error(
         lambda: ddb_raw.put_item(TableName=table, Item=SEED, Expected={"n": op("XX", N)}),
         VALIDATION,
-        "Comparison type does not exist in DynamoDB",
+        constraint_error(clause("XX", "expected.n.member.comparisonOperator", COMPARISON_OPERATOR_ENUM)),
     )
 
 
@@ -268,7 +269,13 @@ def test_attribute_updates_return_values(ddb, table):
             "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key",
         ),
         ({"ss": {"Action": "ADD", "Value": {"NS": ["1"]}}}, "Type mismatch for attribute to update"),
-        ({"a": {"Action": "XX", "Value": N}}, "Member must satisfy enum value set: [ADD, DELETE, PUT]"),
+        pytest.param(
+            {"a": {"Action": "XX", "Value": N}},
+            constraint_error(
+                clause("XX", "attributeUpdates.a.member.action", "must satisfy enum value set: [ADD, DELETE, PUT]")
+            ),
+            marks=FRAMEWORK,
+        ),
     ],
 )
 def test_attribute_updates_errors(ddb_raw, table, updates, message):

@@ -11,9 +11,12 @@ import pytest
 from conformance import indexes_support
 from conformance.conftest import unique_name
 from conformance.helpers import (
+    COMPARISON_OPERATOR_ENUM,
     CONDITION_TYPE_MISMATCH,
+    FRAMEWORK,
     KEY_CONDITION_NOT_SUPPORTED,
     MISSED_KEY,
+    MISSING_TABLE,
     NOT_FOUND,
     ONE_CONDITION_PER_KEY,
     START_KEY_INVALID,
@@ -21,6 +24,9 @@ from conformance.helpers import (
     TABLE_NOT_FOUND,
     VALIDATION,
     assert_error,
+    cases,
+    clause,
+    constraint_error,
     empty_key,
     service_behaviour,
 )
@@ -47,7 +53,8 @@ NESTED_OPERATIONS = "KeyConditionExpressions cannot contain nested operations"
 MULTIPLE_NAMES = "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
 NO_KEY_CONDITION = "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
 KEY_NOT_SCALAR = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"
-LIMIT_TOO_LOW = "Limit must be greater than or equal to 1"
+LIMIT_AT_LEAST_ONE = "must have value greater than or equal to 1"
+SELECT_ENUM = "must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"
 SPECIFIC_NEEDS_PROJECTION = (
     "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"
 )
@@ -55,7 +62,6 @@ ALL_WITH_PROJECTION = "Cannot specify the ProjectionExpression when choosing to 
 COUNT_WITH_PROJECTION = "Cannot specify the ProjectionExpression when choosing to get only the Count"
 ALL_PROJECTED_WITH_PROJECTION = "Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES"
 ALL_PROJECTED_WITHOUT_INDEX = "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
-BAD_SELECT = "Select must be ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, COUNT, or SPECIFIC_ATTRIBUTES"
 GSI_CONSISTENT_READ = "Consistent reads are not supported on global secondary indexes"
 START_KEY_SIZE = "Exclusive Start Key must have same size as table's key schema"
 START_KEY_TYPE = "Type mismatch for attribute to update"
@@ -64,7 +70,6 @@ ATTRIBUTES_TO_GET_WITH_COUNT = "Cannot specify the AttributesToGet when choosing
 DUPLICATE_NAMES = "Cannot have two attributes with the same name"
 CONDITIONAL_OPERATOR_NEEDS_TWO = "ConditionalOperator can only be used when Filter or Expected has two or more elements"
 CONDITIONAL_OPERATOR_ALONE = "ConditionalOperator cannot be used without Filter or Expected"
-UNKNOWN_COMPARISON = "Comparison type does not exist in DynamoDB"
 NOT_INDEXABLE = "Attempted conditional constraint is not an indexable operation"
 RANGE_KEY_NOT_SCALAR = "Only scalar types can be used as Range Key values"
 EMPTY_KEY_CONDITIONS = "Conditions must be at least length 1"
@@ -433,6 +438,7 @@ def test_unused_attribute_name(module_ddb, table):
     )
 
 
+@MISSING_TABLE
 def test_missing_table(module_ddb):
     assert_error(lambda: module_ddb.query(TableName=unique_name(), **PK), NOT_FOUND, TABLE_NOT_FOUND)
 
@@ -564,8 +570,8 @@ SELECT_ERRORS = [
         {"Select": "ALL_PROJECTED_ATTRIBUTES", "ProjectionExpression": "a"},
         ALL_PROJECTED_WITH_PROJECTION,
     ),
-    ("unknown-select", None, {"Select": "SOME"}, BAD_SELECT),
-    ("lowercase-select", None, {"Select": "count"}, BAD_SELECT),
+    ("unknown-select", None, {"Select": "SOME"}, constraint_error(clause("SOME", "select", SELECT_ENUM))),
+    ("lowercase-select", None, {"Select": "count"}, constraint_error(clause("count", "select", SELECT_ENUM))),
     (
         "all-on-keys-only-gsi",
         "gsi_keys",
@@ -586,8 +592,8 @@ SELECT_ERRORS = [
         not_projected("gsi_keys", "a"),
     ),
     ("consistent-read-on-gsi", "gsi_all", {"ConsistentRead": True}, GSI_CONSISTENT_READ),
-    ("limit-zero", None, {"Limit": 0}, LIMIT_TOO_LOW),
-    ("limit-negative", None, {"Limit": -1}, LIMIT_TOO_LOW),
+    ("limit-zero", None, {"Limit": 0}, constraint_error(clause(0, "limit", LIMIT_AT_LEAST_ONE))),
+    ("limit-negative", None, {"Limit": -1}, constraint_error(clause(-1, "limit", LIMIT_AT_LEAST_ONE))),
     (
         "projection-syntax",
         None,
@@ -612,8 +618,10 @@ SELECT_ERRORS = [
 
 @pytest.mark.parametrize(
     "index_name, extra, message",
-    [case[1:] for case in SELECT_ERRORS],
-    ids=[case[0] for case in SELECT_ERRORS],
+    cases(
+        SELECT_ERRORS,
+        {name: FRAMEWORK for name in ("unknown-select", "lowercase-select", "limit-zero", "limit-negative")},
+    ),
 )
 def test_select_and_projection_errors(module_ddb_raw, table, index_name, extra, message):
     request: dict[str, Any] = {
@@ -1041,7 +1049,7 @@ LEGACY_ERRORS = [
     (
         "unknown-operator",
         {"KeyConditions": {"pk": {"ComparisonOperator": "FOO", "AttributeValueList": [S("p")]}}},
-        UNKNOWN_COMPARISON,
+        constraint_error(clause("FOO", "keyConditions.pk.member.comparisonOperator", COMPARISON_OPERATOR_ENUM)),
     ),
     ("empty-key-conditions", {"KeyConditions": {}}, EMPTY_KEY_CONDITIONS),
     (
@@ -1144,9 +1152,7 @@ LEGACY_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "request_, message", [case[1:] for case in LEGACY_ERRORS], ids=[case[0] for case in LEGACY_ERRORS]
-)
+@pytest.mark.parametrize("request_, message", cases(LEGACY_ERRORS, {"unknown-operator": FRAMEWORK}))
 def test_legacy_parameter_errors(module_ddb_raw, table, request_, message):
     assert_error(lambda: module_ddb_raw.query(TableName=table, **request_), VALIDATION, message)
 

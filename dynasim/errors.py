@@ -72,13 +72,34 @@ def constraints(clauses: list[str]) -> DynamoDBError:
     return validation(f"{count} validation {noun} detected: " + "; ".join(clauses))
 
 
-def members_missing(members: list[str]) -> DynamoDBError:
-    """Required request members that are absent, named as DynamoDB names them (lowerCamelCase)."""
-    return constraints([constraint_null(member[0].lower() + member[1:]) for member in members])
-
-
 def constraint_null(member: str) -> str:
     return f"Value null at '{member}' failed to satisfy constraint: Member must not be null"
+
+
+# The requirements a constraint clause names, by rule (see dynasim/engine/validation.py).
+RULE_REQUIREMENTS = {
+    "min_length": "must have length greater than or equal to {}",
+    "max_length": "must have length less than or equal to {}",
+    "min_value": "must have value greater than or equal to {}",
+    "max_value": "must have value less than or equal to {}",
+    "pattern": "must satisfy regular expression pattern: {}",
+    "enum": "must satisfy enum value set: [{}]",
+}
+
+
+def map_constraint(value: str, member: str, part: str, requirements: list[str]) -> str:
+    """A clause for a map whose keys (`part` "keys") or values ("value") break their shape's rules;
+    the service lists every rule of that shape."""
+    listed = ", ".join(f"Member {requirement}" for requirement in requirements)
+    return f"Value '{value}' at '{member}' failed to satisfy constraint: Map {part} must satisfy constraint: [{listed}]"
+
+
+def parameter_required(member: str) -> DynamoDBError:
+    return validation(f"The parameter '{member}' is required but was not present in the request")
+
+
+def table_name_length() -> DynamoDBError:
+    return validation("TableName must be at least 3 characters long and at most 255 characters long")
 
 
 # --- service-level -------------------------------------------------------------------------
@@ -89,7 +110,49 @@ def unknown_operation(operation: str) -> DynamoDBError:
 
 
 def serialization(message: str = "") -> DynamoDBError:
-    return DynamoDBError("SerializationException", message)
+    # The service spells this error's member `Message` (dynalite's live-service tests).
+    return DynamoDBError("SerializationException", message, Message=message)
+
+
+# The service's JSON reader (dynalite's live-service tests, test/helpers.js `assertType`).
+
+
+def unexpected_list() -> DynamoDBError:
+    return serialization("Start of list found where not expected")
+
+
+def unexpected_object() -> DynamoDBError:
+    return serialization("Start of structure or map found where not expected.")
+
+
+def expected(kind: str) -> DynamoDBError:
+    """A scalar where a structure ("null"), a list ("list or null") or a map ("map or null") belongs."""
+    return serialization(f"Expected {kind}")
+
+
+def not_convertible(java_class: str, java_type: str) -> DynamoDBError:
+    article = "a" if java_type == "Blob" else "an"  # sic: "an String", "an Integer"
+    return serialization(f"class {java_class} can not be converted to {article} {java_type}")
+
+
+def not_a_boolean(text: str) -> DynamoDBError:
+    return serialization(f"'{text.upper()}' can not be converted to an Boolean")
+
+
+def blob_length(value: str) -> DynamoDBError:
+    return _blob_invalid(value, f"Base64 encoded length is expected a multiple of 4 bytes but found: {len(value)}")
+
+
+def blob_character(value: str, character: str) -> DynamoDBError:
+    return _blob_invalid(value, f"Invalid Base64 character: '{character}'")
+
+
+def blob_last_character(value: str) -> DynamoDBError:
+    return _blob_invalid(value, "Invalid last non-pad Base64 character dectected")  # sic
+
+
+def _blob_invalid(value: str, reason: str) -> DynamoDBError:
+    return serialization(f"'{value}' can not be converted to a Blob: {reason}")
 
 
 def not_implemented(operation: str) -> DynamoDBError:
@@ -102,12 +165,20 @@ def not_implemented(operation: str) -> DynamoDBError:
 # --- tables --------------------------------------------------------------------------------
 
 
-def table_not_found(name: Any = None) -> DynamoDBError:
-    return DynamoDBError("ResourceNotFoundException", "Cannot do operations on a non-existent table")
+def table_not_found() -> DynamoDBError:
+    # Data-plane operations (dynalite's live-service tests; LocalStack's snapshots recorded against AWS).
+    return DynamoDBError("ResourceNotFoundException", "Requested resource not found")
+
+
+def table_not_found_named(name: str) -> DynamoDBError:
+    # DescribeTable, DeleteTable, UpdateTable and the time-to-live operations (public records of the
+    # service's answer, e.g. localstack/localstack#9030).
+    return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: Table: {name} not found")
 
 
 def table_exists(name: str) -> DynamoDBError:
-    return DynamoDBError("ResourceInUseException", "Cannot create preexisting table")
+    # LocalStack's snapshot recorded against AWS (test_create_duplicate_table).
+    return DynamoDBError("ResourceInUseException", f"Table already exists: {name}")
 
 
 def attribute_type_not_enum() -> DynamoDBError:
@@ -192,18 +263,6 @@ def no_key_schema() -> DynamoDBError:
 
 def no_attribute_definitions() -> DynamoDBError:
     return validation("No Attribute Schema Defined")
-
-
-def throughput_below_one() -> DynamoDBError:
-    return validation("Table read and write throughput must be at least 1, and cannot be null")
-
-
-def list_limit_too_small() -> DynamoDBError:
-    return validation("Limit must be greater than or equal to 1")
-
-
-def list_limit_too_large() -> DynamoDBError:
-    return validation("Limit in ListTables must be <= 100")
 
 
 # --- secondary indexes ---------------------------------------------------------------------
@@ -294,12 +353,6 @@ def index_definitions_missing(index: str) -> DynamoDBError:
     return invalid_parameters(f"AttributeDefinitions is not specified for index: {index}")
 
 
-def index_throughput_below_one() -> DynamoDBError:
-    return validation(
-        "Global Secondary Index's read and write throughput must be at least 1, and cannot be null"
-    )
-
-
 def index_throughput_with_pay_per_request(name: str) -> DynamoDBError:
     return invalid_parameters(
         f"ProvisionedThroughput should not be specified for index: {name} when BillingMode is PAY_PER_REQUEST"
@@ -307,7 +360,11 @@ def index_throughput_with_pay_per_request(name: str) -> DynamoDBError:
 
 
 def index_update_action_missing() -> DynamoDBError:
-    return validation("Update global secondary index action is null")
+    # The service's ValidationException catalogue recorded live in 2026; dynalite's live-service tests.
+    return invalid_parameters(
+        "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+        "GlobalSecondaryIndexUpdate.Delete must not be null"
+    )
 
 
 def index_update_repeated(index: str) -> DynamoDBError:
@@ -458,15 +515,34 @@ def start_key_outside_segment() -> DynamoDBError:
 
 
 def segment_without_total() -> DynamoDBError:
-    return validation("If segment is specified, total segment must also be specified")
+    # The three Segment/TotalSegments texts: dynalite's live-service tests (test/scan.js).
+    return validation(
+        "The TotalSegments parameter is required but was not present in the request when Segment parameter is present"
+    )
 
 
 def total_without_segment() -> DynamoDBError:
-    return validation("If total segments is specified, a particular segment must also be specified for this request")
+    return validation(
+        "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
+    )
+
+
+def segment_out_of_range(segment: int, total: int) -> DynamoDBError:
+    return validation(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+        f"Segment: {segment} is not less than TotalSegments: {total}"
+    )
 
 
 def no_throughput() -> DynamoDBError:
-    return validation("No provisioned throughput specified for the table")
+    # CreateTable, UpdateTable: the service's message catalogue as recorded live in 2026.
+    return invalid_parameters(
+        "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"
+    )
+
+
+def no_throughput_on_update() -> DynamoDBError:
+    return invalid_parameters("ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
 
 
 def throughput_with_pay_per_request() -> DynamoDBError:
@@ -476,16 +552,65 @@ def throughput_with_pay_per_request() -> DynamoDBError:
     )
 
 
-def throughput_too_high() -> DynamoDBError:
-    return validation("Cannot increase provisioned throughput to more than 40,000 units per table")
+def throughput_above_maximum(kind: str, units: int, region: str, maximum: int) -> DynamoDBError:
+    return DynamoDBError(
+        "LimitExceededException",
+        f"The requested {kind}, {units}, is above the per table maximum for the account in {region}. "
+        f"Per table maximum: {maximum}. Refer to the Amazon DynamoDB Developer Guide for current limits and how "
+        "to request higher limits.",
+    )
 
 
-def throughput_unchanged() -> DynamoDBError:
-    return validation("The requested throughput value equals the current value")
+def index_throughput_above_maximum(kind: str, name: str, units: int, region: str, maximum: int) -> DynamoDBError:
+    return DynamoDBError(
+        "LimitExceededException",
+        f"The requested {kind} for index {name}, {units}, is above the per index maximum for the account in "
+        f"{region}. Per index maximum: {maximum}. Refer to the Amazon DynamoDB Developer Guide for current limits "
+        "and how to request higher limits.",
+    )
 
 
-def nothing_to_update() -> DynamoDBError:
-    return validation("Nothing to update")
+def index_throughput_unchanged(name: str, read: int, write: int) -> DynamoDBError:
+    # The service's catalogue records the first sentences; the rest follows its table message.
+    return validation(
+        f"The provisioned throughput for the index {name} will not change. The requested value equals the current "
+        f"value. Current ReadCapacityUnits provisioned for the index: {read}. Requested ReadCapacityUnits: {read}. "
+        f"Current WriteCapacityUnits provisioned for the index: {write}. Requested WriteCapacityUnits: {write}. "
+        "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."
+    )
+
+
+def throughput_unchanged(read: int, write: int, new_read: int, new_write: int) -> DynamoDBError:
+    return validation(
+        "The provisioned throughput for the table will not change. The requested value equals the current value. "
+        f"Current ReadCapacityUnits provisioned for the table: {read}. Requested ReadCapacityUnits: {new_read}. "
+        f"Current WriteCapacityUnits provisioned for the table: {write}. Requested WriteCapacityUnits: {new_write}. "
+        "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."
+    )
+
+
+# The changes the service names when an UpdateTable asks for none (recorded live in 2026); members the
+# request carries are left out of the list (StreamSpecification is named UpdateStreamEnabled).
+_UPDATE_NAMES = (
+    ("ProvisionedThroughput", "ProvisionedThroughput"),
+    ("BillingMode", "BillingMode"),
+    ("StreamSpecification", "UpdateStreamEnabled"),
+    ("GlobalSecondaryIndexUpdates", "GlobalSecondaryIndexUpdates"),
+    ("SSESpecification", "SSESpecification"),
+    ("ReplicaUpdates", "ReplicaUpdates"),
+    (None, "MultiAccountReplicaReady"),
+    (None, "ReplicaTransitRoleArn"),
+    ("MultiRegionConsistency", "MultiRegionConsistency"),
+    ("DeletionProtectionEnabled", "DeletionProtectionEnabled"),
+    ("OnDemandThroughput", "OnDemandThroughput"),
+    ("WarmThroughput", "WarmThroughput"),
+    ("TableClass", "TableClass"),
+)
+
+
+def no_update(present: Any) -> DynamoDBError:
+    names = [name for member, name in _UPDATE_NAMES if member is None or member not in present]
+    return validation(f"At least one of {', '.join(names[:-1])} or {names[-1]} is required")
 
 
 def deletion_protected() -> DynamoDBError:

@@ -159,9 +159,7 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         if index is None:
             raise errors.partiql_index_not_found(statement.index)
     schema = index.settings.key_schema if index is not None else table.key_schema
-    limit = request.get("Limit")
-    if limit is not None and limit < 1:
-        raise errors.constraints([errors.constraint(limit, "limit", "must have value greater than or equal to 1")])
+    limit = request.get("Limit")  # at least 1: checked by the model's constraints
     text = request["Statement"]
     start = None
     next_token = request.get("NextToken")

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from dynasim.engine import Engine
 
 PAGE_BYTES = 1024 * 1024
-MAX_SEGMENTS = 1_000_000
 _SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "COUNT", "SPECIFIC_ATTRIBUTES")
 _LEGACY = {
     "Query": ("KeyConditions", "QueryFilter", "ConditionalOperator", "AttributesToGet"),
@@ -356,20 +355,8 @@ def _segment(request: Request) -> tuple[int, int] | None:
         raise errors.segment_without_total()
     if segment is None:
         raise errors.total_without_segment()
-    if total > MAX_SEGMENTS:
-        raise errors.constraints(
-            [errors.constraint(total, "totalSegments", f"must have value less than or equal to {MAX_SEGMENTS}")]
-        )
-    if total < 1:
-        raise errors.constraints(
-            [errors.constraint(total, "totalSegments", "must have value greater than or equal to 1")]
-        )
-    if segment < 0:
-        raise errors.constraints([errors.constraint(segment, "segment", "must have value greater than or equal to 0")])
-    if segment >= total:
-        raise errors.constraints(
-            [errors.constraint(segment, "segment", f"must have value less than or equal to {total - 1}")]
-        )
+    if segment >= total:  # each on its own is in range: checked by the model's constraints
+        raise errors.segment_out_of_range(segment, total)
     return segment_bounds(segment, total)
 
 

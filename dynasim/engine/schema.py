@@ -113,35 +113,37 @@ def billing_mode(mode: Any) -> str:
     return mode
 
 
-def throughput(mode: str, given: Any) -> tuple[int, int]:
-    """A table's (read, write) capacity under billing mode `mode`."""
+def throughput(mode: str, given: Any, region: str, creating: bool) -> tuple[int, int]:
+    """A table's (read, write) capacity under billing mode `mode` (each unit count is at least 1:
+    checked by the model's constraints)."""
     if mode == "PAY_PER_REQUEST":
         if given:
             raise errors.throughput_with_pay_per_request()
         return 0, 0
     if not given:
-        raise errors.no_throughput()
-    read, write = given.get("ReadCapacityUnits"), given.get("WriteCapacityUnits")
-    if not all(isinstance(units, int) and units >= 1 for units in (read, write)):
-        raise errors.throughput_below_one()
-    if read > MAX_THROUGHPUT or write > MAX_THROUGHPUT:
-        raise errors.throughput_too_high()
+        raise errors.no_throughput() if creating else errors.no_throughput_on_update()
+    read, write = given["ReadCapacityUnits"], given["WriteCapacityUnits"]
+    for kind, units in (("ReadCapacityUnits", read), ("WriteCapacityUnits", write)):
+        if units > MAX_THROUGHPUT:
+            raise errors.throughput_above_maximum(kind, units, region, MAX_THROUGHPUT)
     return read, write
 
 
-def index_throughput(mode: str, name: str, given: Any, creating_table: bool = False) -> tuple[int, int]:
-    """A global secondary index's (read, write) capacity (`creating_table`: in a CreateTable request)."""
+def index_throughput(
+    mode: str, name: str, given: Any, region: str, creating_table: bool = False
+) -> tuple[int, int]:
+    """A global secondary index's (read, write) capacity (`creating_table`: in a CreateTable request;
+    each unit count is at least 1: checked by the model's constraints)."""
     if mode == "PAY_PER_REQUEST":
         if given:
             raise errors.index_throughput_with_pay_per_request(name)
         return 0, 0
     if not given:
         raise errors.no_index_throughput(name, creating_table)
-    read, write = given.get("ReadCapacityUnits"), given.get("WriteCapacityUnits")
-    if not all(isinstance(units, int) and units >= 1 for units in (read, write)):
-        raise errors.index_throughput_below_one()
-    if read > MAX_THROUGHPUT or write > MAX_THROUGHPUT:
-        raise errors.throughput_too_high()
+    read, write = given["ReadCapacityUnits"], given["WriteCapacityUnits"]
+    for kind, units in (("ReadCapacityUnits", read), ("WriteCapacityUnits", write)):
+        if units > MAX_THROUGHPUT:
+            raise errors.index_throughput_above_maximum(kind, name, units, region, MAX_THROUGHPUT)
     return read, write
 
 
@@ -204,7 +206,8 @@ def global_index(
             raise errors.attribute_not_defined(attribute)
     key_schema = KeySchema.of([(n, types[n]) for n in hash_names], [(n, types[n]) for n in range_names])
     kind, non_key = _projection(definition.get("Projection"))
-    read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"), creating_table)
+    region = arn.split(":")[3]
+    read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"), region, creating_table)
     return IndexSettings(name, "GLOBAL", f"{arn}/index/{name}", key_schema, kind, non_key, read, write)
 
 
@@ -294,8 +297,10 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
             index = table.indexes.get(name)
             if index is None or index.settings.kind != "GLOBAL":
                 raise errors.index_resource_not_found()
-            read, write = index_throughput(mode, name, update["Update"].get("ProvisionedThroughput"))
-            if (read, write) == (index.settings.read_capacity, index.settings.write_capacity):
-                raise errors.throughput_unchanged()
+            given = update["Update"].get("ProvisionedThroughput")
+            read, write = index_throughput(mode, name, given, table.settings.arn.split(":")[3])
+            current = (index.settings.read_capacity, index.settings.write_capacity)
+            if (read, write) == current:
+                raise errors.index_throughput_unchanged(name, *current)
             changes.throughput[name] = (read, write)
     return changes
