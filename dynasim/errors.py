@@ -47,8 +47,8 @@ class DynamoDBError(Exception):
 
     def body(self) -> dict[str, Any]:
         """The JSON body DynamoDB sends for this error (some errors, a cancelled transaction for
-        one, spell the member `Message` and carry it in `extra`)."""
-        if "Message" in self.extra:
+        one, spell the member `Message` and carry it in `extra`; one without a message has none)."""
+        if "Message" in self.extra or not self.message:
             return {"__type": self.wire_type, **self.extra}
         return {"__type": self.wire_type, "message": self.message, **self.extra}
 
@@ -90,6 +90,14 @@ def unknown_operation(operation: str) -> DynamoDBError:
 
 def serialization(message: str = "") -> DynamoDBError:
     return DynamoDBError("SerializationException", message)
+
+
+def body_not_text() -> DynamoDBError:
+    # DynamoDB answers a body that is not UTF-8 with a bare SerializationException, no message
+    # (aws/aws-sdk-js#46, aws/aws-sdk-php#1536, totemstech/node-dynamodb#9). Its answer to a lone
+    # UTF-16 surrogate (`"\ud800"`, which no UTF-8 text can hold) is not recorded: dynasim refuses
+    # it the same way.
+    return DynamoDBError("SerializationException", "")
 
 
 def not_implemented(operation: str) -> DynamoDBError:
