@@ -1422,6 +1422,17 @@ def partiql_statement_too_long(limit: int) -> DynamoDBError:
     return validation(f"Member must have length less than or equal to {limit}")
 
 
+def partiql_too_many_operators(limit: int) -> DynamoDBError:
+    # DynamoDB Local counts every operator (AND, OR, NOT, comparisons, functions) of a statement,
+    # stops at the first past the limit and, unlike expressions, names no parameter.
+    return validation(f"The expression contains too many operators; operator count: {limit + 1}")
+
+
+def partiql_nesting_too_deep() -> DynamoDBError:
+    # DynamoDB Local's PartiQL wording (shorter than the item's); the service's is not recorded.
+    return validation("Nesting Levels have exceeded supported limits")
+
+
 def partiql_order_without_where() -> DynamoDBError:
     return validation("Must have WHERE clause in the statement when using ORDER BY clause.")
 
