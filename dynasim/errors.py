@@ -941,8 +941,22 @@ def bad_http_request(reason: str) -> DynamoDBError:
     return DynamoDBError("SerializationException", f"Malformed HTTP request: {reason}")
 
 
-def method_not_allowed(method: str) -> DynamoDBError:
-    return DynamoDBError("UnknownOperationException", "An unknown operation was requested.", 405)
+def undecodable_body() -> DynamoDBError:
+    # DynamoDB answers a Content-Encoding other than gzip or deflate, or a body that does not
+    # decode, with a 500 InternalServerError, and changes nothing (checked against the service:
+    # scylladb/scylladb test/alternator/test_compressed_request.py). The message is not recorded.
+    return DynamoDBError("InternalServerError", "Internal server error")
+
+
+def decompressed_too_large(limit: int) -> DynamoDBError:
+    return DynamoDBError(
+        "RequestEntityTooLarge", f"Request body decompresses to more than the limit of {limit} bytes", 413
+    )
+
+
+# DynamoDB's 404 answer to any other path or method: this XML fragment, no JSON (architect/dynalite
+# test/connection.js, checked against the service).
+UNKNOWN_PATH_BODY = b"<UnknownOperationException/>\n"
 
 
 def missing_authentication_token() -> DynamoDBError:

@@ -30,3 +30,12 @@ def required_members(operation: str) -> tuple[str, ...]:
             shape = model.operation_model(operation).input_shape
             return tuple(shape.required_members) if shape is not None else ()
     return ()
+
+
+@functools.cache
+def has_output(operation: str) -> bool:
+    """Whether the operation's answer has a body (TagResource and UntagResource have none)."""
+    for model in _models():
+        if operation in model.operation_names:
+            return model.operation_model(operation).output_shape is not None
+    return True
