@@ -217,8 +217,10 @@ class _Builder:
         if data in ("or_", "and_"):
             left, _, right = tree.children
             node_type = Or if data == "or_" else And
+            self._count()  # DynamoDB counts logical operators too
             return node_type(self.condition(left), self.condition(right))
         if data == "not_":
+            self._count()
             return Not(self.condition(tree.children[1]))
         if data == "comparison":
             left, op, right = tree.children
@@ -377,5 +379,6 @@ def build(tree: Tree, kind: str) -> Expression:
         builder = _Builder(kind, update=False)
         root = builder.condition(tree)
         if builder.operators > MAX_OPERATORS:
-            raise errors.expression_too_many_operators(kind, builder.operators)
+            # DynamoDB stops counting at the first operator past the limit.
+            raise errors.expression_too_many_operators(kind, MAX_OPERATORS + 1)
     return Expression(kind, root, frozenset(builder.names), frozenset(builder.values))
