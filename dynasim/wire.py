@@ -59,7 +59,7 @@ def loads(body: bytes | str | None) -> dict[str, Any]:
             raise errors.body_not_text() from None
     else:
         text = body
-    if _depth(text) > MAX_JSON_DEPTH:
+    if json_depth(text) > MAX_JSON_DEPTH:
         text = _truncate(text, MAX_JSON_DEPTH)
     try:
         document = json.loads(text)
@@ -72,8 +72,8 @@ def loads(body: bytes | str | None) -> dict[str, Any]:
     return document
 
 
-def _depth(text: str) -> int:
-    """How deep brackets nest in `text`, outside strings (an upper bound for malformed JSON)."""
+def json_depth(text: str) -> int:
+    """How deep brackets nest in JSON `text`, outside strings (an upper bound for malformed JSON)."""
     openers = text.count("[") + text.count("{")
     if openers <= MAX_JSON_DEPTH:
         return openers  # no deeper than the number of containers: the common, cheap case

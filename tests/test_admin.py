@@ -175,6 +175,9 @@ def test_latency_and_clock(served):
     [
         ("POST", "/_dynasim/faults", b"{not json", 400, "not valid JSON"),
         ("POST", "/_dynasim/faults", b"", 400, "expected a JSON body"),
+        ("POST", "/_dynasim/faults", b"[" * 100_000 + b"]" * 100_000, 400, "nests deeper than 128 levels"),
+        ("POST", "/_dynasim/faults", b'{"match": ' + b"[" * 500 + b"]" * 500 + b"}", 400, "nests deeper than"),
+        ("POST", "/_dynasim/faults", b'{"error": "caf\xe9"}', 400, "not valid JSON"),
         ("POST", "/_dynasim/faults", {"operation": "PutItem", "eror": "X"}, 400, "unknown field(s) eror"),
         ("POST", "/_dynasim/faults", {"operation": "PutItem", "error": "NoSuchCode"}, 400, "no known message"),
         ("POST", "/_dynasim/faults", {"operation": "PutItem"}, 400, "give error"),
