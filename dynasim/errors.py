@@ -47,8 +47,8 @@ class DynamoDBError(Exception):
 
     def body(self) -> dict[str, Any]:
         """The JSON body DynamoDB sends for this error (some errors, a cancelled transaction for
-        one, spell the member `Message` and carry it in `extra`)."""
-        if "Message" in self.extra:
+        one, spell the member `Message` and carry it in `extra`; one without a message has none)."""
+        if "Message" in self.extra or not self.message:
             return {"__type": self.wire_type, **self.extra}
         return {"__type": self.wire_type, "message": self.message, **self.extra}
 
@@ -153,6 +153,14 @@ def blob_last_character(value: str) -> DynamoDBError:
 
 def _blob_invalid(value: str, reason: str) -> DynamoDBError:
     return serialization(f"'{value}' can not be converted to a Blob: {reason}")
+
+
+def body_not_text() -> DynamoDBError:
+    # DynamoDB answers a body that is not UTF-8 with a bare SerializationException, no message
+    # (aws/aws-sdk-js#46, aws/aws-sdk-php#1536, totemstech/node-dynamodb#9). Its answer to a lone
+    # UTF-16 surrogate (`"\ud800"`, which no UTF-8 text can hold) is not recorded: dynasim refuses
+    # it the same way.
+    return DynamoDBError("SerializationException", "")
 
 
 def not_implemented(operation: str) -> DynamoDBError:
@@ -1105,8 +1113,23 @@ def bad_http_request(reason: str) -> DynamoDBError:
     return DynamoDBError("SerializationException", f"Malformed HTTP request: {reason}")
 
 
-def method_not_allowed(method: str) -> DynamoDBError:
-    return DynamoDBError("UnknownOperationException", "An unknown operation was requested.", 405)
+def undecodable_body() -> DynamoDBError:
+    # A Content-Encoding other than gzip or deflate, or a body that does not decode. DynamoDB
+    # answers a 500 InternalServerError (scylladb/scylladb test/alternator/test_compressed_request.py,
+    # run against the service); dynasim answers the 400 it gives any other unreadable body, so that
+    # bad input is never a server error an SDK would retry. A documented deviation.
+    return serialization()
+
+
+def decompressed_too_large(limit: int) -> DynamoDBError:
+    return DynamoDBError(
+        "RequestEntityTooLarge", f"Request body decompresses to more than the limit of {limit} bytes", 413
+    )
+
+
+# DynamoDB's 404 answer to any other path or method: this XML fragment, no JSON (architect/dynalite
+# test/connection.js, checked against the service).
+UNKNOWN_PATH_BODY = b"<UnknownOperationException/>\n"
 
 
 def missing_authentication_token() -> DynamoDBError:
@@ -1584,6 +1607,17 @@ def partiql_batch_invalid_operation() -> DynamoDBError:
 def partiql_statement_too_long(limit: int) -> DynamoDBError:
     # DynamoDB Local sends the constraint alone, without the "1 validation error detected" preamble.
     return validation(f"Member must have length less than or equal to {limit}")
+
+
+def partiql_too_many_operators(limit: int) -> DynamoDBError:
+    # DynamoDB Local counts every operator (AND, OR, NOT, comparisons, functions) of a statement,
+    # stops at the first past the limit and, unlike expressions, names no parameter.
+    return validation(f"The expression contains too many operators; operator count: {limit + 1}")
+
+
+def partiql_nesting_too_deep() -> DynamoDBError:
+    # DynamoDB Local's PartiQL wording (shorter than the item's); the service's is not recorded.
+    return validation("Nesting Levels have exceeded supported limits")
 
 
 def partiql_order_without_where() -> DynamoDBError:

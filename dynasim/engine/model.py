@@ -32,6 +32,15 @@ def known_operations() -> frozenset[str]:
 
 
 @functools.cache
+def has_output(operation: str) -> bool:
+    """Whether the operation's answer has a body (TagResource and UntagResource have none)."""
+    for model in _models():
+        if operation in model.operation_names:
+            return model.operation_model(operation).output_shape is not None
+    return True
+
+
+@functools.cache
 def input_shape(operation: str) -> Shape | None:
     for model in _models():
         if operation in model.operation_names:

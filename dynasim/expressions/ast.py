@@ -217,8 +217,10 @@ class _Builder:
         if data in ("or_", "and_"):
             left, _, right = tree.children
             node_type = Or if data == "or_" else And
+            self._count()  # DynamoDB counts logical operators too
             return node_type(self.condition(left), self.condition(right))
         if data == "not_":
+            self._count()
             return Not(self.condition(tree.children[1]))
         if data == "comparison":
             left, op, right = tree.children
@@ -343,8 +345,30 @@ class _Builder:
         return Update(tuple(actions), tuple(reversed(actions)))
 
 
+# lark's nodes that DynamoDB counts as operators: logical ones, comparisons, functions, + and -.
+_OPERATOR_NODES = frozenset({"or_", "and_", "not_", "comparison", "between", "in_", "call", "arithmetic"})
+
+
+def operator_depth(tree: Tree) -> int:
+    """The most operators on any path from the root of lark's tree down (counted without recursing)."""
+    deepest = 0
+    pending = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        depth += node.data in _OPERATOR_NODES
+        deepest = max(deepest, depth)
+        pending.extend((child, depth) for child in node.children if isinstance(child, Tree))
+    return deepest
+
+
 def build(tree: Tree, kind: str) -> Expression:
     """Turn lark's tree for an expression of `kind` into a checked `Expression`."""
+    if operator_depth(tree) > MAX_OPERATORS:
+        # More operators than DynamoDB allows, nested in one another (NOT NOT ... under the 4 KB
+        # limit): refused for their count, as DynamoDB refuses them, before any walk over the
+        # tree recurses that deep. DynamoDB counts every operator and stops at the first one
+        # past the limit.
+        raise errors.expression_too_many_operators(kind, MAX_OPERATORS + 1)
     if tree.data == "update":
         builder = _Builder(kind, update=True)
         root: Condition | Update | Projection = builder.update_root(tree)
@@ -355,5 +379,6 @@ def build(tree: Tree, kind: str) -> Expression:
         builder = _Builder(kind, update=False)
         root = builder.condition(tree)
         if builder.operators > MAX_OPERATORS:
-            raise errors.expression_too_many_operators(kind, builder.operators)
+            # DynamoDB stops counting at the first operator past the limit.
+            raise errors.expression_too_many_operators(kind, MAX_OPERATORS + 1)
     return Expression(kind, root, frozenset(builder.names), frozenset(builder.values))
