@@ -130,6 +130,15 @@ PATTERN_BEFORE_LENGTH: frozenset[str] = frozenset({"BackupName", "ListTablesInpu
 # secondary indexes; DynamoDB Local accepts 100 in one index).
 NOT_ENFORCED: dict[str, frozenset[str]] = {"NonKeyAttributeNameList": frozenset({"max"})}
 
+# Constraints the service enforces that botocore's model no longer states: a table's and a local
+# index's KeySchema has at most two elements (botocore's KeySchema shape lost its maximum when global
+# indexes gained multi-attribute keys; dynalite's live-service tests record "Member must have length
+# less than or equal to 2" at 'keySchema').
+EXTRA_RULES: dict[str, dict[str, int]] = {
+    "CreateTableInput.KeySchema": {"max": 2},
+    "LocalSecondaryIndex.KeySchema": {"max": 2},
+}
+
 # Members the service requires although botocore's model does not (dynalite's CreateTable tests:
 # "Value null at 'attributeDefinitions'", "Value null at 'keySchema'").
 ALSO_REQUIRED: dict[str, tuple[str, ...]] = {"CreateTableInput": ("AttributeDefinitions", "KeySchema")}
