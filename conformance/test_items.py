@@ -1,4 +1,5 @@
-"""PutItem, GetItem and DeleteItem: round trips, ReturnValues, ConsistentRead and key validation."""
+"""PutItem, GetItem and DeleteItem: round trips, ReturnValues, ConsistentRead and key validation; an
+UpdateItem that only removes, on a missing item."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from conformance.helpers import (
     VALIDATION,
     assert_error,
     empty_key,
+    service_behaviour,
     strip_metadata,
 )
 
@@ -430,3 +432,82 @@ def test_modeled_exception_classes(ddb, hash_table):
     with pytest.raises(ddb.exceptions.ClientError) as excinfo:
         ddb.get_item(TableName=hash_table, Key={"pk": N})
     assert excinfo.value.response["Error"]["Code"] == VALIDATION
+
+
+# ---------------------------------------------------------------------------------------------------
+# UpdateItem on a missing item
+
+ONLY_REMOVES = service_behaviour(
+    "DynamoDB Local creates the item (its key alone) even when the update only removes attributes",
+    source="scylladb/scylladb test/alternator/test_item.py test_update_item_non_existent and "
+    "test/alternator/test_returnvalues.py test_update_item_returnvalues_all_new (pass on DynamoDB); "
+    "scylladb/scylladb#5862",
+)
+
+
+@ONLY_REMOVES
+@pytest.mark.parametrize(
+    "update",
+    [
+        pytest.param({"UpdateExpression": "REMOVE a"}, id="remove"),
+        pytest.param({"UpdateExpression": "REMOVE a, b.c, d[1]"}, id="remove-several"),
+        pytest.param(
+            {"UpdateExpression": "DELETE s :v", "ExpressionAttributeValues": {":v": {"SS": ["x"]}}}, id="delete"
+        ),
+        pytest.param(
+            {"UpdateExpression": "REMOVE a DELETE s :v", "ExpressionAttributeValues": {":v": {"NS": ["1"]}}},
+            id="remove-and-delete",
+        ),
+        pytest.param({"AttributeUpdates": {"a": {"Action": "DELETE"}}}, id="legacy-delete"),
+        pytest.param(
+            {"AttributeUpdates": {"s": {"Action": "DELETE", "Value": {"SS": ["x"]}}}}, id="legacy-delete-members"
+        ),
+    ],
+)
+@pytest.mark.parametrize("return_values", ["NONE", "ALL_NEW", "UPDATED_NEW", "ALL_OLD", "UPDATED_OLD"])
+def test_update_that_only_removes_does_not_create_the_item(ddb, hash_table, update, return_values):
+    answer = strip_metadata(ddb.update_item(TableName=hash_table, Key={"pk": S}, ReturnValues=return_values, **update))
+    assert answer == {}
+    assert get(ddb, hash_table, {"pk": S}, ConsistentRead=True) == {}
+    assert ddb.scan(TableName=hash_table)["Count"] == 0
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        pytest.param({}, id="no-update"),
+        pytest.param({"AttributeUpdates": {}}, id="empty-legacy-update"),
+        pytest.param(
+            {"UpdateExpression": "REMOVE a SET b = :v", "ExpressionAttributeValues": {":v": S}}, id="remove-and-set"
+        ),
+        pytest.param({"UpdateExpression": "ADD n :v", "ExpressionAttributeValues": {":v": N}}, id="add"),
+    ],
+)
+def test_update_that_writes_creates_the_item(ddb, hash_table, update):
+    ddb.update_item(TableName=hash_table, Key={"pk": S}, **update)
+    item = get(ddb, hash_table, {"pk": S}, ConsistentRead=True)["Item"]
+    assert item["pk"] == S and set(item) <= {"pk", "b", "n"}
+
+
+@ONLY_REMOVES
+def test_update_that_only_removes_still_checks_its_condition(ddb, hash_table):
+    with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
+        ddb.update_item(
+            TableName=hash_table, Key={"pk": S}, UpdateExpression="REMOVE a", ConditionExpression="attribute_exists(pk)"
+        )
+    ddb.update_item(
+        TableName=hash_table, Key={"pk": S}, UpdateExpression="REMOVE a", ConditionExpression="attribute_not_exists(pk)"
+    )
+    assert get(ddb, hash_table, {"pk": S}, ConsistentRead=True) == {}
+
+
+@ONLY_REMOVES
+def test_transaction_update_that_only_removes_does_not_create_the_item(ddb, hash_table):
+    ddb.transact_write_items(
+        TransactItems=[
+            {"Update": {"TableName": hash_table, "Key": {"pk": S}, "UpdateExpression": "REMOVE a"}},
+            {"Put": {"TableName": hash_table, "Item": {"pk": {"S": "other"}}}},
+        ]
+    )
+    assert get(ddb, hash_table, {"pk": S}, ConsistentRead=True) == {}
+    assert ddb.scan(TableName=hash_table)["Count"] == 1

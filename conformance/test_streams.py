@@ -215,6 +215,20 @@ def test_no_record_for_a_write_that_changes_nothing(ddb, make_table, streams):
     assert [r["eventName"] for r in read_all(streams, arn)] == ["INSERT"]
 
 
+@service_behaviour(
+    "DynamoDB Local creates the item for an update that only removes, and records an INSERT",
+    source="scylladb/scylladb test/alternator/test_item.py test_update_item_non_existent (passes on DynamoDB); "
+    "scylladb/scylladb#5862",
+)
+def test_no_record_for_an_update_that_only_removes_from_a_missing_item(ddb, make_table, streams):
+    name, arn = streamed_table(ddb, make_table)
+    ddb.update_item(TableName=name, Key={"pk": S("a")}, UpdateExpression="REMOVE x")
+    ddb.update_item(
+        TableName=name, Key={"pk": S("b")}, UpdateExpression="SET x = :v", ExpressionAttributeValues={":v": N(1)}
+    )
+    assert [(r["eventName"], r["dynamodb"]["Keys"]) for r in read_all(streams, arn)] == [("INSERT", {"pk": S("b")})]
+
+
 def test_batches_and_transactions_in_order(ddb, make_table, streams):
     name, arn = streamed_table(ddb, make_table, "KEYS_ONLY")
     ddb.put_item(TableName=name, Item={"pk": S("a")})

@@ -233,7 +233,8 @@ def _evaluate(action: _Action) -> errors.DynamoDBError | None:
     table, key = action.table, action.key
     assert table is not None and key is not None
     if action.kind == "Update":
-        assert action.new is not None
+        if action.new is None:  # an update that only removes, on a missing item: no write
+            return None
         try:
             check_index_keys(table, action.new, by_update=True)
         except errors.DynamoDBError as error:

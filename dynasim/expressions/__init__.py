@@ -25,7 +25,7 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.expressions import ast
-from dynasim.expressions.ast import Expression, Projection, Update
+from dynasim.expressions.ast import DeleteAction, Expression, Projection, RemoveAction, Update
 from dynasim.expressions.conditions import Context, check_condition, check_path, evaluate
 from dynasim.expressions.documents import (
     ResolvedPath,
@@ -224,6 +224,11 @@ class BoundUpdate:
     def updated(self, item: Item) -> Item:
         """The parts of `item` the update's paths name (ReturnValues UPDATED_OLD/UPDATED_NEW)."""
         return project(item, projection_tree(self.paths))
+
+    @property
+    def only_removes(self) -> bool:
+        """Whether every action only takes something away (REMOVE, DELETE)."""
+        return all(isinstance(action, (RemoveAction, DeleteAction)) for action in self.root.actions)
 
 
 class BoundProjection:
