@@ -511,3 +511,27 @@ def test_transaction_update_that_only_removes_does_not_create_the_item(ddb, hash
     )
     assert get(ddb, hash_table, {"pk": S}, ConsistentRead=True) == {}
     assert ddb.scan(TableName=hash_table)["Count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        pytest.param(
+            "SET a[84] = :a, a[37] = :b, a[17] = :c, a[50] = :d", ["0", "17", "37", "50", "84"], id="reversed"
+        ),
+        pytest.param("SET a[9] = :a, a[0] = :b, a[5] = :c", ["37", "17", "84"], id="one-in-place"),
+        pytest.param("SET a[1] = :d, a[2] = :c", ["0", "50", "17"], id="written-in-order"),
+    ],
+)
+def test_list_elements_set_past_the_end_append_in_index_order(ddb, hash_table, expression, expected):
+    put(ddb, hash_table, {"pk": S, "a": {"L": [{"N": "0"}]}})
+    values = {":a": {"N": "84"}, ":b": {"N": "37"}, ":c": {"N": "17"}, ":d": {"N": "50"}}
+    used = {name: value for name, value in values.items() if name in expression}
+    answer = ddb.update_item(
+        TableName=hash_table,
+        Key={"pk": S},
+        UpdateExpression=expression,
+        ExpressionAttributeValues=used,
+        ReturnValues="ALL_NEW",
+    )
+    assert [member["N"] for member in answer["Attributes"]["a"]["L"]] == expected
