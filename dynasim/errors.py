@@ -1212,32 +1212,53 @@ def trimmed_data_access() -> DynamoDBError:
 # control plane
 
 
+def resource_arn_not_an_arn(arn: Any) -> DynamoDBError:
+    return invalid_parameters(f"ARNs must start with 'arn:': {arn}")
+
+
 def resource_arn_invalid(arn: Any) -> DynamoDBError:
     return validation(f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
 
 
+def resource_arn_not_taggable(arn: Any) -> DynamoDBError:
+    # A backup's ARN (recorded 2026).
+    return invalid_parameters(f"Provided Arn is not a DynamoDB resource arn: {arn}")
+
+
 def resource_arn_not_found(arn: Any) -> DynamoDBError:
-    return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: ResourcArn: {arn} not found")
+    # Spelled "ResourcArn" in records up to 2022; "ResourceArn" in the 2026 records.
+    return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: ResourceArn: {arn} not found")
+
+
+def tags_empty() -> DynamoDBError:
+    return validation("Atleast one Tag needs to be provided as Input.")  # sic
+
+
+def tag_keys_empty() -> DynamoDBError:
+    return validation("Atleast one Tag Key needs to be provided as Input.")  # sic
+
+
+def tag_key_invalid(key: Any) -> DynamoDBError:
+    """A tag key missing (shown as null), empty, longer than 128 characters or with a character
+    outside letters, digits, spaces and + - = . _ : / @."""
+    return validation(f"The Tag Key provided is invalid, Key: {'null' if key is None else key}")
+
+
+def tag_value_invalid(value: Any) -> DynamoDBError:
+    return validation(f"The Tag Value provided is invalid, Value: {'null' if value is None else value}")
+
+
+def tag_key_reserved(key: str) -> DynamoDBError:
+    return validation(f"Tag Key cannot be prefixed with aws:, Key: {key}")
+
+
+def tags_duplicate_key(key: str) -> DynamoDBError:
+    return validation(f"Duplicate Tag Keys provided as input: Duplicate Tag Key found {key}")
 
 
 def tags_too_many() -> DynamoDBError:
-    return DynamoDBError("LimitExceededException", "The number of tags on the resource cannot exceed 50.")
-
-
-def tag_key_length(key: Any) -> DynamoDBError:
-    return constraints([constraint(key, "tags.member.key", "must have length between 1 and 128")])
-
-
-def tag_value_length(value: Any) -> DynamoDBError:
-    return constraints([constraint(value, "tags.member.value", "must have length less than or equal to 256")])
-
-
-def tag_key_reserved() -> DynamoDBError:
-    return validation("One or more parameter values were invalid: Tag keys beginning with aws: are reserved")
-
-
-def tags_duplicate_keys() -> DynamoDBError:
-    return validation("One or more parameter values were invalid: Duplicate tag keys found in the request")
+    # A ValidationException, not the documented LimitExceededException (recorded 2026).
+    return validation("Number of Tags exceed the current limit for the provided ResourceArn")
 
 
 def table_not_found_by_name(name: Any) -> DynamoDBError:
