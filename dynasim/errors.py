@@ -1142,12 +1142,18 @@ def stream_not_found(arn: Any) -> DynamoDBError:
     return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: Stream: {arn} not found")
 
 
+def stream_arn_invalid() -> DynamoDBError:
+    return validation("Invalid StreamArn")
+
+
 def stream_does_not_exist() -> DynamoDBError:
-    return DynamoDBError("ResourceNotFoundException", "Stream does not exist")
+    # Inferred from the shard's text below (DynamoDB Local says "Stream does not exist"); no record
+    # of the service's own wording was found.
+    return DynamoDBError("ResourceNotFoundException", "Requested resource not found: Stream does not exist")
 
 
 def shard_does_not_exist() -> DynamoDBError:
-    return DynamoDBError("ResourceNotFoundException", "Shard does not exist")
+    return DynamoDBError("ResourceNotFoundException", "Requested resource not found: Shard does not exist")
 
 
 def limit_below_one(value: Any) -> DynamoDBError:
@@ -1180,6 +1186,10 @@ def shard_iterator_type_invalid(value: Any) -> DynamoDBError:
             )
         ]
     )
+
+
+def shard_filter_type_invalid(value: Any) -> DynamoDBError:
+    return constraints([constraint(value, "shardFilter.type", "must satisfy enum value set: [CHILD_SHARDS]")])
 
 
 def sequence_number_missing() -> DynamoDBError:
