@@ -58,15 +58,20 @@ LIST_LIMIT_TOO_HIGH = "Limit in ListTables must be <= 100"
 LIST_LIMIT_TOO_LOW = "Limit must be greater than or equal to 1"
 
 # Item-level messages.
-MISSING_KEY = "One of the required keys was not given a value"
-KEY_COUNT = "The number of conditions on the keys is invalid"
-KEY_TYPE_MISMATCH = "One or more parameter values were invalid: Type mismatch for key"
-INVALID_KEY_VALUE_TYPE = "Invalid attribute value type"
+# A request's Key that is not exactly the table's key (DynamoDB Local: "One of the required keys was not
+# given a value", "The number of conditions on the keys is invalid", "...Type mismatch for key", "Invalid
+# attribute value type"); an item to write names the attribute (see missing_key, key_type_mismatch).
+KEY_SCHEMA_MISMATCH = "The provided key element does not match the schema"
+HASH_KEY_TOO_LARGE = (
+    "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
+)
+RANGE_KEY_TOO_LARGE = (
+    "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit "
+    "of 1024 bytes"
+)
+INVALID_KEY_VALUE_TYPE = "Invalid attribute value type"  # a secondary-index key of a non-key type
 RETURN_VALUES_INVALID = "Return values set to invalid value"
 ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
-KEY_TOO_LARGE = (
-    "Hash primary key values must be under 2048 bytes, and range primary key values must be under 1024 bytes"
-)
 NESTING_TOO_DEEP = (
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
     "supported limit"
@@ -99,6 +104,15 @@ def ss_duplicates(members: list[str]) -> str:
     return f"One or more parameter values were invalid: Input collection [{listed}] contains duplicates"
 
 
+def missing_key(name: str) -> str:
+    return f"One or more parameter values were invalid: Missing the key {name} in the item"
+
+
+def key_type_mismatch(name: str, expected: str, actual: str) -> str:
+    detail = f"Type mismatch for key {name} expected: {expected} actual: {actual}"
+    return f"One or more parameter values were invalid: {detail}"
+
+
 def empty_key(name: str, binary: bool = False) -> str:
     kind = "binary" if binary else "string"
     return (
@@ -112,6 +126,16 @@ def service_behaviour(reason: str, source: str) -> pytest.MarkDecorator:
     operation): it runs on every target but ddblocal. `reason` says how DynamoDB Local differs, `source`
     where the service's behaviour is recorded (an AWS document, botocore's model, a public record)."""
     return pytest.mark.service_behaviour(reason=reason, source=source)
+
+
+KEYS_DIFFER = service_behaviour(
+    "DynamoDB Local words key errors its own way: 'One of the required keys was not given a value', 'The number "
+    "of conditions on the keys is invalid', 'One or more parameter values were invalid: Type mismatch for key', "
+    "'Invalid attribute value type', 'Hash primary key values must be under 2048 bytes, ...'",
+    source="architect/dynalite test/putItem.js, test/getItem.js, test/deleteItem.js, test/batchGetItem.js "
+    "(checked against the service); paritysuite/dynamodb-conformance captures/cross-region-latest.json (2026: "
+    "GetItem, DeleteItem, BatchWriteItem and TransactWriteItems key probes); getmoto/moto aws-verified key size test",
+)
 
 
 def assert_error(

@@ -19,7 +19,7 @@ from conformance.helpers import (
     INVALID_TABLE_NAME,
     KEY_NAME_LENGTH,
     KEY_ORDER,
-    KEY_TYPE_MISMATCH,
+    KEYS_DIFFER,
     NO_ATTRIBUTE_SCHEMA,
     NO_HASH_KEY,
     NO_KEY_SCHEMA,
@@ -30,6 +30,7 @@ from conformance.helpers import (
     TABLE_NOT_FOUND,
     VALIDATION,
     assert_error,
+    key_type_mismatch,
     service_behaviour,
     strip_metadata,
     table_arn_pattern,
@@ -626,9 +627,11 @@ def test_put_item_index_key_validation(ddb, indexed_table, extra, code, message)
     assert "Item" not in ddb.get_item(TableName=indexed_table, Key=KEY)
 
 
+@KEYS_DIFFER
 def test_table_key_mismatch_reported_before_index_key(ddb, indexed_table):
     item = {"pk": {"N": "1"}, "sk": S("s"), "g": {"N": "1"}}
-    assert_error(lambda: ddb.put_item(TableName=indexed_table, Item=item), VALIDATION, KEY_TYPE_MISMATCH)
+    message = key_type_mismatch("pk", "S", "N")
+    assert_error(lambda: ddb.put_item(TableName=indexed_table, Item=item), VALIDATION, message)
 
 
 def test_update_item_index_key_validation(ddb, indexed_table):

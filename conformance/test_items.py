@@ -12,12 +12,10 @@ from conformance.helpers import (
     EMPTY_ATTRIBUTE_NAME,
     EMPTY_SS,
     EMPTY_VALUE,
-    INVALID_KEY_VALUE_TYPE,
+    HASH_KEY_TOO_LARGE,
     INVALID_TABLE_NAME,
-    KEY_COUNT,
-    KEY_TOO_LARGE,
-    KEY_TYPE_MISMATCH,
-    MISSING_KEY,
+    KEY_SCHEMA_MISMATCH,
+    KEYS_DIFFER,
     MULTIPLE_TYPES,
     NOT_A_NUMBER,
     NOT_FOUND,
@@ -27,6 +25,8 @@ from conformance.helpers import (
     VALIDATION,
     assert_error,
     empty_key,
+    key_type_mismatch,
+    missing_key,
     service_behaviour,
     strip_metadata,
 )
@@ -272,23 +272,59 @@ LONG_HASH = "h" * 2049
 @pytest.mark.parametrize(
     ("table", "item", "message"),
     [
-        pytest.param("hash", {}, MISSING_KEY, id="empty-item"),
-        pytest.param("hash", {"x": S}, MISSING_KEY, id="no-key"),
-        pytest.param("range", {"pk": S}, MISSING_KEY, id="missing-range"),
-        pytest.param("range", {"sk": N}, MISSING_KEY, id="missing-hash"),
-        pytest.param("hash", {"pk": N}, KEY_TYPE_MISMATCH, id="hash-N-for-S"),
-        pytest.param("hash", {"pk": {"B": b"a"}}, KEY_TYPE_MISMATCH, id="hash-B-for-S"),
-        pytest.param("range", {"pk": S, "sk": {"S": "1"}}, KEY_TYPE_MISMATCH, id="range-S-for-N"),
-        pytest.param("range", {"pk": N, "sk": {"S": "1"}}, KEY_TYPE_MISMATCH, id="both-wrong"),
-        pytest.param("binary", {"pk": S, "sk": {"B": b"a"}}, KEY_TYPE_MISMATCH, id="hash-S-for-B"),
-        pytest.param("hash", {"pk": {"SS": ["a"]}}, INVALID_KEY_VALUE_TYPE, id="hash-SS"),
-        pytest.param("hash", {"pk": {"NS": ["1"]}}, INVALID_KEY_VALUE_TYPE, id="hash-NS"),
-        pytest.param("hash", {"pk": {"BS": [b"a"]}}, INVALID_KEY_VALUE_TYPE, id="hash-BS"),
-        pytest.param("hash", {"pk": {"BOOL": True}}, INVALID_KEY_VALUE_TYPE, id="hash-BOOL"),
-        pytest.param("hash", {"pk": {"NULL": True}}, INVALID_KEY_VALUE_TYPE, id="hash-NULL"),
-        pytest.param("hash", {"pk": {"M": {}}}, INVALID_KEY_VALUE_TYPE, id="hash-M"),
-        pytest.param("hash", {"pk": {"L": []}}, INVALID_KEY_VALUE_TYPE, id="hash-L"),
-        pytest.param("range", {"pk": S, "sk": {"NS": ["1"]}}, INVALID_KEY_VALUE_TYPE, id="range-NS"),
+        pytest.param("hash", {}, missing_key("pk"), id="empty-item", marks=KEYS_DIFFER),
+        pytest.param("hash", {"x": S}, missing_key("pk"), id="no-key", marks=KEYS_DIFFER),
+        pytest.param("range", {"pk": S}, missing_key("sk"), id="missing-range", marks=KEYS_DIFFER),
+        pytest.param("range", {"sk": N}, missing_key("pk"), id="missing-hash", marks=KEYS_DIFFER),
+        pytest.param("hash", {"pk": N}, key_type_mismatch("pk", "S", "N"), id="hash-N-for-S", marks=KEYS_DIFFER),
+        pytest.param(
+            "hash", {"pk": {"B": b"a"}}, key_type_mismatch("pk", "S", "B"), id="hash-B-for-S", marks=KEYS_DIFFER
+        ),
+        pytest.param(
+            "range",
+            {"pk": S, "sk": {"S": "1"}},
+            key_type_mismatch("sk", "N", "S"),
+            id="range-S-for-N",
+            marks=KEYS_DIFFER,
+        ),
+        pytest.param(
+            "range", {"pk": N, "sk": {"S": "1"}}, key_type_mismatch("pk", "S", "N"), id="both-wrong", marks=KEYS_DIFFER
+        ),
+        pytest.param(
+            "binary",
+            {"pk": S, "sk": {"B": b"a"}},
+            key_type_mismatch("pk", "B", "S"),
+            id="hash-S-for-B",
+            marks=KEYS_DIFFER,
+        ),
+        pytest.param(
+            "hash", {"pk": {"SS": ["a"]}}, key_type_mismatch("pk", "S", "SS"), id="hash-SS", marks=KEYS_DIFFER
+        ),
+        pytest.param(
+            "hash", {"pk": {"NS": ["1"]}}, key_type_mismatch("pk", "S", "NS"), id="hash-NS", marks=KEYS_DIFFER
+        ),
+        pytest.param(
+            "hash", {"pk": {"BS": [b"a"]}}, key_type_mismatch("pk", "S", "BS"), id="hash-BS", marks=KEYS_DIFFER
+        ),
+        pytest.param(
+            "hash", {"pk": {"BOOL": True}}, key_type_mismatch("pk", "S", "BOOL"), id="hash-BOOL", marks=KEYS_DIFFER
+        ),
+        pytest.param(
+            "hash", {"pk": {"NULL": True}}, key_type_mismatch("pk", "S", "NULL"), id="hash-NULL", marks=KEYS_DIFFER
+        ),
+        pytest.param(
+            "hash", {"pk": {"M": {}}}, key_type_mismatch("pk", "S", "M"), id="hash-M", marks=KEYS_DIFFER
+        ),
+        pytest.param(
+            "hash", {"pk": {"L": []}}, key_type_mismatch("pk", "S", "L"), id="hash-L", marks=KEYS_DIFFER
+        ),
+        pytest.param(
+            "range",
+            {"pk": S, "sk": {"NS": ["1"]}},
+            key_type_mismatch("sk", "N", "NS"),
+            id="range-NS",
+            marks=KEYS_DIFFER,
+        ),
         pytest.param("hash", {"pk": {"S": ""}}, empty_key("pk"), id="hash-empty-string"),
         pytest.param(
             "binary", {"pk": {"B": b""}, "sk": {"B": b"a"}}, empty_key("pk", True), id="hash-empty-binary"
@@ -309,14 +345,30 @@ LONG_HASH = "h" * 2049
         pytest.param("hash", {"x": S, "": S}, EMPTY_ATTRIBUTE_NAME, id="empty-name-before-missing-key"),
         pytest.param("hash", {"x": {"NULL": False}}, NULL_NOT_TRUE, id="null-false-before-missing-key"),
         pytest.param("hash", {"x": {"S": "a", "N": "1"}}, MULTIPLE_TYPES, id="two-types-before-missing-key"),
-        pytest.param("range", {"pk": N}, KEY_TYPE_MISMATCH, id="hash-type-before-missing-range"),
+        pytest.param(
+            "range",
+            {"pk": N},
+            key_type_mismatch("pk", "S", "N"),
+            id="hash-type-before-missing-range",
+            marks=KEYS_DIFFER,
+        ),
         pytest.param("range", {"pk": {"S": ""}}, empty_key("pk"), id="hash-empty-before-missing-range"),
-        pytest.param("range", {"pk": N, "sk": {"S": ""}}, KEY_TYPE_MISMATCH, id="hash-type-before-range"),
+        pytest.param(
+            "range",
+            {"pk": N, "sk": {"S": ""}},
+            key_type_mismatch("pk", "S", "N"),
+            id="hash-type-before-range",
+            marks=KEYS_DIFFER,
+        ),
         pytest.param(
             "range", {"pk": {"S": ""}, "sk": {"S": "1"}}, empty_key("pk"), id="hash-empty-before-range"
         ),
         pytest.param(
-            "range", {"pk": {"S": LONG_HASH}, "sk": {"S": "1"}}, KEY_TOO_LARGE, id="hash-size-before-range"
+            "range",
+            {"pk": {"S": LONG_HASH}, "sk": {"S": "1"}},
+            HASH_KEY_TOO_LARGE,
+            id="hash-size-before-range",
+            marks=KEYS_DIFFER,
         ),
         pytest.param(
             "range", {"sk": {"S": "1"}, "pk": {"S": ""}}, empty_key("pk"), id="schema-order-not-item-order"
@@ -349,7 +401,12 @@ def test_put_item_custom_key_names_in_messages(ddb, make_table):
         VALIDATION,
         empty_key("When"),
     )
-    assert_error(lambda: ddb.put_item(TableName=table, Item={"pk": S, "sk": S}), VALIDATION, MISSING_KEY)
+
+
+@KEYS_DIFFER
+def test_put_item_missing_key_names_it(ddb, make_table):
+    table = make_table(hash_name="Id", range_name="When", range_key="S")
+    assert_error(lambda: ddb.put_item(TableName=table, Item={"pk": S, "sk": S}), VALIDATION, missing_key("Id"))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -359,17 +416,17 @@ def test_put_item_custom_key_names_in_messages(ddb, make_table):
 @pytest.mark.parametrize(
     ("table", "key", "message"),
     [
-        pytest.param("hash", {}, KEY_COUNT, id="empty-key"),
-        pytest.param("hash", {"x": S}, MISSING_KEY, id="other-attribute"),
-        pytest.param("hash", {"pk": S, "x": S}, KEY_COUNT, id="extra-attribute"),
-        pytest.param("range", {"pk": S}, KEY_COUNT, id="range-missing"),
-        pytest.param("range", {"sk": N}, KEY_COUNT, id="hash-missing"),
-        pytest.param("range", {"pk": S, "sk": N, "x": S}, KEY_COUNT, id="range-extra"),
-        pytest.param("range", {"pk": S, "x": S}, MISSING_KEY, id="range-replaced"),
-        pytest.param("hash", {"pk": N}, KEY_TYPE_MISMATCH, id="hash-wrong-type"),
-        pytest.param("range", {"pk": S, "sk": S}, KEY_TYPE_MISMATCH, id="range-wrong-type"),
-        pytest.param("hash", {"pk": {"SS": ["a"]}}, INVALID_KEY_VALUE_TYPE, id="hash-SS"),
-        pytest.param("hash", {"pk": {"M": {}}}, INVALID_KEY_VALUE_TYPE, id="hash-M"),
+        pytest.param("hash", {}, KEY_SCHEMA_MISMATCH, id="empty-key", marks=KEYS_DIFFER),
+        pytest.param("hash", {"x": S}, KEY_SCHEMA_MISMATCH, id="other-attribute", marks=KEYS_DIFFER),
+        pytest.param("hash", {"pk": S, "x": S}, KEY_SCHEMA_MISMATCH, id="extra-attribute", marks=KEYS_DIFFER),
+        pytest.param("range", {"pk": S}, KEY_SCHEMA_MISMATCH, id="range-missing", marks=KEYS_DIFFER),
+        pytest.param("range", {"sk": N}, KEY_SCHEMA_MISMATCH, id="hash-missing", marks=KEYS_DIFFER),
+        pytest.param("range", {"pk": S, "sk": N, "x": S}, KEY_SCHEMA_MISMATCH, id="range-extra", marks=KEYS_DIFFER),
+        pytest.param("range", {"pk": S, "x": S}, KEY_SCHEMA_MISMATCH, id="range-replaced", marks=KEYS_DIFFER),
+        pytest.param("hash", {"pk": N}, KEY_SCHEMA_MISMATCH, id="hash-wrong-type", marks=KEYS_DIFFER),
+        pytest.param("range", {"pk": S, "sk": S}, KEY_SCHEMA_MISMATCH, id="range-wrong-type", marks=KEYS_DIFFER),
+        pytest.param("hash", {"pk": {"SS": ["a"]}}, KEY_SCHEMA_MISMATCH, id="hash-SS", marks=KEYS_DIFFER),
+        pytest.param("hash", {"pk": {"M": {}}}, KEY_SCHEMA_MISMATCH, id="hash-M", marks=KEYS_DIFFER),
         pytest.param("hash", {"pk": {"S": ""}}, empty_key("pk"), id="hash-empty-string"),
         pytest.param(
             "range", {"pk": {"S": ""}, "sk": N}, empty_key("pk"), id="hash-empty-string-range-table"
@@ -386,16 +443,26 @@ def test_put_item_custom_key_names_in_messages(ddb, make_table):
         pytest.param("hash", {"pk": {"SS": []}}, EMPTY_SS, id="empty-set"),
         pytest.param("hash", {"": S}, EMPTY_ATTRIBUTE_NAME, id="empty-attribute-name"),
         pytest.param("range", {"pk": S, "sk": {"N": "abc"}}, NOT_A_NUMBER, id="not-a-number"),
-        pytest.param("hash", {"pk": {"S": "h" * 2049}}, KEY_TOO_LARGE, id="hash-too-large"),
+        pytest.param("hash", {"pk": {"S": "h" * 2049}}, HASH_KEY_TOO_LARGE, id="hash-too-large", marks=KEYS_DIFFER),
         # Precedence
-        pytest.param("hash", {"pk": N, "x": S}, KEY_COUNT, id="count-before-type"),
-        pytest.param("hash", {"pk": {"S": ""}, "x": S}, KEY_COUNT, id="count-before-empty"),
-        pytest.param("range", {"pk": N}, KEY_COUNT, id="count-before-type-range"),
+        pytest.param("hash", {"pk": N, "x": S}, KEY_SCHEMA_MISMATCH, id="count-before-type", marks=KEYS_DIFFER),
+        pytest.param(
+            "hash", {"pk": {"S": ""}, "x": S}, KEY_SCHEMA_MISMATCH, id="count-before-empty", marks=KEYS_DIFFER
+        ),
+        pytest.param("range", {"pk": N}, KEY_SCHEMA_MISMATCH, id="count-before-type-range", marks=KEYS_DIFFER),
         pytest.param("hash", {"pk": {}, "x": S}, EMPTY_VALUE, id="value-before-count"),
         pytest.param("range", {"pk": S, "sk": {"N": "abc"}, "x": S}, NOT_A_NUMBER, id="number-before-count"),
-        pytest.param("range", {"pk": N, "sk": {"S": ""}}, KEY_TYPE_MISMATCH, id="hash-type-before-range"),
+        pytest.param(
+            "range", {"pk": N, "sk": {"S": ""}}, KEY_SCHEMA_MISMATCH, id="hash-type-before-range", marks=KEYS_DIFFER
+        ),
         pytest.param("range", {"pk": {"S": ""}, "sk": S}, empty_key("pk"), id="hash-empty-before-range-type"),
-        pytest.param("range", {"pk": {"S": "h" * 2049}, "sk": S}, KEY_TOO_LARGE, id="hash-size-before-range"),
+        pytest.param(
+            "range",
+            {"pk": {"S": "h" * 2049}, "sk": S},
+            HASH_KEY_TOO_LARGE,
+            id="hash-size-before-range",
+            marks=KEYS_DIFFER,
+        ),
     ],
 )
 @pytest.mark.parametrize("operation", ["get_item", "delete_item"])

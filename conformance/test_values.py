@@ -14,9 +14,9 @@ from conformance.helpers import (
     EMPTY_NS,
     EMPTY_SS,
     EMPTY_VALUE,
+    HASH_KEY_TOO_LARGE,
     ITEM_TOO_LARGE,
-    KEY_TOO_LARGE,
-    MISSING_KEY,
+    KEYS_DIFFER,
     MULTIPLE_TYPES,
     NESTING_TOO_DEEP,
     NOT_A_NUMBER,
@@ -25,9 +25,11 @@ from conformance.helpers import (
     NUMBER_OVERFLOW,
     NUMBER_PRECISION,
     NUMBER_UNDERFLOW,
+    RANGE_KEY_TOO_LARGE,
     VALIDATION,
     assert_error,
     empty_key,
+    missing_key,
     nested,
     ss_duplicates,
 )
@@ -569,7 +571,7 @@ def test_item_size_at_limit_reported_in_table_size(ddb, table):
             ITEM_TOO_LARGE,
             id="size-before-nesting",
         ),
-        pytest.param({"x": {"S": "a"}}, MISSING_KEY, id="just-missing-key"),
+        pytest.param({"x": {"S": "a"}}, missing_key("pk"), id="just-missing-key", marks=KEYS_DIFFER),
     ],
 )
 def test_item_size_precedence(ddb_raw, table, item, message):
@@ -584,27 +586,47 @@ def test_item_size_precedence(ddb_raw, table, item, message):
     ("key_types", "key", "ok"),
     [
         pytest.param(("S", None), {"pk": {"S": "k" * 2048}}, True, id="hash-S-2048"),
-        pytest.param(("S", None), {"pk": {"S": "k" * 2049}}, False, id="hash-S-2049"),
+        pytest.param(("S", None), {"pk": {"S": "k" * 2049}}, False, id="hash-S-2049", marks=KEYS_DIFFER),
         pytest.param(("S", None), {"pk": {"S": "é" * 1024}}, True, id="hash-S-2048-bytes-multibyte"),
-        pytest.param(("S", None), {"pk": {"S": "é" * 1024 + "x"}}, False, id="hash-S-2049-bytes-multibyte"),
+        pytest.param(
+            ("S", None), {"pk": {"S": "é" * 1024 + "x"}}, False, id="hash-S-2049-bytes-multibyte",
+            marks=KEYS_DIFFER,
+        ),
         pytest.param(("B", None), {"pk": {"B": b"k" * 2048}}, True, id="hash-B-2048"),
-        pytest.param(("B", None), {"pk": {"B": b"k" * 2049}}, False, id="hash-B-2049"),
+        pytest.param(("B", None), {"pk": {"B": b"k" * 2049}}, False, id="hash-B-2049", marks=KEYS_DIFFER),
         pytest.param(("S", "S"), {"pk": {"S": "a"}, "sk": {"S": "k" * 1024}}, True, id="range-S-1024"),
-        pytest.param(("S", "S"), {"pk": {"S": "a"}, "sk": {"S": "k" * 1025}}, False, id="range-S-1025"),
+        pytest.param(
+            ("S", "S"), {"pk": {"S": "a"}, "sk": {"S": "k" * 1025}}, False, id="range-S-1025",
+            marks=KEYS_DIFFER,
+        ),
         pytest.param(
             ("S", "S"), {"pk": {"S": "a"}, "sk": {"S": "€" * 341 + "x"}}, True, id="range-S-1024-bytes-mb"
         ),
         pytest.param(
-            ("S", "S"), {"pk": {"S": "a"}, "sk": {"S": "€" * 341 + "xy"}}, False, id="range-S-1025-bytes-mb"
+            ("S", "S"),
+            {"pk": {"S": "a"}, "sk": {"S": "€" * 341 + "xy"}},
+            False,
+            id="range-S-1025-bytes-mb",
+            marks=KEYS_DIFFER,
         ),
         pytest.param(("B", "B"), {"pk": {"B": b"a"}, "sk": {"B": b"k" * 1024}}, True, id="range-B-1024"),
-        pytest.param(("B", "B"), {"pk": {"B": b"a"}, "sk": {"B": b"k" * 1025}}, False, id="range-B-1025"),
+        pytest.param(
+            ("B", "B"), {"pk": {"B": b"a"}, "sk": {"B": b"k" * 1025}}, False, id="range-B-1025",
+            marks=KEYS_DIFFER,
+        ),
         pytest.param(
             ("S", "S"), {"pk": {"S": "k" * 2048}, "sk": {"S": "k" * 1024}}, True, id="both-at-limit"
         ),
-        pytest.param(("S", "S"), {"pk": {"S": "k" * 2049}, "sk": {"S": "k" * 1025}}, False, id="both-over"),
         pytest.param(
-            ("S", "S"), {"pk": {"S": "k" * 2049}, "sk": {"S": ""}}, False, id="hash-size-before-empty-range"
+            ("S", "S"), {"pk": {"S": "k" * 2049}, "sk": {"S": "k" * 1025}}, False, id="both-over",
+            marks=KEYS_DIFFER,
+        ),
+        pytest.param(
+            ("S", "S"),
+            {"pk": {"S": "k" * 2049}, "sk": {"S": ""}},
+            False,
+            id="hash-size-before-empty-range",
+            marks=KEYS_DIFFER,
         ),
     ],
 )
@@ -618,4 +640,5 @@ def test_key_size_limits(ddb, make_table, key_types, key, ok, operation):
         if operation == "put_item":
             assert ddb.get_item(TableName=name, Key=key)["Item"] == key
     else:
-        assert_error(call, VALIDATION, KEY_TOO_LARGE)
+        hash_value = key["pk"].get("S", "").encode() or key["pk"].get("B", b"")
+        assert_error(call, VALIDATION, HASH_KEY_TOO_LARGE if len(hash_value) > 2048 else RANGE_KEY_TOO_LARGE)

@@ -530,20 +530,23 @@ def item_too_large() -> DynamoDBError:
 # --- keys ----------------------------------------------------------------------------------
 
 
-def key_missing() -> DynamoDBError:
-    return validation("One of the required keys was not given a value")
-
-
-def key_type_mismatch() -> DynamoDBError:
-    return invalid_parameters("Type mismatch for key")
+def key_schema_mismatch() -> DynamoDBError:
+    """A request's Key (GetItem, DeleteItem, UpdateItem, batches, transactions) that is not exactly
+    the table's key: an attribute missing or extra, of a non-key type or of the wrong type."""
+    return validation("The provided key element does not match the schema")
 
 
 def key_not_scalar() -> DynamoDBError:
+    """A secondary-index key attribute of a non-key type (DynamoDB Local's wording)."""
     return validation("Invalid attribute value type")
 
 
-def key_count_mismatch() -> DynamoDBError:
-    return validation("The number of conditions on the keys is invalid")
+def key_missing_in_item(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Missing the key {name} in the item")
+
+
+def key_type_mismatch_in_item(name: str, expected: str, actual: str) -> DynamoDBError:
+    return invalid_parameters(f"Type mismatch for key {name} expected: {expected} actual: {actual}")
 
 
 def key_empty_string(name: str) -> DynamoDBError:
@@ -560,11 +563,12 @@ def key_empty_binary(name: str) -> DynamoDBError:
     )
 
 
-def key_too_large() -> DynamoDBError:
-    return validation(
-        "Hash primary key values must be under 2048 bytes, "
-        "and range primary key values must be under 1024 bytes"
-    )
+def hash_key_too_large() -> DynamoDBError:
+    return invalid_parameters("Size of hashkey has exceeded the maximum size limit of2048 bytes")  # sic
+
+
+def range_key_too_large() -> DynamoDBError:
+    return invalid_parameters("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
 
 
 def return_values_invalid() -> DynamoDBError:
@@ -1066,11 +1070,6 @@ def transaction_canceled(reasons: list[dict[str, Any]]) -> DynamoDBError:
     codes = ", ".join(reason["Code"] for reason in reasons)
     message = f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]"
     return DynamoDBError("TransactionCanceledException", message, Message=message, CancellationReasons=reasons)
-
-
-def transaction_canceled_by(error: DynamoDBError) -> DynamoDBError:
-    """TransactGetItems cancelled by an invalid key: the key error's message, no reasons."""
-    return DynamoDBError("TransactionCanceledException", error.message, Message=error.message)
 
 
 def cancellation_reason(error: DynamoDBError | None, condition_check: bool = False) -> dict[str, Any]:
