@@ -88,20 +88,43 @@ NULL_NOT_TRUE = (
 EMPTY_SS = "One or more parameter values were invalid: An string set  may not be empty"
 EMPTY_NS = "One or more parameter values were invalid: An number set  may not be empty"
 EMPTY_BS = "One or more parameter values were invalid: Binary sets should not be empty"
-NS_DUPLICATES = "Input collection contains duplicates"
-BS_DUPLICATES = "One or more parameter values were invalid: Input collection of type BS contains duplicates."
-NOT_A_NUMBER = "A value provided cannot be converted into a number"
+# A malformed number or a repeated set member: DynamoDB words these by the value check the operation
+# runs (the current one on PutItem, UpdateItem and DeleteItem, inside the envelope, and on GetItem,
+# BatchGetItem and Query, bare; the older one on BatchWriteItem, transactions and Scan).
+ENVELOPE = "1 validation error detected: "
 NUMBER_OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range"
 NUMBER_UNDERFLOW = (
     "Number underflow. Attempting to store a number with magnitude smaller than supported range"
 )
-NUMBER_PRECISION = "DynamoDB only supports precision up to 38 digits"
+NUMBER_PRECISION = "Attempting to store more than 38 significant digits in a Number"
+NS_DUPLICATES = "One or more parameter values were invalid: Input collection contains duplicates."
+NS_DUPLICATES_OLDER = "Input collection contains duplicates"
 
 
-def ss_duplicates(members: list[str]) -> str:
-    """The message for a string set with duplicates: the members as sent, e.g. ``[a, b, a]``."""
-    listed = ", ".join(members)
-    return f"One or more parameter values were invalid: Input collection [{listed}] contains duplicates"
+def enveloped(message: str) -> str:
+    return ENVELOPE + message
+
+
+def not_a_number(text: str, older: bool = False) -> str:
+    """A number that does not parse; the older check drops the colon after an empty string."""
+    message = "The parameter cannot be converted to a numeric value"
+    return message if older and not text else f"{message}: {text}"
+
+
+def ss_duplicates(listed: list[str], older: bool = False) -> str:
+    """A string set with a repeat. `listed`: the members as the message lists them (the current
+    check: those before the first repeat in byte order, the repeat, the rest as sent; the older
+    check: as sent)."""
+    members = ", ".join(listed) if older else ", ".join(f'"{member}"' for member in listed)
+    return f"One or more parameter values were invalid: Input collection [{members}] contains duplicates."
+
+
+def bs_duplicates(listed: list[str], older: bool = False) -> str:
+    """A binary set with a repeat; `listed` in base64, ordered as for ss_duplicates."""
+    members = ", ".join(listed) if older else ",".join(f'"{member}"' for member in listed)
+    return (
+        f"One or more parameter values were invalid: Input collection [{members}]of type BS contains duplicates."
+    )
 
 
 def missing_key(name: str) -> str:
@@ -127,6 +150,15 @@ def service_behaviour(reason: str, source: str) -> pytest.MarkDecorator:
     where the service's behaviour is recorded (an AWS document, botocore's model, a public record)."""
     return pytest.mark.service_behaviour(reason=reason, source=source)
 
+
+VALUES_DIFFER = service_behaviour(
+    "DynamoDB Local words malformed numbers and repeated set members as DynamoDB once did, the same on every "
+    "operation ('A value provided cannot be converted into a number', 'DynamoDB only supports precision up to 38 "
+    "digits', 'Input collection [b, a, b] contains duplicates', 'Input collection of type BS contains "
+    "duplicates.'), with no envelope and always inside the ExpressionAttributeValues message",
+    source="paritysuite/dynamodb-conformance tests/tier3/error-messages/valueLayers.test.ts (four regions, "
+    "2026-10-09); architect/dynalite test/getItem.js and test/putItem.js (the texts before the envelope)",
+)
 
 KEYS_DIFFER = service_behaviour(
     "DynamoDB Local words key errors its own way: 'One of the required keys was not given a value', 'The number "

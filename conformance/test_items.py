@@ -17,22 +17,25 @@ from conformance.helpers import (
     KEY_SCHEMA_MISMATCH,
     KEYS_DIFFER,
     MULTIPLE_TYPES,
-    NOT_A_NUMBER,
     NOT_FOUND,
     NULL_NOT_TRUE,
     RETURN_VALUES_INVALID,
     TABLE_NOT_FOUND,
     VALIDATION,
+    VALUES_DIFFER,
     assert_error,
     empty_key,
+    enveloped,
     key_type_mismatch,
     missing_key,
+    not_a_number,
     service_behaviour,
     strip_metadata,
 )
 
 S = {"S": "a"}
 N = {"N": "1"}
+PUT_NOT_A_NUMBER = enveloped(not_a_number("abc"))
 
 
 @pytest.fixture
@@ -336,12 +339,24 @@ LONG_HASH = "h" * 2049
         pytest.param("hash", {"pk": {"S": "a", "N": "1"}}, MULTIPLE_TYPES, id="hash-two-types"),
         pytest.param("hash", {"pk": {"NULL": False}}, NULL_NOT_TRUE, id="hash-NULL-false"),
         pytest.param("hash", {"pk": {"SS": []}}, EMPTY_SS, id="hash-empty-set"),
-        pytest.param("range", {"pk": S, "sk": {"N": "abc"}}, NOT_A_NUMBER, id="range-not-a-number"),
+        pytest.param(
+            "range", {"pk": S, "sk": {"N": "abc"}}, PUT_NOT_A_NUMBER, id="range-not-a-number", marks=VALUES_DIFFER
+        ),
         # Precedence: attribute values first (in request order), then the key attributes in key-schema
         # order, each checked for presence, type, emptiness and size.
-        pytest.param("hash", {"x": {"N": "abc"}}, NOT_A_NUMBER, id="value-before-missing-key"),
-        pytest.param("hash", {"pk": N, "x": {"N": "abc"}}, NOT_A_NUMBER, id="value-before-key-type"),
-        pytest.param("hash", {"pk": {"S": ""}, "x": {"N": "abc"}}, NOT_A_NUMBER, id="value-before-empty-key"),
+        pytest.param(
+            "hash", {"x": {"N": "abc"}}, PUT_NOT_A_NUMBER, id="value-before-missing-key", marks=VALUES_DIFFER
+        ),
+        pytest.param(
+            "hash", {"pk": N, "x": {"N": "abc"}}, PUT_NOT_A_NUMBER, id="value-before-key-type", marks=VALUES_DIFFER
+        ),
+        pytest.param(
+            "hash",
+            {"pk": {"S": ""}, "x": {"N": "abc"}},
+            PUT_NOT_A_NUMBER,
+            id="value-before-empty-key",
+            marks=VALUES_DIFFER,
+        ),
         pytest.param("hash", {"x": S, "": S}, EMPTY_ATTRIBUTE_NAME, id="empty-name-before-missing-key"),
         pytest.param("hash", {"x": {"NULL": False}}, NULL_NOT_TRUE, id="null-false-before-missing-key"),
         pytest.param("hash", {"x": {"S": "a", "N": "1"}}, MULTIPLE_TYPES, id="two-types-before-missing-key"),
@@ -442,7 +457,9 @@ def test_put_item_missing_key_names_it(ddb, make_table):
         pytest.param("hash", {"pk": {"NULL": False}}, NULL_NOT_TRUE, id="null-false"),
         pytest.param("hash", {"pk": {"SS": []}}, EMPTY_SS, id="empty-set"),
         pytest.param("hash", {"": S}, EMPTY_ATTRIBUTE_NAME, id="empty-attribute-name"),
-        pytest.param("range", {"pk": S, "sk": {"N": "abc"}}, NOT_A_NUMBER, id="not-a-number"),
+        pytest.param(
+            "range", {"pk": S, "sk": {"N": "abc"}}, not_a_number("abc"), id="not-a-number", marks=VALUES_DIFFER
+        ),
         pytest.param("hash", {"pk": {"S": "h" * 2049}}, HASH_KEY_TOO_LARGE, id="hash-too-large", marks=KEYS_DIFFER),
         # Precedence
         pytest.param("hash", {"pk": N, "x": S}, KEY_SCHEMA_MISMATCH, id="count-before-type", marks=KEYS_DIFFER),
@@ -451,7 +468,13 @@ def test_put_item_missing_key_names_it(ddb, make_table):
         ),
         pytest.param("range", {"pk": N}, KEY_SCHEMA_MISMATCH, id="count-before-type-range", marks=KEYS_DIFFER),
         pytest.param("hash", {"pk": {}, "x": S}, EMPTY_VALUE, id="value-before-count"),
-        pytest.param("range", {"pk": S, "sk": {"N": "abc"}, "x": S}, NOT_A_NUMBER, id="number-before-count"),
+        pytest.param(
+            "range",
+            {"pk": S, "sk": {"N": "abc"}, "x": S},
+            not_a_number("abc"),
+            id="number-before-count",
+            marks=VALUES_DIFFER,
+        ),
         pytest.param(
             "range", {"pk": N, "sk": {"S": ""}}, KEY_SCHEMA_MISMATCH, id="hash-type-before-range", marks=KEYS_DIFFER
         ),
@@ -473,6 +496,8 @@ def test_get_and_delete_key_errors(ddb_raw, make_table, operation, table, key, m
         "binary": lambda: make_table(hash_key="B", range_key="B"),
     }
     name = tables[table]()
+    if operation == "delete_item" and message == not_a_number("abc"):
+        message = enveloped(message)  # DeleteItem answers a malformed number inside the envelope, GetItem bare
     assert_error(lambda: getattr(ddb_raw, operation)(TableName=name, Key=key), VALIDATION, message)
 
 

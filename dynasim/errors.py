@@ -458,23 +458,37 @@ def invalid_table_name() -> DynamoDBError:
 # --- attribute values ----------------------------------------------------------------------
 
 
-def number_not_a_number() -> DynamoDBError:
-    return validation("A value provided cannot be converted into a number")
+class ValueCheckError(DynamoDBError):
+    """A malformed number or a duplicate set member. DynamoDB words these by the value check the
+    operation runs (see `dynasim.values`): the current check's messages go inside the
+    "1 validation error detected: " envelope on PutItem, UpdateItem and DeleteItem, and are never
+    wrapped in the ExpressionAttributeValues message; the older check's are."""
 
 
-def number_too_precise() -> DynamoDBError:
-    return validation("DynamoDB only supports precision up to 38 digits")
+def _value_check(message: str, envelope: bool) -> ValueCheckError:
+    return ValueCheckError("ValidationException", f"1 validation error detected: {message}" if envelope else message)
 
 
-def number_overflow() -> DynamoDBError:
-    return validation(
-        "Number overflow. Attempting to store a number with magnitude larger than supported range"
+def number_not_a_number(text: str, older: bool, envelope: bool) -> DynamoDBError:
+    message = "The parameter cannot be converted to a numeric value"
+    if text or not older:  # the older check drops the colon after an empty string
+        message += f": {text}"
+    return _value_check(message, envelope)
+
+
+def number_too_precise(envelope: bool) -> DynamoDBError:
+    return _value_check("Attempting to store more than 38 significant digits in a Number", envelope)
+
+
+def number_overflow(envelope: bool) -> DynamoDBError:
+    return _value_check(
+        "Number overflow. Attempting to store a number with magnitude larger than supported range", envelope
     )
 
 
-def number_underflow() -> DynamoDBError:
-    return validation(
-        "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+def number_underflow(envelope: bool) -> DynamoDBError:
+    return _value_check(
+        "Number underflow. Attempting to store a number with magnitude smaller than supported range", envelope
     )
 
 
@@ -500,12 +514,24 @@ def set_empty(kind: str) -> DynamoDBError:
     return invalid_parameters(f"An {'string' if kind == 'SS' else 'number'} set  may not be empty")
 
 
-def set_duplicates(kind: str, members: list[Any]) -> DynamoDBError:
+def set_duplicates(kind: str, listed: list[str], older: bool, envelope: bool) -> DynamoDBError:
+    """A set with a repeated member. `listed`: the members as the check prints them (strings, or
+    binary members in base64); the current check quotes them, and neither names a number set's."""
     if kind == "NS":
-        return validation("Input collection contains duplicates")
-    if kind == "BS":
-        return invalid_parameters("Input collection of type BS contains duplicates.")
-    return invalid_parameters(f"Input collection [{', '.join(members)}] contains duplicates")
+        if older:
+            return _value_check("Input collection contains duplicates", envelope)
+        return _value_check(
+            "One or more parameter values were invalid: Input collection contains duplicates.", envelope
+        )
+    if older:
+        members = ", ".join(listed)
+    else:
+        members = ("," if kind == "BS" else ", ").join(f'"{member}"' for member in listed)
+    of_type = "of type BS " if kind == "BS" else " "  # sic: no space after the list for BS
+    return _value_check(
+        f"One or more parameter values were invalid: Input collection [{members}]{of_type}contains duplicates.",
+        envelope,
+    )
 
 
 def empty_attribute_name() -> DynamoDBError:

@@ -33,7 +33,7 @@ from dynasim.expressions.documents import (
     remove_value,
     set_value,
 )
-from dynasim.values import MAX_SIGNIFICANT_DIGITS, SET_TYPES, AttributeValue, Item, normalize_number
+from dynasim.values import CURRENT, MAX_SIGNIFICANT_DIGITS, SET_TYPES, AttributeValue, Item, normalize_number
 
 TYPE_NAMES = {
     "S": "STRING",
@@ -150,7 +150,7 @@ def arithmetic(a: str, b: str, op: str) -> str:
     significant = len("".join(map(str, digits)).strip("0"))
     if significant > MAX_SIGNIFICANT_DIGITS:
         raise errors.number_precision()
-    return normalize_number(str(result))
+    return normalize_number(str(result), CURRENT)  # whether an overflow here is enveloped is not recorded
 
 
 def apply_update(update: Update, targets: list[ResolvedPath], old: Item, ctx: Context) -> Item:
