@@ -24,6 +24,7 @@ from conformance.helpers import (
     key_type_mismatch,
     missing_key,
     not_a_number,
+    service_behaviour,
     strip_metadata,
 )
 
@@ -268,22 +269,31 @@ def test_update_that_cannot_apply_fails_the_request(ddb_raw, table):
         ([{"Put": {"TableName": table, "Item": {"pk": N(1)}}}, bad_update(table, "a")], OPERAND_TYPE),
     ]:
         assert_error(lambda actions=actions: ddb_raw.transact_write_items(TransactItems=actions), VALIDATION, message)
-    assert_error(
-        lambda: ddb_raw.transact_write_items(
-            TransactItems=[
-                {
-                    "Update": {
-                        "TableName": table,
-                        "Key": {"pk": S("a")},
-                        "UpdateExpression": "SET v = :v, w = :v",
-                        "ExpressionAttributeValues": {":v": S("x" * 300_000)},
-                    }
-                }
-            ]
-        ),
-        VALIDATION,
-        "Item size to update has exceeded the maximum allowed size",
-    )
+
+
+@service_behaviour(
+    "DynamoDB Local refuses an Update whose item grows too large up front, with a ValidationException",
+    source="paritysuite/dynamodb-conformance tests/tier3/limits/itemSizeBySurface.test.ts (eu-west-2, 2026-08-18)",
+)
+@pytest.mark.parametrize("pk", ["a", "fresh"], ids=["existing-item", "new-item"])
+def test_update_growing_too_large_cancels(ddb_raw, table, pk):
+    """An update's size depends on the stored item, so it is found too large while the transaction
+    runs: a cancellation (a Put too large is refused up front)."""
+    big_update = {
+        "Update": {
+            "TableName": table,
+            "Key": {"pk": S(pk)},
+            "UpdateExpression": "SET v = :v, w = :v",
+            "ExpressionAttributeValues": {":v": S("x" * 300_000)},
+        }
+    }
+    message, reasons = cancellation(lambda: ddb_raw.transact_write_items(TransactItems=[put(table, "b"), big_update]))
+    assert message == cancelled(["None", "ValidationError"])
+    assert reasons == [
+        {"Code": "None"},
+        {"Code": "ValidationError", "Message": "Item size to update has exceeded the maximum allowed size"},
+    ]
+    assert "Item" not in ddb_raw.get_item(TableName=table, Key={"pk": S("b")})
 
 
 def member_null(path: str) -> str:

@@ -221,7 +221,15 @@ def _bind(engine: Engine, actions: list[_Action]) -> None:
             except errors.DynamoDBError as error:
                 action.reason = error
                 continue
-            action.new, action.size = updated_item(expressions, action.document, action.old)
+            try:
+                action.new, action.size = updated_item(expressions, action.document, action.old)
+            except errors.DynamoDBError as error:
+                # An update's size depends on the stored item: DynamoDB finds it too large while
+                # the transaction runs and cancels it (a put's size is refused up front).
+                if error.message != errors.updated_item_too_large().message:
+                    raise
+                action.reason = error
+                continue
         if (table.name, action.key) in seen:
             raise errors.transact_same_item()
         seen.add((table.name, action.key))
