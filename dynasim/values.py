@@ -95,6 +95,9 @@ def normalize_number(text: str, layer: str | None = None) -> str:
     match = _NUMBER.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise errors.number_not_a_number(str(text), older, envelope)
+    exponent_text = (match.group(2) or "0").lstrip("+-").lstrip("0")
+    if len(exponent_text) > len(str(2**_LONG_BITS)):  # past any integer (and int()'s digit limit)
+        raise errors.number_not_a_number(text, older, envelope)
     written = int(match.group(2) or 0)
     sign, digit_tuple, exponent = Decimal(match.group(1)).as_tuple()
     exponent = int(exponent) + written

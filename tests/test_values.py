@@ -109,3 +109,9 @@ def test_the_operation_decides_how_number_errors_are_worded():
     with values.checking_for("GetItem"), pytest.raises(DynamoDBError) as bare:
         normalize_number("1e2147483647")
     assert bare.value.message.startswith("Number overflow")
+
+
+def test_an_exponent_of_thousands_of_digits_is_not_a_number():
+    for layer in ("PutItem", "BatchWriteItem", "GetItem"):
+        with values.checking_for(layer), pytest.raises(DynamoDBError, match="cannot be converted"):
+            normalize_number("1e" + "9" * 5000)
