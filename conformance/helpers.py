@@ -74,15 +74,20 @@ START_KEY_INVALID = "The provided starting key is invalid"
 INDEX_KEY_TYPE_MISMATCH = "One or more parameter values were invalid: Type mismatch for Index Key"
 
 # Item-level messages.
-MISSING_KEY = "One of the required keys was not given a value"
-KEY_COUNT = "The number of conditions on the keys is invalid"
-KEY_TYPE_MISMATCH = "One or more parameter values were invalid: Type mismatch for key"
-INVALID_KEY_VALUE_TYPE = "Invalid attribute value type"
+# A request's Key that is not exactly the table's key (DynamoDB Local: "One of the required keys was not
+# given a value", "The number of conditions on the keys is invalid", "...Type mismatch for key", "Invalid
+# attribute value type"); an item to write names the attribute (see missing_key, key_type_mismatch).
+KEY_SCHEMA_MISMATCH = "The provided key element does not match the schema"
+HASH_KEY_TOO_LARGE = (
+    "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
+)
+RANGE_KEY_TOO_LARGE = (
+    "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit "
+    "of 1024 bytes"
+)
+INVALID_KEY_VALUE_TYPE = "Invalid attribute value type"  # a secondary-index key of a non-key type
 RETURN_VALUES_INVALID = "Return values set to invalid value"
 ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
-KEY_TOO_LARGE = (
-    "Hash primary key values must be under 2048 bytes, and range primary key values must be under 1024 bytes"
-)
 NESTING_TOO_DEEP = (
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
 )
@@ -95,18 +100,52 @@ NULL_NOT_TRUE = "One or more parameter values were invalid: Null attribute value
 EMPTY_SS = "One or more parameter values were invalid: An string set  may not be empty"
 EMPTY_NS = "One or more parameter values were invalid: An number set  may not be empty"
 EMPTY_BS = "One or more parameter values were invalid: Binary sets should not be empty"
-NS_DUPLICATES = "Input collection contains duplicates"
-BS_DUPLICATES = "One or more parameter values were invalid: Input collection of type BS contains duplicates."
-NOT_A_NUMBER = "A value provided cannot be converted into a number"
+# A malformed number or a repeated set member: DynamoDB words these by the value check the operation
+# runs (the current one on PutItem, UpdateItem and DeleteItem, inside the envelope, and on GetItem,
+# BatchGetItem and Query, bare; the older one on BatchWriteItem, transactions and Scan).
+ENVELOPE = "1 validation error detected: "
 NUMBER_OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range"
-NUMBER_UNDERFLOW = "Number underflow. Attempting to store a number with magnitude smaller than supported range"
-NUMBER_PRECISION = "DynamoDB only supports precision up to 38 digits"
+NUMBER_UNDERFLOW = (
+    "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+)
+NUMBER_PRECISION = "Attempting to store more than 38 significant digits in a Number"
+NS_DUPLICATES = "One or more parameter values were invalid: Input collection contains duplicates."
+NS_DUPLICATES_OLDER = "Input collection contains duplicates"
 
 
-def ss_duplicates(members: list[str]) -> str:
-    """The message for a string set with duplicates: the members as sent, e.g. ``[a, b, a]``."""
-    listed = ", ".join(members)
-    return f"One or more parameter values were invalid: Input collection [{listed}] contains duplicates"
+def enveloped(message: str) -> str:
+    return ENVELOPE + message
+
+
+def not_a_number(text: str, older: bool = False) -> str:
+    """A number that does not parse; the older check drops the colon after an empty string."""
+    message = "The parameter cannot be converted to a numeric value"
+    return message if older and not text else f"{message}: {text}"
+
+
+def ss_duplicates(listed: list[str], older: bool = False) -> str:
+    """A string set with a repeat. `listed`: the members as the message lists them (the current
+    check: those before the first repeat in byte order, the repeat, the rest as sent; the older
+    check: as sent)."""
+    members = ", ".join(listed) if older else ", ".join(f'"{member}"' for member in listed)
+    return f"One or more parameter values were invalid: Input collection [{members}] contains duplicates."
+
+
+def bs_duplicates(listed: list[str], older: bool = False) -> str:
+    """A binary set with a repeat; `listed` in base64, ordered as for ss_duplicates."""
+    members = ", ".join(listed) if older else ",".join(f'"{member}"' for member in listed)
+    return (
+        f"One or more parameter values were invalid: Input collection [{members}]of type BS contains duplicates."
+    )
+
+
+def missing_key(name: str) -> str:
+    return f"One or more parameter values were invalid: Missing the key {name} in the item"
+
+
+def key_type_mismatch(name: str, expected: str, actual: str) -> str:
+    detail = f"Type mismatch for key {name} expected: {expected} actual: {actual}"
+    return f"One or more parameter values were invalid: {detail}"
 
 
 def empty_key(name: str, binary: bool = False) -> str:
@@ -172,6 +211,25 @@ def cases(rows: list[tuple[Any, ...]], marks: dict[str, pytest.MarkDecorator] | 
     """Table rows ``(id, *values)`` as pytest parameters; ``marks`` marks rows by id."""
     marks = marks or {}
     return [pytest.param(*row[1:], id=row[0], marks=marks.get(row[0], ())) for row in rows]
+
+
+VALUES_DIFFER = service_behaviour(
+    "DynamoDB Local words malformed numbers and repeated set members as DynamoDB once did, the same on every "
+    "operation ('A value provided cannot be converted into a number', 'DynamoDB only supports precision up to 38 "
+    "digits', 'Input collection [b, a, b] contains duplicates', 'Input collection of type BS contains "
+    "duplicates.'), with no envelope and always inside the ExpressionAttributeValues message",
+    source="paritysuite/dynamodb-conformance tests/tier3/error-messages/valueLayers.test.ts (four regions, "
+    "2026-10-09); architect/dynalite test/getItem.js and test/putItem.js (the texts before the envelope)",
+)
+
+KEYS_DIFFER = service_behaviour(
+    "DynamoDB Local words key errors its own way: 'One of the required keys was not given a value', 'The number "
+    "of conditions on the keys is invalid', 'One or more parameter values were invalid: Type mismatch for key', "
+    "'Invalid attribute value type', 'Hash primary key values must be under 2048 bytes, ...'",
+    source="architect/dynalite test/putItem.js, test/getItem.js, test/deleteItem.js, test/batchGetItem.js "
+    "(checked against the service); paritysuite/dynamodb-conformance captures/cross-region-latest.json (2026: "
+    "GetItem, DeleteItem, BatchWriteItem and TransactWriteItems key probes); getmoto/moto aws-verified key size test",
+)
 
 
 def assert_error(

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from conformance import indexes_support
-from conformance.helpers import strip_metadata
+from conformance.helpers import service_behaviour, strip_metadata
 from conformance.indexes_support import (
     KEYS_ONLY,
     S,
@@ -408,6 +408,67 @@ def test_index_read_units(ddb):
     # GetItem reads the table only.
     got = ddb.get_item(TableName=table, Key={"pk": S("a"), "sk": S("2")}, ReturnConsumedCapacity="INDEXES")
     assert capacity(got) == indexes(table, 0.5)
+
+
+LSI_FETCHES = (
+    "Developer Guide, Local secondary indexes, Provisioned throughput considerations: Read capacity units "
+    "(https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LSI.html; awsdocs/"
+    "amazon-dynamodb-developer-guide doc_source/LSI.md)"
+)
+
+
+@pytest.fixture
+def keys_only_lsi(ddb) -> str:
+    """pk S / sk S; lsi_keys (pk, ls) KEYS_ONLY; four 300-byte items in partition "a"."""
+    table = create_table(
+        ddb, types={"pk": "S", "sk": "S", "ls": "S"}, lsis=[index("lsi_keys", "pk", "ls", KEYS_ONLY)]
+    )
+    for sk in "1234":
+        ddb.put_item(TableName=table, Item=sized_item(300, pk="a", sk=sk, ls="L" + sk))
+    return table
+
+
+def _query_lsi(ddb: Any, table: str, **kwargs: Any) -> Any:
+    named = kwargs.pop("named", {})
+    response = ddb.query(
+        TableName=table,
+        IndexName="lsi_keys",
+        KeyConditionExpression="pk = :v",
+        ExpressionAttributeValues=values(v=S("a"), **named),
+        ReturnConsumedCapacity="INDEXES",
+        **kwargs,
+    )
+    return capacity(response)
+
+
+def test_local_index_fetches_charge_the_table_per_item(ddb, keys_only_lsi):
+    """The guide's example: items of 300 bytes, a query fetching each from the table: the index
+    entries' sum rounded up to 4 KB, plus each table item rounded up to 4 KB on its own."""
+    table = keys_only_lsi
+
+    def charged(table_units: float, index_units: float) -> dict[str, Any]:
+        return indexes(table, table_units, lsis={"lsi_keys": index_units})
+
+    assert _query_lsi(ddb, table, ConsistentRead=True) == charged(0.0, 1.0)
+    assert _query_lsi(ddb, table, Select="ALL_ATTRIBUTES", ConsistentRead=True) == charged(4.0, 1.0)
+    assert _query_lsi(ddb, table, Select="ALL_ATTRIBUTES") == charged(2.0, 0.5)
+    assert _query_lsi(ddb, table, ProjectionExpression="pk, v", ConsistentRead=True) == charged(4.0, 1.0)
+    assert _query_lsi(ddb, table, Select="ALL_ATTRIBUTES", ConsistentRead=True, Limit=2) == charged(2.0, 1.0)
+    # Every item read is fetched, whether or not the filter keeps it.
+    kept = _query_lsi(
+        ddb, table, Select="ALL_ATTRIBUTES", ConsistentRead=True, FilterExpression="sk = :s", named={"s": S("1")}
+    )
+    assert kept == charged(4.0, 1.0)
+
+
+@service_behaviour(
+    "DynamoDB Local fetches from the table for any ProjectionExpression on a local index, even one naming only "
+    "projected attributes",
+    source=LSI_FETCHES,
+)
+def test_local_index_projection_of_projected_attributes_fetches_nothing(ddb, keys_only_lsi):
+    got = _query_lsi(ddb, keys_only_lsi, ProjectionExpression="pk, sk, ls", ConsistentRead=True)
+    assert got == indexes(keys_only_lsi, 0.0, lsis={"lsi_keys": 1.0})
 
 
 def test_index_write_units_in_batches_and_transactions(ddb):

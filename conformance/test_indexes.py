@@ -16,7 +16,7 @@ from conformance.helpers import (
     FRAMEWORK_SOURCE,
     INDEX_KEY_TYPE_MISMATCH,
     INVALID_KEY_VALUE_TYPE,
-    KEY_TYPE_MISMATCH,
+    KEYS_DIFFER,
     MISSING_TABLE,
     NOT_FOUND,
     VALIDATION,
@@ -24,6 +24,7 @@ from conformance.helpers import (
     cases,
     clause,
     constraint_error,
+    key_type_mismatch,
     keys_not_defined,
     null_clause,
     service_behaviour,
@@ -833,9 +834,11 @@ def test_put_item_index_key_validation(ddb, indexed_table, extra, code, message)
     assert "Item" not in ddb.get_item(TableName=indexed_table, Key=KEY)
 
 
+@KEYS_DIFFER
 def test_table_key_mismatch_reported_before_index_key(ddb, indexed_table):
     item = {"pk": {"N": "1"}, "sk": S("s"), "g": {"N": "1"}}
-    assert_error(lambda: ddb.put_item(TableName=indexed_table, Item=item), VALIDATION, KEY_TYPE_MISMATCH)
+    message = key_type_mismatch("pk", "S", "N")
+    assert_error(lambda: ddb.put_item(TableName=indexed_table, Item=item), VALIDATION, message)
 
 
 def test_update_item_index_key_validation(ddb, indexed_table):

@@ -11,12 +11,15 @@ from conformance.helpers import (
     FRAMEWORK,
     MISSING_TABLE,
     NOT_FOUND,
+    NUMBER_UNDERFLOW,
     TABLE_NOT_FOUND,
     VALIDATION,
+    VALUES_DIFFER,
     assert_error,
     clause,
     constraint_error,
     constraint_pattern,
+    not_a_number,
     strip_metadata,
 )
 
@@ -608,11 +611,26 @@ def test_batch_returning_and_parameter_values(ddb_raw: Any, table: str) -> None:
     assert response["Responses"] == [
         {"TableName": table, "Item": {"pk": {"S": "a"}, "sk": {"N": "2"}, "x": {"N": "20"}}}
     ]
-    assert_error(
-        lambda: ddb_raw.execute_statement(Statement=f'SELECT * FROM "{table}" WHERE pk = ?', Parameters=[{"N": "x"}]),
-        VALIDATION,
-        "A value provided cannot be converted into a number",
-    )
+
+
+@VALUES_DIFFER
+def test_parameter_numbers_are_read_by_the_older_check(ddb_raw: Any, table: str) -> None:
+    """PartiQL parameters are read as Java's BigDecimal reads them: an exponent or scale past a
+    32-bit integer cannot be converted, precision - scale wraps round, and an empty string gets the
+    message with no colon (paritysuite partiqlParameterNumbers.test.ts, 2026)."""
+    statement = f'SELECT * FROM "{table}" WHERE pk = ?'
+    for number, message in [
+        ("x", not_a_number("x")),
+        ("", not_a_number("", older=True)),
+        ("1e99999999999", not_a_number("1e99999999999")),
+        ("1e2147483648", not_a_number("1e2147483648")),
+        ("1e-2147483648", not_a_number("1e-2147483648")),
+        ("1e2147483647", NUMBER_UNDERFLOW),
+    ]:
+        call = lambda number=number: ddb_raw.execute_statement(  # noqa: E731
+            Statement=statement, Parameters=[{"N": number}]
+        )
+        assert_error(call, VALIDATION, message)
 
 
 # --- indexes -----------------------------------------------------------------------------------

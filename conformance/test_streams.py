@@ -228,6 +228,20 @@ def test_no_record_for_a_write_that_changes_nothing(ddb, make_table, streams):
     assert [r["eventName"] for r in read_all(streams, arn)] == ["INSERT"]
 
 
+@service_behaviour(
+    "DynamoDB Local creates the item for an update that only removes, and records an INSERT",
+    source="scylladb/scylladb test/alternator/test_item.py test_update_item_non_existent (passes on DynamoDB); "
+    "scylladb/scylladb#5862",
+)
+def test_no_record_for_an_update_that_only_removes_from_a_missing_item(ddb, make_table, streams):
+    name, arn = streamed_table(ddb, make_table)
+    ddb.update_item(TableName=name, Key={"pk": S("a")}, UpdateExpression="REMOVE x")
+    ddb.update_item(
+        TableName=name, Key={"pk": S("b")}, UpdateExpression="SET x = :v", ExpressionAttributeValues={":v": N(1)}
+    )
+    assert [(r["eventName"], r["dynamodb"]["Keys"]) for r in read_all(streams, arn)] == [("INSERT", {"pk": S("b")})]
+
+
 def test_batches_and_transactions_in_order(ddb, make_table, streams):
     name, arn = streamed_table(ddb, make_table, "KEYS_ONLY")
     ddb.put_item(TableName=name, Item={"pk": S("a")})
@@ -314,6 +328,15 @@ def stream(ddb: Any, make_table: Any, streams: Any) -> Iterator[tuple[str, str]]
     yield arn, shard_of(streams, arn)
 
 
+STREAM_ARN_SOURCE = (
+    "scylladb/scylladb test/alternator/test_streams.py (test_describe_nonexistent_stream, "
+    "test_get_shard_iterator_for_nonexistent_stream, test_list_streams_with_nonexistent_last_stream: "
+    "ValidationException on DynamoDB); aws/aws-sdk-js test/integration (describeStream fake-stream: "
+    "'Invalid StreamArn'); awslabs dynamodb-streams-kinesis-adapter tests and node-dynamodb-stream#16 "
+    "('Requested resource not found: Shard does not exist')"
+)
+
+
 def test_describe_and_list_errors(streams, stream):
     arn, shard = stream
     missing = arn.rsplit("/", 1)[0] + "/2000-01-01T00:00:00.000"
@@ -360,14 +383,64 @@ def test_stream_arn_shorter_than_the_model_allows(streams, stream):
     )
 
 
+@service_behaviour("DynamoDB Local answers ResourceNotFoundException for any unknown ARN", source=STREAM_ARN_SOURCE)
+def test_malformed_stream_arn(streams, stream):
+    arn, shard = stream
+    # (An ARN shorter than 37 characters breaks the model's constraint first: see above.)
+    for malformed in ("x" * 40, arn.split("/stream/")[0], arn.replace(":dynamodb:", ":kinesis:")):
+        for call in (
+            lambda malformed=malformed: streams.describe_stream(StreamArn=malformed),
+            lambda malformed=malformed: streams.get_shard_iterator(
+                StreamArn=malformed, ShardId=shard, ShardIteratorType="LATEST"
+            ),
+            lambda malformed=malformed: streams.list_streams(ExclusiveStartStreamArn=malformed),
+        ):
+            assert_error(call, VALIDATION, "Invalid StreamArn")
+
+
+@service_behaviour(
+    "DynamoDB Local's texts lack the 'Requested resource not found: ' DynamoDB puts first", source=STREAM_ARN_SOURCE
+)
+def test_unknown_stream_or_shard(streams, stream):
+    arn, shard = stream
+    missing = arn.rsplit("/", 1)[0] + "/2000-01-01T00:00:00.000"
+    iterator = lambda **kw: streams.get_shard_iterator(**{"StreamArn": arn, "ShardId": shard, **kw})  # noqa: E731
+    assert_error(
+        lambda: iterator(StreamArn=missing, ShardIteratorType="LATEST"),
+        NOT_FOUND,
+        "Requested resource not found: Stream does not exist",
+    )
+    for unknown in ("shardId-00000000000000000000-00000000", "semprinidfaasdasfsdvacsdcfsdsvsdvsdvsdvsdvsdv"):
+        assert_error(
+            lambda unknown=unknown: iterator(ShardId=unknown, ShardIteratorType="LATEST"),
+            NOT_FOUND,
+            "Requested resource not found: Shard does not exist",
+        )
+
+
+def test_shard_filter(streams, stream):
+    arn, shard = stream
+    children = streams.describe_stream(StreamArn=arn, ShardFilter={"Type": "CHILD_SHARDS", "ShardId": shard})
+    assert children["StreamDescription"]["Shards"] == []  # a new stream's shard has no children yet
+    assert len(streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]) == 1
+
+
+@service_behaviour(
+    "DynamoDB Local accepts any ShardFilter Type", source="botocore's dynamodbstreams model, ShardFilterType enum"
+)
+def test_shard_filter_type(streams, stream):
+    arn, shard = stream
+    assert_error(
+        lambda: streams.describe_stream(StreamArn=arn, ShardFilter={"Type": "PARENT", "ShardId": shard}),
+        VALIDATION,
+        "1 validation error detected: Value 'PARENT' at 'shardFilter.type' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [CHILD_SHARDS]",
+    )
+
+
 def test_shard_iterator_errors(streams, stream):
     arn, shard = stream
     iterator = lambda **kw: streams.get_shard_iterator(**{"StreamArn": arn, "ShardId": shard, **kw})  # noqa: E731
-    assert_error(
-        lambda: iterator(ShardId="shardId-00000000000000000000-00000000", ShardIteratorType="LATEST"),
-        NOT_FOUND,
-        "Shard does not exist",
-    )
     for kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
         assert_error(
             lambda kind=kind: iterator(ShardIteratorType=kind),

@@ -835,6 +835,13 @@ def test_list_tables_errors(ddb_raw, kwargs, clauses):
 # DeleteTable
 
 
+DELETE_SOURCE = (
+    "API Reference, DeleteTable (response example); architect/dynalite#60 and answers of the service quoted in "
+    "public documentation (TableName, TableStatus, ProvisionedThroughput, TableSizeBytes, ItemCount, TableArn, "
+    "TableId)"
+)
+
+
 def test_delete_table_response(ddb):
     name = unique_name()
     definitions = PK_S + definition("sk", "N")
@@ -842,32 +849,45 @@ def test_delete_table_response(ddb):
     ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "sk": {"N": "1"}})
     response = strip_metadata(ddb.delete_table(TableName=name))
     assert set(response) == {"TableDescription"}
-    # DynamoDB reports DELETING; DynamoDB Local reports ACTIVE.
-    check_description(
-        response["TableDescription"],
-        name=name,
-        key_schema=HASH_RANGE,
-        definitions=definitions,
-        billing="PAY_PER_REQUEST",
-        item_count=1,
-        size=7,
-        statuses=("ACTIVE", "DELETING"),
+    desc = response["TableDescription"]
+    assert desc["TableName"] == name and table_arn_pattern(name).fullmatch(desc["TableArn"])
+    assert (desc["ItemCount"], desc["TableSizeBytes"]) == (1, 7)
+    throughput = desc["ProvisionedThroughput"]
+    assert (throughput["ReadCapacityUnits"], throughput["WriteCapacityUnits"]) == (0, 0)
+
+
+@service_behaviour("DynamoDB Local answers with the full description, ACTIVE", source=DELETE_SOURCE)
+@pytest.mark.parametrize("provisioned", [False, True])
+def test_delete_table_answers_deleting_without_schema_or_indexes(ddb, make_table, provisioned):
+    name = unique_name()
+    capacity = {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4}
+    mode = {"ProvisionedThroughput": capacity} if provisioned else PPR
+    index = {"IndexName": "gsi", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}
+    index.update(Projection={"ProjectionType": "ALL"}, **({"ProvisionedThroughput": capacity} if provisioned else {}))
+    ddb.create_table(
+        TableName=name,
+        KeySchema=HASH,
+        AttributeDefinitions=PK_S + definition("g", "S"),
+        GlobalSecondaryIndexes=[index],
+        **mode,
     )
-
-
-def test_delete_table_provisioned_response(ddb, make_table):
-    name = make_table(provisioned=(3, 4))
     desc = ddb.delete_table(TableName=name)["TableDescription"]
-    check_description(
-        desc,
-        name=name,
-        key_schema=HASH,
-        definitions=PK_S,
-        billing=None,
-        read=3,
-        write=4,
-        statuses=("ACTIVE", "DELETING"),
-    )
+    assert set(desc) == {
+        "TableName",
+        "TableStatus",
+        "ProvisionedThroughput",
+        "TableSizeBytes",
+        "ItemCount",
+        "TableArn",
+        "TableId",
+    }
+    assert desc["TableStatus"] == "DELETING"
+    expected = (3, 4) if provisioned else (0, 0)
+    assert desc["ProvisionedThroughput"] == {
+        "NumberOfDecreasesToday": 0,
+        "ReadCapacityUnits": expected[0],
+        "WriteCapacityUnits": expected[1],
+    }
 
 
 @MISSING_TABLE

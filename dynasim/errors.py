@@ -613,23 +613,37 @@ def invalid_table_name() -> DynamoDBError:
 # --- attribute values ----------------------------------------------------------------------
 
 
-def number_not_a_number() -> DynamoDBError:
-    return validation("A value provided cannot be converted into a number")
+class ValueCheckError(DynamoDBError):
+    """A malformed number or a duplicate set member. DynamoDB words these by the value check the
+    operation runs (see `dynasim.values`): the current check's messages go inside the
+    "1 validation error detected: " envelope on PutItem, UpdateItem and DeleteItem, and are never
+    wrapped in the ExpressionAttributeValues message; the older check's are."""
 
 
-def number_too_precise() -> DynamoDBError:
-    return validation("DynamoDB only supports precision up to 38 digits")
+def _value_check(message: str, envelope: bool) -> ValueCheckError:
+    return ValueCheckError("ValidationException", f"1 validation error detected: {message}" if envelope else message)
 
 
-def number_overflow() -> DynamoDBError:
-    return validation(
-        "Number overflow. Attempting to store a number with magnitude larger than supported range"
+def number_not_a_number(text: str, older: bool, envelope: bool) -> DynamoDBError:
+    message = "The parameter cannot be converted to a numeric value"
+    if text or not older:  # the older check drops the colon after an empty string
+        message += f": {text}"
+    return _value_check(message, envelope)
+
+
+def number_too_precise(envelope: bool) -> DynamoDBError:
+    return _value_check("Attempting to store more than 38 significant digits in a Number", envelope)
+
+
+def number_overflow(envelope: bool) -> DynamoDBError:
+    return _value_check(
+        "Number overflow. Attempting to store a number with magnitude larger than supported range", envelope
     )
 
 
-def number_underflow() -> DynamoDBError:
-    return validation(
-        "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+def number_underflow(envelope: bool) -> DynamoDBError:
+    return _value_check(
+        "Number underflow. Attempting to store a number with magnitude smaller than supported range", envelope
     )
 
 
@@ -655,12 +669,24 @@ def set_empty(kind: str) -> DynamoDBError:
     return invalid_parameters(f"An {'string' if kind == 'SS' else 'number'} set  may not be empty")
 
 
-def set_duplicates(kind: str, members: list[Any]) -> DynamoDBError:
+def set_duplicates(kind: str, listed: list[str], older: bool, envelope: bool) -> DynamoDBError:
+    """A set with a repeated member. `listed`: the members as the check prints them (strings, or
+    binary members in base64); the current check quotes them, and neither names a number set's."""
     if kind == "NS":
-        return validation("Input collection contains duplicates")
-    if kind == "BS":
-        return invalid_parameters("Input collection of type BS contains duplicates.")
-    return invalid_parameters(f"Input collection [{', '.join(members)}] contains duplicates")
+        if older:
+            return _value_check("Input collection contains duplicates", envelope)
+        return _value_check(
+            "One or more parameter values were invalid: Input collection contains duplicates.", envelope
+        )
+    if older:
+        members = ", ".join(listed)
+    else:
+        members = ("," if kind == "BS" else ", ").join(f'"{member}"' for member in listed)
+    of_type = "of type BS " if kind == "BS" else " "  # sic: no space after the list for BS
+    return _value_check(
+        f"One or more parameter values were invalid: Input collection [{members}]{of_type}contains duplicates.",
+        envelope,
+    )
 
 
 def empty_attribute_name() -> DynamoDBError:
@@ -685,20 +711,23 @@ def item_too_large() -> DynamoDBError:
 # --- keys ----------------------------------------------------------------------------------
 
 
-def key_missing() -> DynamoDBError:
-    return validation("One of the required keys was not given a value")
-
-
-def key_type_mismatch() -> DynamoDBError:
-    return invalid_parameters("Type mismatch for key")
+def key_schema_mismatch() -> DynamoDBError:
+    """A request's Key (GetItem, DeleteItem, UpdateItem, batches, transactions) that is not exactly
+    the table's key: an attribute missing or extra, of a non-key type or of the wrong type."""
+    return validation("The provided key element does not match the schema")
 
 
 def key_not_scalar() -> DynamoDBError:
+    """A secondary-index key attribute of a non-key type (DynamoDB Local's wording)."""
     return validation("Invalid attribute value type")
 
 
-def key_count_mismatch() -> DynamoDBError:
-    return validation("The number of conditions on the keys is invalid")
+def key_missing_in_item(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Missing the key {name} in the item")
+
+
+def key_type_mismatch_in_item(name: str, expected: str, actual: str) -> DynamoDBError:
+    return invalid_parameters(f"Type mismatch for key {name} expected: {expected} actual: {actual}")
 
 
 def key_empty_string(name: str) -> DynamoDBError:
@@ -715,11 +744,12 @@ def key_empty_binary(name: str) -> DynamoDBError:
     )
 
 
-def key_too_large() -> DynamoDBError:
-    return validation(
-        "Hash primary key values must be under 2048 bytes, "
-        "and range primary key values must be under 1024 bytes"
-    )
+def hash_key_too_large() -> DynamoDBError:
+    return invalid_parameters("Size of hashkey has exceeded the maximum size limit of2048 bytes")  # sic
+
+
+def range_key_too_large() -> DynamoDBError:
+    return invalid_parameters("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
 
 
 def return_values_invalid() -> DynamoDBError:
@@ -1238,11 +1268,6 @@ def transaction_canceled(reasons: list[dict[str, Any]]) -> DynamoDBError:
     return DynamoDBError("TransactionCanceledException", message, Message=message, CancellationReasons=reasons)
 
 
-def transaction_canceled_by(error: DynamoDBError) -> DynamoDBError:
-    """TransactGetItems cancelled by an invalid key: the key error's message, no reasons."""
-    return DynamoDBError("TransactionCanceledException", error.message, Message=error.message)
-
-
 def cancellation_reason(error: DynamoDBError | None, condition_check: bool = False) -> dict[str, Any]:
     """One entry of CancellationReasons: "None" for an action that passed, ConditionalCheckFailed
     (with the item when asked for) or ValidationError with the message of the failed check."""
@@ -1308,12 +1333,18 @@ def stream_not_found(arn: Any) -> DynamoDBError:
     return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: Stream: {arn} not found")
 
 
+def stream_arn_invalid() -> DynamoDBError:
+    return validation("Invalid StreamArn")
+
+
 def stream_does_not_exist() -> DynamoDBError:
-    return DynamoDBError("ResourceNotFoundException", "Stream does not exist")
+    # Inferred from the shard's text below (DynamoDB Local says "Stream does not exist"); no record
+    # of the service's own wording was found.
+    return DynamoDBError("ResourceNotFoundException", "Requested resource not found: Stream does not exist")
 
 
 def shard_does_not_exist() -> DynamoDBError:
-    return DynamoDBError("ResourceNotFoundException", "Shard does not exist")
+    return DynamoDBError("ResourceNotFoundException", "Requested resource not found: Shard does not exist")
 
 
 def limit_below_one(value: Any) -> DynamoDBError:
@@ -1348,6 +1379,10 @@ def shard_iterator_type_invalid(value: Any) -> DynamoDBError:
     )
 
 
+def shard_filter_type_invalid(value: Any) -> DynamoDBError:
+    return constraints([constraint(value, "shardFilter.type", "must satisfy enum value set: [CHILD_SHARDS]")])
+
+
 def sequence_number_missing() -> DynamoDBError:
     return invalid_parameters("Invalid SequenceNumber")
 
@@ -1378,32 +1413,53 @@ def trimmed_data_access() -> DynamoDBError:
 # control plane
 
 
+def resource_arn_not_an_arn(arn: Any) -> DynamoDBError:
+    return invalid_parameters(f"ARNs must start with 'arn:': {arn}")
+
+
 def resource_arn_invalid(arn: Any) -> DynamoDBError:
     return validation(f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
 
 
+def resource_arn_not_taggable(arn: Any) -> DynamoDBError:
+    # A backup's ARN (recorded 2026).
+    return invalid_parameters(f"Provided Arn is not a DynamoDB resource arn: {arn}")
+
+
 def resource_arn_not_found(arn: Any) -> DynamoDBError:
-    return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: ResourcArn: {arn} not found")
+    # Spelled "ResourcArn" in records up to 2022; "ResourceArn" in the 2026 records.
+    return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: ResourceArn: {arn} not found")
+
+
+def tags_empty() -> DynamoDBError:
+    return validation("Atleast one Tag needs to be provided as Input.")  # sic
+
+
+def tag_keys_empty() -> DynamoDBError:
+    return validation("Atleast one Tag Key needs to be provided as Input.")  # sic
+
+
+def tag_key_invalid(key: Any) -> DynamoDBError:
+    """A tag key missing (shown as null), empty, longer than 128 characters or with a character
+    outside letters, digits, spaces and + - = . _ : / @."""
+    return validation(f"The Tag Key provided is invalid, Key: {'null' if key is None else key}")
+
+
+def tag_value_invalid(value: Any) -> DynamoDBError:
+    return validation(f"The Tag Value provided is invalid, Value: {'null' if value is None else value}")
+
+
+def tag_key_reserved(key: str) -> DynamoDBError:
+    return validation(f"Tag Key cannot be prefixed with aws:, Key: {key}")
+
+
+def tags_duplicate_key(key: str) -> DynamoDBError:
+    return validation(f"Duplicate Tag Keys provided as input: Duplicate Tag Key found {key}")
 
 
 def tags_too_many() -> DynamoDBError:
-    return DynamoDBError("LimitExceededException", "The number of tags on the resource cannot exceed 50.")
-
-
-def tag_key_length(key: Any) -> DynamoDBError:
-    return constraints([constraint(key, "tags.member.key", "must have length between 1 and 128")])
-
-
-def tag_value_length(value: Any) -> DynamoDBError:
-    return constraints([constraint(value, "tags.member.value", "must have length less than or equal to 256")])
-
-
-def tag_key_reserved() -> DynamoDBError:
-    return validation("One or more parameter values were invalid: Tag keys beginning with aws: are reserved")
-
-
-def tags_duplicate_keys() -> DynamoDBError:
-    return validation("One or more parameter values were invalid: Duplicate tag keys found in the request")
+    # A ValidationException, not the documented LimitExceededException (recorded 2026).
+    return validation("Number of Tags exceed the current limit for the provided ResourceArn")
 
 
 def table_not_found_by_name(name: Any) -> DynamoDBError:

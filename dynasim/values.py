@@ -11,6 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -30,56 +33,100 @@ MAX_EXPONENT = 125  # largest magnitude: 9.99...E+125
 SCALAR_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL"})
 SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}
 ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"})
-_NUMBER = re.compile(r"([+-]?)([0-9]*)\.?([0-9]*)(?:[eE]([+-]?[0-9]+))?")
-_LONG = 2**63  # DynamoDB reads an exponent as a 64-bit integer: a wider one is not a number
-_LONG_DIGITS = len(str(_LONG))
+
+_NUMBER = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?")
+
+# DynamoDB checks attribute values in one of two layers, and the operation decides which: that
+# decides the wording of a malformed number or a duplicate set member (the other value errors read
+# the same in both). The current check answers PutItem, UpdateItem and DeleteItem inside the
+# "1 validation error detected: " envelope, GetItem, BatchGetItem and Query bare; the older one
+# answers BatchWriteItem, TransactWriteItems, TransactGetItems and Scan, reads numbers as Java's
+# BigDecimal does and words errors as before (recorded in four regions, 2026; one of them ran the
+# current check on transactions too). PartiQL's parameters are read by the older one.
+ENVELOPED = "enveloped"
+CURRENT = "current"
+OLDER = "older"
+_LAYERS = {
+    "PutItem": ENVELOPED,
+    "UpdateItem": ENVELOPED,
+    "DeleteItem": ENVELOPED,
+    "BatchWriteItem": OLDER,
+    "TransactWriteItems": OLDER,
+    "TransactGetItems": OLDER,
+    "Scan": OLDER,
+    "ExecuteStatement": OLDER,
+    "BatchExecuteStatement": OLDER,
+    "ExecuteTransaction": OLDER,
+}
+_layer: ContextVar[str] = ContextVar("dynasim_value_layer", default=CURRENT)
+_INT_BITS = 32
+_LONG_BITS = 64
+
+
+@contextmanager
+def checking_for(operation: str) -> Iterator[None]:
+    """Check values, while the block runs, as DynamoDB does for `operation`."""
+    token = _layer.set(_LAYERS.get(operation, CURRENT))
+    try:
+        yield
+    finally:
+        _layer.reset(token)
+
+
+def older_check() -> bool:
+    """Whether the running operation checks values in the older layer."""
+    return _layer.get() == OLDER
 
 
 # --- numbers -------------------------------------------------------------------------------
 
 
-def normalize_number(text: str) -> str:
+def normalize_number(text: str, layer: str | None = None) -> str:
     """Validate a number as DynamoDB does and return it in DynamoDB's normalised form:
-    plain notation, no leading or trailing zeros, no sign on zero.
+    plain notation, no leading or trailing zeros, no sign on zero. `layer`: the value check whose
+    wording to use, by default the running operation's.
 
-    The exponent is read in full before the range checks, as DynamoDB reads it: one too wide
-    for a 64-bit integer cannot be converted, any other out of range one overflows or
-    underflows. Zero is range-checked by the exponent written after it (`0e126` overflows)."""
-    parts = _NUMBER.fullmatch(text) if isinstance(text, str) else None
-    if parts is None or not (parts[2] or parts[3]):
-        raise errors.number_not_a_number()
-    sign, whole, fraction, exponent_text = parts.groups()
-    written = _exponent(exponent_text)
-    digits = (whole + fraction).lstrip("0")
-    if not digits:
-        _check_range(written)
-        return "0"
-    exponent = written - len(fraction)  # of the last digit written
+    The current check reads the exponent in full (one past a 64-bit integer cannot be converted);
+    the older one as Java's BigDecimal does: the exponent, and the scale it makes, must be 32-bit
+    integers, and precision - scale wraps round (1e2147483647 is an underflow). Zero is
+    range-checked by the exponent it is written with."""
+    layer = layer or _layer.get()
+    older, envelope = layer == OLDER, layer == ENVELOPED
+    match = _NUMBER.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise errors.number_not_a_number(str(text), older, envelope)
+    exponent_text = (match.group(2) or "0").lstrip("+-").lstrip("0")
+    if len(exponent_text) > len(str(2**_LONG_BITS)):  # past any integer (and int()'s digit limit)
+        raise errors.number_not_a_number(text, older, envelope)
+    written = int(match.group(2) or 0)
+    sign, digit_tuple, exponent = Decimal(match.group(1)).as_tuple()
+    exponent = int(exponent) + written
+    if not _fits(written, _INT_BITS if older else _LONG_BITS) or (older and not _fits(-exponent, _INT_BITS)):
+        raise errors.number_not_a_number(text, older, envelope)
+    digits = "".join(map(str, digit_tuple)).lstrip("0")
     stripped = digits.rstrip("0")
     exponent += len(digits) - len(stripped)
     if len(stripped) > MAX_SIGNIFICANT_DIGITS:
-        raise errors.number_too_precise()
-    _check_range(exponent + len(stripped) - 1)
-    return ("-" if sign == "-" else "") + _plain(stripped, exponent)
-
-
-def _exponent(text: str | None) -> int:
-    if not text:
-        return 0
-    if len(text.lstrip("+-").lstrip("0")) > _LONG_DIGITS:  # int() would refuse thousands of digits
-        raise errors.number_not_a_number()
-    exponent = int(text)
-    if not -_LONG <= exponent < _LONG:
-        raise errors.number_not_a_number()
-    return exponent
-
-
-def _check_range(magnitude: int) -> None:
-    """`magnitude` is the power of ten of a number's first significant digit."""
+        raise errors.number_too_precise(envelope)
+    precision = len(stripped) or 1  # zero has one digit
+    magnitude = exponent + precision - 1
+    if older:
+        magnitude = _int32(exponent + precision) - 1
     if magnitude > MAX_EXPONENT:
-        raise errors.number_overflow()
+        raise errors.number_overflow(envelope)
     if magnitude < MIN_EXPONENT:
-        raise errors.number_underflow()
+        raise errors.number_underflow(envelope)
+    if not stripped:
+        return "0"
+    return ("-" if sign else "") + _plain(stripped, exponent)
+
+
+def _fits(number: int, bits: int) -> bool:
+    return -(2 ** (bits - 1)) <= number < 2 ** (bits - 1)
+
+
+def _int32(number: int) -> int:
+    return (number + 2 ** (_INT_BITS - 1)) % 2**_INT_BITS - 2 ** (_INT_BITS - 1)
 
 
 def _plain(digits: str, exponent: int) -> str:
@@ -179,13 +226,28 @@ def _validate_set(value: AttributeValue, kind: str, members: list[Any], depth: i
         normalized = [to_bytes(member) for member in members]
         size = sum(len(member) for member in normalized)
     if len(set(normalized)) != len(normalized):
-        raise errors.set_duplicates(kind, members)
+        layer = _layer.get()
+        listed = members if layer == OLDER else _duplicate_listing(members, normalized)
+        if kind == "BS":
+            listed = [base64.b64encode(member).decode() if isinstance(member, bytes) else member for member in listed]
+        raise errors.set_duplicates(kind, listed, layer == OLDER, layer == ENVELOPED)
     if kind == "NS" and depth > 1:
         # Inside a map or list DynamoDB keeps a number set's members in decimal's standard
         # notation of the value as sent ("1e2" -> "1E+2", "01" -> "1", "1.50" stays).
         normalized = [str(abs(number) if number.is_zero() else number) for number in map(Decimal, members)]
     value[kind] = normalized
     return size
+
+
+def _duplicate_listing(members: list[Any], normalized: list[Any]) -> list[Any]:
+    """The members as the current check lists a set with a repeat: those before the first repeat
+    in byte order, then the repeat, then the rest as sent."""
+    seen: dict[Any, Any] = {}
+    for position, (member, value) in enumerate(zip(members, normalized, strict=True)):
+        if value in seen:
+            return [seen[key] for key in sorted(seen)] + [member, *members[position + 1 :]]
+        seen[value] = member
+    return members
 
 
 def to_bytes(payload: Any) -> bytes:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dynasim import DynamoDBError
+from dynasim import DynamoDBError, values
 from dynasim.values import item_size, normalize_number, number_size, sort_key, validate_item
 
 # Numbers DynamoDB accepts: up to 38 significant digits, magnitude 1E-130 .. <1E+126.
@@ -86,11 +86,32 @@ def test_binary_orders_unsigned():
 
 
 def test_number_errors_are_dynamodbs():
-    with pytest.raises(DynamoDBError, match="precision up to 38 digits"):
+    with pytest.raises(DynamoDBError, match="more than 38 significant digits"):
         normalize_number("1" * 39)
     with pytest.raises(DynamoDBError, match="Number overflow"):
         normalize_number("1E126")
     with pytest.raises(DynamoDBError, match="Number underflow"):
         normalize_number("1E-131")
-    with pytest.raises(DynamoDBError, match="cannot be converted"):
+    with pytest.raises(DynamoDBError, match="cannot be converted to a numeric value: NaN"):
         normalize_number("NaN")
+
+
+def test_the_operation_decides_how_number_errors_are_worded():
+    with values.checking_for("PutItem"), pytest.raises(DynamoDBError) as enveloped:
+        normalize_number("")
+    message = "The parameter cannot be converted to a numeric value"
+    assert enveloped.value.message == f"1 validation error detected: {message}: "
+    with values.checking_for("BatchWriteItem"), pytest.raises(DynamoDBError) as older:
+        normalize_number("")
+    assert older.value.message == message
+    with values.checking_for("BatchWriteItem"), pytest.raises(DynamoDBError, match="underflow"):
+        normalize_number("1e2147483647")  # BigDecimal's precision - scale wraps round
+    with values.checking_for("GetItem"), pytest.raises(DynamoDBError) as bare:
+        normalize_number("1e2147483647")
+    assert bare.value.message.startswith("Number overflow")
+
+
+def test_an_exponent_of_thousands_of_digits_is_not_a_number():
+    for layer in ("PutItem", "BatchWriteItem", "GetItem"):
+        with values.checking_for(layer), pytest.raises(DynamoDBError, match="cannot be converted"):
+            normalize_number("1e" + "9" * 5000)

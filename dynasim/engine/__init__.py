@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from dynasim import errors
+from dynasim import errors, values
 from dynasim.engine import (  # noqa: F401  (registers their handlers)
     batches,
     control,
@@ -67,7 +67,8 @@ class Engine:
         validation.validate(operation, request)
         for hook in self.before_operation:
             hook()
-        return self.apply(lambda: handler(self, request))
+        with values.checking_for(operation):
+            return self.apply(lambda: handler(self, request))
 
     def apply(self, work: Callable[[], Any]) -> Any:
         """Run `work` as one operation: under the lock, its changes reaching the observers as

@@ -78,7 +78,7 @@ def batch_write_item(engine: Engine, request: Request) -> Response:
     for name, item, document, size in writes:
         table = tables.get(name) or tables.setdefault(name, engine.table(name))
         if item is not None:
-            key = item_key(table.key_schema, item)
+            key = item_key(table.key_schema, item, as_key=True)  # a put's key errors read as a Key's
         else:
             key = request_key(table.key_schema, document)
         if (name, key) in seen:

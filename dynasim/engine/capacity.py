@@ -4,7 +4,9 @@ Reads: one unit per 4 KB read (sizes of all items read summed, then rounded up),
 eventually consistent read. Writes: one unit per 1 KB of the larger of the old and new item, at
 least one. Each secondary index whose entry for the item changes is charged for writing that
 entry: a global index entry is the projected item, a local index entry the projected item plus
-100 bytes; a changed index key costs a delete of the old entry and a put of the new one.
+100 bytes; a changed index key costs a delete of the old entry and a put of the new one. A Query
+of a local index that asks for attributes the index does not project also reads each item from the
+table: a table read per item, rounded up to 4 KB on its own.
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ class Consumed:
             self.table_units += units
         else:
             self.index_units[index.name] = self.index_units.get(index.name, 0.0) + units
+
+    def fetch(self, size: int, consistent: bool) -> None:
+        """A local index read's fetch of a whole item from the table: a table read of its own."""
+        self.table_units += read_units(size, consistent)
 
     def write(self, old: Item | None, new: Item | None) -> None:
         """A write that replaced `old` (None: nothing) by `new` (None: a delete)."""

@@ -1,15 +1,18 @@
 """The rest of the control plane: tags, DescribeLimits, DescribeEndpoints, continuous backups.
 
 DynamoDB Local answers none of these but DescribeLimits (it rejects tagging and knows nothing of
-endpoints or backups), so they follow AWS's documentation: tags on tables (up to 50, keys of 1 to
-128 characters not starting with `aws:`, values up to 256), point-in-time recovery that can be
-switched on and off (nothing is restorable: there is no RestoreTableToPointInTime).
+endpoints or backups), so they follow AWS's documentation and recorded answers of the service:
+tags on tables (up to 50 after a TagResource, keys of 1 to 128 characters not starting with
+`aws:` in any case, values up to 256, both of letters, digits, spaces and + - = . _ : / @), with
+every tag of a request checked before any is applied; point-in-time recovery that can be switched
+on and off (nothing is restorable: there is no RestoreTableToPointInTime).
 Deletion protection is part of CreateTable, UpdateTable and DeleteTable (`tables`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
@@ -24,7 +27,9 @@ MAX_TAGS = 50
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256
 RECOVERY_DAYS = (1, 35)
-_TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:[^:]+:\d{12}:table/([^/]+)")
+_RESOURCE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:[^:]*:[^:]*:table/(?P<table>[^/]*)(?P<rest>/.*)?")
+_TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
+_TAG_PUNCTUATION = frozenset("+-=._:/@")
 
 LIMITS = {
     "AccountMaxReadCapacityUnits": 80000,
@@ -38,11 +43,26 @@ ENDPOINT_CACHE_MINUTES = 1440
 # --- tags ----------------------------------------------------------------------------------
 
 
-def _tagged_table(engine: Engine, arn: Any) -> Table:
-    match = _TABLE_ARN.fullmatch(arn) if isinstance(arn, str) else None
-    if match is None:
+def _check_arn(arn: Any) -> str:
+    """A tag request's ResourceArn, which must be a table's ARN (checked before the request's tags)."""
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        raise errors.resource_arn_not_an_arn(arn)
+    match = _RESOURCE_ARN.fullmatch(arn)
+    if match is None or not _TABLE_NAME.fullmatch(match["table"]):
         raise errors.resource_arn_invalid(arn)
-    table = engine.tables.get(match.group(1))
+    rest = match["rest"] or ""
+    if rest.startswith("/backup/"):
+        raise errors.resource_arn_not_taggable(arn)
+    if rest and not rest.startswith("/stream/"):  # an index, or anything else under the table
+        raise errors.resource_arn_invalid(arn)
+    return arn
+
+
+def _tagged_table(engine: Engine, arn: Any) -> Table:
+    """The table a checked ResourceArn names (a stream's ARN names none)."""
+    match = _RESOURCE_ARN.fullmatch(arn)
+    assert match is not None
+    table = None if match["rest"] else engine.tables.get(match["table"])
     if table is None or table.settings.arn != arn:
         raise errors.resource_arn_not_found(arn)
     return table
@@ -53,36 +73,62 @@ def _tags(table: Table) -> dict[str, str]:
     return tags
 
 
+def _taggable(text: str) -> bool:
+    """Letters and digits of any script, spaces, and + - = . _ : / @ (AWS's tag character set)."""
+    return all(unicodedata.category(char)[0] in "LNZ" or char in _TAG_PUNCTUATION for char in text)
+
+
+def _check_tag_key(key: Any) -> str:
+    if not isinstance(key, str) or not 1 <= len(key) <= MAX_TAG_KEY or not _taggable(key):
+        raise errors.tag_key_invalid(key)
+    if key.lower().startswith("aws:"):
+        raise errors.tag_key_reserved(key)
+    return key
+
+
+def checked_tags(tags: list[Any]) -> dict[str, str]:
+    """Tags (of TagResource or CreateTable) checked in order, as DynamoDB checks them."""
+    checked: dict[str, str] = {}
+    for tag in tags:
+        key = _check_tag_key(tag.get("Key"))
+        value = tag.get("Value")
+        if not isinstance(value, str) or len(value) > MAX_TAG_VALUE or not _taggable(value):
+            raise errors.tag_value_invalid(value)
+        if key in checked:
+            raise errors.tags_duplicate_key(key)
+        checked[key] = value
+    return checked
+
+
 @operation("TagResource")
 def tag_resource(engine: Engine, request: Request) -> Response:
+    arn = _check_arn(request.get("ResourceArn"))
     tags = request.get("Tags") or []
-    keys = []
-    for tag in tags:
-        key, value = tag.get("Key"), tag.get("Value", "")
-        if not key or len(key) > MAX_TAG_KEY:
-            raise errors.tag_key_length(key)
-        if value is None or len(value) > MAX_TAG_VALUE:
-            raise errors.tag_value_length(value)
-        if key.startswith("aws:"):
-            raise errors.tag_key_reserved()
-        keys.append(key)
-    if len(set(keys)) != len(keys):
-        raise errors.tags_duplicate_keys()
-    table = _tagged_table(engine, request.get("ResourceArn"))
+    if not tags:
+        raise errors.tags_empty()
+    new = checked_tags(tags)
+    table = _tagged_table(engine, arn)
     current = _tags(table)
-    if len(set(current) | set(keys)) > MAX_TAGS:
+    if len(current.keys() | new.keys()) > MAX_TAGS:
         raise errors.tags_too_many()
-    for tag in tags:
-        current[tag["Key"]] = tag.get("Value", "")
+    current.update(new)
     engine.record(TableUpdated(table.settings))
     return {}
 
 
 @operation("UntagResource")
 def untag_resource(engine: Engine, request: Request) -> Response:
-    table = _tagged_table(engine, request.get("ResourceArn"))
+    arn = _check_arn(request.get("ResourceArn"))
+    keys = request.get("TagKeys") or []
+    if not keys:
+        raise errors.tag_keys_empty()
+    for key in keys:
+        _check_tag_key(key)
+    if len(keys) > MAX_TAGS:
+        raise errors.tags_too_many()
+    table = _tagged_table(engine, arn)
     current = _tags(table)
-    for key in request.get("TagKeys") or []:
+    for key in keys:
         current.pop(key, None)
     engine.record(TableUpdated(table.settings))
     return {}
@@ -90,22 +136,13 @@ def untag_resource(engine: Engine, request: Request) -> Response:
 
 @operation("ListTagsOfResource")
 def list_tags_of_resource(engine: Engine, request: Request) -> Response:
-    table = _tagged_table(engine, request.get("ResourceArn"))
+    table = _tagged_table(engine, _check_arn(request.get("ResourceArn")))
     return {"Tags": [{"Key": key, "Value": value} for key, value in _tags(table).items()]}
 
 
 def tags_on_create(request: Request) -> dict[str, str]:
     """CreateTable's Tags, checked as TagResource checks them."""
-    tags = request.get("Tags") or []
-    result: dict[str, str] = {}
-    for tag in tags:
-        key, value = tag.get("Key"), tag.get("Value", "")
-        if not key or len(key) > MAX_TAG_KEY:
-            raise errors.tag_key_length(key)
-        if value is None or len(value) > MAX_TAG_VALUE:
-            raise errors.tag_value_length(value)
-        result[key] = value
-    return result
+    return checked_tags(request.get("Tags") or [])
 
 
 # --- limits and endpoints ------------------------------------------------------------------

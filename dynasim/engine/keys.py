@@ -1,6 +1,8 @@
 """Finding an item's primary key, in an item to write or in a request's `Key`, with DynamoDB's
 checks, in DynamoDB's order: each key attribute of the schema in turn (partition key first) is
-present, of a key type, of the table's type, not empty, and within the size limit."""
+present, of the table's type, not empty, and within the size limit. A request's Key that is not
+exactly the table's key is one error ("does not match the schema"); an item to write names the
+missing or mistyped attribute."""
 
 from __future__ import annotations
 
@@ -14,35 +16,36 @@ StorageKey = tuple[Any, Any]
 _KEY_TYPES = ("S", "N", "B")
 
 
-def item_key(schema: KeySchema, item: Item) -> StorageKey:
-    """The storage key of an (already validated) item about to be written."""
-    hash_key = _key_part(item, schema.hash_name, schema.hash_type, MAX_HASH_KEY_BYTES)
+def item_key(schema: KeySchema, item: Item, as_key: bool = False) -> StorageKey:
+    """The storage key of an (already validated) item about to be written. `as_key`: a missing or
+    mistyped key attribute is reported as in a request's Key (BatchWriteItem's puts)."""
+    hash_key = _key_part(item, schema.hash_name, schema.hash_type, True, as_key)
     if schema.range_name is None:
         return hash_key, None
-    return hash_key, _key_part(item, schema.range_name, schema.range_type, MAX_RANGE_KEY_BYTES)
+    return hash_key, _key_part(item, schema.range_name, schema.range_type, False, as_key)
 
 
 def request_key(schema: KeySchema, key: Item) -> StorageKey:
     """The storage key named by a request's (already validated) `Key`: exactly the key
     attributes, no more."""
     if len(key) != len(schema.names):
-        raise errors.key_count_mismatch()
-    return item_key(schema, key)
+        raise errors.key_schema_mismatch()
+    return item_key(schema, key, as_key=True)
 
 
-def _key_part(item: Item, name: str, expected: Any, limit: int) -> Any:
+def _key_part(item: Item, name: str, expected: Any, is_hash: bool, as_key: bool) -> Any:
     value = item.get(name)
     if value is None:
-        raise errors.key_missing()
+        raise errors.key_schema_mismatch() if as_key else errors.key_missing_in_item(name)
     kind, payload = next(iter(value.items()))
-    if kind not in _KEY_TYPES:
-        raise errors.key_not_scalar()
-    if kind != expected:
-        raise errors.key_type_mismatch()
+    if kind != expected:  # of another key type, or of no key type at all
+        raise errors.key_schema_mismatch() if as_key else errors.key_type_mismatch_in_item(name, expected, kind)
     if kind != "N" and len(payload) == 0:
         raise errors.key_empty_string(name) if kind == "S" else errors.key_empty_binary(name)
-    if _key_bytes(kind, payload) > limit:
-        raise errors.key_too_large()
+    if is_hash and _key_bytes(kind, payload) > MAX_HASH_KEY_BYTES:
+        raise errors.hash_key_too_large()
+    if not is_hash and _key_bytes(kind, payload) > MAX_RANGE_KEY_BYTES:
+        raise errors.range_key_too_large()
     return sort_key(kind, payload)
 
 

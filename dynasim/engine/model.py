@@ -128,7 +128,15 @@ PATTERN_BEFORE_LENGTH: frozenset[str] = frozenset({"BackupName", "ListTablesInpu
 # Constraints of botocore's model that the service does not enforce: NonKeyAttributes may name more
 # than 20 attributes (Developer Guide, quotas: up to 100 projected attributes in all of a table's
 # secondary indexes; DynamoDB Local accepts 100 in one index).
-NOT_ENFORCED: dict[str, frozenset[str]] = {"NonKeyAttributeNameList": frozenset({"max"})}
+#
+# Tags are checked by the tagging operations themselves, in their own words ("The Tag Key provided is
+# invalid, Key: null", recorded live in 2026), not by the model's constraints.
+NOT_ENFORCED: dict[str, frozenset[str]] = {
+    "NonKeyAttributeNameList": frozenset({"max"}),
+    "TagKeyString": frozenset({"min", "max"}),
+    "TagValueString": frozenset({"min", "max"}),
+}
+NOT_REQUIRED: dict[str, frozenset[str]] = {"Tag": frozenset({"Key", "Value"})}
 
 # Constraints the service enforces that botocore's model no longer states: a table's and a local
 # index's KeySchema has at most two elements (botocore's KeySchema shape lost its maximum when global

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
-from dynasim.engine.capacity import Consumed, requested
+from dynasim.engine.capacity import READ_UNIT, Consumed, requested
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions import Placeholders, legacy
 from dynasim.expressions.ast import Path
@@ -66,8 +66,13 @@ class Read:
         )
         self.key_condition = self._key_condition(request) if operation == "Query" else None
         self.filter = self._filter(request, operation)
+        self.projected_names: list[str] | None = None  # the attributes a projection names
         self.projection = self._projection(request)
         self.placeholders.check_unused()
+        self.fetches = self._fetches()
+        # The table reads of those fetches are charged as documented for Query; what a Scan of a
+        # local index is charged for them is not (DynamoDB Local charges nothing).
+        self.charges_fetches = self.fetches and operation == "Query"
 
     # --- request checks -------------------------------------------------------------------
 
@@ -165,11 +170,22 @@ class Read:
             project = legacy.attributes_to_get(names)
         else:
             return None
+        self.projected_names = names
         if self.is_global and self.index.projected is not None:  # type: ignore[union-attr]
             missing = [name for name in dict.fromkeys(names) if name not in self.index.projected]  # type: ignore[union-attr]
             if missing:
                 raise errors.attributes_not_projected(self.index.name, missing)  # type: ignore[union-attr]
         return project
+
+    def _fetches(self) -> bool:
+        """Whether a read of a local index reads each item from the table too: it asks for
+        attributes the index does not project (Select=ALL_ATTRIBUTES, or a projection naming one)."""
+        index = self.index
+        if index is None or self.is_global or index.projected is None:
+            return False
+        if self.select == "ALL_ATTRIBUTES":
+            return True
+        return any(name not in index.projected for name in self.projected_names or ())
 
     # --- ExclusiveStartKey ----------------------------------------------------------------
 
@@ -202,9 +218,7 @@ class Read:
     def visible(self, item: Item) -> Item:
         """The item as this read sees it: an index read sees the index's projection, unless it
         is a local index asked for more (DynamoDB then fetches from the table)."""
-        if self.index is None or self.index.projected is None:
-            return item
-        if not self.is_global and (self.select == "ALL_ATTRIBUTES" or self.projection is not None):
+        if self.index is None or self.index.projected is None or self.fetches:
             return item
         return self.index.project(item)
 
@@ -213,14 +227,19 @@ class Read:
         scanned = read_bytes = 0
         last: Item | None = None
         index = self.index
+        fetched_bytes = 0
         for item, size in found:
             scanned += 1
-            # An index read counts (for the 1 MB page and for capacity) the index entries it reads.
+            # An index read counts (for the 1 MB page and for capacity) the index entries it reads;
+            # a fetch from the table, each whole item read, rounded up to 4 KB on its own.
             read_bytes += size if index is None or index.projected is None else item_size(index.project(item))
+            if self.charges_fetches:
+                self.capacity.fetch(size, self.consistent)
+                fetched_bytes += -(-size // READ_UNIT) * READ_UNIT
             view = self.visible(item)
             if self.filter is None or self.filter(view):
                 items.append(view if self.projection is None else self.projection(view))
-            if scanned == self.limit or read_bytes >= PAGE_BYTES:
+            if scanned == self.limit or read_bytes + fetched_bytes >= PAGE_BYTES:
                 last = item
                 break
         self.capacity.read(read_bytes, self.consistent, index)

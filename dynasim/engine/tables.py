@@ -155,7 +155,28 @@ def delete_table(engine: Engine, request: Request) -> Response:
         raise errors.deletion_protected()
     del engine.tables[table.name]
     engine.record(TableDeleted(table.name))
-    return {"TableDescription": describe(table, "DELETING")}
+    return {"TableDescription": _describe_deleting(table)}
+
+
+# What DynamoDB's DeleteTable answer keeps of a table's description: no key schema, attribute
+# definitions, creation time, throughput timestamps or indexes (recorded answers of the service).
+_DELETING_MEMBERS = (
+    "TableName",
+    "TableStatus",
+    "ProvisionedThroughput",
+    "TableSizeBytes",
+    "ItemCount",
+    "TableArn",
+    "TableId",
+)
+_DELETING_THROUGHPUT = ("NumberOfDecreasesToday", "ReadCapacityUnits", "WriteCapacityUnits")
+
+
+def _describe_deleting(table: Table) -> dict[str, Any]:
+    full = describe(table, "DELETING")
+    description = {name: full[name] for name in _DELETING_MEMBERS}
+    description["ProvisionedThroughput"] = {name: full["ProvisionedThroughput"][name] for name in _DELETING_THROUGHPUT}
+    return description
 
 
 # --- UpdateTable ---------------------------------------------------------------------------

@@ -67,7 +67,13 @@ _EXPRESSION_MEMBERS = (
     "ExpressionAttributeValues",
     "ReturnValuesOnConditionCheckFailure",
 )
-_KEY_ERRORS_AS_REASONS = ("One or more parameter values were invalid: Type mismatch for key",)
+# Key errors DynamoDB reports as a cancellation reason rather than as a ValidationException.
+_KEY_ERRORS_AS_REASONS = (
+    errors.key_schema_mismatch().message,
+    "One or more parameter values were invalid: Type mismatch for key ",
+    errors.hash_key_too_large().message,
+    errors.range_key_too_large().message,
+)
 
 
 @dataclass
@@ -215,15 +221,23 @@ def _bind(engine: Engine, actions: list[_Action]) -> None:
             except errors.DynamoDBError as error:
                 action.reason = error
                 continue
-            action.new, action.size = updated_item(expressions, action.document, action.old)
+            try:
+                action.new, action.size = updated_item(expressions, action.document, action.old)
+            except errors.DynamoDBError as error:
+                # An update's size depends on the stored item: DynamoDB finds it too large while
+                # the transaction runs and cancels it (a put's size is refused up front).
+                if error.message != errors.updated_item_too_large().message:
+                    raise
+                action.reason = error
+                continue
         if (table.name, action.key) in seen:
             raise errors.transact_same_item()
         seen.add((table.name, action.key))
 
 
 def _is_reason(error: errors.DynamoDBError) -> bool:
-    """Key errors DynamoDB reports as a cancellation reason rather than a ValidationException."""
-    return error.message in _KEY_ERRORS_AS_REASONS or error.message == errors.key_too_large().message
+    """Whether a key error is reported as a cancellation reason rather than a ValidationException."""
+    return error.message.startswith(_KEY_ERRORS_AS_REASONS)
 
 
 def _evaluate(action: _Action) -> errors.DynamoDBError | None:
@@ -233,7 +247,8 @@ def _evaluate(action: _Action) -> errors.DynamoDBError | None:
     table, key = action.table, action.key
     assert table is not None and key is not None
     if action.kind == "Update":
-        assert action.new is not None
+        if action.new is None:  # an update that only removes, on a missing item: no write
+            return None
         try:
             check_index_keys(table, action.new, by_update=True)
         except errors.DynamoDBError as error:
@@ -307,7 +322,8 @@ def transact_get_items(engine: Engine, request: Request) -> Response:
         raise errors.transact_items_too_many(MAX_ACTIONS)
     choice = requested(request)
 
-    reads: list[tuple[Table, StorageKey, Callable[[Item], Item] | None]] = []
+    reads: list[tuple[Table, StorageKey | None, Callable[[Item], Item] | None]] = []
+    reasons: list[errors.DynamoDBError | None] = []
     seen: set[tuple[str, StorageKey]] = set()
     for action in items:
         get = action.get("Get") if isinstance(action, dict) else None
@@ -320,18 +336,26 @@ def transact_get_items(engine: Engine, request: Request) -> Response:
         table = engine.table(get["TableName"])
         validate_item(get["Key"])
         try:
-            key = request_key(table.key_schema, get["Key"])
+            key: StorageKey | None = request_key(table.key_schema, get["Key"])
         except errors.DynamoDBError as error:
-            raise errors.transaction_canceled_by(error) from None
+            if not _is_reason(error):
+                raise
+            reads.append((table, None, None))
+            reasons.append(error)
+            continue
         if (table.name, key) in seen:
             raise errors.transact_same_item()
         seen.add((table.name, key))
         reads.append((table, key, read_projection_if_any(get)))
+        reasons.append(None)
+    if any(reason is not None for reason in reasons):
+        raise errors.transaction_canceled([errors.cancellation_reason(reason) for reason in reasons])
 
     capacities: dict[str, Consumed] = {}
     responses: list[dict[str, Any]] = []
     total = 0
     for table, key, projection in reads:
+        assert key is not None
         entry = table.entry(*key)
         capacity = capacities.setdefault(table.name, Consumed(table, choice))
         for _ in range(2):

@@ -39,16 +39,20 @@ def update_item(engine: Engine, request: Request) -> Response:
     old = table.get(hash_key, range_key)
     expressions.check(old)
     new, size = updated_item(expressions, key, old)
-    check_index_keys(table, new, by_update=True)
-    table.put(hash_key, range_key, new, size)
+    if new is not None:
+        check_index_keys(table, new, by_update=True)
+        table.put(hash_key, range_key, new, size)
     capacity.write(old, new)
     response = capacity.add_to(_returned(request, return_values, expressions, old, new))
-    return item_collections.add_to(response, table, new, collection_wanted)
+    return item_collections.add_to(response, table, new if new is not None else key, collection_wanted)
 
 
-def updated_item(expressions: WriteExpressions, key: Item, old: Item | None) -> tuple[Item, int]:
+def updated_item(expressions: WriteExpressions, key: Item, old: Item | None) -> tuple[Item | None, int]:
     """The item an update makes of `old` (None: a new item from the bare `key`), and its size;
-    shared with TransactWriteItems' Update."""
+    None when there is nothing to write: an update that only removes, on a missing item, does not
+    create it. Shared with TransactWriteItems' Update."""
+    if old is None and expressions.only_removes:
+        return None, 0
     base = old if old is not None else dict(key)
     if expressions.update is not None:
         new = expressions.update.apply(base)
@@ -63,13 +67,13 @@ def updated_item(expressions: WriteExpressions, key: Item, old: Item | None) -> 
 
 
 def _returned(
-    request: Request, return_values: str, expressions: WriteExpressions, old: Item | None, new: Item
+    request: Request, return_values: str, expressions: WriteExpressions, old: Item | None, new: Item | None
 ) -> Response:
     """The response's Attributes member as ReturnValues asks for it."""
     if return_values == "NONE":
         return {}
     if return_values == "ALL_NEW":
-        return {"Attributes": new}
+        return {} if new is None else {"Attributes": new}
     if return_values == "ALL_OLD":
         return {} if old is None else {"Attributes": old}
     source = old if return_values == "UPDATED_OLD" else new

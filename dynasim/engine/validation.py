@@ -179,6 +179,7 @@ def _ordered_members(shape: Shape) -> tuple[tuple[str, Shape, bool], ...]:
     recorded = [name for name in model.MEMBER_ORDER.get(shape.name, ()) if name in shape.members]
     names = recorded + [name for name in shape.members if name not in recorded]
     required = set(shape.required_members) | set(model.ALSO_REQUIRED.get(shape.name, ()))
+    required -= model.NOT_REQUIRED.get(shape.name, frozenset())
     return tuple((name, shape.members[name], name in required) for name in names)
 
 

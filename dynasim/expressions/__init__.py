@@ -25,7 +25,7 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.expressions import ast
-from dynasim.expressions.ast import Expression, Projection, Update
+from dynasim.expressions.ast import DeleteAction, Expression, Projection, RemoveAction, Update
 from dynasim.expressions.conditions import Context, check_condition, check_path, evaluate
 from dynasim.expressions.documents import (
     ResolvedPath,
@@ -37,7 +37,7 @@ from dynasim.expressions.grammar import parse_tree
 from dynasim.expressions.keys import KeyCondition, key_condition
 from dynasim.expressions.updates import apply_update, check_update
 from dynasim.storage.table import KeySchema
-from dynasim.values import AttributeValue, Item, validate_value
+from dynasim.values import AttributeValue, Item, older_check, validate_value
 
 MAX_EXPRESSION_BYTES = 4096
 CACHE_SIZE = 4096
@@ -136,6 +136,10 @@ class Placeholders:
                     raise errors.values_invalid_key(key)
                 try:
                     validate_value(value)
+                except errors.ValueCheckError as error:
+                    if older_check():
+                        raise errors.values_invalid_value(key, error.message) from None
+                    raise
                 except errors.DynamoDBError as error:
                     raise errors.values_invalid_value(key, error.message) from None
         self.names: dict[str, str] = names or {}
@@ -224,6 +228,11 @@ class BoundUpdate:
     def updated(self, item: Item) -> Item:
         """The parts of `item` the update's paths name (ReturnValues UPDATED_OLD/UPDATED_NEW)."""
         return project(item, projection_tree(self.paths))
+
+    @property
+    def only_removes(self) -> bool:
+        """Whether every action only takes something away (REMOVE, DELETE)."""
+        return all(isinstance(action, (RemoveAction, DeleteAction)) for action in self.root.actions)
 
 
 class BoundProjection:

@@ -208,6 +208,11 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
     return apply
 
 
+def only_deletes(updates: dict[str, Any]) -> bool:
+    """Whether every AttributeUpdates action is a DELETE (of an attribute or of set members)."""
+    return all(update.get("Action", "PUT") == "DELETE" for update in updates.values())
+
+
 # --- AttributesToGet -------------------------------------------------------------------------
 
 

@@ -51,7 +51,7 @@ class WriteExpressions:
     """The checked condition (expression or legacy Expected) and update (expression or legacy
     AttributeUpdates) of a PutItem, UpdateItem or DeleteItem request."""
 
-    __slots__ = ("condition", "update", "legacy_update", "return_old_on_failure")
+    __slots__ = ("condition", "update", "legacy_update", "return_old_on_failure", "only_removes")
 
     def __init__(self, request: dict[str, Any], operation: str, key_names: tuple[str, ...] = ()) -> None:
         check_not_mixed(request)
@@ -77,8 +77,15 @@ class WriteExpressions:
         if condition_text is not None:
             self.condition = placeholders.condition(condition_text).matches
         placeholders.check_unused()
-        if operation == "UpdateItem" and request.get("AttributeUpdates") is not None:
-            self.legacy_update = legacy.attribute_updates(request["AttributeUpdates"], key_names)
+        legacy_updates = request.get("AttributeUpdates") if operation == "UpdateItem" else None
+        if legacy_updates is not None:
+            self.legacy_update = legacy.attribute_updates(legacy_updates, key_names)
+        # An update that only takes attributes away: on a missing item DynamoDB writes nothing.
+        self.only_removes = (
+            self.update.only_removes
+            if self.update is not None
+            else bool(legacy_updates) and legacy.only_deletes(legacy_updates)
+        )
         if request.get("Expected") is not None or request.get("ConditionalOperator") is not None:
             self.condition = legacy.expected(request.get("Expected"), request.get("ConditionalOperator"))
 

@@ -33,7 +33,7 @@ from dynasim.expressions.documents import (
     remove_value,
     set_value,
 )
-from dynasim.values import MAX_SIGNIFICANT_DIGITS, SET_TYPES, AttributeValue, Item, normalize_number
+from dynasim.values import CURRENT, MAX_SIGNIFICANT_DIGITS, SET_TYPES, AttributeValue, Item, normalize_number
 
 TYPE_NAMES = {
     "S": "STRING",
@@ -150,7 +150,7 @@ def arithmetic(a: str, b: str, op: str) -> str:
     significant = len("".join(map(str, digits)).strip("0"))
     if significant > MAX_SIGNIFICANT_DIGITS:
         raise errors.number_precision()
-    return normalize_number(str(result))
+    return normalize_number(str(result), CURRENT)  # whether an overflow here is enveloped is not recorded
 
 
 def apply_update(update: Update, targets: list[ResolvedPath], old: Item, ctx: Context) -> Item:
@@ -175,6 +175,8 @@ def apply_update(update: Update, targets: list[ResolvedPath], old: Item, ctx: Co
             sets.append((target, _operand(action.value, old, ctx)))
     if unwritable:
         raise errors.update_path_invalid()
+    # Elements set past a list's end are appended in index order, whatever order they were written in.
+    sets.sort(key=lambda pair: _list_index(pair[0]))
     for target, value in sets:
         set_value(new, target, value)
     removes = [
@@ -190,6 +192,12 @@ def apply_update(update: Update, targets: list[ResolvedPath], old: Item, ctx: Co
         elif isinstance(action, DeleteAction):
             _delete(new, target, ctx.values[action.value.ref])
     return new
+
+
+def _list_index(path: ResolvedPath) -> int:
+    """The list index a path ends in (-1 when it ends in a map key)."""
+    last = path[-1]
+    return last if isinstance(last, int) else -1
 
 
 def _add(item: Item, target: ResolvedPath, value: AttributeValue) -> None:

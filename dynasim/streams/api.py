@@ -3,6 +3,10 @@
 A shard iterator names a stream, its shard and the sequence number to read from, and expires 15
 minutes (of the simulator's clock) after it was handed out, as DynamoDB's do. TRIM_HORIZON reads
 from the oldest record still kept, LATEST from the next record written.
+
+As in DynamoDB, a StreamArn that is not shaped like a stream's ARN is a ValidationException, while
+an unknown stream or shard is a ResourceNotFoundException. DescribeStream's ShardFilter
+(CHILD_SHARDS) lists the shards split from a given one: none here, as each stream keeps one shard.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
@@ -27,6 +32,14 @@ MIN_SEQUENCE_LENGTH = 21
 ITERATOR_LIFETIME = 15 * 60.0
 PAGE_BYTES = 1024 * 1024
 _ITERATOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
+_STREAM_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:[^:]*:[^:]*:table/[^/]+/stream/[^/]+")
+_SHARD_FILTER_TYPES = ("CHILD_SHARDS",)
+
+
+def _check_stream_arn(arn: Any) -> None:
+    """A stream ARN that is not shaped like one is a ValidationException (an unknown one is not)."""
+    if not isinstance(arn, str) or not _STREAM_ARN.fullmatch(arn):
+        raise errors.stream_arn_invalid()
 
 
 def _limit(request: Request, maximum: int, too_large: Any) -> int:
@@ -47,6 +60,7 @@ def list_streams(engine: Engine, request: Request) -> Response:
     streams = [s for s in reversed(store(engine).streams.values()) if table is None or s.table == table]
     start = request.get("ExclusiveStartStreamArn")
     if start is not None:
+        _check_stream_arn(start)
         arns = [stream.arn for stream in streams]
         streams = streams[arns.index(start) + 1 :] if start in arns else []
     page = streams[:limit]
@@ -62,15 +76,24 @@ def describe_stream(engine: Engine, request: Request) -> Response:
     start = request.get("ExclusiveStartShardId")
     if start is not None and len(start) < MIN_SHARD_ID_LENGTH:
         raise errors.member_too_short(start, "exclusiveStartShardId", MIN_SHARD_ID_LENGTH)
+    shard_filter = request.get("ShardFilter")
+    if shard_filter is not None and shard_filter.get("Type") not in _SHARD_FILTER_TYPES:
+        raise errors.shard_filter_type_invalid(shard_filter.get("Type"))
     arn = request.get("StreamArn")
+    _check_stream_arn(arn)
     stream = store(engine).find(arn)
     if stream is None:
         raise errors.stream_not_found(arn)
     description = stream.describe()
+    shards = description["Shards"]
+    if shard_filter is not None:
+        # CHILD_SHARDS: the shards split from the named one. A stream here keeps one shard, which
+        # no shard is split from.
+        shards = [shard for shard in shards if shard.get("ParentShardId") == shard_filter.get("ShardId")]
     if start is not None:
-        shards = description["Shards"]
         ids = [shard["ShardId"] for shard in shards]
-        description["Shards"] = shards[ids.index(start) + 1 :] if start in ids else []
+        shards = shards[ids.index(start) + 1 :] if start in ids else []
+    description["Shards"] = shards
     return {"StreamDescription": description}
 
 
@@ -82,8 +105,10 @@ def get_shard_iterator(engine: Engine, request: Request) -> Response:
     sequence = request.get("SequenceNumber")
     if sequence is not None and len(sequence) < MIN_SEQUENCE_LENGTH:
         raise errors.member_too_short(sequence, "sequenceNumber", MIN_SEQUENCE_LENGTH)
+    arn = request.get("StreamArn")
+    _check_stream_arn(arn)
     streams = store(engine)
-    stream = streams.find(request.get("StreamArn"))
+    stream = streams.find(arn)
     if stream is None:
         raise errors.stream_does_not_exist()
     if request.get("ShardId") != stream.shard_id:
