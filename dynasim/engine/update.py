@@ -20,19 +20,14 @@ from dynasim.values import MAX_ITEM_BYTES, Item, item_size, validate_item
 if TYPE_CHECKING:
     from dynasim.engine import Engine
 
-RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
-
-
 @operation("UpdateItem")
 def update_item(engine: Engine, request: Request) -> Response:
-    table = engine.table(request.get("TableName"))
+    return_values = request.get("ReturnValues", "NONE")  # every value of its enum: checked by the model
+    key = request["Key"]
+    validate_item(key)
+    table = engine.table(request["TableName"])
     capacity = Consumed(table, requested(request))
     collection_wanted = item_collections.requested(request)
-    return_values = request.get("ReturnValues", "NONE")
-    if return_values not in RETURN_VALUES:
-        raise errors.return_values_invalid()
-    key = request.get("Key")
-    validate_item(key)
     hash_key, range_key = request_key(table.key_schema, key)
     expressions = WriteExpressions(request, "UpdateItem", table.key_schema.names)
 
