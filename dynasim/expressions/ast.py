@@ -22,6 +22,9 @@ MAX_OPERATORS = 300
 
 
 def _load_reserved() -> frozenset[str]:
+    """AWS's published list ("Reserved words in DynamoDB", Developer Guide), word for word.
+    DynamoDB Local accepts two of its words, SIZE and CONVERT, as attribute names; the
+    service's list reserves them, so dynasim does too."""
     text = resources.files("dynasim.expressions").joinpath("reserved_words.txt").read_text("utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
