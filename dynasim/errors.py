@@ -655,6 +655,14 @@ def expression_operand_type(kind: str, name: str, type_name: str) -> DynamoDBErr
     )
 
 
+def expression_operand_any_type(kind: str, name: str) -> DynamoDBError:
+    """A document path where a function needs a value of one type (attribute_type's type name).
+    The service lists every type a path could hold, in an order that varies from call to call
+    (architect/dynalite test/scan.js); this is the order dynalite recorded. DynamoDB Local lists
+    its own internal type names instead."""
+    return expression_operand_type(kind, name, "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}")
+
+
 def expression_action_operand_type(action: str, type_name: str) -> DynamoDBError:
     return _expression(
         "UpdateExpression",
