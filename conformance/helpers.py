@@ -92,6 +92,14 @@ NUMBER_UNDERFLOW = (
 )
 NUMBER_PRECISION = "DynamoDB only supports precision up to 38 digits"
 
+# Legacy conditions (Expected, QueryFilter, ScanFilter, KeyConditions).
+LEGACY_MIXED_TYPES = (
+    "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type"
+)
+LEGACY_BETWEEN_REVERSED = (
+    "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"
+)
+
 
 def ss_duplicates(members: list[str]) -> str:
     """The message for a string set with duplicates: the members as sent, e.g. ``[a, b, a]``."""

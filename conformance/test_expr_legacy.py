@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.helpers import VALIDATION, assert_error
+from conformance.helpers import LEGACY_MIXED_TYPES, VALIDATION, assert_error, service_behaviour
 
 KEY = {"pk": {"S": "k"}}
 N = {"N": "1"}
@@ -67,6 +67,9 @@ def op(operator, *values):
         ({"n": {"Exists": False}, "q": {"Exists": False}}, "OR", True),
         ({"n": {"Exists": False}, "q": {"Exists": False}}, "AND", False),
         ({"n": {"Value": {"N": "5"}}, "q": {"Exists": False}}, None, True),
+        ({}, None, True),
+        ({"n": op("CONTAINS", {"BOOL": True})}, None, False),
+        ({"n": op("NOT_CONTAINS", {"NULL": True})}, None, True),
     ],
 )
 def test_expected(ddb, table, expected, operator, result):
@@ -151,6 +154,14 @@ def test_expected(ddb, table, expected, operator, result):
             "AND",
             "ConditionalOperator can only be used when Filter or Expected has two or more elements",
         ),
+        ({}, "OR", "ConditionalOperator cannot be used without Filter or Expected"),
+        ({"n": op("BETWEEN", N, {"S": "9"})}, None, LEGACY_MIXED_TYPES),
+        ({"n": op("IN", N, {"N": "2"}, {"B": b"3"})}, None, LEGACY_MIXED_TYPES),
+        (
+            {"n": op("IN", {"S": "9"}, {"BOOL": True})},
+            None,
+            "One or more parameter values were invalid: ComparisonOperator IN is not valid for BOOL AttributeValue type",
+        ),
     ],
 )
 def test_expected_errors(ddb_raw, table, expected, operator, message):
@@ -172,6 +183,12 @@ def test_conditional_operator_alone(ddb, table):
         VALIDATION,
         "ConditionalOperator cannot be used without Filter or Expected",
     )
+
+
+def test_empty_expected_is_no_condition(ddb, table):
+    ddb.delete_item(TableName=table, Key={"pk": {"S": "none"}}, Expected={})
+    ddb.update_item(TableName=table, Key=KEY, Expected={}, AttributeUpdates={})
+    assert ddb.get_item(TableName=table, Key=KEY)["Item"] == SEED
 
 
 def test_expected_on_delete_and_update(ddb, table):
@@ -360,4 +377,17 @@ def test_mixing_on_put_and_delete(ddb, table):
         ),
         VALIDATION,
         mixed("Expected", "ConditionExpression"),
+    )
+
+
+@service_behaviour(
+    "DynamoDB Local leaves an empty legacy parameter out when checking for mixed parameters",
+    source="architect/dynalite test/updateItem.js, 'should return ValidationException if expression and "
+    "non-expression' (AttributeUpdates: {} is listed)",
+)
+def test_empty_legacy_parameter_still_mixes(ddb, table):
+    assert_error(
+        lambda: ddb.update_item(TableName=table, Key=KEY, AttributeUpdates={}, UpdateExpression="REMOVE s"),
+        VALIDATION,
+        mixed("AttributeUpdates", "UpdateExpression"),
     )

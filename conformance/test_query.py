@@ -10,7 +10,16 @@ import pytest
 
 from conformance import indexes_support
 from conformance.conftest import unique_name
-from conformance.helpers import NOT_FOUND, TABLE_NOT_FOUND, VALIDATION, assert_error, empty_key, service_behaviour
+from conformance.helpers import (
+    LEGACY_BETWEEN_REVERSED,
+    LEGACY_MIXED_TYPES,
+    NOT_FOUND,
+    TABLE_NOT_FOUND,
+    VALIDATION,
+    assert_error,
+    empty_key,
+    service_behaviour,
+)
 from conformance.indexes_support import (
     KEYS_ONLY,
     N,
@@ -62,7 +71,7 @@ CONDITIONAL_OPERATOR_ALONE = "ConditionalOperator cannot be used without Filter 
 UNKNOWN_COMPARISON = "Comparison type does not exist in DynamoDB"
 NOT_INDEXABLE = "Attempted conditional constraint is not an indexable operation"
 RANGE_KEY_NOT_SCALAR = "Only scalar types can be used as Range Key values"
-EMPTY_KEY_CONDITIONS = "Conditions must be at least length 1"
+KEY_CONDITIONS_COUNT = "Conditions can be of length 1 or 2 only"
 VALUES_WITHOUT_EXPRESSIONS = (
     "ExpressionAttributeValues can only be specified when using expressions: FilterExpression and "
     "KeyConditionExpression are null"
@@ -97,6 +106,13 @@ def mixed(non_expression: str, expression: str) -> str:
     return (
         "Can not use both expression and non-expression parameters in the same request: "
         f"Non-expression parameters: {{{non_expression}}} Expression parameters: {{{expression}}}"
+    )
+
+
+def operator_type(operator: str, type_code: str) -> str:
+    return (
+        "One or more parameter values were invalid: "
+        f"ComparisonOperator {operator} is not valid for {type_code} AttributeValue type"
     )
 
 
@@ -922,11 +938,15 @@ def test_paging_with_limit_visits_every_item_once(module_ddb, table, index_name,
 KC = {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]}}
 
 
-def with_sort(operator: str, *arguments: dict[str, Any]) -> dict[str, Any]:
+def legacy_condition(operator: str, *arguments: dict[str, Any]) -> dict[str, Any]:
     condition: dict[str, Any] = {"ComparisonOperator": operator}
     if arguments:
         condition["AttributeValueList"] = list(arguments)
-    return {**KC, "sk": condition}
+    return condition
+
+
+def with_sort(operator: str, *arguments: dict[str, Any]) -> dict[str, Any]:
+    return {**KC, "sk": legacy_condition(operator, *arguments)}
 
 
 @pytest.mark.parametrize(
@@ -988,6 +1008,7 @@ def test_key_conditions_on_gsi(module_ddb, table):
             id="contains",
         ),
         pytest.param({"a": {"ComparisonOperator": "IN", "AttributeValueList": [N(1), N(5)]}}, None, [1, 5], id="in"),
+        pytest.param({}, None, [1, 2, 3, 4, 5], id="empty"),
     ],
 )
 def test_query_filter(module_ddb, table, query_filter, operator, expected):
@@ -1038,7 +1059,65 @@ LEGACY_ERRORS = [
         {"KeyConditions": {"pk": {"ComparisonOperator": "FOO", "AttributeValueList": [S("p")]}}},
         UNKNOWN_COMPARISON,
     ),
-    ("empty-key-conditions", {"KeyConditions": {}}, EMPTY_KEY_CONDITIONS),
+    (
+        "three-key-conditions",
+        {"KeyConditions": {**with_sort("GT", N(1)), "a": {"ComparisonOperator": "NULL"}}},
+        KEY_CONDITIONS_COUNT,
+    ),
+    ("sort-in-mixed-types", {"KeyConditions": with_sort("IN", N(1), S("1"))}, LEGACY_MIXED_TYPES),
+    ("sort-between-mixed-types", {"KeyConditions": with_sort("BETWEEN", N(1), S("1"))}, LEGACY_MIXED_TYPES),
+    ("sort-between-reversed", {"KeyConditions": with_sort("BETWEEN", N(3), N(1))}, LEGACY_BETWEEN_REVERSED),
+    (
+        "sort-between-bool",
+        {"KeyConditions": with_sort("BETWEEN", {"BOOL": True}, {"BOOL": True})},
+        operator_type("BETWEEN", "BOOL"),
+    ),
+    ("sort-contains-set", {"KeyConditions": with_sort("CONTAINS", {"SS": ["a"]})}, operator_type("CONTAINS", "SS")),
+    ("sort-ne-wrong-type", {"KeyConditions": with_sort("NE", S("1"))}, CONDITION_TYPE_MISMATCH),
+    ("sort-begins-with-string", {"KeyConditions": with_sort("BEGINS_WITH", S("1"))}, CONDITION_TYPE_MISMATCH),
+    ("sort-in-wrong-type", {"KeyConditions": with_sort("IN", S("1"))}, CONDITION_TYPE_MISMATCH),
+    ("sort-null-with-value", {"KeyConditions": with_sort("NULL", N(1))}, argument_count("NULL")),
+    (
+        "query-filter-between-mixed-types",
+        {"KeyConditions": KC, "QueryFilter": {"a": legacy_condition("BETWEEN", N(1), S("9"))}},
+        LEGACY_MIXED_TYPES,
+    ),
+    (
+        "query-filter-in-mixed-types",
+        {"KeyConditions": KC, "QueryFilter": {"a": legacy_condition("IN", N(1), N(2), S("9"))}},
+        LEGACY_MIXED_TYPES,
+    ),
+    (
+        "empty-query-filter-with-conditional-operator",
+        {"KeyConditions": KC, "QueryFilter": {}, "ConditionalOperator": "OR"},
+        CONDITIONAL_OPERATOR_ALONE,
+    ),
+    (
+        "values-with-projection-only",
+        {"KeyConditions": KC, "ProjectionExpression": "a", "ExpressionAttributeValues": values(a=N(1))},
+        VALUES_WITHOUT_EXPRESSIONS,
+    ),
+    (
+        "key-conditions-and-attributes-to-get-with-projection",
+        {"KeyConditions": KC, "AttributesToGet": ["a"], "ProjectionExpression": "a"},
+        mixed("AttributesToGet", "ProjectionExpression"),
+    ),
+    (
+        "every-legacy-and-expression-parameter",
+        {
+            **PK,
+            "KeyConditions": KC,
+            "AttributesToGet": ["a"],
+            "QueryFilter": {"a": {"ComparisonOperator": "NULL"}},
+            "ConditionalOperator": "OR",
+            "ProjectionExpression": "a",
+            "FilterExpression": "attribute_exists(b)",
+        },
+        mixed(
+            "AttributesToGet, QueryFilter, ConditionalOperator, KeyConditions",
+            "ProjectionExpression, FilterExpression, KeyConditionExpression",
+        ),
+    ),
     (
         "key-conditions-and-expression",
         {
@@ -1147,32 +1226,32 @@ def test_legacy_parameter_errors(module_ddb_raw, table, request_, message):
 
 
 @service_behaviour(
-    "DynamoDB Local accepts KeyConditions together with a FilterExpression",
-    source="Developer Guide, Legacy conditional parameters: legacy and expression parameters cannot be mixed",
+    "DynamoDB Local says 'Conditions must be at least length 1' for an empty KeyConditions",
+    source="architect/dynalite test/query.js: 'should return ValidationException for incorrect number of "
+    "KeyConditions'",
 )
-def test_key_conditions_with_filter_expression_rejected(module_ddb, table):
-    assert_error(
-        lambda: module_ddb.query(
-            TableName=table,
-            KeyConditions=KC,
-            FilterExpression="a > :a",
-            ExpressionAttributeValues=values(a=N(1)),
-        ),
-        VALIDATION,
-        mixed("KeyConditions", "FilterExpression"),
-    )
+def test_empty_key_conditions(module_ddb, table):
+    assert_error(lambda: module_ddb.query(TableName=table, KeyConditions={}), VALIDATION, KEY_CONDITIONS_COUNT)
 
 
-@service_behaviour(
-    "DynamoDB Local accepts KeyConditions together with a ProjectionExpression",
-    source="Developer Guide, Legacy conditional parameters: legacy and expression parameters cannot be mixed",
-)
-def test_key_conditions_with_projection_expression_rejected(module_ddb, table):
-    assert_error(
-        lambda: module_ddb.query(TableName=table, KeyConditions=KC, ProjectionExpression="a"),
-        VALIDATION,
-        mixed("KeyConditions", "ProjectionExpression"),
+def test_key_conditions_with_filter_expression(module_ddb, table):
+    """KeyConditions is the one legacy parameter that goes with expressions, as long as there is
+    no KeyConditionExpression (architect/dynalite validations/index.js, and its test/query.js)."""
+    result = query(
+        module_ddb,
+        table,
+        KeyConditions=KC,
+        FilterExpression="a > :a",
+        ProjectionExpression="#a",
+        ExpressionAttributeNames={"#a": "a"},
+        ExpressionAttributeValues=values(a=N(3)),
     )
+    assert result == {"Items": [{"a": N(4)}, {"a": N(5)}], "Count": 2, "ScannedCount": 5}
+
+
+def test_key_conditions_with_projection_expression(module_ddb, table):
+    result = query(module_ddb, table, KeyConditions=with_sort("LT", N(3)), ProjectionExpression="sk, b")
+    assert result == {"Items": [{"sk": N(1), "b": S("x")}, {"sk": N(2), "b": S("xx")}], "Count": 2, "ScannedCount": 2}
 
 
 # ---------------------------------------------------------------------------------------------------

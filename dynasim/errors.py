@@ -370,8 +370,10 @@ def key_condition_missing() -> DynamoDBError:
     return validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 
 
-def key_conditions_empty() -> DynamoDBError:
-    return validation("Conditions must be at least length 1")
+def key_conditions_count() -> DynamoDBError:
+    # For an empty KeyConditions DynamoDB Local says "Conditions must be at least length 1";
+    # the service gives this text for none as for three (architect/dynalite test/query.js).
+    return validation("Conditions can be of length 1 or 2 only")
 
 
 def key_conditions_not_indexable() -> DynamoDBError:
@@ -881,6 +883,10 @@ def expected_operator_type(operator: str, type_code: str) -> DynamoDBError:
     return invalid_parameters(
         f"ComparisonOperator {operator} is not valid for {type_code} AttributeValue type"
     )
+
+
+def legacy_values_mixed_types() -> DynamoDBError:
+    return invalid_parameters("AttributeValues inside AttributeValueList must be of same type")
 
 
 def expected_operator_unknown() -> DynamoDBError:

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 PAGE_BYTES = 1024 * 1024
 MAX_SEGMENTS = 1_000_000
 _SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "COUNT", "SPECIFIC_ATTRIBUTES")
+# In the order DynamoDB lists them in its "Can not use both ..." message.
 _LEGACY = {
-    "Query": ("KeyConditions", "QueryFilter", "ConditionalOperator", "AttributesToGet"),
-    "Scan": ("ScanFilter", "ConditionalOperator", "AttributesToGet"),
+    "Query": ("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"),
+    "Scan": ("AttributesToGet", "ScanFilter", "ConditionalOperator"),
 }
 _EXPRESSIONS = {
     "Query": ("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
@@ -86,6 +87,8 @@ class Read:
 
     def _check_not_mixed(self, request: Request, operation: str) -> None:
         old = [name for name in _LEGACY[operation] if request.get(name) is not None]
+        if request.get("KeyConditionExpression") is None and "KeyConditions" in old:
+            old.remove("KeyConditions")  # KeyConditions goes with a filter or projection expression
         new = [name for name in _EXPRESSIONS[operation] if request.get(name) is not None]
         if old and new:
             raise errors.legacy_and_expression(", ".join(old), ", ".join(new))
@@ -260,38 +263,36 @@ def _condition_values(condition: KeyCondition, schema: KeySchema) -> Iterator[tu
 
 
 def _legacy_key_condition(conditions: dict[str, Any], schema: KeySchema) -> KeyCondition:
+    """KeyConditions, checked in DynamoDB's order: each condition on its own, then the number
+    of conditions, then each against the key schema."""
     if not conditions:
-        raise errors.key_conditions_empty()
-    found: dict[str, tuple[str, tuple[Any, ...]]] = {}
-    for name, condition in conditions.items():
-        operator = condition.get("ComparisonOperator")
+        raise errors.key_conditions_count()
+    for condition in conditions.values():
         values = condition.get("AttributeValueList") or []
         for value in values:
             validate_item({"v": value})
+        legacy.check_arguments(condition.get("ComparisonOperator"), values)
+    if len(conditions) > 2:
+        raise errors.key_conditions_count()
+    found: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    for name, condition in conditions.items():
         if name not in schema.names:
             raise errors.key_condition_missing_key()
-        op = "BETWEEN" if operator == "BETWEEN" else _LEGACY_OPERATORS.get(operator)
-        if op is None:
-            if operator in ("NULL", "NOT_NULL"):
-                raise errors.key_conditions_not_scalar()
-            if operator in ("NE", "IN", "CONTAINS", "NOT_CONTAINS"):
-                raise errors.key_conditions_not_indexable()
-            raise errors.expected_operator_unknown()
-        arity = 2 if op == "BETWEEN" else 1
-        if len(values) != arity:
-            raise errors.expected_argument_count(operator)
-        found[name] = (op, tuple(values))
+        operator = condition["ComparisonOperator"]
+        values = tuple(condition.get("AttributeValueList") or ())
+        wanted = schema.hash_type if name == schema.hash_name else schema.range_type
+        if any(next(iter(value)) != wanted for value in values):
+            raise errors.key_condition_type_mismatch()
+        if operator in ("NULL", "NOT_NULL"):
+            raise errors.key_conditions_not_scalar()
+        if operator not in _LEGACY_OPERATORS and operator != "BETWEEN":
+            raise errors.key_conditions_not_indexable()
+        found[name] = ("BETWEEN" if operator == "BETWEEN" else _LEGACY_OPERATORS[operator], values)
     if schema.hash_name not in found:
         raise errors.key_condition_missing_key()
     hash_op, hash_values = found[schema.hash_name]
     if hash_op != "=":
         raise errors.key_condition_unsupported()
-    for name, (op, values) in found.items():
-        wanted = schema.hash_type if name == schema.hash_name else schema.range_type
-        if op == "begins_with" and wanted == "N":
-            raise errors.expected_operator_type("BEGINS_WITH", "N")
-        if any(next(iter(value)) != wanted for value in values):
-            raise errors.key_condition_type_mismatch()
     sort = found.get(schema.range_name) if schema.range_name is not None else None
     return KeyCondition(hash_values[0], SortCondition(*sort) if sort is not None else None)
 

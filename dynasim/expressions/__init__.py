@@ -118,8 +118,8 @@ class Placeholders:
         values = request.get("ExpressionAttributeValues")
         if names is not None and not expressions:
             raise errors.names_without_expressions()
-        if values is not None and not expressions:
-            raise errors.values_without_expressions(missing)
+        if values is not None and all(name == "ProjectionExpression" for name in expressions):
+            raise errors.values_without_expressions(missing)  # a projection takes no values
         if names is not None:
             if not names:
                 raise errors.names_empty()

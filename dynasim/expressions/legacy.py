@@ -35,22 +35,48 @@ _ALLOWED_TYPES = {
     "GT": _SCALARS,
     "BETWEEN": _SCALARS,
     "BEGINS_WITH": frozenset({"S", "B"}),
-    "CONTAINS": _SCALARS,
-    "NOT_CONTAINS": _SCALARS,
+    # Not sets, lists or maps: a contained value is a single member (DynamoDB Local, and
+    # architect/dynalite test/scan.js, which finds the service refusing only those).
+    "CONTAINS": _SCALARS | {"BOOL", "NULL"},
+    "NOT_CONTAINS": _SCALARS | {"BOOL", "NULL"},
     "IN": _SCALARS,
 }
 
 Check = Callable[[Item | None], bool]
 
 
+def check_arguments(operator: str, arguments: list[AttributeValue]) -> None:
+    """The checks DynamoDB makes on one legacy condition (of Expected, QueryFilter, ScanFilter
+    or KeyConditions), in its order: the operator exists, the number of values, each value's
+    type for the operator, one type for all the values, and BETWEEN's bounds in order."""
+    if operator not in _ARITY:
+        raise errors.expected_operator_unknown()
+    wanted = _ARITY[operator]
+    if (wanted is None and not arguments) or (wanted is not None and len(arguments) != wanted):
+        raise errors.expected_argument_count(operator)
+    allowed = _ALLOWED_TYPES.get(operator)
+    kinds = [next(iter(argument)) for argument in arguments]
+    if allowed is not None:
+        for kind in kinds:
+            if kind not in allowed:
+                raise errors.expected_operator_type(operator, kind)
+    if len(set(kinds)) > 1:
+        raise errors.legacy_values_mixed_types()
+    if operator == "BETWEEN" and (compare(*arguments) or 0) > 0:
+        raise errors.expected_between_order()
+
+
 # --- Expected ------------------------------------------------------------------------------
 
 
-def expected(conditions: dict[str, Any] | None, operator: Any) -> Check:
-    """Expected (with ConditionalOperator) as a check over the old item (None: no item)."""
+def expected(conditions: dict[str, Any] | None, operator: Any) -> Check | None:
+    """Expected, QueryFilter or ScanFilter (with ConditionalOperator) as a check over an item
+    (None: no item); None when there are no conditions, as with an empty map."""
     if not conditions:
-        raise errors.conditional_operator_alone()
-    if operator is not None and operator not in ("AND", "OR"):
+        if operator is not None:
+            raise errors.conditional_operator_alone()
+        return None
+    if operator not in (None, "AND", "OR"):
         raise errors.conditional_operator_invalid(operator)
     if operator is not None and len(conditions) < 2:
         raise errors.conditional_operator_one_condition()
@@ -88,19 +114,7 @@ def _expected_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool
     if value is None and arguments is None and _ARITY[operator] != 0:
         raise errors.expected_operator_needs_value(operator, name)
     arguments = [value] if value is not None else (arguments or [])
-    wanted = _ARITY[operator]
-    if (wanted is None and not arguments) or (wanted is not None and len(arguments) != wanted):
-        raise errors.expected_argument_count(operator)
-    allowed = _ALLOWED_TYPES.get(operator)
-    if allowed is not None:
-        for argument in arguments:
-            kind = next(iter(argument))
-            if kind not in allowed:
-                raise errors.expected_operator_type(operator, kind)
-    if operator == "BETWEEN":
-        low, high = arguments
-        if next(iter(low)) == next(iter(high)) and (compare(low, high) or 0) > 0:
-            raise errors.expected_between_order()
+    check_arguments(operator, arguments)
     return lambda item: compare_legacy(operator, item.get(name), arguments)
 
 

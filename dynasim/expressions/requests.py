@@ -94,7 +94,9 @@ def read_projection(request: dict[str, Any]) -> Callable[[Item], Item] | None:
     """GetItem's ProjectionExpression or AttributesToGet, checked; None when neither is sent."""
     check_not_mixed(request)
     text = request.get("ProjectionExpression")
-    placeholders = Placeholders(request, ("ProjectionExpression",) if text is not None else (), "")
+    # Reads of single items have no ExpressionAttributeValues member: only names are checked.
+    names_only = {"ExpressionAttributeNames": request.get("ExpressionAttributeNames")}
+    placeholders = Placeholders(names_only, ("ProjectionExpression",) if text is not None else (), "")
     projection: BoundProjection | None = None
     if text is not None:
         projection = placeholders.projection(text)
