@@ -514,6 +514,13 @@ def empty_attribute_name() -> DynamoDBError:
     return validation("Empty attribute name")
 
 
+def attribute_name_too_large() -> DynamoDBError:
+    # DynamoDB Local fails with an internal error on such a name in an item or a legacy
+    # parameter, and no record of the service's text was found; this is the text DynamoDB
+    # Local gives for the same limit in ExpressionAttributeNames values.
+    return validation("Attribute name is too large, must be less than 65536 bytes")
+
+
 def invalid_binary() -> DynamoDBError:
     return serialization("Base64 encoded value is not valid")
 
@@ -753,8 +760,24 @@ def names_invalid_key(key: str) -> DynamoDBError:
     return validation(f'ExpressionAttributeNames contains invalid key: Syntax error; key: "{key}"')
 
 
-def names_empty_value(key: str) -> DynamoDBError:
-    return validation(f"ExpressionAttributeNames contains invalid value: Empty attribute name for key {key}")
+def names_invalid_value(key: str, message: str) -> DynamoDBError:
+    """`message` is why the name is refused, e.g. "Empty attribute name"."""
+    return validation(f"ExpressionAttributeNames contains invalid value: {message} for key {key}")
+
+
+def names_key_too_long(key: str) -> DynamoDBError:
+    return validation(
+        "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too "
+        f"long; size of key: {len(key)}"
+    )
+
+
+def values_key_too_long() -> DynamoDBError:
+    # DynamoDB Local's wording, which unlike the names' gives no size; no record of the
+    # service's text was found.
+    return validation(
+        "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;"
+    )
 
 
 def values_invalid_key(key: str) -> DynamoDBError:

@@ -22,7 +22,7 @@ from dynasim.storage.index import Index
 from dynasim.storage.ranges import EVERYTHING, SortRange, segment_bounds, token
 from dynasim.storage.schema import KeySchema
 from dynasim.storage.table import Table
-from dynasim.values import Item, item_size, sort_key, validate_item
+from dynasim.values import Item, check_attribute_name, item_size, sort_key, validate_item
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -152,7 +152,7 @@ class Read:
                 for name in self.schema.names:
                     if name in legacy_filter:
                         raise errors.query_filter_on_key(name)
-            return legacy.expected(legacy_filter, request.get("ConditionalOperator"))
+            return legacy.item_filter(legacy_filter, request.get("ConditionalOperator"))
         if request.get("ConditionalOperator") is not None:
             raise errors.conditional_operator_alone()
         return None
@@ -267,11 +267,12 @@ def _legacy_key_condition(conditions: dict[str, Any], schema: KeySchema) -> KeyC
     of conditions, then each against the key schema."""
     if not conditions:
         raise errors.key_conditions_count()
-    for condition in conditions.values():
+    for name, condition in conditions.items():
         values = condition.get("AttributeValueList") or []
         for value in values:
             validate_item({"v": value})
         legacy.check_arguments(condition.get("ComparisonOperator"), values)
+        check_attribute_name(name)
     if len(conditions) > 2:
         raise errors.key_conditions_count()
     found: dict[str, tuple[str, tuple[Any, ...]]] = {}

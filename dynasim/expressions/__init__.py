@@ -37,9 +37,10 @@ from dynasim.expressions.grammar import parse_tree
 from dynasim.expressions.keys import KeyCondition, key_condition
 from dynasim.expressions.updates import apply_update, check_update
 from dynasim.storage.table import KeySchema
-from dynasim.values import AttributeValue, Item, validate_value
+from dynasim.values import AttributeValue, Item, check_attribute_name, validate_value
 
 MAX_EXPRESSION_BYTES = 4096
+MAX_PLACEHOLDER_LENGTH = 255  # characters of a `#name` or `:value` key
 CACHE_SIZE = 4096
 
 _START = {
@@ -120,24 +121,34 @@ class Placeholders:
             raise errors.names_without_expressions()
         if values is not None and all(name == "ProjectionExpression" for name in expressions):
             raise errors.values_without_expressions(missing)  # a projection takes no values
+        # DynamoDB's order: the names' keys, then the values' keys and values, then the names.
         if names is not None:
             if not names:
                 raise errors.names_empty()
-            for key, name in names.items():
+            for key in names:
+                if len(key) > MAX_PLACEHOLDER_LENGTH:
+                    raise errors.names_key_too_long(key)
                 if not _NAME_KEY.fullmatch(key):
                     raise errors.names_invalid_key(key)
-                if not name:
-                    raise errors.names_empty_value(key)
         if values is not None:
             if not values:
                 raise errors.values_empty()
-            for key, value in values.items():
+            for key in values:
+                if len(key) > MAX_PLACEHOLDER_LENGTH:
+                    raise errors.values_key_too_long()
                 if not _VALUE_KEY.fullmatch(key):
                     raise errors.values_invalid_key(key)
+            for key, value in values.items():
                 try:
                     validate_value(value)
                 except errors.DynamoDBError as error:
                     raise errors.values_invalid_value(key, error.message) from None
+        if names is not None:
+            for key, name in names.items():
+                try:
+                    check_attribute_name(name)
+                except errors.DynamoDBError as error:
+                    raise errors.names_invalid_value(key, error.message) from None
         self.names: dict[str, str] = names or {}
         self.values: dict[str, AttributeValue] = values or {}
         self.used_names: set[str] = set()

@@ -10,7 +10,7 @@ from typing import Any
 from dynasim import errors
 from dynasim.expressions.conditions import compare, equal
 from dynasim.expressions.updates import TYPE_NAMES, arithmetic
-from dynasim.values import SET_TYPES, AttributeValue, Item, validate_value
+from dynasim.values import SET_TYPES, AttributeValue, Item, check_attribute_name, validate_value
 
 _ARITY = {
     "EQ": 1,
@@ -66,12 +66,24 @@ def check_arguments(operator: str, arguments: list[AttributeValue]) -> None:
         raise errors.expected_between_order()
 
 
-# --- Expected ------------------------------------------------------------------------------
+# --- Expected, QueryFilter and ScanFilter ----------------------------------------------------
 
 
 def expected(conditions: dict[str, Any] | None, operator: Any) -> Check | None:
-    """Expected, QueryFilter or ScanFilter (with ConditionalOperator) as a check over an item
-    (None: no item); None when there are no conditions, as with an empty map."""
+    """Expected (with ConditionalOperator) as a check over the old item (None: no item); None
+    when there are no conditions, as with an empty map."""
+    return _combine(conditions, operator, _expected_one)
+
+
+def item_filter(conditions: dict[str, Any] | None, operator: Any) -> Check | None:
+    """QueryFilter or ScanFilter (with ConditionalOperator) as a check over an item; None when
+    there are no conditions. A filter condition is a ComparisonOperator and its values only."""
+    return _combine(conditions, operator, _filter_one)
+
+
+def _combine(
+    conditions: dict[str, Any] | None, operator: Any, one: Callable[[str, dict[str, Any]], Callable[[Item], bool]]
+) -> Check | None:
     if not conditions:
         if operator is not None:
             raise errors.conditional_operator_alone()
@@ -80,10 +92,22 @@ def expected(conditions: dict[str, Any] | None, operator: Any) -> Check | None:
         raise errors.conditional_operator_invalid(operator)
     if operator is not None and len(conditions) < 2:
         raise errors.conditional_operator_one_condition()
-    checks = [_expected_one(name, condition) for name, condition in conditions.items()]
+    checks = []
+    for name, condition in conditions.items():
+        checks.append(one(name, condition))
+        check_attribute_name(name)  # after the condition's own checks, as DynamoDB does
     if operator == "OR":
         return lambda item: any(check(item or {}) for check in checks)
     return lambda item: all(check(item or {}) for check in checks)
+
+
+def _filter_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool]:
+    operator = condition.get("ComparisonOperator")
+    arguments = condition.get("AttributeValueList") or []
+    for argument in arguments:
+        validate_value(argument)
+    check_arguments(operator, arguments)
+    return lambda item: compare_legacy(operator, item.get(name), arguments)
 
 
 def _expected_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool]:
@@ -172,6 +196,7 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
         value = update.get("Value")
         if action not in ("PUT", "ADD", "DELETE"):
             raise errors.attribute_updates_action_invalid()
+        check_attribute_name(name)
         if name in key_names:
             raise errors.key_attribute_update(name)
         if value is None:
@@ -226,7 +251,11 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
 
 
 def attributes_to_get(names: list[str]) -> Callable[[Item], Item]:
-    if len(set(names)) != len(names):
-        raise errors.attribute_defined_twice()
+    seen: set[str] = set()
+    for name in names:
+        check_attribute_name(name)
+        if name in seen:
+            raise errors.attribute_defined_twice()
+        seen.add(name)
     wanted = tuple(names)
     return lambda item: {name: item[name] for name in wanted if name in item}
