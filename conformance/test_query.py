@@ -39,10 +39,10 @@ module_backend = indexes_support.module_backend
 module_ddb = indexes_support.module_ddb
 module_ddb_raw = indexes_support.module_ddb_raw
 
-MISSED_KEY = "Query condition missed key schema element"
 KEY_CONDITION_NOT_SUPPORTED = "Query key condition not supported"
 ONE_CONDITION_PER_KEY = "KeyConditionExpressions must only contain one condition per key"
 NESTED_OPERATIONS = "KeyConditionExpressions cannot contain nested operations"
+NESTED_ATTRIBUTES = "KeyConditionExpressions cannot have conditions on nested attributes"
 CONDITION_TYPE_MISMATCH = (
     "One or more parameter values were invalid: Condition parameter type does not match schema type"
 )
@@ -290,10 +290,50 @@ def test_lsi_key_conditions(module_ddb, table):
 
 
 KEY_CONDITION_ERRORS = [
-    ("no-partition-key", "sk = :a", {"a": N(1)}, None, MISSED_KEY),
-    ("non-key-attribute", "pk = :p AND a = :a", {"p": S("p"), "a": N(1)}, None, MISSED_KEY),
-    ("non-key-attribute-only", "a = :a", {"a": N(1)}, None, MISSED_KEY),
     ("or", "pk = :p OR sk = :a", {"p": S("p"), "a": N(1)}, None, invalid_operator("OR")),
+    (
+        "three-conditions",
+        "pk = :p AND sk > :a AND a = :b",
+        {"p": S("p"), "a": N(1), "b": N(2)},
+        None,
+        "Conditions can be of length 1 or 2 only",
+    ),
+    (
+        "between-value-first",
+        "pk = :p AND :a BETWEEN sk AND :b",
+        {"p": S("p"), "a": N(1), "b": N(2)},
+        None,
+        "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first "
+        "operand",
+    ),
+    (
+        "begins-with-value-first",
+        "pk = :p AND begins_with(:a, sk)",
+        {"p": S("p"), "a": S("1")},
+        None,
+        "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its "
+        "first operand",
+    ),
+    ("nested-non-key", "pk = :p AND a.b = :a", {"p": S("p"), "a": N(1)}, None, NESTED_ATTRIBUTES),
+    ("nested-non-key-index", "a[0] > :a", {"a": N(1)}, None, NESTED_ATTRIBUTES),
+    ("nested-key-anywhere-first", "a.b > :a AND pk.x = :p", {"p": S("p"), "a": N(1)}, None, KEY_NOT_SCALAR),
+    (
+        "no-key-attribute",
+        "pk = :p AND :a = :b",
+        {"p": S("p"), "a": N(1), "b": N(2)},
+        None,
+        "Invalid condition in KeyConditionExpression: No key attribute specified",
+    ),
+    ("repeated-non-key", "a = :a AND a < :b", {"a": N(1), "b": N(2)}, None, ONE_CONDITION_PER_KEY),
+    ("second-name-before-size", "pk = :p AND sk BETWEEN a AND size(b)", {"p": S("p")}, None, MULTIPLE_NAMES),
+    ("size-before-second-name", "pk = :p AND sk BETWEEN size(b) AND a", {"p": S("p")}, None, NESTED_OPERATIONS),
+    (
+        "partition-not-equal-before-non-key",
+        "pk > :p AND a = :a",
+        {"p": S("p"), "a": N(1)},
+        None,
+        KEY_CONDITION_NOT_SUPPORTED,
+    ),
     ("not", "NOT pk = :p", {"p": S("p")}, None, invalid_operator("NOT")),
     (
         "two-sort-conditions",
@@ -396,8 +436,6 @@ KEY_CONDITION_ERRORS = [
     ("empty", "", {"p": S("p")}, None, "Invalid KeyConditionExpression: The expression can not be empty;"),
     ("empty-partition-value", "pk = :p", {"p": S("")}, None, empty_key("pk")),
     ("nested-path", "pk.x = :p", {"p": S("p")}, None, KEY_NOT_SCALAR),
-    ("table-sort-key-on-gsi", "g = :g AND sk = :a", {"g": S("G"), "a": N(1)}, "gsi_all", MISSED_KEY),
-    ("table-partition-key-on-gsi", "pk = :p", {"p": S("p")}, "gsi_all", MISSED_KEY),
     (
         "empty-gsi-sort-value",
         "g = :g AND gs = :x",
@@ -423,6 +461,39 @@ def test_key_condition_errors(module_ddb_raw, table, expression, expression_valu
     if index_name is not None:
         request["IndexName"] = index_name
     assert_error(lambda: module_ddb_raw.query(**request), VALIDATION, message)
+
+
+def missed_key(name: str) -> str:
+    return f"Query condition missed key schema element: {name}"
+
+
+MISSED_KEY_SOURCE = (
+    "architect/dynalite test/query.js ('Query condition missed key schema element: a'); getmoto/moto "
+    "moto/dynamodb/parsing/key_condition_expression.py; AWS CLI output quoted at https://openillumi.com/?p=53330"
+)
+MISSED_KEY_ERRORS = [
+    ("no-partition-key", "sk = :a", {"a": N(1)}, None, "pk"),
+    ("non-key-attribute", "pk = :p AND a = :a", {"p": S("p"), "a": N(1)}, None, "sk"),
+    ("non-key-attribute-first", "a = :a AND pk = :p", {"p": S("p"), "a": N(1)}, None, "sk"),
+    ("non-key-attribute-only", "a = :a", {"a": N(1)}, None, "pk"),
+    ("sort-key-and-non-key", "sk = :a AND a = :a", {"a": N(1)}, None, "pk"),
+    ("table-sort-key-on-gsi", "g = :g AND sk = :a", {"g": S("G"), "a": N(1)}, "gsi_all", "gs"),
+    ("table-partition-key-on-gsi", "pk = :p", {"p": S("p")}, "gsi_all", "g"),
+]
+
+
+@service_behaviour("DynamoDB Local leaves the key's name out of the message", source=MISSED_KEY_SOURCE)
+@pytest.mark.parametrize(
+    "expression, expression_values, index_name, key_name",
+    [case[1:] for case in MISSED_KEY_ERRORS],
+    ids=[case[0] for case in MISSED_KEY_ERRORS],
+)
+def test_key_condition_missed_key(module_ddb, table, expression, expression_values, index_name, key_name):
+    request: dict[str, Any] = {"TableName": table, "KeyConditionExpression": expression}
+    request["ExpressionAttributeValues"] = values(**expression_values)
+    if index_name is not None:
+        request["IndexName"] = index_name
+    assert_error(lambda: module_ddb.query(**request), VALIDATION, missed_key(key_name))
 
 
 def test_missing_key_condition(module_ddb_raw, table):
@@ -936,6 +1007,7 @@ def test_paging_with_limit_visits_every_item_once(module_ddb, table, index_name,
 # Legacy parameters
 
 KC = {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]}}
+NON_KEY = {"a": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}}
 
 
 def legacy_condition(operator: str, *arguments: dict[str, Any]) -> dict[str, Any]:
@@ -1034,14 +1106,19 @@ LEGACY_ERRORS = [
         KEY_CONDITION_NOT_SUPPORTED,
     ),
     (
-        "sort-only",
-        {"KeyConditions": {"sk": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}}},
-        MISSED_KEY,
+        "partition-null",
+        {"KeyConditions": {"pk": {"ComparisonOperator": "NULL"}}},
+        "Only scalar types can be used as Hash Key values",
     ),
     (
-        "non-key",
-        {"KeyConditions": {**KC, "a": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}}},
-        MISSED_KEY,
+        "partition-not-equal",
+        {"KeyConditions": {"pk": {"ComparisonOperator": "NE", "AttributeValueList": [S("p")]}}},
+        KEY_CONDITION_NOT_SUPPORTED,
+    ),
+    (
+        "partition-greater-before-non-key",
+        {"KeyConditions": {"pk": {"ComparisonOperator": "GT", "AttributeValueList": [S("p")]}, **NON_KEY}},
+        KEY_CONDITION_NOT_SUPPORTED,
     ),
     (
         "eq-two-values",
@@ -1223,6 +1300,19 @@ LEGACY_ERRORS = [
 )
 def test_legacy_parameter_errors(module_ddb_raw, table, request_, message):
     assert_error(lambda: module_ddb_raw.query(TableName=table, **request_), VALIDATION, message)
+
+
+@service_behaviour("DynamoDB Local leaves the key's name out of the message", source=MISSED_KEY_SOURCE)
+@pytest.mark.parametrize(
+    "conditions, key_name",
+    [
+        pytest.param({"sk": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}}, "pk", id="sort-only"),
+        pytest.param({**KC, **NON_KEY}, "sk", id="non-key"),
+        pytest.param({"a": {"ComparisonOperator": "NULL"}}, "pk", id="non-key-only"),
+    ],
+)
+def test_key_conditions_missed_key(module_ddb, table, conditions, key_name):
+    assert_error(lambda: module_ddb.query(TableName=table, KeyConditions=conditions), VALIDATION, missed_key(key_name))
 
 
 @service_behaviour(

@@ -380,8 +380,9 @@ def key_conditions_not_indexable() -> DynamoDBError:
     return validation("Attempted conditional constraint is not an indexable operation")
 
 
-def key_conditions_not_scalar() -> DynamoDBError:
-    return validation("Only scalar types can be used as Range Key values")
+def key_conditions_not_scalar(key: str) -> DynamoDBError:
+    """`key` is "Hash" or "Range"."""
+    return validation(f"Only scalar types can be used as {key} Key values")
 
 
 def filter_on_key(name: str) -> DynamoDBError:
@@ -850,8 +851,25 @@ def key_condition_unsupported() -> DynamoDBError:
     return validation("Query key condition not supported")
 
 
-def key_condition_missing_key() -> DynamoDBError:
-    return validation("Query condition missed key schema element")
+def key_condition_missing_key(name: str) -> DynamoDBError:
+    """`name` is the key schema element missed. DynamoDB Local leaves the name out."""
+    return validation(f"Query condition missed key schema element: {name}")
+
+
+def key_condition_first_operand(operator: str) -> DynamoDBError:
+    """`operator` is "BETWEEN" or "begins_with"."""
+    return validation(
+        f"Invalid condition in KeyConditionExpression: {operator} operator must have the key attribute as its "
+        "first operand"
+    )
+
+
+def key_condition_nested_attribute() -> DynamoDBError:
+    return validation("KeyConditionExpressions cannot have conditions on nested attributes")
+
+
+def key_condition_no_key() -> DynamoDBError:
+    return validation("Invalid condition in KeyConditionExpression: No key attribute specified")
 
 
 def key_condition_nested() -> DynamoDBError:

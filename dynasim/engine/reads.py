@@ -17,7 +17,7 @@ from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions import Placeholders, legacy
 from dynasim.expressions.ast import Path
-from dynasim.expressions.keys import KeyCondition, SortCondition
+from dynasim.expressions.keys import Entry, KeyCondition, SortCondition, match_schema
 from dynasim.storage.index import Index
 from dynasim.storage.ranges import EVERYTHING, SortRange, segment_bounds, token
 from dynasim.storage.schema import KeySchema
@@ -39,6 +39,7 @@ _EXPRESSIONS = {
     "Query": ("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
     "Scan": ("ProjectionExpression", "FilterExpression"),
 }
+# Legacy KeyConditions operators in their expression form; the others keep their names.
 _LEGACY_OPERATORS = {"EQ": "=", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">", "BEGINS_WITH": "begins_with"}
 
 
@@ -275,27 +276,12 @@ def _legacy_key_condition(conditions: dict[str, Any], schema: KeySchema) -> KeyC
         check_attribute_name(name)
     if len(conditions) > 2:
         raise errors.key_conditions_count()
-    found: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    entries: list[Entry] = []
     for name, condition in conditions.items():
-        if name not in schema.names:
-            raise errors.key_condition_missing_key()
         operator = condition["ComparisonOperator"]
         values = tuple(condition.get("AttributeValueList") or ())
-        wanted = schema.hash_type if name == schema.hash_name else schema.range_type
-        if any(next(iter(value)) != wanted for value in values):
-            raise errors.key_condition_type_mismatch()
-        if operator in ("NULL", "NOT_NULL"):
-            raise errors.key_conditions_not_scalar()
-        if operator not in _LEGACY_OPERATORS and operator != "BETWEEN":
-            raise errors.key_conditions_not_indexable()
-        found[name] = ("BETWEEN" if operator == "BETWEEN" else _LEGACY_OPERATORS[operator], values)
-    if schema.hash_name not in found:
-        raise errors.key_condition_missing_key()
-    hash_op, hash_values = found[schema.hash_name]
-    if hash_op != "=":
-        raise errors.key_condition_unsupported()
-    sort = found.get(schema.range_name) if schema.range_name is not None else None
-    return KeyCondition(hash_values[0], SortCondition(*sort) if sort is not None else None)
+        entries.append((name, _LEGACY_OPERATORS.get(operator, operator), values))
+    return match_schema(entries, schema)
 
 
 def sort_range(sort: SortCondition | None) -> SortRange:
