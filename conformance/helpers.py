@@ -107,6 +107,12 @@ def ss_duplicates(members: list[str]) -> str:
     return f"One or more parameter values were invalid: Input collection [{listed}] contains duplicates"
 
 
+def attributes_to_get_duplicate(name: str) -> str:
+    """The service's message for a name twice in AttributesToGet (architect/dynalite test/getItem.js,
+    query.js, scan.js, batchGetItem.js); DynamoDB Local says "Cannot have two attributes with the same name"."""
+    return f"One or more parameter values were invalid: Duplicate value in attribute name: {name}"
+
+
 def empty_key(name: str, binary: bool = False) -> str:
     kind = "binary" if binary else "string"
     return (

@@ -155,6 +155,31 @@ def test_expected(ddb, table, expected, operator, result):
             "ConditionalOperator can only be used when Filter or Expected has two or more elements",
         ),
         ({}, "OR", "ConditionalOperator cannot be used without Filter or Expected"),
+        (
+            {"n": {"AttributeValueList": [N]}},
+            None,
+            "One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: n",
+        ),
+        (
+            {"n": {"Exists": False, "AttributeValueList": [N]}},
+            None,
+            "One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: n",
+        ),
+        (
+            {"n": {"AttributeValueList": [{}]}},
+            None,
+            "One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: n",
+        ),
+        (
+            {"n": {"Exists": False, "Value": N, "AttributeValueList": [N]}},
+            None,
+            "One or more parameter values were invalid: Value and AttributeValueList cannot be used together for Attribute: n",
+        ),
+        (
+            {"n": {"ComparisonOperator": "XX"}},
+            None,
+            "One or more parameter values were invalid: Value or AttributeValueList must be used with ComparisonOperator: XX for Attribute: n",
+        ),
         ({"n": op("BETWEEN", N, {"S": "9"})}, None, LEGACY_MIXED_TYPES),
         ({"n": op("IN", N, {"N": "2"}, {"B": b"3"})}, None, LEGACY_MIXED_TYPES),
         (

@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from conformance.helpers import EMPTY_ATTRIBUTE_NAME, VALIDATION, assert_error, service_behaviour
+from conformance.helpers import (
+    EMPTY_ATTRIBUTE_NAME,
+    VALIDATION,
+    assert_error,
+    attributes_to_get_duplicate,
+    service_behaviour,
+)
 
 KEY = {"pk": {"S": "k"}}
 LONGEST = "a" * 65535  # 64 KB less a byte: the longest name
@@ -169,16 +175,24 @@ def test_longest_placeholder_keys(ddb, table):
         )
 
 
-@pytest.mark.parametrize(
-    ("names", "message"),
-    [
-        (["", "a", "a"], EMPTY_ATTRIBUTE_NAME),
-        (["a", "a", ""], "Cannot have two attributes with the same name"),
-    ],
-)
-def test_attributes_to_get_checked_name_by_name(ddb, table, names, message):
+def test_attributes_to_get_empty_name_before_duplicate(ddb, table):
+    key = {**KEY, "sk": {"N": "1"}}
     assert_error(
-        lambda: ddb.get_item(TableName=table, Key={**KEY, "sk": {"N": "1"}}, AttributesToGet=names), VALIDATION, message
+        lambda: ddb.get_item(TableName=table, Key=key, AttributesToGet=["", "a", "a"]), VALIDATION, EMPTY_ATTRIBUTE_NAME
+    )
+
+
+@service_behaviour(
+    "DynamoDB Local says 'Cannot have two attributes with the same name'",
+    source="architect/dynalite test/getItem.js, 'should return ValidationException for duplicate values in "
+    "AttributesToGet'",
+)
+def test_attributes_to_get_duplicate_before_empty_name(ddb, table):
+    key = {**KEY, "sk": {"N": "1"}}
+    assert_error(
+        lambda: ddb.get_item(TableName=table, Key=key, AttributesToGet=["a", "a", ""]),
+        VALIDATION,
+        attributes_to_get_duplicate("a"),
     )
 
 

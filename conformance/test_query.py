@@ -17,6 +17,7 @@ from conformance.helpers import (
     TABLE_NOT_FOUND,
     VALIDATION,
     assert_error,
+    attributes_to_get_duplicate,
     empty_key,
     service_behaviour,
 )
@@ -65,7 +66,6 @@ START_KEY_INVALID = "The provided starting key is invalid"
 START_KEY_TYPE = "Type mismatch for attribute to update"
 ATTRIBUTES_TO_GET_WITH_ALL = "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES"
 ATTRIBUTES_TO_GET_WITH_COUNT = "Cannot specify the AttributesToGet when choosing to get only the Count"
-DUPLICATE_NAMES = "Cannot have two attributes with the same name"
 CONDITIONAL_OPERATOR_NEEDS_TWO = "ConditionalOperator can only be used when Filter or Expected has two or more elements"
 CONDITIONAL_OPERATOR_ALONE = "ConditionalOperator cannot be used without Filter or Expected"
 UNKNOWN_COMPARISON = "Comparison type does not exist in DynamoDB"
@@ -1282,7 +1282,6 @@ LEGACY_ERRORS = [
         {"KeyConditions": KC, "AttributesToGet": ["a"], "Select": "COUNT"},
         ATTRIBUTES_TO_GET_WITH_COUNT,
     ),
-    ("attributes-to-get-duplicates", {"KeyConditions": KC, "AttributesToGet": ["a", "a"]}, DUPLICATE_NAMES),
     (
         "attributes-to-get-unprojected",
         {
@@ -1322,6 +1321,19 @@ def test_key_conditions_missed_key(module_ddb, table, conditions, key_name):
 )
 def test_empty_key_conditions(module_ddb, table):
     assert_error(lambda: module_ddb.query(TableName=table, KeyConditions={}), VALIDATION, KEY_CONDITIONS_COUNT)
+
+
+@service_behaviour(
+    "DynamoDB Local says 'Cannot have two attributes with the same name'",
+    source="architect/dynalite test/query.js, 'should return ValidationException for duplicate values in "
+    "AttributesToGet'",
+)
+def test_attributes_to_get_duplicates(module_ddb, table):
+    assert_error(
+        lambda: module_ddb.query(TableName=table, KeyConditions=KC, AttributesToGet=["a", "a"]),
+        VALIDATION,
+        attributes_to_get_duplicate("a"),
+    )
 
 
 def test_key_conditions_with_filter_expression(module_ddb, table):

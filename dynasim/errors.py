@@ -910,6 +910,15 @@ def expected_value_and_list(name: str) -> DynamoDBError:
     return invalid_parameters(f"Value and AttributeValueList cannot be used together for Attribute: {name}")
 
 
+def attributes_to_get_duplicate(name: str) -> DynamoDBError:
+    # DynamoDB Local says "Cannot have two attributes with the same name" (its CreateTable text).
+    return invalid_parameters(f"Duplicate value in attribute name: {name}")
+
+
+def expected_list_without_operator(name: str) -> DynamoDBError:
+    return invalid_parameters(f"AttributeValueList can only be used with a ComparisonOperator for Attribute: {name}")
+
+
 def expected_operator_needs_value(operator: str, name: str) -> DynamoDBError:
     return invalid_parameters(
         f"Value or AttributeValueList must be used with ComparisonOperator: {operator} for Attribute: {name}"

@@ -111,32 +111,31 @@ def _filter_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool]:
 
 
 def _expected_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool]:
+    """One Expected condition: its form checked first (Exists, Value, AttributeValueList and
+    ComparisonOperator together), then its values, then the operator's arguments."""
     value = condition.get("Value")
     exists = condition.get("Exists")
     operator = condition.get("ComparisonOperator")
     arguments = condition.get("AttributeValueList")
-    if value is not None:
-        validate_value(value)
-    for argument in arguments or []:
-        validate_value(argument)
-    if operator is None:
-        if arguments is not None and value is not None:
-            raise errors.expected_value_and_list(name)
-        if exists is False:
-            if value is not None:
-                raise errors.expected_value_with_exists_false(name)
-            return lambda item: name not in item
-        if value is None:
-            raise errors.expected_value_required(name, "null" if exists is None else "true")
-        return lambda item: (found := item.get(name)) is not None and equal(found, value)
-    if exists is not None:
+    if exists is not None and operator is not None:
         raise errors.expected_exists_with_operator(name)
     if value is not None and arguments is not None:
         raise errors.expected_value_and_list(name)
-    if operator not in _ARITY:
-        raise errors.expected_operator_unknown()
-    if value is None and arguments is None and _ARITY[operator] != 0:
-        raise errors.expected_operator_needs_value(operator, name)
+    if operator is None and arguments is not None:
+        raise errors.expected_list_without_operator(name)
+    if exists is False and value is not None:
+        raise errors.expected_value_with_exists_false(name)
+    if value is None and arguments is None:
+        if operator is not None and _ARITY.get(operator) != 0:
+            raise errors.expected_operator_needs_value(operator, name)
+        if operator is None and exists is not False:
+            raise errors.expected_value_required(name, "null" if exists is None else "true")
+    for argument in [value] if value is not None else arguments or []:
+        validate_value(argument)
+    if operator is None:
+        if exists is False:
+            return lambda item: name not in item
+        return lambda item: (found := item.get(name)) is not None and equal(found, value)
     arguments = [value] if value is not None else (arguments or [])
     check_arguments(operator, arguments)
     return lambda item: compare_legacy(operator, item.get(name), arguments)
@@ -255,7 +254,7 @@ def attributes_to_get(names: list[str]) -> Callable[[Item], Item]:
     for name in names:
         check_attribute_name(name)
         if name in seen:
-            raise errors.attribute_defined_twice()
+            raise errors.attributes_to_get_duplicate(name)
         seen.add(name)
     wanted = tuple(names)
     return lambda item: {name: item[name] for name in wanted if name in item}
