@@ -233,6 +233,19 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
         ("(a = :v) AND ((b = :v))", V, invalid("The expression has redundant parentheses;")),
         ("((a)) = :v", V, invalid("The expression has redundant parentheses;")),
         ("((size(a))) = :v", V, invalid("The expression has redundant parentheses;")),
+        ("status = :v AND ((a = :v))", V, invalid("The expression has redundant parentheses;")),
+        ("foo(a) AND ((b = :v))", V, invalid("The expression has redundant parentheses;")),
+        ("a > whatever((:v), ((a)))", V, invalid("The expression has redundant parentheses;")),
+        (
+            "a" + ".b" * 32 + " = :v AND status = :v",
+            V,
+            invalid("Attribute name is a reserved keyword; reserved keyword: status"),
+        ),
+        (
+            "a[99999999999] = :v AND status = :v",
+            V,
+            invalid("List index is not within the allowable range; index: [99999999999]"),
+        ),
         (
             "size(a)",
             None,

@@ -2,9 +2,9 @@
 kept symbolic (`#name` and `:value` stay as written) so one parsed expression serves every
 request that sends the same text.
 
-`build` also runs the checks that depend on the text alone, in DynamoDB's order: reserved
-words, function names and where functions may be used, redundant parentheses, nesting depth,
-list index range and operator count.
+`build` also runs the checks that depend on the text alone, in DynamoDB's order: redundant
+parentheses anywhere; then, in reading order, reserved words, function names and where
+functions may be used, and list index range; then nesting depth and operator count.
 """
 
 from __future__ import annotations
@@ -205,6 +205,7 @@ class _Builder:
         self.names: set[str] = set()
         self.values: set[str] = set()
         self.operators = 0
+        self.too_deep: int | None = None  # nesting levels of the first path too deep
 
     # conditions
 
@@ -212,8 +213,6 @@ class _Builder:
         data = tree.data
         if data == "parens":
             (inner,) = tree.children
-            if isinstance(inner, Tree) and inner.data in ("parens", "paren_call"):
-                raise errors.expression_redundant_parentheses(self.kind)
             return self.condition(inner)
         if data == "paren_call":
             return self.condition(self._unwrap_call(tree))
@@ -245,8 +244,6 @@ class _Builder:
 
     def _unwrap_call(self, tree: Tree) -> Tree:
         (inner,) = tree.children
-        if inner.data == "paren_call":
-            raise errors.expression_redundant_parentheses(self.kind)
         return inner
 
     def operand(self, tree: Tree, inside: str | None = None) -> Operand:
@@ -259,8 +256,6 @@ class _Builder:
             return Value(ref)
         if data == "parens":
             (inner,) = tree.children
-            if inner.data in ("parens", "paren_call"):
-                raise errors.expression_redundant_parentheses(self.kind)
             return self.operand(inner, inside)
         if data == "paren_call":
             return self.operand(self._unwrap_call(tree), inside)
@@ -315,8 +310,8 @@ class _Builder:
                 if name.lower() in RESERVED_WORDS:
                     raise errors.expression_reserved_word(self.kind, name)
                 elements.append(name)
-        if len(elements) > MAX_PATH_DEPTH:
-            raise errors.expression_path_too_deep(self.kind, len(elements))
+        if len(elements) > MAX_PATH_DEPTH and self.too_deep is None:
+            self.too_deep = len(elements)
         return Path(tuple(elements), tuple(refs))
 
     # updates
@@ -347,7 +342,11 @@ class _Builder:
 
 
 def build(tree: Tree, kind: str) -> Expression:
-    """Turn lark's tree for an expression of `kind` into a checked `Expression`."""
+    """Turn lark's tree for an expression of `kind` into a checked `Expression`. DynamoDB
+    reports redundant parentheses before any other error, and a path nested too deep after
+    the errors found in reading the expression (reserved words, functions, list indexes)."""
+    if _has_redundant_parentheses(tree):
+        raise errors.expression_redundant_parentheses(kind)
     if tree.data == "update":
         builder = _Builder(kind, update=True)
         root: Condition | Update | Projection = builder.update_root(tree)
@@ -357,6 +356,19 @@ def build(tree: Tree, kind: str) -> Expression:
     else:
         builder = _Builder(kind, update=False)
         root = builder.condition(tree)
-        if builder.operators > MAX_OPERATORS:
-            raise errors.expression_too_many_operators(kind, builder.operators)
+    if builder.too_deep is not None:
+        raise errors.expression_path_too_deep(kind, builder.too_deep)
+    if builder.operators > MAX_OPERATORS:
+        raise errors.expression_too_many_operators(kind, builder.operators)
     return Expression(kind, root, frozenset(builder.names), frozenset(builder.values))
+
+
+def _has_redundant_parentheses(tree: Tree) -> bool:
+    """Parentheses directly around parentheses, anywhere in the expression."""
+    for node in tree.iter_subtrees():
+        if node.data in ("parens", "paren_call"):
+            (inner,) = node.children
+            if isinstance(inner, Tree) and inner.data in ("parens", "paren_call"):
+                if node.data == "parens" or inner.data == "paren_call":
+                    return True
+    return False
