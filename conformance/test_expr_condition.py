@@ -199,6 +199,7 @@ def test_invalid_return_values_on_failure(ddb_raw, table):
 
 
 V = {":v": N}
+TOO_MANY_OPERATORS = invalid("The expression contains too many operators; operator count: 301")
 IN_101 = "a IN (" + ", ".join([":v"] * 101) + ")"
 IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
 
@@ -486,6 +487,18 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
             V,
             invalid("The expression contains too many operators; operator count: 301"),
         ),
+        # AND, OR and NOT count as operators, as do comparisons and functions; DynamoDB stops
+        # counting at the first one too many.
+        (" OR ".join(["a = :v"] * 151), V, TOO_MANY_OPERATORS),
+        (" AND ".join(["NOT a = :v"] * 150), V, TOO_MANY_OPERATORS),
+        (" AND ".join(["size(a) = :v"] * 101), V, TOO_MANY_OPERATORS),
+        (" AND ".join(["attribute_exists(a)"] * 151), None, TOO_MANY_OPERATORS),
+        ("NOT " * 1022 + "a = :v", V, TOO_MANY_OPERATORS),
+        (
+            ":q = a AND " + " AND ".join(["a = :v"] * 151),
+            V,
+            invalid("An expression attribute value used in expression is not defined; attribute value: :q"),
+        ),
     ],
 )
 def test_condition_errors(ddb, table, expression, values, message):
@@ -543,7 +556,16 @@ def test_attribute_type_name_from_a_path(ddb, table, expression):
     )
 
 
-@pytest.mark.parametrize("expression", [IN_100, "a" + ".b" * 31 + " = :v", " AND ".join(["a = :v"] * 150)])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        IN_100,
+        "a" + ".b" * 31 + " = :v",
+        " AND ".join(["a = :v"] * 150),
+        " AND ".join(["NOT s = :v"] * 99 + ["NOT NOT a = :v"]),  # 300 operators
+        "NOT " * 298 + "a = :v",
+    ],
+)
 def test_limits_not_reached(ddb, table, expression):
     assert not check(ddb, table, expression, V)
 

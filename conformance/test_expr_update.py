@@ -518,6 +518,36 @@ def test_update_errors(ddb, table, expression, values, names, message):
     assert stored(ddb, table) == SEED
 
 
+SUMS = ",".join(f"a{i}=:v+:v" for i in range(300))  # 300 operators in under 4 KB
+TOO_MANY_OPERATORS = invalid("The expression contains too many operators; operator count: 301")
+
+
+@pytest.mark.parametrize(
+    ("expression", "values", "message"),
+    [
+        pytest.param("SET " + SUMS + ",b=:v+:v", N1, TOO_MANY_OPERATORS, id="sums"),
+        pytest.param("SET " + SUMS + ",b=if_not_exists(c,:v)", N1, TOO_MANY_OPERATORS, id="function"),
+        pytest.param("SET pk=:v," + SUMS + ",b=:v-:v", N1, TOO_MANY_OPERATORS, id="before-key"),
+        pytest.param(
+            "SET " + SUMS + ",b=:v+:v ADD c :s",
+            {**N1, ":s": {"S": "x"}},
+            invalid(
+                "Incorrect operand type for operator or function; operator: ADD, operand type: STRING, "
+                "typeSet: ALLOWED_FOR_ADD_OPERAND"
+            ),
+            id="after-operand-types",
+        ),
+    ],
+)
+def test_too_many_operators(ddb, table, expression, values, message):
+    assert_error(lambda: update(ddb, table, expression, values, None), VALIDATION, message)
+
+
+def test_three_hundred_operators(ddb, table):
+    update(ddb, table, "SET " + SUMS, N1)
+    assert stored(ddb, table)["a299"] == {"N": "2"}
+
+
 def test_expression_too_long(ddb, table):
     assert_error(
         lambda: update(ddb, table, "SET a = :v" + " " * 4100, N1),

@@ -292,6 +292,13 @@ def test_lsi_key_conditions(module_ddb, table):
 KEY_CONDITION_ERRORS = [
     ("or", "pk = :p OR sk = :a", {"p": S("p"), "a": N(1)}, None, invalid_operator("OR")),
     (
+        "too-many-operators-before-key-checks",
+        "pk = :p AND " + " AND ".join(["a = :a"] * 150),
+        {"p": S("p"), "a": N(1)},
+        None,
+        "Invalid KeyConditionExpression: The expression contains too many operators; operator count: 301",
+    ),
+    (
         "three-conditions",
         "pk = :p AND sk > :a AND a = :b",
         {"p": S("p"), "a": N(1), "b": N(2)},

@@ -55,9 +55,14 @@ predicates = st.one_of(
     st.builds(lambda p: Call("attribute_exists", (p,)), paths()),
     st.builds(lambda p, v: Call("begins_with", (p, v)), paths(), values),
 )
+# NOT NOT x parses as x: a chain of NOTs is kept by its parity alone.
 conditions = st.recursive(
     predicates,
-    lambda inner: st.one_of(st.builds(And, inner, inner), st.builds(Or, inner, inner), st.builds(Not, inner)),
+    lambda inner: st.one_of(
+        st.builds(And, inner, inner),
+        st.builds(Or, inner, inner),
+        st.builds(Not, inner.filter(lambda condition: not isinstance(condition, Not))),
+    ),
     max_leaves=8,
 )
 set_operands = st.one_of(
@@ -122,6 +127,14 @@ def test_actions_checked_last_first():
         "AddAction",
         "DeleteAction",
     ]
+
+
+def test_not_chains_keep_their_parity():
+    even = compile_expression("ConditionExpression", "NOT " * 1000 + "attribute_exists(a)")
+    odd = compile_expression("ConditionExpression", "NOT " * 999 + "attribute_exists(a)")
+    assert even.root == Call("attribute_exists", (Path(("a",)),))
+    assert odd.root == Not(even.root)
+    assert even.operators == 1001
 
 
 def test_keywords_case_insensitive():

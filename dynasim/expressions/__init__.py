@@ -35,7 +35,7 @@ from dynasim.expressions.documents import (
 )
 from dynasim.expressions.grammar import parse_tree
 from dynasim.expressions.keys import KeyCondition, key_condition
-from dynasim.expressions.updates import apply_update, check_update
+from dynasim.expressions.updates import apply_update, check_targets, check_update
 from dynasim.storage.table import KeySchema
 from dynasim.values import AttributeValue, Item, check_attribute_name, validate_value
 
@@ -176,6 +176,7 @@ class Placeholders:
         expression = compile_expression(kind, text)
         ctx = self.context(kind)
         check_condition(expression.root, ctx)
+        expression.check_operators()
         self._use(expression)
         return BoundCondition(expression.root, ctx)
 
@@ -183,7 +184,9 @@ class Placeholders:
         expression = compile_expression("UpdateExpression", text)
         ctx = self.context("UpdateExpression")
         assert isinstance(expression.root, Update)
-        paths = check_update(expression.root, ctx, key_names)
+        paths = check_update(expression.root, ctx)
+        expression.check_operators()
+        check_targets(paths, key_names)
         self._use(expression)
         return BoundUpdate(expression.root, paths, ctx)
 
@@ -191,7 +194,10 @@ class Placeholders:
         """Query's KeyConditionExpression, checked against `schema`: the partition-key value
         and the sort-key condition, if any."""
         expression = compile_expression("KeyConditionExpression", text)
-        result = key_condition(expression.root, self.context("KeyConditionExpression"), schema)
+        ctx = self.context("KeyConditionExpression")
+        check_condition(expression.root, ctx)
+        expression.check_operators()
+        result = key_condition(expression.root, ctx, schema)
         self._use(expression)
         return result
 

@@ -4,7 +4,8 @@ request that sends the same text.
 
 `build` also runs the checks that depend on the text alone, in DynamoDB's order: redundant
 parentheses anywhere; then, in reading order, reserved words, function names and where
-functions may be used, and list index range; then nesting depth and operator count.
+functions may be used, and list index range; then nesting depth. The operator count is kept
+for `Expression.check_operators`, which DynamoDB applies after the request's placeholders.
 """
 
 from __future__ import annotations
@@ -183,6 +184,13 @@ class Expression:
     root: Condition | Update | Projection
     names: frozenset[str] = field(default_factory=frozenset)  # every #name used
     values: frozenset[str] = field(default_factory=frozenset)  # every :value used
+    operators: int = 0  # operators and functions, counted as DynamoDB counts them
+
+    def check_operators(self) -> None:
+        """DynamoDB's limit on operators, reported after the expression's other errors,
+        placeholders included (it stops counting at the first one too many)."""
+        if self.operators > MAX_OPERATORS:
+            raise errors.expression_too_many_operators(self.kind, MAX_OPERATORS + 1)
 
 
 # --- building ------------------------------------------------------------------------------
@@ -218,10 +226,19 @@ class _Builder:
             return self.condition(self._unwrap_call(tree))
         if data in ("or_", "and_"):
             left, _, right = tree.children
+            self._count()
             node_type = Or if data == "or_" else And
             return node_type(self.condition(left), self.condition(right))
         if data == "not_":
-            return Not(self.condition(tree.children[1]))
+            # A chain of NOTs is read in a loop, and only its parity kept, so that no input
+            # can nest the AST deeper than its ANDs and ORs (at most a few hundred in 4 KB).
+            negated = False
+            while tree.data == "not_":
+                self._count()
+                negated = not negated
+                tree = tree.children[1]
+            inner = self.condition(tree)
+            return Not(inner) if negated else inner
         if data == "comparison":
             left, op, right = tree.children
             self._count()
@@ -261,6 +278,7 @@ class _Builder:
             return self.operand(self._unwrap_call(tree), inside)
         if data == "arithmetic":
             left, op, right = tree.children
+            self._count()
             return Arith(str(op), self.operand(left, "arithmetic"), self.operand(right, "arithmetic"))
         if data == "call":
             name = self._function_name(tree)
@@ -271,8 +289,7 @@ class _Builder:
                     raise errors.expression_function_misused(self.kind, name)
             elif name not in OPERAND_FUNCTIONS:
                 raise errors.expression_function_misused(self.kind, name)
-            else:
-                self._count()
+            self._count()
             return Call(name, tuple(self.operand(arg, name) for arg in tree.children[1:]))
         raise AssertionError(f"unexpected operand node {data}")  # pragma: no cover
 
@@ -358,9 +375,7 @@ def build(tree: Tree, kind: str) -> Expression:
         root = builder.condition(tree)
     if builder.too_deep is not None:
         raise errors.expression_path_too_deep(kind, builder.too_deep)
-    if builder.operators > MAX_OPERATORS:
-        raise errors.expression_too_many_operators(kind, builder.operators)
-    return Expression(kind, root, frozenset(builder.names), frozenset(builder.values))
+    return Expression(kind, root, frozenset(builder.names), frozenset(builder.values), builder.operators)
 
 
 def _has_redundant_parentheses(tree: Tree) -> bool:

@@ -3,9 +3,10 @@
 optionally AND one sort-key condition (`= < <= > >=`, BETWEEN, begins_with), in either order.
 
 A KeyConditionExpression is checked in DynamoDB's order: the condition checks every expression
-gets; no key attribute reached through a document path; then each condition's shape (its
-operator, one attribute as the first operand, no nesting), one condition per attribute, at most
-two; then the attributes against the key schema."""
+gets and the operator count (both by the caller); no key attribute reached through a document
+path; then each condition's shape (its operator, one attribute as the first operand, no
+nesting), one condition per attribute, at most two; then the attributes against the key
+schema."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.expressions.ast import And, Between, Call, Compare, In, Not, Or, Path, Value
-from dynasim.expressions.conditions import Context, check_condition
+from dynasim.expressions.conditions import Context
 from dynasim.storage.table import KeySchema
 from dynasim.values import AttributeValue
 
@@ -42,8 +43,8 @@ Entry = tuple[str, str, tuple[AttributeValue, ...]]
 
 
 def key_condition(root: Any, ctx: Context, schema: KeySchema) -> KeyCondition:
-    """Check a parsed KeyConditionExpression against the table's (or index's) key schema."""
-    check_condition(root, ctx)
+    """Check a parsed KeyConditionExpression, whose condition checks have passed, against the
+    table's (or index's) key schema."""
     _check_key_paths(root, ctx, schema)
     entries: list[Entry] = []
     _collect(root, ctx, entries)
