@@ -886,10 +886,12 @@ def key_condition_two_names() -> DynamoDBError:
     )
 
 
-def key_condition_not_scalar(name: str) -> DynamoDBError:
+def key_attribute_not_scalar(name: str, index: bool = False) -> DynamoDBError:
+    """A path into key attribute `name` of the table or (`index`) of one of its indexes."""
+    label = "IndexKey" if index else "Key"
     return validation(
         "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
-        f"Key: {name}"
+        f"{label}: {name}"
     )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from dynasim import errors
 from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
-from dynasim.engine.keys import check_index_keys, item_key, request_key
+from dynasim.engine.keys import check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import read_projection_if_any, write_expressions
 from dynasim.values import Item, validate_item
@@ -45,7 +45,7 @@ def put_item(engine: Engine, request: Request) -> Response:
     size = validate_item(item)
     hash_key, range_key = item_key(table.key_schema, item)
     check_index_keys(table, item)
-    expressions = write_expressions(request, "PutItem")
+    expressions = write_expressions(request, "PutItem", key_attributes(table))
     if expressions is not None:
         expressions.check(table.get(hash_key, range_key))
     old = table.put(hash_key, range_key, item, size)
@@ -57,7 +57,7 @@ def put_item(engine: Engine, request: Request) -> Response:
 def get_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request.get("TableName"))
     capacity = Consumed(table, requested(request))
-    projection = read_projection_if_any(request)
+    projection = read_projection_if_any(request, key_attributes(table))
     key = request.get("Key")
     validate_item(key)
     entry = table.entry(*request_key(table.key_schema, key))
@@ -77,7 +77,7 @@ def delete_item(engine: Engine, request: Request) -> Response:
     key = request.get("Key")
     validate_item(key)
     hash_key, range_key = request_key(table.key_schema, key)
-    expressions = write_expressions(request, "DeleteItem")
+    expressions = write_expressions(request, "DeleteItem", key_attributes(table))
     if expressions is not None:
         expressions.check(table.get(hash_key, range_key))
     old = table.delete(hash_key, range_key)

@@ -79,3 +79,12 @@ def check_index_keys(table: Table, item: Item, by_update: bool = False) -> None:
                 raise errors.index_key_empty(index.name, name, empty)
             if _key_bytes(kind, payload) > limit:
                 raise errors.index_key_too_large()
+
+
+def key_attributes(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The table's key attribute names, and its indexes' other key attribute names."""
+    table_keys = table.key_schema.names
+    index_keys = dict.fromkeys(
+        name for index in table.indexes.values() for name in index.settings.key_schema.names if name not in table_keys
+    )
+    return table_keys, tuple(index_keys)

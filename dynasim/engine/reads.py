@@ -8,15 +8,15 @@ DynamoDB documents), and hand back the key of the last item evaluated as LastEva
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.capacity import Consumed, requested
+from dynasim.engine.keys import key_attributes
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions import Placeholders, legacy
-from dynasim.expressions.ast import Path
+from dynasim.expressions.ast import iter_paths
 from dynasim.expressions.keys import Entry, KeyCondition, SortCondition, match_schema
 from dynasim.storage.index import Index
 from dynasim.storage.ranges import EVERYTHING, SortRange, segment_bounds, token
@@ -71,6 +71,7 @@ class Read:
         self.filter = self._filter(request, operation)
         self.projection = self._projection(request)
         self.placeholders.check_unused()
+        self.placeholders.check_key_paths(*key_attributes(self.table))
 
     # --- request checks -------------------------------------------------------------------
 
@@ -138,10 +139,10 @@ class Read:
         if text is not None:
             bound = self.placeholders.condition(text, "FilterExpression")
             if operation == "Query":
-                paths = [path.resolve(self.placeholders.names) for path in _paths(bound.root)]
+                paths = [path.resolve(self.placeholders.names) for path in iter_paths(bound.root)]
                 for path in paths:
                     if path[0] in self.schema.names and len(path) > 1:
-                        raise errors.key_condition_not_scalar(path[0])
+                        raise errors.key_attribute_not_scalar(path[0])
                 used = {path[0] for path in paths}
                 for name in self.schema.names:
                     if name in used:
@@ -242,18 +243,6 @@ def _types(schema: KeySchema) -> dict[str, str]:
     if schema.range_name is not None:
         types[schema.range_name] = schema.range_type  # type: ignore[assignment]
     return types
-
-
-def _paths(node: Any) -> Iterator[Path]:
-    """Every document path in an expression's AST."""
-    if isinstance(node, Path):
-        yield node
-    elif dataclasses.is_dataclass(node):
-        for field in dataclasses.fields(node):
-            yield from _paths(getattr(node, field.name))
-    elif isinstance(node, tuple):
-        for member in node:
-            yield from _paths(member)
 
 
 def _condition_values(condition: KeyCondition, schema: KeySchema) -> Iterator[tuple[str, Any]]:

@@ -10,8 +10,10 @@ for `Expression.check_operators`, which DynamoDB applies after the request's pla
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from lark import Token, Tree
 
@@ -191,6 +193,39 @@ class Expression:
         placeholders included (it stops counting at the first one too many)."""
         if self.operators > MAX_OPERATORS:
             raise errors.expression_too_many_operators(self.kind, MAX_OPERATORS + 1)
+
+
+def iter_paths(node: Any) -> Iterator[Path]:
+    """Every document path in an AST node, in reading order (update targets included)."""
+    if isinstance(node, Path):
+        yield node
+    elif isinstance(node, (And, Or)):
+        yield from iter_paths(node.left)
+        yield from iter_paths(node.right)
+    elif isinstance(node, Not):
+        yield from iter_paths(node.operand)
+    elif isinstance(node, Compare | Arith):
+        yield from iter_paths(node.left)
+        yield from iter_paths(node.right)
+    elif isinstance(node, Between):
+        for operand in (node.subject, node.low, node.high):
+            yield from iter_paths(operand)
+    elif isinstance(node, In):
+        for operand in (node.subject, *node.options):
+            yield from iter_paths(operand)
+    elif isinstance(node, Call):
+        for arg in node.args:
+            yield from iter_paths(arg)
+    elif isinstance(node, SetAction | AddAction | DeleteAction):
+        yield node.path
+        yield from iter_paths(node.value)
+    elif isinstance(node, RemoveAction):
+        yield node.path
+    elif isinstance(node, Update):
+        for action in node.actions:
+            yield from iter_paths(action)
+    elif isinstance(node, Projection):
+        yield from node.paths
 
 
 # --- building ------------------------------------------------------------------------------

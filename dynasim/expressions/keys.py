@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynasim import errors
-from dynasim.expressions.ast import And, Between, Call, Compare, In, Not, Or, Path, Value
+from dynasim.expressions.ast import And, Between, Call, Compare, In, Not, Or, Path, Value, iter_paths
 from dynasim.expressions.conditions import Context
 from dynasim.storage.table import KeySchema
 from dynasim.values import AttributeValue
@@ -55,20 +55,10 @@ def key_condition(root: Any, ctx: Context, schema: KeySchema) -> KeyCondition:
 
 def _check_key_paths(node: Any, ctx: Context, schema: KeySchema) -> None:
     """A key attribute is a scalar: no `pk.a` or `pk[0]` anywhere in the expression."""
-    for path in _paths(node):
+    for path in iter_paths(node):
         resolved = path.resolve(ctx.names)
         if len(resolved) > 1 and resolved[0] in schema.names:
-            raise errors.key_condition_not_scalar(resolved[0])
-
-
-def _paths(node: Any) -> list[Path]:
-    if isinstance(node, Path):
-        return [node]
-    if isinstance(node, (And, Or)):
-        return _paths(node.left) + _paths(node.right)
-    if isinstance(node, Not):
-        return _paths(node.operand)
-    return [path for operand in _operands(node) for path in _paths(operand)]
+            raise errors.key_attribute_not_scalar(resolved[0])
 
 
 def _operands(node: Any) -> tuple[Any, ...]:

@@ -18,6 +18,8 @@ EXPRESSION_PARAMETERS = ("ProjectionExpression", "UpdateExpression", "ConditionE
 _ON_FAILURE = ("ALL_OLD", "NONE")
 
 Check = Callable[[Item | None], bool]
+# A table's key attribute names, and its indexes' other key attribute names.
+KeyAttributes = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def _present(request: dict[str, Any], names: tuple[str, ...]) -> list[str]:
@@ -51,9 +53,12 @@ class WriteExpressions:
     """The checked condition (expression or legacy Expected) and update (expression or legacy
     AttributeUpdates) of a PutItem, UpdateItem or DeleteItem request."""
 
-    __slots__ = ("condition", "update", "legacy_update", "return_old_on_failure")
+    __slots__ = ("condition", "update", "legacy_update", "return_old_on_failure", "placeholders")
 
-    def __init__(self, request: dict[str, Any], operation: str, key_names: tuple[str, ...] = ()) -> None:
+    def __init__(self, request: dict[str, Any], operation: str, keys: KeyAttributes | None = None) -> None:
+        """`keys` are the table's key attribute names and its indexes', when the table is known
+        (a transaction checks them once it is, with `check_key_paths`)."""
+        key_names = keys[0] if keys is not None else ()
         check_not_mixed(request)
         self.return_old_on_failure = on_condition_failure(request)
         update_text = request.get("UpdateExpression") if operation == "UpdateItem" else None
@@ -77,10 +82,16 @@ class WriteExpressions:
         if condition_text is not None:
             self.condition = placeholders.condition(condition_text).matches
         placeholders.check_unused()
+        self.placeholders = placeholders
+        if keys is not None:
+            self.check_key_paths(keys)
         if operation == "UpdateItem" and request.get("AttributeUpdates") is not None:
             self.legacy_update = legacy.attribute_updates(request["AttributeUpdates"], key_names)
         if request.get("Expected") is not None or request.get("ConditionalOperator") is not None:
             self.condition = legacy.expected(request.get("Expected"), request.get("ConditionalOperator"))
+
+    def check_key_paths(self, keys: KeyAttributes) -> None:
+        self.placeholders.check_key_paths(*keys)
 
     def check(self, old: Item | None) -> None:
         """Raise ConditionalCheckFailedException unless `old` (None: no item) passes."""
@@ -90,7 +101,7 @@ class WriteExpressions:
             raise errors.conditional_check_failed()
 
 
-def read_projection(request: dict[str, Any]) -> Callable[[Item], Item] | None:
+def read_projection(request: dict[str, Any], keys: KeyAttributes) -> Callable[[Item], Item] | None:
     """GetItem's ProjectionExpression or AttributesToGet, checked; None when neither is sent."""
     check_not_mixed(request)
     text = request.get("ProjectionExpression")
@@ -101,6 +112,7 @@ def read_projection(request: dict[str, Any]) -> Callable[[Item], Item] | None:
     if text is not None:
         projection = placeholders.projection(text)
     placeholders.check_unused()
+    placeholders.check_key_paths(*keys)
     if projection is not None:
         return projection.apply
     if request.get("AttributesToGet") is not None:
@@ -120,17 +132,15 @@ _WRITE_PARAMETERS = (
 )
 
 
-def write_expressions(
-    request: dict[str, Any], operation: str, key_names: tuple[str, ...] = ()
-) -> WriteExpressions | None:
+def write_expressions(request: dict[str, Any], operation: str, keys: KeyAttributes) -> WriteExpressions | None:
     """The request's checked write expressions, or None when it sends none of them."""
     for name in _WRITE_PARAMETERS:
         if name in request:
-            return WriteExpressions(request, operation, key_names)
+            return WriteExpressions(request, operation, keys)
     return None
 
 
-def read_projection_if_any(request: dict[str, Any]) -> Callable[[Item], Item] | None:
+def read_projection_if_any(request: dict[str, Any], keys: KeyAttributes) -> Callable[[Item], Item] | None:
     if "ProjectionExpression" in request or "AttributesToGet" in request or "ExpressionAttributeNames" in request:
-        return read_projection(request)
+        return read_projection(request, keys)
     return None
