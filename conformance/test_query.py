@@ -342,6 +342,7 @@ KEY_CONDITION_ERRORS = [
         KEY_CONDITION_NOT_SUPPORTED,
     ),
     ("not", "NOT pk = :p", {"p": S("p")}, None, invalid_operator("NOT")),
+    ("double-not", "pk = :p AND NOT NOT sk = :a", {"p": S("p"), "a": N(1)}, None, invalid_operator("NOT")),
     (
         "two-sort-conditions",
         "pk = :p AND sk > :a AND sk < :b",

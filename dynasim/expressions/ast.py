@@ -265,15 +265,16 @@ class _Builder:
             node_type = Or if data == "or_" else And
             return node_type(self.condition(left), self.condition(right))
         if data == "not_":
-            # A chain of NOTs is read in a loop, and only its parity kept, so that no input
-            # can nest the AST deeper than its ANDs and ORs (at most a few hundred in 4 KB).
-            negated = False
+            # A chain of NOTs is read in a loop and kept as one NOT or two, by its parity, so
+            # that no input can nest the AST deeper than its ANDs and ORs (a few hundred in
+            # 4 KB); two keep a double negation visible (a key condition refuses any NOT).
+            count = 0
             while tree.data == "not_":
                 self._count()
-                negated = not negated
+                count += 1
                 tree = tree.children[1]
-            inner = self.condition(tree)
-            return Not(inner) if negated else inner
+            inner = Not(self.condition(tree))
+            return inner if count % 2 else Not(inner)
         if data == "comparison":
             left, op, right = tree.children
             self._count()

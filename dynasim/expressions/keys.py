@@ -87,9 +87,10 @@ def _collect(node: Any, ctx: Context, entries: list[Entry]) -> None:
         raise errors.key_condition_operator(node.name)
     if isinstance(node, (Between, Call)) and not isinstance(_operands(node)[0], Path):
         raise errors.key_condition_first_operand("BETWEEN" if isinstance(node, Between) else node.name)
+    operands = _operands(node)
     name: str | None = None
     first = True
-    for operand in _operands(node):
+    for position, operand in enumerate(operands):
         if isinstance(operand, Call):
             raise errors.key_condition_nested()
         if isinstance(operand, Path):
@@ -98,7 +99,7 @@ def _collect(node: Any, ctx: Context, entries: list[Entry]) -> None:
             resolved = operand.resolve(ctx.names)
             if len(resolved) > 1:
                 raise errors.key_condition_nested_attribute()
-            name, first = resolved[0], operand is _operands(node)[0]
+            name, first = resolved[0], position == 0
     if name is None:
         raise errors.key_condition_no_key()
     if any(entry[0] == name for entry in entries):
@@ -107,7 +108,7 @@ def _collect(node: Any, ctx: Context, entries: list[Entry]) -> None:
         op = node.op if first else _FLIPPED.get(node.op, node.op)
     else:
         op = "BETWEEN" if isinstance(node, Between) else "begins_with"
-    values = tuple(ctx.values[operand.ref] for operand in _operands(node) if isinstance(operand, Value))
+    values = tuple(ctx.values[operand.ref] for operand in operands if isinstance(operand, Value))
     entries.append((name, op, values))
 
 
