@@ -358,6 +358,19 @@ def overlap(one: str, two: str) -> str:
             invalid("An expression attribute value used in expression is not defined; attribute value: :q"),
         ),
         (
+            "SET #c = :v SET abOrt = :v",
+            N1,
+            {"#c": "c"},
+            invalid("Attribute name is a reserved keyword; reserved keyword: abOrt"),
+        ),
+        ("SET c = :v SET d = foo(:v)", N1, None, invalid("Invalid function name; function: foo")),
+        (
+            "SET c = :v REMOVE d SET e = :v REMOVE status",
+            N1,
+            None,
+            invalid('The "SET" section can only be used once in an update expression;'),
+        ),
+        (
             "SET a[99999999999] = b",
             None,
             None,

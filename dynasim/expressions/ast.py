@@ -374,9 +374,6 @@ class _Builder:
         actions: list[Action] = []
         for clause in tree.children:
             section = _CLAUSES[clause.data]
-            if section in seen:
-                raise errors.expression_section_repeated(section)
-            seen.add(section)
             items = clause.children[1:]
             if section == "SET":
                 for action in items:
@@ -391,6 +388,10 @@ class _Builder:
                     operand = self.operand(value)
                     assert isinstance(operand, Value)
                     actions.append(action_type(path, operand))
+            # A section's second clause is refused once read, after the errors found in it.
+            if section in seen:
+                raise errors.expression_section_repeated(section)
+            seen.add(section)
         return Update(tuple(actions), tuple(reversed(actions)))
 
 
