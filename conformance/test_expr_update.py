@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from conformance.helpers import VALIDATION, assert_error, service_behaviour, strip_metadata
+from conformance.helpers import (
+    FRAMEWORK,
+    VALIDATION,
+    assert_error,
+    clause,
+    constraint_error,
+    service_behaviour,
+    strip_metadata,
+)
 
 KEY = {"pk": {"S": "k"}}
 SEED = {
@@ -643,9 +651,11 @@ def test_update_expression_checked_before_condition(ddb, table):
     )
 
 
+@FRAMEWORK
 def test_invalid_return_values(ddb_raw, table):
+    enum = "must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"
     assert_error(
         lambda: update(ddb_raw, table, "SET a = :v", N1, ReturnValues="BAD"),
         VALIDATION,
-        "Return values set to invalid value",
+        constraint_error(clause("BAD", "returnValues", enum)),
     )

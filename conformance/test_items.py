@@ -11,21 +11,27 @@ from conformance.helpers import (
     EMPTY_ATTRIBUTE_NAME,
     EMPTY_SS,
     EMPTY_VALUE,
+    FRAMEWORK,
     INVALID_KEY_VALUE_TYPE,
-    INVALID_TABLE_NAME,
     KEY_COUNT,
     KEY_TOO_LARGE,
     KEY_TYPE_MISMATCH,
     MISSING_KEY,
+    MISSING_TABLE,
     MULTIPLE_TYPES,
     NOT_A_NUMBER,
     NOT_FOUND,
     NULL_NOT_TRUE,
     RETURN_VALUES_INVALID,
+    SHORT_NAMES_LOOKED_UP,
+    TABLE_NAME_PATTERN,
     TABLE_NOT_FOUND,
     VALIDATION,
     assert_error,
+    clause,
+    constraint_error,
     empty_key,
+    service_behaviour,
     strip_metadata,
 )
 
@@ -166,12 +172,26 @@ def test_put_return_values_none(ddb, hash_table, kwargs):
     assert get(ddb, hash_table, {"pk": S}) == {"Item": {"pk": S, "v": {"N": "2"}}}
 
 
-@pytest.mark.parametrize("value", ["ALL_NEW", "UPDATED_OLD", "UPDATED_NEW", "all_old", "BOGUS"])
-def test_put_return_values_invalid(ddb_raw, hash_table, value):
+# A value outside ReturnValues' enum breaks the model's constraint; one of the enum that the operation
+# does not take is the operation's own error.
+RETURN_VALUES_ENUM = "must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ALL_NEW", RETURN_VALUES_INVALID),
+        ("UPDATED_OLD", RETURN_VALUES_INVALID),
+        ("UPDATED_NEW", RETURN_VALUES_INVALID),
+        pytest.param(
+            "all_old", constraint_error(clause("all_old", "returnValues", RETURN_VALUES_ENUM)), marks=FRAMEWORK
+        ),
+        pytest.param("BOGUS", constraint_error(clause("BOGUS", "returnValues", RETURN_VALUES_ENUM)), marks=FRAMEWORK),
+    ],
+)
+def test_put_return_values_invalid(ddb_raw, hash_table, value, message):
     assert_error(
-        lambda: ddb_raw.put_item(TableName=hash_table, Item={"pk": S}, ReturnValues=value),
-        VALIDATION,
-        RETURN_VALUES_INVALID,
+        lambda: ddb_raw.put_item(TableName=hash_table, Item={"pk": S}, ReturnValues=value), VALIDATION, message
     )
     assert get(ddb_raw, hash_table, {"pk": S}) == {}
 
@@ -198,13 +218,19 @@ def test_delete_return_values_none(ddb, hash_table):
     assert get(ddb, hash_table, {"pk": S}) == {}
 
 
-@pytest.mark.parametrize("value", ["ALL_NEW", "UPDATED_OLD", "UPDATED_NEW", "BOGUS"])
-def test_delete_return_values_invalid(ddb_raw, hash_table, value):
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ALL_NEW", RETURN_VALUES_INVALID),
+        ("UPDATED_OLD", RETURN_VALUES_INVALID),
+        ("UPDATED_NEW", RETURN_VALUES_INVALID),
+        pytest.param("BOGUS", constraint_error(clause("BOGUS", "returnValues", RETURN_VALUES_ENUM)), marks=FRAMEWORK),
+    ],
+)
+def test_delete_return_values_invalid(ddb_raw, hash_table, value, message):
     put(ddb_raw, hash_table, {"pk": S})
     assert_error(
-        lambda: ddb_raw.delete_item(TableName=hash_table, Key={"pk": S}, ReturnValues=value),
-        VALIDATION,
-        RETURN_VALUES_INVALID,
+        lambda: ddb_raw.delete_item(TableName=hash_table, Key={"pk": S}, ReturnValues=value), VALIDATION, message
     )
     assert get(ddb_raw, hash_table, {"pk": S}) == {"Item": {"pk": S}}
 
@@ -229,22 +255,34 @@ def test_return_values_checked_before_item(ddb_raw, hash_table):
         ("get_item", {"Key": {"pk": S}}),
         ("get_item", {"Key": {"pk": S}, "ConsistentRead": True}),
         ("delete_item", {"Key": {"pk": S}}),
-        # A missing table is reported before any problem with the request itself.
-        ("put_item", {"Item": {"pk": S}, "ReturnValues": "ALL_NEW"}),
-        ("delete_item", {"Key": {"pk": S}, "ReturnValues": "ALL_NEW"}),
-        ("put_item", {"Item": {"pk": S, "n": {"N": "abc"}}}),
-        ("put_item", {"Item": {"x": {}}}),
-        ("put_item", {"Item": {"": S}}),
-        ("put_item", {"Item": {"pk": S, "s": {"SS": []}}}),
-        ("get_item", {"Key": {"x": {}}}),
+        # What only the table can tell (the key's shape) comes after the lookup.
         ("get_item", {"Key": {"pk": S, "x": S}}),
         ("delete_item", {"Key": {}}),
     ],
 )
+@MISSING_TABLE
 def test_item_operations_on_missing_table(ddb_raw, operation, kwargs):
-    assert_error(
-        lambda: getattr(ddb_raw, operation)(TableName=unique_name(), **kwargs), NOT_FOUND, TABLE_NOT_FOUND
-    )
+    assert_error(lambda: getattr(ddb_raw, operation)(TableName=unique_name(), **kwargs), NOT_FOUND, TABLE_NOT_FOUND)
+
+
+@pytest.mark.parametrize(
+    ("operation", "kwargs", "message"),
+    [
+        ("put_item", {"Item": {"pk": S}, "ReturnValues": "ALL_NEW"}, RETURN_VALUES_INVALID),
+        ("delete_item", {"Key": {"pk": S}, "ReturnValues": "ALL_NEW"}, RETURN_VALUES_INVALID),
+        ("put_item", {"Item": {"pk": S, "n": {"N": "abc"}}}, NOT_A_NUMBER),
+        ("put_item", {"Item": {"x": {}}}, EMPTY_VALUE),
+        ("put_item", {"Item": {"": S}}, EMPTY_ATTRIBUTE_NAME),
+        ("put_item", {"Item": {"pk": S, "s": {"SS": []}}}, EMPTY_SS),
+        ("get_item", {"Key": {"x": {}}}, EMPTY_VALUE),
+    ],
+)
+@service_behaviour(
+    "DynamoDB Local looks the table up before it checks the request",
+    source="dynalite's live-service tests: a request's own checks run before its table is read",
+)
+def test_request_checked_before_table_is_looked_up(ddb_raw, operation, kwargs, message):
+    assert_error(lambda: getattr(ddb_raw, operation)(TableName=unique_name(), **kwargs), VALIDATION, message)
 
 
 @pytest.mark.parametrize(
@@ -256,9 +294,19 @@ def test_item_operations_on_missing_table(ddb_raw, operation, kwargs):
         ("delete_item", {"Key": {"pk": S}}),
     ],
 )
-@pytest.mark.parametrize("name", ["ab", "bad name"])
-def test_item_operations_invalid_table_name(ddb, operation, kwargs, name):
-    assert_error(lambda: getattr(ddb, operation)(TableName=name, **kwargs), VALIDATION, INVALID_TABLE_NAME)
+@FRAMEWORK
+def test_item_operations_invalid_table_name(ddb, operation, kwargs):
+    assert_error(
+        lambda: getattr(ddb, operation)(TableName="bad name", **kwargs),
+        VALIDATION,
+        constraint_error(clause("bad name", "tableName", TABLE_NAME_PATTERN)),
+    )
+
+
+@pytest.mark.parametrize("name", ["a", "ab", "a" * 255])
+@SHORT_NAMES_LOOKED_UP
+def test_short_table_names_are_looked_up(ddb, name):
+    assert_error(lambda: ddb.get_item(TableName=name, Key={"pk": S}), NOT_FOUND, TABLE_NOT_FOUND)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -288,12 +336,8 @@ LONG_HASH = "h" * 2049
         pytest.param("hash", {"pk": {"L": []}}, INVALID_KEY_VALUE_TYPE, id="hash-L"),
         pytest.param("range", {"pk": S, "sk": {"NS": ["1"]}}, INVALID_KEY_VALUE_TYPE, id="range-NS"),
         pytest.param("hash", {"pk": {"S": ""}}, empty_key("pk"), id="hash-empty-string"),
-        pytest.param(
-            "binary", {"pk": {"B": b""}, "sk": {"B": b"a"}}, empty_key("pk", True), id="hash-empty-binary"
-        ),
-        pytest.param(
-            "binary", {"pk": {"B": b"a"}, "sk": {"B": b""}}, empty_key("sk", True), id="range-empty-binary"
-        ),
+        pytest.param("binary", {"pk": {"B": b""}, "sk": {"B": b"a"}}, empty_key("pk", True), id="hash-empty-binary"),
+        pytest.param("binary", {"pk": {"B": b"a"}, "sk": {"B": b""}}, empty_key("sk", True), id="range-empty-binary"),
         pytest.param("hash", {"pk": {}}, EMPTY_VALUE, id="hash-empty-value"),
         pytest.param("hash", {"pk": {"S": "a", "N": "1"}}, MULTIPLE_TYPES, id="hash-two-types"),
         pytest.param("hash", {"pk": {"NULL": False}}, NULL_NOT_TRUE, id="hash-NULL-false"),
@@ -310,15 +354,9 @@ LONG_HASH = "h" * 2049
         pytest.param("range", {"pk": N}, KEY_TYPE_MISMATCH, id="hash-type-before-missing-range"),
         pytest.param("range", {"pk": {"S": ""}}, empty_key("pk"), id="hash-empty-before-missing-range"),
         pytest.param("range", {"pk": N, "sk": {"S": ""}}, KEY_TYPE_MISMATCH, id="hash-type-before-range"),
-        pytest.param(
-            "range", {"pk": {"S": ""}, "sk": {"S": "1"}}, empty_key("pk"), id="hash-empty-before-range"
-        ),
-        pytest.param(
-            "range", {"pk": {"S": LONG_HASH}, "sk": {"S": "1"}}, KEY_TOO_LARGE, id="hash-size-before-range"
-        ),
-        pytest.param(
-            "range", {"sk": {"S": "1"}, "pk": {"S": ""}}, empty_key("pk"), id="schema-order-not-item-order"
-        ),
+        pytest.param("range", {"pk": {"S": ""}, "sk": {"S": "1"}}, empty_key("pk"), id="hash-empty-before-range"),
+        pytest.param("range", {"pk": {"S": LONG_HASH}, "sk": {"S": "1"}}, KEY_TOO_LARGE, id="hash-size-before-range"),
+        pytest.param("range", {"sk": {"S": "1"}, "pk": {"S": ""}}, empty_key("pk"), id="schema-order-not-item-order"),
         pytest.param("range", {"pk": {}}, EMPTY_VALUE, id="empty-value-before-missing-range"),
     ],
 )
@@ -335,9 +373,7 @@ def test_put_item_key_errors(ddb_raw, make_table, table, item, message):
 
 def test_put_item_empty_string_range_key(ddb, make_table):
     table = make_table(range_key="S")
-    assert_error(
-        lambda: ddb.put_item(TableName=table, Item={"pk": S, "sk": {"S": ""}}), VALIDATION, empty_key("sk")
-    )
+    assert_error(lambda: ddb.put_item(TableName=table, Item={"pk": S, "sk": {"S": ""}}), VALIDATION, empty_key("sk"))
 
 
 def test_put_item_custom_key_names_in_messages(ddb, make_table):
@@ -369,15 +405,9 @@ def test_put_item_custom_key_names_in_messages(ddb, make_table):
         pytest.param("hash", {"pk": {"SS": ["a"]}}, INVALID_KEY_VALUE_TYPE, id="hash-SS"),
         pytest.param("hash", {"pk": {"M": {}}}, INVALID_KEY_VALUE_TYPE, id="hash-M"),
         pytest.param("hash", {"pk": {"S": ""}}, empty_key("pk"), id="hash-empty-string"),
-        pytest.param(
-            "range", {"pk": {"S": ""}, "sk": N}, empty_key("pk"), id="hash-empty-string-range-table"
-        ),
-        pytest.param(
-            "binary", {"pk": {"B": b""}, "sk": {"B": b"a"}}, empty_key("pk", True), id="hash-empty-binary"
-        ),
-        pytest.param(
-            "binary", {"pk": {"B": b"a"}, "sk": {"B": b""}}, empty_key("sk", True), id="range-empty-binary"
-        ),
+        pytest.param("range", {"pk": {"S": ""}, "sk": N}, empty_key("pk"), id="hash-empty-string-range-table"),
+        pytest.param("binary", {"pk": {"B": b""}, "sk": {"B": b"a"}}, empty_key("pk", True), id="hash-empty-binary"),
+        pytest.param("binary", {"pk": {"B": b"a"}, "sk": {"B": b""}}, empty_key("sk", True), id="range-empty-binary"),
         pytest.param("hash", {"pk": {}}, EMPTY_VALUE, id="empty-value"),
         pytest.param("hash", {"pk": {"S": "a", "N": "1"}}, MULTIPLE_TYPES, id="two-types"),
         pytest.param("hash", {"pk": {"NULL": False}}, NULL_NOT_TRUE, id="null-false"),

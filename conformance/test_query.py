@@ -11,14 +11,27 @@ import pytest
 from conformance import indexes_support
 from conformance.conftest import unique_name
 from conformance.helpers import (
+    COMPARISON_OPERATOR_ENUM,
+    CONDITION_TYPE_MISMATCH,
+    FRAMEWORK,
+    KEY_CONDITION_NOT_SUPPORTED,
     LEGACY_BETWEEN_REVERSED,
     LEGACY_MIXED_TYPES,
+    MISSED_KEY_SOURCE,
+    MISSING_TABLE,
     NOT_FOUND,
+    ONE_CONDITION_PER_KEY,
+    START_KEY_INVALID,
+    START_KEY_PREDICATE,
     TABLE_NOT_FOUND,
     VALIDATION,
     assert_error,
     attributes_to_get_duplicate,
+    cases,
+    clause,
+    constraint_error,
     empty_key,
+    missed_key,
     service_behaviour,
 )
 from conformance.indexes_support import (
@@ -40,17 +53,13 @@ module_backend = indexes_support.module_backend
 module_ddb = indexes_support.module_ddb
 module_ddb_raw = indexes_support.module_ddb_raw
 
-KEY_CONDITION_NOT_SUPPORTED = "Query key condition not supported"
-ONE_CONDITION_PER_KEY = "KeyConditionExpressions must only contain one condition per key"
 NESTED_OPERATIONS = "KeyConditionExpressions cannot contain nested operations"
 NESTED_ATTRIBUTES = "KeyConditionExpressions cannot have conditions on nested attributes"
-CONDITION_TYPE_MISMATCH = (
-    "One or more parameter values were invalid: Condition parameter type does not match schema type"
-)
 MULTIPLE_NAMES = "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
 NO_KEY_CONDITION = "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
 KEY_NOT_SCALAR = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"
-LIMIT_TOO_LOW = "Limit must be greater than or equal to 1"
+LIMIT_AT_LEAST_ONE = "must have value greater than or equal to 1"
+SELECT_ENUM = "must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"
 SPECIFIC_NEEDS_PROJECTION = (
     "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"
 )
@@ -58,17 +67,13 @@ ALL_WITH_PROJECTION = "Cannot specify the ProjectionExpression when choosing to 
 COUNT_WITH_PROJECTION = "Cannot specify the ProjectionExpression when choosing to get only the Count"
 ALL_PROJECTED_WITH_PROJECTION = "Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES"
 ALL_PROJECTED_WITHOUT_INDEX = "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
-BAD_SELECT = "Select must be ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, COUNT, or SPECIFIC_ATTRIBUTES"
 GSI_CONSISTENT_READ = "Consistent reads are not supported on global secondary indexes"
-START_KEY_PREDICATE = "The provided starting key does not match the range key predicate"
 START_KEY_SIZE = "Exclusive Start Key must have same size as table's key schema"
-START_KEY_INVALID = "The provided starting key is invalid"
 START_KEY_TYPE = "Type mismatch for attribute to update"
 ATTRIBUTES_TO_GET_WITH_ALL = "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES"
 ATTRIBUTES_TO_GET_WITH_COUNT = "Cannot specify the AttributesToGet when choosing to get only the Count"
 CONDITIONAL_OPERATOR_NEEDS_TWO = "ConditionalOperator can only be used when Filter or Expected has two or more elements"
 CONDITIONAL_OPERATOR_ALONE = "ConditionalOperator cannot be used without Filter or Expected"
-UNKNOWN_COMPARISON = "Comparison type does not exist in DynamoDB"
 NOT_INDEXABLE = "Attempted conditional constraint is not an indexable operation"
 RANGE_KEY_NOT_SCALAR = "Only scalar types can be used as Range Key values"
 KEY_CONDITIONS_COUNT = "Conditions can be of length 1 or 2 only"
@@ -471,14 +476,6 @@ def test_key_condition_errors(module_ddb_raw, table, expression, expression_valu
     assert_error(lambda: module_ddb_raw.query(**request), VALIDATION, message)
 
 
-def missed_key(name: str) -> str:
-    return f"Query condition missed key schema element: {name}"
-
-
-MISSED_KEY_SOURCE = (
-    "architect/dynalite test/query.js ('Query condition missed key schema element: a'); getmoto/moto "
-    "moto/dynamodb/parsing/key_condition_expression.py; AWS CLI output quoted at https://openillumi.com/?p=53330"
-)
 MISSED_KEY_ERRORS = [
     ("no-partition-key", "sk = :a", {"a": N(1)}, None, "pk"),
     ("non-key-attribute", "pk = :p AND a = :a", {"p": S("p"), "a": N(1)}, None, "sk"),
@@ -523,6 +520,7 @@ def test_unused_attribute_name(module_ddb, table):
     )
 
 
+@MISSING_TABLE
 def test_missing_table(module_ddb):
     assert_error(lambda: module_ddb.query(TableName=unique_name(), **PK), NOT_FOUND, TABLE_NOT_FOUND)
 
@@ -654,8 +652,8 @@ SELECT_ERRORS = [
         {"Select": "ALL_PROJECTED_ATTRIBUTES", "ProjectionExpression": "a"},
         ALL_PROJECTED_WITH_PROJECTION,
     ),
-    ("unknown-select", None, {"Select": "SOME"}, BAD_SELECT),
-    ("lowercase-select", None, {"Select": "count"}, BAD_SELECT),
+    ("unknown-select", None, {"Select": "SOME"}, constraint_error(clause("SOME", "select", SELECT_ENUM))),
+    ("lowercase-select", None, {"Select": "count"}, constraint_error(clause("count", "select", SELECT_ENUM))),
     (
         "all-on-keys-only-gsi",
         "gsi_keys",
@@ -676,8 +674,8 @@ SELECT_ERRORS = [
         not_projected("gsi_keys", "a"),
     ),
     ("consistent-read-on-gsi", "gsi_all", {"ConsistentRead": True}, GSI_CONSISTENT_READ),
-    ("limit-zero", None, {"Limit": 0}, LIMIT_TOO_LOW),
-    ("limit-negative", None, {"Limit": -1}, LIMIT_TOO_LOW),
+    ("limit-zero", None, {"Limit": 0}, constraint_error(clause(0, "limit", LIMIT_AT_LEAST_ONE))),
+    ("limit-negative", None, {"Limit": -1}, constraint_error(clause(-1, "limit", LIMIT_AT_LEAST_ONE))),
     (
         "projection-syntax",
         None,
@@ -702,8 +700,10 @@ SELECT_ERRORS = [
 
 @pytest.mark.parametrize(
     "index_name, extra, message",
-    [case[1:] for case in SELECT_ERRORS],
-    ids=[case[0] for case in SELECT_ERRORS],
+    cases(
+        SELECT_ERRORS,
+        {name: FRAMEWORK for name in ("unknown-select", "lowercase-select", "limit-zero", "limit-negative")},
+    ),
 )
 def test_select_and_projection_errors(module_ddb_raw, table, index_name, extra, message):
     request: dict[str, Any] = {
@@ -1142,7 +1142,7 @@ LEGACY_ERRORS = [
     (
         "unknown-operator",
         {"KeyConditions": {"pk": {"ComparisonOperator": "FOO", "AttributeValueList": [S("p")]}}},
-        UNKNOWN_COMPARISON,
+        constraint_error(clause("FOO", "keyConditions.pk.member.comparisonOperator", COMPARISON_OPERATOR_ENUM)),
     ),
     (
         "three-key-conditions",
@@ -1302,9 +1302,7 @@ LEGACY_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "request_, message", [case[1:] for case in LEGACY_ERRORS], ids=[case[0] for case in LEGACY_ERRORS]
-)
+@pytest.mark.parametrize("request_, message", cases(LEGACY_ERRORS, {"unknown-operator": FRAMEWORK}))
 def test_legacy_parameter_errors(module_ddb_raw, table, request_, message):
     assert_error(lambda: module_ddb_raw.query(TableName=table, **request_), VALIDATION, message)
 

@@ -12,11 +12,17 @@ import pytest
 from conformance import indexes_support
 from conformance.conftest import unique_name
 from conformance.helpers import (
+    COMPARISON_OPERATOR_ENUM,
+    FRAMEWORK,
     LEGACY_MIXED_TYPES,
+    MISSING_TABLE,
     NOT_FOUND,
     TABLE_NOT_FOUND,
     VALIDATION,
     assert_error,
+    cases,
+    clause,
+    constraint_error,
     service_behaviour,
 )
 from conformance.indexes_support import (
@@ -38,9 +44,17 @@ module_backend = indexes_support.module_backend
 module_ddb = indexes_support.module_ddb
 module_ddb_raw = indexes_support.module_ddb_raw
 
-LIMIT_TOO_LOW = "Limit must be greater than or equal to 1"
-SEGMENT_WITHOUT_TOTAL = "If segment is specified, total segment must also be specified"
-TOTAL_WITHOUT_SEGMENT = "If total segments is specified, a particular segment must also be specified for this request"
+LIMIT_AT_LEAST_ONE = "must have value greater than or equal to 1"
+SEGMENT_WITHOUT_TOTAL = (
+    "The TotalSegments parameter is required but was not present in the request when Segment parameter is present"
+)
+TOTAL_WITHOUT_SEGMENT = (
+    "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
+)
+SEGMENT_TEXTS = service_behaviour(
+    "DynamoDB Local words the Segment and TotalSegments rules its own way",
+    source="dynalite's live-service tests, test/scan.js",
+)
 START_KEY_OUTSIDE_SEGMENT = "Exclusive start key must lie within the segment"
 START_KEY_SIZE = "Exclusive Start Key must have same size as table's key schema"
 START_KEY_INVALID = "The provided starting key is invalid"
@@ -50,13 +64,12 @@ SPECIFIC_NEEDS_PROJECTION = (
     "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"
 )
 CONDITIONAL_OPERATOR_ALONE = "ConditionalOperator cannot be used without Filter or Expected"
-UNKNOWN_COMPARISON = "Comparison type does not exist in DynamoDB"
 
 
-def segment_too_big(segment: int, total: int) -> str:
+def segment_not_less(segment: int, total: int) -> str:
     return (
-        f"1 validation error detected: Value '{segment}' at 'segment' failed to satisfy constraint: "
-        f"Member must have value less than or equal to {total - 1}"
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+        f"Segment: {segment} is not less than TotalSegments: {total}"
     )
 
 
@@ -247,16 +260,16 @@ def test_scan_exclusive_start_key(module_ddb, table):
 
 
 SCAN_ERRORS = [
-    ("limit-zero", {"Limit": 0}, LIMIT_TOO_LOW),
-    ("limit-negative", {"Limit": -5}, LIMIT_TOO_LOW),
+    ("limit-zero", {"Limit": 0}, constraint_error(clause(0, "limit", LIMIT_AT_LEAST_ONE))),
+    ("limit-negative", {"Limit": -5}, constraint_error(clause(-5, "limit", LIMIT_AT_LEAST_ONE))),
     ("segment-without-total", {"Segment": 0}, SEGMENT_WITHOUT_TOTAL),
     ("total-without-segment", {"TotalSegments": 2}, TOTAL_WITHOUT_SEGMENT),
-    ("segment-equal-to-total", {"Segment": 2, "TotalSegments": 2}, segment_too_big(2, 2)),
-    ("segment-above-total", {"Segment": 5, "TotalSegments": 2}, segment_too_big(5, 2)),
+    ("segment-equal-to-total", {"Segment": 2, "TotalSegments": 2}, segment_not_less(2, 2)),
+    ("segment-above-total", {"Segment": 5, "TotalSegments": 2}, segment_not_less(5, 2)),
     (
         "segment-equal-to-million",
         {"Segment": 1000000, "TotalSegments": 1000000},
-        segment_too_big(1000000, 1000000),
+        constraint_error(clause(1000000, "segment", "must have value less than or equal to 999999")),
     ),
     ("total-above-million", {"Segment": 0, "TotalSegments": 1000001}, TOTAL_SEGMENTS_TOO_BIG),
     ("missing-sort-key-in-start-key", {"ExclusiveStartKey": {"pk": S("p1")}}, START_KEY_SIZE),
@@ -366,16 +379,31 @@ SCAN_ERRORS = [
     (
         "unknown-comparison",
         {"ScanFilter": {"a": {"ComparisonOperator": "XX", "AttributeValueList": [N(5)]}}},
-        UNKNOWN_COMPARISON,
+        constraint_error(clause("XX", "scanFilter.a.member.comparisonOperator", COMPARISON_OPERATOR_ENUM)),
     ),
 ]
 
 
-@pytest.mark.parametrize("request_, message", [case[1:] for case in SCAN_ERRORS], ids=[case[0] for case in SCAN_ERRORS])
+@pytest.mark.parametrize(
+    "request_, message",
+    cases(
+        SCAN_ERRORS,
+        {
+            "limit-zero": FRAMEWORK,
+            "limit-negative": FRAMEWORK,
+            "unknown-comparison": FRAMEWORK,
+            "segment-without-total": SEGMENT_TEXTS,
+            "total-without-segment": SEGMENT_TEXTS,
+            "segment-equal-to-total": SEGMENT_TEXTS,
+            "segment-above-total": SEGMENT_TEXTS,
+        },
+    ),
+)
 def test_scan_errors(module_ddb_raw, table, request_, message):
     assert_error(lambda: module_ddb_raw.scan(TableName=table, **request_), VALIDATION, message)
 
 
+@MISSING_TABLE
 def test_scan_missing_table(module_ddb):
     assert_error(lambda: module_ddb.scan(TableName=unique_name()), NOT_FOUND, TABLE_NOT_FOUND)
 

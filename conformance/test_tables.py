@@ -11,35 +11,34 @@ import pytest
 
 from conformance.conftest import unique_name
 from conformance.helpers import (
-    BAD_ATTRIBUTE_TYPE,
     DEFINITIONS_MISMATCH,
     DUPLICATE_DEFINITION,
+    FRAMEWORK,
     HASH_KEY_NOT_DEFINED,
     IN_USE,
-    INVALID_TABLE_NAME,
-    KEY_NAME_LENGTH,
     KEY_ORDER,
     KEY_SCHEMA_TOO_BIG,
-    LIST_LIMIT_TOO_HIGH,
-    LIST_LIMIT_TOO_LOW,
+    MISSING_TABLE,
     NO_ATTRIBUTE_SCHEMA,
     NO_HASH_KEY,
-    NO_KEY_SCHEMA,
     NO_THROUGHPUT,
     NOT_FOUND,
-    NOTHING_TO_UPDATE,
     RANGE_KEY_NOT_DEFINED,
     SAME_KEY_NAMES,
-    SAME_THROUGHPUT,
-    TABLE_EXISTS,
+    TABLE_NAME_LENGTH,
+    TABLE_NAME_PATTERN,
     TABLE_NOT_FOUND,
-    THROUGHPUT_TOO_HIGH,
-    THROUGHPUT_TOO_LOW,
     TOO_MANY_HASH_KEYS,
     VALIDATION,
     assert_error,
+    clause,
+    constraint_error,
+    null_clause,
+    service_behaviour,
     strip_metadata,
     table_arn_pattern,
+    table_exists,
+    table_not_found_named,
 )
 
 HASH = [{"AttributeName": "pk", "KeyType": "HASH"}]
@@ -55,6 +54,60 @@ def hash_key(name: str) -> list[dict[str, str]]:
 
 def definition(name: str, type_: str = "S") -> list[dict[str, str]]:
     return [{"AttributeName": name, "AttributeType": type_}]
+
+
+# The table-name texts of CreateTable, UpdateTable and DeleteTable (dynalite's live-service tests).
+CONTROL_PLANE_NAMES = service_behaviour(
+    "DynamoDB Local refuses every bad name with 'Invalid table/index name...'",
+    source="dynalite's live-service tests (test/createTable.js, test/updateTable.js); 2026 record for "
+    "RestoreTableFromBackup",
+)
+# Throughput and UpdateTable texts: the service's message catalogue as recorded live in 2026.
+THROUGHPUT = service_behaviour(
+    "DynamoDB Local has its own throughput and no-change texts",
+    source="the service's ValidationException and LimitExceededException catalogues recorded live in 2026",
+)
+LIMIT = "LimitExceededException"
+NO_UPDATE = (
+    "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, "
+    "SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
+    "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required"
+)
+
+
+def control_plane_name_error(name: str) -> str:
+    if not 3 <= len(name) <= 255:
+        return TABLE_NAME_LENGTH
+    return constraint_error(clause(name, "tableName", TABLE_NAME_PATTERN))
+
+
+def too_low(value: str, kind: str) -> str:
+    return clause(value, f"provisionedThroughput.{kind}CapacityUnits", "must have value greater than or equal to 1")
+
+
+def above_maximum(kind: str, units: int) -> str:
+    return (
+        f"The requested {kind}CapacityUnits, {units}, is above the per table maximum for the account in us-east-1. "
+        "Per table maximum: 40000. Refer to the Amazon DynamoDB Developer Guide for current limits and how to "
+        "request higher limits."
+    )
+
+
+def unchanged(read: int, write: int) -> str:
+    return (
+        "The provisioned throughput for the table will not change. The requested value equals the current value. "
+        f"Current ReadCapacityUnits provisioned for the table: {read}. Requested ReadCapacityUnits: {read}. "
+        f"Current WriteCapacityUnits provisioned for the table: {write}. Requested WriteCapacityUnits: {write}. "
+        "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."
+    )
+
+
+def limit_clause(value: int, bound: str) -> str:
+    return clause(value, "limit", f"must have value {bound}")
+
+
+def start_clause(value: str, requirement: str) -> str:
+    return clause(value, "exclusiveStartTableName", requirement)
 
 
 def throughput(read: int, write: int) -> dict[str, dict[str, int]]:
@@ -174,21 +227,35 @@ def test_create_table_valid_names(ddb, name):
         pytest.param("tabé", id="non-ascii"),
     ],
 )
+@CONTROL_PLANE_NAMES
 def test_create_table_invalid_names(ddb_raw, name):
+    expected = (
+        TABLE_NAME_LENGTH
+        if not 3 <= len(name) <= 255
+        else constraint_error(clause(name, "tableName", TABLE_NAME_PATTERN))
+    )
     assert_error(
         lambda: ddb_raw.create_table(TableName=name, KeySchema=HASH, AttributeDefinitions=PK_S, **PPR),
         VALIDATION,
-        INVALID_TABLE_NAME,
+        expected,
     )
 
 
-def test_create_table_name_is_checked_before_everything_else(ddb_raw):
+@CONTROL_PLANE_NAMES
+def test_create_table_name_length_is_checked_before_everything_else(ddb_raw):
     assert_error(
-        lambda: ddb_raw.create_table(
-            TableName="a", KeySchema=[], AttributeDefinitions=[], BillingMode="PROVISIONED"
-        ),
+        lambda: ddb_raw.create_table(TableName="a", KeySchema=[], AttributeDefinitions=[], BillingMode="PROVISIONED"),
         VALIDATION,
-        INVALID_TABLE_NAME,
+        TABLE_NAME_LENGTH,
+    )
+
+
+@CONTROL_PLANE_NAMES
+def test_create_table_without_a_name(ddb_raw):
+    assert_error(
+        lambda: ddb_raw.create_table(KeySchema=HASH, AttributeDefinitions=PK_S, **PPR),
+        VALIDATION,
+        "The parameter 'TableName' is required but was not present in the request",
     )
 
 
@@ -208,49 +275,24 @@ LONG = "k" * 256
 @pytest.mark.parametrize(
     ("key_schema", "definitions", "message"),
     [
-        pytest.param(None, PK_S, NO_KEY_SCHEMA, id="no-key-schema"),
-        pytest.param([], PK_S, NO_KEY_SCHEMA, id="empty-key-schema"),
-        pytest.param(HASH, None, NO_ATTRIBUTE_SCHEMA, id="no-definitions"),
         pytest.param(HASH, [], NO_ATTRIBUTE_SCHEMA, id="empty-definitions"),
-        pytest.param(None, None, NO_KEY_SCHEMA, id="neither"),
         pytest.param(RANGE_ONLY, PK_S, NO_HASH_KEY, id="range-only"),
         pytest.param(TWO_RANGE, PK_S + SK_S, NO_HASH_KEY, id="two-range"),
-        pytest.param(BAD_KEY_TYPE, PK_S, NO_HASH_KEY, id="unknown-key-type"),
         pytest.param(TWO_HASH, PK_S + SK_S, TOO_MANY_HASH_KEYS, id="two-hash"),
         pytest.param(RANGE_FIRST, PK_S + SK_S, KEY_ORDER, id="range-first"),
         pytest.param(THREE_KEYS, PK_S + SK_S + definition("x"), KEY_SCHEMA_TOO_BIG, id="three-keys"),
         pytest.param(SAME_NAME, PK_S, SAME_KEY_NAMES, id="hash-and-range-same-name"),
         pytest.param(hash_key("other"), PK_S, HASH_KEY_NOT_DEFINED, id="hash-not-defined"),
         pytest.param(HASH_RANGE, PK_S, RANGE_KEY_NOT_DEFINED, id="range-not-defined"),
-        pytest.param(
-            HASH, definition("a") + definition("b"), HASH_KEY_NOT_DEFINED, id="hash-not-defined-extra"
-        ),
+        pytest.param(HASH, definition("a") + definition("b"), HASH_KEY_NOT_DEFINED, id="hash-not-defined-extra"),
         pytest.param(HASH_RANGE, SK_S, HASH_KEY_NOT_DEFINED, id="only-range-defined"),
         pytest.param(HASH_RANGE, PK_S + definition("x"), RANGE_KEY_NOT_DEFINED, id="range-not-defined-extra"),
         pytest.param(HASH, PK_S + definition("extra"), DEFINITIONS_MISMATCH, id="unused-definition"),
-        pytest.param(
-            HASH, PK_S + definition("e1") + definition("e2", "N"), DEFINITIONS_MISMATCH, id="two-unused"
-        ),
+        pytest.param(HASH, PK_S + definition("e1") + definition("e2", "N"), DEFINITIONS_MISMATCH, id="two-unused"),
         pytest.param(HASH_RANGE, PK_S + SK_S + definition("x"), DEFINITIONS_MISMATCH, id="unused-with-range"),
         pytest.param(HASH, PK_S + PK_S, DUPLICATE_DEFINITION, id="duplicate-definition"),
         pytest.param(HASH, PK_S + definition("pk", "N"), DUPLICATE_DEFINITION, id="duplicate-other-type"),
         pytest.param(HASH, definition("a") + definition("a"), DUPLICATE_DEFINITION, id="duplicate-not-key"),
-        pytest.param(HASH, definition("pk", "BOOL"), BAD_ATTRIBUTE_TYPE, id="type-BOOL"),
-        pytest.param(HASH, definition("pk", "SS"), BAD_ATTRIBUTE_TYPE, id="type-SS"),
-        pytest.param(HASH, definition("pk", "M"), BAD_ATTRIBUTE_TYPE, id="type-M"),
-        pytest.param(HASH, definition("pk", "s"), BAD_ATTRIBUTE_TYPE, id="type-lowercase"),
-        pytest.param(HASH, definition("pk", ""), BAD_ATTRIBUTE_TYPE, id="type-empty"),
-        pytest.param(hash_key(""), definition(""), KEY_NAME_LENGTH, id="key-name-empty"),
-        pytest.param(hash_key(LONG), definition(LONG), KEY_NAME_LENGTH, id="hash-name-256"),
-        pytest.param(
-            HASH + [{"AttributeName": LONG, "KeyType": "RANGE"}],
-            PK_S + definition(LONG),
-            KEY_NAME_LENGTH,
-            id="range-name-256",
-        ),
-        pytest.param(HASH, PK_S + definition(LONG), KEY_NAME_LENGTH, id="definition-name-256"),
-        pytest.param(hash_key(LONG), PK_S, HASH_KEY_NOT_DEFINED, id="undefined-hash-name-256"),
-        pytest.param(RANGE_ONLY, definition("pk", "X"), NO_HASH_KEY, id="key-schema-before-types"),
         pytest.param(HASH, [], NO_ATTRIBUTE_SCHEMA, id="definitions-before-billing"),
     ],
 )
@@ -263,11 +305,74 @@ def test_create_table_schema_errors(ddb_raw, key_schema, definitions, message):
     assert_error(lambda: ddb_raw.create_table(**kwargs), VALIDATION, message)
 
 
+def _type_clause(position: int, kind: str) -> str:
+    return clause(
+        kind, f"attributeDefinitions.{position}.member.attributeType", "must satisfy enum value set: [B, N, S]"
+    )
+
+
+def _name_clause(name: str, path: str) -> str:
+    bound = "greater than or equal to 1" if not name else "less than or equal to 255"
+    return clause(name, f"{path}.member.attributeName", f"must have length {bound}")
+
+
+@pytest.mark.parametrize(
+    ("key_schema", "definitions", "clauses"),
+    [
+        pytest.param(None, PK_S, [null_clause("keySchema")], id="no-key-schema"),
+        pytest.param([], PK_S, [clause("[]", "keySchema", "must have length greater than or equal to 1")], id="empty"),
+        pytest.param(HASH, None, [null_clause("attributeDefinitions")], id="no-definitions"),
+        pytest.param(None, None, [null_clause("attributeDefinitions"), null_clause("keySchema")], id="neither"),
+        pytest.param(
+            BAD_KEY_TYPE,
+            PK_S,
+            [clause("PRIMARY", "keySchema.1.member.keyType", "must satisfy enum value set: [HASH, RANGE]")],
+            id="unknown-key-type",
+        ),
+        *[
+            pytest.param(HASH, definition("pk", kind), [_type_clause(1, kind)], id=f"type-{kind or 'empty'}")
+            for kind in ["BOOL", "SS", "M", "s", ""]
+        ],
+        pytest.param(
+            hash_key(""),
+            definition(""),
+            [_name_clause("", "attributeDefinitions.1"), _name_clause("", "keySchema.1")],
+            id="key-name-empty",
+        ),
+        pytest.param(
+            hash_key(LONG),
+            definition(LONG),
+            [_name_clause(LONG, "attributeDefinitions.1"), _name_clause(LONG, "keySchema.1")],
+            id="hash-name-256",
+        ),
+        pytest.param(
+            HASH + [{"AttributeName": LONG, "KeyType": "RANGE"}],
+            PK_S + definition(LONG),
+            [_name_clause(LONG, "attributeDefinitions.2"), _name_clause(LONG, "keySchema.2")],
+            id="range-name-256",
+        ),
+        pytest.param(
+            HASH, PK_S + definition(LONG), [_name_clause(LONG, "attributeDefinitions.2")], id="definition-256"
+        ),
+        pytest.param(hash_key(LONG), PK_S, [_name_clause(LONG, "keySchema.1")], id="undefined-hash-name-256"),
+        # The model's constraints come before the key schema's own rules.
+        pytest.param(RANGE_ONLY, definition("pk", "X"), [_type_clause(1, "X")], id="key-schema-before-types"),
+    ],
+)
+@FRAMEWORK
+def test_create_table_schema_constraints(ddb_raw, key_schema, definitions, clauses):
+    kwargs: dict[str, Any] = {"TableName": unique_name(), **PPR}
+    if key_schema is not None:
+        kwargs["KeySchema"] = key_schema
+    if definitions is not None:
+        kwargs["AttributeDefinitions"] = definitions
+    assert_error(lambda: ddb_raw.create_table(**kwargs), VALIDATION, constraint_error(*clauses))
+
+
 def test_create_table_schema_errors_come_before_billing_errors(ddb_raw):
     for key_schema, definitions, message in [
         (HASH, [], NO_ATTRIBUTE_SCHEMA),
         (HASH, PK_S + definition("x"), DEFINITIONS_MISMATCH),
-        (HASH, definition("pk", "X"), BAD_ATTRIBUTE_TYPE),
     ]:
         assert_error(
             lambda: ddb_raw.create_table(
@@ -323,21 +428,53 @@ def test_create_table_definitions_order_may_differ_from_key_schema(ddb):
 @pytest.mark.parametrize(
     ("billing", "pt", "message"),
     [
-        pytest.param({"BillingMode": "PROVISIONED"}, {}, NO_THROUGHPUT, id="provisioned-without-throughput"),
-        pytest.param({}, {}, NO_THROUGHPUT, id="default-mode-without-throughput"),
-        pytest.param({"BillingMode": "PROVISIONED"}, throughput(0, 1), THROUGHPUT_TOO_LOW, id="read-0"),
-        pytest.param({"BillingMode": "PROVISIONED"}, throughput(1, 0), THROUGHPUT_TOO_LOW, id="write-0"),
-        pytest.param({"BillingMode": "PROVISIONED"}, throughput(0, 0), THROUGHPUT_TOO_LOW, id="both-0"),
-        pytest.param({}, throughput(-1, 1), THROUGHPUT_TOO_LOW, id="negative"),
         pytest.param(
-            {}, {"ProvisionedThroughput": {"WriteCapacityUnits": 1}}, THROUGHPUT_TOO_LOW, id="read-missing"
+            {"BillingMode": "PROVISIONED"}, {}, NO_THROUGHPUT, id="provisioned-without-throughput", marks=THROUGHPUT
+        ),
+        pytest.param({}, {}, NO_THROUGHPUT, id="default-mode-without-throughput", marks=THROUGHPUT),
+        pytest.param(
+            {"BillingMode": "PROVISIONED"},
+            throughput(0, 1),
+            constraint_error(too_low("0", "read")),
+            id="read-0",
+            marks=FRAMEWORK,
         ),
         pytest.param(
-            {}, {"ProvisionedThroughput": {"ReadCapacityUnits": 1}}, THROUGHPUT_TOO_LOW, id="write-missing"
+            {"BillingMode": "PROVISIONED"},
+            throughput(1, 0),
+            constraint_error(too_low("0", "write")),
+            id="write-0",
+            marks=FRAMEWORK,
         ),
-        pytest.param({}, throughput(40001, 1), THROUGHPUT_TOO_HIGH, id="read-40001"),
-        pytest.param({}, throughput(1, 40001), THROUGHPUT_TOO_HIGH, id="write-40001"),
-        pytest.param({}, throughput(0, 40001), THROUGHPUT_TOO_LOW, id="too-low-before-too-high"),
+        pytest.param(
+            {"BillingMode": "PROVISIONED"},
+            throughput(0, 0),
+            constraint_error(too_low("0", "write"), too_low("0", "read")),
+            id="both-0",
+            marks=FRAMEWORK,
+        ),
+        pytest.param({}, throughput(-1, 1), constraint_error(too_low("-1", "read")), id="negative", marks=FRAMEWORK),
+        pytest.param(
+            {},
+            {"ProvisionedThroughput": {"WriteCapacityUnits": 1}},
+            constraint_error(null_clause("provisionedThroughput.readCapacityUnits")),
+            id="read-missing",
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            {},
+            {"ProvisionedThroughput": {"ReadCapacityUnits": 1}},
+            constraint_error(null_clause("provisionedThroughput.writeCapacityUnits")),
+            id="write-missing",
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            {},
+            throughput(0, 40001),
+            constraint_error(too_low("0", "read")),
+            id="too-low-before-too-high",
+            marks=FRAMEWORK,
+        ),
     ],
 )
 def test_create_table_throughput_errors(ddb_raw, billing, pt, message):
@@ -347,6 +484,18 @@ def test_create_table_throughput_errors(ddb_raw, billing, pt, message):
         ),
         VALIDATION,
         message,
+    )
+
+
+@pytest.mark.parametrize(("read", "write", "kind", "units"), [(40001, 1, "Read", 40001), (1, 40001, "Write", 40001)])
+@THROUGHPUT
+def test_create_table_throughput_above_the_table_maximum(ddb_raw, read, write, kind, units):
+    assert_error(
+        lambda: ddb_raw.create_table(
+            TableName=unique_name(), KeySchema=HASH, AttributeDefinitions=PK_S, **throughput(read, write)
+        ),
+        "LimitExceededException",
+        above_maximum(kind, units),
     )
 
 
@@ -373,18 +522,14 @@ def test_create_table_provisioned(ddb, billing):
 
 def test_create_table_throughput_limits_are_inclusive(ddb):
     name = unique_name()
-    response = ddb.create_table(
-        TableName=name, KeySchema=HASH, AttributeDefinitions=PK_S, **throughput(40000, 40000)
-    )
+    response = ddb.create_table(TableName=name, KeySchema=HASH, AttributeDefinitions=PK_S, **throughput(40000, 40000))
     pt = response["TableDescription"]["ProvisionedThroughput"]
     assert (pt["ReadCapacityUnits"], pt["WriteCapacityUnits"]) == (40000, 40000)
 
 
 def test_create_table_response_is_strictly_a_table_description(ddb):
     name = unique_name()
-    response = strip_metadata(
-        ddb.create_table(TableName=name, KeySchema=HASH, AttributeDefinitions=PK_S, **PPR)
-    )
+    response = strip_metadata(ddb.create_table(TableName=name, KeySchema=HASH, AttributeDefinitions=PK_S, **PPR))
     assert set(response) == {"TableDescription"}
     check_description(
         response["TableDescription"],
@@ -396,12 +541,16 @@ def test_create_table_response_is_strictly_a_table_description(ddb):
     )
 
 
+@service_behaviour(
+    "DynamoDB Local says 'Cannot create preexisting table'",
+    source="LocalStack's snapshot recorded against AWS (test_create_duplicate_table)",
+)
 def test_create_duplicate_table(ddb, make_table):
     name = make_table()
     assert_error(
         lambda: ddb.create_table(TableName=name, KeySchema=HASH, AttributeDefinitions=PK_S, **PPR),
         IN_USE,
-        TABLE_EXISTS,
+        table_exists(name),
     )
     # A different (valid) schema does not matter ...
     assert_error(
@@ -409,7 +558,7 @@ def test_create_duplicate_table(ddb, make_table):
             TableName=name, KeySchema=hash_key("id"), AttributeDefinitions=definition("id", "N"), **PPR
         ),
         IN_USE,
-        TABLE_EXISTS,
+        table_exists(name),
     )
     # ... but an invalid one is reported first.
     assert_error(
@@ -444,9 +593,7 @@ def test_describe_table_provisioned_hash_and_range(ddb):
         **throughput(5, 7),
     )
     desc = ddb.describe_table(TableName=name)["Table"]
-    check_description(
-        desc, name=name, key_schema=HASH_RANGE, definitions=definitions, billing=None, read=5, write=7
-    )
+    check_description(desc, name=name, key_schema=HASH_RANGE, definitions=definitions, billing=None, read=5, write=7)
     assert without_status(desc) == without_status(created["TableDescription"])
 
 
@@ -462,19 +609,45 @@ def test_describe_table_creation_time_is_now(ddb, make_table):
     assert before <= desc["CreationDateTime"] <= after
 
 
+@MISSING_TABLE
 def test_describe_missing_table(ddb):
-    assert_error(lambda: ddb.describe_table(TableName=unique_name()), NOT_FOUND, TABLE_NOT_FOUND)
+    name = unique_name()
+    assert_error(lambda: ddb.describe_table(TableName=name), NOT_FOUND, table_not_found_named(name))
 
 
-@pytest.mark.parametrize("name", ["ab", "bad name", "a" * 256, "a" * 1025])
-def test_describe_table_invalid_name(ddb, name):
-    assert_error(lambda: ddb.describe_table(TableName=name), VALIDATION, INVALID_TABLE_NAME)
+@pytest.mark.parametrize(
+    ("name", "requirement"),
+    [
+        ("ab", "must have length greater than or equal to 3"),
+        ("bad name", TABLE_NAME_PATTERN),
+        ("a" * 256, "must have length less than or equal to 255"),
+        ("a" * 1025, "must have length less than or equal to 255"),
+    ],
+)
+@FRAMEWORK
+def test_describe_table_invalid_name(ddb, name, requirement):
+    assert_error(
+        lambda: ddb.describe_table(TableName=name), VALIDATION, constraint_error(clause(name, "tableName", requirement))
+    )
 
 
+@FRAMEWORK
+def test_describe_table_empty_name(ddb_raw):
+    assert_error(
+        lambda: ddb_raw.describe_table(TableName=""),
+        VALIDATION,
+        constraint_error(
+            clause("", "tableName", "must have length greater than or equal to 3"),
+            clause("", "tableName", TABLE_NAME_PATTERN),
+        ),
+    )
+
+
+@MISSING_TABLE
 def test_describe_table_names_are_exact(ddb, make_table):
     name = make_table()
-    assert_error(lambda: ddb.describe_table(TableName=name.upper()), NOT_FOUND, TABLE_NOT_FOUND)
-    assert_error(lambda: ddb.describe_table(TableName=name + "x"), NOT_FOUND, TABLE_NOT_FOUND)
+    for other in [name.upper(), name + "x"]:
+        assert_error(lambda: ddb.describe_table(TableName=other), NOT_FOUND, table_not_found_named(other))  # noqa: B023
 
 
 def _counts(ddb, name):
@@ -570,13 +743,9 @@ def test_list_tables_exclusive_start(ddb):
     assert ddb.list_tables(ExclusiveStartTableName=f"{prefix}-a")["TableNames"] == names
     assert ddb.list_tables(ExclusiveStartTableName=names[0])["TableNames"] == names[1:]
     assert ddb.list_tables(ExclusiveStartTableName=f"{prefix}-c")["TableNames"] == names[1:]
-    assert strip_metadata(ddb.list_tables(ExclusiveStartTableName=f"{prefix}-e", Limit=1)) == {
-        "TableNames": names[2:]
-    }
+    assert strip_metadata(ddb.list_tables(ExclusiveStartTableName=f"{prefix}-e", Limit=1)) == {"TableNames": names[2:]}
     assert strip_metadata(ddb.list_tables(ExclusiveStartTableName=names[-1])) == {"TableNames": []}
-    assert strip_metadata(ddb.list_tables(ExclusiveStartTableName=f"{prefix}-z", Limit=2)) == {
-        "TableNames": []
-    }
+    assert strip_metadata(ddb.list_tables(ExclusiveStartTableName=f"{prefix}-z", Limit=2)) == {"TableNames": []}
 
 
 def test_list_tables_default_limit_is_100(ddb):
@@ -607,20 +776,45 @@ def test_list_tables_after_delete(ddb):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "clauses"),
     [
-        pytest.param({"Limit": 101}, LIST_LIMIT_TOO_HIGH, id="limit-101"),
-        pytest.param({"Limit": 1000}, LIST_LIMIT_TOO_HIGH, id="limit-1000"),
-        pytest.param({"Limit": 0}, LIST_LIMIT_TOO_LOW, id="limit-0"),
-        pytest.param({"Limit": -1}, LIST_LIMIT_TOO_LOW, id="limit-negative"),
-        pytest.param({"ExclusiveStartTableName": "bad name!"}, INVALID_TABLE_NAME, id="start-bad-chars"),
-        pytest.param({"ExclusiveStartTableName": "ab"}, INVALID_TABLE_NAME, id="start-too-short"),
-        pytest.param({"ExclusiveStartTableName": "a" * 256}, INVALID_TABLE_NAME, id="start-too-long"),
-        pytest.param({"Limit": 101, "ExclusiveStartTableName": "a"}, LIST_LIMIT_TOO_HIGH, id="limit-first"),
+        pytest.param({"Limit": 101}, [limit_clause(101, "less than or equal to 100")], id="limit-101"),
+        pytest.param({"Limit": 1000}, [limit_clause(1000, "less than or equal to 100")], id="limit-1000"),
+        pytest.param({"Limit": 0}, [limit_clause(0, "greater than or equal to 1")], id="limit-0"),
+        pytest.param({"Limit": -1}, [limit_clause(-1, "greater than or equal to 1")], id="limit-negative"),
+        pytest.param(
+            {"ExclusiveStartTableName": "bad name!"},
+            [start_clause("bad name!", TABLE_NAME_PATTERN)],
+            id="start-bad-chars",
+        ),
+        pytest.param(
+            {"ExclusiveStartTableName": "ab"},
+            [start_clause("ab", "must have length greater than or equal to 3")],
+            id="start-too-short",
+        ),
+        pytest.param(
+            {"ExclusiveStartTableName": "a" * 256},
+            [start_clause("a" * 256, "must have length less than or equal to 255")],
+            id="start-too-long",
+        ),
+        pytest.param(
+            {"ExclusiveStartTableName": ""},
+            [start_clause("", TABLE_NAME_PATTERN), start_clause("", "must have length greater than or equal to 3")],
+            id="start-empty",
+        ),
+        pytest.param(
+            {"Limit": 101, "ExclusiveStartTableName": "a"},
+            [
+                start_clause("a", "must have length greater than or equal to 3"),
+                limit_clause(101, "less than or equal to 100"),
+            ],
+            id="both",
+        ),
     ],
 )
-def test_list_tables_errors(ddb_raw, kwargs, message):
-    assert_error(lambda: ddb_raw.list_tables(**kwargs), VALIDATION, message)
+@FRAMEWORK
+def test_list_tables_errors(ddb_raw, kwargs, clauses):
+    assert_error(lambda: ddb_raw.list_tables(**kwargs), VALIDATION, constraint_error(*clauses))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -662,13 +856,14 @@ def test_delete_table_provisioned_response(ddb, make_table):
     )
 
 
+@MISSING_TABLE
 def test_deleted_table_is_gone(ddb, make_table):
     name = make_table()
     ddb.put_item(TableName=name, Item={"pk": {"S": "a"}})
     ddb.delete_table(TableName=name)
-    assert_error(lambda: ddb.describe_table(TableName=name), NOT_FOUND, TABLE_NOT_FOUND)
+    assert_error(lambda: ddb.describe_table(TableName=name), NOT_FOUND, table_not_found_named(name))
     assert_error(lambda: ddb.get_item(TableName=name, Key={"pk": {"S": "a"}}), NOT_FOUND, TABLE_NOT_FOUND)
-    assert_error(lambda: ddb.delete_table(TableName=name), NOT_FOUND, TABLE_NOT_FOUND)
+    assert_error(lambda: ddb.delete_table(TableName=name), NOT_FOUND, table_not_found_named(name))
     assert name not in ddb.list_tables()["TableNames"]
 
 
@@ -682,13 +877,16 @@ def test_recreated_table_is_empty(ddb, make_table):
     assert "Item" not in ddb.get_item(TableName=name, Key={"pk": {"N": "1"}})
 
 
+@MISSING_TABLE
 def test_delete_missing_table(ddb):
-    assert_error(lambda: ddb.delete_table(TableName=unique_name()), NOT_FOUND, TABLE_NOT_FOUND)
+    name = unique_name()
+    assert_error(lambda: ddb.delete_table(TableName=name), NOT_FOUND, table_not_found_named(name))
 
 
 @pytest.mark.parametrize("name", ["ab", "bad name", "a" * 256])
+@CONTROL_PLANE_NAMES
 def test_delete_table_invalid_name(ddb, name):
-    assert_error(lambda: ddb.delete_table(TableName=name), VALIDATION, INVALID_TABLE_NAME)
+    assert_error(lambda: ddb.delete_table(TableName=name), VALIDATION, control_plane_name_error(name))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -749,9 +947,7 @@ def test_update_table_to_pay_per_request_and_back(ddb, make_table):
         billing="PAY_PER_REQUEST",
         statuses=("ACTIVE", "UPDATING"),
     )
-    assert (
-        ddb.describe_table(TableName=name)["Table"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    )
+    assert ddb.describe_table(TableName=name)["Table"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
 
     desc = ddb.update_table(TableName=name, BillingMode="PROVISIONED", **throughput(2, 3))["TableDescription"]
     check_description(
@@ -792,59 +988,104 @@ def test_update_table_pay_per_request_again(ddb, make_table):
 
 
 @pytest.mark.parametrize(
-    ("provisioned", "kwargs", "message"),
+    ("provisioned", "kwargs", "code", "message"),
     [
-        pytest.param((5, 5), {}, NOTHING_TO_UPDATE, id="no-changes"),
-        pytest.param((5, 5), {"AttributeDefinitions": PK_S}, NOTHING_TO_UPDATE, id="definitions-only"),
-        pytest.param(None, {}, NOTHING_TO_UPDATE, id="no-changes-pay-per-request"),
-        pytest.param((5, 5), throughput(5, 5), SAME_THROUGHPUT, id="same-throughput"),
+        pytest.param((5, 5), {}, VALIDATION, NO_UPDATE, id="no-changes", marks=THROUGHPUT),
+        pytest.param(
+            (5, 5), {"AttributeDefinitions": PK_S}, VALIDATION, NO_UPDATE, id="definitions-only", marks=THROUGHPUT
+        ),
+        pytest.param(None, {}, VALIDATION, NO_UPDATE, id="no-changes-pay-per-request", marks=THROUGHPUT),
+        pytest.param((5, 5), throughput(5, 5), VALIDATION, unchanged(5, 5), id="same-throughput", marks=THROUGHPUT),
         pytest.param(
             (5, 5),
             {"BillingMode": "PROVISIONED", **throughput(5, 5)},
-            SAME_THROUGHPUT,
+            VALIDATION,
+            unchanged(5, 5),
             id="same-throughput-with-mode",
+            marks=THROUGHPUT,
         ),
         pytest.param(
-            None, {"BillingMode": "PROVISIONED"}, NO_THROUGHPUT, id="to-provisioned-without-throughput"
+            None,
+            {"BillingMode": "PROVISIONED"},
+            VALIDATION,
+            "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is "
+            "PROVISIONED",
+            id="to-provisioned-without-throughput",
+            marks=THROUGHPUT,
         ),
-        pytest.param((5, 5), throughput(0, 1), THROUGHPUT_TOO_LOW, id="read-0"),
-        pytest.param((5, 5), throughput(1, -1), THROUGHPUT_TOO_LOW, id="write-negative"),
+        pytest.param(
+            (5, 5), throughput(0, 1), VALIDATION, constraint_error(too_low("0", "read")), id="read-0", marks=FRAMEWORK
+        ),
+        pytest.param(
+            (5, 5),
+            throughput(1, -1),
+            VALIDATION,
+            constraint_error(too_low("-1", "write")),
+            id="write-negative",
+            marks=FRAMEWORK,
+        ),
         pytest.param(
             (5, 5),
             {"ProvisionedThroughput": {"ReadCapacityUnits": 3}},
-            THROUGHPUT_TOO_LOW,
+            VALIDATION,
+            constraint_error(null_clause("provisionedThroughput.writeCapacityUnits")),
             id="write-missing",
+            marks=FRAMEWORK,
         ),
-        pytest.param((5, 5), throughput(50000, 1), THROUGHPUT_TOO_HIGH, id="read-50000"),
-        pytest.param((5, 5), throughput(1, 40001), THROUGHPUT_TOO_HIGH, id="write-40001"),
+        pytest.param(
+            (5, 5), throughput(50000, 1), LIMIT, above_maximum("Read", 50000), id="read-50000", marks=THROUGHPUT
+        ),
+        pytest.param(
+            (5, 5), throughput(1, 40001), LIMIT, above_maximum("Write", 40001), id="write-40001", marks=THROUGHPUT
+        ),
         pytest.param(
             None,
             {"BillingMode": "PROVISIONED", **throughput(0, 1)},
-            THROUGHPUT_TOO_LOW,
+            VALIDATION,
+            constraint_error(too_low("0", "read")),
             id="to-provisioned-read-0",
+            marks=FRAMEWORK,
         ),
     ],
 )
-def test_update_table_errors(ddb_raw, make_table, provisioned, kwargs, message):
+def test_update_table_errors(ddb_raw, make_table, provisioned, kwargs, code, message):
     name = make_table(provisioned=provisioned)
     before = ddb_raw.describe_table(TableName=name)["Table"]
-    assert_error(lambda: ddb_raw.update_table(TableName=name, **kwargs), VALIDATION, message)
+    assert_error(lambda: ddb_raw.update_table(TableName=name, **kwargs), code, message)
     assert ddb_raw.describe_table(TableName=name)["Table"] == before
 
 
+@MISSING_TABLE
 def test_update_missing_table(ddb_raw):
-    for kwargs in [{}, {"BillingMode": "PAY_PER_REQUEST"}, throughput(1, 1), throughput(0, 1)]:
+    for kwargs in [{"BillingMode": "PAY_PER_REQUEST"}, throughput(1, 1)]:
+        name = unique_name()
         assert_error(
-            lambda: ddb_raw.update_table(TableName=unique_name(), **kwargs),  # noqa: B023
+            lambda: ddb_raw.update_table(TableName=name, **kwargs),  # noqa: B023
             NOT_FOUND,
-            TABLE_NOT_FOUND,
+            table_not_found_named(name),
         )
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        pytest.param({}, NO_UPDATE, id="no-changes"),
+        pytest.param(throughput(0, 1), constraint_error(too_low("0", "read")), id="read-0"),
+    ],
+)
+@service_behaviour(
+    "DynamoDB Local looks the table up before it checks the request",
+    source="the service's message catalogue recorded live in 2026: request checks come before existence checks",
+)
+def test_update_missing_table_checks_the_request_first(ddb_raw, kwargs, message):
+    assert_error(lambda: ddb_raw.update_table(TableName=unique_name(), **kwargs), VALIDATION, message)
+
+
 @pytest.mark.parametrize("name", ["ab", "bad name", "a" * 256])
+@CONTROL_PLANE_NAMES
 def test_update_table_invalid_name(ddb, name):
     assert_error(
         lambda: ddb.update_table(TableName=name, BillingMode="PAY_PER_REQUEST"),
         VALIDATION,
-        INVALID_TABLE_NAME,
+        control_plane_name_error(name),
     )

@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 
 from conformance.helpers import (
-    INVALID_TABLE_NAME,
-    KEY_NAME_LENGTH,
+    FRAMEWORK,
+    MISSING_TABLE,
     NOT_FOUND,
-    TABLE_NOT_FOUND,
     VALIDATION,
     assert_error,
+    clause,
+    constraint_error,
+    null_clause,
+    table_not_found_named,
 )
 
 
@@ -54,19 +57,33 @@ def test_state_errors(ddb, make_table):
     )
 
 
+ATTRIBUTE_PATH = "timeToLiveSpecification.attributeName"
+
+
 @pytest.mark.parametrize(
     ("attribute", "message"),
     [
-        (None, "AttributeName cannot be null when time to live is being enabled"),
-        ("", KEY_NAME_LENGTH),
-        ("x" * 256, KEY_NAME_LENGTH),
+        (None, constraint_error(null_clause("timeToLiveSpecification.attributeName"))),
+        ("", constraint_error(clause("", ATTRIBUTE_PATH, "must have length greater than or equal to 1"))),
+        ("x" * 256, constraint_error(clause("x" * 256, ATTRIBUTE_PATH, "must have length less than or equal to 255"))),
     ],
 )
+@FRAMEWORK
 def test_attribute_name_errors(ddb_raw, make_table, attribute, message):
     assert_error(lambda: ttl(ddb_raw, make_table(), True, attribute), VALIDATION, message)
 
 
+@MISSING_TABLE
 def test_table_errors(ddb_raw):
-    assert_error(lambda: ddb_raw.describe_time_to_live(TableName="nope-table"), NOT_FOUND, TABLE_NOT_FOUND)
-    assert_error(lambda: ddb_raw.describe_time_to_live(TableName="n"), VALIDATION, INVALID_TABLE_NAME)
-    assert_error(lambda: ttl(ddb_raw, "nope-table", True), NOT_FOUND, TABLE_NOT_FOUND)
+    missing = table_not_found_named("nope-table")
+    assert_error(lambda: ddb_raw.describe_time_to_live(TableName="nope-table"), NOT_FOUND, missing)
+    assert_error(lambda: ttl(ddb_raw, "nope-table", True), NOT_FOUND, missing)
+
+
+@FRAMEWORK
+def test_table_name_errors(ddb_raw):
+    assert_error(
+        lambda: ddb_raw.describe_time_to_live(TableName="n"),
+        VALIDATION,
+        constraint_error(clause("n", "tableName", "must have length greater than or equal to 3")),
+    )

@@ -72,13 +72,34 @@ def constraints(clauses: list[str]) -> DynamoDBError:
     return validation(f"{count} validation {noun} detected: " + "; ".join(clauses))
 
 
-def members_missing(members: list[str]) -> DynamoDBError:
-    """Required request members that are absent, named as DynamoDB names them (lowerCamelCase)."""
-    return constraints([constraint_null(member[0].lower() + member[1:]) for member in members])
-
-
 def constraint_null(member: str) -> str:
     return f"Value null at '{member}' failed to satisfy constraint: Member must not be null"
+
+
+# The requirements a constraint clause names, by rule (see dynasim/engine/validation.py).
+RULE_REQUIREMENTS = {
+    "min_length": "must have length greater than or equal to {}",
+    "max_length": "must have length less than or equal to {}",
+    "min_value": "must have value greater than or equal to {}",
+    "max_value": "must have value less than or equal to {}",
+    "pattern": "must satisfy regular expression pattern: {}",
+    "enum": "must satisfy enum value set: [{}]",
+}
+
+
+def map_constraint(value: str, member: str, part: str, requirements: list[str]) -> str:
+    """A clause for a map whose keys (`part` "keys") or values ("value") break their shape's rules;
+    the service lists every rule of that shape."""
+    listed = ", ".join(f"Member {requirement}" for requirement in requirements)
+    return f"Value '{value}' at '{member}' failed to satisfy constraint: Map {part} must satisfy constraint: [{listed}]"
+
+
+def parameter_required(member: str) -> DynamoDBError:
+    return validation(f"The parameter '{member}' is required but was not present in the request")
+
+
+def table_name_length() -> DynamoDBError:
+    return validation("TableName must be at least 3 characters long and at most 255 characters long")
 
 
 # --- service-level -------------------------------------------------------------------------
@@ -89,7 +110,49 @@ def unknown_operation(operation: str) -> DynamoDBError:
 
 
 def serialization(message: str = "") -> DynamoDBError:
-    return DynamoDBError("SerializationException", message)
+    # The service spells this error's member `Message` (dynalite's live-service tests).
+    return DynamoDBError("SerializationException", message, Message=message)
+
+
+# The service's JSON reader (dynalite's live-service tests, test/helpers.js `assertType`).
+
+
+def unexpected_list() -> DynamoDBError:
+    return serialization("Start of list found where not expected")
+
+
+def unexpected_object() -> DynamoDBError:
+    return serialization("Start of structure or map found where not expected.")
+
+
+def expected(kind: str) -> DynamoDBError:
+    """A scalar where a structure ("null"), a list ("list or null") or a map ("map or null") belongs."""
+    return serialization(f"Expected {kind}")
+
+
+def not_convertible(java_class: str, java_type: str) -> DynamoDBError:
+    article = "a" if java_type == "Blob" else "an"  # sic: "an String", "an Integer"
+    return serialization(f"class {java_class} can not be converted to {article} {java_type}")
+
+
+def not_a_boolean(text: str) -> DynamoDBError:
+    return serialization(f"'{text.upper()}' can not be converted to an Boolean")
+
+
+def blob_length(value: str) -> DynamoDBError:
+    return _blob_invalid(value, f"Base64 encoded length is expected a multiple of 4 bytes but found: {len(value)}")
+
+
+def blob_character(value: str, character: str) -> DynamoDBError:
+    return _blob_invalid(value, f"Invalid Base64 character: '{character}'")
+
+
+def blob_last_character(value: str) -> DynamoDBError:
+    return _blob_invalid(value, "Invalid last non-pad Base64 character dectected")  # sic
+
+
+def _blob_invalid(value: str, reason: str) -> DynamoDBError:
+    return serialization(f"'{value}' can not be converted to a Blob: {reason}")
 
 
 def not_implemented(operation: str) -> DynamoDBError:
@@ -102,12 +165,20 @@ def not_implemented(operation: str) -> DynamoDBError:
 # --- tables --------------------------------------------------------------------------------
 
 
-def table_not_found(name: Any = None) -> DynamoDBError:
-    return DynamoDBError("ResourceNotFoundException", "Cannot do operations on a non-existent table")
+def table_not_found() -> DynamoDBError:
+    # Data-plane operations (dynalite's live-service tests; LocalStack's snapshots recorded against AWS).
+    return DynamoDBError("ResourceNotFoundException", "Requested resource not found")
+
+
+def table_not_found_named(name: str) -> DynamoDBError:
+    # DescribeTable, DeleteTable, UpdateTable and the time-to-live operations (public records of the
+    # service's answer, e.g. localstack/localstack#9030).
+    return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: Table: {name} not found")
 
 
 def table_exists(name: str) -> DynamoDBError:
-    return DynamoDBError("ResourceInUseException", "Cannot create preexisting table")
+    # LocalStack's snapshot recorded against AWS (test_create_duplicate_table).
+    return DynamoDBError("ResourceInUseException", f"Table already exists: {name}")
 
 
 def attribute_type_not_enum() -> DynamoDBError:
@@ -137,6 +208,29 @@ def invalid_key_order() -> DynamoDBError:
     return validation(
         "Invalid key order. Hash Key must be specified first in key schema, Range Key must be specifed second"
     )
+
+
+# A global secondary index's key schema, as the service words its refusals (its catalogue of
+# CreateTable/UpdateTable texts recorded in 2026; the first two also in dynalite's tests). The
+# order of these checks is not recorded; the simulator takes them in the order listed here.
+def hash_and_range_same_name() -> DynamoDBError:
+    return validation("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+
+
+def key_attributes_same_name() -> DynamoDBError:
+    return validation("The KeySchema contains multiple key attributes with the same name")
+
+
+def first_key_not_hash() -> DynamoDBError:
+    return validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+
+
+def hash_after_range() -> DynamoDBError:
+    return invalid_parameters("All HASH key attributes must precede RANGE key attributes in the KeySchema")
+
+
+def too_many_key_attributes(role: str) -> DynamoDBError:
+    return invalid_parameters(f"The KeySchema exceeds the maximum allowed number of {role} key attributes")
 
 
 def key_names_equal() -> DynamoDBError:
@@ -171,18 +265,6 @@ def no_attribute_definitions() -> DynamoDBError:
     return validation("No Attribute Schema Defined")
 
 
-def throughput_below_one() -> DynamoDBError:
-    return validation("Table read and write throughput must be at least 1, and cannot be null")
-
-
-def list_limit_too_small() -> DynamoDBError:
-    return validation("Limit must be greater than or equal to 1")
-
-
-def list_limit_too_large() -> DynamoDBError:
-    return validation("Limit in ListTables must be <= 100")
-
-
 # --- secondary indexes ---------------------------------------------------------------------
 
 
@@ -190,19 +272,29 @@ def index_projection_missing() -> DynamoDBError:
     return validation("Indexes must have a projection specified")
 
 
+def index_projection_type_null() -> DynamoDBError:
+    # The service's text for a Projection without a ProjectionType (dynalite's tests, and the 2026
+    # catalogue of the service's errors).
+    return invalid_parameters("Unknown ProjectionType: null")
+
+
 def index_projection_type() -> DynamoDBError:
     return validation("Projection type must be INCLUDE, ALL, or KEYS_ONLY")
 
 
+# The texts below, to index_update_repeated, are the service's as a 2026 catalogue of its
+# CreateTable/UpdateTable errors records them (most also in dynalite's tests); DynamoDB Local
+# words them otherwise.
 def index_include_without_attributes() -> DynamoDBError:
-    return validation(
-        "If Projection type INCLUDE is specified, some non-key attributes to include in the "
-        "projection must be specified as well"
-    )
+    return invalid_parameters("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
 
 
-def index_attributes_without_include() -> DynamoDBError:
-    return validation("No attributes should be specified to be projected unless projection type is INCLUDE")
+def index_attributes_without_include(projection_type: str) -> DynamoDBError:
+    return invalid_parameters(f"ProjectionType is {projection_type}, but NonKeyAttributes is specified")
+
+
+def index_projected_attribute_repeated(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Duplicate element in NonKeyAttributes: {name}")
 
 
 def too_many_projected_attributes() -> DynamoDBError:
@@ -210,28 +302,25 @@ def too_many_projected_attributes() -> DynamoDBError:
     return validation("No more than 20 attributes per table can be projected into Local Secondary Indices")
 
 
-def global_index_names_equal() -> DynamoDBError:
-    return validation("Two global secondary indices have the same name")
+def index_names_equal(name: str) -> DynamoDBError:
+    return invalid_parameters(f"Duplicate index name: {name}")
 
 
-def local_index_names_equal() -> DynamoDBError:
-    return validation("Two local secondary indices have the same name")
-
-
-def index_names_clash() -> DynamoDBError:
-    return validation("Local Secondary Indices AND Global Secondary Indices must have different names")
-
-
-def local_index_hash_key() -> DynamoDBError:
-    return validation("Local Secondary indices must have the same hash key as the main table")
+def local_index_hash_key(index: str, index_hash: str, table_hash: str) -> DynamoDBError:
+    return invalid_parameters(
+        "Index KeySchema does not have the same leading hash key as table KeySchema for index: "
+        f"{index}. index hash key: {index_hash}, table hash key: {table_hash}"
+    )
 
 
 def local_index_on_hash_table() -> DynamoDBError:
-    return validation("Local Secondary indices are not allowed on hash tables, only hash and range tables")
+    return invalid_parameters(
+        "Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex"
+    )
 
 
-def local_index_without_range() -> DynamoDBError:
-    return validation("Local secondary indices must have a range key")
+def local_index_without_range(index: str) -> DynamoDBError:
+    return invalid_parameters(f"Index KeySchema does not have a range key for index: {index}")
 
 
 def local_index_range_not_defined() -> DynamoDBError:
@@ -242,26 +331,26 @@ def attribute_not_defined(name: str) -> DynamoDBError:
     return validation(f"Attribute {name} is not defined in AttributeDefinitions")
 
 
-def too_many_global_indexes() -> DynamoDBError:
-    return validation("GlobalSecondaryIndex count exceeds the per-table limit")
+def too_many_global_indexes(limit: int) -> DynamoDBError:
+    return invalid_parameters(f"GlobalSecondaryIndex count exceeds the per-table limit of {limit}")
 
 
-def too_many_local_indexes() -> DynamoDBError:
-    return validation("Cannot have more than 5 local secondary indexes per table")
+def too_many_local_indexes(limit: int) -> DynamoDBError:
+    return invalid_parameters(f"Number of LocalSecondaryIndexes exceeds per-table limit of {limit}")
 
 
-def global_index_list_empty() -> DynamoDBError:
-    return validation("GSI list is empty/invalid")
+def index_list_empty(member: str) -> DynamoDBError:
+    return invalid_parameters(f"List of {member} is empty")
 
 
-def no_index_throughput() -> DynamoDBError:
-    return validation("No provisioned throughput specified for the global secondary index")
+def no_index_throughput(index: str, creating_table: bool) -> DynamoDBError:
+    if creating_table:
+        return invalid_parameters(f"ProvisionedThroughput is not specified for index: {index}")
+    return invalid_parameters(f"ProvisionedThroughput must be specified for index: {index}")
 
 
-def index_throughput_below_one() -> DynamoDBError:
-    return validation(
-        "Global Secondary Index's read and write throughput must be at least 1, and cannot be null"
-    )
+def index_definitions_missing(index: str) -> DynamoDBError:
+    return invalid_parameters(f"AttributeDefinitions is not specified for index: {index}")
 
 
 def index_throughput_with_pay_per_request(name: str) -> DynamoDBError:
@@ -271,11 +360,17 @@ def index_throughput_with_pay_per_request(name: str) -> DynamoDBError:
 
 
 def index_update_action_missing() -> DynamoDBError:
-    return validation("Update global secondary index action is null")
+    # The service's ValidationException catalogue recorded live in 2026; dynalite's live-service tests.
+    return invalid_parameters(
+        "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+        "GlobalSecondaryIndexUpdate.Delete must not be null"
+    )
 
 
-def index_update_repeated() -> DynamoDBError:
-    return validation("Only one global secondary index update per index is allowed simultaneously.")
+def index_update_repeated(index: str) -> DynamoDBError:
+    return invalid_parameters(
+        f"Only one global secondary index update per index is allowed simultaneously. Index: {index}"
+    )
 
 
 def index_changes_at_once() -> DynamoDBError:
@@ -323,6 +418,15 @@ def index_key_empty_by_update(kind: str) -> DynamoDBError:
 
 def index_key_too_large() -> DynamoDBError:
     return invalid_parameters("Size limit exceeded")
+
+
+def index_key_aggregate_too_large(role: str, names: list[str], index: str, limit: int, size: int) -> DynamoDBError:
+    # DynamoDB Local's text: no record of the service's wording for a multi-attribute index key
+    # whose attributes together exceed the key size limit was found.
+    return validation(
+        f"Aggregate size for {role} key attributes {', '.join(names)} of index {index} has exceeded "
+        f"limit {limit} bytes, with actual size {size} bytes"
+    )
 
 
 # --- Query and Scan ------------------------------------------------------------------------
@@ -414,15 +518,34 @@ def start_key_outside_segment() -> DynamoDBError:
 
 
 def segment_without_total() -> DynamoDBError:
-    return validation("If segment is specified, total segment must also be specified")
+    # The three Segment/TotalSegments texts: dynalite's live-service tests (test/scan.js).
+    return validation(
+        "The TotalSegments parameter is required but was not present in the request when Segment parameter is present"
+    )
 
 
 def total_without_segment() -> DynamoDBError:
-    return validation("If total segments is specified, a particular segment must also be specified for this request")
+    return validation(
+        "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
+    )
+
+
+def segment_out_of_range(segment: int, total: int) -> DynamoDBError:
+    return validation(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+        f"Segment: {segment} is not less than TotalSegments: {total}"
+    )
 
 
 def no_throughput() -> DynamoDBError:
-    return validation("No provisioned throughput specified for the table")
+    # CreateTable, UpdateTable: the service's message catalogue as recorded live in 2026.
+    return invalid_parameters(
+        "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"
+    )
+
+
+def no_throughput_on_update() -> DynamoDBError:
+    return invalid_parameters("ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
 
 
 def throughput_with_pay_per_request() -> DynamoDBError:
@@ -432,16 +555,65 @@ def throughput_with_pay_per_request() -> DynamoDBError:
     )
 
 
-def throughput_too_high() -> DynamoDBError:
-    return validation("Cannot increase provisioned throughput to more than 40,000 units per table")
+def throughput_above_maximum(kind: str, units: int, region: str, maximum: int) -> DynamoDBError:
+    return DynamoDBError(
+        "LimitExceededException",
+        f"The requested {kind}, {units}, is above the per table maximum for the account in {region}. "
+        f"Per table maximum: {maximum}. Refer to the Amazon DynamoDB Developer Guide for current limits and how "
+        "to request higher limits.",
+    )
 
 
-def throughput_unchanged() -> DynamoDBError:
-    return validation("The requested throughput value equals the current value")
+def index_throughput_above_maximum(kind: str, name: str, units: int, region: str, maximum: int) -> DynamoDBError:
+    return DynamoDBError(
+        "LimitExceededException",
+        f"The requested {kind} for index {name}, {units}, is above the per index maximum for the account in "
+        f"{region}. Per index maximum: {maximum}. Refer to the Amazon DynamoDB Developer Guide for current limits "
+        "and how to request higher limits.",
+    )
 
 
-def nothing_to_update() -> DynamoDBError:
-    return validation("Nothing to update")
+def index_throughput_unchanged(name: str, read: int, write: int) -> DynamoDBError:
+    # The service's catalogue records the first sentences; the rest follows its table message.
+    return validation(
+        f"The provisioned throughput for the index {name} will not change. The requested value equals the current "
+        f"value. Current ReadCapacityUnits provisioned for the index: {read}. Requested ReadCapacityUnits: {read}. "
+        f"Current WriteCapacityUnits provisioned for the index: {write}. Requested WriteCapacityUnits: {write}. "
+        "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."
+    )
+
+
+def throughput_unchanged(read: int, write: int, new_read: int, new_write: int) -> DynamoDBError:
+    return validation(
+        "The provisioned throughput for the table will not change. The requested value equals the current value. "
+        f"Current ReadCapacityUnits provisioned for the table: {read}. Requested ReadCapacityUnits: {new_read}. "
+        f"Current WriteCapacityUnits provisioned for the table: {write}. Requested WriteCapacityUnits: {new_write}. "
+        "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."
+    )
+
+
+# The changes the service names when an UpdateTable asks for none (recorded live in 2026); members the
+# request carries are left out of the list (StreamSpecification is named UpdateStreamEnabled).
+_UPDATE_NAMES = (
+    ("ProvisionedThroughput", "ProvisionedThroughput"),
+    ("BillingMode", "BillingMode"),
+    ("StreamSpecification", "UpdateStreamEnabled"),
+    ("GlobalSecondaryIndexUpdates", "GlobalSecondaryIndexUpdates"),
+    ("SSESpecification", "SSESpecification"),
+    ("ReplicaUpdates", "ReplicaUpdates"),
+    (None, "MultiAccountReplicaReady"),
+    (None, "ReplicaTransitRoleArn"),
+    ("MultiRegionConsistency", "MultiRegionConsistency"),
+    ("DeletionProtectionEnabled", "DeletionProtectionEnabled"),
+    ("OnDemandThroughput", "OnDemandThroughput"),
+    ("WarmThroughput", "WarmThroughput"),
+    ("TableClass", "TableClass"),
+)
+
+
+def no_update(present: Any) -> DynamoDBError:
+    names = [name for member, name in _UPDATE_NAMES if member is None or member not in present]
+    return validation(f"At least one of {', '.join(names[:-1])} or {names[-1]} is required")
 
 
 def deletion_protected() -> DynamoDBError:

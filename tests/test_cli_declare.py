@@ -284,7 +284,7 @@ def test_apply_runs_through_the_engine():
     ddb.delete_item(TableName="applied", Key={"pk": {"S": "a"}})
     assert declare.apply(sim, declarations) == []  # existing tables are left alone
     assert "Item" not in ddb.get_item(TableName="applied", Key={"pk": {"S": "a"}})
-    with pytest.raises(Exception, match="Cannot create preexisting table"):
+    with pytest.raises(Exception, match="Table already exists: applied"):
         declare.apply(sim, declarations, skip_existing=False)
 
 

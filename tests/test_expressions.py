@@ -202,7 +202,7 @@ def key_condition(text: str, schema: KeySchema = SCHEMA, names: dict | None = No
 )
 def test_key_condition(text, sort):
     result = key_condition(text)
-    assert result.hash_value == {"S": "a"}
+    assert result.hash_values == ({"S": "a"},)
     assert (None if result.sort is None else (result.sort.op, result.sort.values)) == sort
 
 
@@ -213,7 +213,7 @@ def test_key_condition_begins_with():
 
 
 def test_key_condition_with_names():
-    assert key_condition("#k = :p", names={"#k": "pk"}).hash_value == {"S": "a"}
+    assert key_condition("#k = :p", names={"#k": "pk"}).hash_values == ({"S": "a"},)
 
 
 # Messages as DynamoDB gives them for Query.

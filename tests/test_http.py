@@ -48,7 +48,7 @@ def test_boto3_errors_are_the_service_exceptions(server):
         ddb.describe_table(TableName="missing")
     meta = raised.value.response["ResponseMetadata"]
     assert meta["HTTPStatusCode"] == 400
-    assert raised.value.response["Error"]["Message"] == "Cannot do operations on a non-existent table"
+    assert raised.value.response["Error"]["Message"] == "Requested resource not found: Table: missing not found"
 
 
 def test_response_headers_are_dynamodbs(server):

@@ -83,7 +83,7 @@ def test_aws_cli(aws):
         missing = aws(server.url, "describe-table", "--table-name", "nope")
         assert missing.returncode != 0
         assert "ResourceNotFoundException" in missing.stderr
-        assert "Cannot do operations on a non-existent table" in missing.stderr
+        assert "Requested resource not found" in missing.stderr
 
 
 def test_aws_cli_with_signature_verification(aws):
@@ -121,7 +121,7 @@ def test_aws_sdk_for_javascript_v3(node):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["ok"] and report["error"] == "ResourceNotFoundException"
-    assert report["message"] == "Cannot do operations on a non-existent table"
+    assert report["message"] == "Requested resource not found: Table: no-such-table not found"
 
 
 def test_aws_sdk_for_javascript_v3_with_signature_verification(node):

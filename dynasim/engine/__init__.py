@@ -19,14 +19,14 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers)
     batches,
     control,
     items,
+    model,
     partiql,
     reads,
-    schema,
-    shapes,
     tables,
     transactions,
     ttl,
     update,
+    validation,
 )
 from dynasim.engine.registry import HANDLERS, Request, Response
 from dynasim.storage.changes import Change, Observer
@@ -61,12 +61,10 @@ class Engine:
         """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error."""
         handler = HANDLERS.get(operation)
         if handler is None:
-            if operation in shapes.known_operations():
+            if operation in model.known_operations():
                 raise errors.not_implemented(operation)
             raise errors.unknown_operation(operation)
-        missing = [name for name in shapes.required_members(operation) if request.get(name) is None]
-        if missing:
-            raise errors.members_missing(missing)
+        validation.validate(operation, request)
         for hook in self.before_operation:
             hook()
         return self.apply(lambda: handler(self, request))
@@ -93,12 +91,18 @@ class Engine:
         if self.observers:
             self._changes.append(change)
 
-    def table(self, name: Any) -> Table:
-        """The table named in a request; DynamoDB's error for a malformed name or a missing table."""
-        table = self.tables.get(schema.check_name(name))
+    def table(self, name: str, *, named_in_error: bool = False) -> Table:
+        """The table a request names, by name or by ARN (its form was checked by `validation`).
+        A missing table is ResourceNotFoundException; the control-plane operations name it in the
+        message (`named_in_error`), as the service does."""
+        table = self.tables.get(self._table_name(name))
         if table is None:
-            raise errors.table_not_found(name)
+            raise errors.table_not_found_named(name) if named_in_error else errors.table_not_found()
         return table
+
+    def _table_name(self, name: str) -> str:
+        prefix = self.arn("table/")
+        return name[len(prefix) :] if name.startswith(prefix) else name
 
     def arn(self, resource: str) -> str:
         return f"arn:aws:dynamodb:{self.region}:{self.account_id}:{resource}"

@@ -1,7 +1,8 @@
 """Single-item operations: PutItem, GetItem, DeleteItem.
 
-Checks run in DynamoDB's order: table name, table existence, ReturnValues, the values (and the
-item's size), then the key. Nothing is stored until every check has passed.
+Checks run in the service's order: what needs no table first (ReturnValues, the values and the
+item's size, the expressions), then the table's existence, then the key. Nothing is stored until
+every check has passed.
 """
 
 from __future__ import annotations
@@ -37,15 +38,17 @@ def _answer(old: Item | None, return_values: str) -> Response:
 
 @operation("PutItem")
 def put_item(engine: Engine, request: Request) -> Response:
-    table = engine.table(request.get("TableName"))
+    return_values = _return_values(request)
+    item = request["Item"]
+    size = validate_item(item)
+    expressions = write_expressions(request, "PutItem")
+    table = engine.table(request["TableName"])
+    if expressions is not None:
+        expressions.check_key_paths(key_attributes(table))
     capacity = Consumed(table, requested(request))
     collection_wanted = item_collections.requested(request)
-    return_values = _return_values(request)
-    item = request.get("Item")
-    size = validate_item(item)
     hash_key, range_key = item_key(table.key_schema, item)
     check_index_keys(table, item)
-    expressions = write_expressions(request, "PutItem", key_attributes(table))
     if expressions is not None:
         expressions.check(table.get(hash_key, range_key))
     old = table.put(hash_key, range_key, item, size)
@@ -55,11 +58,13 @@ def put_item(engine: Engine, request: Request) -> Response:
 
 @operation("GetItem")
 def get_item(engine: Engine, request: Request) -> Response:
-    table = engine.table(request.get("TableName"))
-    capacity = Consumed(table, requested(request))
-    projection = read_projection_if_any(request, key_attributes(table))
-    key = request.get("Key")
+    projection = read_projection_if_any(request)
+    key = request["Key"]
     validate_item(key)
+    table = engine.table(request["TableName"])
+    if projection is not None:
+        projection.check_key_paths(key_attributes(table))
+    capacity = Consumed(table, requested(request))
     entry = table.entry(*request_key(table.key_schema, key))
     capacity.read(entry[1] if entry else 0, bool(request.get("ConsistentRead")), minimum=1)
     if entry is None:
@@ -70,14 +75,16 @@ def get_item(engine: Engine, request: Request) -> Response:
 
 @operation("DeleteItem")
 def delete_item(engine: Engine, request: Request) -> Response:
-    table = engine.table(request.get("TableName"))
+    return_values = _return_values(request)
+    key = request["Key"]
+    validate_item(key)
+    expressions = write_expressions(request, "DeleteItem")
+    table = engine.table(request["TableName"])
+    if expressions is not None:
+        expressions.check_key_paths(key_attributes(table))
     capacity = Consumed(table, requested(request))
     collection_wanted = item_collections.requested(request)
-    return_values = _return_values(request)
-    key = request.get("Key")
-    validate_item(key)
     hash_key, range_key = request_key(table.key_schema, key)
-    expressions = write_expressions(request, "DeleteItem", key_attributes(table))
     if expressions is not None:
         expressions.check(table.get(hash_key, range_key))
     old = table.delete(hash_key, range_key)

@@ -8,7 +8,7 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.storage.table import KeySchema, Table
-from dynasim.values import MAX_HASH_KEY_BYTES, MAX_RANGE_KEY_BYTES, Item, sort_key
+from dynasim.values import MAX_HASH_KEY_BYTES, MAX_RANGE_KEY_BYTES, AttributeValue, Item, sort_key, value_size
 
 StorageKey = tuple[Any, Any]
 _KEY_TYPES = ("S", "N", "B")
@@ -55,30 +55,47 @@ def _key_bytes(kind: str, payload: Any) -> int:
 
 def check_index_keys(table: Table, item: Item, by_update: bool = False) -> None:
     """DynamoDB's errors for an item whose secondary-index key attributes are present but not
-    usable as index keys: not a key type, not the index's type, empty, or too large. An item
-    simply lacking them is fine: it stays out of that index."""
+    usable as index keys: not a key type, not the index's type, empty, or too large, alone or
+    (a multi-attribute key) together. An item simply lacking them is fine: it stays out of that
+    index."""
     table_keys = table.key_schema.names
     for index in table.indexes.values():
-        schema = index.settings.key_schema
-        for name, expected, limit in (
-            (schema.hash_name, schema.hash_type, MAX_HASH_KEY_BYTES),
-            (schema.range_name, schema.range_type, MAX_RANGE_KEY_BYTES),
-        ):
-            value = item.get(name) if name is not None and name not in table_keys else None
-            if value is None:
-                continue
-            kind, payload = next(iter(value.items()))
-            if kind not in _KEY_TYPES:
-                raise errors.key_not_scalar()
-            if kind != expected:
-                raise errors.index_key_type_mismatch()
-            if kind != "N" and len(payload) == 0:
-                empty = "string" if kind == "S" else "binary"
-                if by_update:
-                    raise errors.index_key_empty_by_update(empty)
-                raise errors.index_key_empty(index.name, name, empty)
-            if _key_bytes(kind, payload) > limit:
-                raise errors.index_key_too_large()
+        for _, attributes, limit in _roles(index.settings.key_schema):
+            for name, expected in attributes:
+                value = item.get(name) if name not in table_keys else None
+                if value is not None:
+                    _check_index_key(index.name, name, expected, limit, value, by_update)
+    for index in table.indexes.values():
+        for role, attributes, limit in _roles(index.settings.key_schema):
+            if len(attributes) < 2:
+                continue  # a single attribute was measured alone
+            size = sum(value_size(item[name]) for name, _ in attributes if name in item)
+            if size > limit:
+                names = [name for name, _ in attributes]
+                raise errors.index_key_aggregate_too_large(role, names, index.name, limit, size)
+
+
+def _roles(schema: KeySchema) -> tuple[tuple[str, tuple[tuple[str, str], ...], int], ...]:
+    """(role, attributes, size limit) of an index's partition and sort key."""
+    return (
+        ("HASH", schema.hash_attributes, MAX_HASH_KEY_BYTES),
+        ("RANGE", schema.range_attributes, MAX_RANGE_KEY_BYTES),
+    )
+
+
+def _check_index_key(index: str, name: str, expected: str, limit: int, value: AttributeValue, by_update: bool) -> None:
+    kind, payload = next(iter(value.items()))
+    if kind not in _KEY_TYPES:
+        raise errors.key_not_scalar()
+    if kind != expected:
+        raise errors.index_key_type_mismatch()
+    if kind != "N" and len(payload) == 0:
+        empty = "string" if kind == "S" else "binary"
+        if by_update:
+            raise errors.index_key_empty_by_update(empty)
+        raise errors.index_key_empty(index, name, empty)
+    if _key_bytes(kind, payload) > limit:
+        raise errors.index_key_too_large()
 
 
 def key_attributes(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -25,6 +25,7 @@ from dynasim.expressions.requests import on_condition_failure
 from dynasim.partiql import parse
 from dynasim.partiql.ast import Between, Call, Compare, Delete, Exists, Insert, Path, Select, Statement, Update
 from dynasim.partiql.translate import Writer, conjuncts, equalities, is_value, resolve
+from dynasim.storage.schema import KeySchema
 from dynasim.values import AttributeValue, validate_item, validate_value
 
 if TYPE_CHECKING:
@@ -158,9 +159,7 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         if index is None:
             raise errors.partiql_index_not_found(statement.index)
     schema = index.settings.key_schema if index is not None else table.key_schema
-    limit = request.get("Limit")
-    if limit is not None and limit < 1:
-        raise errors.constraints([errors.constraint(limit, "limit", "must have value greater than or equal to 1")])
+    limit = request.get("Limit")  # at least 1: checked by the model's constraints
     text = request["Statement"]
     start = None
     next_token = request.get("NextToken")
@@ -200,14 +199,13 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         if len(ordered.parts) != 1 or ordered.top not in schema.names:
             raise errors.partiql_order_not_key(".".join(str(part) for part in ordered.parts))
     fixed = equalities(statement.where)
-    sort = _sort_conditions(statement.where, schema.range_name)
+    sort = _key_sort_conditions(statement.where, schema, fixed)
     operation_name = "Scan"
-    if schema.hash_name in fixed and len(sort) <= 1:
+    if sort is not None:
         keys = Writer(parameters)
-        condition = f"{keys.name(schema.hash_name)} = {keys.value(fixed[schema.hash_name])}"
-        if sort:
-            condition += f" AND {keys.condition(sort[0])}"
-        read["KeyConditionExpression"] = condition
+        parts = [f"{keys.name(name)} = {keys.value(fixed[name])}" for name, _ in schema.hash_attributes]
+        parts += [keys.condition(part) for part in sort]
+        read["KeyConditionExpression"] = " AND ".join(parts)
         read.update(keys.request_members())
         operation_name = "Query"
         if statement.order is not None and not statement.order[1]:
@@ -290,10 +288,28 @@ def _project(statement: Select, parameters: list[AttributeValue], item: Any) -> 
     return projected
 
 
-def _sort_conditions(where: Any, range_name: str | None) -> list[Any]:
-    """The top-level conditions of a WHERE that a Query can put on the sort key."""
-    if range_name is None:
-        return []
+def _key_sort_conditions(where: Any, schema: KeySchema, fixed: dict[str, Any]) -> list[Any] | None:
+    """The top-level conditions of a WHERE that a Query puts on the sort key (the rest stays a
+    filter), or None when the WHERE does not fix every partition attribute and the statement is a
+    Scan. A multi-attribute sort key takes equalities on its first attributes, left to right, and
+    then one condition of any kind."""
+    if any(name not in fixed for name, _ in schema.hash_attributes):
+        return None
+    chosen = []
+    for name, _ in schema.range_attributes:
+        on_it = _sort_conditions(where, name)
+        if len(on_it) > 1:
+            return None
+        if not on_it:
+            break
+        chosen.append(on_it[0])
+        if name not in fixed:
+            break
+    return chosen
+
+
+def _sort_conditions(where: Any, range_name: str) -> list[Any]:
+    """The top-level conditions of a WHERE that a Query can put on one sort attribute."""
     found = []
     for part in conjuncts(where):
         if isinstance(part, Compare) and part.op != "<>":

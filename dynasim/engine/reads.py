@@ -18,7 +18,7 @@ from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions import Placeholders, legacy
 from dynasim.expressions.ast import iter_paths
 from dynasim.expressions.keys import Entry, KeyCondition, SortCondition, match_schema
-from dynasim.storage.index import Index
+from dynasim.storage.index import Index, partition_key
 from dynasim.storage.ranges import EVERYTHING, SortRange, segment_bounds, token
 from dynasim.storage.schema import KeySchema
 from dynasim.storage.table import Table
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from dynasim.engine import Engine
 
 PAGE_BYTES = 1024 * 1024
-MAX_SEGMENTS = 1_000_000
 _SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "COUNT", "SPECIFIC_ATTRIBUTES")
 # In the order DynamoDB lists them in its "Can not use both ..." message.
 _LEGACY = {
@@ -124,7 +123,7 @@ class Read:
             condition = _legacy_key_condition(request["KeyConditions"], self.schema)
         else:
             raise errors.key_condition_missing()
-        for name, value in _condition_values(condition, self.schema):
+        for name, value in condition.compared_values(self.schema):
             kind, payload = next(iter(value.items()))
             if kind in ("S", "B") and len(payload) == 0:
                 table_key = self.index is None or name in self.table.key_schema.names
@@ -197,7 +196,7 @@ class Read:
             if self.is_global or len(start) == len(names):
                 raise errors.start_key_invalid()
             raise errors.start_key_size()
-        types = {**_types(self.table.key_schema), **_types(self.schema)}
+        types = {**self.table.key_schema.types, **self.schema.types}
         for name in names:
             if next(iter(start[name])) != types[name]:
                 raise errors.start_key_type_mismatch()
@@ -238,18 +237,6 @@ class Read:
         return self.capacity.add_to(response)
 
 
-def _types(schema: KeySchema) -> dict[str, str]:
-    types = {schema.hash_name: schema.hash_type}
-    if schema.range_name is not None:
-        types[schema.range_name] = schema.range_type  # type: ignore[assignment]
-    return types
-
-
-def _condition_values(condition: KeyCondition, schema: KeySchema) -> Iterator[tuple[str, Any]]:
-    yield schema.hash_name, condition.hash_value
-    if condition.sort is not None and condition.sort.op != "begins_with":
-        for value in condition.sort.values:
-            yield schema.range_name, value  # type: ignore[misc]
 
 
 def _legacy_key_condition(conditions: dict[str, Any], schema: KeySchema) -> KeyCondition:
@@ -263,7 +250,7 @@ def _legacy_key_condition(conditions: dict[str, Any], schema: KeySchema) -> KeyC
             validate_item({"v": value})
         legacy.check_arguments(condition.get("ComparisonOperator"), values)
         check_attribute_name(name)
-    if len(conditions) > 2:
+    if len(conditions) > max(2, len(schema.names)):
         raise errors.key_conditions_count()
     entries: list[Entry] = []
     for name, condition in conditions.items():
@@ -299,6 +286,10 @@ def _key_value(item: Item, name: str | None) -> Any:
     return sort_key(*next(iter(item[name].items())))
 
 
+def _key_values(item: Item, attributes: tuple[tuple[str, str], ...]) -> tuple[Any, ...]:
+    return tuple(_key_value(item, name) for name, _ in attributes)
+
+
 def _table_entry(table: Table, table_hash: Any, table_range: Any) -> tuple[Item, int]:
     entry = table.entry(table_hash, table_range)
     assert entry is not None, "an index entry always has its item"
@@ -312,13 +303,11 @@ def query(engine: Engine, request: Request) -> Response:
     condition = read.key_condition
     assert condition is not None
     schema = read.schema
-    hash_key = sort_key(*next(iter(condition.hash_value.items())))
+    hash_key = partition_key(tuple(sort_key(*next(iter(value.items()))) for value in condition.hash_values))
+    prefix = tuple(sort_key(*next(iter(value.items()))) for value in condition.equal)
     bounds = sort_range(condition.sort)
     forward = request.get("ScanIndexForward", True) is not False
-    if start is not None and (
-        _key_value(start, schema.hash_name) != hash_key
-        or (schema.range_name is not None and not bounds.contains(_key_value(start, schema.range_name)))
-    ):
+    if start is not None and not _within(start, schema, hash_key, prefix, bounds):
         raise errors.start_key_outside_condition()
     table = read.table
     if read.index is None:
@@ -327,8 +316,18 @@ def query(engine: Engine, request: Request) -> Response:
         return read.run(found)
     index = read.index
     after_entry = _index_entry(read, start) if start is not None else None
-    entries = index.query(hash_key, bounds, forward, after_entry)
+    entries = index.query(hash_key, bounds, forward, after_entry, prefix)
     return read.run(_table_entry(table, *entry[-2:]) for entry in entries)
+
+
+def _within(start: Item, schema: KeySchema, hash_key: Any, prefix: tuple[Any, ...], bounds: SortRange) -> bool:
+    """Whether an ExclusiveStartKey lies within what the key condition selects."""
+    if partition_key(_key_values(start, schema.hash_attributes)) != hash_key:
+        return False
+    sort_values = _key_values(start, schema.range_attributes)
+    if sort_values[: len(prefix)] != prefix:
+        return False
+    return len(sort_values) == len(prefix) or bounds.contains(sort_values[len(prefix)])
 
 
 def _index_entry(read: Read, start: Item) -> tuple[Any, ...]:
@@ -336,9 +335,7 @@ def _index_entry(read: Read, start: Item) -> tuple[Any, ...]:
     assert index is not None
     table_schema = read.table.key_schema
     table_keys = (_key_value(start, table_schema.hash_name), _key_value(start, table_schema.range_name))
-    if index.composite:
-        return (_key_value(start, index.range_name), *table_keys)
-    return table_keys
+    return (*_key_values(start, index.range_attributes), *table_keys)
 
 
 def _segment(request: Request) -> tuple[int, int] | None:
@@ -349,20 +346,8 @@ def _segment(request: Request) -> tuple[int, int] | None:
         raise errors.segment_without_total()
     if segment is None:
         raise errors.total_without_segment()
-    if total > MAX_SEGMENTS:
-        raise errors.constraints(
-            [errors.constraint(total, "totalSegments", f"must have value less than or equal to {MAX_SEGMENTS}")]
-        )
-    if total < 1:
-        raise errors.constraints(
-            [errors.constraint(total, "totalSegments", "must have value greater than or equal to 1")]
-        )
-    if segment < 0:
-        raise errors.constraints([errors.constraint(segment, "segment", "must have value greater than or equal to 0")])
-    if segment >= total:
-        raise errors.constraints(
-            [errors.constraint(segment, "segment", f"must have value less than or equal to {total - 1}")]
-        )
+    if segment >= total:  # each on its own is in range: checked by the model's constraints
+        raise errors.segment_out_of_range(segment, total)
     return segment_bounds(segment, total)
 
 
@@ -374,17 +359,17 @@ def scan(engine: Engine, request: Request) -> Response:
     low, high = segment if segment is not None else segment_bounds(0, 1)
     table = read.table
     index = read.index
-    partition_name = read.schema.hash_name
-    if start is not None and not low <= token(_key_value(start, partition_name)) < high:
+    start_partition = partition_key(_key_values(start, read.schema.hash_attributes)) if start is not None else None
+    if start is not None and not low <= token(start_partition) < high:
         raise errors.start_key_outside_segment()
     if index is None:
         position = None
         if start is not None:
-            position = (_key_value(start, partition_name), _key_value(start, table.key_schema.range_name))
+            position = (start_partition, _key_value(start, table.key_schema.range_name))
         found = (entry for _, (_, entry) in table.scan(low, high, position))
         return read.run(found)
     index_position = None
     if start is not None:
-        index_position = (_key_value(start, partition_name), _index_entry(read, start))
+        index_position = (start_partition, _index_entry(read, start))
     entries = index.scan(low, high, index_position)
     return read.run(_table_entry(table, *entry[-2:]) for _, entry in entries)

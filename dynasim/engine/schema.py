@@ -19,6 +19,7 @@ MAX_THROUGHPUT = 40_000
 MAX_GSIS = 20
 MAX_LSIS = 5
 MAX_PROJECTED_ATTRIBUTES = 100
+MAX_GSI_KEY_ATTRIBUTES = 4  # per role: up to four partition and four sort attributes
 
 
 def check_name(name: Any) -> str:
@@ -68,10 +69,32 @@ def key_names(elements: Any) -> list[str]:
     return names
 
 
+def global_key_names(elements: Any) -> tuple[list[str], list[str]]:
+    """The partition and sort attribute names of a global secondary index's KeySchema, checked
+    for shape: up to four HASH elements, then up to four RANGE elements."""
+    if not elements:
+        raise errors.no_key_schema()
+    names = [element.get("AttributeName") for element in elements]
+    kinds = [element.get("KeyType") for element in elements]
+    if len(set(names)) != len(names):
+        if kinds == ["HASH", "RANGE"]:
+            raise errors.hash_and_range_same_name()
+        raise errors.key_attributes_same_name()
+    if kinds[0] != "HASH":
+        raise errors.first_key_not_hash()
+    hash_count = kinds.count("HASH")
+    if kinds[:hash_count] != ["HASH"] * hash_count:
+        raise errors.hash_after_range()
+    if hash_count > MAX_GSI_KEY_ATTRIBUTES:
+        raise errors.too_many_key_attributes("HASH")
+    if len(kinds) - hash_count > MAX_GSI_KEY_ATTRIBUTES:
+        raise errors.too_many_key_attributes("RANGE")
+    return names[:hash_count], names[hash_count:]
+
+
 def typed(names: list[str], types: dict[str, str]) -> KeySchema:
-    if len(names) == 1:
-        return KeySchema(names[0], types[names[0]])
-    return KeySchema(names[0], types[names[0]], names[1], types[names[1]])
+    """A table's or local index's key schema: a partition key and an optional sort key."""
+    return KeySchema.of([(names[0], types[names[0]])], [(name, types[name]) for name in names[1:]])
 
 
 def table_key_schema(names: list[str], types: dict[str, str]) -> KeySchema:
@@ -90,42 +113,46 @@ def billing_mode(mode: Any) -> str:
     return mode
 
 
-def throughput(mode: str, given: Any) -> tuple[int, int]:
-    """A table's (read, write) capacity under billing mode `mode`."""
+def throughput(mode: str, given: Any, region: str, creating: bool) -> tuple[int, int]:
+    """A table's (read, write) capacity under billing mode `mode` (each unit count is at least 1:
+    checked by the model's constraints)."""
     if mode == "PAY_PER_REQUEST":
         if given:
             raise errors.throughput_with_pay_per_request()
         return 0, 0
     if not given:
-        raise errors.no_throughput()
-    read, write = given.get("ReadCapacityUnits"), given.get("WriteCapacityUnits")
-    if not all(isinstance(units, int) and units >= 1 for units in (read, write)):
-        raise errors.throughput_below_one()
-    if read > MAX_THROUGHPUT or write > MAX_THROUGHPUT:
-        raise errors.throughput_too_high()
+        raise errors.no_throughput() if creating else errors.no_throughput_on_update()
+    read, write = given["ReadCapacityUnits"], given["WriteCapacityUnits"]
+    for kind, units in (("ReadCapacityUnits", read), ("WriteCapacityUnits", write)):
+        if units > MAX_THROUGHPUT:
+            raise errors.throughput_above_maximum(kind, units, region, MAX_THROUGHPUT)
     return read, write
 
 
-def index_throughput(mode: str, name: str, given: Any) -> tuple[int, int]:
-    """A global secondary index's (read, write) capacity."""
+def index_throughput(
+    mode: str, name: str, given: Any, region: str, creating_table: bool = False
+) -> tuple[int, int]:
+    """A global secondary index's (read, write) capacity (`creating_table`: in a CreateTable request;
+    each unit count is at least 1: checked by the model's constraints)."""
     if mode == "PAY_PER_REQUEST":
         if given:
             raise errors.index_throughput_with_pay_per_request(name)
         return 0, 0
     if not given:
-        raise errors.no_index_throughput()
-    read, write = given.get("ReadCapacityUnits"), given.get("WriteCapacityUnits")
-    if not all(isinstance(units, int) and units >= 1 for units in (read, write)):
-        raise errors.index_throughput_below_one()
-    if read > MAX_THROUGHPUT or write > MAX_THROUGHPUT:
-        raise errors.throughput_too_high()
+        raise errors.no_index_throughput(name, creating_table)
+    read, write = given["ReadCapacityUnits"], given["WriteCapacityUnits"]
+    for kind, units in (("ReadCapacityUnits", read), ("WriteCapacityUnits", write)):
+        if units > MAX_THROUGHPUT:
+            raise errors.index_throughput_above_maximum(kind, name, units, region, MAX_THROUGHPUT)
     return read, write
 
 
 def _projection(projection: Any) -> tuple[str, list[str]]:
-    if not projection or projection.get("ProjectionType") is None:
+    if projection is None:
         raise errors.index_projection_missing()
-    kind = projection["ProjectionType"]
+    kind = projection.get("ProjectionType")
+    if kind is None:
+        raise errors.index_projection_type_null()
     if kind not in _PROJECTIONS:
         raise errors.index_projection_type()
     non_key = projection.get("NonKeyAttributes")
@@ -133,12 +160,13 @@ def _projection(projection: Any) -> tuple[str, list[str]]:
         if not non_key:
             raise errors.index_include_without_attributes()
     elif non_key is not None:
-        raise errors.index_attributes_without_include()
+        raise errors.index_attributes_without_include(kind)
     non_key = list(non_key or [])
     for name in non_key:
         _check_attribute_name(name)
-    if len(set(non_key)) != len(non_key):
-        raise errors.attribute_defined_twice()
+    for position, name in enumerate(non_key):
+        if name in non_key[:position]:
+            raise errors.index_projected_attribute_repeated(name)
     return kind, non_key
 
 
@@ -146,60 +174,65 @@ def local_indexes(definitions: Any, table_schema: KeySchema, types: dict[str, st
     if definitions is None:
         return []
     if not definitions:
-        raise errors.definitions_do_not_match_keys()  # DynamoDB's answer to an empty list
+        raise errors.index_list_empty("LocalSecondaryIndexes")
     indexes: list[IndexSettings] = []
     for definition in definitions:
         name = check_name(definition.get("IndexName"))
         if any(index.name == name for index in indexes):
-            raise errors.local_index_names_equal()
+            raise errors.index_names_equal(name)
         names = key_names(definition.get("KeySchema"))
         if table_schema.range_name is None:
             raise errors.local_index_on_hash_table()
         if names[0] != table_schema.hash_name:
-            raise errors.local_index_hash_key()
+            raise errors.local_index_hash_key(name, names[0], table_schema.hash_name)
         if len(names) == 1:
-            raise errors.local_index_without_range()
+            raise errors.local_index_without_range(name)
         if names[1] not in types:
             raise errors.local_index_range_not_defined()
         kind, non_key = _projection(definition.get("Projection"))
         indexes.append(IndexSettings(name, "LOCAL", f"{arn}/index/{name}", typed(names, types), kind, non_key))
     if len(indexes) > MAX_LSIS:
-        raise errors.too_many_local_indexes()
+        raise errors.too_many_local_indexes(MAX_LSIS)
     return indexes
 
 
-def global_index(definition: Any, types: dict[str, str], mode: str, arn: str) -> IndexSettings:
+def global_index(
+    definition: Any, types: dict[str, str], mode: str, arn: str, creating_table: bool = False
+) -> IndexSettings:
     name = check_name(definition.get("IndexName"))
-    names = key_names(definition.get("KeySchema"))
-    for attribute in names:
+    hash_names, range_names = global_key_names(definition.get("KeySchema"))
+    for attribute in (*hash_names, *range_names):
         if attribute not in types:
             raise errors.attribute_not_defined(attribute)
+    key_schema = KeySchema.of([(n, types[n]) for n in hash_names], [(n, types[n]) for n in range_names])
     kind, non_key = _projection(definition.get("Projection"))
-    read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"))
-    return IndexSettings(name, "GLOBAL", f"{arn}/index/{name}", typed(names, types), kind, non_key, read, write)
+    region = arn.split(":")[3]
+    read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"), region, creating_table)
+    return IndexSettings(name, "GLOBAL", f"{arn}/index/{name}", key_schema, kind, non_key, read, write)
 
 
 def global_indexes(definitions: Any, types: dict[str, str], mode: str, arn: str) -> list[IndexSettings]:
     if definitions is None:
         return []
     if not definitions:
-        raise errors.global_index_list_empty()
+        raise errors.index_list_empty("GlobalSecondaryIndexes")
     indexes: list[IndexSettings] = []
     for definition in definitions:
-        index = global_index(definition, types, mode, arn)
+        index = global_index(definition, types, mode, arn, creating_table=True)
         if any(existing.name == index.name for existing in indexes):
-            raise errors.global_index_names_equal()
+            raise errors.index_names_equal(index.name)
         indexes.append(index)
     if len(indexes) > MAX_GSIS:
-        raise errors.too_many_global_indexes()
+        raise errors.too_many_global_indexes(MAX_GSIS)
     return indexes
 
 
 def check_indexes_together(table_schema: KeySchema, types: dict[str, str], indexes: list[IndexSettings]) -> None:
     """Checks across the table's key and all its indexes."""
     local = {index.name for index in indexes if index.kind == "LOCAL"}
-    if any(index.kind == "GLOBAL" and index.name in local for index in indexes):
-        raise errors.index_names_clash()
+    for index in indexes:
+        if index.kind == "GLOBAL" and index.name in local:
+            raise errors.index_names_equal(index.name)
     if sum(len(index.non_key_attributes) for index in indexes) > MAX_PROJECTED_ATTRIBUTES:
         raise errors.too_many_projected_attributes()
     used = set(table_schema.names)
@@ -231,8 +264,9 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
         (update.get("Create") or update.get("Delete") or update.get("Update") or {}).get("IndexName")
         for update in updates
     ]
-    if len(set(names)) != len(names):
-        raise errors.index_update_repeated()
+    for position, name in enumerate(names):
+        if name in names[:position]:
+            raise errors.index_update_repeated(name)
     if sum(1 for update in updates if "Create" in update or "Delete" in update) > 1:
         raise errors.index_changes_at_once()
     existing_types = {d["AttributeName"]: d["AttributeType"] for d in table.settings.attribute_definitions}
@@ -242,6 +276,8 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
             create = update["Create"]
             if create.get("IndexName") in table.indexes:
                 raise errors.index_exists()
+            if not request.get("AttributeDefinitions"):
+                raise errors.index_definitions_missing(create.get("IndexName"))
             types = attribute_types(request.get("AttributeDefinitions"))
             for name, kind in types.items():
                 if existing_types.get(name, kind) != kind:
@@ -261,8 +297,10 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
             index = table.indexes.get(name)
             if index is None or index.settings.kind != "GLOBAL":
                 raise errors.index_resource_not_found()
-            read, write = index_throughput(mode, name, update["Update"].get("ProvisionedThroughput"))
-            if (read, write) == (index.settings.read_capacity, index.settings.write_capacity):
-                raise errors.throughput_unchanged()
+            given = update["Update"].get("ProvisionedThroughput")
+            read, write = index_throughput(mode, name, given, table.settings.arn.split(":")[3])
+            current = (index.settings.read_capacity, index.settings.write_capacity)
+            if (read, write) == current:
+                raise errors.index_throughput_unchanged(name, *current)
             changes.throughput[name] = (read, write)
     return changes

@@ -11,18 +11,23 @@ from dynasim.engine import control, schema
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.storage.changes import TableCreated, TableDeleted, TableUpdated
 from dynasim.storage.index import Index
-from dynasim.storage.schema import KeySchema
 from dynasim.storage.table import Table, TableSettings
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
 
 MAX_LIST_TABLES = 100
+# What an UpdateTable may change; with none of them it changes nothing and is refused.
+UPDATES = (
+    "ProvisionedThroughput", "BillingMode", "StreamSpecification", "GlobalSecondaryIndexUpdates", "SSESpecification",
+    "ReplicaUpdates", "MultiRegionConsistency", "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput",
+    "TableClass",
+)
 
 
 @operation("CreateTable")
 def create_table(engine: Engine, request: Request) -> Response:
-    name = schema.check_name(request.get("TableName"))
+    name = request["TableName"]
     if not request.get("KeySchema"):
         raise errors.no_key_schema()
     if not request.get("AttributeDefinitions"):
@@ -35,7 +40,7 @@ def create_table(engine: Engine, request: Request) -> Response:
     indexes = schema.local_indexes(request.get("LocalSecondaryIndexes"), key_schema, types, arn)
     indexes += schema.global_indexes(request.get("GlobalSecondaryIndexes"), types, mode, arn)
     schema.check_indexes_together(key_schema, types, indexes)
-    read, write = schema.throughput(mode, request.get("ProvisionedThroughput"))
+    read, write = schema.throughput(mode, request.get("ProvisionedThroughput"), engine.region, creating=True)
     stream = streams.check_specification(request.get("StreamSpecification"))
     tags = control.tags_on_create(request)
     if name in engine.tables:
@@ -74,7 +79,7 @@ def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
     description: dict[str, Any] = {
         "AttributeDefinitions": settings.attribute_definitions,
         "TableName": settings.name,
-        "KeySchema": _key_schema_description(settings.key_schema),
+        "KeySchema": settings.key_schema.elements(),
         "TableStatus": status,
         "CreationDateTime": settings.created_at,
         "ProvisionedThroughput": {
@@ -105,13 +110,6 @@ def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
     return description
 
 
-def _key_schema_description(key_schema: KeySchema) -> list[dict[str, str]]:
-    elements = [{"AttributeName": key_schema.hash_name, "KeyType": "HASH"}]
-    if key_schema.range_name is not None:
-        elements.append({"AttributeName": key_schema.range_name, "KeyType": "RANGE"})
-    return elements
-
-
 def _describe_index(table: Table, index: Index) -> dict[str, Any]:
     settings = index.settings
     projection: dict[str, Any] = {"ProjectionType": settings.projection_type}
@@ -119,7 +117,7 @@ def _describe_index(table: Table, index: Index) -> dict[str, Any]:
         projection["NonKeyAttributes"] = settings.non_key_attributes
     description: dict[str, Any] = {
         "IndexName": settings.name,
-        "KeySchema": _key_schema_description(settings.key_schema),
+        "KeySchema": settings.key_schema.elements(),
         "Projection": projection,
     }
     if settings.kind == "GLOBAL":
@@ -139,19 +137,15 @@ def _describe_index(table: Table, index: Index) -> dict[str, Any]:
 
 @operation("DescribeTable")
 def describe_table(engine: Engine, request: Request) -> Response:
-    return {"Table": describe(engine.table(request.get("TableName")))}
+    return {"Table": describe(engine.table(request["TableName"], named_in_error=True))}
 
 
 @operation("ListTables")
 def list_tables(engine: Engine, request: Request) -> Response:
-    limit = request.get("Limit", MAX_LIST_TABLES)
-    if limit > MAX_LIST_TABLES:
-        raise errors.list_limit_too_large()
-    if limit < 1:
-        raise errors.list_limit_too_small()
+    limit = request.get("Limit", MAX_LIST_TABLES)  # 1 to 100: checked by the model's constraints
     names = sorted(engine.tables)
     start = request.get("ExclusiveStartTableName")
-    first = bisect.bisect_right(names, schema.check_name(start)) if start is not None else 0
+    first = bisect.bisect_right(names, start) if start is not None else 0
     page = names[first : first + limit]
     response: Response = {"TableNames": page}
     if first + limit < len(names):
@@ -161,7 +155,7 @@ def list_tables(engine: Engine, request: Request) -> Response:
 
 @operation("DeleteTable")
 def delete_table(engine: Engine, request: Request) -> Response:
-    table = engine.table(request.get("TableName"))
+    table = engine.table(request["TableName"], named_in_error=True)
     if table.settings.deletion_protection:
         raise errors.deletion_protected()
     del engine.tables[table.name]
@@ -174,32 +168,27 @@ def delete_table(engine: Engine, request: Request) -> Response:
 
 @operation("UpdateTable")
 def update_table(engine: Engine, request: Request) -> Response:
-    table = engine.table(request.get("TableName"))
+    present = [member for member in UPDATES if request.get(member) not in (None, [])]
+    if not present:  # a request that changes nothing is refused before the table is looked up
+        raise errors.no_update(present)
+    table = engine.table(request["TableName"], named_in_error=True)
     settings = table.settings
     billing_mode = request.get("BillingMode")
     throughput = request.get("ProvisionedThroughput")
     protection = request.get("DeletionProtectionEnabled")
-    if (
-        billing_mode is None
-        and throughput is None
-        and protection is None
-        and not request.get("GlobalSecondaryIndexUpdates")
-        and request.get("StreamSpecification") is None
-    ):
-        raise errors.nothing_to_update()
 
     # Validate everything first; apply only once the whole request is known to be good.
     new_mode = schema.billing_mode(billing_mode) if billing_mode is not None else settings.billing_mode
     if new_mode == "PAY_PER_REQUEST":
-        read, write = schema.throughput(new_mode, throughput)
+        read, write = schema.throughput(new_mode, throughput, engine.region, creating=False)
     elif throughput is not None or new_mode != settings.billing_mode:
-        read, write = schema.throughput(new_mode, throughput)
+        read, write = schema.throughput(new_mode, throughput, engine.region, creating=False)
         if (
             new_mode == settings.billing_mode
             and (read, write) == (settings.read_capacity, settings.write_capacity)
             and protection is None
         ):
-            raise errors.throughput_unchanged()
+            raise errors.throughput_unchanged(settings.read_capacity, settings.write_capacity, read, write)
     else:
         read, write = settings.read_capacity, settings.write_capacity
     changes = schema.index_changes(request, table, new_mode)
@@ -253,14 +242,12 @@ def _apply_index_changes(table: Table, changes: schema.IndexChanges) -> Index | 
 def _show_index_changes(
     description: dict[str, Any], table: Table, changes: schema.IndexChanges, deleted: Index | None
 ) -> None:
-    """The service answers with the new index CREATING (and not yet counted) and a deleted one
-    DELETING; here both changes have already taken effect."""
+    """The service answers with the new index CREATING (not yet backfilled, so counted as empty)
+    and a deleted one DELETING; here both changes have already taken effect."""
     entries = description.setdefault("GlobalSecondaryIndexes", [])
     for entry in entries:
         if changes.create is not None and entry["IndexName"] == changes.create.name:
-            entry["IndexStatus"] = "CREATING"
-            entry["Backfilling"] = False
-            del entry["IndexSizeBytes"], entry["ItemCount"]
+            entry.update(IndexStatus="CREATING", Backfilling=False, IndexSizeBytes=0, ItemCount=0)
     if deleted is not None:
         entry = _describe_index(table, deleted)
         entry.update(IndexStatus="DELETING", IndexSizeBytes=0, ItemCount=0)

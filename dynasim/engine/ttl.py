@@ -56,7 +56,7 @@ def expiry(item: Item, attribute: str) -> float | None:
 
 @operation("UpdateTimeToLive")
 def update_time_to_live(engine: Engine, request: Request) -> Response:
-    table = engine.table(request.get("TableName"))
+    table = engine.table(request["TableName"], named_in_error=True)
     specification = request.get("TimeToLiveSpecification") or {}
     attribute = specification.get("AttributeName")
     enable = specification.get("Enabled")
@@ -84,7 +84,7 @@ def update_time_to_live(engine: Engine, request: Request) -> Response:
 
 @operation("DescribeTimeToLive")
 def describe_time_to_live(engine: Engine, request: Request) -> Response:
-    table = engine.table(request.get("TableName"))
+    table = engine.table(request["TableName"], named_in_error=True)
     attribute = ttl_attribute(table)
     if attribute is None:
         return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}

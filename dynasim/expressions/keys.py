@@ -1,11 +1,14 @@
 """Key conditions: KeyConditionExpression (parsed with the condition grammar) and, through
 `match_schema`, the legacy KeyConditions. DynamoDB accepts only the partition key's equality,
-optionally AND one sort-key condition (`= < <= > >=`, BETWEEN, begins_with), in either order.
+optionally AND one sort-key condition (`= < <= > >=`, BETWEEN, begins_with), in any order. A
+global secondary index with multi-attribute keys needs an equality on every partition attribute
+and may constrain its sort attributes left to right: equalities on the first ones, then at most
+one condition of any kind on the next.
 
 A KeyConditionExpression is checked in DynamoDB's order: the condition checks every expression
 gets and the operator count (both by the caller); no key attribute reached through a document
 path; then each condition's shape (its operator, one attribute as the first operand, no
-nesting), one condition per attribute, at most two; then the attributes against the key
+nesting), one condition per attribute, their number; then the attributes against the key
 schema."""
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dynasim.expressions.conditions import Context
 from dynasim.storage.table import KeySchema
 from dynasim.values import AttributeValue
 
-MAX_CONDITIONS = 2
+MAX_CONDITIONS = 2  # more only for an index with multi-attribute keys: one per attribute
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}  # `:v < sk` is `sk > :v`
 
 
@@ -34,8 +37,23 @@ class SortCondition:
 
 @dataclass(frozen=True)
 class KeyCondition:
-    hash_value: AttributeValue
+    """`hash_values`: one per partition attribute, in key schema order; `equal`: the values the
+    first sort attributes equal (multi-attribute sort keys only); `sort`: the condition on the
+    sort attribute after those."""
+
+    hash_values: tuple[AttributeValue, ...]
     sort: SortCondition | None
+    equal: tuple[AttributeValue, ...] = ()
+
+    def compared_values(self, schema: KeySchema) -> list[tuple[str, AttributeValue]]:
+        """(key attribute, value) for each value compared with a key attribute as a whole (not
+        the prefix of a begins_with)."""
+        names = [name for name, _ in schema.range_attributes]
+        pairs = [(name, value) for (name, _), value in zip(schema.hash_attributes, self.hash_values, strict=True)]
+        pairs += list(zip(names, self.equal, strict=False))
+        if self.sort is not None and self.sort.op != "begins_with":
+            pairs += [(names[len(self.equal)], value) for value in self.sort.values]
+        return pairs
 
 
 # One condition on one attribute: (attribute name, operator, values).
@@ -48,7 +66,7 @@ def key_condition(root: Any, ctx: Context, schema: KeySchema) -> KeyCondition:
     _check_key_paths(root, ctx, schema)
     entries: list[Entry] = []
     _collect(root, ctx, entries)
-    if len(entries) > MAX_CONDITIONS:
+    if len(entries) > max(MAX_CONDITIONS, len(schema.names)):
         raise errors.key_conditions_count()
     return match_schema(entries, schema)
 
@@ -118,30 +136,37 @@ _NOT_INDEXABLE = ("NE", "IN", "CONTAINS", "NOT_CONTAINS")
 
 
 def match_schema(entries: list[Entry], schema: KeySchema) -> KeyCondition:
-    """The partition-key equality and the sort-key condition, if any, of checked conditions
+    """The partition-key equalities and the sort-key conditions, if any, of checked conditions
     (from an expression, or legacy KeyConditions, whose operators keep their legacy names
     where they have no expression form)."""
-    names = [name for name, _, _ in entries]
-    if schema.hash_name not in names:
-        raise errors.key_condition_missing_key(schema.hash_name)
     by_name = {name: (op, values) for name, op, values in entries}
-    hash_op, hash_values = by_name[schema.hash_name]
-    if hash_op in _NOT_SCALAR:
-        raise errors.key_conditions_not_scalar("Hash")
-    if hash_op != "=":
+    hash_names = [name for name, _ in schema.hash_attributes]
+    range_names = [name for name, _ in schema.range_attributes]
+    for name in hash_names:
+        if name not in by_name:
+            raise errors.key_condition_missing_key(name)
+    for name in hash_names:
+        if by_name[name][0] in _NOT_SCALAR:
+            raise errors.key_conditions_not_scalar("Hash")
+        if by_name[name][0] != "=":
+            raise errors.key_condition_unsupported()
+    others = [name for name, _, _ in entries if name not in hash_names]
+    if others and not range_names:
         raise errors.key_condition_unsupported()
-    others = [name for name in names if name != schema.hash_name]
-    if others and schema.range_name is None:
-        raise errors.key_condition_unsupported()
-    if others and others[0] != schema.range_name:
-        raise errors.key_condition_missing_key(schema.range_name)  # type: ignore[arg-type]
+    if any(name not in range_names for name in others):
+        raise errors.key_condition_missing_key(next((n for n in range_names if n not in by_name), range_names[0]))
+    constrained = [name for name in range_names if name in by_name]
+    if constrained != range_names[: len(constrained)] or any(by_name[name][0] != "=" for name in constrained[:-1]):
+        raise errors.key_condition_unsupported()  # a gap, or a condition after a range condition
+    types = schema.types
     for name, (_, values) in by_name.items():
-        wanted = schema.hash_type if name == schema.hash_name else schema.range_type
-        if any(next(iter(value)) != wanted for value in values):
+        if any(next(iter(value)) != types[name] for value in values):
             raise errors.key_condition_type_mismatch()
-    sort = by_name.get(schema.range_name) if schema.range_name is not None else None
+    sort = by_name[constrained[-1]] if constrained else None
     if sort is not None and sort[0] in _NOT_SCALAR:
         raise errors.key_conditions_not_scalar("Range")
     if sort is not None and sort[0] in _NOT_INDEXABLE:
         raise errors.key_conditions_not_indexable()
-    return KeyCondition(hash_values[0], SortCondition(*sort) if sort is not None else None)
+    equal = tuple(by_name[name][1][0] for name in constrained[:-1])
+    hash_values = tuple(by_name[name][1][0] for name in hash_names)
+    return KeyCondition(hash_values, SortCondition(*sort) if sort is not None else None, equal)

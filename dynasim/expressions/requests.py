@@ -101,8 +101,26 @@ class WriteExpressions:
             raise errors.conditional_check_failed()
 
 
-def read_projection(request: dict[str, Any], keys: KeyAttributes) -> Callable[[Item], Item] | None:
-    """GetItem's ProjectionExpression or AttributesToGet, checked; None when neither is sent."""
+class ReadProjection:
+    """A read's checked ProjectionExpression or AttributesToGet: call it on an item."""
+
+    __slots__ = ("_apply", "_placeholders")
+
+    def __init__(self, apply: Callable[[Item], Item], placeholders: Placeholders) -> None:
+        self._apply = apply
+        self._placeholders = placeholders
+
+    def __call__(self, item: Item) -> Item:
+        return self._apply(item)
+
+    def check_key_paths(self, keys: KeyAttributes) -> None:
+        """Once the table is known: no path into its key attributes."""
+        self._placeholders.check_key_paths(*keys)
+
+
+def read_projection(request: dict[str, Any], keys: KeyAttributes | None = None) -> ReadProjection | None:
+    """GetItem's ProjectionExpression or AttributesToGet, checked (against the table's and its
+    indexes' key attributes, if `keys` are given); None when neither is sent."""
     check_not_mixed(request)
     text = request.get("ProjectionExpression")
     # Reads of single items have no ExpressionAttributeValues member: only names are checked.
@@ -112,11 +130,12 @@ def read_projection(request: dict[str, Any], keys: KeyAttributes) -> Callable[[I
     if text is not None:
         projection = placeholders.projection(text)
     placeholders.check_unused()
-    placeholders.check_key_paths(*keys)
+    if keys is not None:
+        placeholders.check_key_paths(*keys)
     if projection is not None:
-        return projection.apply
+        return ReadProjection(projection.apply, placeholders)
     if request.get("AttributesToGet") is not None:
-        return legacy.attributes_to_get(request["AttributesToGet"])
+        return ReadProjection(legacy.attributes_to_get(request["AttributesToGet"]), placeholders)
     return None
 
 
@@ -132,7 +151,9 @@ _WRITE_PARAMETERS = (
 )
 
 
-def write_expressions(request: dict[str, Any], operation: str, keys: KeyAttributes) -> WriteExpressions | None:
+def write_expressions(
+    request: dict[str, Any], operation: str, keys: KeyAttributes | None = None
+) -> WriteExpressions | None:
     """The request's checked write expressions, or None when it sends none of them."""
     for name in _WRITE_PARAMETERS:
         if name in request:
@@ -140,7 +161,7 @@ def write_expressions(request: dict[str, Any], operation: str, keys: KeyAttribut
     return None
 
 
-def read_projection_if_any(request: dict[str, Any], keys: KeyAttributes) -> Callable[[Item], Item] | None:
+def read_projection_if_any(request: dict[str, Any], keys: KeyAttributes | None = None) -> ReadProjection | None:
     if "ProjectionExpression" in request or "AttributesToGet" in request or "ExpressionAttributeNames" in request:
         return read_projection(request, keys)
     return None

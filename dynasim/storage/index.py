@@ -1,10 +1,12 @@
 """Secondary indexes (global and local), kept current by the table on every write.
 
 An index partition (one index partition-key value) is a SortedList of entries
-`(index sort key, table partition key, table sort key)` — or `(table partition key, table sort
-key)` for an index without a sort key — so a query on it costs O(log n + k) like one on the table,
-and entries with equal index keys come in table-key order. Items lacking an index key attribute
-are not in the index (sparse indexes). Entries hold keys only: reads fetch the item from the table
+`(*index sort key values, table partition key, table sort key)` — one value per sort attribute of
+the index, none for an index without a sort key — so a query on it costs O(log n + k) like one on
+the table, entries come in the order of the sort attributes (first, then second, ...), and entries
+with equal index keys come in table-key order. A multi-attribute partition key is the tuple of its
+attributes' values. Items lacking an index key attribute, or holding one of another type, are not
+in the index (sparse indexes). Entries hold keys only: reads fetch the item from the table
 and project it. An index's size counts its items' full sizes, as DynamoDB Local reports it.
 """
 
@@ -45,9 +47,9 @@ class Index:
     def __init__(self, settings: IndexSettings, table_key_names: tuple[str, ...]) -> None:
         self.settings = settings
         schema = settings.key_schema
-        self.hash_name, self.range_name = schema.hash_name, schema.range_name
-        self.composite = schema.range_name is not None
-        self.key_names = tuple(dict.fromkeys((*table_key_names, *self.own_key_names)))
+        self.hash_attributes = schema.hash_attributes
+        self.range_attributes = schema.range_attributes
+        self.key_names = tuple(dict.fromkeys((*table_key_names, *schema.names)))
         self.projected: frozenset[str] | None = (
             None
             if settings.projection_type == "ALL"
@@ -77,23 +79,13 @@ class Index:
         partition = self._partitions[hash_key] = self._partitions[hash_key].copy()
         return partition
 
-    @property
-    def own_key_names(self) -> tuple[str, ...]:
-        return (self.hash_name,) if self.range_name is None else (self.hash_name, self.range_name)
-
     def entry(self, item: Item, table_hash: Any, table_range: Any) -> tuple[Any, Entry] | None:
         """(index partition key, entry) for an item, or None when the item is not in the index."""
-        schema = self.settings.key_schema
-        hash_value = item.get(self.hash_name)
-        if hash_value is None or schema.hash_type not in hash_value:
-            return None  # absent, or (filled in before the index existed) of another type
-        hash_key = sort_key(schema.hash_type, hash_value[schema.hash_type])
-        if not self.composite:
-            return hash_key, (table_hash, table_range)
-        range_value = item.get(self.range_name)  # type: ignore[arg-type]
-        if range_value is None or schema.range_type not in range_value:
+        hash_values = _key_values(item, self.hash_attributes)
+        range_values = _key_values(item, self.range_attributes)
+        if hash_values is None or range_values is None:
             return None
-        return hash_key, (sort_key(schema.range_type, range_value[schema.range_type]), table_hash, table_range)
+        return partition_key(hash_values), (*range_values, table_hash, table_range)
 
     def project(self, item: Item) -> Item:
         if self.projected is None:
@@ -136,12 +128,14 @@ class Index:
         sort_range: SortRange = EVERYTHING,
         forward: bool = True,
         start: Entry | None = None,
+        prefix: tuple[Any, ...] = (),
     ) -> Iterator[Entry]:
-        """Entries of one index partition within `sort_range`, after `start`, in order."""
+        """Entries of one index partition whose first sort values equal `prefix` and whose next
+        one lies within `sort_range`, after `start`, in order."""
         partition = self._partitions.get(hash_key)
         if partition is None:
             return iter(())
-        bounds = sort_range.tuple_irange_args() if self.composite else {"minimum": None, "maximum": None}
+        bounds = sort_range.tuple_irange_args(prefix) if self.range_attributes else {"minimum": None, "maximum": None}
         inclusive = [True, True]
         if start is not None:
             side, keep = ("minimum", max) if forward else ("maximum", min)
@@ -163,3 +157,20 @@ class Index:
             return partition.irange(minimum=after, inclusive=(False, True))
 
         return scan_partitions(self._scan_order, entries, token_low, token_high, start)
+
+
+def _key_values(item: Item, attributes: tuple[tuple[str, str], ...]) -> tuple[Any, ...] | None:
+    """The ordering values of these key attributes in an item, or None if one is absent or (filled
+    in before the index existed) of another type."""
+    values = []
+    for name, kind in attributes:
+        value = item.get(name)
+        if value is None or kind not in value:
+            return None
+        values.append(sort_key(kind, value[kind]))
+    return tuple(values)
+
+
+def partition_key(hash_values: tuple[Any, ...]) -> Any:
+    """An index partition's key: its one partition value, or the tuple of a multi-attribute key."""
+    return hash_values[0] if len(hash_values) == 1 else hash_values

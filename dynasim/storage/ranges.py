@@ -68,10 +68,17 @@ class SortRange:
             "inclusive": (self.low_inclusive, self.high_inclusive),
         }
 
-    def tuple_irange_args(self) -> dict[str, Any]:
-        """Keyword arguments for SortedList.irange over tuples that start with the sort key."""
-        low = None if self.low is None else (self.low,) if self.low_inclusive else (self.low, TOP)
-        high = None if self.high is None else (self.high, TOP) if self.high_inclusive else (self.high,)
+    def tuple_irange_args(self, prefix: tuple[Any, ...] = ()) -> dict[str, Any]:
+        """Keyword arguments for SortedList.irange over tuples that start with `prefix` and then
+        the sort key (a multi-attribute sort key fixes its first values by equality)."""
+        if self.low is None:
+            low = prefix or None
+        else:
+            low = (*prefix, self.low) if self.low_inclusive else (*prefix, self.low, TOP)
+        if self.high is None:
+            high = (*prefix, TOP) if prefix else None
+        else:
+            high = (*prefix, self.high, TOP) if self.high_inclusive else (*prefix, self.high)
         return {"minimum": low, "maximum": high}
 
 
@@ -93,14 +100,22 @@ def _successor(prefix: str | bytes) -> str | bytes | None:
 
 
 def token(key: Any) -> int:
-    """A partition key's stable place in scan order (the same in every process and run)."""
-    if isinstance(key, str):
-        data = b"S" + key.encode("utf-8", "surrogatepass")
-    elif isinstance(key, Decimal):
-        data = b"N" + str(key).encode()
+    """A partition key's stable place in scan order (the same in every process and run); a
+    multi-attribute partition key is a tuple of values, hashed together."""
+    if isinstance(key, tuple):
+        parts = [_token_bytes(part) for part in key]
+        data = b"".join(len(part).to_bytes(4, "big") + part for part in parts)
     else:
-        data = b"B" + bytes(key)
+        data = _token_bytes(key)
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+def _token_bytes(key: Any) -> bytes:
+    if isinstance(key, str):
+        return b"S" + key.encode("utf-8", "surrogatepass")
+    if isinstance(key, Decimal):
+        return b"N" + str(key).encode()
+    return b"B" + bytes(key)
 
 
 def segment_bounds(segment: int, total_segments: int) -> tuple[int, int]:

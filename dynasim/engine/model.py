@@ -1,0 +1,155 @@
+"""botocore's DynamoDB service model, and where the service is recorded to differ from it, in one place.
+
+The service checks every request against its own copy of this model before any operation runs:
+first the JSON types (a `SerializationException`), then each member's constraints (one
+"N validation errors detected" message). botocore's copy says which operations exist, which
+members each takes and every member's type, length, range, enum and pattern; `validation.py` turns
+that into the service's checks. The tables below hold what botocore's copy cannot say: the order in
+which the service reports members and enum values, and the few members it checks differently.
+Each entry says where the service's behaviour is recorded.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import botocore.loaders
+from botocore.model import ServiceModel, Shape
+
+# Service names of the APIs the engine speaks, as botocore's data files name them.
+SERVICES = ("dynamodb", "dynamodbstreams")
+
+
+@functools.cache
+def _models() -> tuple[ServiceModel, ...]:
+    loader = botocore.loaders.create_loader()
+    return tuple(ServiceModel(loader.load_service_model(name, "service-2"), service_name=name) for name in SERVICES)
+
+
+@functools.cache
+def known_operations() -> frozenset[str]:
+    return frozenset(name for model in _models() for name in model.operation_names)
+
+
+@functools.cache
+def input_shape(operation: str) -> Shape | None:
+    for model in _models():
+        if operation in model.operation_names:
+            return model.operation_model(operation).input_shape
+    return None
+
+
+# --- the order the service reports things in -----------------------------------------------
+#
+# A "validation errors detected" message lists a structure's members in the service's own order,
+# which is not botocore's. Recorded orders come first; members not listed follow in botocore's
+# order. Sources: the live-service assertions of dynalite's test suite (architect/dynalite,
+# test/*.js: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem, BatchWriteItem,
+# CreateTable, UpdateTable), and live-service records of 2026 where they differ (UpdateItem's
+# "ReturnConsumedCapacity, tableName, ReturnValues, key"; AttributeDefinition, KeySchemaElement,
+# ProvisionedThroughput, TimeToLiveSpecification and index definitions in CreateTable, UpdateTable
+# and RestoreTableFromBackup).
+MEMBER_ORDER: dict[str, tuple[str, ...]] = {
+    "GetItemInput": ("ReturnConsumedCapacity", "AttributesToGet", "TableName", "Key", "ConsistentRead"),
+    "PutItemInput": (
+        "ReturnConsumedCapacity", "TableName", "Item", "ConditionalOperator", "Expected", "ReturnValues",
+        "ReturnItemCollectionMetrics",
+    ),
+    "UpdateItemInput": (
+        "ReturnConsumedCapacity", "TableName", "ReturnItemCollectionMetrics", "ReturnValues", "Key",
+        "ConditionalOperator", "Expected", "AttributeUpdates",
+    ),
+    "DeleteItemInput": (
+        "ReturnConsumedCapacity", "TableName", "ReturnValues", "ReturnItemCollectionMetrics", "Key",
+        "ConditionalOperator", "Expected",
+    ),
+    "QueryInput": (
+        "Limit", "ExclusiveStartKey", "ReturnConsumedCapacity", "AttributesToGet", "QueryFilter", "Select",
+        "ConditionalOperator", "KeyConditions", "TableName", "ConsistentRead", "IndexName", "ScanIndexForward",
+    ),
+    "ScanInput": (
+        "Limit", "ReturnConsumedCapacity", "AttributesToGet", "Segment", "Select", "ScanFilter",
+        "ConditionalOperator", "TotalSegments", "TableName", "ExclusiveStartKey", "IndexName",
+    ),
+    "BatchGetItemInput": ("ReturnConsumedCapacity", "RequestItems"),
+    "BatchWriteItemInput": ("ReturnConsumedCapacity", "ReturnItemCollectionMetrics", "RequestItems"),
+    "KeysAndAttributes": ("Keys", "AttributesToGet", "ConsistentRead"),
+    "WriteRequest": ("DeleteRequest", "PutRequest"),
+    "CreateTableInput": (
+        "AttributeDefinitions", "TableName", "BillingMode", "ProvisionedThroughput", "KeySchema",
+        "LocalSecondaryIndexes", "GlobalSecondaryIndexes",
+    ),
+    "UpdateTableInput": ("AttributeDefinitions", "TableName", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates"),
+    "AttributeDefinition": ("AttributeType", "AttributeName"),
+    "KeySchemaElement": ("AttributeName", "KeyType"),
+    "ProvisionedThroughput": ("WriteCapacityUnits", "ReadCapacityUnits"),
+    "LocalSecondaryIndex": ("IndexName", "KeySchema", "Projection"),
+    "GlobalSecondaryIndex": ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput"),
+    "CreateGlobalSecondaryIndexAction": ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput"),
+    "GlobalSecondaryIndexUpdate": ("Update", "Create", "Delete"),
+    "Projection": ("ProjectionType", "NonKeyAttributes"),
+    "Condition": ("AttributeValueList", "ComparisonOperator"),
+    "ExpectedAttributeValue": ("AttributeValueList", "ComparisonOperator", "Exists", "Value"),
+    "TimeToLiveSpecification": ("AttributeName", "Enabled"),
+}
+
+# The order in which the service lists an enum's values ("Member must satisfy enum value set:
+# [...]"), where it is recorded to differ from botocore's: dynalite's tests (ReturnValue,
+# ComparisonOperator, Select, ProjectionType) and live-service records of 2026 (StreamViewType,
+# ScalarAttributeType).
+ENUM_ORDER: dict[str, tuple[str, ...]] = {
+    "ReturnValue": ("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"),
+    "ComparisonOperator": (
+        "IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE",
+        "CONTAINS",
+    ),
+    "Select": ("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"),
+    "StreamViewType": ("OLD_IMAGE", "KEYS_ONLY", "NEW_AND_OLD_IMAGES", "NEW_IMAGE"),
+    "ScalarAttributeType": ("B", "N", "S"),
+    "ProjectionType": ("ALL", "INCLUDE", "KEYS_ONLY"),
+    # No record of the service's own order for this one: DynamoDB Local's (the only record) is used.
+    "AttributeAction": ("ADD", "DELETE", "PUT"),
+}
+
+# Members whose pattern the service reports before their length (live records of 2026: a backup
+# name and ListTables' ExclusiveStartTableName); for every other member it reports length first
+# (DescribeTable's table name, an index name).
+PATTERN_BEFORE_LENGTH: frozenset[str] = frozenset({"BackupName", "ListTablesInput.ExclusiveStartTableName"})
+
+# Constraints of botocore's model that the service does not enforce: NonKeyAttributes may name more
+# than 20 attributes (Developer Guide, quotas: up to 100 projected attributes in all of a table's
+# secondary indexes; DynamoDB Local accepts 100 in one index).
+NOT_ENFORCED: dict[str, frozenset[str]] = {"NonKeyAttributeNameList": frozenset({"max"})}
+
+# Members the service requires although botocore's model does not (dynalite's CreateTable tests:
+# "Value null at 'attributeDefinitions'", "Value null at 'keySchema'").
+ALSO_REQUIRED: dict[str, tuple[str, ...]] = {"CreateTableInput": ("AttributeDefinitions", "KeySchema")}
+
+
+# --- table names ---------------------------------------------------------------------------
+#
+# botocore models TableName as a name or an ARN of 1 to 1024 characters. The service checks a
+# name that is not an ARN as a table name, in one of three ways (an ARN gets the model's checks):
+# - "data" (every data-plane operation and the table names inside batches and transactions):
+#   at least 1 character, at most 255, `[a-zA-Z0-9_.-]+` (the pattern is not reported for an empty
+#   name). Live records of 2026 for PutItem and UpdateItem.
+# - "describe": at least 3 and at most 255 characters and the pattern, reported as constraints
+#   (DescribeTable, live record of 2026: "length greater than or equal to 3; ... pattern"; the
+#   time-to-live and continuous-backup operations, which the service's records group with
+#   DescribeTable in their ARN checks).
+# - "control" (CreateTable, UpdateTable, DeleteTable): a missing name is "The parameter 'TableName'
+#   is required but was not present in the request" and a name outside 3 to 255 characters is
+#   "TableName must be at least 3 characters long and at most 255 characters long", each on its
+#   own and before any other check; the pattern is a constraint (dynalite's tests; aws-sdk-js's
+#   DeleteTable feature; the same text for RestoreTableFromBackup recorded in 2026).
+TABLE_NAME_PATTERN = "[a-zA-Z0-9_.-]+"
+TABLE_NAME_CHECKS: dict[str, str] = {
+    "DescribeTable": "describe",
+    "DescribeTimeToLive": "describe",
+    "UpdateTimeToLive": "describe",
+    "DescribeContinuousBackups": "describe",
+    "UpdateContinuousBackups": "describe",
+    "CreateTable": "control",
+    "UpdateTable": "control",
+    "DeleteTable": "control",
+}
