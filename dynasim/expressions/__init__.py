@@ -25,7 +25,7 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.expressions import ast
-from dynasim.expressions.ast import Expression, Projection, Update, iter_paths
+from dynasim.expressions.ast import Expression, Projection, Update
 from dynasim.expressions.conditions import Context, check_condition, check_path, evaluate
 from dynasim.expressions.documents import (
     ResolvedPath,
@@ -109,7 +109,7 @@ class Placeholders:
     """A request's ExpressionAttributeNames and ExpressionAttributeValues, validated, and the
     placeholders its expressions used."""
 
-    __slots__ = ("names", "values", "used_names", "used_values", "paths")
+    __slots__ = ("names", "values", "used_names", "used_values", "nested_roots")
 
     def __init__(self, request: dict[str, Any], expressions: tuple[str, ...], missing: str) -> None:
         """`expressions` are the request's expression parameters that are present; `missing`
@@ -153,22 +153,22 @@ class Placeholders:
         self.values: dict[str, AttributeValue] = values or {}
         self.used_names: set[str] = set()
         self.used_values: set[str] = set()
-        self.paths: list[ResolvedPath] = []  # every document path of the checked expressions
+        self.nested_roots: set[str] = set()  # attributes the checked expressions reach into
 
     def _use(self, expression: Expression) -> None:
         self.used_names |= expression.names
         self.used_values |= expression.values
-        self.paths.extend(path.resolve(self.names) for path in iter_paths(expression.root))
+        for root in expression.nested_roots:
+            self.nested_roots.add(self.names[root] if root[0] == "#" else root)
 
     def check_key_paths(self, table_keys: tuple[str, ...], index_keys: tuple[str, ...]) -> None:
         """Key attributes are scalars: no expression may reach into one with `.` or `[]`, the
         table's keys checked first, then its indexes'."""
-        nested = {path[0] for path in self.paths if len(path) > 1}
         for name in table_keys:
-            if name in nested:
+            if name in self.nested_roots:
                 raise errors.key_attribute_not_scalar(name)
         for name in index_keys:
-            if name in nested:
+            if name in self.nested_roots:
                 raise errors.key_attribute_not_scalar(name, index=True)
 
     def check_unused(self) -> None:

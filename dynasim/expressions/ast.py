@@ -187,6 +187,8 @@ class Expression:
     names: frozenset[str] = field(default_factory=frozenset)  # every #name used
     values: frozenset[str] = field(default_factory=frozenset)  # every :value used
     operators: int = 0  # operators and functions, counted as DynamoDB counts them
+    # The first element (a name, or a #name) of every path that goes further: `a` of `a.b`.
+    nested_roots: frozenset[str] = field(default_factory=frozenset)
 
     def check_operators(self) -> None:
         """DynamoDB's limit on operators, reported after the expression's other errors,
@@ -412,7 +414,8 @@ def build(tree: Tree, kind: str) -> Expression:
         root = builder.condition(tree)
     if builder.too_deep is not None:
         raise errors.expression_path_too_deep(kind, builder.too_deep)
-    return Expression(kind, root, frozenset(builder.names), frozenset(builder.values), builder.operators)
+    nested = frozenset(str(path.elements[0]) for path in iter_paths(root) if len(path.elements) > 1)
+    return Expression(kind, root, frozenset(builder.names), frozenset(builder.values), builder.operators, nested)
 
 
 def _has_redundant_parentheses(tree: Tree) -> bool:
