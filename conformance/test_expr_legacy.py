@@ -300,18 +300,6 @@ def test_attribute_updates_return_values(ddb, table):
             "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified",
         ),
         (
-            {"s": {"Action": "ADD", "Value": {"S": "y"}}},
-            "One or more parameter values were invalid: ADD action is not supported for the type STRING",
-        ),
-        (
-            {"zz": {"Action": "ADD", "Value": {"M": {}}}},
-            "One or more parameter values were invalid: ADD action is not supported for the type MAP",
-        ),
-        (
-            {"n": {"Action": "DELETE", "Value": N}},
-            "One or more parameter values were invalid: DELETE action with value is not supported for the type NUMBER",
-        ),
-        (
             {"pk": {"Action": "PUT", "Value": {"S": "z"}}},
             "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key",
         ),
@@ -327,6 +315,35 @@ def test_attribute_updates_return_values(ddb, table):
 )
 def test_attribute_updates_errors(ddb_raw, table, updates, message):
     assert_error(lambda: ddb_raw.update_item(TableName=table, Key=KEY, AttributeUpdates=updates), VALIDATION, message)
+    assert ddb_raw.get_item(TableName=table, Key=KEY)["Item"] == SEED
+
+
+@service_behaviour(
+    "DynamoDB Local spells the type out (STRING, NUMBER, MAP, ...)",
+    source="architect/dynalite test/updateItem.js, 'should return ValidationException if trying to add incorrect "
+    "types' and '... delete incorrect types' (the type code: S, N, B, BOOL, NULL, M, L)",
+)
+@pytest.mark.parametrize(
+    ("action", "value"),
+    [
+        ("ADD", {"S": "y"}),
+        ("ADD", {"B": b"y"}),
+        ("ADD", {"BOOL": True}),
+        ("ADD", {"NULL": True}),
+        ("ADD", {"M": {}}),
+        ("DELETE", N),
+        ("DELETE", {"S": "y"}),
+        ("DELETE", {"L": []}),
+    ],
+)
+def test_attribute_updates_action_type(ddb_raw, table, action, value):
+    verb = "DELETE action with value" if action == "DELETE" else "ADD action"
+    code = next(iter(value))
+    assert_error(
+        lambda: ddb_raw.update_item(TableName=table, Key=KEY, AttributeUpdates={"zz": {"Action": action, "Value": value}}),
+        VALIDATION,
+        f"One or more parameter values were invalid: {verb} is not supported for the type {code}",
+    )
     assert ddb_raw.get_item(TableName=table, Key=KEY)["Item"] == SEED
 
 

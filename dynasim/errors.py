@@ -1139,10 +1139,11 @@ def attribute_updates_value_required() -> DynamoDBError:
     return invalid_parameters("Only DELETE action is allowed when no attribute value is specified")
 
 
-def attribute_updates_action_type(action: str, type_name: str) -> DynamoDBError:
-    """`action` is "ADD" or "DELETE"; `type_name` as in NUMBER, STRING, MAP."""
+def attribute_updates_action_type(action: str, type_code: str) -> DynamoDBError:
+    """`action` is "ADD" or "DELETE"; `type_code` as in S, N, M (architect/dynalite
+    test/updateItem.js; DynamoDB Local spells the type out: STRING, NUMBER, MAP)."""
     verb = "DELETE action with value" if action == "DELETE" else f"{action} action"
-    return invalid_parameters(f"{verb} is not supported for the type {type_name}")
+    return invalid_parameters(f"{verb} is not supported for the type {type_code}")
 
 
 def attribute_updates_action_invalid() -> DynamoDBError:

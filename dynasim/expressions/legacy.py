@@ -9,7 +9,7 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.expressions.conditions import compare, equal
-from dynasim.expressions.updates import TYPE_NAMES, arithmetic
+from dynasim.expressions.updates import arithmetic
 from dynasim.values import SET_TYPES, AttributeValue, Item, check_attribute_name, validate_value
 
 _ARITY = {
@@ -205,9 +205,9 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
             validate_value(value)
             kind = next(iter(value))
             if action == "ADD" and kind not in ("N", "L") and kind not in SET_TYPES:
-                raise errors.attribute_updates_action_type(action, TYPE_NAMES[kind])
+                raise errors.attribute_updates_action_type(action, kind)
             if action == "DELETE" and kind not in SET_TYPES:
-                raise errors.attribute_updates_action_type(action, TYPE_NAMES[kind])
+                raise errors.attribute_updates_action_type(action, kind)
         actions.append((name, action, value))
 
     def apply(old: Item) -> Item:
