@@ -28,20 +28,27 @@ def table_exists(name: str) -> str:
 
 TABLE_NAME_PATTERN = "must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
 TABLE_NAME_LENGTH = "TableName must be at least 3 characters long and at most 255 characters long"
-NO_KEY_SCHEMA = "No defined key schema.  A key schema containing at least a hash key must be defined for all tables"
-NO_ATTRIBUTE_SCHEMA = "No Attribute Schema Defined"
-NO_HASH_KEY = "No Hash Key specified in schema.  All Dynamo DB tables must have exactly one hash key"
-TOO_MANY_HASH_KEYS = "Too many hash keys specified.  All Dynamo DB tables must have exactly one hash key"
-KEY_ORDER = "Invalid key order. Hash Key must be specified first in key schema, Range Key must be specifed second"
-KEY_SCHEMA_TOO_BIG = "Key Schema too big.  Key Schema must at most consist of the hash and range key of a table"
-SAME_KEY_NAMES = "Two keys can not have the same name"
-HASH_KEY_NOT_DEFINED = "Hash Key not specified in Attribute Definitions.  Type unknown."
-RANGE_KEY_NOT_DEFINED = "Range Key not specified in Attribute Definitions.  Type unknown."
+# CreateTable's key schema (dynalite's live-service tests; the service's catalogue recorded in 2026).
+NO_DEFINITION = "Invalid KeySchema: Some index key attribute have no definition"
+FIRST_NOT_HASH = "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
+SECOND_NOT_RANGE = "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"
 DEFINITIONS_MISMATCH = (
-    "The number of attributes in key schema must match the number of attributes defined in attribute definitions."
+    "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of "
+    "attributes defined in AttributeDefinitions"
 )
-DUPLICATE_DEFINITION = "Cannot have two attributes with the same name"
-BAD_ATTRIBUTE_TYPE = "Member must satisfy enum value set: [B, N, S]"
+
+
+def keys_not_defined(keys: list[str], definitions: list[str]) -> str:
+    return (
+        "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. "
+        f"Keys: [{', '.join(keys)}], AttributeDefinitions: [{', '.join(definitions)}]"
+    )
+
+
+def duplicated(name: str) -> str:
+    return f"Attribute Name is duplicated: {name}"
+
+
 KEY_NAME_LENGTH = (
     "Names of key attributes and attributes projected into an index must be between 1 and 255 characters, inclusive"
 )

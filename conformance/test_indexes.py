@@ -12,7 +12,6 @@ from botocore.exceptions import ClientError
 
 from conformance.conftest import unique_name
 from conformance.helpers import (
-    DEFINITIONS_MISMATCH,
     FRAMEWORK,
     FRAMEWORK_SOURCE,
     INDEX_KEY_TYPE_MISMATCH,
@@ -25,6 +24,7 @@ from conformance.helpers import (
     cases,
     clause,
     constraint_error,
+    keys_not_defined,
     null_clause,
     service_behaviour,
     strip_metadata,
@@ -149,6 +149,7 @@ EMPTY_INDEX_KEY_BY_UPDATE = (
 
 PPR = {"BillingMode": "PAY_PER_REQUEST"}
 DEFS = definitions(pk="S", sk="S", g="S", gs="N")
+DEF_NAMES = [definition["AttributeName"] for definition in DEFS]
 
 
 def table_request(**overrides: Any) -> dict[str, Any]:
@@ -370,17 +371,17 @@ CREATE_ERRORS = [
     (
         "lsi-range-key-not-defined",
         {"LocalSecondaryIndexes": [lsi_raw(KeySchema=key_schema("pk", "zz"))]},
-        LSI_RANGE_NOT_DEFINED,
+        keys_not_defined(["pk", "zz"], DEF_NAMES),
     ),
     (
         "gsi-hash-key-not-defined",
         {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=key_schema("zz"))]},
-        not_defined("zz"),
+        keys_not_defined(["zz"], DEF_NAMES),
     ),
     (
         "gsi-range-key-not-defined",
         {"GlobalSecondaryIndexes": [gsi_raw(KeySchema=key_schema("g", "zz"))]},
-        not_defined("zz"),
+        keys_not_defined(["g", "zz"], DEF_NAMES),
     ),
     (
         "lsi-reported-before-gsi",
@@ -388,7 +389,7 @@ CREATE_ERRORS = [
             "GlobalSecondaryIndexes": [gsi_raw(KeySchema=key_schema("zz"))],
             "LocalSecondaryIndexes": [lsi_raw(KeySchema=key_schema("pk", "yy"))],
         },
-        LSI_RANGE_NOT_DEFINED,
+        keys_not_defined(["pk", "yy"], DEF_NAMES),
     ),
     (
         "unused-definition-with-gsi",
@@ -396,7 +397,8 @@ CREATE_ERRORS = [
             "AttributeDefinitions": definitions(pk="S", sk="S", g="S", gs="N", zz="S"),
             "GlobalSecondaryIndexes": [gsi_raw()],
         },
-        DEFINITIONS_MISMATCH,
+        "One or more parameter values were invalid: Some AttributeDefinitions are not used. "
+        "AttributeDefinitions: [pk, sk, g, gs, zz], keys used: [pk, sk, g, gs]",
     ),
     ("empty-lsi-list", {"LocalSecondaryIndexes": []}, EMPTY_LSI_LIST),
     ("empty-gsi-list", {"GlobalSecondaryIndexes": []}, EMPTY_GSI_LIST),
@@ -478,6 +480,11 @@ CREATE_ERRORS = [
 # "Indexes must have a projection specified", "Two global secondary indices have the same name",
 # "Local Secondary indices must have a range key", "GSI list is empty/invalid", ...).
 SERVICE_WORDING = {
+    "lsi-range-key-not-defined",
+    "gsi-hash-key-not-defined",
+    "gsi-range-key-not-defined",
+    "lsi-reported-before-gsi",
+    "unused-definition-with-gsi",
     "gsi-empty-projection",
     "gsi-attributes-without-type",
     "gsi-include-without-attributes",
@@ -1174,7 +1181,7 @@ UPDATE_ERRORS = [
         "create-key-not-defined",
         {"AttributeDefinitions": definitions(q="S"), "GlobalSecondaryIndexUpdates": [_create("gsi3", "zz")]},
         VALIDATION,
-        not_defined("zz"),
+        keys_not_defined(["zz"], ["pk", "sk", "g", "q"]),
     ),
     (
         "create-redefining-attribute-type",
@@ -1268,6 +1275,7 @@ UPDATE_ERRORS = [
 # Projection type INCLUDE is specified, ...", "Only one global secondary index update per index is
 # allowed simultaneously.").
 SERVICE_UPDATE_WORDING = {
+    "create-key-not-defined",
     "create-without-projection",
     "create-bad-name",
     "empty-action",

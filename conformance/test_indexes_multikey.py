@@ -19,7 +19,6 @@ from conformance import indexes_support
 from conformance.conftest import unique_name
 from conformance.helpers import (
     CONDITION_TYPE_MISMATCH,
-    DEFINITIONS_MISMATCH,
     INDEX_KEY_TYPE_MISMATCH,
     KEY_CONDITION_NOT_SUPPORTED,
     MISSED_KEY_SOURCE,
@@ -28,6 +27,7 @@ from conformance.helpers import (
     START_KEY_PREDICATE,
     VALIDATION,
     assert_error,
+    keys_not_defined,
     missed_key,
     service_behaviour,
     strip_metadata,
@@ -208,16 +208,30 @@ def test_bad_multi_attribute_key_schemas_are_refused(ddb: Any, pairs: list[tuple
     assert request["TableName"] not in ddb.list_tables()["TableNames"]
 
 
+DEFINITION_TEXTS = service_behaviour(
+    "DynamoDB Local names the first undefined attribute, and words unused definitions its own way",
+    source="the service's ValidationException catalogue recorded live in 2026 (ack-api-quirks DDB-TABLE-442)",
+)
+
+
+@DEFINITION_TEXTS
 def test_every_index_key_attribute_must_be_defined(ddb: Any) -> None:
     pairs = [("a", "HASH"), ("b", "HASH"), ("c", "RANGE"), ("d", "RANGE")]
     request = table_request([gsi(*pairs)], used_types(*pairs[:3]))
-    assert_error(lambda: ddb.create_table(**request), VALIDATION, "Attribute d is not defined in AttributeDefinitions")
+    expected = keys_not_defined(["a", "b", "c", "d"], ["pk", "a", "b", "c"])
+    assert_error(lambda: ddb.create_table(**request), VALIDATION, expected)
 
 
+@DEFINITION_TEXTS
 def test_every_definition_must_be_a_key_attribute(ddb: Any) -> None:
     pairs = [("a", "HASH"), ("b", "HASH")]
     request = table_request([gsi(*pairs)], {**used_types(*pairs), "unused": "S"})
-    assert_error(lambda: ddb.create_table(**request), VALIDATION, DEFINITIONS_MISMATCH)
+    assert_error(
+        lambda: ddb.create_table(**request),
+        VALIDATION,
+        "One or more parameter values were invalid: Some AttributeDefinitions are not used. "
+        "AttributeDefinitions: [pk, a, b, unused], keys used: [pk, a, b]",
+    )
 
 
 @pytest.mark.parametrize(

@@ -47,8 +47,8 @@ class DynamoDBError(Exception):
 
     def body(self) -> dict[str, Any]:
         """The JSON body DynamoDB sends for this error (some errors, a cancelled transaction for
-        one, spell the member `Message` and carry it in `extra`)."""
-        if "Message" in self.extra:
+        one, spell the member `Message` and carry it in `extra`; one without a message has none)."""
+        if "Message" in self.extra or not self.message:
             return {"__type": self.wire_type, **self.extra}
         return {"__type": self.wire_type, "message": self.message, **self.extra}
 
@@ -155,6 +155,14 @@ def _blob_invalid(value: str, reason: str) -> DynamoDBError:
     return serialization(f"'{value}' can not be converted to a Blob: {reason}")
 
 
+def body_not_text() -> DynamoDBError:
+    # DynamoDB answers a body that is not UTF-8 with a bare SerializationException, no message
+    # (aws/aws-sdk-js#46, aws/aws-sdk-php#1536, totemstech/node-dynamodb#9). Its answer to a lone
+    # UTF-16 surrogate (`"\ud800"`, which no UTF-8 text can hold) is not recorded: dynasim refuses
+    # it the same way.
+    return DynamoDBError("SerializationException", "")
+
+
 def not_implemented(operation: str) -> DynamoDBError:
     return DynamoDBError(
         "UnknownOperationException",
@@ -181,38 +189,24 @@ def table_exists(name: str) -> DynamoDBError:
     return DynamoDBError("ResourceInUseException", f"Table already exists: {name}")
 
 
-def attribute_type_not_enum() -> DynamoDBError:
-    return validation("Member must satisfy enum value set: [B, N, S]")
+# Table key schemas (dynalite's live-service tests; the service's message catalogue recorded in 2026).
 
 
-def attribute_defined_twice() -> DynamoDBError:
-    return validation("Cannot have two attributes with the same name")
+def attribute_name_duplicated(name: str) -> DynamoDBError:
+    return validation(f"Attribute Name is duplicated: {name}")
 
 
-def key_schema_too_big() -> DynamoDBError:
-    return validation(
-        "Key Schema too big.  Key Schema must at most consist of the hash and range key of a table"
+def key_attribute_without_definition() -> DynamoDBError:
+    return validation("Invalid KeySchema: Some index key attribute have no definition")
+
+
+def key_attributes_not_defined(keys: list[str], definitions: list[str]) -> DynamoDBError:
+    return invalid_parameters(
+        "Some index key attributes are not defined in AttributeDefinitions. "
+        f"Keys: [{', '.join(keys)}], AttributeDefinitions: [{', '.join(definitions)}]"
     )
 
 
-def no_hash_key() -> DynamoDBError:
-    return validation("No Hash Key specified in schema.  All Dynamo DB tables must have exactly one hash key")
-
-
-def too_many_hash_keys() -> DynamoDBError:
-    return validation("Too many hash keys specified.  All Dynamo DB tables must have exactly one hash key")
-
-
-def invalid_key_order() -> DynamoDBError:
-    # "specifed" is DynamoDB's spelling.
-    return validation(
-        "Invalid key order. Hash Key must be specified first in key schema, Range Key must be specifed second"
-    )
-
-
-# A global secondary index's key schema, as the service words its refusals (its catalogue of
-# CreateTable/UpdateTable texts recorded in 2026; the first two also in dynalite's tests). The
-# order of these checks is not recorded; the simulator takes them in the order listed here.
 def hash_and_range_same_name() -> DynamoDBError:
     return validation("Both the Hash Key and the Range Key element in the KeySchema have the same name")
 
@@ -225,44 +219,33 @@ def first_key_not_hash() -> DynamoDBError:
     return validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
 
 
+def second_key_not_range() -> DynamoDBError:
+    return validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+
+
 def hash_after_range() -> DynamoDBError:
     return invalid_parameters("All HASH key attributes must precede RANGE key attributes in the KeySchema")
 
 
-def too_many_key_attributes(role: str) -> DynamoDBError:
-    return invalid_parameters(f"The KeySchema exceeds the maximum allowed number of {role} key attributes")
-
-
-def key_names_equal() -> DynamoDBError:
-    return validation("Two keys can not have the same name")
-
-
-def key_name_length() -> DynamoDBError:
-    return validation(
-        "Names of key attributes and attributes projected into an index must be between "
-        "1 and 255 characters, inclusive"
-    )
-
-
-def key_not_defined(role: str) -> DynamoDBError:
-    return validation(f"{role} Key not specified in Attribute Definitions.  Type unknown.")
+def attribute_defined_twice() -> DynamoDBError:
+    return validation("Cannot have two attributes with the same name")
 
 
 def definitions_do_not_match_keys() -> DynamoDBError:
-    return validation(
-        "The number of attributes in key schema must match the number of attributes defined "
-        "in attribute definitions."
+    return invalid_parameters(
+        "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions"
     )
 
 
-def no_key_schema() -> DynamoDBError:
-    return validation(
-        "No defined key schema.  A key schema containing at least a hash key must be defined for all tables"
+def definitions_not_used(definitions: list[str], used: list[str]) -> DynamoDBError:
+    return invalid_parameters(
+        f"Some AttributeDefinitions are not used. AttributeDefinitions: [{', '.join(definitions)}], "
+        f"keys used: [{', '.join(used)}]"
     )
 
 
-def no_attribute_definitions() -> DynamoDBError:
-    return validation("No Attribute Schema Defined")
+def too_many_key_attributes(role: str) -> DynamoDBError:
+    return invalid_parameters(f"The KeySchema exceeds the maximum allowed number of {role} key attributes")
 
 
 # --- secondary indexes ---------------------------------------------------------------------
@@ -1172,8 +1155,23 @@ def bad_http_request(reason: str) -> DynamoDBError:
     return DynamoDBError("SerializationException", f"Malformed HTTP request: {reason}")
 
 
-def method_not_allowed(method: str) -> DynamoDBError:
-    return DynamoDBError("UnknownOperationException", "An unknown operation was requested.", 405)
+def undecodable_body() -> DynamoDBError:
+    # A Content-Encoding other than gzip or deflate, or a body that does not decode. DynamoDB
+    # answers a 500 InternalServerError (scylladb/scylladb test/alternator/test_compressed_request.py,
+    # run against the service); dynasim answers the 400 it gives any other unreadable body, so that
+    # bad input is never a server error an SDK would retry. A documented deviation.
+    return serialization()
+
+
+def decompressed_too_large(limit: int) -> DynamoDBError:
+    return DynamoDBError(
+        "RequestEntityTooLarge", f"Request body decompresses to more than the limit of {limit} bytes", 413
+    )
+
+
+# DynamoDB's 404 answer to any other path or method: this XML fragment, no JSON (architect/dynalite
+# test/connection.js, checked against the service).
+UNKNOWN_PATH_BODY = b"<UnknownOperationException/>\n"
 
 
 def missing_authentication_token() -> DynamoDBError:
@@ -1327,10 +1325,6 @@ def cancellation_reason(error: DynamoDBError | None, condition_check: bool = Fal
             reason["Item"] = error.extra["Item"]
         return reason
     return {"Code": "ValidationError", "Message": error.message}
-
-
-def ttl_attribute_name_null() -> DynamoDBError:
-    return validation("AttributeName cannot be null when time to live is being enabled")
 
 
 def ttl_already_enabled() -> DynamoDBError:
@@ -1651,6 +1645,17 @@ def partiql_batch_invalid_operation() -> DynamoDBError:
 def partiql_statement_too_long(limit: int) -> DynamoDBError:
     # DynamoDB Local sends the constraint alone, without the "1 validation error detected" preamble.
     return validation(f"Member must have length less than or equal to {limit}")
+
+
+def partiql_too_many_operators(limit: int) -> DynamoDBError:
+    # DynamoDB Local counts every operator (AND, OR, NOT, comparisons, functions) of a statement,
+    # stops at the first past the limit and, unlike expressions, names no parameter.
+    return validation(f"The expression contains too many operators; operator count: {limit + 1}")
+
+
+def partiql_nesting_too_deep() -> DynamoDBError:
+    # DynamoDB Local's PartiQL wording (shorter than the item's); the service's is not recorded.
+    return validation("Nesting Levels have exceeded supported limits")
 
 
 def partiql_order_without_where() -> DynamoDBError:

@@ -31,8 +31,9 @@ MAX_EXPONENT = 125  # largest magnitude: 9.99...E+125
 SCALAR_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL"})
 SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}
 ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"})
-
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"([+-]?)([0-9]*)\.?([0-9]*)(?:[eE]([+-]?[0-9]+))?")
+_LONG = 2**63  # DynamoDB reads an exponent as a 64-bit integer: a wider one is not a number
+_LONG_DIGITS = len(str(_LONG))
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -40,24 +41,46 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 def normalize_number(text: str) -> str:
     """Validate a number as DynamoDB does and return it in DynamoDB's normalised form:
-    plain notation, no leading or trailing zeros, no sign on zero."""
-    if not isinstance(text, str) or not _NUMBER.fullmatch(text):
+    plain notation, no leading or trailing zeros, no sign on zero.
+
+    The exponent is read in full before the range checks, as DynamoDB reads it: one too wide
+    for a 64-bit integer cannot be converted, any other out of range one overflows or
+    underflows. Zero is range-checked by the exponent written after it (`0e126` overflows)."""
+    parts = _NUMBER.fullmatch(text) if isinstance(text, str) else None
+    if parts is None or not (parts[2] or parts[3]):
         raise errors.number_not_a_number()
-    sign, digit_tuple, exponent = Decimal(text).as_tuple()
-    digits = "".join(map(str, digit_tuple)).lstrip("0")
+    sign, whole, fraction, exponent_text = parts.groups()
+    written = _exponent(exponent_text)
+    digits = (whole + fraction).lstrip("0")
     if not digits:
+        _check_range(written)
         return "0"
+    exponent = written - len(fraction)  # of the last digit written
     stripped = digits.rstrip("0")
     exponent += len(digits) - len(stripped)
-    digits = stripped
-    if len(digits) > MAX_SIGNIFICANT_DIGITS:
+    if len(stripped) > MAX_SIGNIFICANT_DIGITS:
         raise errors.number_too_precise()
-    magnitude = exponent + len(digits) - 1
+    _check_range(exponent + len(stripped) - 1)
+    return ("-" if sign == "-" else "") + _plain(stripped, exponent)
+
+
+def _exponent(text: str | None) -> int:
+    if not text:
+        return 0
+    if len(text.lstrip("+-").lstrip("0")) > _LONG_DIGITS:  # int() would refuse thousands of digits
+        raise errors.number_not_a_number()
+    exponent = int(text)
+    if not -_LONG <= exponent < _LONG:
+        raise errors.number_not_a_number()
+    return exponent
+
+
+def _check_range(magnitude: int) -> None:
+    """`magnitude` is the power of ten of a number's first significant digit."""
     if magnitude > MAX_EXPONENT:
         raise errors.number_overflow()
     if magnitude < MIN_EXPONENT:
         raise errors.number_underflow()
-    return ("-" if sign else "") + _plain(digits, exponent)
 
 
 def _plain(digits: str, exponent: int) -> str:

@@ -175,6 +175,9 @@ def test_latency_and_clock(served):
     [
         ("POST", "/_dynasim/faults", b"{not json", 400, "not valid JSON"),
         ("POST", "/_dynasim/faults", b"", 400, "expected a JSON body"),
+        ("POST", "/_dynasim/faults", b"[" * 100_000 + b"]" * 100_000, 400, "nests deeper than 128 levels"),
+        ("POST", "/_dynasim/faults", b'{"match": ' + b"[" * 500 + b"]" * 500 + b"}", 400, "nests deeper than"),
+        ("POST", "/_dynasim/faults", b'{"error": "caf\xe9"}', 400, "not valid JSON"),
         ("POST", "/_dynasim/faults", {"operation": "PutItem", "eror": "X"}, 400, "unknown field(s) eror"),
         ("POST", "/_dynasim/faults", {"operation": "PutItem", "error": "NoSuchCode"}, 400, "no known message"),
         ("POST", "/_dynasim/faults", {"operation": "PutItem"}, 400, "give error"),
@@ -210,22 +213,23 @@ def test_a_bad_fault_in_a_list_is_refused_whole_enough_to_say_which(served):
     assert status == 400 and "error must be" in answer["message"]
 
 
-def test_dynamodb_requests_to_the_prefix_are_still_dynamodb_requests(served):
+def test_dynamodb_requests_to_the_prefix_are_not_admin_requests(served):
     sim, server, ddb = served
     with Connection(server.port) as connection:
         request = post("DynamoDB_20120810.ListTables").replace(b"POST / ", b"POST /_dynasim/faults ", 1)
         connection.send(request)
         status, headers, body = connection.response()
-    assert status == 200 and json.loads(body) == {"TableNames": ["orders"]}
+    # Not the admin API (it has a target), and not DynamoDB's path: DynamoDB's 404.
+    assert (status, body) == (404, b"<UnknownOperationException/>\n")
     assert sim.faults == []
-    assert call(server.url, "GET", "/")[2].startswith("healthy: dynamodb.")
+    assert call(server.url, "GET", "/")[2].startswith("healthy: ")
 
 
 def test_admin_api_can_be_turned_off():
     sim = dynasim.Simulator()
     with sim.serve(admin_api=False) as server:
-        status, _, _ = call(server.url, "POST", "/_dynasim/faults", {"error": "ThrottlingException"})
-        assert status != 201
+        status, _, body = call(server.url, "POST", "/_dynasim/faults", {"error": "ThrottlingException"})
+        assert (status, body) == (404, "<UnknownOperationException/>\n")  # DynamoDB's answer to the path
         assert sim.faults == []
 
 

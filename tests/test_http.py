@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import threading
@@ -340,20 +341,56 @@ def test_expect_100_continue(sim):
 # --- other methods -----------------------------------------------------------------------------
 
 
-def test_get_is_dynamodbs_health_check(server):
-    status, headers, body = _one(server, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+def test_get_is_dynamodbs_health_check_naming_the_host_addressed(server):
+    status, headers, body = _one(server, b"GET / HTTP/1.1\r\nHost: dynamodb.us-east-1.amazonaws.com\r\n\r\n")
     assert status == 200 and body == b"healthy: dynamodb.us-east-1.amazonaws.com "
     assert headers["content-type"] == "text/plain"
+    assert len(headers["x-amzn-requestid"]) == 52 and headers["x-amz-crc32"] == str(zlib.crc32(body))
+    host = f"127.0.0.1:{server.port}".encode()
+    status, headers, body = _one(server, b"GET /?probe=1 HTTP/1.1\r\nHost: " + host + b"\r\n\r\n")
+    assert status == 200 and body == b"healthy: " + host + b" "
     status, headers, body = _one(server, b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n", head_only=True)
-    assert status == 200 and body == b"" and headers["content-length"] == "42"
+    assert status == 200 and body == b"" and headers["content-length"] == str(len(b"healthy: x "))
 
 
-def test_options_and_other_methods(server):
+def test_health_check_without_a_host_names_the_regions_endpoint(server):
+    status, _, body = _one(server, b"GET / HTTP/1.0\r\n\r\n")
+    assert status == 200 and body == b"healthy: dynamodb.us-east-1.amazonaws.com "
+
+
+UNKNOWN = b"<UnknownOperationException/>\n"
+
+
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        b"GET /foo HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"HEAD /index.htm HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"PUT / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"PATCH /x HTTP/1.1\r\nHost: x\r\n\r\n",
+    ],
+)
+def test_other_paths_and_methods_are_dynamodbs_404(server, request_head):
+    status, headers, body = _one(server, request_head, head_only=request_head.startswith(b"HEAD"))
+    assert status == 404
+    assert headers["content-length"] == str(len(UNKNOWN)) and headers["x-amz-crc32"] == "3552371480"
+    assert body == (b"" if request_head.startswith(b"HEAD") else UNKNOWN)
+
+
+def test_a_dynamodb_call_on_another_path_is_refused_and_changes_nothing(sim, server):
+    body = json.dumps({"TableName": "elsewhere", **SCHEMA}).encode()
+    request = post("DynamoDB_20120810.CreateTable", body).replace(b"POST / ", b"POST /foo ")
+    status, _, answer = _one(server, request)
+    assert (status, answer) == (404, UNKNOWN)
+    assert sim.client().list_tables()["TableNames"] == []
+
+
+def test_options_answers_with_the_allowed_methods(server):
     status, headers, _ = _one(server, b"OPTIONS / HTTP/1.1\r\nOrigin: http://evil.example\r\n\r\n")
     assert status == 200 and "POST" in headers["allow"]
     assert "access-control-allow-origin" not in headers  # no CORS unless configured
-    status, headers, body = _one(server, b"DELETE / HTTP/1.1\r\n\r\n")
-    assert status == 405 and _error_type(body) == "UnknownOperationException"
 
 
 def test_cors_for_configured_origins(sim):
@@ -444,3 +481,118 @@ def test_any_split_of_a_request_stream_gives_the_same_answers(cuts):
     whole = _feed([stream])
     assert whole.count(b"HTTP/1.1 200 OK") == 3 and whole.count(b"HTTP/1.1 400") == 1
     assert _without_volatile_headers(_feed(pieces)) == _without_volatile_headers(whole)
+
+
+# --- compressed bodies -------------------------------------------------------------------------
+
+PUT_BODY = json.dumps({"TableName": "zipped", "Item": {"pk": {"S": "a"}, "v": {"S": "x" * 100}}}).encode()
+
+
+def _compressed(server, body: bytes, coding: str, target: str = "DynamoDB_20120810.PutItem"):
+    return _one(server, post(target, body, f"Content-Encoding: {coding}\r\n"))
+
+
+@pytest.mark.parametrize(
+    ("coding", "body"),
+    [
+        ("gzip", gzip.compress(PUT_BODY)),
+        ("GZIP", gzip.compress(PUT_BODY)),
+        ("deflate", zlib.compress(PUT_BODY)),
+        ("identity", PUT_BODY),
+        ("gzip", gzip.compress(PUT_BODY[:10]) + gzip.compress(PUT_BODY[10:])),  # two members, one body
+        ("gzip", gzip.compress(PUT_BODY) + b"junk"),  # the service ignores what follows the members
+    ],
+    ids=["gzip", "GZIP", "deflate", "identity", "gzip-two-members", "gzip-trailing-junk"],
+)
+def test_compressed_bodies_are_decoded(sim, server, coding, body):
+    sim.client().create_table(TableName="zipped", **SCHEMA)
+    status, _, answer = _compressed(server, body, coding)
+    assert (status, answer) == (200, b"{}")
+    assert sim.client().get_item(TableName="zipped", Key={"pk": {"S": "a"}})["Item"]["v"] == {"S": "x" * 100}
+
+
+@pytest.mark.parametrize(
+    ("coding", "body"),
+    [
+        ("br", gzip.compress(PUT_BODY)),
+        ("garbage", PUT_BODY),
+        ("gzip", PUT_BODY),  # not gzip at all
+        ("gzip", gzip.compress(PUT_BODY)[:-1]),  # truncated
+        ("gzip", b""),
+        ("deflate", PUT_BODY),
+        ("deflate", b""),
+    ],
+    ids=["br", "garbage", "gzip-not-gzip", "gzip-truncated", "gzip-empty", "deflate-not-deflate", "deflate-empty"],
+)
+def test_undecodable_bodies_get_a_400_and_change_nothing(sim, server, coding, body, caplog):
+    sim.client().create_table(TableName="zipped", **SCHEMA)
+    status, _, answer = _compressed(server, body, coding)
+    assert status == 400 and json.loads(answer) == {
+        "__type": "com.amazon.coral.service#SerializationException",
+        "Message": "",
+    }
+    assert sim.client().scan(TableName="zipped")["Items"] == []
+    assert "internal error" not in caplog.text  # an answer, not a crash
+
+
+def test_decompression_stops_at_the_size_limit(sim):
+    bomb = gzip.compress(PUT_BODY[:-1] + b" " * 50_000 + b"}")  # 50 kB that compresses to about 100 bytes
+    with sim.serve(max_request_bytes=4096) as server:
+        sim.client().create_table(TableName="zipped", **SCHEMA)
+        status, _, answer = _compressed(server, bomb, "gzip")
+        assert len(bomb) < 4096
+        assert status == 413 and _error_type(answer) == "RequestEntityTooLarge"
+        assert json.loads(answer)["message"] == "Request body decompresses to more than the limit of 4096 bytes"
+        assert _compressed(server, gzip.compress(PUT_BODY), "gzip")[0] == 200  # within it, fine
+    assert sim.client().scan(TableName="zipped")["Count"] == 1
+
+
+def test_an_sdk_that_compresses_its_requests(sim):
+    # botocore compresses the operations its model marks (DynamoDB's marks none yet): mark them all.
+    ddb = sim.client(config=Config(request_min_compression_size_bytes=1))
+    operations = ddb.meta.service_model._service_description["operations"]
+    for operation in operations.values():
+        operation["requestcompression"] = {"encodings": ["gzip"]}
+    try:
+        ddb.create_table(TableName="zipped", **SCHEMA)
+        ddb.put_item(TableName="zipped", Item={"pk": {"S": "a"}})
+        assert ddb.get_item(TableName="zipped", Key={"pk": {"S": "a"}})["Item"] == {"pk": {"S": "a"}}
+    finally:  # the model is shared by every client of the session
+        for operation in operations.values():
+            operation.pop("requestcompression")
+
+
+# --- operations without output ------------------------------------------------------------------
+
+
+def test_tag_and_untag_answer_with_an_empty_body(sim, server):
+    arn = sim.client().create_table(TableName="tagged", **SCHEMA)["TableDescription"]["TableArn"]
+    tag = json.dumps({"ResourceArn": arn, "Tags": [{"Key": "k", "Value": "v"}]}).encode()
+    status, headers, body = _one(server, post("DynamoDB_20120810.TagResource", tag))
+    assert (status, body, headers["content-length"]) == (200, b"", "0")
+    untag = json.dumps({"ResourceArn": arn, "TagKeys": ["k"]}).encode()
+    status, headers, body = _one(server, post("DynamoDB_20120810.UntagResource", untag))
+    assert (status, body, headers["content-length"]) == (200, b"", "0")
+    ddb = client(server.url)  # and botocore reads them as the empty answers they are
+    assert set(ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "a", "Value": "b"}])) == {"ResponseMetadata"}
+    assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "a", "Value": "b"}]
+
+
+# --- oversized heads ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        b"GET /" + b"a" * (1024 * 1024) + b" HTTP/1.1\r\n\r\n",  # a request line of 1 MiB
+        b"POST / HTTP/1.1\r\n" + b"X-Many: y\r\n" * 20_000 + b"\r\n",  # 20,000 header lines
+        b"POST / HTTP/1.1\r\nX-Long: " + b"z" * (512 * 1024),  # one header, never ended
+    ],
+    ids=["request-line", "header-lines", "unended-header"],
+)
+def test_oversized_heads_get_an_answer_not_a_dropped_connection(server, request_head):
+    with Connection(server.port) as conn:
+        conn.sock.sendall(request_head)
+        status, headers, body = conn.response()
+        assert status == 431 and _error_type(body) == "SerializationException"
+        assert headers["connection"] == "close" and conn.closed_by_server()

@@ -46,6 +46,9 @@ def test_the_recorded_orders_name_members_and_values_the_model_has():
         assert set(members) <= set(SHAPES[shape_name].members), shape_name
     for shape_name, rules in model.NOT_ENFORCED.items():
         assert rules <= set(SHAPES[shape_name].metadata), shape_name
+    for member_id in model.EXTRA_RULES:
+        shape_name, member = member_id.split(".")
+        assert member in SHAPES[shape_name].members, member_id
     assert set(model.TABLE_NAME_CHECKS) <= model.known_operations()
 
 

@@ -32,6 +32,15 @@ def known_operations() -> frozenset[str]:
 
 
 @functools.cache
+def has_output(operation: str) -> bool:
+    """Whether the operation's answer has a body (TagResource and UntagResource have none)."""
+    for model in _models():
+        if operation in model.operation_names:
+            return model.operation_model(operation).output_shape is not None
+    return True
+
+
+@functools.cache
 def input_shape(operation: str) -> Shape | None:
     for model in _models():
         if operation in model.operation_names:
@@ -120,6 +129,15 @@ PATTERN_BEFORE_LENGTH: frozenset[str] = frozenset({"BackupName", "ListTablesInpu
 # than 20 attributes (Developer Guide, quotas: up to 100 projected attributes in all of a table's
 # secondary indexes; DynamoDB Local accepts 100 in one index).
 NOT_ENFORCED: dict[str, frozenset[str]] = {"NonKeyAttributeNameList": frozenset({"max"})}
+
+# Constraints the service enforces that botocore's model no longer states: a table's and a local
+# index's KeySchema has at most two elements (botocore's KeySchema shape lost its maximum when global
+# indexes gained multi-attribute keys; dynalite's live-service tests record "Member must have length
+# less than or equal to 2" at 'keySchema').
+EXTRA_RULES: dict[str, dict[str, int]] = {
+    "CreateTableInput.KeySchema": {"max": 2},
+    "LocalSecondaryIndex.KeySchema": {"max": 2},
+}
 
 # Members the service requires although botocore's model does not (dynalite's CreateTable tests:
 # "Value null at 'attributeDefinitions'", "Value null at 'keySchema'").

@@ -29,51 +29,34 @@ def check_name(name: Any) -> str:
     return name
 
 
-def attribute_types(definitions: Any) -> dict[str, str]:
-    """AttributeDefinitions as {name: type}."""
-    if not definitions:
-        raise errors.no_attribute_definitions()
+def attribute_types(definitions: list[dict[str, str]]) -> dict[str, str]:
+    """AttributeDefinitions as {name: type} (each name and type was checked by the model's constraints)."""
     types: dict[str, str] = {}
     for definition in definitions:
-        name, kind = definition.get("AttributeName"), definition.get("AttributeType")
-        _check_attribute_name(name)
-        if kind not in _KEY_TYPES:
-            raise errors.attribute_type_not_enum()
+        name = definition["AttributeName"]
         if name in types:
-            raise errors.attribute_defined_twice()
-        types[name] = kind
+            raise errors.attribute_name_duplicated(name)
+        types[name] = definition["AttributeType"]
     return types
 
 
-def _check_attribute_name(name: Any) -> None:
-    if not isinstance(name, str) or not 1 <= len(name) <= 255:
-        raise errors.key_name_length()
-
-
-def key_names(elements: Any) -> list[str]:
-    """The attribute names of a KeySchema (hash first), checked for shape."""
-    if not elements:
-        raise errors.no_key_schema()
-    if len(elements) > 2:
-        raise errors.key_schema_too_big()
-    kinds = [element.get("KeyType") for element in elements]
-    if kinds.count("HASH") == 0:
-        raise errors.no_hash_key()
-    if kinds.count("HASH") > 1:
-        raise errors.too_many_hash_keys()
-    if kinds[0] != "HASH" or (len(kinds) == 2 and kinds[1] != "RANGE"):
-        raise errors.invalid_key_order()
-    names = [element.get("AttributeName") for element in elements]
+def key_names(elements: list[dict[str, str]]) -> list[str]:
+    """The attribute names of a table's or local index's KeySchema (one or two elements: checked by
+    the model's constraints), in the service's order of checks (dynalite's live-service tests)."""
+    names = [element["AttributeName"] for element in elements]
+    kinds = [element["KeyType"] for element in elements]
     if len(names) == 2 and names[0] == names[1]:
-        raise errors.key_names_equal()
+        raise errors.hash_and_range_same_name()
+    if kinds[0] != "HASH":
+        raise errors.first_key_not_hash()
+    if len(kinds) == 2 and kinds[1] != "RANGE":
+        raise errors.second_key_not_range()
     return names
 
 
 def global_key_names(elements: Any) -> tuple[list[str], list[str]]:
     """The partition and sort attribute names of a global secondary index's KeySchema, checked
     for shape: up to four HASH elements, then up to four RANGE elements."""
-    if not elements:
-        raise errors.no_key_schema()
     names = [element.get("AttributeName") for element in elements]
     kinds = [element.get("KeyType") for element in elements]
     if len(set(names)) != len(names):
@@ -97,12 +80,16 @@ def typed(names: list[str], types: dict[str, str]) -> KeySchema:
     return KeySchema.of([(names[0], types[names[0]])], [(name, types[name]) for name in names[1:]])
 
 
-def table_key_schema(names: list[str], types: dict[str, str]) -> KeySchema:
-    """The table's key schema from its checked key names and the attribute definitions."""
-    for role, name in zip(("Hash", "Range"), names, strict=False):
-        if name not in types:
-            raise errors.key_not_defined(role)
-    return typed(names, types)
+def table_key_schema(elements: list[dict[str, str]], types: dict[str, str]) -> KeySchema:
+    """The table's key schema: its attributes' definitions are checked first, then its shape
+    (dynalite's live-service tests record both orders and texts)."""
+    names = [element["AttributeName"] for element in elements]
+    missing = [name for name in names if name not in types]
+    if not types or (len(names) == 2 and (missing or (names[0] == names[1] and len(types) == 1))):
+        raise errors.key_attribute_without_definition()
+    if missing:
+        raise errors.key_attributes_not_defined(names, list(types))
+    return typed(key_names(elements), types)
 
 
 def billing_mode(mode: Any) -> str:
@@ -161,9 +148,7 @@ def _projection(projection: Any) -> tuple[str, list[str]]:
             raise errors.index_include_without_attributes()
     elif non_key is not None:
         raise errors.index_attributes_without_include(kind)
-    non_key = list(non_key or [])
-    for name in non_key:
-        _check_attribute_name(name)
+    non_key = list(non_key or [])  # each name is 1 to 255 characters: checked by the model's constraints
     for position, name in enumerate(non_key):
         if name in non_key[:position]:
             raise errors.index_projected_attribute_repeated(name)
@@ -188,7 +173,7 @@ def local_indexes(definitions: Any, table_schema: KeySchema, types: dict[str, st
         if len(names) == 1:
             raise errors.local_index_without_range(name)
         if names[1] not in types:
-            raise errors.local_index_range_not_defined()
+            raise errors.key_attributes_not_defined(names, list(types))
         kind, non_key = _projection(definition.get("Projection"))
         indexes.append(IndexSettings(name, "LOCAL", f"{arn}/index/{name}", typed(names, types), kind, non_key))
     if len(indexes) > MAX_LSIS:
@@ -201,9 +186,8 @@ def global_index(
 ) -> IndexSettings:
     name = check_name(definition.get("IndexName"))
     hash_names, range_names = global_key_names(definition.get("KeySchema"))
-    for attribute in (*hash_names, *range_names):
-        if attribute not in types:
-            raise errors.attribute_not_defined(attribute)
+    if any(attribute not in types for attribute in (*hash_names, *range_names)):
+        raise errors.key_attributes_not_defined([*hash_names, *range_names], list(types))
     key_schema = KeySchema.of([(n, types[n]) for n in hash_names], [(n, types[n]) for n in range_names])
     kind, non_key = _projection(definition.get("Projection"))
     region = arn.split(":")[3]
@@ -235,11 +219,13 @@ def check_indexes_together(table_schema: KeySchema, types: dict[str, str], index
             raise errors.index_names_equal(index.name)
     if sum(len(index.non_key_attributes) for index in indexes) > MAX_PROJECTED_ATTRIBUTES:
         raise errors.too_many_projected_attributes()
-    used = set(table_schema.names)
+    used = dict.fromkeys(table_schema.names)
     for index in indexes:
-        used.update(index.key_schema.names)
-    if used != set(types):
-        raise errors.definitions_do_not_match_keys()
+        used.update(dict.fromkeys(index.key_schema.names))
+    if set(used) != set(types):
+        if not indexes:
+            raise errors.definitions_do_not_match_keys()
+        raise errors.definitions_not_used(list(types), list(used))
 
 
 @dataclasses.dataclass
@@ -278,7 +264,7 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
                 raise errors.index_exists()
             if not request.get("AttributeDefinitions"):
                 raise errors.index_definitions_missing(create.get("IndexName"))
-            types = attribute_types(request.get("AttributeDefinitions"))
+            types = attribute_types(request["AttributeDefinitions"])
             for name, kind in types.items():
                 if existing_types.get(name, kind) != kind:
                     raise errors.attribute_redefined()

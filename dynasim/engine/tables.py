@@ -28,13 +28,8 @@ UPDATES = (
 @operation("CreateTable")
 def create_table(engine: Engine, request: Request) -> Response:
     name = request["TableName"]
-    if not request.get("KeySchema"):
-        raise errors.no_key_schema()
-    if not request.get("AttributeDefinitions"):
-        raise errors.no_attribute_definitions()
-    names = schema.key_names(request["KeySchema"])  # its shape is checked before the definitions
     types = schema.attribute_types(request["AttributeDefinitions"])
-    key_schema = schema.table_key_schema(names, types)
+    key_schema = schema.table_key_schema(request["KeySchema"], types)
     arn = engine.arn(f"table/{name}")
     mode = schema.billing_mode(request.get("BillingMode", "PROVISIONED"))
     indexes = schema.local_indexes(request.get("LocalSecondaryIndexes"), key_schema, types, arn)

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from dynasim.engine import Engine
 
 MAX_AGE = 5 * 365 * 24 * 3600.0  # items that expired longer ago than this are never deleted
-MAX_NAME_LENGTH = 255
 
 
 def ttl_attribute(table: Table) -> str | None:
@@ -57,13 +56,8 @@ def expiry(item: Item, attribute: str) -> float | None:
 @operation("UpdateTimeToLive")
 def update_time_to_live(engine: Engine, request: Request) -> Response:
     table = engine.table(request["TableName"], named_in_error=True)
-    specification = request.get("TimeToLiveSpecification") or {}
-    attribute = specification.get("AttributeName")
-    enable = specification.get("Enabled")
-    if attribute is None or enable is None:
-        raise errors.ttl_attribute_name_null()
-    if not 1 <= len(attribute) <= MAX_NAME_LENGTH:
-        raise errors.key_name_length()
+    specification = request["TimeToLiveSpecification"]  # both members present: checked by the model's constraints
+    attribute, enable = specification["AttributeName"], specification["Enabled"]
     current = ttl_attribute(table)
     if enable:
         if current == attribute:

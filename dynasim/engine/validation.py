@@ -283,6 +283,7 @@ def _rules(shape: Shape, member_id: str = "") -> tuple[tuple[str, Any], ...]:
     """The shape's constraints as (rule, bound), in the order the service reports them."""
     ignored = model.NOT_ENFORCED.get(shape.name, frozenset())
     metadata = {name: bound for name, bound in shape.metadata.items() if name not in ignored}
+    metadata.update(model.EXTRA_RULES.get(member_id, {}))
     sized = shape.type_name in ("string", "list", "map", "blob")
     rules: list[tuple[str, Any]] = []
     if "min" in metadata:

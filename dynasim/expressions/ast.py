@@ -263,20 +263,12 @@ class _Builder:
             return self.condition(self._unwrap_call(tree))
         if data in ("or_", "and_"):
             left, _, right = tree.children
-            self._count()
             node_type = Or if data == "or_" else And
+            self._count()  # DynamoDB counts logical operators too
             return node_type(self.condition(left), self.condition(right))
         if data == "not_":
-            # A chain of NOTs is read in a loop and kept as one NOT or two, by its parity, so
-            # that no input can nest the AST deeper than its ANDs and ORs (a few hundred in
-            # 4 KB); two keep a double negation visible (a key condition refuses any NOT).
-            count = 0
-            while tree.data == "not_":
-                self._count()
-                count += 1
-                tree = tree.children[1]
-            inner = Not(self.condition(tree))
-            return inner if count % 2 else Not(inner)
+            self._count()
+            return Not(self.condition(tree.children[1]))
         if data == "comparison":
             left, op, right = tree.children
             self._count()
@@ -397,12 +389,34 @@ class _Builder:
         return Update(tuple(actions), tuple(reversed(actions)))
 
 
+# lark's nodes that DynamoDB counts as operators: logical ones, comparisons, functions, + and -.
+_OPERATOR_NODES = frozenset({"or_", "and_", "not_", "comparison", "between", "in_", "call", "arithmetic"})
+
+
+def operator_depth(tree: Tree) -> int:
+    """The most operators on any path from the root of lark's tree down (counted without recursing)."""
+    deepest = 0
+    pending = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        depth += node.data in _OPERATOR_NODES
+        deepest = max(deepest, depth)
+        pending.extend((child, depth) for child in node.children if isinstance(child, Tree))
+    return deepest
+
+
 def build(tree: Tree, kind: str) -> Expression:
     """Turn lark's tree for an expression of `kind` into a checked `Expression`. DynamoDB
     reports redundant parentheses before any other error, and a path nested too deep after
     the errors found in reading the expression (reserved words, functions, list indexes)."""
     if _has_redundant_parentheses(tree):
         raise errors.expression_redundant_parentheses(kind)
+    if operator_depth(tree) > MAX_OPERATORS:
+        # More operators than DynamoDB allows, nested in one another (NOT NOT ... under the 4 KB
+        # limit): refused for their count, as DynamoDB refuses them, before any walk over the
+        # tree recurses that deep. DynamoDB counts every operator and stops at the first one
+        # past the limit.
+        raise errors.expression_too_many_operators(kind, MAX_OPERATORS + 1)
     if tree.data == "update":
         builder = _Builder(kind, update=True)
         root: Condition | Update | Projection = builder.update_root(tree)

@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from dynasim import wire
 from dynasim.errors import DynamoDBError
 from dynasim.fronts.sigv4 import Verifier
 
@@ -409,7 +410,10 @@ def _body(body: bytes) -> Any:
     if not body.strip():
         raise AdminError("expected a JSON body")
     try:
-        return json.loads(body)
+        text = body.decode("utf-8")
+        if wire.json_depth(text) > wire.MAX_JSON_DEPTH:  # a decoder (and matcher) would recurse that deep
+            raise AdminError(f"the body nests deeper than {wire.MAX_JSON_DEPTH} levels")
+        return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as problem:
         raise AdminError(f"the body is not valid JSON: {problem}") from None
 

@@ -45,7 +45,13 @@ def answer(simulator: Simulator, request: AWSPreparedRequest, front: str = "clie
     transport fault is raised as botocore's own exception: botocore catches it where it sends
     (`Endpoint._do_get_response`) and retries exactly as for a real network error."""
     try:
-        status, headers, payload = respond(simulator, request.headers.get("X-Amz-Target"), request.body, front=front)
+        status, headers, payload = respond(
+            simulator,
+            request.headers.get("X-Amz-Target"),
+            request.body,
+            front=front,
+            content_encoding=request.headers.get("Content-Encoding"),
+        )
     except TransportFault as fault:
         raise _botocore_error(fault, request.url) from None
     return AWSResponse(request.url, status, headers, _Body(payload))

@@ -12,9 +12,12 @@ What it answers besides DynamoDB operations:
 
 * ``/_dynasim/...`` without ``X-Amz-Target``: the admin API (faults, latency, call log, clock), in
   `dynasim.fronts.admin`; ``admin_api=False`` turns it off.
-* ``GET /`` and ``HEAD /``: DynamoDB's health check text, ``healthy: dynamodb.<region>.amazonaws.com ``.
+* ``GET /`` and ``HEAD /``: DynamoDB's health check, ``healthy: HOST `` naming the Host header.
 * ``OPTIONS``: 200 with an ``Allow`` header; CORS preflight headers only for configured origins.
-* other methods: 405 with DynamoDB's UnknownOperationException body.
+* any other path, or another method: 404 with DynamoDB's ``<UnknownOperationException/>`` body.
+* a compressed body (``Content-Encoding: gzip`` or ``deflate``): decompressed up to the size limit
+  (decompressing more is a 413); any other coding, or a body that does not decompress, gets the
+  500 InternalServerError DynamoDB answers it with.
 * a body over the size limit: 413 before the body is read (it is discarded as it arrives, never kept).
 * broken framing (bad request line, bad or conflicting ``Content-Length``, bad chunk sizes, an
   oversized head): a 400 JSON error, then the connection is closed (its framing is lost).
@@ -32,6 +35,7 @@ import logging
 import re
 import threading
 import time
+import urllib.parse
 import zlib
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
@@ -41,7 +45,7 @@ from dynasim import errors, wire
 from dynasim.doubles.faults import TransportFault
 from dynasim.errors import DynamoDBError
 from dynasim.fronts import admin
-from dynasim.fronts.protocol import CONTENT_TYPE, request_id, respond
+from dynasim.fronts.protocol import CONTENT_TYPE, MAX_REQUEST_BYTES, request_id, respond
 from dynasim.fronts.sigv4 import Verifier
 
 if TYPE_CHECKING:
@@ -52,7 +56,7 @@ logger = logging.getLogger("dynasim.http")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024  # DynamoDB's own request size limit
+DEFAULT_MAX_REQUEST_BYTES = MAX_REQUEST_BYTES
 MAX_HEAD_BYTES = 64 * 1024  # request line and headers
 MAX_CHUNK_LINE_BYTES = 4096
 LINGER_SECONDS = 2.0  # how long a closing connection waits for the client to read our answer
@@ -98,25 +102,22 @@ class Endpoint:
         self.max_request_bytes = max_request_bytes
         self.verifier = Verifier(credentials) if credentials else None
         self.cors_origins = frozenset(cors_origins)
-        self.health = f"healthy: dynamodb.{simulator.region}.amazonaws.com ".encode()
 
     def answer(self, method: str, target: str, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         """(status, headers, body) for one request; never raises."""
         try:
             if self.admin is not None and admin.is_admin_request(target, headers):
                 status, response_headers, payload = self.admin.answer(method, target, headers, body)
-            elif method == "POST":
-                status, response_headers, payload = self._post(target, headers, body)
-            elif method in ("GET", "HEAD"):
-                status, payload = 200, self.health
-                response_headers = {"Content-Type": "text/plain", "Content-Length": str(len(payload))}
             elif method == "OPTIONS":
                 status, payload = 200, b""
                 response_headers = {"Allow": _ALLOWED_METHODS, "Content-Length": "0"}
                 response_headers.update(self._preflight(headers))
+            elif _path(target) != "/" or method not in ("POST", "GET", "HEAD"):
+                status, response_headers, payload = plain_response(404, errors.UNKNOWN_PATH_BODY)
+            elif method == "POST":
+                status, response_headers, payload = self._post(target, headers, body)
             else:
-                status, response_headers, payload = error_response(errors.method_not_allowed(method))
-                response_headers["Allow"] = _ALLOWED_METHODS
+                status, response_headers, payload = plain_response(200, self._health(headers), "text/plain")
         except TransportFault:
             raise  # an injected network failure: the connection enacts it
         except Exception:
@@ -126,13 +127,26 @@ class Endpoint:
             response_headers.update(self._cors(headers))
         return status, response_headers, payload
 
+    def _health(self, headers: Headers) -> bytes:
+        """DynamoDB's health check names the host the client addressed, with a trailing space."""
+        host = headers.get("host") or f"dynamodb.{self.simulator.region}.amazonaws.com"
+        return f"healthy: {host} ".encode("latin-1")
+
     def _post(self, target: str, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         if self.verifier is not None:
             try:
                 self.verifier.verify("POST", target, headers, body)
             except DynamoDBError as error:
                 return error_response(error)
-        return respond(self.simulator, headers.get("x-amz-target"), body, checksum=True, front="http")
+        return respond(
+            self.simulator,
+            headers.get("x-amz-target"),
+            body,
+            checksum=True,
+            front="http",
+            content_encoding=headers.get("content-encoding"),
+            max_request_bytes=self.max_request_bytes,
+        )
 
     def _allowed_origin(self, headers: Headers) -> str | None:
         origin = headers.get("origin")
@@ -160,6 +174,22 @@ class Endpoint:
             "Access-Control-Allow-Headers": headers.get("access-control-request-headers", "*"),
             "Access-Control-Max-Age": "86400",
         }
+
+
+def _path(target: str) -> str:
+    """The path of a request target (origin form `/x?y`, or absolute form `http://host/x`)."""
+    if "://" in target:
+        return urllib.parse.urlsplit(target).path or "/"
+    return target.split("?", 1)[0]
+
+
+def plain_response(status: int, payload: bytes, content_type: str | None = None) -> tuple[int, Headers, bytes]:
+    """An answer that is not DynamoDB JSON (the health check, an unknown path), with DynamoDB's headers."""
+    headers = {"x-amzn-RequestId": request_id(), "x-amz-crc32": str(zlib.crc32(payload))}
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    headers["Content-Length"] = str(len(payload))
+    return status, headers, payload
 
 
 def error_response(error: DynamoDBError) -> tuple[int, Headers, bytes]:

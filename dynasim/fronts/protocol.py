@@ -1,5 +1,6 @@
 """DynamoDB's JSON 1.0 protocol, shared by every front that receives raw requests: the target
-header names the operation, the body is the request, the answer is a status, headers and body."""
+header names the operation, the body (compressed or not, as `Content-Encoding` says) is the
+request, the answer is a status, headers and body."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import zlib
 from typing import TYPE_CHECKING
 
 from dynasim import errors, wire
+from dynasim.engine import model
 from dynasim.errors import DynamoDBError
 
 if TYPE_CHECKING:
@@ -18,6 +20,10 @@ if TYPE_CHECKING:
 CONTENT_TYPE = "application/x-amz-json-1.0"
 # The X-Amz-Target prefix of each API the engine answers.
 TARGET_PREFIXES = ("DynamoDB_20120810.", "DynamoDBStreams_20120810.")
+MAX_REQUEST_BYTES = 16 * 1024 * 1024  # DynamoDB's own request size limit
+# Content codings DynamoDB decodes, as zlib window bits: gzip and zlib ("deflate") framing.
+_CODINGS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 # Request ids shaped like DynamoDB's (52 upper-case letters and digits): a random per-process
@@ -40,6 +46,47 @@ def operation_of(target: str | bytes | None) -> str | None:
     return None
 
 
+def decode_content(
+    body: bytes | str | None, coding: str | bytes | None, limit: int = MAX_REQUEST_BYTES
+) -> bytes | str | None:
+    """The request body a `Content-Encoding` header describes (codings applied in the order
+    listed), never more than `limit` bytes of it: decompression stops there."""
+    if isinstance(coding, bytes):
+        coding = coding.decode("latin-1")
+    names = [name.strip().lower() for name in (coding or "").split(",")]
+    names = [name for name in names if name and name != "identity"]
+    if not names:
+        return body
+    data = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+    for name in reversed(names):
+        data = _inflate(data, name, limit)
+    return data
+
+
+def _inflate(data: bytes, coding: str, limit: int) -> bytes:
+    """Decompress one coding, as DynamoDB's (Java's) streams do: gzip members one after another
+    with anything else after them ignored; one zlib stream, with anything after it ignored."""
+    wbits = _CODINGS.get(coding)
+    if wbits is None:
+        raise errors.undecodable_body()
+    out = bytearray()
+    while True:
+        inflater = zlib.decompressobj(wbits)
+        try:
+            out += inflater.decompress(data, limit + 1 - len(out))
+            while inflater.unconsumed_tail and len(out) <= limit:
+                out += inflater.decompress(inflater.unconsumed_tail, limit + 1 - len(out))
+        except zlib.error:
+            raise errors.undecodable_body() from None
+        if len(out) > limit:
+            raise errors.decompressed_too_large(limit)
+        if not inflater.eof:
+            raise errors.undecodable_body()  # truncated (or empty)
+        data = inflater.unused_data
+        if coding != "gzip" or not data.startswith(_GZIP_MAGIC):
+            return bytes(out)
+
+
 def respond(
     simulator: Simulator,
     target: str | bytes | None,
@@ -47,6 +94,8 @@ def respond(
     *,
     checksum: bool = False,
     front: str = "direct",
+    content_encoding: str | bytes | None = None,
+    max_request_bytes: int = MAX_REQUEST_BYTES,
 ) -> tuple[int, dict[str, str], bytes]:
     """Answer one raw request: (HTTP status, headers, body). An injected transport fault
     (`dynasim.doubles.faults.TransportFault`) is raised for the front to enact."""
@@ -54,8 +103,10 @@ def respond(
     try:
         if operation is None:
             raise errors.unknown_operation(str(target))
-        response = simulator.handle(operation, wire.loads(body), front=front)
-        status, payload = 200, wire.dumps(response)
+        request = wire.loads(decode_content(body, content_encoding, max_request_bytes))
+        response = simulator.handle(operation, request, front=front)
+        # An operation with no output (TagResource, UntagResource) answers with an empty body.
+        status, payload = 200, wire.dumps(response) if model.has_output(operation) else b""
     except DynamoDBError as error:
         status, payload = error.status, wire.dumps(error.body())
     headers = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
-from lark import Lark
+from lark import Lark, Tree
 from lark.exceptions import LarkError, VisitError
 
 from dynasim import errors
@@ -25,6 +25,13 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # dynasim/
 _parser: Lark | None = None
 # text -> (statement, number of `?` parameters), or the error the text always raises.
 _cache: OrderedDict[str, tuple[Statement, int] | errors.DynamoDBError] = OrderedDict()
+MAX_OPERATORS = 300
+MAX_VALUE_DEPTH = 32  # lists, maps and bags nested in one another, the item's own map included
+_CONTAINERS = frozenset({"list", "map", "bag"})
+_OPERATORS = frozenset(
+    {"or_", "and_", "not_", "compare", "between", "in_", "missing", "present", "is_null", "not_null", "call"}
+    | {"plus", "minus"}
+)
 _OPEN = ("LBRACE", "LSQB", "_BAG_OPEN", "LPAR")
 _CLOSE = ("RBRACE", "RSQB", "_BAG_CLOSE", "RPAR")
 
@@ -55,8 +62,10 @@ def parse(text: str) -> tuple[Statement, int]:
     found = _cache.get(text)
     if found is None:
         try:
+            tree = parser().parse(text)
+            _check_size(tree)
             build = Build()
-            found = (build.transform(parser().parse(text)), build.parameters)
+            found = (build.transform(tree), build.parameters)
             _check_literals(text, found[0])
         except VisitError as error:
             inner = error.orig_exc
@@ -71,6 +80,24 @@ def parse(text: str) -> tuple[Statement, int]:
     if isinstance(found, errors.DynamoDBError):
         raise errors.DynamoDBError(found.code, found.message, found.status, **found.extra)
     return found
+
+
+def _check_size(tree: Tree) -> None:
+    """DynamoDB's limits on a statement's operators and on how deep its values nest, checked
+    without recursing, so that the walks over the statement after them never recurse deeper."""
+    operators = 0
+    pending = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if node.data in _CONTAINERS:
+            depth += 1
+            if depth > MAX_VALUE_DEPTH:
+                raise errors.partiql_nesting_too_deep()
+        elif node.data in _OPERATORS:
+            operators += 1
+            if operators > MAX_OPERATORS:
+                raise errors.partiql_too_many_operators(MAX_OPERATORS)
+        pending.extend((child, depth) for child in node.children if isinstance(child, Tree))
 
 
 def _check_literals(text: str, statement: Statement) -> None:

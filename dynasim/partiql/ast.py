@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token, Transformer
+from lark import Token
+from lark.visitors import Transformer_NonRecursive
 
 from dynasim import errors
 
@@ -181,12 +182,16 @@ class Exists:
 Statement = Select | Insert | Update | Delete | Exists
 
 
+_INT = 2**31
+
+
 def _unquote(text: str, quote: str) -> str:
     return text[1:-1].replace(quote * 2, quote)
 
 
-class Build(Transformer):
-    """lark tree -> AST. A fresh instance per parse (it numbers the parameters)."""
+class Build(Transformer_NonRecursive):
+    """lark tree -> AST, without recursing (a statement's conditions may nest 300 operators
+    deep). A fresh instance per parse (it numbers the parameters)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -216,7 +221,13 @@ class Build(Transformer):
         return Literal({"S": _unquote(str(children[0]), "'")})
 
     def number(self, children: list[Token]) -> Literal:
-        return Literal({"N": str(children[0])})
+        text = str(children[0])
+        exponent = text.lower().partition("e")[2].lstrip("+-").lstrip("0")
+        if len(exponent) > 10 or (exponent and int(exponent) >= _INT):
+            # DynamoDB Local reads a literal's exponent as a 32-bit integer and finds a wider
+            # one not well formed (the service's answer is not recorded).
+            raise ValueError("exponent out of range")
+        return Literal({"N": text})
 
     def true(self, children: list[Any]) -> Literal:
         return Literal({"BOOL": True})
