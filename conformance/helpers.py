@@ -63,7 +63,10 @@ DELETION_PROTECTED = (
 )
 
 # Query key conditions, ExclusiveStartKey and index keys.
-MISSED_KEY = "Query condition missed key schema element"
+MISSED_KEY_SOURCE = (
+    "architect/dynalite test/query.js ('Query condition missed key schema element: a'); getmoto/moto "
+    "moto/dynamodb/parsing/key_condition_expression.py; AWS CLI output quoted at https://openillumi.com/?p=53330"
+)
 KEY_CONDITION_NOT_SUPPORTED = "Query key condition not supported"
 ONE_CONDITION_PER_KEY = "KeyConditionExpressions must only contain one condition per key"
 CONDITION_TYPE_MISMATCH = (
@@ -112,6 +115,14 @@ NUMBER_PRECISION = "Attempting to store more than 38 significant digits in a Num
 NS_DUPLICATES = "One or more parameter values were invalid: Input collection contains duplicates."
 NS_DUPLICATES_OLDER = "Input collection contains duplicates"
 
+# Legacy conditions (Expected, QueryFilter, ScanFilter, KeyConditions).
+LEGACY_MIXED_TYPES = (
+    "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type"
+)
+LEGACY_BETWEEN_REVERSED = (
+    "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"
+)
+
 
 def enveloped(message: str) -> str:
     return ENVELOPE + message
@@ -146,6 +157,18 @@ def missing_key(name: str) -> str:
 def key_type_mismatch(name: str, expected: str, actual: str) -> str:
     detail = f"Type mismatch for key {name} expected: {expected} actual: {actual}"
     return f"One or more parameter values were invalid: {detail}"
+
+
+def missed_key(name: str) -> str:
+    """The service names the key schema element a query's key condition misses; DynamoDB Local
+    leaves the name out (see MISSED_KEY_SOURCE)."""
+    return f"Query condition missed key schema element: {name}"
+
+
+def attributes_to_get_duplicate(name: str) -> str:
+    """The service's message for a name twice in AttributesToGet (architect/dynalite test/getItem.js,
+    query.js, scan.js, batchGetItem.js); DynamoDB Local says "Cannot have two attributes with the same name"."""
+    return f"One or more parameter values were invalid: Duplicate value in attribute name: {name}"
 
 
 def empty_key(name: str, binary: bool = False) -> str:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
-from conformance.helpers import VALIDATION, assert_error
+from conformance.helpers import VALIDATION, assert_error, service_behaviour
 
 KEY = {"pk": {"S": "k"}}
 SEED = {
@@ -92,6 +93,9 @@ N = {"N": "1"}
         ("attribute_type(ss, :t)", {":t": {"S": "SS"}}, True),
         ("attribute_type(q, :t)", {":t": {"S": "S"}}, False),
         ("NOT attribute_type(q, :t)", {":t": {"S": "S"}}, True),
+        ("attribute_type(:v, :t)", {":v": {"S": "x"}, ":t": {"S": "S"}}, True),
+        ("attribute_type(:v, :t)", {":v": N, ":t": {"S": "S"}}, False),
+        ("attribute_type(size(s), :t)", {":t": {"S": "N"}}, True),
         ("begins_with(s, :v)", {":v": {"S": "xy"}}, True),
         ("begins_with(b, :v)", {":v": {"B": b"ab"}}, True),
         ("begins_with(n, :v)", {":v": {"S": "5"}}, False),
@@ -195,6 +199,7 @@ def test_invalid_return_values_on_failure(ddb_raw, table):
 
 
 V = {":v": N}
+TOO_MANY_OPERATORS = invalid("The expression contains too many operators; operator count: 301")
 IN_101 = "a IN (" + ", ".join([":v"] * 101) + ")"
 IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
 
@@ -229,6 +234,19 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
         ("(a = :v) AND ((b = :v))", V, invalid("The expression has redundant parentheses;")),
         ("((a)) = :v", V, invalid("The expression has redundant parentheses;")),
         ("((size(a))) = :v", V, invalid("The expression has redundant parentheses;")),
+        ("status = :v AND ((a = :v))", V, invalid("The expression has redundant parentheses;")),
+        ("foo(a) AND ((b = :v))", V, invalid("The expression has redundant parentheses;")),
+        ("a > whatever((:v), ((a)))", V, invalid("The expression has redundant parentheses;")),
+        (
+            "a" + ".b" * 32 + " = :v AND status = :v",
+            V,
+            invalid("Attribute name is a reserved keyword; reserved keyword: status"),
+        ),
+        (
+            "a[99999999999] = :v AND status = :v",
+            V,
+            invalid("List index is not within the allowable range; index: [99999999999]"),
+        ),
         (
             "size(a)",
             None,
@@ -307,14 +325,45 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
             ),
         ),
         (
-            "attribute_type(s, :t)",
-            {":t": {"S": "X"}},
-            invalid("Invalid attribute type name found; type: X, valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}"),
+            "attribute_type(a, size(b))",
+            None,
+            invalid(
+                "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: N"
+            ),
         ),
         (
-            "attribute_type(s, :t)",
-            {":t": {"S": "s"}},
-            invalid("Invalid attribute type name found; type: s, valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}"),
+            "size(size(a)) = :v",
+            V,
+            invalid("Incorrect operand type for operator or function; operator or function: size, operand type: N"),
+        ),
+        (
+            "begins_with(size(a), :v)",
+            {":v": {"S": "x"}},
+            invalid(
+                "Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"
+            ),
+        ),
+        (
+            "begins_with(a, size(b))",
+            None,
+            invalid(
+                "Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"
+            ),
+        ),
+        (
+            "attribute_not_exists(size(:v))",
+            V,
+            invalid("Incorrect operand type for operator or function; operator or function: size, operand type: N"),
+        ),
+        (
+            "attribute_not_exists(size(:v))",
+            {":v": {"S": "x"}},
+            invalid("Operator or function requires a document path; operator or function: attribute_not_exists"),
+        ),
+        (
+            "size(:v) = :v",
+            {":v": {"NULL": True}},
+            invalid("Incorrect operand type for operator or function; operator or function: size, operand type: NULL"),
         ),
         (
             "begins_with(a, :v)",
@@ -438,6 +487,18 @@ IN_100 = "a IN (" + ", ".join([":v"] * 100) + ")"
             V,
             invalid("The expression contains too many operators; operator count: 301"),
         ),
+        # AND, OR and NOT count as operators, as do comparisons and functions; DynamoDB stops
+        # counting at the first one too many.
+        (" OR ".join(["a = :v"] * 151), V, TOO_MANY_OPERATORS),
+        (" AND ".join(["NOT a = :v"] * 150), V, TOO_MANY_OPERATORS),
+        (" AND ".join(["size(a) = :v"] * 101), V, TOO_MANY_OPERATORS),
+        (" AND ".join(["attribute_exists(a)"] * 151), None, TOO_MANY_OPERATORS),
+        ("NOT " * 1022 + "a = :v", V, TOO_MANY_OPERATORS),
+        (
+            ":q = a AND " + " AND ".join(["a = :v"] * 151),
+            V,
+            invalid("An expression attribute value used in expression is not defined; attribute value: :q"),
+        ),
     ],
 )
 def test_condition_errors(ddb, table, expression, values, message):
@@ -452,7 +513,59 @@ def test_condition_errors(ddb, table, expression, values, message):
     assert ddb.get_item(TableName=table, Key=KEY)["Item"] == SEED
 
 
-@pytest.mark.parametrize("expression", [IN_100, "a" + ".b" * 31 + " = :v", " AND ".join(["a = :v"] * 150)])
+def assert_type_list_error(call, prefix: str, types: set[str]) -> None:
+    """`call` fails with `prefix` followed by a `{...}` list of exactly `types`, in any order: the
+    service lists them in an order that varies from call to call (architect/dynalite
+    test/scan.js, "attribute_type with incorrect value")."""
+    with pytest.raises(ClientError) as excinfo:
+        call()
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == VALIDATION
+    message = error["Message"]
+    assert message.startswith(prefix + "{") and message.endswith("}"), message
+    assert set(message[len(prefix) + 1 : -1].split(",")) == types
+
+
+ATTRIBUTE_TYPES = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"}
+
+
+@pytest.mark.parametrize("type_name", ["X", "s", "1", "STRING"])
+def test_attribute_type_unknown_type_name(ddb, table, type_name):
+    assert_type_list_error(
+        lambda: ddb.put_item(
+            TableName=table,
+            Item=KEY,
+            ConditionExpression="attribute_type(s, :t)",
+            ExpressionAttributeValues={":t": {"S": type_name}},
+        ),
+        invalid(f"Invalid attribute type name found; type: {type_name}, valid types: "),
+        ATTRIBUTE_TYPES,
+    )
+
+
+@service_behaviour(
+    "DynamoDB Local lists its internal type names (HD, DECIMALSET, INTSET, ...) as the operand type",
+    source="architect/dynalite test/scan.js and test/query.js, attribute_type with a path as type name",
+)
+@pytest.mark.parametrize("expression", ["attribute_type(a, b)", "attribute_type(ab.bc[1].a, SS)"])
+def test_attribute_type_name_from_a_path(ddb, table, expression):
+    assert_type_list_error(
+        lambda: ddb.put_item(TableName=table, Item=KEY, ConditionExpression=expression),
+        invalid("Incorrect operand type for operator or function; operator or function: attribute_type, operand type: "),
+        ATTRIBUTE_TYPES,
+    )
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        IN_100,
+        "a" + ".b" * 31 + " = :v",
+        " AND ".join(["a = :v"] * 150),
+        " AND ".join(["NOT s = :v"] * 99 + ["NOT NOT a = :v"]),  # 300 operators
+        "NOT " * 298 + "a = :v",
+    ],
+)
 def test_limits_not_reached(ddb, table, expression):
     assert not check(ddb, table, expression, V)
 

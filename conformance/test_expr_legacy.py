@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.helpers import COMPARISON_OPERATOR_ENUM, FRAMEWORK, VALIDATION, assert_error, clause, constraint_error
+from conformance.helpers import (
+    COMPARISON_OPERATOR_ENUM,
+    FRAMEWORK,
+    LEGACY_MIXED_TYPES,
+    VALIDATION,
+    assert_error,
+    clause,
+    constraint_error,
+    service_behaviour,
+)
 
 KEY = {"pk": {"S": "k"}}
 N = {"N": "1"}
@@ -67,6 +76,9 @@ def op(operator, *values):
         ({"n": {"Exists": False}, "q": {"Exists": False}}, "OR", True),
         ({"n": {"Exists": False}, "q": {"Exists": False}}, "AND", False),
         ({"n": {"Value": {"N": "5"}}, "q": {"Exists": False}}, None, True),
+        ({}, None, True),
+        ({"n": op("CONTAINS", {"BOOL": True})}, None, False),
+        ({"n": op("NOT_CONTAINS", {"NULL": True})}, None, True),
     ],
 )
 def test_expected(ddb, table, expected, operator, result):
@@ -151,6 +163,34 @@ def test_expected(ddb, table, expected, operator, result):
             "AND",
             "ConditionalOperator can only be used when Filter or Expected has two or more elements",
         ),
+        ({}, "OR", "ConditionalOperator cannot be used without Filter or Expected"),
+        (
+            {"n": {"AttributeValueList": [N]}},
+            None,
+            "One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: n",
+        ),
+        (
+            {"n": {"Exists": False, "AttributeValueList": [N]}},
+            None,
+            "One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: n",
+        ),
+        (
+            {"n": {"AttributeValueList": [{}]}},
+            None,
+            "One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: n",
+        ),
+        (
+            {"n": {"Exists": False, "Value": N, "AttributeValueList": [N]}},
+            None,
+            "One or more parameter values were invalid: Value and AttributeValueList cannot be used together for Attribute: n",
+        ),
+        ({"n": op("BETWEEN", N, {"S": "9"})}, None, LEGACY_MIXED_TYPES),
+        ({"n": op("IN", N, {"N": "2"}, {"B": b"3"})}, None, LEGACY_MIXED_TYPES),
+        (
+            {"n": op("IN", {"S": "9"}, {"BOOL": True})},
+            None,
+            "One or more parameter values were invalid: ComparisonOperator IN is not valid for BOOL AttributeValue type",
+        ),
     ],
 )
 def test_expected_errors(ddb_raw, table, expected, operator, message):
@@ -173,6 +213,12 @@ def test_conditional_operator_alone(ddb, table):
         VALIDATION,
         "ConditionalOperator cannot be used without Filter or Expected",
     )
+
+
+def test_empty_expected_is_no_condition(ddb, table):
+    ddb.delete_item(TableName=table, Key={"pk": {"S": "none"}}, Expected={})
+    ddb.update_item(TableName=table, Key=KEY, Expected={}, AttributeUpdates={})
+    assert ddb.get_item(TableName=table, Key=KEY)["Item"] == SEED
 
 
 def test_expected_on_delete_and_update(ddb, table):
@@ -223,12 +269,13 @@ def test_attribute_updates(ddb, table, updates, expected):
             assert got == value
 
 
-def test_attribute_updates_default_action_is_put(ddb, table, target):
-    """The API reference gives PUT as the default Action; DynamoDB Local leaves the attribute
-    alone when Action is missing. dynasim follows the service."""
+@service_behaviour(
+    "DynamoDB Local leaves the attribute alone when Action is missing",
+    source="API Reference, AttributeValueUpdate: 'Valid values are PUT (default), DELETE, and ADD'",
+)
+def test_attribute_updates_default_action_is_put(ddb, table):
     ddb.update_item(TableName=table, Key=KEY, AttributeUpdates={"a": {"Value": N}})
-    got = ddb.get_item(TableName=table, Key=KEY)["Item"].get("a")
-    assert got == (None if target.kind == "ddblocal" else N)
+    assert ddb.get_item(TableName=table, Key=KEY)["Item"].get("a") == N
 
 
 def test_attribute_updates_return_values(ddb, table):
@@ -253,18 +300,6 @@ def test_attribute_updates_return_values(ddb, table):
             "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified",
         ),
         (
-            {"s": {"Action": "ADD", "Value": {"S": "y"}}},
-            "One or more parameter values were invalid: ADD action is not supported for the type STRING",
-        ),
-        (
-            {"zz": {"Action": "ADD", "Value": {"M": {}}}},
-            "One or more parameter values were invalid: ADD action is not supported for the type MAP",
-        ),
-        (
-            {"n": {"Action": "DELETE", "Value": N}},
-            "One or more parameter values were invalid: DELETE action with value is not supported for the type NUMBER",
-        ),
-        (
             {"pk": {"Action": "PUT", "Value": {"S": "z"}}},
             "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key",
         ),
@@ -280,6 +315,35 @@ def test_attribute_updates_return_values(ddb, table):
 )
 def test_attribute_updates_errors(ddb_raw, table, updates, message):
     assert_error(lambda: ddb_raw.update_item(TableName=table, Key=KEY, AttributeUpdates=updates), VALIDATION, message)
+    assert ddb_raw.get_item(TableName=table, Key=KEY)["Item"] == SEED
+
+
+@service_behaviour(
+    "DynamoDB Local spells the type out (STRING, NUMBER, MAP, ...)",
+    source="architect/dynalite test/updateItem.js, 'should return ValidationException if trying to add incorrect "
+    "types' and '... delete incorrect types' (the type code: S, N, B, BOOL, NULL, M, L)",
+)
+@pytest.mark.parametrize(
+    ("action", "value"),
+    [
+        ("ADD", {"S": "y"}),
+        ("ADD", {"B": b"y"}),
+        ("ADD", {"BOOL": True}),
+        ("ADD", {"NULL": True}),
+        ("ADD", {"M": {}}),
+        ("DELETE", N),
+        ("DELETE", {"S": "y"}),
+        ("DELETE", {"L": []}),
+    ],
+)
+def test_attribute_updates_action_type(ddb_raw, table, action, value):
+    verb = "DELETE action with value" if action == "DELETE" else "ADD action"
+    code = next(iter(value))
+    assert_error(
+        lambda: ddb_raw.update_item(TableName=table, Key=KEY, AttributeUpdates={"zz": {"Action": action, "Value": value}}),
+        VALIDATION,
+        f"One or more parameter values were invalid: {verb} is not supported for the type {code}",
+    )
     assert ddb_raw.get_item(TableName=table, Key=KEY)["Item"] == SEED
 
 
@@ -367,4 +431,17 @@ def test_mixing_on_put_and_delete(ddb, table):
         ),
         VALIDATION,
         mixed("Expected", "ConditionExpression"),
+    )
+
+
+@service_behaviour(
+    "DynamoDB Local leaves an empty legacy parameter out when checking for mixed parameters",
+    source="architect/dynalite test/updateItem.js, 'should return ValidationException if expression and "
+    "non-expression' (AttributeUpdates: {} is listed)",
+)
+def test_empty_legacy_parameter_still_mixes(ddb, table):
+    assert_error(
+        lambda: ddb.update_item(TableName=table, Key=KEY, AttributeUpdates={}, UpdateExpression="REMOVE s"),
+        VALIDATION,
+        mixed("AttributeUpdates", "UpdateExpression"),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.helpers import VALIDATION, assert_error
+from conformance.helpers import VALIDATION, assert_error, attributes_to_get_duplicate, service_behaviour
 
 KEY = {"pk": {"S": "k"}}
 N = {"N": "1"}
@@ -127,9 +127,14 @@ def test_attributes_to_get_with_projection(ddb, table):
     )
 
 
+@service_behaviour(
+    "DynamoDB Local says 'Cannot have two attributes with the same name'",
+    source="architect/dynalite test/getItem.js, 'should return ValidationException for duplicate values in "
+    "AttributesToGet'",
+)
 def test_attributes_to_get_duplicates(ddb, table):
     assert_error(
-        lambda: ddb.get_item(TableName=table, Key=KEY, AttributesToGet=["s", "s"]),
+        lambda: ddb.get_item(TableName=table, Key=KEY, AttributesToGet=["s", "n", "s"]),
         VALIDATION,
-        "Cannot have two attributes with the same name",
+        attributes_to_get_duplicate("s"),
     )

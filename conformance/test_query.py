@@ -15,7 +15,9 @@ from conformance.helpers import (
     CONDITION_TYPE_MISMATCH,
     FRAMEWORK,
     KEY_CONDITION_NOT_SUPPORTED,
-    MISSED_KEY,
+    LEGACY_BETWEEN_REVERSED,
+    LEGACY_MIXED_TYPES,
+    MISSED_KEY_SOURCE,
     MISSING_TABLE,
     NOT_FOUND,
     ONE_CONDITION_PER_KEY,
@@ -24,10 +26,12 @@ from conformance.helpers import (
     TABLE_NOT_FOUND,
     VALIDATION,
     assert_error,
+    attributes_to_get_duplicate,
     cases,
     clause,
     constraint_error,
     empty_key,
+    missed_key,
     service_behaviour,
 )
 from conformance.indexes_support import (
@@ -50,6 +54,7 @@ module_ddb = indexes_support.module_ddb
 module_ddb_raw = indexes_support.module_ddb_raw
 
 NESTED_OPERATIONS = "KeyConditionExpressions cannot contain nested operations"
+NESTED_ATTRIBUTES = "KeyConditionExpressions cannot have conditions on nested attributes"
 MULTIPLE_NAMES = "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
 NO_KEY_CONDITION = "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
 KEY_NOT_SCALAR = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"
@@ -67,12 +72,11 @@ START_KEY_SIZE = "Exclusive Start Key must have same size as table's key schema"
 START_KEY_TYPE = "Type mismatch for attribute to update"
 ATTRIBUTES_TO_GET_WITH_ALL = "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES"
 ATTRIBUTES_TO_GET_WITH_COUNT = "Cannot specify the AttributesToGet when choosing to get only the Count"
-DUPLICATE_NAMES = "Cannot have two attributes with the same name"
 CONDITIONAL_OPERATOR_NEEDS_TWO = "ConditionalOperator can only be used when Filter or Expected has two or more elements"
 CONDITIONAL_OPERATOR_ALONE = "ConditionalOperator cannot be used without Filter or Expected"
 NOT_INDEXABLE = "Attempted conditional constraint is not an indexable operation"
 RANGE_KEY_NOT_SCALAR = "Only scalar types can be used as Range Key values"
-EMPTY_KEY_CONDITIONS = "Conditions must be at least length 1"
+KEY_CONDITIONS_COUNT = "Conditions can be of length 1 or 2 only"
 VALUES_WITHOUT_EXPRESSIONS = (
     "ExpressionAttributeValues can only be specified when using expressions: FilterExpression and "
     "KeyConditionExpression are null"
@@ -107,6 +111,13 @@ def mixed(non_expression: str, expression: str) -> str:
     return (
         "Can not use both expression and non-expression parameters in the same request: "
         f"Non-expression parameters: {{{non_expression}}} Expression parameters: {{{expression}}}"
+    )
+
+
+def operator_type(operator: str, type_code: str) -> str:
+    return (
+        "One or more parameter values were invalid: "
+        f"ComparisonOperator {operator} is not valid for {type_code} AttributeValue type"
     )
 
 
@@ -284,11 +295,59 @@ def test_lsi_key_conditions(module_ddb, table):
 
 
 KEY_CONDITION_ERRORS = [
-    ("no-partition-key", "sk = :a", {"a": N(1)}, None, MISSED_KEY),
-    ("non-key-attribute", "pk = :p AND a = :a", {"p": S("p"), "a": N(1)}, None, MISSED_KEY),
-    ("non-key-attribute-only", "a = :a", {"a": N(1)}, None, MISSED_KEY),
     ("or", "pk = :p OR sk = :a", {"p": S("p"), "a": N(1)}, None, invalid_operator("OR")),
+    (
+        "too-many-operators-before-key-checks",
+        "pk = :p AND " + " AND ".join(["a = :a"] * 150),
+        {"p": S("p"), "a": N(1)},
+        None,
+        "Invalid KeyConditionExpression: The expression contains too many operators; operator count: 301",
+    ),
+    (
+        "three-conditions",
+        "pk = :p AND sk > :a AND a = :b",
+        {"p": S("p"), "a": N(1), "b": N(2)},
+        None,
+        "Conditions can be of length 1 or 2 only",
+    ),
+    (
+        "between-value-first",
+        "pk = :p AND :a BETWEEN sk AND :b",
+        {"p": S("p"), "a": N(1), "b": N(2)},
+        None,
+        "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first "
+        "operand",
+    ),
+    (
+        "begins-with-value-first",
+        "pk = :p AND begins_with(:a, sk)",
+        {"p": S("p"), "a": S("1")},
+        None,
+        "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its "
+        "first operand",
+    ),
+    ("nested-non-key", "pk = :p AND a.b = :a", {"p": S("p"), "a": N(1)}, None, NESTED_ATTRIBUTES),
+    ("nested-non-key-index", "a[0] > :a", {"a": N(1)}, None, NESTED_ATTRIBUTES),
+    ("nested-key-anywhere-first", "a.b > :a AND pk.x = :p", {"p": S("p"), "a": N(1)}, None, KEY_NOT_SCALAR),
+    (
+        "no-key-attribute",
+        "pk = :p AND :a = :b",
+        {"p": S("p"), "a": N(1), "b": N(2)},
+        None,
+        "Invalid condition in KeyConditionExpression: No key attribute specified",
+    ),
+    ("repeated-non-key", "a = :a AND a < :b", {"a": N(1), "b": N(2)}, None, ONE_CONDITION_PER_KEY),
+    ("second-name-before-size", "pk = :p AND sk BETWEEN a AND size(b)", {"p": S("p")}, None, MULTIPLE_NAMES),
+    ("size-before-second-name", "pk = :p AND sk BETWEEN size(b) AND a", {"p": S("p")}, None, NESTED_OPERATIONS),
+    (
+        "partition-not-equal-before-non-key",
+        "pk > :p AND a = :a",
+        {"p": S("p"), "a": N(1)},
+        None,
+        KEY_CONDITION_NOT_SUPPORTED,
+    ),
     ("not", "NOT pk = :p", {"p": S("p")}, None, invalid_operator("NOT")),
+    ("double-not", "pk = :p AND NOT NOT sk = :a", {"p": S("p"), "a": N(1)}, None, invalid_operator("NOT")),
     (
         "two-sort-conditions",
         "pk = :p AND sk > :a AND sk < :b",
@@ -390,8 +449,6 @@ KEY_CONDITION_ERRORS = [
     ("empty", "", {"p": S("p")}, None, "Invalid KeyConditionExpression: The expression can not be empty;"),
     ("empty-partition-value", "pk = :p", {"p": S("")}, None, empty_key("pk")),
     ("nested-path", "pk.x = :p", {"p": S("p")}, None, KEY_NOT_SCALAR),
-    ("table-sort-key-on-gsi", "g = :g AND sk = :a", {"g": S("G"), "a": N(1)}, "gsi_all", MISSED_KEY),
-    ("table-partition-key-on-gsi", "pk = :p", {"p": S("p")}, "gsi_all", MISSED_KEY),
     (
         "empty-gsi-sort-value",
         "g = :g AND gs = :x",
@@ -417,6 +474,31 @@ def test_key_condition_errors(module_ddb_raw, table, expression, expression_valu
     if index_name is not None:
         request["IndexName"] = index_name
     assert_error(lambda: module_ddb_raw.query(**request), VALIDATION, message)
+
+
+MISSED_KEY_ERRORS = [
+    ("no-partition-key", "sk = :a", {"a": N(1)}, None, "pk"),
+    ("non-key-attribute", "pk = :p AND a = :a", {"p": S("p"), "a": N(1)}, None, "sk"),
+    ("non-key-attribute-first", "a = :a AND pk = :p", {"p": S("p"), "a": N(1)}, None, "sk"),
+    ("non-key-attribute-only", "a = :a", {"a": N(1)}, None, "pk"),
+    ("sort-key-and-non-key", "sk = :a AND a = :a", {"a": N(1)}, None, "pk"),
+    ("table-sort-key-on-gsi", "g = :g AND sk = :a", {"g": S("G"), "a": N(1)}, "gsi_all", "gs"),
+    ("table-partition-key-on-gsi", "pk = :p", {"p": S("p")}, "gsi_all", "g"),
+]
+
+
+@service_behaviour("DynamoDB Local leaves the key's name out of the message", source=MISSED_KEY_SOURCE)
+@pytest.mark.parametrize(
+    "expression, expression_values, index_name, key_name",
+    [case[1:] for case in MISSED_KEY_ERRORS],
+    ids=[case[0] for case in MISSED_KEY_ERRORS],
+)
+def test_key_condition_missed_key(module_ddb, table, expression, expression_values, index_name, key_name):
+    request: dict[str, Any] = {"TableName": table, "KeyConditionExpression": expression}
+    request["ExpressionAttributeValues"] = values(**expression_values)
+    if index_name is not None:
+        request["IndexName"] = index_name
+    assert_error(lambda: module_ddb.query(**request), VALIDATION, missed_key(key_name))
 
 
 def test_missing_key_condition(module_ddb_raw, table):
@@ -933,13 +1015,18 @@ def test_paging_with_limit_visits_every_item_once(module_ddb, table, index_name,
 # Legacy parameters
 
 KC = {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]}}
+NON_KEY = {"a": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}}
 
 
-def with_sort(operator: str, *arguments: dict[str, Any]) -> dict[str, Any]:
+def legacy_condition(operator: str, *arguments: dict[str, Any]) -> dict[str, Any]:
     condition: dict[str, Any] = {"ComparisonOperator": operator}
     if arguments:
         condition["AttributeValueList"] = list(arguments)
-    return {**KC, "sk": condition}
+    return condition
+
+
+def with_sort(operator: str, *arguments: dict[str, Any]) -> dict[str, Any]:
+    return {**KC, "sk": legacy_condition(operator, *arguments)}
 
 
 @pytest.mark.parametrize(
@@ -1001,6 +1088,7 @@ def test_key_conditions_on_gsi(module_ddb, table):
             id="contains",
         ),
         pytest.param({"a": {"ComparisonOperator": "IN", "AttributeValueList": [N(1), N(5)]}}, None, [1, 5], id="in"),
+        pytest.param({}, None, [1, 2, 3, 4, 5], id="empty"),
     ],
 )
 def test_query_filter(module_ddb, table, query_filter, operator, expected):
@@ -1026,14 +1114,19 @@ LEGACY_ERRORS = [
         KEY_CONDITION_NOT_SUPPORTED,
     ),
     (
-        "sort-only",
-        {"KeyConditions": {"sk": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}}},
-        MISSED_KEY,
+        "partition-null",
+        {"KeyConditions": {"pk": {"ComparisonOperator": "NULL"}}},
+        "Only scalar types can be used as Hash Key values",
     ),
     (
-        "non-key",
-        {"KeyConditions": {**KC, "a": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}}},
-        MISSED_KEY,
+        "partition-not-equal",
+        {"KeyConditions": {"pk": {"ComparisonOperator": "NE", "AttributeValueList": [S("p")]}}},
+        KEY_CONDITION_NOT_SUPPORTED,
+    ),
+    (
+        "partition-greater-before-non-key",
+        {"KeyConditions": {"pk": {"ComparisonOperator": "GT", "AttributeValueList": [S("p")]}, **NON_KEY}},
+        KEY_CONDITION_NOT_SUPPORTED,
     ),
     (
         "eq-two-values",
@@ -1051,7 +1144,65 @@ LEGACY_ERRORS = [
         {"KeyConditions": {"pk": {"ComparisonOperator": "FOO", "AttributeValueList": [S("p")]}}},
         constraint_error(clause("FOO", "keyConditions.pk.member.comparisonOperator", COMPARISON_OPERATOR_ENUM)),
     ),
-    ("empty-key-conditions", {"KeyConditions": {}}, EMPTY_KEY_CONDITIONS),
+    (
+        "three-key-conditions",
+        {"KeyConditions": {**with_sort("GT", N(1)), "a": {"ComparisonOperator": "NULL"}}},
+        KEY_CONDITIONS_COUNT,
+    ),
+    ("sort-in-mixed-types", {"KeyConditions": with_sort("IN", N(1), S("1"))}, LEGACY_MIXED_TYPES),
+    ("sort-between-mixed-types", {"KeyConditions": with_sort("BETWEEN", N(1), S("1"))}, LEGACY_MIXED_TYPES),
+    ("sort-between-reversed", {"KeyConditions": with_sort("BETWEEN", N(3), N(1))}, LEGACY_BETWEEN_REVERSED),
+    (
+        "sort-between-bool",
+        {"KeyConditions": with_sort("BETWEEN", {"BOOL": True}, {"BOOL": True})},
+        operator_type("BETWEEN", "BOOL"),
+    ),
+    ("sort-contains-set", {"KeyConditions": with_sort("CONTAINS", {"SS": ["a"]})}, operator_type("CONTAINS", "SS")),
+    ("sort-ne-wrong-type", {"KeyConditions": with_sort("NE", S("1"))}, CONDITION_TYPE_MISMATCH),
+    ("sort-begins-with-string", {"KeyConditions": with_sort("BEGINS_WITH", S("1"))}, CONDITION_TYPE_MISMATCH),
+    ("sort-in-wrong-type", {"KeyConditions": with_sort("IN", S("1"))}, CONDITION_TYPE_MISMATCH),
+    ("sort-null-with-value", {"KeyConditions": with_sort("NULL", N(1))}, argument_count("NULL")),
+    (
+        "query-filter-between-mixed-types",
+        {"KeyConditions": KC, "QueryFilter": {"a": legacy_condition("BETWEEN", N(1), S("9"))}},
+        LEGACY_MIXED_TYPES,
+    ),
+    (
+        "query-filter-in-mixed-types",
+        {"KeyConditions": KC, "QueryFilter": {"a": legacy_condition("IN", N(1), N(2), S("9"))}},
+        LEGACY_MIXED_TYPES,
+    ),
+    (
+        "empty-query-filter-with-conditional-operator",
+        {"KeyConditions": KC, "QueryFilter": {}, "ConditionalOperator": "OR"},
+        CONDITIONAL_OPERATOR_ALONE,
+    ),
+    (
+        "values-with-projection-only",
+        {"KeyConditions": KC, "ProjectionExpression": "a", "ExpressionAttributeValues": values(a=N(1))},
+        VALUES_WITHOUT_EXPRESSIONS,
+    ),
+    (
+        "key-conditions-and-attributes-to-get-with-projection",
+        {"KeyConditions": KC, "AttributesToGet": ["a"], "ProjectionExpression": "a"},
+        mixed("AttributesToGet", "ProjectionExpression"),
+    ),
+    (
+        "every-legacy-and-expression-parameter",
+        {
+            **PK,
+            "KeyConditions": KC,
+            "AttributesToGet": ["a"],
+            "QueryFilter": {"a": {"ComparisonOperator": "NULL"}},
+            "ConditionalOperator": "OR",
+            "ProjectionExpression": "a",
+            "FilterExpression": "attribute_exists(b)",
+        },
+        mixed(
+            "AttributesToGet, QueryFilter, ConditionalOperator, KeyConditions",
+            "ProjectionExpression, FilterExpression, KeyConditionExpression",
+        ),
+    ),
     (
         "key-conditions-and-expression",
         {
@@ -1139,7 +1290,6 @@ LEGACY_ERRORS = [
         {"KeyConditions": KC, "AttributesToGet": ["a"], "Select": "COUNT"},
         ATTRIBUTES_TO_GET_WITH_COUNT,
     ),
-    ("attributes-to-get-duplicates", {"KeyConditions": KC, "AttributesToGet": ["a", "a"]}, DUPLICATE_NAMES),
     (
         "attributes-to-get-unprojected",
         {
@@ -1157,33 +1307,59 @@ def test_legacy_parameter_errors(module_ddb_raw, table, request_, message):
     assert_error(lambda: module_ddb_raw.query(TableName=table, **request_), VALIDATION, message)
 
 
-@service_behaviour(
-    "DynamoDB Local accepts KeyConditions together with a FilterExpression",
-    source="Developer Guide, Legacy conditional parameters: legacy and expression parameters cannot be mixed",
+@service_behaviour("DynamoDB Local leaves the key's name out of the message", source=MISSED_KEY_SOURCE)
+@pytest.mark.parametrize(
+    "conditions, key_name",
+    [
+        pytest.param({"sk": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}}, "pk", id="sort-only"),
+        pytest.param({**KC, **NON_KEY}, "sk", id="non-key"),
+        pytest.param({"a": {"ComparisonOperator": "NULL"}}, "pk", id="non-key-only"),
+    ],
 )
-def test_key_conditions_with_filter_expression_rejected(module_ddb, table):
-    assert_error(
-        lambda: module_ddb.query(
-            TableName=table,
-            KeyConditions=KC,
-            FilterExpression="a > :a",
-            ExpressionAttributeValues=values(a=N(1)),
-        ),
-        VALIDATION,
-        mixed("KeyConditions", "FilterExpression"),
-    )
+def test_key_conditions_missed_key(module_ddb, table, conditions, key_name):
+    assert_error(lambda: module_ddb.query(TableName=table, KeyConditions=conditions), VALIDATION, missed_key(key_name))
 
 
 @service_behaviour(
-    "DynamoDB Local accepts KeyConditions together with a ProjectionExpression",
-    source="Developer Guide, Legacy conditional parameters: legacy and expression parameters cannot be mixed",
+    "DynamoDB Local says 'Conditions must be at least length 1' for an empty KeyConditions",
+    source="architect/dynalite test/query.js: 'should return ValidationException for incorrect number of "
+    "KeyConditions'",
 )
-def test_key_conditions_with_projection_expression_rejected(module_ddb, table):
+def test_empty_key_conditions(module_ddb, table):
+    assert_error(lambda: module_ddb.query(TableName=table, KeyConditions={}), VALIDATION, KEY_CONDITIONS_COUNT)
+
+
+@service_behaviour(
+    "DynamoDB Local says 'Cannot have two attributes with the same name'",
+    source="architect/dynalite test/query.js, 'should return ValidationException for duplicate values in "
+    "AttributesToGet'",
+)
+def test_attributes_to_get_duplicates(module_ddb, table):
     assert_error(
-        lambda: module_ddb.query(TableName=table, KeyConditions=KC, ProjectionExpression="a"),
+        lambda: module_ddb.query(TableName=table, KeyConditions=KC, AttributesToGet=["a", "a"]),
         VALIDATION,
-        mixed("KeyConditions", "ProjectionExpression"),
+        attributes_to_get_duplicate("a"),
     )
+
+
+def test_key_conditions_with_filter_expression(module_ddb, table):
+    """KeyConditions is the one legacy parameter that goes with expressions, as long as there is
+    no KeyConditionExpression (architect/dynalite validations/index.js, and its test/query.js)."""
+    result = query(
+        module_ddb,
+        table,
+        KeyConditions=KC,
+        FilterExpression="a > :a",
+        ProjectionExpression="#a",
+        ExpressionAttributeNames={"#a": "a"},
+        ExpressionAttributeValues=values(a=N(3)),
+    )
+    assert result == {"Items": [{"a": N(4)}, {"a": N(5)}], "Count": 2, "ScannedCount": 5}
+
+
+def test_key_conditions_with_projection_expression(module_ddb, table):
+    result = query(module_ddb, table, KeyConditions=with_sort("LT", N(3)), ProjectionExpression="sk, b")
+    assert result == {"Items": [{"sk": N(1), "b": S("x")}, {"sk": N(2), "b": S("xx")}], "Count": 2, "ScannedCount": 2}
 
 
 # ---------------------------------------------------------------------------------------------------

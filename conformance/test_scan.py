@@ -14,6 +14,7 @@ from conformance.conftest import unique_name
 from conformance.helpers import (
     COMPARISON_OPERATOR_ENUM,
     FRAMEWORK,
+    LEGACY_MIXED_TYPES,
     MISSING_TABLE,
     NOT_FOUND,
     TABLE_NOT_FOUND,
@@ -334,6 +335,48 @@ SCAN_ERRORS = [
     ),
     ("conditional-operator-alone", {"ConditionalOperator": "AND"}, CONDITIONAL_OPERATOR_ALONE),
     (
+        "empty-scan-filter-with-conditional-operator",
+        {"ScanFilter": {}, "ConditionalOperator": "OR"},
+        CONDITIONAL_OPERATOR_ALONE,
+    ),
+    (
+        "between-mixed-types",
+        {"ScanFilter": {"a": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [N(1), S("9")]}}},
+        LEGACY_MIXED_TYPES,
+    ),
+    (
+        "between-mixed-binary-and-string",
+        {"ScanFilter": {"a": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"B": b"1"}, S("9")]}}},
+        LEGACY_MIXED_TYPES,
+    ),
+    (
+        "in-mixed-types",
+        {"ScanFilter": {"a": {"ComparisonOperator": "IN", "AttributeValueList": [N(1), S("1")]}}},
+        LEGACY_MIXED_TYPES,
+    ),
+    (
+        "between-invalid-type-before-mixed-types",
+        {"ScanFilter": {"a": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [S("1"), {"BOOL": True}]}}},
+        "One or more parameter values were invalid: ComparisonOperator BETWEEN is not valid for BOOL "
+        "AttributeValue type",
+    ),
+    (
+        "projection-only-with-values",
+        {"ProjectionExpression": "a", "ExpressionAttributeValues": values(a=N(1))},
+        "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null",
+    ),
+    (
+        "every-legacy-and-expression-parameter",
+        {
+            "AttributesToGet": ["a"],
+            "ScanFilter": {"a": {"ComparisonOperator": "NULL"}},
+            "ConditionalOperator": "OR",
+            "ProjectionExpression": "a",
+            "FilterExpression": "attribute_exists(b)",
+        },
+        mixed("AttributesToGet, ScanFilter, ConditionalOperator", "ProjectionExpression, FilterExpression"),
+    ),
+    (
         "unknown-comparison",
         {"ScanFilter": {"a": {"ComparisonOperator": "XX", "AttributeValueList": [N(5)]}}},
         constraint_error(clause("XX", "scanFilter.a.member.comparisonOperator", COMPARISON_OPERATOR_ENUM)),
@@ -515,6 +558,13 @@ def test_index_scan_paging(module_ddb, table, index_name, key_names):
             id="and-by-default",
         ),
         pytest.param({"g": {"ComparisonOperator": "NULL"}}, None, lambda item: "g" not in item, id="null"),
+        pytest.param({}, None, lambda item: True, id="empty"),
+        pytest.param(
+            {"a": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"BOOL": True}]}},
+            None,
+            lambda item: False,
+            id="contains-bool",
+        ),
         pytest.param(
             {"gs": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [S("4-")]}},
             None,

@@ -457,16 +457,19 @@ def key_condition_missing() -> DynamoDBError:
     return validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 
 
-def key_conditions_empty() -> DynamoDBError:
-    return validation("Conditions must be at least length 1")
+def key_conditions_count() -> DynamoDBError:
+    # For an empty KeyConditions DynamoDB Local says "Conditions must be at least length 1";
+    # the service gives this text for none as for three (architect/dynalite test/query.js).
+    return validation("Conditions can be of length 1 or 2 only")
 
 
 def key_conditions_not_indexable() -> DynamoDBError:
     return validation("Attempted conditional constraint is not an indexable operation")
 
 
-def key_conditions_not_scalar() -> DynamoDBError:
-    return validation("Only scalar types can be used as Range Key values")
+def key_conditions_not_scalar(key: str) -> DynamoDBError:
+    """`key` is "Hash" or "Range"."""
+    return validation(f"Only scalar types can be used as {key} Key values")
 
 
 def filter_on_key(name: str) -> DynamoDBError:
@@ -693,6 +696,13 @@ def empty_attribute_name() -> DynamoDBError:
     return validation("Empty attribute name")
 
 
+def attribute_name_too_large() -> DynamoDBError:
+    # DynamoDB Local fails with an internal error on such a name in an item or a legacy
+    # parameter, and no record of the service's text was found; this is the text DynamoDB
+    # Local gives for the same limit in ExpressionAttributeNames values.
+    return validation("Attribute name is too large, must be less than 65536 bytes")
+
+
 def invalid_binary() -> DynamoDBError:
     return serialization("Base64 encoded value is not valid")
 
@@ -840,6 +850,14 @@ def expression_operand_type(kind: str, name: str, type_name: str) -> DynamoDBErr
     )
 
 
+def expression_operand_any_type(kind: str, name: str) -> DynamoDBError:
+    """A document path where a function needs a value of one type (attribute_type's type name).
+    The service lists every type a path could hold, in an order that varies from call to call
+    (architect/dynalite test/scan.js); this is the order dynalite recorded. DynamoDB Local lists
+    its own internal type names instead."""
+    return expression_operand_type(kind, name, "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}")
+
+
 def expression_action_operand_type(action: str, type_name: str) -> DynamoDBError:
     return _expression(
         "UpdateExpression",
@@ -928,8 +946,24 @@ def names_invalid_key(key: str) -> DynamoDBError:
     return validation(f'ExpressionAttributeNames contains invalid key: Syntax error; key: "{key}"')
 
 
-def names_empty_value(key: str) -> DynamoDBError:
-    return validation(f"ExpressionAttributeNames contains invalid value: Empty attribute name for key {key}")
+def names_invalid_value(key: str, message: str) -> DynamoDBError:
+    """`message` is why the name is refused, e.g. "Empty attribute name"."""
+    return validation(f"ExpressionAttributeNames contains invalid value: {message} for key {key}")
+
+
+def names_key_too_long(key: str) -> DynamoDBError:
+    return validation(
+        "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too "
+        f"long; size of key: {len(key)}"
+    )
+
+
+def values_key_too_long() -> DynamoDBError:
+    # DynamoDB Local's wording, which unlike the names' gives no size; no record of the
+    # service's text was found.
+    return validation(
+        "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;"
+    )
 
 
 def values_invalid_key(key: str) -> DynamoDBError:
@@ -1002,8 +1036,25 @@ def key_condition_unsupported() -> DynamoDBError:
     return validation("Query key condition not supported")
 
 
-def key_condition_missing_key() -> DynamoDBError:
-    return validation("Query condition missed key schema element")
+def key_condition_missing_key(name: str) -> DynamoDBError:
+    """`name` is the key schema element missed. DynamoDB Local leaves the name out."""
+    return validation(f"Query condition missed key schema element: {name}")
+
+
+def key_condition_first_operand(operator: str) -> DynamoDBError:
+    """`operator` is "BETWEEN" or "begins_with"."""
+    return validation(
+        f"Invalid condition in KeyConditionExpression: {operator} operator must have the key attribute as its "
+        "first operand"
+    )
+
+
+def key_condition_nested_attribute() -> DynamoDBError:
+    return validation("KeyConditionExpressions cannot have conditions on nested attributes")
+
+
+def key_condition_no_key() -> DynamoDBError:
+    return validation("Invalid condition in KeyConditionExpression: No key attribute specified")
 
 
 def key_condition_nested() -> DynamoDBError:
@@ -1020,10 +1071,12 @@ def key_condition_two_names() -> DynamoDBError:
     )
 
 
-def key_condition_not_scalar(name: str) -> DynamoDBError:
+def key_attribute_not_scalar(name: str, index: bool = False) -> DynamoDBError:
+    """A path into key attribute `name` of the table or (`index`) of one of its indexes."""
+    label = "IndexKey" if index else "Key"
     return validation(
         "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
-        f"Key: {name}"
+        f"{label}: {name}"
     )
 
 
@@ -1044,6 +1097,15 @@ def expected_value_and_list(name: str) -> DynamoDBError:
     return invalid_parameters(f"Value and AttributeValueList cannot be used together for Attribute: {name}")
 
 
+def attributes_to_get_duplicate(name: str) -> DynamoDBError:
+    # DynamoDB Local says "Cannot have two attributes with the same name" (its CreateTable text).
+    return invalid_parameters(f"Duplicate value in attribute name: {name}")
+
+
+def expected_list_without_operator(name: str) -> DynamoDBError:
+    return invalid_parameters(f"AttributeValueList can only be used with a ComparisonOperator for Attribute: {name}")
+
+
 def expected_operator_needs_value(operator: str, name: str) -> DynamoDBError:
     return invalid_parameters(
         f"Value or AttributeValueList must be used with ComparisonOperator: {operator} for Attribute: {name}"
@@ -1058,6 +1120,10 @@ def expected_operator_type(operator: str, type_code: str) -> DynamoDBError:
     return invalid_parameters(
         f"ComparisonOperator {operator} is not valid for {type_code} AttributeValue type"
     )
+
+
+def legacy_values_mixed_types() -> DynamoDBError:
+    return invalid_parameters("AttributeValues inside AttributeValueList must be of same type")
 
 
 def expected_operator_unknown() -> DynamoDBError:
@@ -1086,10 +1152,11 @@ def attribute_updates_value_required() -> DynamoDBError:
     return invalid_parameters("Only DELETE action is allowed when no attribute value is specified")
 
 
-def attribute_updates_action_type(action: str, type_name: str) -> DynamoDBError:
-    """`action` is "ADD" or "DELETE"; `type_name` as in NUMBER, STRING, MAP."""
+def attribute_updates_action_type(action: str, type_code: str) -> DynamoDBError:
+    """`action` is "ADD" or "DELETE"; `type_code` as in S, N, M (architect/dynalite
+    test/updateItem.js; DynamoDB Local spells the type out: STRING, NUMBER, MAP)."""
     verb = "DELETE action with value" if action == "DELETE" else f"{action} action"
-    return invalid_parameters(f"{verb} is not supported for the type {type_name}")
+    return invalid_parameters(f"{verb} is not supported for the type {type_code}")
 
 
 def attribute_updates_action_invalid() -> DynamoDBError:

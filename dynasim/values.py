@@ -25,6 +25,7 @@ Item = dict[str, AttributeValue]
 MAX_ITEM_BYTES = 400 * 1024
 MAX_HASH_KEY_BYTES = 2048
 MAX_RANGE_KEY_BYTES = 1024
+MAX_ATTRIBUTE_NAME_BYTES = 65535
 MAX_CONTAINER_DEPTH = 31  # maps and lists nested in one another, counting the outermost
 MAX_SIGNIFICANT_DIGITS = 38
 MIN_EXPONENT = -130  # smallest magnitude: 1E-130
@@ -156,6 +157,14 @@ def number_size(text: str) -> int:
 # --- validation ----------------------------------------------------------------------------
 
 
+def check_attribute_name(name: str) -> None:
+    """An attribute name must be 1 byte to 64 KB long (Developer Guide, "Attribute names")."""
+    if not name:
+        raise errors.empty_attribute_name()
+    if len(name.encode()) > MAX_ATTRIBUTE_NAME_BYTES:
+        raise errors.attribute_name_too_large()
+
+
 def validate_item(item: Item) -> int:
     """Validate and normalise (in place) every value of an item; return the item's size in bytes
     as DynamoDB counts it. As DynamoDB does, values are checked in request order and the size is
@@ -164,8 +173,7 @@ def validate_item(item: Item) -> int:
     size = 0
     for name, value in item.items():
         size += validate_value(value, 1) + len(name.encode())
-        if not name:  # checked after the value, as DynamoDB does
-            raise errors.empty_attribute_name()
+        check_attribute_name(name)  # after the value, as DynamoDB does
         if size > MAX_ITEM_BYTES:
             raise errors.item_too_large()
     return size
@@ -202,8 +210,7 @@ def validate_value(value: AttributeValue, depth: int = 1) -> int:
         if kind == "M":
             for name, member in payload.items():
                 size += validate_value(member, depth + 1) + len(name.encode())
-                if not name:
-                    raise errors.empty_attribute_name()
+                check_attribute_name(name)
         else:
             for member in payload:
                 size += validate_value(member, depth + 1)

@@ -202,7 +202,7 @@ def test_key_condition_with_names():
     assert key_condition("#k = :p", names={"#k": "pk"}).hash_values == ({"S": "a"},)
 
 
-# Messages as DynamoDB Local gives them for Query.
+# Messages as DynamoDB gives them for Query.
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -226,8 +226,8 @@ def test_key_condition_with_names():
         ("pk = :p AND pk = :p", "KeyConditionExpressions must only contain one condition per key"),
         ("pk < :p", "Query key condition not supported"),
         ("begins_with(pk, :p)", "Query key condition not supported"),
-        ("sk = :a", "Query condition missed key schema element"),
-        ("pk = :p AND x = :a", "Query condition missed key schema element"),
+        ("sk = :a", "Query condition missed key schema element: pk"),
+        ("pk = :p AND x = :a", "Query condition missed key schema element: sk"),
         ("pk = :p AND size(sk) = :a", "KeyConditionExpressions cannot contain nested operations"),
         (
             "pk = :a",

@@ -42,7 +42,8 @@ def _queries(sim) -> tuple:
     small = ddb.query(
         TableName="indexed",
         IndexName="by-size",
-        KeyConditionExpression="pk = :p AND size < :s",
+        KeyConditionExpression="pk = :p AND #size < :s",
+        ExpressionAttributeNames={"#size": "size"},  # SIZE is a reserved word
         ExpressionAttributeValues={":p": {"S": "p0"}, ":s": {"N": "3"}},
     )["Items"]
     shaped = ddb.query(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from dynasim import errors
 from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
-from dynasim.engine.keys import StorageKey, check_index_keys, item_key, request_key
+from dynasim.engine.keys import StorageKey, check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import read_projection_if_any
 from dynasim.storage.table import Table
@@ -146,7 +146,7 @@ def batch_get_item(engine: Engine, request: Request) -> Response:
     for name, spec in request_items.items():
         table = tables[name] = engine.table(name)
         storage_keys = [request_key(table.key_schema, key) for key in spec["Keys"]]
-        projection = read_projection_if_any(spec)
+        projection = read_projection_if_any(spec, key_attributes(table))
         reads.append((name, storage_keys, projection, bool(spec.get("ConsistentRead", False))))
 
     capacities = {name: Consumed(table, choice) for name, table in tables.items()}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from dynasim import errors
 from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
-from dynasim.engine.keys import check_index_keys, item_key, request_key
+from dynasim.engine.keys import check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import read_projection_if_any, write_expressions
 from dynasim.values import Item, validate_item
@@ -43,6 +43,8 @@ def put_item(engine: Engine, request: Request) -> Response:
     size = validate_item(item)
     expressions = write_expressions(request, "PutItem")
     table = engine.table(request["TableName"])
+    if expressions is not None:
+        expressions.check_key_paths(key_attributes(table))
     capacity = Consumed(table, requested(request))
     collection_wanted = item_collections.requested(request)
     hash_key, range_key = item_key(table.key_schema, item)
@@ -60,6 +62,8 @@ def get_item(engine: Engine, request: Request) -> Response:
     key = request["Key"]
     validate_item(key)
     table = engine.table(request["TableName"])
+    if projection is not None:
+        projection.check_key_paths(key_attributes(table))
     capacity = Consumed(table, requested(request))
     entry = table.entry(*request_key(table.key_schema, key))
     capacity.read(entry[1] if entry else 0, bool(request.get("ConsistentRead")), minimum=1)
@@ -76,6 +80,8 @@ def delete_item(engine: Engine, request: Request) -> Response:
     validate_item(key)
     expressions = write_expressions(request, "DeleteItem")
     table = engine.table(request["TableName"])
+    if expressions is not None:
+        expressions.check_key_paths(key_attributes(table))
     capacity = Consumed(table, requested(request))
     collection_wanted = item_collections.requested(request)
     hash_key, range_key = request_key(table.key_schema, key)

@@ -99,3 +99,12 @@ def _check_index_key(index: str, name: str, expected: str, limit: int, value: At
         raise errors.index_key_empty(index, name, empty)
     if _key_bytes(kind, payload) > limit:
         raise errors.index_key_too_large()
+
+
+def key_attributes(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The table's key attribute names, and its indexes' other key attribute names."""
+    table_keys = table.key_schema.names
+    index_keys = dict.fromkeys(
+        name for index in table.indexes.values() for name in index.settings.key_schema.names if name not in table_keys
+    )
+    return table_keys, tuple(index_keys)

@@ -8,35 +8,37 @@ DynamoDB documents), and hand back the key of the last item evaluated as LastEva
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.capacity import READ_UNIT, Consumed, requested
+from dynasim.engine.keys import key_attributes
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions import Placeholders, legacy
-from dynasim.expressions.ast import Path
-from dynasim.expressions.keys import KeyCondition, SortCondition, shaped
+from dynasim.expressions.ast import iter_paths
+from dynasim.expressions.keys import Entry, KeyCondition, SortCondition, match_schema
 from dynasim.storage.index import Index, partition_key
 from dynasim.storage.ranges import EVERYTHING, SortRange, segment_bounds, token
 from dynasim.storage.schema import KeySchema
 from dynasim.storage.table import Table
-from dynasim.values import Item, item_size, sort_key, validate_item
+from dynasim.values import Item, check_attribute_name, item_size, sort_key, validate_item
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
 
 PAGE_BYTES = 1024 * 1024
 _SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "COUNT", "SPECIFIC_ATTRIBUTES")
+# In the order DynamoDB lists them in its "Can not use both ..." message.
 _LEGACY = {
-    "Query": ("KeyConditions", "QueryFilter", "ConditionalOperator", "AttributesToGet"),
-    "Scan": ("ScanFilter", "ConditionalOperator", "AttributesToGet"),
+    "Query": ("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"),
+    "Scan": ("AttributesToGet", "ScanFilter", "ConditionalOperator"),
 }
 _EXPRESSIONS = {
     "Query": ("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
     "Scan": ("ProjectionExpression", "FilterExpression"),
 }
+# Legacy KeyConditions operators in their expression form; the others keep their names.
 _LEGACY_OPERATORS = {"EQ": "=", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">", "BEGINS_WITH": "begins_with"}
 
 
@@ -69,6 +71,7 @@ class Read:
         self.projected_names: list[str] | None = None  # the attributes a projection names
         self.projection = self._projection(request)
         self.placeholders.check_unused()
+        self.placeholders.check_key_paths(*key_attributes(self.table))
         self.fetches = self._fetches()
         # The table reads of those fetches are charged as documented for Query; what a Scan of a
         # local index is charged for them is not (DynamoDB Local charges nothing).
@@ -90,6 +93,8 @@ class Read:
 
     def _check_not_mixed(self, request: Request, operation: str) -> None:
         old = [name for name in _LEGACY[operation] if request.get(name) is not None]
+        if request.get("KeyConditionExpression") is None and "KeyConditions" in old:
+            old.remove("KeyConditions")  # KeyConditions goes with a filter or projection expression
         new = [name for name in _EXPRESSIONS[operation] if request.get(name) is not None]
         if old and new:
             raise errors.legacy_and_expression(", ".join(old), ", ".join(new))
@@ -138,10 +143,10 @@ class Read:
         if text is not None:
             bound = self.placeholders.condition(text, "FilterExpression")
             if operation == "Query":
-                paths = [path.resolve(self.placeholders.names) for path in _paths(bound.root)]
+                paths = [path.resolve(self.placeholders.names) for path in iter_paths(bound.root)]
                 for path in paths:
                     if path[0] in self.schema.names and len(path) > 1:
-                        raise errors.key_condition_not_scalar(path[0])
+                        raise errors.key_attribute_not_scalar(path[0])
                 used = {path[0] for path in paths}
                 for name in self.schema.names:
                     if name in used:
@@ -153,7 +158,7 @@ class Read:
                 for name in self.schema.names:
                     if name in legacy_filter:
                         raise errors.query_filter_on_key(name)
-            return legacy.expected(legacy_filter, request.get("ConditionalOperator"))
+            return legacy.item_filter(legacy_filter, request.get("ConditionalOperator"))
         if request.get("ConditionalOperator") is not None:
             raise errors.conditional_operator_alone()
         return None
@@ -251,41 +256,27 @@ class Read:
         return self.capacity.add_to(response)
 
 
-def _paths(node: Any) -> Iterator[Path]:
-    """Every document path in an expression's AST."""
-    if isinstance(node, Path):
-        yield node
-    elif dataclasses.is_dataclass(node):
-        for field in dataclasses.fields(node):
-            yield from _paths(getattr(node, field.name))
-    elif isinstance(node, tuple):
-        for member in node:
-            yield from _paths(member)
 
 
 def _legacy_key_condition(conditions: dict[str, Any], schema: KeySchema) -> KeyCondition:
+    """KeyConditions, checked in DynamoDB's order: each condition on its own, then the number
+    of conditions, then each against the key schema."""
     if not conditions:
-        raise errors.key_conditions_empty()
-    found: dict[str, tuple[str, tuple[Any, ...]]] = {}
+        raise errors.key_conditions_count()
     for name, condition in conditions.items():
-        operator = condition.get("ComparisonOperator")
         values = condition.get("AttributeValueList") or []
         for value in values:
             validate_item({"v": value})
-        if name not in schema.names:
-            raise errors.key_condition_missing_key()
-        op = "BETWEEN" if operator == "BETWEEN" else _LEGACY_OPERATORS.get(operator)
-        if op is None:
-            if operator in ("NULL", "NOT_NULL"):
-                raise errors.key_conditions_not_scalar()
-            if operator in ("NE", "IN", "CONTAINS", "NOT_CONTAINS"):
-                raise errors.key_conditions_not_indexable()
-            raise errors.expected_operator_unknown()
-        arity = 2 if op == "BETWEEN" else 1
-        if len(values) != arity:
-            raise errors.expected_argument_count(operator)
-        found[name] = (op, tuple(values))
-    return shaped(found, schema, legacy=True)
+        legacy.check_arguments(condition.get("ComparisonOperator"), values)
+        check_attribute_name(name)
+    if len(conditions) > max(2, len(schema.names)):
+        raise errors.key_conditions_count()
+    entries: list[Entry] = []
+    for name, condition in conditions.items():
+        operator = condition["ComparisonOperator"]
+        values = tuple(condition.get("AttributeValueList") or ())
+        entries.append((name, _LEGACY_OPERATORS.get(operator, operator), values))
+    return match_schema(entries, schema)
 
 
 def sort_range(sort: SortCondition | None) -> SortRange:

@@ -35,7 +35,7 @@ from dynasim import errors
 from dynasim.engine import item_collections
 from dynasim.engine.batches import consumed_capacity
 from dynasim.engine.capacity import Consumed, requested
-from dynasim.engine.keys import StorageKey, check_index_keys, item_key, request_key
+from dynasim.engine.keys import StorageKey, check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.update import updated_item
 from dynasim.expressions.requests import WriteExpressions, read_projection_if_any
@@ -198,6 +198,7 @@ def _bind(engine: Engine, actions: list[_Action]) -> None:
         table = action.table = engine.table(action.body.get("TableName"))
         if action.kind == "ConditionCheck" and action.body.get("ConditionExpression") is None:
             raise errors.transact_member_null(position, "conditionCheck", "conditionExpression")
+        action.expressions.check_key_paths(key_attributes(table))
         try:
             if action.kind == "Put":
                 action.key = item_key(table.key_schema, action.document)
@@ -346,7 +347,7 @@ def transact_get_items(engine: Engine, request: Request) -> Response:
         if (table.name, key) in seen:
             raise errors.transact_same_item()
         seen.add((table.name, key))
-        reads.append((table, key, read_projection_if_any(get)))
+        reads.append((table, key, read_projection_if_any(get, key_attributes(table))))
         reasons.append(None)
     if any(reason is not None for reason in reasons):
         raise errors.transaction_canceled([errors.cancellation_reason(reason) for reason in reasons])

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from dynasim import errors
 from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
-from dynasim.engine.keys import check_index_keys, request_key
+from dynasim.engine.keys import check_index_keys, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import WriteExpressions
 from dynasim.values import MAX_ITEM_BYTES, Item, item_size, validate_item
@@ -29,7 +29,7 @@ def update_item(engine: Engine, request: Request) -> Response:
     capacity = Consumed(table, requested(request))
     collection_wanted = item_collections.requested(request)
     hash_key, range_key = request_key(table.key_schema, key)
-    expressions = WriteExpressions(request, "UpdateItem", table.key_schema.names)
+    expressions = WriteExpressions(request, "UpdateItem", key_attributes(table))
 
     old = table.get(hash_key, range_key)
     expressions.check(old)

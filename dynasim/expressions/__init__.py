@@ -35,11 +35,12 @@ from dynasim.expressions.documents import (
 )
 from dynasim.expressions.grammar import parse_tree
 from dynasim.expressions.keys import KeyCondition, key_condition
-from dynasim.expressions.updates import apply_update, check_update
+from dynasim.expressions.updates import apply_update, check_targets, check_update
 from dynasim.storage.table import KeySchema
-from dynasim.values import AttributeValue, Item, older_check, validate_value
+from dynasim.values import AttributeValue, Item, check_attribute_name, older_check, validate_value
 
 MAX_EXPRESSION_BYTES = 4096
+MAX_PLACEHOLDER_LENGTH = 255  # characters of a `#name` or `:value` key
 CACHE_SIZE = 4096
 
 _START = {
@@ -108,7 +109,7 @@ class Placeholders:
     """A request's ExpressionAttributeNames and ExpressionAttributeValues, validated, and the
     placeholders its expressions used."""
 
-    __slots__ = ("names", "values", "used_names", "used_values")
+    __slots__ = ("names", "values", "used_names", "used_values", "nested_roots")
 
     def __init__(self, request: dict[str, Any], expressions: tuple[str, ...], missing: str) -> None:
         """`expressions` are the request's expression parameters that are present; `missing`
@@ -118,22 +119,26 @@ class Placeholders:
         values = request.get("ExpressionAttributeValues")
         if names is not None and not expressions:
             raise errors.names_without_expressions()
-        if values is not None and not expressions:
-            raise errors.values_without_expressions(missing)
+        if values is not None and all(name == "ProjectionExpression" for name in expressions):
+            raise errors.values_without_expressions(missing)  # a projection takes no values
+        # DynamoDB's order: the names' keys, then the values' keys and values, then the names.
         if names is not None:
             if not names:
                 raise errors.names_empty()
-            for key, name in names.items():
+            for key in names:
+                if len(key) > MAX_PLACEHOLDER_LENGTH:
+                    raise errors.names_key_too_long(key)
                 if not _NAME_KEY.fullmatch(key):
                     raise errors.names_invalid_key(key)
-                if not name:
-                    raise errors.names_empty_value(key)
         if values is not None:
             if not values:
                 raise errors.values_empty()
-            for key, value in values.items():
+            for key in values:
+                if len(key) > MAX_PLACEHOLDER_LENGTH:
+                    raise errors.values_key_too_long()
                 if not _VALUE_KEY.fullmatch(key):
                     raise errors.values_invalid_key(key)
+            for key, value in values.items():
                 try:
                     validate_value(value)
                 except errors.ValueCheckError as error:
@@ -142,14 +147,33 @@ class Placeholders:
                     raise
                 except errors.DynamoDBError as error:
                     raise errors.values_invalid_value(key, error.message) from None
+        if names is not None:
+            for key, name in names.items():
+                try:
+                    check_attribute_name(name)
+                except errors.DynamoDBError as error:
+                    raise errors.names_invalid_value(key, error.message) from None
         self.names: dict[str, str] = names or {}
         self.values: dict[str, AttributeValue] = values or {}
         self.used_names: set[str] = set()
         self.used_values: set[str] = set()
+        self.nested_roots: set[str] = set()  # attributes the checked expressions reach into
 
     def _use(self, expression: Expression) -> None:
         self.used_names |= expression.names
         self.used_values |= expression.values
+        for root in expression.nested_roots:
+            self.nested_roots.add(self.names[root] if root[0] == "#" else root)
+
+    def check_key_paths(self, table_keys: tuple[str, ...], index_keys: tuple[str, ...]) -> None:
+        """Key attributes are scalars: no expression may reach into one with `.` or `[]`, the
+        table's keys checked first, then its indexes'."""
+        for name in table_keys:
+            if name in self.nested_roots:
+                raise errors.key_attribute_not_scalar(name)
+        for name in index_keys:
+            if name in self.nested_roots:
+                raise errors.key_attribute_not_scalar(name, index=True)
 
     def check_unused(self) -> None:
         """DynamoDB's error for placeholders that no expression used."""
@@ -169,6 +193,7 @@ class Placeholders:
         expression = compile_expression(kind, text)
         ctx = self.context(kind)
         check_condition(expression.root, ctx)
+        expression.check_operators()
         self._use(expression)
         return BoundCondition(expression.root, ctx)
 
@@ -176,7 +201,9 @@ class Placeholders:
         expression = compile_expression("UpdateExpression", text)
         ctx = self.context("UpdateExpression")
         assert isinstance(expression.root, Update)
-        paths = check_update(expression.root, ctx, key_names)
+        paths = check_update(expression.root, ctx)
+        expression.check_operators()
+        check_targets(paths, key_names)
         self._use(expression)
         return BoundUpdate(expression.root, paths, ctx)
 
@@ -184,7 +211,10 @@ class Placeholders:
         """Query's KeyConditionExpression, checked against `schema`: the partition-key value
         and the sort-key condition, if any."""
         expression = compile_expression("KeyConditionExpression", text)
-        result = key_condition(expression.root, self.context("KeyConditionExpression"), schema)
+        ctx = self.context("KeyConditionExpression")
+        check_condition(expression.root, ctx)
+        expression.check_operators()
+        result = key_condition(expression.root, ctx, schema)
         self._use(expression)
         return result
 

@@ -2,15 +2,18 @@
 kept symbolic (`#name` and `:value` stay as written) so one parsed expression serves every
 request that sends the same text.
 
-`build` also runs the checks that depend on the text alone, in DynamoDB's order: reserved
-words, function names and where functions may be used, redundant parentheses, nesting depth,
-list index range and operator count.
+`build` also runs the checks that depend on the text alone, in DynamoDB's order: redundant
+parentheses anywhere; then, in reading order, reserved words, function names and where
+functions may be used, and list index range; then nesting depth. The operator count is kept
+for `Expression.check_operators`, which DynamoDB applies after the request's placeholders.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from lark import Token, Tree
 
@@ -22,6 +25,9 @@ MAX_OPERATORS = 300
 
 
 def _load_reserved() -> frozenset[str]:
+    """AWS's published list ("Reserved words in DynamoDB", Developer Guide), word for word.
+    DynamoDB Local accepts two of its words, SIZE and CONVERT, as attribute names; the
+    service's list reserves them, so dynasim does too."""
     text = resources.files("dynasim.expressions").joinpath("reserved_words.txt").read_text("utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
@@ -180,6 +186,48 @@ class Expression:
     root: Condition | Update | Projection
     names: frozenset[str] = field(default_factory=frozenset)  # every #name used
     values: frozenset[str] = field(default_factory=frozenset)  # every :value used
+    operators: int = 0  # operators and functions, counted as DynamoDB counts them
+    # The first element (a name, or a #name) of every path that goes further: `a` of `a.b`.
+    nested_roots: frozenset[str] = field(default_factory=frozenset)
+
+    def check_operators(self) -> None:
+        """DynamoDB's limit on operators, reported after the expression's other errors,
+        placeholders included (it stops counting at the first one too many)."""
+        if self.operators > MAX_OPERATORS:
+            raise errors.expression_too_many_operators(self.kind, MAX_OPERATORS + 1)
+
+
+def iter_paths(node: Any) -> Iterator[Path]:
+    """Every document path in an AST node, in reading order (update targets included)."""
+    if isinstance(node, Path):
+        yield node
+    elif isinstance(node, (And, Or)):
+        yield from iter_paths(node.left)
+        yield from iter_paths(node.right)
+    elif isinstance(node, Not):
+        yield from iter_paths(node.operand)
+    elif isinstance(node, Compare | Arith):
+        yield from iter_paths(node.left)
+        yield from iter_paths(node.right)
+    elif isinstance(node, Between):
+        for operand in (node.subject, node.low, node.high):
+            yield from iter_paths(operand)
+    elif isinstance(node, In):
+        for operand in (node.subject, *node.options):
+            yield from iter_paths(operand)
+    elif isinstance(node, Call):
+        for arg in node.args:
+            yield from iter_paths(arg)
+    elif isinstance(node, SetAction | AddAction | DeleteAction):
+        yield node.path
+        yield from iter_paths(node.value)
+    elif isinstance(node, RemoveAction):
+        yield node.path
+    elif isinstance(node, Update):
+        for action in node.actions:
+            yield from iter_paths(action)
+    elif isinstance(node, Projection):
+        yield from node.paths
 
 
 # --- building ------------------------------------------------------------------------------
@@ -202,6 +250,7 @@ class _Builder:
         self.names: set[str] = set()
         self.values: set[str] = set()
         self.operators = 0
+        self.too_deep: int | None = None  # nesting levels of the first path too deep
 
     # conditions
 
@@ -209,8 +258,6 @@ class _Builder:
         data = tree.data
         if data == "parens":
             (inner,) = tree.children
-            if isinstance(inner, Tree) and inner.data in ("parens", "paren_call"):
-                raise errors.expression_redundant_parentheses(self.kind)
             return self.condition(inner)
         if data == "paren_call":
             return self.condition(self._unwrap_call(tree))
@@ -244,8 +291,6 @@ class _Builder:
 
     def _unwrap_call(self, tree: Tree) -> Tree:
         (inner,) = tree.children
-        if inner.data == "paren_call":
-            raise errors.expression_redundant_parentheses(self.kind)
         return inner
 
     def operand(self, tree: Tree, inside: str | None = None) -> Operand:
@@ -258,13 +303,12 @@ class _Builder:
             return Value(ref)
         if data == "parens":
             (inner,) = tree.children
-            if inner.data in ("parens", "paren_call"):
-                raise errors.expression_redundant_parentheses(self.kind)
             return self.operand(inner, inside)
         if data == "paren_call":
             return self.operand(self._unwrap_call(tree), inside)
         if data == "arithmetic":
             left, op, right = tree.children
+            self._count()
             return Arith(str(op), self.operand(left, "arithmetic"), self.operand(right, "arithmetic"))
         if data == "call":
             name = self._function_name(tree)
@@ -275,8 +319,7 @@ class _Builder:
                     raise errors.expression_function_misused(self.kind, name)
             elif name not in OPERAND_FUNCTIONS:
                 raise errors.expression_function_misused(self.kind, name)
-            else:
-                self._count()
+            self._count()
             return Call(name, tuple(self.operand(arg, name) for arg in tree.children[1:]))
         raise AssertionError(f"unexpected operand node {data}")  # pragma: no cover
 
@@ -314,8 +357,8 @@ class _Builder:
                 if name.lower() in RESERVED_WORDS:
                     raise errors.expression_reserved_word(self.kind, name)
                 elements.append(name)
-        if len(elements) > MAX_PATH_DEPTH:
-            raise errors.expression_path_too_deep(self.kind, len(elements))
+        if len(elements) > MAX_PATH_DEPTH and self.too_deep is None:
+            self.too_deep = len(elements)
         return Path(tuple(elements), tuple(refs))
 
     # updates
@@ -325,9 +368,6 @@ class _Builder:
         actions: list[Action] = []
         for clause in tree.children:
             section = _CLAUSES[clause.data]
-            if section in seen:
-                raise errors.expression_section_repeated(section)
-            seen.add(section)
             items = clause.children[1:]
             if section == "SET":
                 for action in items:
@@ -342,6 +382,10 @@ class _Builder:
                     operand = self.operand(value)
                     assert isinstance(operand, Value)
                     actions.append(action_type(path, operand))
+            # A section's second clause is refused once read, after the errors found in it.
+            if section in seen:
+                raise errors.expression_section_repeated(section)
+            seen.add(section)
         return Update(tuple(actions), tuple(reversed(actions)))
 
 
@@ -362,7 +406,11 @@ def operator_depth(tree: Tree) -> int:
 
 
 def build(tree: Tree, kind: str) -> Expression:
-    """Turn lark's tree for an expression of `kind` into a checked `Expression`."""
+    """Turn lark's tree for an expression of `kind` into a checked `Expression`. DynamoDB
+    reports redundant parentheses before any other error, and a path nested too deep after
+    the errors found in reading the expression (reserved words, functions, list indexes)."""
+    if _has_redundant_parentheses(tree):
+        raise errors.expression_redundant_parentheses(kind)
     if operator_depth(tree) > MAX_OPERATORS:
         # More operators than DynamoDB allows, nested in one another (NOT NOT ... under the 4 KB
         # limit): refused for their count, as DynamoDB refuses them, before any walk over the
@@ -378,7 +426,18 @@ def build(tree: Tree, kind: str) -> Expression:
     else:
         builder = _Builder(kind, update=False)
         root = builder.condition(tree)
-        if builder.operators > MAX_OPERATORS:
-            # DynamoDB stops counting at the first operator past the limit.
-            raise errors.expression_too_many_operators(kind, MAX_OPERATORS + 1)
-    return Expression(kind, root, frozenset(builder.names), frozenset(builder.values))
+    if builder.too_deep is not None:
+        raise errors.expression_path_too_deep(kind, builder.too_deep)
+    nested = frozenset(str(path.elements[0]) for path in iter_paths(root) if len(path.elements) > 1)
+    return Expression(kind, root, frozenset(builder.names), frozenset(builder.values), builder.operators, nested)
+
+
+def _has_redundant_parentheses(tree: Tree) -> bool:
+    """Parentheses directly around parentheses, anywhere in the expression."""
+    for node in tree.iter_subtrees():
+        if node.data in ("parens", "paren_call"):
+            (inner,) = node.children
+            if isinstance(inner, Tree) and inner.data in ("parens", "paren_call"):
+                if node.data == "parens" or inner.data == "paren_call":
+                    return True
+    return False

@@ -50,9 +50,12 @@ def check_value(value: Value, ctx: Context) -> AttributeValue:
 
 
 def value_type(node: Any, ctx: Context) -> str | None:
-    """The type of an operand known before evaluation (a `:value`), else None."""
+    """The type of an operand known before evaluation (a `:value`, or `size()`, a number),
+    else None."""
     if isinstance(node, Value):
         return next(iter(ctx.values[node.ref]))
+    if isinstance(node, Call) and node.name == "size":
+        return "N"
     return None
 
 
@@ -82,19 +85,21 @@ def _check_call(call: Call, ctx: Context) -> None:
     name, args = call.name, call.args
     if len(args) != ARITY[name]:
         raise errors.expression_operand_count(ctx.kind, name, len(args))
-    if name in ("attribute_exists", "attribute_not_exists", "attribute_type", "if_not_exists"):
+    if name in ("attribute_exists", "attribute_not_exists", "if_not_exists"):
         if not isinstance(args[0], Path):
             raise errors.expression_needs_path(ctx.kind, name)
     if name in ("attribute_type", "begins_with", "contains"):
         _distinct(name, args[0], args[1:], ctx)
     if name == "attribute_type":
+        # The type name must be a string value; a path could hold anything.
         kind = value_type(args[1], ctx)
-        if kind is not None:
-            if kind != "S":
-                raise errors.expression_operand_type(ctx.kind, name, kind)
-            type_name = ctx.values[args[1].ref]["S"]
-            if type_name not in ALL_TYPES:
-                raise errors.expression_attribute_type_unknown(ctx.kind, type_name)
+        if kind is None:
+            raise errors.expression_operand_any_type(ctx.kind, name)
+        if kind != "S":
+            raise errors.expression_operand_type(ctx.kind, name, kind)
+        type_name = ctx.values[args[1].ref]["S"]
+        if type_name not in ALL_TYPES:
+            raise errors.expression_attribute_type_unknown(ctx.kind, type_name)
     elif name == "begins_with":
         for arg in args:
             kind = value_type(arg, ctx)

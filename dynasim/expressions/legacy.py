@@ -9,8 +9,8 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.expressions.conditions import compare, equal
-from dynasim.expressions.updates import TYPE_NAMES, arithmetic
-from dynasim.values import SET_TYPES, AttributeValue, Item, validate_value
+from dynasim.expressions.updates import arithmetic
+from dynasim.values import SET_TYPES, AttributeValue, Item, check_attribute_name, validate_value
 
 _ARITY = {
     "EQ": 1,
@@ -35,72 +35,109 @@ _ALLOWED_TYPES = {
     "GT": _SCALARS,
     "BETWEEN": _SCALARS,
     "BEGINS_WITH": frozenset({"S", "B"}),
-    "CONTAINS": _SCALARS,
-    "NOT_CONTAINS": _SCALARS,
+    # Not sets, lists or maps: a contained value is a single member (DynamoDB Local, and
+    # architect/dynalite test/scan.js, which finds the service refusing only those).
+    "CONTAINS": _SCALARS | {"BOOL", "NULL"},
+    "NOT_CONTAINS": _SCALARS | {"BOOL", "NULL"},
     "IN": _SCALARS,
 }
 
 Check = Callable[[Item | None], bool]
 
 
-# --- Expected ------------------------------------------------------------------------------
+def check_arguments(operator: str, arguments: list[AttributeValue]) -> None:
+    """The checks DynamoDB makes on one legacy condition (of Expected, QueryFilter, ScanFilter
+    or KeyConditions), in its order: the operator exists, the number of values, each value's
+    type for the operator, one type for all the values, and BETWEEN's bounds in order."""
+    if operator not in _ARITY:
+        raise errors.expected_operator_unknown()
+    wanted = _ARITY[operator]
+    if (wanted is None and not arguments) or (wanted is not None and len(arguments) != wanted):
+        raise errors.expected_argument_count(operator)
+    allowed = _ALLOWED_TYPES.get(operator)
+    kinds = [next(iter(argument)) for argument in arguments]
+    if allowed is not None:
+        for kind in kinds:
+            if kind not in allowed:
+                raise errors.expected_operator_type(operator, kind)
+    if len(set(kinds)) > 1:
+        raise errors.legacy_values_mixed_types()
+    if operator == "BETWEEN" and (compare(*arguments) or 0) > 0:
+        raise errors.expected_between_order()
 
 
-def expected(conditions: dict[str, Any] | None, operator: Any) -> Check:
-    """Expected (with ConditionalOperator) as a check over the old item (None: no item)."""
+# --- Expected, QueryFilter and ScanFilter ----------------------------------------------------
+
+
+def expected(conditions: dict[str, Any] | None, operator: Any) -> Check | None:
+    """Expected (with ConditionalOperator) as a check over the old item (None: no item); None
+    when there are no conditions, as with an empty map."""
+    return _combine(conditions, operator, _expected_one)
+
+
+def item_filter(conditions: dict[str, Any] | None, operator: Any) -> Check | None:
+    """QueryFilter or ScanFilter (with ConditionalOperator) as a check over an item; None when
+    there are no conditions. A filter condition is a ComparisonOperator and its values only."""
+    return _combine(conditions, operator, _filter_one)
+
+
+def _combine(
+    conditions: dict[str, Any] | None, operator: Any, one: Callable[[str, dict[str, Any]], Callable[[Item], bool]]
+) -> Check | None:
     if not conditions:
-        raise errors.conditional_operator_alone()
-    if operator is not None and operator not in ("AND", "OR"):
+        if operator is not None:
+            raise errors.conditional_operator_alone()
+        return None
+    if operator not in (None, "AND", "OR"):
         raise errors.conditional_operator_invalid(operator)
     if operator is not None and len(conditions) < 2:
         raise errors.conditional_operator_one_condition()
-    checks = [_expected_one(name, condition) for name, condition in conditions.items()]
+    checks = []
+    for name, condition in conditions.items():
+        checks.append(one(name, condition))
+        check_attribute_name(name)  # after the condition's own checks, as DynamoDB does
     if operator == "OR":
         return lambda item: any(check(item or {}) for check in checks)
     return lambda item: all(check(item or {}) for check in checks)
 
 
+def _filter_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool]:
+    operator = condition.get("ComparisonOperator")
+    arguments = condition.get("AttributeValueList") or []
+    for argument in arguments:
+        validate_value(argument)
+    check_arguments(operator, arguments)
+    return lambda item: compare_legacy(operator, item.get(name), arguments)
+
+
 def _expected_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool]:
+    """One Expected condition: its form checked first (Exists, Value, AttributeValueList and
+    ComparisonOperator together), then its values, then the operator's arguments."""
     value = condition.get("Value")
     exists = condition.get("Exists")
     operator = condition.get("ComparisonOperator")
     arguments = condition.get("AttributeValueList")
-    if value is not None:
-        validate_value(value)
-    for argument in arguments or []:
-        validate_value(argument)
-    if operator is None:
-        if arguments is not None and value is not None:
-            raise errors.expected_value_and_list(name)
-        if exists is False:
-            if value is not None:
-                raise errors.expected_value_with_exists_false(name)
-            return lambda item: name not in item
-        if value is None:
-            raise errors.expected_value_required(name, "null" if exists is None else "true")
-        return lambda item: (found := item.get(name)) is not None and equal(found, value)
-    if exists is not None:
+    if exists is not None and operator is not None:
         raise errors.expected_exists_with_operator(name)
     if value is not None and arguments is not None:
         raise errors.expected_value_and_list(name)
-    if operator not in _ARITY:
-        raise errors.expected_operator_unknown()
-    if value is None and arguments is None and _ARITY[operator] != 0:
-        raise errors.expected_operator_needs_value(operator, name)
+    if operator is None and arguments is not None:
+        raise errors.expected_list_without_operator(name)
+    if exists is False and value is not None:
+        raise errors.expected_value_with_exists_false(name)
+    if value is None and arguments is None:
+        if operator is not None and _ARITY.get(operator) != 0:
+            raise errors.expected_operator_needs_value(operator, name)
+        if operator is None and exists is not False:
+            raise errors.expected_value_required(name, "null" if exists is None else "true")
+    for argument in [value] if value is not None else arguments or []:
+        validate_value(argument)
+    if operator is None:
+        if exists is False:
+            return lambda item: name not in item
+        return lambda item: (found := item.get(name)) is not None and equal(found, value)
     arguments = [value] if value is not None else (arguments or [])
-    wanted = _ARITY[operator]
-    if (wanted is None and not arguments) or (wanted is not None and len(arguments) != wanted):
-        raise errors.expected_argument_count(operator)
-    allowed = _ALLOWED_TYPES.get(operator)
-    if allowed is not None:
-        for argument in arguments:
-            kind = next(iter(argument))
-            if kind not in allowed:
-                raise errors.expected_operator_type(operator, kind)
-    if operator == "BETWEEN":
-        low, high = arguments
-        if next(iter(low)) == next(iter(high)) and (compare(low, high) or 0) > 0:
-            raise errors.expected_between_order()
+    check_arguments(operator, arguments)
     return lambda item: compare_legacy(operator, item.get(name), arguments)
 
 
@@ -158,6 +195,7 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
         value = update.get("Value")
         if action not in ("PUT", "ADD", "DELETE"):
             raise errors.attribute_updates_action_invalid()
+        check_attribute_name(name)
         if name in key_names:
             raise errors.key_attribute_update(name)
         if value is None:
@@ -167,9 +205,9 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
             validate_value(value)
             kind = next(iter(value))
             if action == "ADD" and kind not in ("N", "L") and kind not in SET_TYPES:
-                raise errors.attribute_updates_action_type(action, TYPE_NAMES[kind])
+                raise errors.attribute_updates_action_type(action, kind)
             if action == "DELETE" and kind not in SET_TYPES:
-                raise errors.attribute_updates_action_type(action, TYPE_NAMES[kind])
+                raise errors.attribute_updates_action_type(action, kind)
         actions.append((name, action, value))
 
     def apply(old: Item) -> Item:
@@ -217,7 +255,11 @@ def only_deletes(updates: dict[str, Any]) -> bool:
 
 
 def attributes_to_get(names: list[str]) -> Callable[[Item], Item]:
-    if len(set(names)) != len(names):
-        raise errors.attribute_defined_twice()
+    seen: set[str] = set()
+    for name in names:
+        check_attribute_name(name)
+        if name in seen:
+            raise errors.attributes_to_get_duplicate(name)
+        seen.add(name)
     wanted = tuple(names)
     return lambda item: {name: item[name] for name in wanted if name in item}

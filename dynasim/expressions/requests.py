@@ -18,6 +18,8 @@ EXPRESSION_PARAMETERS = ("ProjectionExpression", "UpdateExpression", "ConditionE
 _ON_FAILURE = ("ALL_OLD", "NONE")
 
 Check = Callable[[Item | None], bool]
+# A table's key attribute names, and its indexes' other key attribute names.
+KeyAttributes = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def _present(request: dict[str, Any], names: tuple[str, ...]) -> list[str]:
@@ -51,9 +53,19 @@ class WriteExpressions:
     """The checked condition (expression or legacy Expected) and update (expression or legacy
     AttributeUpdates) of a PutItem, UpdateItem or DeleteItem request."""
 
-    __slots__ = ("condition", "update", "legacy_update", "return_old_on_failure", "only_removes")
+    __slots__ = (
+        "condition",
+        "update",
+        "legacy_update",
+        "return_old_on_failure",
+        "only_removes",
+        "placeholders",
+    )
 
-    def __init__(self, request: dict[str, Any], operation: str, key_names: tuple[str, ...] = ()) -> None:
+    def __init__(self, request: dict[str, Any], operation: str, keys: KeyAttributes | None = None) -> None:
+        """`keys` are the table's key attribute names and its indexes', when the table is known
+        (a transaction checks them once it is, with `check_key_paths`)."""
+        key_names = keys[0] if keys is not None else ()
         check_not_mixed(request)
         self.return_old_on_failure = on_condition_failure(request)
         update_text = request.get("UpdateExpression") if operation == "UpdateItem" else None
@@ -77,6 +89,9 @@ class WriteExpressions:
         if condition_text is not None:
             self.condition = placeholders.condition(condition_text).matches
         placeholders.check_unused()
+        self.placeholders = placeholders
+        if keys is not None:
+            self.check_key_paths(keys)
         legacy_updates = request.get("AttributeUpdates") if operation == "UpdateItem" else None
         if legacy_updates is not None:
             self.legacy_update = legacy.attribute_updates(legacy_updates, key_names)
@@ -89,6 +104,9 @@ class WriteExpressions:
         if request.get("Expected") is not None or request.get("ConditionalOperator") is not None:
             self.condition = legacy.expected(request.get("Expected"), request.get("ConditionalOperator"))
 
+    def check_key_paths(self, keys: KeyAttributes) -> None:
+        self.placeholders.check_key_paths(*keys)
+
     def check(self, old: Item | None) -> None:
         """Raise ConditionalCheckFailedException unless `old` (None: no item) passes."""
         if self.condition is not None and not self.condition(old):
@@ -97,19 +115,41 @@ class WriteExpressions:
             raise errors.conditional_check_failed()
 
 
-def read_projection(request: dict[str, Any]) -> Callable[[Item], Item] | None:
-    """GetItem's ProjectionExpression or AttributesToGet, checked; None when neither is sent."""
+class ReadProjection:
+    """A read's checked ProjectionExpression or AttributesToGet: call it on an item."""
+
+    __slots__ = ("_apply", "_placeholders")
+
+    def __init__(self, apply: Callable[[Item], Item], placeholders: Placeholders) -> None:
+        self._apply = apply
+        self._placeholders = placeholders
+
+    def __call__(self, item: Item) -> Item:
+        return self._apply(item)
+
+    def check_key_paths(self, keys: KeyAttributes) -> None:
+        """Once the table is known: no path into its key attributes."""
+        self._placeholders.check_key_paths(*keys)
+
+
+def read_projection(request: dict[str, Any], keys: KeyAttributes | None = None) -> ReadProjection | None:
+    """GetItem's ProjectionExpression or AttributesToGet, checked (against the table's and its
+    indexes' key attributes, if `keys` are given); None when neither is sent."""
     check_not_mixed(request)
     text = request.get("ProjectionExpression")
-    placeholders = Placeholders(request, ("ProjectionExpression",) if text is not None else (), "")
+    # Reads of single items have no ExpressionAttributeValues member: only names are checked.
+    names_only = {"ExpressionAttributeNames": request.get("ExpressionAttributeNames")}
+    placeholders = Placeholders(names_only, ("ProjectionExpression",) if text is not None else (), "")
     projection: BoundProjection | None = None
     if text is not None:
         projection = placeholders.projection(text)
     placeholders.check_unused()
+    if keys is not None:
+        placeholders.check_key_paths(*keys)
     if projection is not None:
-        return projection.apply
+        return ReadProjection(projection.apply, placeholders)
     if request.get("AttributesToGet") is not None:
-        return legacy.attributes_to_get(request["AttributesToGet"])
+        return ReadProjection(legacy.attributes_to_get(request["AttributesToGet"]), placeholders)
     return None
 
 
@@ -126,16 +166,16 @@ _WRITE_PARAMETERS = (
 
 
 def write_expressions(
-    request: dict[str, Any], operation: str, key_names: tuple[str, ...] = ()
+    request: dict[str, Any], operation: str, keys: KeyAttributes | None = None
 ) -> WriteExpressions | None:
     """The request's checked write expressions, or None when it sends none of them."""
     for name in _WRITE_PARAMETERS:
         if name in request:
-            return WriteExpressions(request, operation, key_names)
+            return WriteExpressions(request, operation, keys)
     return None
 
 
-def read_projection_if_any(request: dict[str, Any]) -> Callable[[Item], Item] | None:
+def read_projection_if_any(request: dict[str, Any], keys: KeyAttributes | None = None) -> ReadProjection | None:
     if "ProjectionExpression" in request or "AttributesToGet" in request or "ExpressionAttributeNames" in request:
-        return read_projection(request)
+        return read_projection(request, keys)
     return None

@@ -53,13 +53,13 @@ _EXACT = DecimalContext(prec=1000)
 # --- checks --------------------------------------------------------------------------------
 
 
-def check_update(update: Update, ctx: Context, key_names: tuple[str, ...]) -> list[ResolvedPath]:
-    """Check an update against the request's placeholders and the table's key; return each
-    action's resolved target path, in action order.
+def check_update(update: Update, ctx: Context) -> list[ResolvedPath]:
+    """Check an update against the request's placeholders; return each action's resolved
+    target path, in action order.
 
     DynamoDB's order: every placeholder is resolved (actions from the last written to the
-    first); then overlapping paths;
-    then functions and operand types (in the same order); then key attributes."""
+    first); then overlapping paths; then functions and operand types (in the same order).
+    The key attributes come later (`check_targets`)."""
     ordered = update.check_order
     for action in ordered:
         check_path(action.path, ctx)
@@ -76,10 +76,14 @@ def check_update(update: Update, ctx: Context, key_names: tuple[str, ...]) -> li
                 raise errors.expression_action_operand_type(verb, TYPE_NAMES[kind])
         elif isinstance(action, SetAction):
             _check_set_value(action.value, ctx)
+    return targets
+
+
+def check_targets(targets: list[ResolvedPath], key_names: tuple[str, ...]) -> None:
+    """An update may not change the table's key."""
     for target in targets:
         if target[0] in key_names:
             raise errors.key_attribute_update(target[0])
-    return targets
 
 
 def _check_refs(node: Any, ctx: Context) -> None:
