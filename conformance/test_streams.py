@@ -304,6 +304,30 @@ def test_iterators(ddb, make_table, streams):
     assert keys(streams.get_records(ShardIterator=latest)["Records"]) == ["c"]  # iterators can be reused
 
 
+@service_behaviour(
+    "DynamoDB Local does not know the AT_TIMESTAMP iterator type",
+    source="API Reference, DynamoDB Streams GetShardIterator (ShardIteratorType AT_TIMESTAMP, Timestamp); "
+    "botocore's dynamodbstreams model",
+)
+def test_iterator_at_a_timestamp(ddb, make_table, streams):
+    name, arn = streamed_table(ddb, make_table, "KEYS_ONLY")
+    shard = shard_of(streams, arn)
+    ddb.put_item(TableName=name, Item={"pk": S("a")})
+    time.sleep(1.1)  # the two writes a clear second apart
+    between = time.time()
+    ddb.put_item(TableName=name, Item={"pk": S("b")})
+    keys = lambda records: [r["dynamodb"]["Keys"]["pk"]["S"] for r in records]  # noqa: E731
+    assert keys(read_all(streams, arn, "AT_TIMESTAMP", Timestamp=between - 3600)) == ["a", "b"]
+    assert keys(read_all(streams, arn, "AT_TIMESTAMP", Timestamp=between)) == ["b"]
+    future = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard, ShardIteratorType="AT_TIMESTAMP", Timestamp=time.time() + 60
+    )["ShardIterator"]
+    assert streams.get_records(ShardIterator=future)["Records"] == []
+    with pytest.raises(ClientError) as missing:
+        streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="AT_TIMESTAMP")
+    assert missing.value.response["Error"]["Code"] == VALIDATION  # no recorded text for the message
+
+
 def test_deleting_the_table_closes_its_stream(ddb, make_table, streams):
     name, arn = streamed_table(ddb, make_table, "KEYS_ONLY")
     ddb.put_item(TableName=name, Item={"pk": S("a")})

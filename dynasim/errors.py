@@ -1144,10 +1144,6 @@ def conditional_operator_one_condition() -> DynamoDBError:
     return validation("ConditionalOperator can only be used when Filter or Expected has two or more elements")
 
 
-def conditional_operator_invalid(value: Any) -> DynamoDBError:
-    return constraints([constraint(value, "conditionalOperator", "must satisfy enum value set: [AND, OR]")])
-
-
 def attribute_updates_value_required() -> DynamoDBError:
     return invalid_parameters("Only DELETE action is allowed when no attribute value is specified")
 
@@ -1414,10 +1410,6 @@ def shard_does_not_exist() -> DynamoDBError:
     return DynamoDBError("ResourceNotFoundException", "Requested resource not found: Shard does not exist")
 
 
-def limit_below_one(value: Any) -> DynamoDBError:
-    return constraints([constraint(value, "limit", "must have value greater than or equal to 1")])
-
-
 def describe_stream_limit_too_large(limit: int) -> DynamoDBError:
     return invalid_parameters(f"Limit cannot be greater than the maximum: {limit}")
 
@@ -1430,22 +1422,6 @@ def get_records_limit_too_large(limit: int) -> DynamoDBError:
     return invalid_parameters(f"Limit should be less than or equal to {limit}")
 
 
-def member_too_short(value: Any, member: str, length: int) -> DynamoDBError:
-    return constraints([constraint(value, member, f"must have length greater than or equal to {length}")])
-
-
-def shard_iterator_type_invalid(value: Any) -> DynamoDBError:
-    return constraints(
-        [
-            constraint(
-                value,
-                "shardIteratorType",
-                "must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
-            )
-        ]
-    )
-
-
 def shard_filter_type_invalid(value: Any) -> DynamoDBError:
     return constraints([constraint(value, "shardFilter.type", "must satisfy enum value set: [CHILD_SHARDS]")])
 
@@ -1456,6 +1432,16 @@ def sequence_number_missing() -> DynamoDBError:
 
 def sequence_number_not_allowed() -> DynamoDBError:
     return invalid_parameters("SequenceNumber should not be passed for this iterator type")
+
+
+# AT_TIMESTAMP iterators are newer than any recorded service message; these two follow the
+# service's SequenceNumber texts above.
+def timestamp_missing() -> DynamoDBError:
+    return invalid_parameters("Invalid Timestamp")
+
+
+def timestamp_not_allowed() -> DynamoDBError:
+    return invalid_parameters("Timestamp should not be passed for this iterator type")
 
 
 def sequence_number_outside_shard() -> DynamoDBError:

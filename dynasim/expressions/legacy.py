@@ -88,8 +88,6 @@ def _combine(
         if operator is not None:
             raise errors.conditional_operator_alone()
         return None
-    if operator not in (None, "AND", "OR"):
-        raise errors.conditional_operator_invalid(operator)
     if operator is not None and len(conditions) < 2:
         raise errors.conditional_operator_one_condition()
     checks = []
