@@ -119,13 +119,17 @@ def test_partiql_values_nested_past_the_limit(ddb, table, statement):
     assert unchanged(ddb, table)
 
 
+@service_behaviour(
+    "DynamoDB Local puts the statement itself after 'Statement wasn't well formed, can't be processed: '",
+    source="paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlGrammar.test.ts (live service, 2026)",
+)
 @pytest.mark.parametrize("literal", ["1e99999999999999999999", "1e99999999999", "-1e-3000000000"])
 def test_partiql_numbers_whose_exponent_cannot_be_read(ddb, table, literal):
     statement = f"INSERT INTO \"{table}\" VALUE {{'pk': 'new', 'n': {literal}}}"
     assert_error(
         lambda: ddb.execute_statement(Statement=statement),
         VALIDATION,
-        f"Statement wasn't well formed, can't be processed: {statement}",
+        "Statement wasn't well formed, can't be processed: ",  # nothing after the colon
     )
     assert unchanged(ddb, table)
 

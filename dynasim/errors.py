@@ -1587,16 +1587,67 @@ def on_demand_throttled() -> DynamoDBError:
 # --- PartiQL -------------------------------------------------------------------------------
 
 
-def partiql_malformed(statement: str) -> DynamoDBError:
-    return validation(f"Statement wasn't well formed, can't be processed: {statement}")
+def partiql_malformed(detail: str) -> DynamoDBError:
+    """A statement that does not parse: the parser's reason, or nothing for text that does not lex
+    or a literal it cannot convert (paritysuite/dynamodb-conformance, partiqlGrammar.test.ts, live
+    service 2026). DynamoDB Local puts the statement itself after the colon. Reasons the records do
+    not give are worded as PartiQL's parser words them (partiql/partiql-lang-kotlin SqlParser.kt)."""
+    return validation(f"Statement wasn't well formed, can't be processed: {detail}")
+
+
+def partiql_aliasing() -> DynamoDBError:
+    return validation("Aliasing is not supported")
+
+
+def partiql_unsupported_operation(operation: str) -> DynamoDBError:
+    # Recorded for an expression alone (IsType, partiqlGrammar.test.ts, live service 2026); other
+    # kinds are named as PartiQL's AST names them (Eq, Id, Lit, ...), and an INSERT of a query's
+    # rows Insert (DynamoDB Local says InsertOp and, for IS types, Typed: its older AST's names).
+    return validation(f"Unsupported operation: {operation}")
 
 
 def partiql_parameter_count() -> DynamoDBError:
     return validation("Number of parameters in request and statement don't match.")
 
 
-def partiql_unknown_function(name: str) -> DynamoDBError:
-    return validation(f"Unrecognized function: {name}")
+def partiql_unknown_function(name: str, position: str) -> DynamoDBError:
+    # The service gives the name's place (partiqlFunctions.test.ts, live service 2026); DynamoDB
+    # Local does not.
+    return validation(f"Unrecognized function: {name} at {position}")
+
+
+def partiql_projection_not_path(position: str) -> DynamoDBError:
+    return validation(f"Unexpected path component at {position}")
+
+
+def partiql_is_type_unsupported(type_name: str, position: str) -> DynamoDBError:
+    # DynamoDB Local's text (the service's is not recorded), at the place of IS.
+    return validation(
+        f"Unsupported data type for IS operator: {type_name}. Supported data types are "
+        f"[MISSING, NULL, BOOLEAN, BLOB, STRING, NUMERIC, STRUCT, TUPLE, LIST] at {position}"
+    )
+
+
+def partiql_set_function_arity(function: str, position: str) -> DynamoDBError:
+    return validation(f"{function} must have exactly two arguments at {position}")
+
+
+def partiql_set_function_target(function: str, position: str) -> DynamoDBError:
+    return validation(f"The first argument to {function} must equal the assignment value at {position}")
+
+
+def partiql_set_function_operand(function: str, position: str) -> DynamoDBError:
+    return validation(f"The second argument to {function} must be a value with type SET at {position}")
+
+
+def partiql_unsupported_data_type(name: str, path: str, position: str) -> DynamoDBError:
+    return validation(f"Unsupported data type: {name} under key {path} at {position}")
+
+
+def partiql_literal(error: DynamoDBError, path: str) -> DynamoDBError:
+    """A number literal DynamoDB refuses: the value check's message, naming where in the value
+    (`root`, `root.x`, `root[1]`; paritysuite partiqlGrammar.test.ts, live service 2026)."""
+    return validation(f"{error.message} under {path}")
 
 
 def partiql_index_not_found(name: str) -> DynamoDBError:
@@ -1726,8 +1777,9 @@ def partiql_returning_in_transaction(position: int) -> DynamoDBError:
 
 
 def partiql_transaction_statement(position: int, error: DynamoDBError) -> DynamoDBError:
-    """An ExecuteTransaction statement that does not parse or bind: its error, naming the statement."""
-    if error.code != "ValidationException" or error.message.startswith("Statement wasn't well formed"):
+    """An ExecuteTransaction statement refused on its own (not for its parameters' values): its
+    error, naming the statement (the service wraps a syntax error too; DynamoDB Local does not)."""
+    if error.code != "ValidationException":
         return error
     return validation(f"Validation failed in TransactStatements[{position}]: {error.message}")
 
@@ -1747,8 +1799,9 @@ def partiql_write_on_index() -> DynamoDBError:
     return validation("This operation is not supported on an index")
 
 
-def partiql_bag_empty(position: str) -> DynamoDBError:
-    return validation(f"Empty bags are not supported at {position}")
+def partiql_bag_empty(position: str | None) -> DynamoDBError:
+    # Without a place for a set function's operand (partiqlFunctions.test.ts, live service 2026).
+    return validation("Empty bags are not supported" + (f" at {position}" if position else ""))
 
 
 def partiql_duplicate_key(key: str, position: str) -> DynamoDBError:

@@ -148,8 +148,7 @@ CASES = {
     "exponent-partiql": (
         *statement(f"INSERT INTO {TABLE} VALUE {{'pk': 'new', 'n': 1e99999999999999999999}}"),
         VALIDATION,
-        f"Statement wasn't well formed, can't be processed: INSERT INTO {TABLE} VALUE "
-        "{'pk': 'new', 'n': 1e99999999999999999999}",
+        "Statement wasn't well formed, can't be processed: ",
     ),
     # A lone surrogate cannot be written in UTF-8: the body is refused as text that is not UTF-8.
     "surrogate-table-name": ("PutItem", '{"TableName":"ord\\ud800ers","Item":{"pk":{"S":"x"}}}', SERIALIZATION, ""),

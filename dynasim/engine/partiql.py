@@ -23,7 +23,19 @@ from dynasim.engine.registry import HANDLERS, Request, Response, operation
 from dynasim.expressions import Placeholders
 from dynasim.expressions.requests import on_condition_failure
 from dynasim.partiql import parse
-from dynasim.partiql.ast import Between, Call, Compare, Delete, Exists, Insert, Path, Select, Statement, Update
+from dynasim.partiql.ast import (
+    Between,
+    Call,
+    Compare,
+    Delete,
+    Exists,
+    Insert,
+    Path,
+    Select,
+    Statement,
+    Unsupported,
+    Update,
+)
 from dynasim.partiql.translate import Writer, conjuncts, equalities, is_value, resolve
 from dynasim.storage.schema import KeySchema
 from dynasim.values import AttributeValue, validate_item, validate_value
@@ -36,8 +48,8 @@ MAX_BATCH = 25
 MAX_STATEMENT_LENGTH = 8192
 MAX_NEXT_TOKENS = 100_000
 MAX_TRANSACTION = 100
-_VERBS = ("select", "insert", "update", "delete")
-_VERB = re.compile(r"\s*([A-Za-z]+)")
+_VERBS = ("select", "insert", "update", "delete", "from")  # FROM "T" WHERE ... SET ... is an UPDATE
+_VERB = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
 _BATCH_CODES = {
     "ValidationException": "ValidationError",
     "ResourceNotFoundException": "ResourceNotFound",
@@ -46,17 +58,36 @@ _BATCH_CODES = {
 }
 
 
-def _bound(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
+def _parsed(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
+    """The statement and its parameters, once the statement parses and has as many `?`."""
     if not isinstance(text, str):
-        raise errors.partiql_malformed(str(text))
+        raise errors.partiql_malformed("")
     if len(text) > MAX_STATEMENT_LENGTH:
         raise errors.partiql_statement_too_long(MAX_STATEMENT_LENGTH)
     statement, count = parse(text)
     parameters = list(parameters or [])
     if len(parameters) < count:
         raise errors.partiql_parameter_count()
+    return statement, parameters
+
+
+def _check_parameters(parameters: list[AttributeValue]) -> None:
+    """The parameters checked as DynamoDB checks them: in order, each one's first problem
+    (nesting or a number) in document order."""
     for value in parameters:
         validate_value(value)
+
+
+def _check_supported(statement: Statement) -> None:
+    if isinstance(statement, Unsupported):
+        raise errors.partiql_unsupported_operation(statement.operation)
+
+
+def _bound(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
+    """The statement and its parameters, once both pass DynamoDB's checks of them."""
+    statement, parameters = _parsed(text, parameters)
+    _check_parameters(parameters)
+    _check_supported(statement)
     return statement, parameters
 
 
@@ -158,6 +189,9 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         index = table.indexes.get(statement.index)
         if index is None:
             raise errors.partiql_index_not_found(statement.index)
+    for column in statement.columns or ():
+        if isinstance(column, Call):
+            raise errors.partiql_projection_not_path(column.at)
     schema = index.settings.key_schema if index is not None else table.key_schema
     limit = request.get("Limit")  # at least 1: checked by the model's constraints
     text = request["Statement"]
