@@ -25,6 +25,7 @@ NO_PLACE = service_behaviour(
     "function's first argument",
     source=FUNCTIONS_SOURCE,
 )
+SELECT_NEEDS_KEY = "Select statements within BatchExecuteStatement must specify the primary key in the where clause."
 ITEM = {
     "pk": {"S": "item"},
     "ss": {"SS": ["a", "b", "c"]},
@@ -406,3 +407,10 @@ def test_a_select_in_a_transaction_or_batch_names_its_item_by_key_alone(ddb: Any
         "Validation failed in TransactStatements[0]: EXISTS() must contain a single item read with additional "
         "condition",
     )
+
+
+@service_behaviour("DynamoDB Local says 'Only single item select is supported'", source=FUNCTIONS_SOURCE)
+def test_a_batch_select_with_a_further_condition(ddb: Any, table: str) -> None:
+    select = WHERE.format(t=table, condition="attribute_exists(ss)")
+    response = ddb.batch_execute_statement(Statements=[{"Statement": select}])
+    assert response["Responses"] == [{"Error": {"Code": "ValidationError", "Message": SELECT_NEEDS_KEY}}]

@@ -1650,6 +1650,15 @@ def partiql_literal(error: DynamoDBError, path: str) -> DynamoDBError:
     return validation(f"{error.message} under {path}")
 
 
+def partiql_multi_attribute_index() -> DynamoDBError:
+    # paritysuite partiqlMultiAttributeIndex.test.ts (live service 2026); DynamoDB Local says
+    # "composite" for "multi-attribute".
+    return validation(
+        "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute "
+        "RANGE keys."
+    )
+
+
 def partiql_index_not_found(name: str) -> DynamoDBError:
     return validation(f"The table does not have the specified index: {name}")
 
@@ -1727,8 +1736,12 @@ def partiql_idempotent_mismatch() -> DynamoDBError:
     return DynamoDBError("IdempotentParameterMismatchException", message, Message=message)
 
 
-def partiql_batch_single_item() -> DynamoDBError:
-    return validation("Only single item select is supported")
+def partiql_batch_select_key() -> DynamoDBError:
+    # paritysuite executeStatementIndex.test.ts (live service 2026); DynamoDB Local says "Only
+    # single item select is supported".
+    return validation(
+        "Select statements within BatchExecuteStatement must specify the primary key in the where clause."
+    )
 
 
 def partiql_batch_invalid_operation() -> DynamoDBError:

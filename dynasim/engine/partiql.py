@@ -42,6 +42,7 @@ from dynasim.values import AttributeValue, validate_item, validate_value
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
+    from dynasim.storage.index import Index
     from dynasim.storage.table import Table
 
 MAX_BATCH = 25
@@ -182,13 +183,23 @@ def _tokens(engine: Engine) -> OrderedDict[str, tuple[str, Any]]:
     return engine.extensions.setdefault("partiql-next-tokens", OrderedDict())
 
 
-def _select(engine: Engine, statement: Select, parameters: list[AttributeValue], request: Request) -> Response:
+def _source(engine: Engine, statement: Select) -> tuple[Table, Index | None]:
+    """The table a SELECT reads, and the index it names. PartiQL refuses an index with a
+    multi-attribute key, ahead of the statement's other checks."""
     table = engine.table(statement.table)
-    index = None
-    if statement.index is not None:
-        index = table.indexes.get(statement.index)
-        if index is None:
-            raise errors.partiql_index_not_found(statement.index)
+    if statement.index is None:
+        return table, None
+    index = table.indexes.get(statement.index)
+    if index is None:
+        raise errors.partiql_index_not_found(statement.index)
+    schema = index.settings.key_schema
+    if len(schema.hash_attributes) > 1 or len(schema.range_attributes) > 1:
+        raise errors.partiql_multi_attribute_index()
+    return table, index
+
+
+def _select(engine: Engine, statement: Select, parameters: list[AttributeValue], request: Request) -> Response:
+    table, index = _source(engine, statement)
     for column in statement.columns or ():
         if isinstance(column, Call):
             raise errors.partiql_projection_not_path(column.at)
@@ -219,6 +230,8 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
     read: Request = {"TableName": table.name}
     if index is not None:
         read["IndexName"] = index.name
+        if index.settings.kind == "LOCAL" and _reaches_past(index, statement):
+            read["Select"] = "ALL_ATTRIBUTES"  # a local index's read fetches the table's item
     for member in ("ConsistentRead", "ReturnConsumedCapacity"):
         if request.get(member) is not None:
             read[member] = request[member]
@@ -273,6 +286,13 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
     if "ConsumedCapacity" in response:
         answer["ConsumedCapacity"] = response["ConsumedCapacity"]
     return answer
+
+
+def _reaches_past(index: Index, statement: Select) -> bool:
+    """Whether a SELECT names an attribute its index does not project."""
+    if index.projected is None or statement.columns is None:
+        return False
+    return any(str(column.top) not in index.projected for column in statement.columns if isinstance(column, Path))
 
 
 def _single_item(engine: Engine, statement: Select, parameters: list[AttributeValue]) -> tuple[Table, Any]:
@@ -437,13 +457,14 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
             if isinstance(statement, Exists):
                 raise errors.partiql_exists_outside_transaction()
             if isinstance(statement, Select):
+                _, index = _source(engine, statement)
                 where = conjuncts(statement.where)
                 try:
                     key = _key(table, statement, parameters) if statement.where is not None else None
                 except errors.DynamoDBError:
                     key = None
-                if key is None or len(where) != len(key) or statement.index is not None:
-                    raise errors.partiql_batch_single_item()
+                if key is None or len(where) != len(key) or index is not None:
+                    raise errors.partiql_batch_select_key()
                 prepared.append(("read", member, statement, parameters, table, key))
             else:
                 name, translated = write_request(engine, statement, parameters, member)
@@ -501,7 +522,7 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
         keys = []
         for position, (statement, parameters) in enumerate(bound):
             assert isinstance(statement, Select)
-            table = engine.table(statement.table)
+            table, _ = _source(engine, statement)
             try:
                 key = _key(table, statement, parameters)
             except errors.DynamoDBError:
