@@ -1,9 +1,10 @@
-"""PartiQL reads of secondary indexes: index-qualified SELECTs, the batch SELECT that must name
-a primary key, and indexes with multi-attribute keys (which PartiQL refuses).
+"""PartiQL reads of secondary indexes and of sort-key ranges: index-qualified SELECTs, the batch
+SELECT that must name a primary key, indexes with multi-attribute keys (which PartiQL refuses),
+and OR-ed branches whose sort-key ranges overlap.
 
 Service facts: paritysuite/dynamodb-conformance tests/tier2/partiql/executeStatementIndex.test.ts,
-multiAttributeIndex.test.ts and tests/tier3/error-messages/
-partiqlMultiAttributeIndex.test.ts (live service, 2026).
+multiAttributeIndex.test.ts, whereOverlap.test.ts and tests/tier3/error-messages/
+partiqlMultiAttributeIndex.test.ts, partiqlGrammar.test.ts (live service, 2026).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ SELECT_NEEDS_KEY = "Select statements within BatchExecuteStatement must specify 
 MULTI_ATTRIBUTE = (
     "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys."
 )
+OVERLAPPING = "Overlapping conditions with range keys are not supported in where clause"
 INDEX_SOURCE = "paritysuite/dynamodb-conformance tests/tier2/partiql/executeStatementIndex.test.ts (live service, 2026)"
 MULTI_SOURCE = (
     "paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlMultiAttributeIndex.test.ts (live service, "
@@ -220,3 +222,51 @@ def test_a_batch_fails_only_the_statement_reading_such_an_index(ddb: Any, multi:
         {"Error": {"Code": "ValidationError", "Message": MULTI_ATTRIBUTE}},
         {"TableName": multi, "Item": {"id": {"S": "i1"}}},
     ]
+
+
+# --- OR-ed branches and the sort key ---------------------------------------------------------
+
+
+@pytest.fixture
+def ranged(make_table: Any, ddb: Any) -> str:
+    name = make_table(range_key="S")
+    for sk in "123":
+        ddb.put_item(TableName=name, Item={"pk": {"S": "p"}, "sk": {"S": sk}})
+    return name
+
+
+@pytest.mark.parametrize(
+    ("branch", "expected"),
+    [
+        ("pk = 'p' AND NOT sk = '1'", ["2", "3"]),
+        ("pk = 'p' AND sk <> '1'", ["2", "3"]),
+        ("pk = 'p' AND NOT begins_with(sk, 'x')", ["1", "2", "3"]),
+        ("pk = 'p' AND NOT sk IN ['1', '3']", ["2"]),
+        ("pk = 'p' AND NOT sk > '5'", ["1", "2", "3"]),
+        ("pk = 'p' AND NOT (sk = '1')", ["2", "3"]),
+        ("pk = 'p' AND sk = '1'", ["1", "2"]),
+        ("pk = 'p' AND sk > '2'", ["2", "3"]),
+    ],
+)
+def test_or_branches_that_run(ddb: Any, ranged: str, branch: str, expected: list[str]) -> None:
+    statement = f"SELECT * FROM \"{ranged}\" WHERE {branch} OR pk = 'p' AND sk = '2'"
+    items = ddb.execute_statement(Statement=statement, ConsistentRead=True)["Items"]
+    assert sorted(item["sk"]["S"] for item in items) == expected
+
+
+def test_a_partition_branch_beside_a_negated_sort_key_branch_runs(ddb: Any, ranged: str) -> None:
+    statement = f"SELECT * FROM \"{ranged}\" WHERE pk = 'p' OR pk = 'p' AND NOT sk = '1'"
+    assert len(ddb.execute_statement(Statement=statement, ConsistentRead=True)["Items"]) == 3
+
+
+@service_behaviour(
+    "DynamoDB Local runs such a statement",
+    source="paritysuite/dynamodb-conformance tests/tier3/error-messages/partiqlGrammar.test.ts and "
+    "tests/tier2/partiql/whereOverlap.test.ts (live service, 2026)",
+)
+@pytest.mark.parametrize(
+    "branch", ["pk = 'p' AND x = '1'", "pk = 'p' AND x <> '1'", "pk = 'p'", "pk = 'p' AND sk BETWEEN '1' AND '3'"]
+)
+def test_or_branches_whose_sort_key_ranges_overlap_are_refused(ddb: Any, ranged: str, branch: str) -> None:
+    statement = f"SELECT * FROM \"{ranged}\" WHERE {branch} OR pk = 'p' AND sk = '2'"
+    assert_error(lambda: ddb.execute_statement(Statement=statement), VALIDATION, OVERLAPPING)

@@ -1659,6 +1659,10 @@ def partiql_multi_attribute_index() -> DynamoDBError:
     )
 
 
+def partiql_overlapping_ranges() -> DynamoDBError:
+    return validation("Overlapping conditions with range keys are not supported in where clause")
+
+
 def partiql_index_not_found(name: str) -> DynamoDBError:
     return validation(f"The table does not have the specified index: {name}")
 

@@ -14,6 +14,7 @@ import copy
 import re
 import uuid
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
@@ -30,15 +31,17 @@ from dynasim.partiql.ast import (
     Delete,
     Exists,
     Insert,
+    Or,
     Path,
     Select,
     Statement,
     Unsupported,
     Update,
+    operands,
 )
 from dynasim.partiql.translate import Writer, conjuncts, equalities, is_value, resolve
 from dynasim.storage.schema import KeySchema
-from dynasim.values import AttributeValue, validate_item, validate_value
+from dynasim.values import AttributeValue, sort_key, type_of, validate_item, validate_value
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -245,6 +248,7 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         ordered = statement.order[0]
         if len(ordered.parts) != 1 or ordered.top not in schema.names:
             raise errors.partiql_order_not_key(".".join(str(part) for part in ordered.parts))
+    _check_overlaps(statement.where, schema, parameters)
     fixed = equalities(statement.where)
     sort = _key_sort_conditions(statement.where, schema, fixed)
     operation_name = "Scan"
@@ -293,6 +297,127 @@ def _reaches_past(index: Index, statement: Select) -> bool:
     if index.projected is None or statement.columns is None:
         return False
     return any(str(column.top) not in index.projected for column in statement.columns if isinstance(column, Path))
+
+
+def _check_overlaps(where: Any, schema: KeySchema, parameters: list[AttributeValue]) -> None:
+    """DynamoDB runs a WHERE of OR-ed key conditions (each branch an equality on the partition
+    key and, on the sort key, conditions a Query takes) as one Query per branch, and refuses
+    branches of one partition whose sort-key ranges overlap (a branch with no sort-key condition
+    spans them all). A branch with any other condition on the sort key (NOT, <>, IN) makes the
+    statement a scan, which it does not refuse (whereOverlap.test.ts, live service 2026)."""
+    if not isinstance(where, Or) or not schema.range_attributes or len(schema.hash_attributes) != 1:
+        return
+    (hash_name, _), (range_name, _) = schema.hash_attributes[0], schema.range_attributes[0]
+    ranges: list[tuple[Any, SortRange]] = []
+    for branch in _branches(where):
+        fixed = equalities(branch)
+        if hash_name not in fixed:
+            return
+        bounds = _sort_range(branch, range_name, parameters)
+        if bounds is None:
+            return
+        ranges.append((resolve(fixed[hash_name], parameters), bounds))
+    for position, (partition, bounds) in enumerate(ranges):
+        for other_partition, other in ranges[position + 1 :]:
+            if partition == other_partition and bounds.overlaps(other):
+                raise errors.partiql_overlapping_ranges()
+
+
+_LAST_CHARACTER = chr(0x10FFFF)
+
+
+@dataclass(frozen=True)
+class SortRange:
+    """The sort-key values a branch of a WHERE reads: each bound a (type, ordered value) pair, or
+    None for none, and whether the value itself is left out."""
+
+    low: tuple[str, Any] | None = None
+    low_open: bool = False
+    high: tuple[str, Any] | None = None
+    high_open: bool = False
+
+    def narrowed(self, condition: Any, parameters: list[AttributeValue]) -> SortRange:
+        """This range, within what one sort-key condition a Query takes lets through."""
+        if isinstance(condition, Between):
+            low, high = _sort_value(condition.low, parameters), _sort_value(condition.high, parameters)
+            return self._within(SortRange(low, False, high, False))
+        if isinstance(condition, Call):  # begins_with
+            kind, prefix = _sort_value(condition.args[1], parameters)
+            after = prefix + _LAST_CHARACTER if isinstance(prefix, str) else prefix + b"\xff"
+            return self._within(SortRange((kind, prefix), False, (kind, after), False))
+        value = _sort_value(condition.right, parameters)
+        shapes = {
+            "=": SortRange(value, False, value, False),
+            "<": SortRange(high=value, high_open=True),
+            "<=": SortRange(high=value),
+            ">": SortRange(value, True),
+            ">=": SortRange(value),
+        }
+        return self._within(shapes[condition.op])
+
+    def _within(self, other: SortRange) -> SortRange:
+        low, low_open = self.low, self.low_open
+        if other.low is not None and (low is None or other.low > low or (other.low == low and other.low_open)):
+            low, low_open = other.low, other.low_open
+        high, high_open = self.high, self.high_open
+        if other.high is not None and (high is None or other.high < high or (other.high == high and other.high_open)):
+            high, high_open = other.high, other.high_open
+        return SortRange(low, low_open, high, high_open)
+
+    def overlaps(self, other: SortRange) -> bool:
+        return not (
+            _below(self.high, self.high_open, other.low, other.low_open)
+            or _below(other.high, other.high_open, self.low, self.low_open)
+        )
+
+
+def _below(high: tuple[str, Any] | None, high_open: bool, low: tuple[str, Any] | None, low_open: bool) -> bool:
+    """Whether every value up to `high` is below every value from `low`."""
+    if high is None or low is None:
+        return False
+    return high < low or (high == low and (high_open or low_open))
+
+
+def _sort_value(operand: Any, parameters: list[AttributeValue]) -> tuple[str, Any]:
+    value = resolve(operand, parameters)
+    kind = type_of(value)
+    return kind, sort_key(kind, value[kind])
+
+
+def _branches(where: Any) -> list[Any]:
+    """The OR-ed branches of a condition, left to right."""
+    branches, pending = [], [where]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Or):
+            pending += [node.right, node.left]
+        else:
+            branches.append(node)
+    return branches
+
+
+def _sort_range(branch: Any, range_name: str, parameters: list[AttributeValue]) -> SortRange | None:
+    """The sort-key range one branch reads, or None if it puts a condition on the sort key that
+    a Query cannot take."""
+    bounds = SortRange()
+    for part in conjuncts(branch):
+        if not _mentions(part, range_name):
+            continue
+        if part not in _sort_conditions(branch, range_name):
+            return None
+        bounds = bounds.narrowed(part, parameters)
+    return bounds
+
+
+def _mentions(node: Any, name: str) -> bool:
+    """Whether a condition refers to a top-level attribute anywhere in it."""
+    pending = [node]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Path) and node.parts[0] == name:
+            return True
+        pending += operands(node)
+    return False
 
 
 def _single_item(engine: Engine, statement: Select, parameters: list[AttributeValue]) -> tuple[Table, Any]:
