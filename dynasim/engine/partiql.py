@@ -635,10 +635,17 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
         raise errors.transact_items_too_many(MAX_TRANSACTION)
     bound = []
     for position, member in enumerate(statements):
+        # A statement's own errors name it; its parameters' do not.
         try:
-            bound.append(_bound(member.get("Statement"), member.get("Parameters")))
+            statement, parameters = _parsed(member.get("Statement"), member.get("Parameters"))
         except errors.DynamoDBError as error:
             raise errors.partiql_transaction_statement(position, error) from None
+        _check_parameters(parameters)
+        try:
+            _check_supported(statement)
+        except errors.DynamoDBError as error:
+            raise errors.partiql_transaction_statement(position, error) from None
+        bound.append((statement, parameters))
     reads = [isinstance(statement, Select) for statement, _ in bound]
     if any(reads) and not all(reads):
         raise errors.partiql_transaction_mixed()
