@@ -1596,6 +1596,7 @@ def partiql_malformed(detail: str) -> DynamoDBError:
 
 
 def partiql_aliasing() -> DynamoDBError:
+    # A table alias on SELECT, UPDATE or DELETE (partiqlGrammar.test.ts, live service 2026).
     return validation("Aliasing is not supported")
 
 
@@ -1617,6 +1618,7 @@ def partiql_unknown_function(name: str, position: str) -> DynamoDBError:
 
 
 def partiql_projection_not_path(position: str) -> DynamoDBError:
+    # A function in the SELECT list, COUNT(*) too (partiqlFunctions.test.ts, live service 2026).
     return validation(f"Unexpected path component at {position}")
 
 
@@ -1628,6 +1630,8 @@ def partiql_is_type_unsupported(type_name: str, position: str) -> DynamoDBError:
     )
 
 
+# set_add and set_delete misused (partiqlFunctions.test.ts, live service 2026): the place is the
+# function's name, or its first argument's for a second argument that is no set.
 def partiql_set_function_arity(function: str, position: str) -> DynamoDBError:
     return validation(f"{function} must have exactly two arguments at {position}")
 
@@ -1641,6 +1645,9 @@ def partiql_set_function_operand(function: str, position: str) -> DynamoDBError:
 
 
 def partiql_unsupported_data_type(name: str, path: str, position: str) -> DynamoDBError:
+    # A function in an INSERT's item: recorded for a top-level attribute ("under key root",
+    # partiqlFunctions.test.ts, live service 2026); deeper, the path is named as a number
+    # literal's is (root.x, root[1]), which the records do not show.
     return validation(f"Unsupported data type: {name} under key {path} at {position}")
 
 
@@ -1660,6 +1667,7 @@ def partiql_multi_attribute_index() -> DynamoDBError:
 
 
 def partiql_overlapping_ranges() -> DynamoDBError:
+    # partiqlGrammar.test.ts (live service 2026); DynamoDB Local runs such a statement.
     return validation("Overlapping conditions with range keys are not supported in where clause")
 
 
