@@ -463,6 +463,15 @@ def key_conditions_count() -> DynamoDBError:
     return validation("Conditions can be of length 1 or 2 only")
 
 
+def key_conditions_exceed_key(count: int, key_attributes: int) -> DynamoDBError:
+    """More conditions in a KeyConditionExpression than it may have (paritysuite/dynamodb-conformance
+    tests/tier3/error-messages/queryKeyConditionOperands.test.ts, live service 2026)."""
+    return validation(
+        f"The number of query conditions ({count}) exceeds the number of key attributes defined in the schema "
+        f"({key_attributes})"
+    )
+
+
 def key_conditions_not_indexable() -> DynamoDBError:
     return validation("Attempted conditional constraint is not an indexable operation")
 
@@ -1034,6 +1043,17 @@ def key_condition_repeated_key() -> DynamoDBError:
 
 def key_condition_unsupported() -> DynamoDBError:
     return validation("Query key condition not supported")
+
+
+def range_key_equality_missing(earlier: str, later: str) -> DynamoDBError:
+    """A multi-attribute sort key constrained with a gap, or past a range condition: `earlier` is
+    the first sort attribute before `later` without an equality (paritysuite/dynamodb-conformance
+    tests/tier1/query/multiAttributeGsiKey.test.ts, live service 2026). Only single names are
+    recorded; several missing attributes are reported one at a time, the first in schema order."""
+    return validation(
+        f"RANGE key attributes {earlier} must have equality conditions specified in the query because a "
+        f"condition is present on key attribute {later}"
+    )
 
 
 def key_condition_missing_key(name: str) -> DynamoDBError:
