@@ -1619,8 +1619,16 @@ def partiql_unknown_function(name: str) -> DynamoDBError:
     return validation(f"Unrecognized function: {name}")
 
 
-def partiql_index_not_found(name: str) -> DynamoDBError:
-    return validation(f"The table does not have the specified index: {name}")
+def partiql_index_not_found() -> DynamoDBError:
+    # Unlike Query and Scan, ExecuteStatement leaves the index's name out (paritysuite/dynamodb-conformance
+    # tests/tier3/error-messages/indexReads.test.ts, live service 2026).
+    return validation("The table does not have the specified index")
+
+
+def partiql_consistent_read_on_global_index() -> DynamoDBError:
+    # ExecuteStatement's own wording (paritysuite/dynamodb-conformance tests/tier3/error-messages/indexReads.test.ts,
+    # live service 2026).
+    return validation("Strongly consistent read is not supported on Global Secondary Indexes")
 
 
 def partiql_key_equality_missing() -> DynamoDBError:

@@ -157,7 +157,9 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
     if statement.index is not None:
         index = table.indexes.get(statement.index)
         if index is None:
-            raise errors.partiql_index_not_found(statement.index)
+            raise errors.partiql_index_not_found()
+        if request.get("ConsistentRead") and index.settings.kind == "GLOBAL":
+            raise errors.partiql_consistent_read_on_global_index()
     schema = index.settings.key_schema if index is not None else table.key_schema
     limit = request.get("Limit")  # at least 1: checked by the model's constraints
     text = request["Statement"]
