@@ -33,7 +33,15 @@ from dynasim.expressions.documents import (
     remove_value,
     set_value,
 )
-from dynasim.values import CURRENT, MAX_SIGNIFICANT_DIGITS, SET_TYPES, AttributeValue, Item, normalize_number
+from dynasim.values import (
+    CURRENT,
+    MAX_SIGNIFICANT_DIGITS,
+    SET_TYPES,
+    AttributeValue,
+    Item,
+    in_set_order,
+    normalize_number,
+)
 
 TYPE_NAMES = {
     "S": "STRING",
@@ -219,7 +227,7 @@ def _add(item: Item, target: ResolvedPath, value: AttributeValue) -> None:
     merged = list(existing)
     have = set(existing)
     merged.extend(member for member in payload if member not in have)
-    set_value(item, target, {kind: merged})
+    set_value(item, target, {kind: in_set_order(kind, merged)})
 
 
 def _delete(item: Item, target: ResolvedPath, value: AttributeValue) -> None:
