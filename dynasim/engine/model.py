@@ -84,9 +84,10 @@ MEMBER_ORDER: dict[str, tuple[str, ...]] = {
     "BatchWriteItemInput": ("ReturnConsumedCapacity", "ReturnItemCollectionMetrics", "RequestItems"),
     "KeysAndAttributes": ("Keys", "AttributesToGet", "ConsistentRead"),
     "WriteRequest": ("DeleteRequest", "PutRequest"),
+    # GSIs before LSIs: paritysuite/dynamodb-conformance tests/tier3/validation-ordering/createTable.test.ts (2026).
     "CreateTableInput": (
         "AttributeDefinitions", "TableName", "BillingMode", "ProvisionedThroughput", "KeySchema",
-        "LocalSecondaryIndexes", "GlobalSecondaryIndexes",
+        "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
     ),
     "UpdateTableInput": ("AttributeDefinitions", "TableName", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates"),
     "AttributeDefinition": ("AttributeType", "AttributeName"),
@@ -168,6 +169,10 @@ ALSO_REQUIRED: dict[str, tuple[str, ...]] = {"CreateTableInput": ("AttributeDefi
 #   "TableName must be at least 3 characters long and at most 255 characters long", each on its
 #   own and before any other check; the pattern is a constraint (dynalite's tests; aws-sdk-js's
 #   DeleteTable feature; the same text for RestoreTableFromBackup recorded in 2026).
+# - "create" (CreateTable): a missing name as "control"; otherwise the "describe" constraints, on
+#   their own and before any other member's. Live records of 2026 (paritysuite/dynamodb-conformance
+#   tests/tier3/validation-ordering/createTable.test.ts) show an empty or short name answered with
+#   a message naming 'tableName' and nothing else; the clauses themselves are DescribeTable's.
 TABLE_NAME_PATTERN = "[a-zA-Z0-9_.-]+"
 TABLE_NAME_CHECKS: dict[str, str] = {
     "DescribeTable": "describe",
@@ -175,7 +180,7 @@ TABLE_NAME_CHECKS: dict[str, str] = {
     "UpdateTimeToLive": "describe",
     "DescribeContinuousBackups": "describe",
     "UpdateContinuousBackups": "describe",
-    "CreateTable": "control",
+    "CreateTable": "create",
     "UpdateTable": "control",
     "DeleteTable": "control",
 }

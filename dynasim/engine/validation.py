@@ -358,7 +358,7 @@ def _top_table_name(operation: str, required: bool, name: str | None) -> list[st
     """The checks of a request's TableName, as `model.TABLE_NAME_CHECKS` describes them."""
     style = model.TABLE_NAME_CHECKS.get(operation, "data")
     if name is None:
-        if style == "control":
+        if style in ("control", "create"):
             raise errors.parameter_required("TableName")
         return [errors.constraint_null("tableName")] if required else []
     if name.startswith("arn:"):
@@ -380,6 +380,11 @@ def table_name_clauses(name: str, where: str, style: str = "data") -> list[str]:
         if not 3 <= len(name) <= 255:
             raise errors.table_name_length()
         return [] if pattern_ok else [pattern]
+    if style == "create":
+        clauses = table_name_clauses(name, where, "describe")
+        if clauses:
+            raise errors.constraints(clauses)  # on their own, before any other member's
+        return []
     minimum = 3 if style == "describe" else 1
     clauses = []
     if len(name) < minimum:
