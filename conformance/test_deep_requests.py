@@ -12,6 +12,7 @@ import gzip
 
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from conformance.helpers import NESTING_TOO_DEEP, VALIDATION, assert_error, nested, service_behaviour
 
@@ -48,6 +49,27 @@ def test_values_nested_past_the_limit(ddb, table, levels):
         f"ExpressionAttributeValues contains invalid value: {NESTING_TOO_DEEP} for key :v",
     )
     assert unchanged(ddb, table)
+
+
+@service_behaviour(
+    "DynamoDB Local looks the table up first",
+    source="paritysuite/dynamodb-conformance tests/tier3/validation-ordering/deepRequests.test.ts (live service, "
+    "2026: seven of ten regions report the depth, three the ConditionalOperator misuse)",
+)
+def test_scan_filter_checked_before_the_table(ddb_raw):
+    request = {
+        "TableName": "no-such-table",
+        "ScanFilter": {"a": {"ComparisonOperator": "EQ", "AttributeValueList": [nested(40, {"S": "x"})]}},
+        "ConditionalOperator": "AND",
+    }
+    with pytest.raises(ClientError) as caught:
+        ddb_raw.scan(**request)
+    error = caught.value.response["Error"]
+    assert error["Code"] == VALIDATION
+    assert error["Message"] in (
+        NESTING_TOO_DEEP,
+        "ConditionalOperator can only be used when Filter or Expected has two or more elements",
+    )
 
 
 @pytest.mark.parametrize(

@@ -554,6 +554,26 @@ def test_key_condition_operands_checked_before_the_table(module_ddb_raw):
     assert_error(query(S("a")), NOT_FOUND, TABLE_NOT_FOUND)
 
 
+@service_behaviour(
+    "DynamoDB Local looks the table up first",
+    source=KEY_CONDITION_SOURCE.format("validation-ordering/query"),
+)
+def test_unknown_conditional_operator_beside_a_two_condition_query_filter(module_ddb_raw):
+    """Checked before the model's constraints (an unknown Select is not reported with it) and the
+    table, in its own bare words."""
+    assert_error(
+        lambda: module_ddb_raw.query(
+            TableName=unique_name(),
+            KeyConditions={"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("a")]}},
+            QueryFilter={"b": {"ComparisonOperator": "NULL"}, "c": {"ComparisonOperator": "NULL"}},
+            ConditionalOperator="XOR",
+            Select="BOGUS",
+        ),
+        VALIDATION,
+        "Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]",
+    )
+
+
 MISSED_KEY_ERRORS = [
     ("no-partition-key", "sk = :a", {"a": N(1)}, None, "pk"),
     ("non-key-attribute", "pk = :p AND a = :a", {"p": S("p"), "a": N(1)}, None, "sk"),

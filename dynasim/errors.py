@@ -1160,6 +1160,13 @@ def conditional_operator_alone() -> DynamoDBError:
     return validation("ConditionalOperator cannot be used without Filter or Expected")
 
 
+def conditional_operator_enum() -> DynamoDBError:
+    """An unknown ConditionalOperator beside a legacy filter of two or more conditions, checked before
+    the model's constraints: bare, with "ALL" where "AND" belongs (paritysuite/dynamodb-conformance
+    tests/tier3/validation-ordering/query.test.ts, live service 2026, eu-west-2 and us-east-1)."""
+    return validation("Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]")
+
+
 def conditional_operator_one_condition() -> DynamoDBError:
     return validation("ConditionalOperator can only be used when Filter or Expected has two or more elements")
 

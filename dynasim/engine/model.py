@@ -153,6 +153,12 @@ EXTRA_RULES: dict[str, dict[str, int]] = {
 ALSO_REQUIRED: dict[str, tuple[str, ...]] = {"CreateTableInput": ("AttributeDefinitions", "KeySchema")}
 
 
+# Operations whose legacy filter (the member named) has its ConditionalOperator checked before the
+# model's constraints when it holds two or more conditions: an unknown operator is reported alone,
+# in its own words (`errors.conditional_operator_enum`). Recorded for Query only (live service, 2026).
+OPERATOR_BEFORE_CONSTRAINTS: dict[str, str] = {"Query": "QueryFilter"}
+
+
 # --- table names ---------------------------------------------------------------------------
 #
 # botocore models TableName as a name or an ARN of 1 to 1024 characters. The service checks a

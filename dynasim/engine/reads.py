@@ -259,10 +259,11 @@ class Read:
 
 
 def _target_table(engine: Engine, request: Request, operation: str) -> Table:
-    """The table read. A Query's KeyConditionExpression is checked on its own (its operands, in
-    the order written) before DynamoDB looks the table up: a wrong operand is reported ahead of a
-    missing table (paritysuite/dynamodb-conformance tests/tier3/validation-ordering/
-    queryKeyCondition.test.ts, live service 2026)."""
+    """The table read. Some of the request's own checks come before DynamoDB looks the table up, so
+    on a missing table they are run first: a Query's KeyConditionExpression (its operands, in the
+    order written) and a legacy QueryFilter or ScanFilter with its ConditionalOperator
+    (paritysuite/dynamodb-conformance tests/tier3/validation-ordering/queryKeyCondition.test.ts and
+    deepRequests.test.ts, live service 2026)."""
     try:
         return engine.table(request.get("TableName"))
     except errors.DynamoDBError:
@@ -272,6 +273,9 @@ def _target_table(engine: Engine, request: Request, operation: str) -> Table:
             Placeholders(request, present, "FilterExpression and KeyConditionExpression are null").condition(
                 text, "KeyConditionExpression"
             )
+        legacy_filter = request.get("QueryFilter" if operation == "Query" else "ScanFilter")
+        if legacy_filter is not None:
+            legacy.item_filter(legacy_filter, request.get("ConditionalOperator"))
         raise
 
 

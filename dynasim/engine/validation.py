@@ -45,9 +45,18 @@ def validate(operation: str, request: Request) -> None:
     if shape is None:
         return
     check_types(shape, request)
+    _check_operator_first(operation, request)
     clauses = _structure_clauses(shape, request, "", operation)
     if clauses:
         raise errors.constraints(clauses[:MAX_REPORTED])
+
+
+def _check_operator_first(operation: str, request: Request) -> None:
+    """See `model.OPERATOR_BEFORE_CONSTRAINTS`."""
+    legacy_filter = request.get(model.OPERATOR_BEFORE_CONSTRAINTS.get(operation, ""))
+    operator = request.get("ConditionalOperator")
+    if isinstance(legacy_filter, dict) and len(legacy_filter) >= 2 and operator not in (None, "AND", "OR"):
+        raise errors.conditional_operator_enum()
 
 
 # --- layer 1: JSON types ---------------------------------------------------------------------
