@@ -20,6 +20,7 @@ from dynasim import errors
 from dynasim.engine.capacity import requested
 from dynasim.engine.keys import request_key
 from dynasim.engine.registry import HANDLERS, Request, Response, operation
+from dynasim.engine.update import apply_update_request
 from dynasim.expressions import Placeholders
 from dynasim.expressions.requests import on_condition_failure
 from dynasim.partiql import parse
@@ -131,7 +132,10 @@ def write_request(
 def _write(engine: Engine, statement: Statement, parameters: list[AttributeValue], request: Request) -> Response:
     name, translated = write_request(engine, statement, parameters, request)
     try:
-        response = HANDLERS[name](engine, translated)
+        if name == "UpdateItem":  # a PartiQL UPDATE sizes only the item it makes
+            response = apply_update_request(engine, translated, charge_statement=False)
+        else:
+            response = HANDLERS[name](engine, translated)
     except errors.DynamoDBError as error:
         if isinstance(statement, Insert) and error.code == "ConditionalCheckFailedException":
             raise errors.partiql_duplicate_item() from None
