@@ -775,6 +775,12 @@ def return_values_invalid() -> DynamoDBError:
     return validation("Return values set to invalid value")
 
 
+def return_values_only_old() -> DynamoDBError:
+    # The older reading of a request holding a value nested past `values.LATE_NESTING_DEPTH`
+    # (paritysuite/dynamodb-conformance tests/tier3/validation-ordering/deepRequests.test.ts, live 2026).
+    return validation("ReturnValues can only be ALL_OLD or NONE")
+
+
 # --- expressions ---
 
 

@@ -117,6 +117,9 @@ ENUM_ORDER: dict[str, tuple[str, ...]] = {
     "StreamViewType": ("OLD_IMAGE", "KEYS_ONLY", "NEW_AND_OLD_IMAGES", "NEW_IMAGE"),
     "ScalarAttributeType": ("B", "N", "S"),
     "ProjectionType": ("ALL", "INCLUDE", "KEYS_ONLY"),
+    # dynalite's tests, and a live record of 2026 (paritysuite/dynamodb-conformance
+    # tests/tier3/validation-ordering/updateItem.test.ts and deepRequests.test.ts).
+    "ConditionalOperator": ("OR", "AND"),
     # No record of the service's own order for this one: DynamoDB Local's (the only record) is used.
     "AttributeAction": ("ADD", "DELETE", "PUT"),
 }
