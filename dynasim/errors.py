@@ -463,6 +463,15 @@ def key_conditions_count() -> DynamoDBError:
     return validation("Conditions can be of length 1 or 2 only")
 
 
+def key_conditions_exceed_key(count: int, key_attributes: int) -> DynamoDBError:
+    """More conditions in a KeyConditionExpression than it may have (paritysuite/dynamodb-conformance
+    tests/tier3/error-messages/queryKeyConditionOperands.test.ts, live service 2026)."""
+    return validation(
+        f"The number of query conditions ({count}) exceeds the number of key attributes defined in the schema "
+        f"({key_attributes})"
+    )
+
+
 def key_conditions_not_indexable() -> DynamoDBError:
     return validation("Attempted conditional constraint is not an indexable operation")
 
@@ -766,6 +775,12 @@ def return_values_invalid() -> DynamoDBError:
     return validation("Return values set to invalid value")
 
 
+def return_values_only_old() -> DynamoDBError:
+    # The older reading of a request holding a value nested past `values.LATE_NESTING_DEPTH`
+    # (paritysuite/dynamodb-conformance tests/tier3/validation-ordering/deepRequests.test.ts, live 2026).
+    return validation("ReturnValues can only be ALL_OLD or NONE")
+
+
 # --- expressions ---
 
 
@@ -1036,6 +1051,17 @@ def key_condition_unsupported() -> DynamoDBError:
     return validation("Query key condition not supported")
 
 
+def range_key_equality_missing(earlier: str, later: str) -> DynamoDBError:
+    """A multi-attribute sort key constrained with a gap, or past a range condition: `earlier` is
+    the first sort attribute before `later` without an equality (paritysuite/dynamodb-conformance
+    tests/tier1/query/multiAttributeGsiKey.test.ts, live service 2026). Only single names are
+    recorded; several missing attributes are reported one at a time, the first in schema order."""
+    return validation(
+        f"RANGE key attributes {earlier} must have equality conditions specified in the query because a "
+        f"condition is present on key attribute {later}"
+    )
+
+
 def key_condition_missing_key(name: str) -> DynamoDBError:
     """`name` is the key schema element missed. DynamoDB Local leaves the name out."""
     return validation(f"Query condition missed key schema element: {name}")
@@ -1138,6 +1164,13 @@ def expected_between_order() -> DynamoDBError:
 
 def conditional_operator_alone() -> DynamoDBError:
     return validation("ConditionalOperator cannot be used without Filter or Expected")
+
+
+def conditional_operator_enum() -> DynamoDBError:
+    """An unknown ConditionalOperator beside a legacy filter of two or more conditions, checked before
+    the model's constraints: bare, with "ALL" where "AND" belongs (paritysuite/dynamodb-conformance
+    tests/tier3/validation-ordering/query.test.ts, live service 2026, eu-west-2 and us-east-1)."""
+    return validation("Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]")
 
 
 def conditional_operator_one_condition() -> DynamoDBError:
@@ -1671,8 +1704,16 @@ def partiql_overlapping_ranges() -> DynamoDBError:
     return validation("Overlapping conditions with range keys are not supported in where clause")
 
 
-def partiql_index_not_found(name: str) -> DynamoDBError:
-    return validation(f"The table does not have the specified index: {name}")
+def partiql_index_not_found() -> DynamoDBError:
+    # Unlike Query and Scan, ExecuteStatement leaves the index's name out (paritysuite/dynamodb-conformance
+    # tests/tier3/error-messages/indexReads.test.ts, live service 2026).
+    return validation("The table does not have the specified index")
+
+
+def partiql_consistent_read_on_global_index() -> DynamoDBError:
+    # ExecuteStatement's own wording (paritysuite/dynamodb-conformance tests/tier3/error-messages/indexReads.test.ts,
+    # live service 2026).
+    return validation("Strongly consistent read is not supported on Global Secondary Indexes")
 
 
 def partiql_key_equality_missing() -> DynamoDBError:

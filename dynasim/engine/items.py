@@ -15,7 +15,7 @@ from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import read_projection_if_any, write_expressions
-from dynasim.values import Item, validate_item
+from dynasim.values import LATE_NESTING_DEPTH, Item, container_depth, validate_item
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -26,8 +26,21 @@ _RETURN_OLD = ("NONE", "ALL_OLD")
 def _return_values(request: Request) -> str:
     choice = request.get("ReturnValues", "NONE")
     if choice not in _RETURN_OLD:
-        raise errors.return_values_invalid()
+        raise errors.return_values_only_old() if _read_the_older_way(request) else errors.return_values_invalid()
     return choice
+
+
+def _read_the_older_way(request: Request) -> bool:
+    """Whether the request holds a value nested past `LATE_NESTING_DEPTH`, which the service reads
+    the older way, answering its ReturnValues in the older words."""
+    values = [
+        *(request.get("Item") or {}).values(),
+        *(request.get("Key") or {}).values(),
+        *(request.get("ExpressionAttributeValues") or {}).values(),
+    ]
+    for expected in (request.get("Expected") or {}).values():
+        values += [expected.get("Value"), *(expected.get("AttributeValueList") or [])]
+    return any(container_depth(value) >= LATE_NESTING_DEPTH for value in values)
 
 
 def _answer(old: Item | None, return_values: str) -> Response:

@@ -21,6 +21,7 @@ from dynasim import errors
 from dynasim.engine.capacity import requested
 from dynasim.engine.keys import request_key
 from dynasim.engine.registry import HANDLERS, Request, Response, operation
+from dynasim.engine.update import apply_update_request
 from dynasim.expressions import Placeholders
 from dynasim.expressions.requests import on_condition_failure
 from dynasim.partiql import parse
@@ -166,7 +167,10 @@ def write_request(
 def _write(engine: Engine, statement: Statement, parameters: list[AttributeValue], request: Request) -> Response:
     name, translated = write_request(engine, statement, parameters, request)
     try:
-        response = HANDLERS[name](engine, translated)
+        if name == "UpdateItem":  # a PartiQL UPDATE sizes only the item it makes
+            response = apply_update_request(engine, translated, charge_statement=False)
+        else:
+            response = HANDLERS[name](engine, translated)
     except errors.DynamoDBError as error:
         if isinstance(statement, Insert) and error.code == "ConditionalCheckFailedException":
             raise errors.partiql_duplicate_item() from None
@@ -194,7 +198,7 @@ def _source(engine: Engine, statement: Select) -> tuple[Table, Index | None]:
         return table, None
     index = table.indexes.get(statement.index)
     if index is None:
-        raise errors.partiql_index_not_found(statement.index)
+        raise errors.partiql_index_not_found()
     schema = index.settings.key_schema
     if len(schema.hash_attributes) > 1 or len(schema.range_attributes) > 1:
         raise errors.partiql_multi_attribute_index()
@@ -203,6 +207,8 @@ def _source(engine: Engine, statement: Select) -> tuple[Table, Index | None]:
 
 def _select(engine: Engine, statement: Select, parameters: list[AttributeValue], request: Request) -> Response:
     table, index = _source(engine, statement)
+    if index is not None and request.get("ConsistentRead") and index.settings.kind == "GLOBAL":
+        raise errors.partiql_consistent_read_on_global_index()
     for column in statement.columns or ():
         if isinstance(column, Call):
             raise errors.partiql_projection_not_path(column.at)

@@ -35,7 +35,7 @@ from dynasim.expressions.documents import (
 )
 from dynasim.expressions.grammar import parse_tree
 from dynasim.expressions.keys import KeyCondition, key_condition
-from dynasim.expressions.updates import apply_update, check_targets, check_update
+from dynasim.expressions.updates import apply_update, check_targets, check_update, update_charge
 from dynasim.storage.table import KeySchema
 from dynasim.values import AttributeValue, Item, check_attribute_name, older_check, validate_value
 
@@ -258,6 +258,10 @@ class BoundUpdate:
     def updated(self, item: Item) -> Item:
         """The parts of `item` the update's paths name (ReturnValues UPDATED_OLD/UPDATED_NEW)."""
         return project(item, projection_tree(self.paths))
+
+    def charge(self) -> int:
+        """What standalone UpdateItem charges this update against the item-size limit."""
+        return update_charge(self.root, self.ctx)
 
     @property
     def only_removes(self) -> bool:
