@@ -6,6 +6,7 @@ statement serves every request that repeats its text.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -313,6 +314,12 @@ def unexpected_word(word: str) -> str:
     return "Unexpected keyword" if word in KEYWORDS else "Unexpected term"
 
 
+# The transformer's methods are named after the grammar's rules, and one of them is `list`: its
+# annotations spell the built-in through these names.
+Children = list[Any]
+Tokens = list[Token]
+
+
 class Build(Transformer_NonRecursive):
     """lark tree -> AST, without recursing (a statement's conditions may nest 300 operators
     deep). A fresh instance per parse (it numbers the parameters)."""
@@ -322,18 +329,18 @@ class Build(Transformer_NonRecursive):
         self.parameters = 0
 
     # names and paths
-    def plain_name(self, children: list[Token]) -> Name:
+    def plain_name(self, children: Tokens) -> Name:
         name = Name(children[0])
         name.at = place(children[0])
         return name
 
-    def quoted_name(self, children: list[Token]) -> Name:
+    def quoted_name(self, children: Tokens) -> Name:
         name = Name(_unquote(str(children[0]), '"'))
         name.at = place(children[0])
         return name
 
-    def path(self, children: list[Any]) -> Path:
-        parts: list[str | int] = []
+    def path(self, children: Children) -> Path:
+        parts: builtins.list[str | int] = []
         for child in children:
             if isinstance(child, Token) and child.type == "NUMBER":
                 text = str(child)
@@ -345,10 +352,10 @@ class Build(Transformer_NonRecursive):
         return Path(tuple(parts), getattr(children[0], "at", ""))
 
     # values
-    def string(self, children: list[Token]) -> Literal:
+    def string(self, children: Tokens) -> Literal:
         return Literal({"S": _unquote(str(children[0]), "'")})
 
-    def number(self, children: list[Token]) -> Literal:
+    def number(self, children: Tokens) -> Literal:
         text = str(children[0])
         mantissa, _, written = text.lower().partition("e")
         if len(written.lstrip("+-").lstrip("0")) > 10:
@@ -361,124 +368,124 @@ class Build(Transformer_NonRecursive):
             raise errors.partiql_malformed("")
         return Literal({"N": text})
 
-    def true(self, children: list[Any]) -> Literal:
+    def true(self, children: Children) -> Literal:
         return Literal({"BOOL": True})
 
-    def false(self, children: list[Any]) -> Literal:
+    def false(self, children: Children) -> Literal:
         return Literal({"BOOL": False})
 
-    def null(self, children: list[Any]) -> Literal:
+    def null(self, children: Children) -> Literal:
         return Literal({"NULL": True})
 
-    def parameter(self, children: list[Any]) -> Param:
+    def parameter(self, children: Children) -> Param:
         self.parameters += 1
         return Param(self.parameters - 1)
 
-    def list(self, children: list[Any]) -> ListValue:
+    def list(self, children: Children) -> ListValue:
         return ListValue(tuple(child for child in children if child is not None))
 
-    def bag(self, children: list[Any]) -> BagValue:
+    def bag(self, children: Children) -> BagValue:
         return BagValue(tuple(child for child in children if child is not None))
 
-    def pair(self, children: list[Any]) -> tuple[str, Any]:
+    def pair(self, children: Children) -> tuple[str, Any]:
         key = str(children[0])
         return (_unquote(key, key[0]), children[1])
 
-    def map(self, children: list[Any]) -> MapValue:
+    def map(self, children: Children) -> MapValue:
         return MapValue(tuple(child for child in children if child is not None))
 
     # conditions and operands
-    def comparator(self, children: list[Token]) -> str:
+    def comparator(self, children: Tokens) -> str:
         return "<>" if str(children[0]) == "!=" else str(children[0])
 
-    def compare(self, children: list[Any]) -> Compare:
+    def compare(self, children: Children) -> Compare:
         return Compare(children[1], children[0], children[2])
 
-    def between(self, children: list[Any]) -> Between:
+    def between(self, children: Children) -> Between:
         return Between(*children)
 
-    def in_(self, children: list[Any]) -> In:
+    def in_(self, children: Children) -> In:
         return In(children[0], tuple(children[1:]))
 
-    def missing(self, children: list[Any]) -> Missing:
+    def missing(self, children: Children) -> Missing:
         return Missing(children[0], False)
 
-    def present(self, children: list[Any]) -> Missing:
+    def present(self, children: Children) -> Missing:
         return Missing(children[0], True)
 
-    def is_null(self, children: list[Any]) -> IsNull:
+    def is_null(self, children: Children) -> IsNull:
         return IsNull(children[0], False)
 
-    def not_null(self, children: list[Any]) -> IsNull:
+    def not_null(self, children: Children) -> IsNull:
         return IsNull(children[0], True)
 
-    def type_name(self, children: list[Token]) -> str:
+    def type_name(self, children: Tokens) -> str:
         words = "_".join(str(child).lower() for child in children if child is not None)
         if words not in TYPE_NAMES:
             raise errors.partiql_malformed("Expected type name")
         return TYPE_NAMES[words]
 
-    def is_type(self, children: list[Any]) -> IsType:
+    def is_type(self, children: Children) -> IsType:
         return IsType(children[0], children[2], False, place(children[1]))
 
-    def is_not_type(self, children: list[Any]) -> IsType:
+    def is_not_type(self, children: Children) -> IsType:
         return IsType(children[0], children[2], True, place(children[1]))
 
-    def and_(self, children: list[Any]) -> And:
+    def and_(self, children: Children) -> And:
         return And(*children)
 
-    def or_(self, children: list[Any]) -> Or:
+    def or_(self, children: Children) -> Or:
         return Or(*children)
 
-    def not_(self, children: list[Any]) -> Not:
+    def not_(self, children: Children) -> Not:
         return Not(children[0])
 
-    def call(self, children: list[Any]) -> Call:
+    def call(self, children: Children) -> Call:
         name = children[0]
         if name.type == "KEYWORD" and name.lower() not in FUNCTION_KEYWORDS:
             raise errors.partiql_malformed(unexpected_word(name))
         return Call(name.lower(), tuple(child for child in children[1:] if child is not None), place(name))
 
-    def count_star(self, children: list[Any]) -> Call:
+    def count_star(self, children: Children) -> Call:
         return Call(children[0].lower(), (), place(children[0]), star=True)
 
-    def plus(self, children: list[Any]) -> Arithmetic:
+    def plus(self, children: Children) -> Arithmetic:
         return Arithmetic("+", children[0], children[2])
 
-    def minus(self, children: list[Any]) -> Arithmetic:
+    def minus(self, children: Children) -> Arithmetic:
         return Arithmetic("-", children[0], children[2])
 
-    def where(self, children: list[Any]) -> Any:
+    def where(self, children: Children) -> Any:
         return children[0]
 
-    def bare_operand(self, children: list[Any]) -> Bare:
+    def bare_operand(self, children: Children) -> Bare:
         return Bare(children[0])
 
-    def start(self, children: list[Any]) -> Any:
+    def start(self, children: Children) -> Any:
         return children[0]
 
     # statements
-    def bare(self, children: list[Any]) -> Unsupported:
+    def bare(self, children: Children) -> Unsupported:
         return Unsupported(expression_kind(children[0]))
 
-    def star(self, children: list[Any]) -> None:
+    def star(self, children: Children) -> None:
         return None
 
-    def columns(self, children: list[Path | Call]) -> tuple[Path | Call, ...]:
+    def columns(self, children: builtins.list[Path | Call]) -> tuple[Path | Call, ...]:
         return tuple(children)
 
-    def source(self, children: list[str]) -> tuple[str, str | None]:
+    def source(self, children: builtins.list[str]) -> tuple[str, str | None]:
         if len(children) > 2:
             raise errors.partiql_from_path_too_long()
         return str(children[0]), str(children[1]) if len(children) > 1 else None
 
-    def alias(self, children: list[Any]) -> Alias:
+    def alias(self, children: Children) -> Alias:
         return Alias()
 
-    def limit(self, children: list[Any]) -> Limit:
+    def limit(self, children: Children) -> Limit:
         return Limit()
 
-    def select(self, children: list[Any]) -> Select:
+    def select(self, children: Children) -> Select:
         table, index = children[1]
         where = order = None
         limited = aliased = False
@@ -495,31 +502,31 @@ class Build(Transformer_NonRecursive):
                 where = child
         return Select(children[0], table, index, where, order, limited, aliased)
 
-    def order(self, children: list[Any]) -> Order:
+    def order(self, children: Children) -> Order:
         ascending = len(children) < 2 or str(children[1].children[0]).upper() == "ASC"
         return Order(children[0], ascending)
 
-    def insert(self, children: list[Any]) -> Insert:
+    def insert(self, children: Children) -> Insert:
         table, index = children[0]
         return Insert(table, children[1], index)
 
-    def insert_query(self, children: list[Any]) -> Unsupported:
+    def insert_query(self, children: Children) -> Unsupported:
         return Unsupported("Insert")
 
-    def assignment(self, children: list[Any]) -> tuple[Path, Any]:
+    def assignment(self, children: Children) -> tuple[Path, Any]:
         return children[0], children[1]
 
-    def set_(self, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
+    def set_(self, children: Children) -> tuple[str, tuple[Any, ...]]:
         return "SET", tuple(children)
 
-    def remove(self, children: list[Any]) -> tuple[str, tuple[Any, ...]]:
+    def remove(self, children: Children) -> tuple[str, tuple[Any, ...]]:
         return "REMOVE", tuple(children)
 
-    def returning(self, children: list[Token]) -> str:
+    def returning(self, children: Tokens) -> str:
         scope = "ALL" if str(children[0]).upper() == "ALL" else "UPDATED"
         return f"{scope}_{str(children[1]).upper()}"
 
-    def update(self, children: list[Any]) -> Update:
+    def update(self, children: Children) -> Update:
         (table, index), *rest = children
         aliased = any(isinstance(child, Alias) for child in rest)
         returning = next((child for child in rest if isinstance(child, str)), "NONE")
@@ -532,12 +539,12 @@ class Build(Transformer_NonRecursive):
     # FROM "T" WHERE ... SET ...: the same UPDATE, its clauses in another order.
     from_update = update
 
-    def delete(self, children: list[Any]) -> Delete:
+    def delete(self, children: Children) -> Delete:
         (table, index), *rest = children
         aliased = any(isinstance(child, Alias) for child in rest)
         returning = next((child for child in rest if isinstance(child, str)), "NONE")
         where = next((child for child in rest if not isinstance(child, (str, Alias))), None)
         return Delete(table, where, returning, index, aliased)
 
-    def exists(self, children: list[Any]) -> Exists:
+    def exists(self, children: Children) -> Exists:
         return Exists(children[0])
