@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from conformance.helpers import VALIDATION, assert_error, cases, service_behaviour, strip_metadata
 
@@ -414,3 +415,15 @@ def test_a_batch_select_with_a_further_condition(ddb: Any, table: str) -> None:
     select = WHERE.format(t=table, condition="attribute_exists(ss)")
     response = ddb.batch_execute_statement(Statements=[{"Statement": select}])
     assert response["Responses"] == [{"Error": {"Code": "ValidationError", "Message": SELECT_NEEDS_KEY}}]
+
+
+def test_a_function_projected_in_a_transaction_or_batch_is_refused(ddb: Any, table: str) -> None:
+    # The same check as ExecuteStatement's "exists-projected": each operation reports it in its own way.
+    select = f"SELECT attribute_exists(ss) FROM \"{table}\" WHERE pk = 'item'"
+    refused = f"Unexpected path component at {_at(select, 'attribute_exists')}"
+    with pytest.raises(ClientError) as transaction:
+        ddb.execute_transaction(TransactStatements=[{"Statement": select}])
+    assert transaction.value.response["Error"]["Code"] == VALIDATION
+    assert transaction.value.response["Error"]["Message"].endswith(refused)
+    response = ddb.batch_execute_statement(Statements=[{"Statement": select}])
+    assert response["Responses"] == [{"Error": {"Code": "ValidationError", "Message": refused}}]

@@ -253,7 +253,7 @@ class _Template:
             # Kinesis stream's !GetAtt, say) may need a deployed stack and do not matter here.
             if resource["Type"] == "AWS::Serverless::SimpleTable":
                 properties = {**self.simple_table_globals, **properties}
-                wanted = _SIMPLE_TABLE_PROPERTIES
+                wanted: tuple[str, ...] = _SIMPLE_TABLE_PROPERTIES
             else:
                 wanted = _TABLE_PROPERTIES
             properties = {
@@ -281,8 +281,8 @@ class _Template:
         if _is_function(value):
             ((key, argument),) = value.items()
             return self._function(key, argument, where)
-        resolved = {key: self._resolve(member, f"{where}.{key}") for key, member in value.items()}
-        return {key: member for key, member in resolved.items() if member is not _NO_VALUE}
+        resolved_members = {key: self._resolve(member, f"{where}.{key}") for key, member in value.items()}
+        return {key: member for key, member in resolved_members.items() if member is not _NO_VALUE}
 
     def _function(self, name: str, argument: Any, where: str) -> Any:
         if name == "Ref":
@@ -448,7 +448,7 @@ def apply(simulator: Simulator, declarations: list[TableDeclaration], *, skip_ex
     `skip_existing` (so a durable store's data survives a restart with the same file)."""
     created = []
     for declaration in declarations:
-        name = declaration.request.get("TableName")
+        name = declaration.table_name
         if skip_existing and name in simulator.engine.tables:
             continue
         _run(simulator, "CreateTable", declaration.request, declaration.source)

@@ -15,6 +15,7 @@ from dynasim.doubles.consistency import EventualConsistency
 from dynasim.doubles.faults import FaultRule
 from dynasim.doubles.hub import Doubles
 from dynasim.doubles.latency import LatencyRule
+from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
 from dynasim.engine.ttl import tracker as ttl_tracker
@@ -247,9 +248,9 @@ class Simulator:
 
     # --- snapshots ----------------------------------------------------------------------------
 
-    def snapshot(self) -> snapshot.Snapshot:
+    def snapshot(self) -> Snapshot:
         """The tables as they are now (restore with `restore`, into this or another simulator)."""
         return snapshot.take(self)
 
-    def restore(self, state: snapshot.Snapshot) -> None:
+    def restore(self, state: Snapshot) -> None:
         snapshot.restore(self, state)

@@ -69,7 +69,7 @@ def numbers(draw: Any, max_integer_digits: int = 20, max_fraction_digits: int = 
 
 def strings(min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[str]:
     """Unicode text (no surrogates: DynamoDB strings are UTF-8)."""
-    return st.text(st.characters(exclude_categories=("Cs",)), min_size=min_size, max_size=max_size)
+    return st.text(st.characters(exclude_categories=["Cs"]), min_size=min_size, max_size=max_size)
 
 
 def binaries(min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[bytes]:

@@ -149,6 +149,7 @@ def number_size(text: str) -> int:
     """Bytes DynamoDB counts for a number: one per pair of significant digits (pairs aligned
     on the decimal point), one for the exponent, and one more for a negative number."""
     sign, digits, exponent = Decimal(text).as_tuple()
+    assert isinstance(exponent, int)  # DynamoDB numbers are finite: no NaN or infinity
     end = len(digits)
     while end and digits[end - 1] == 0:
         end -= 1

@@ -445,7 +445,8 @@ def split_batch(operation: str, request: dict[str, Any], left_out: set[int]) -> 
     removed: dict[str, Any] = {}
     for table, value in request["RequestItems"].items():
         entries = value if operation == "BatchWriteItem" else value["Keys"]
-        stay, go = [], []
+        stay: list[Any] = []
+        go: list[Any] = []
         for entry in entries:
             (go if position in left_out else stay).append(entry)
             position += 1

@@ -122,7 +122,7 @@ class ThroughputLimiter:
         if table is None:
             return []
         kind = "read" if operation in READS else "write"
-        draws = []
+        draws: list[tuple[tuple[str, ...], Any]] = []
         index = request.get("IndexName") if operation in ("Query", "Scan") else None
         if (
             index is not None

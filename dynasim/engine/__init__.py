@@ -54,7 +54,7 @@ class Engine:
         self.extensions: dict[str, Any] = {}
         # Run before each operation, outside the lock (TTL's sweep when expired items are to vanish
         # at once), and after each operation once the lock is released (stream subscriptions).
-        self.before_operation: list[Callable[[], None]] = []
+        self.before_operation: list[Callable[[], object]] = []
         self.after_operation: list[Callable[[], None]] = []
 
     def execute(self, operation: str, request: Request) -> Response:

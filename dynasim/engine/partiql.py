@@ -34,6 +34,7 @@ from dynasim.partiql.ast import (
     Insert,
     Or,
     Path,
+    Runnable,
     Select,
     Statement,
     Unsupported,
@@ -83,17 +84,17 @@ def _check_parameters(parameters: list[AttributeValue]) -> None:
         validate_value(value)
 
 
-def _check_supported(statement: Statement) -> None:
+def _check_supported(statement: Statement) -> Runnable:
     if isinstance(statement, Unsupported):
         raise errors.partiql_unsupported_operation(statement.operation)
+    return statement
 
 
-def _bound(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
+def _bound(text: Any, parameters: Any) -> tuple[Runnable, list[AttributeValue]]:
     """The statement and its parameters, once both pass DynamoDB's checks of them."""
     statement, parameters = _parsed(text, parameters)
     _check_parameters(parameters)
-    _check_supported(statement)
-    return statement, parameters
+    return _check_supported(statement), parameters
 
 
 def _key(table: Table, statement: Statement, parameters: list[AttributeValue]) -> dict[str, AttributeValue]:
@@ -111,7 +112,7 @@ def _key(table: Table, statement: Statement, parameters: list[AttributeValue]) -
 
 
 def write_request(
-    engine: Engine, statement: Statement, parameters: list[AttributeValue], request: Request
+    engine: Engine, statement: Runnable, parameters: list[AttributeValue], request: Request
 ) -> tuple[str, Request]:
     """The PutItem, UpdateItem or DeleteItem request a write statement stands for."""
     table = engine.table(statement.table)
@@ -164,7 +165,7 @@ def write_request(
     return name, out
 
 
-def _write(engine: Engine, statement: Statement, parameters: list[AttributeValue], request: Request) -> Response:
+def _write(engine: Engine, statement: Runnable, parameters: list[AttributeValue], request: Request) -> Response:
     name, translated = write_request(engine, statement, parameters, request)
     try:
         if name == "UpdateItem":  # a PartiQL UPDATE sizes only the item it makes
@@ -209,9 +210,7 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
     table, index = _source(engine, statement)
     if index is not None and request.get("ConsistentRead") and index.settings.kind == "GLOBAL":
         raise errors.partiql_consistent_read_on_global_index()
-    for column in statement.columns or ():
-        if isinstance(column, Call):
-            raise errors.partiql_projection_not_path(column.at)
+    columns = _projected_paths(statement)
     schema = index.settings.key_schema if index is not None else table.key_schema
     limit = request.get("Limit")  # at least 1: checked by the model's constraints
     text = request["Statement"]
@@ -222,15 +221,15 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         if remembered is None or remembered[0] != text:
             raise errors.partiql_next_token_invalid()
         start = remembered[1]
-    if statement.columns is not None and index is not None and index.settings.kind == "GLOBAL":
+    if columns is not None and index is not None and index.settings.kind == "GLOBAL":
         if index.projected is not None:
-            names = dict.fromkeys(str(column.top) for column in statement.columns)
+            names = dict.fromkeys(str(column.top) for column in columns)
             missing = [name for name in names if name not in index.projected]
             if missing:
                 raise errors.attributes_not_projected(index.name, missing)
-    if statement.columns is not None:
+    if columns is not None:
         seen: set[str] = set()
-        for column in statement.columns:
+        for column in columns:
             label = _column(column)[1]
             if label in seen:
                 raise errors.partiql_duplicate_columns(label)
@@ -452,11 +451,24 @@ def _column(path: Path) -> tuple[tuple[str | int, ...], str]:
     return tuple(parts), str(parts[-1])
 
 
-def _project(statement: Select, parameters: list[AttributeValue], item: Any) -> Any:
+def _projected_paths(statement: Select) -> tuple[Path, ...] | None:
+    """The SELECT's columns (None: *), each a path: DynamoDB refuses a function there."""
     if statement.columns is None:
+        return None
+    paths = []
+    for column in statement.columns:
+        if isinstance(column, Call):
+            raise errors.partiql_projection_not_path(column.at)
+        paths.append(column)
+    return tuple(paths)
+
+
+def _project(statement: Select, parameters: list[AttributeValue], item: Any) -> Any:
+    columns = _projected_paths(statement)
+    if columns is None:
         return item
     projected = {}
-    for column in statement.columns:
+    for column in columns:
         parts, label = _column(column)
         value: Any = {"M": item}
         for part in parts:
@@ -497,6 +509,7 @@ def _sort_conditions(where: Any, range_name: str) -> list[Any]:
     """The top-level conditions of a WHERE that a Query can put on one sort attribute."""
     found = []
     for part in conjuncts(where):
+        sides: tuple[Any, ...]
         if isinstance(part, Compare) and part.op != "<>":
             sides = (part.left, part.right)
         elif isinstance(part, Between):
@@ -589,6 +602,7 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
                 raise errors.partiql_exists_outside_transaction()
             if isinstance(statement, Select):
                 _, index = _source(engine, statement)
+                _projected_paths(statement)
                 where = conjuncts(statement.where)
                 try:
                     key = _key(table, statement, parameters) if statement.where is not None else None
@@ -648,10 +662,12 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
             raise errors.partiql_transaction_statement(position, error) from None
         _check_parameters(parameters)
         try:
-            _check_supported(statement)
+            runnable = _check_supported(statement)
+            if isinstance(runnable, Select):
+                _projected_paths(runnable)
         except errors.DynamoDBError as error:
             raise errors.partiql_transaction_statement(position, error) from None
-        bound.append((statement, parameters))
+        bound.append((runnable, parameters))
     reads = [isinstance(statement, Select) for statement, _ in bound]
     if any(reads) and not all(reads):
         raise errors.partiql_transaction_mixed()

@@ -169,7 +169,7 @@ class Read:
         if text is not None:
             bound = self.placeholders.projection(text)
             names = list(bound.tree)
-            project = bound.apply
+            project: Callable[[Item], Item] = bound.apply
         elif request.get("AttributesToGet") is not None:
             names = list(request["AttributesToGet"])
             project = legacy.attributes_to_get(names)
@@ -265,7 +265,7 @@ def _target_table(engine: Engine, request: Request, operation: str) -> Table:
     (paritysuite/dynamodb-conformance tests/tier3/validation-ordering/queryKeyCondition.test.ts and
     deepRequests.test.ts, live service 2026)."""
     try:
-        return engine.table(request.get("TableName"))
+        return engine.table(request["TableName"])  # required: the model's check came first
     except errors.DynamoDBError:
         text = request.get("KeyConditionExpression")
         if operation == "Query" and text is not None:

@@ -251,7 +251,7 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
         for update in updates
     ]
     for position, name in enumerate(names):
-        if name in names[:position]:
+        if name is not None and name in names[:position]:
             raise errors.index_update_repeated(name)
     if sum(1 for update in updates if "Create" in update or "Delete" in update) > 1:
         raise errors.index_changes_at_once()

@@ -214,7 +214,7 @@ def _bind(engine: Engine, actions: list[_Action]) -> None:
     (its condition, then the update itself), as DynamoDB does; no item twice."""
     seen: set[tuple[str, StorageKey]] = set()
     for position, action in enumerate(actions, 1):
-        table = action.table = engine.table(action.body.get("TableName"))
+        table = action.table = engine.table(action.body["TableName"])  # required by the model
         if action.kind == "ConditionCheck" and action.body.get("ConditionExpression") is None:
             raise errors.transact_member_null(position, "conditionCheck", "conditionExpression")
         action.expressions.check_key_paths(key_attributes(table))
@@ -356,7 +356,7 @@ def transact_get_items(engine: Engine, request: Request) -> Response:
         table = engine.table(get["TableName"])
         validate_item(get["Key"])
         try:
-            key: StorageKey | None = request_key(table.key_schema, get["Key"])
+            key = request_key(table.key_schema, get["Key"])
         except errors.DynamoDBError as error:
             if not _is_reason(error):
                 raise
@@ -374,9 +374,9 @@ def transact_get_items(engine: Engine, request: Request) -> Response:
     capacities: dict[str, Consumed] = {}
     responses: list[dict[str, Any]] = []
     total = 0
-    for table, key, projection in reads:
-        assert key is not None
-        entry = table.entry(*key)
+    for table, read_key, projection in reads:
+        assert read_key is not None  # a read without a key was a cancellation reason
+        entry = table.entry(*read_key)
         capacity = capacities.setdefault(table.name, Consumed(table, choice))
         for _ in range(2):
             capacity.read(entry[1] if entry is not None else 0, True, minimum=1)

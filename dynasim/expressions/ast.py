@@ -271,6 +271,7 @@ class _Builder:
             return Not(self.condition(tree.children[1]))
         if data == "comparison":
             left, op, right = tree.children
+            assert isinstance(op, Token)
             self._count()
             return Compare(_COMPARATORS[op.type], self.operand(left), self.operand(right))
         if data == "between":

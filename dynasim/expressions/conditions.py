@@ -97,6 +97,7 @@ def _check_call(call: Call, ctx: Context) -> None:
             raise errors.expression_operand_any_type(ctx.kind, name)
         if kind != "S":
             raise errors.expression_operand_type(ctx.kind, name, kind)
+        assert isinstance(args[1], Value)  # only a value has a string type before evaluation
         type_name = ctx.values[args[1].ref]["S"]
         if type_name not in ALL_TYPES:
             raise errors.expression_attribute_type_unknown(ctx.kind, type_name)
@@ -149,7 +150,8 @@ def check_condition(node: Any, ctx: Context) -> None:
             low, high = ctx.values[node.low.ref], ctx.values[node.high.ref]
             if next(iter(low)) != next(iter(high)):
                 raise errors.expression_between_types(ctx.kind, _show_value(low), _show_value(high))
-            if compare(low, high) > 0:
+            order = compare(low, high)
+            if order is not None and order > 0:
                 raise errors.expression_between_order(ctx.kind, _show_value(low), _show_value(high))
     elif isinstance(node, In):
         if len(node.options) > MAX_IN_OPERANDS:

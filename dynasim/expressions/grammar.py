@@ -83,9 +83,10 @@ def tokens(text: str) -> list[tuple[int, int]]:
         rest = text[offset:]
         try:
             for token in lexer.lex(rest):
-                assert isinstance(token, Token)
+                assert isinstance(token, Token) and token.start_pos is not None and token.end_pos is not None
                 spans.append((offset + token.start_pos, offset + token.end_pos))
         except UnexpectedCharacters as error:
+            assert error.pos_in_stream is not None  # lark places every lexing error
             bad = offset + error.pos_in_stream
             spans.append((bad, bad + 1))
             offset = bad + 1

@@ -117,6 +117,7 @@ def _collect(node: Any, ctx: Context, entries: list[Entry]) -> None:
             resolved = operand.resolve(ctx.names)
             if len(resolved) > 1:
                 raise errors.key_condition_nested_attribute()
+            assert isinstance(resolved[0], str)  # a path starts with a name
             name, first = resolved[0], position == 0
     if name is None:
         raise errors.key_condition_no_key()

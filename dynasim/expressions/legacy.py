@@ -100,7 +100,7 @@ def _combine(
 
 
 def _filter_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool]:
-    operator = condition.get("ComparisonOperator")
+    operator = condition["ComparisonOperator"]  # required by the model, checked before
     arguments = condition.get("AttributeValueList") or []
     for argument in arguments:
         validate_value(argument)
@@ -133,6 +133,7 @@ def _expected_one(name: str, condition: dict[str, Any]) -> Callable[[Item], bool
     if operator is None:
         if exists is False:
             return lambda item: name not in item
+        assert value is not None  # refused above otherwise
         return lambda item: (found := item.get(name)) is not None and equal(found, value)
     arguments = [value] if value is not None else (arguments or [])
     check_arguments(operator, arguments)

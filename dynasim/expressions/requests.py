@@ -87,7 +87,7 @@ class WriteExpressions:
         self.only_removes = (
             self.update.only_removes
             if self.update is not None
-            else bool(legacy_updates) and legacy.only_deletes(legacy_updates)
+            else bool(legacy_updates and legacy.only_deletes(legacy_updates))
         )
         if request.get("Expected") is not None or request.get("ConditionalOperator") is not None:
             self.condition = legacy.expected(request.get("Expected"), request.get("ConditionalOperator"))

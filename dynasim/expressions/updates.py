@@ -80,6 +80,7 @@ def check_update(update: Update, ctx: Context) -> list[ResolvedPath]:
     for action in ordered:
         if isinstance(action, (AddAction, DeleteAction)):
             kind = value_type(action.value, ctx)
+            assert kind is not None  # the grammar gives ADD and DELETE a :value, whose type is known
             verb = "ADD" if isinstance(action, AddAction) else "DELETE"
             if kind not in SET_TYPES and not (verb == "ADD" and kind == "N"):
                 raise errors.expression_action_operand_type(verb, TYPE_NAMES[kind])
@@ -139,6 +140,7 @@ def _operand(node: Any, item: Item, ctx: Context) -> AttributeValue:
         return {"N": arithmetic(left, right, node.op)}
     assert isinstance(node, Call)
     if node.name == "if_not_exists":
+        assert isinstance(node.args[0], Path)  # checked before any item is read
         existing = get(item, node.args[0].resolve(ctx.names))
         return existing if existing is not None else _operand(node.args[1], item, ctx)
     first = _typed_operand(node.args[0], item, ctx, "L")

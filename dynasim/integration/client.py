@@ -679,14 +679,14 @@ class QueryBuilder:
         if self._sk is not None:
             if sk_name is None:
                 raise ValidationError("a sort key condition needs a sort key", code="Validation")
-            op, values = self._sk
+            op, operands = self._sk
             sk = ph.name(sk_name)
             if op == "begins_with":
-                condition += f" AND begins_with({sk}, {ph.value(values[0])})"
+                condition += f" AND begins_with({sk}, {ph.value(operands[0])})"
             elif op == "between":
-                condition += f" AND {sk} BETWEEN {ph.value(values[0])} AND {ph.value(values[1])}"
+                condition += f" AND {sk} BETWEEN {ph.value(operands[0])} AND {ph.value(operands[1])}"
             else:
-                condition += f" AND {sk} {op} {ph.value(values[0])}"
+                condition += f" AND {sk} {op} {ph.value(operands[0])}"
         request: dict[str, Any] = {"TableName": self.table.name, "KeyConditionExpression": condition}
         if self._projection:
             projection = Placeholders("p")

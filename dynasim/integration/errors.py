@@ -62,8 +62,8 @@ class TransactionCanceledError(DynamoDbError):
         super().__init__(*args, **kwargs)
         self.reasons = reasons or []
 
-    @property  # type: ignore[override]
-    def retryable(self) -> bool:
+    @property
+    def retryable(self) -> bool:  # type: ignore[override]
         """Only conflicts and throttling cancelled it (no condition failed): safe to send again."""
         codes = {r.code for r in self.reasons} - {"None"}
         return bool(codes) and codes <= RETRYABLE_CANCELLATION_CODES

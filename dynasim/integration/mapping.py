@@ -79,12 +79,12 @@ def _convert(value: Any, hint: Any) -> Any:
         (arg,) = typing.get_args(hint)[:1] or (Any,)
         return origin(_convert(v, arg) for v in value)
     if origin is dict and isinstance(value, dict):
-        args = typing.get_args(hint)
-        return {k: _convert(v, args[1]) for k, v in value.items()} if args else value
+        key_and_value = typing.get_args(hint)
+        return {k: _convert(v, key_and_value[1]) for k, v in value.items()} if key_and_value else value
     return value
 
 
-def _build(cls: type, data: dict[str, Any]) -> Any:
+def _build(cls: Any, data: dict[str, Any]) -> Any:
     hints = typing.get_type_hints(cls)
     kwargs = {f.name: _convert(data[f.name], hints.get(f.name, Any)) for f in dataclasses.fields(cls) if f.name in data}
     try:

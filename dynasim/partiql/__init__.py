@@ -117,9 +117,10 @@ def _syntax_detail(text: str, error: UnexpectedInput) -> str:
     """What DynamoDB says, after "Statement wasn't well formed, can't be processed: ", about a
     statement that does not parse: nothing for text that does not lex; for a token it did not
     expect, what it wanted there, or what the token was."""
-    if isinstance(error, UnexpectedCharacters) or not isinstance(getattr(error, "token", None), Token):
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedCharacters) or not isinstance(token, Token):
         return ""
-    token, expected = error.token, set(getattr(error, "expected", ()) or ())
+    expected = set(getattr(error, "expected", ()) or ())
     state = getattr(error, "interactive_parser", None)
     if state is not None:  # what the parser takes here, end of statement included
         expected = set(state.accepts())

@@ -225,6 +225,7 @@ class Unsupported:
 
 
 Statement = Select | Insert | Update | Delete | Exists | Unsupported
+Runnable = Select | Insert | Update | Delete | Exists  # a statement DynamoDB runs
 
 
 _INT = 2**31

@@ -176,8 +176,10 @@ class Writer:
         return f"NOT ({text})" if negated else text
 
     def update(self, sets: tuple[tuple[Path, Any], ...], removes: tuple[Path, ...]) -> str:
-        clauses = []
-        assignments, adds, deletes = [], [], []
+        clauses: list[str] = []
+        assignments: list[str] = []
+        adds: list[str] = []
+        deletes: list[str] = []
         for path, value in sets:
             if isinstance(value, Call) and value.name in SET_FUNCTIONS:
                 _check_set_function(path, value)

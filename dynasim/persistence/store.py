@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -373,14 +374,14 @@ def _put(table: Table, item: dict[str, Any]) -> None:
 
 def _lock_exclusively(handle: Any) -> None:
     """Hold an exclusive lock on an open file until it is closed; OSError if another process has it."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":
         import msvcrt
 
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
         return
+    import fcntl
+
     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 

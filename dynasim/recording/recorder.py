@@ -152,7 +152,7 @@ class record:
                 error = {"code": type(exception).__name__, "message": str(exception), "status": None}
                 self._write(service, started, None, None, error)
 
-        handlers = [
+        handlers: list[tuple[str, Callable[..., Any]]] = [
             (f"before-call.{service}", before_call),
             (f"after-call.{service}", after_call),
             (f"after-call-error.{service}", after_call_error),

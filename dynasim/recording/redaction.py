@@ -170,7 +170,7 @@ class Redactor:
         return redacted
 
     def _placeholders(self, request: dict[str, Any], values: dict[str, Any]) -> None:
-        names = request.get("ExpressionAttributeNames") or {}
+        names: dict[str, str] = request.get("ExpressionAttributeNames") or {}
 
         def resolve(path: str) -> str:
             parts = re.split(r"\.|(?=\[)", path)

@@ -60,7 +60,7 @@ def normalise(request: dict[str, Any], ignore: Iterable[str] = ()) -> Any:
 
 def _normalise(node: Any) -> Any:
     if isinstance(node, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in node.items():
             if key == "N" and isinstance(value, str):
                 out[key] = _number(value)

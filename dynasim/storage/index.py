@@ -135,7 +135,9 @@ class Index:
         partition = self._partitions.get(hash_key)
         if partition is None:
             return iter(())
-        bounds = sort_range.tuple_irange_args(prefix) if self.range_attributes else {"minimum": None, "maximum": None}
+        bounds: dict[str, Any] = (
+            sort_range.tuple_irange_args(prefix) if self.range_attributes else {"minimum": None, "maximum": None}
+        )
         inclusive = [True, True]
         if start is not None:
             side, keep = ("minimum", max) if forward else ("maximum", min)

@@ -39,9 +39,9 @@ class KeySchema:
 
     @property
     def range_attributes(self) -> tuple[KeyAttribute, ...]:
-        if self.range_name is None:
+        if self.range_name is None or self.range_type is None:
             return ()
-        return ((self.range_name, self.range_type), *self.more_range)  # type: ignore[return-value]
+        return ((self.range_name, self.range_type), *self.more_range)
 
     @property
     def multi_attribute(self) -> bool:

@@ -165,6 +165,8 @@ class StreamStore:
         if not extra.get("StreamSpecification", {}).get("StreamEnabled"):
             return None
         arn = extra.get("LatestStreamArn")
+        if arn is None:
+            return None
         stream = self.streams.get(arn)
         if stream is None or stream.table != table.name:
             created = extra.get("LatestStreamLabel", "")

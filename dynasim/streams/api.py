@@ -156,7 +156,7 @@ def get_records(engine: Engine, request: Request) -> Response:
     stream, position = _read_iterator(engine, request.get("ShardIterator"))
     if position <= stream.trimmed_through:
         raise errors.trimmed_data_access()
-    records = []
+    records: list[dict[str, Any]] = []
     size = 0
     for sequence, _, record in stream.records:
         if sequence < position:
