@@ -39,11 +39,13 @@ _NUMBER = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?")
 
 # DynamoDB checks attribute values in one of two layers, and the operation decides which: that
 # decides the wording of a malformed number or a duplicate set member (the other value errors read
-# the same in both). The current check answers PutItem, UpdateItem and DeleteItem inside the
-# "1 validation error detected: " envelope, GetItem, BatchGetItem and Query bare; the older one
-# answers BatchWriteItem, TransactWriteItems, TransactGetItems and Scan, reads numbers as Java's
-# BigDecimal does and words errors as before (recorded in four regions, 2026; one of them ran the
-# current check on transactions too). PartiQL's parameters are read by the older one.
+# the same in both). The current check answers PutItem, UpdateItem and DeleteItem, which put every
+# error of their own checks inside the "1 validation error detected: " envelope (see
+# `errors.enveloped`) and wrap no value error in the ExpressionAttributeValues message, and GetItem,
+# BatchGetItem and Query, bare; the older one answers BatchWriteItem, TransactWriteItems,
+# TransactGetItems and Scan, reads numbers as Java's BigDecimal does and words errors as before
+# (recorded in four regions, 2026; one of them ran the current check on transactions too).
+# PartiQL's parameters are read by the older one.
 ENVELOPED = "enveloped"
 CURRENT = "current"
 OLDER = "older"
@@ -79,6 +81,12 @@ def older_check() -> bool:
     return _layer.get() == OLDER
 
 
+def enveloped_checks() -> bool:
+    """Whether the running operation reports its request's own checks inside the envelope
+    (PutItem, UpdateItem and DeleteItem; not when a PartiQL statement or a transaction runs them)."""
+    return _layer.get() == ENVELOPED
+
+
 # --- numbers -------------------------------------------------------------------------------
 
 
@@ -92,31 +100,31 @@ def normalize_number(text: str, layer: str | None = None) -> str:
     integers, and precision - scale wraps round (1e2147483647 is an underflow). Zero is
     range-checked by the exponent it is written with."""
     layer = layer or _layer.get()
-    older, envelope = layer == OLDER, layer == ENVELOPED
+    older = layer == OLDER
     match = _NUMBER.fullmatch(text) if isinstance(text, str) else None
     if match is None:
-        raise errors.number_not_a_number(str(text), older, envelope)
+        raise errors.number_not_a_number(str(text), older)
     exponent_text = (match.group(2) or "0").lstrip("+-").lstrip("0")
     if len(exponent_text) > len(str(2**_LONG_BITS)):  # past any integer (and int()'s digit limit)
-        raise errors.number_not_a_number(text, older, envelope)
+        raise errors.number_not_a_number(text, older)
     written = int(match.group(2) or 0)
     sign, digit_tuple, exponent = Decimal(match.group(1)).as_tuple()
     exponent = int(exponent) + written
     if not _fits(written, _INT_BITS if older else _LONG_BITS) or (older and not _fits(-exponent, _INT_BITS)):
-        raise errors.number_not_a_number(text, older, envelope)
+        raise errors.number_not_a_number(text, older)
     digits = "".join(map(str, digit_tuple)).lstrip("0")
     stripped = digits.rstrip("0")
     exponent += len(digits) - len(stripped)
     if len(stripped) > MAX_SIGNIFICANT_DIGITS:
-        raise errors.number_too_precise(envelope)
+        raise errors.number_too_precise()
     precision = len(stripped) or 1  # zero has one digit
     magnitude = exponent + precision - 1
     if older:
         magnitude = _int32(exponent + precision) - 1
     if magnitude > MAX_EXPONENT:
-        raise errors.number_overflow(envelope)
+        raise errors.number_overflow()
     if magnitude < MIN_EXPONENT:
-        raise errors.number_underflow(envelope)
+        raise errors.number_underflow()
     if not stripped:
         return "0"
     return ("-" if sign else "") + _plain(stripped, exponent)
@@ -237,7 +245,7 @@ def _validate_set(value: AttributeValue, kind: str, members: list[Any], depth: i
         listed = members if layer == OLDER else _duplicate_listing(members, normalized)
         if kind == "BS":
             listed = [base64.b64encode(member).decode() if isinstance(member, bytes) else member for member in listed]
-        raise errors.set_duplicates(kind, listed, layer == OLDER, layer == ENVELOPED)
+        raise errors.set_duplicates(kind, listed, layer == OLDER)
     if kind == "NS" and depth > 1:
         # Inside a map or list DynamoDB keeps a number set's members in decimal's standard
         # notation of the value as sent ("1e2" -> "1E+2", "01" -> "1", "1.50" stays).
