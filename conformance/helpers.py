@@ -202,6 +202,29 @@ MISSING_TABLE = service_behaviour(
 )
 
 
+# The service's newer request validation (2026, 31 of 33 regions, us-east-1 among them) checks a few members
+# first and names them without echoing their value; a request missing a required member gets the older
+# clauses above instead (dynasim/engine/model.py, CHECKED_FIRST).
+NEWER_SOURCE = (
+    "paritysuite/dynamodb-conformance registry/splits.json and captures/2026-10-07-sweep-follow-up.json "
+    "(put-item- and update-item-validation-error-aggregation); captures/cross-region-latest.json (2026-09-20); "
+    "tests/tier3/error-messages/batchGetItem.test.ts (2026-10-09)"
+)
+NEWER_FRAMEWORK = service_behaviour(
+    "DynamoDB Local words model-constraint violations its own way, with none of the service's newer forms",
+    source=NEWER_SOURCE,
+)
+RETURN_VALUES_NEWER = (  # sic: UPDATE_NEW
+    "Failed to satisfy constraint: Member must satisfy enum value set: "
+    "[ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATE_NEW, NONE]"
+)
+
+
+def unechoed_clause(path: str, requirement: str) -> str:
+    """A violation as the newer validation reports it: ``unechoed_clause("TableName", "must have ...")``."""
+    return f"Value at '{path}' failed to satisfy constraint: Member {requirement}"
+
+
 COMPARISON_OPERATOR_ENUM = (
     "must satisfy enum value set: "
     "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"

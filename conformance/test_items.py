@@ -19,8 +19,10 @@ from conformance.helpers import (
     KEYS_DIFFER,
     MISSING_TABLE,
     MULTIPLE_TYPES,
+    NEWER_FRAMEWORK,
     NOT_FOUND,
     NULL_NOT_TRUE,
+    RETURN_VALUES_NEWER,
     RETURN_VALUES_NOT_OLD,
     SHORT_NAMES_LOOKED_UP,
     TABLE_NAME_PATTERN,
@@ -37,9 +39,11 @@ from conformance.helpers import (
     key_type_mismatch,
     missing_key,
     not_a_number,
+    null_clause,
     request_error,
     service_behaviour,
     strip_metadata,
+    unechoed_clause,
 )
 
 S = {"S": "a"}
@@ -201,20 +205,99 @@ def test_put_return_values_not_old(ddb_raw, hash_table, value):
     assert get(ddb_raw, hash_table, {"pk": S}) == {}
 
 
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        pytest.param(
-            "all_old", constraint_error(clause("all_old", "returnValues", RETURN_VALUES_ENUM)), marks=FRAMEWORK
-        ),
-        pytest.param("BOGUS", constraint_error(clause("BOGUS", "returnValues", RETURN_VALUES_ENUM)), marks=FRAMEWORK),
-    ],
-)
-def test_put_return_values_invalid(ddb_raw, hash_table, value, message):
+@pytest.mark.parametrize("value", ["all_old", "BOGUS"])
+@NEWER_FRAMEWORK
+def test_put_return_values_invalid(ddb_raw, hash_table, value):
     assert_error(
-        lambda: ddb_raw.put_item(TableName=hash_table, Item={"pk": S}, ReturnValues=value), VALIDATION, message
+        lambda: ddb_raw.put_item(TableName=hash_table, Item={"pk": S}, ReturnValues=value),
+        VALIDATION,
+        constraint_error(RETURN_VALUES_NEWER),
     )
     assert get(ddb_raw, hash_table, {"pk": S}) == {}
+
+
+@pytest.mark.parametrize(
+    ("operation", "document", "message"),
+    [
+        # The newer validation's enum clause among the older ones, in member order.
+        (
+            "put_item",
+            {"Item": {"pk": S}, "ReturnItemCollectionMetrics": "INVALID"},
+            constraint_error(
+                clause("INVALID", "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]"),
+                RETURN_VALUES_NEWER,
+                clause("INVALID", "returnItemCollectionMetrics", "must satisfy enum value set: [SIZE, NONE]"),
+            ),
+        ),
+        (
+            "delete_item",
+            {"Key": {"pk": S}},
+            constraint_error(
+                clause("INVALID", "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]"),
+                RETURN_VALUES_NEWER,
+            ),
+        ),
+        # UpdateItem reports it alone.
+        ("update_item", {"Key": {"pk": S}}, constraint_error(RETURN_VALUES_NEWER)),
+    ],
+)
+@NEWER_FRAMEWORK
+def test_invalid_enums_beside_return_values(ddb_raw, operation, document, message):
+    assert_error(
+        lambda: getattr(ddb_raw, operation)(
+            TableName=unique_name(), ReturnValues="INVALID", ReturnConsumedCapacity="INVALID", **document
+        ),
+        VALIDATION,
+        message,
+    )
+
+
+# An empty table name: the newer validation reports it alone; with a required member missing, the older
+# one reports every violation.
+@pytest.mark.parametrize(
+    ("operation", "request_", "message"),
+    [
+        (
+            "put_item",
+            {"Item": {}, "ReturnValues": "INVALID"},
+            constraint_error(unechoed_clause("TableName", "must have length greater than or equal to 1")),
+        ),
+        ("delete_item", {"Key": {}}, constraint_error(unechoed_clause("TableName", "must have length greater than or equal to 1"))),
+        ("update_item", {"Key": {}}, constraint_error(unechoed_clause("TableName", "must have length greater than or equal to 1"))),
+        (
+            "update_item",
+            {"UpdateExpression": "SET a = :a", "ExpressionAttributeValues": {":a": S}},
+            constraint_error(
+                clause("", "tableName", "must have length greater than or equal to 1"), null_clause("key")
+            ),
+        ),
+        (
+            "update_item",
+            {"UpdateExpression": "SET a = :a", "ExpressionAttributeValues": {":a": S}, "ReturnConsumedCapacity": "INVALID", "ReturnValues": "INVALID"},
+            constraint_error(
+                clause("INVALID", "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]"),
+                clause("", "tableName", "must have length greater than or equal to 1"),
+                clause("INVALID", "returnValues", RETURN_VALUES_ENUM),
+                null_clause("key"),
+            ),
+        ),
+        (
+            "update_item",
+            {
+                "TableName": "absent_table",
+                "AttributeUpdates": {"x": {"Action": "PUT", "Value": S}},
+                "Expected": {"a": {"Exists": False}, "b": {"Exists": False}},
+                "ConditionalOperator": "XOR",
+            },
+            constraint_error(
+                clause("XOR", "conditionalOperator", "must satisfy enum value set: [OR, AND]"), null_clause("key")
+            ),
+        ),
+    ],
+)
+@NEWER_FRAMEWORK
+def test_empty_table_name_and_missing_members(ddb_raw, operation, request_, message):
+    assert_error(lambda: getattr(ddb_raw, operation)(**{"TableName": "", **request_}), VALIDATION, message)
 
 
 def test_delete_return_values_all_old(ddb, range_table):
@@ -251,16 +334,13 @@ def test_delete_return_values_not_old(ddb_raw, hash_table, value):
     assert get(ddb_raw, hash_table, {"pk": S}) == {"Item": {"pk": S}}
 
 
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        pytest.param("BOGUS", constraint_error(clause("BOGUS", "returnValues", RETURN_VALUES_ENUM)), marks=FRAMEWORK),
-    ],
-)
-def test_delete_return_values_invalid(ddb_raw, hash_table, value, message):
+@NEWER_FRAMEWORK
+def test_delete_return_values_invalid(ddb_raw, hash_table):
     put(ddb_raw, hash_table, {"pk": S})
     assert_error(
-        lambda: ddb_raw.delete_item(TableName=hash_table, Key={"pk": S}, ReturnValues=value), VALIDATION, message
+        lambda: ddb_raw.delete_item(TableName=hash_table, Key={"pk": S}, ReturnValues="BOGUS"),
+        VALIDATION,
+        constraint_error(RETURN_VALUES_NEWER),
     )
     assert get(ddb_raw, hash_table, {"pk": S}) == {"Item": {"pk": S}}
 
