@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of DynamoDB messages, one per line)
 """TransactWriteItems and TransactGetItems: all-or-nothing, cancellation reasons, idempotency,
 limits, validation order and messages."""
 
@@ -17,6 +18,7 @@ from conformance.helpers import (
     KEY_SCHEMA_MISMATCH,
     KEYS_DIFFER,
     MISSING_TABLE,
+    NESTING_TOO_DEEP,
     NOT_FOUND,
     SHORT_NAMES_LOOKED_UP,
     TABLE_NOT_FOUND,
@@ -29,6 +31,7 @@ from conformance.helpers import (
     empty_key,
     key_type_mismatch,
     missing_key,
+    nested,
     not_a_number,
     null_clause,
     service_behaviour,
@@ -606,6 +609,106 @@ def test_client_request_token_length(ddb_raw, table):
     )
 
 
+# What a transaction reports first when a request has more than one thing wrong (paritysuite/
+# dynamodb-conformance tests/tier3/validation-ordering/transactions.test.ts, us-east-1 and eu-west-2,
+# 2026-10-09): member constraints, every failing member in one message, before anything else; then
+# every action's expressions and values, in request order, before any table is looked up.
+RCC_BOGUS = clause("BOGUS", "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]")
+RICM_BOGUS = clause("BOGUS2", "returnItemCollectionMetrics", "must satisfy enum value set: [SIZE, NONE]")
+TOKEN_TOO_LONG = clause("x" * 37, "clientRequestToken", "must have length less than or equal to 36")
+SYNTAX = 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("'
+UNUSED = "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"
+
+
+def broken_check(table: str) -> dict[str, Any]:
+    return check(table, "cc", "attribute_not_exists(")
+
+
+def unused_check(table: str) -> dict[str, Any]:
+    return check(table, "cc", ExpressionAttributeValues={":v": S("x")})
+
+
+def too_deep(table: str) -> dict[str, Any]:
+    """A Put body whose item nests 33 levels."""
+    return {"TableName": table, "Item": {"pk": S("deep"), "d": nested(32, S("leaf"))}}
+
+
+@pytest.mark.parametrize(
+    ("label", "actions", "members", "message"),
+    [
+        pytest.param("enum", lambda t: [put(t, "b")], {"ReturnConsumedCapacity": "BOGUS"}, constraint_error(RCC_BOGUS), marks=FRAMEWORK),
+        pytest.param(
+            "other enum",
+            lambda t: [put(t, "b")],
+            {"ReturnItemCollectionMetrics": "BOGUS2"},
+            constraint_error(RICM_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            "both enums",
+            lambda t: [put(t, "b")],
+            {"ReturnConsumedCapacity": "BOGUS", "ReturnItemCollectionMetrics": "BOGUS2"},
+            constraint_error(RCC_BOGUS, RICM_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            "enum, then missing table",
+            lambda t: [put("nope-table", "b")],
+            {"ReturnConsumedCapacity": "BOGUS"},
+            constraint_error(RCC_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            "enum, then same item",
+            lambda t: [put(t, "b"), {"Delete": {"TableName": t, "Key": {"pk": S("b")}}}],
+            {"ReturnConsumedCapacity": "BOGUS"},
+            constraint_error(RCC_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            "token, then enum",
+            lambda t: [put(t, "b")],
+            {"ClientRequestToken": "x" * 37, "ReturnConsumedCapacity": "BOGUS"},
+            constraint_error(TOKEN_TOO_LONG, RCC_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        ("syntax on a later action, then missing table", lambda t: [put("nope-table", "b"), broken_check(t)], {}, SYNTAX),
+        ("syntax, then a too deep item", lambda t: [broken_check(t), {"Put": too_deep(t)}], {}, SYNTAX),
+        ("too deep item, then syntax", lambda t: [{"Put": too_deep(t)}, broken_check(t)], {}, NESTING_TOO_DEEP),
+        ("unused value on a later action, then missing table", lambda t: [put("nope-table", "b"), unused_check(t)], {}, UNUSED),
+        ("unused value, then missing table", lambda t: [unused_check(t), put("nope-table", "b")], {}, UNUSED),
+        ("unused value, then same item", lambda t: [put(t, "cc"), unused_check(t)], {}, UNUSED),
+    ],
+)
+def test_write_checks_in_order(ddb_raw, table, label, actions, members, message):
+    assert_error(lambda: ddb_raw.transact_write_items(TransactItems=actions(table), **members), VALIDATION, message)
+    assert set(items(ddb_raw, table)) == {"a"}
+
+
+BAD_NAME = "must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+
+
+@pytest.mark.parametrize(
+    ("actions", "path"),
+    [
+        (lambda t: [{"Put": {"TableName": "bad!name", "Item": {"pk": S("a")}}}], "transactItems.1.member.put.tableName"),
+        (
+            lambda t: [put(t, "b"), {"Update": {"TableName": "bad!name", "Key": {"pk": S("a")}, "UpdateExpression": "REMOVE x"}}],
+            "transactItems.2.member.update.tableName",
+        ),
+        (lambda t: [{"Delete": {"TableName": "bad!name", "Key": {"pk": S("a")}}}], "transactItems.1.member.delete.tableName"),
+        (lambda t: [check("bad!name", "a")], "transactItems.1.member.conditionCheck.tableName"),
+    ],
+)
+@FRAMEWORK
+def test_write_table_name_is_a_member_constraint(ddb_raw, table, actions, path):
+    assert_error(
+        lambda: ddb_raw.transact_write_items(TransactItems=actions(table)),
+        VALIDATION,
+        constraint_error(clause("bad!name", path, BAD_NAME)),
+    )
+
+
 def test_write_capacity_is_doubled(ddb, table):
     answer = ddb.transact_write_items(TransactItems=[put(table, "b")], ReturnConsumedCapacity="INDEXES")
     assert answer["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 2.0, "Table": {"CapacityUnits": 2.0}}]
@@ -718,6 +821,28 @@ def test_get_accepts_100_items(ddb, table):
 )
 def test_get_errors(ddb_raw, table, label, actions, code, message):
     assert_error(lambda: ddb_raw.transact_get_items(TransactItems=actions(table)), code, message)
+
+
+BOGUS_CAPACITY = {"ReturnConsumedCapacity": "BOGUS"}
+
+
+@pytest.mark.parametrize(
+    ("actions", "members", "message"),
+    [
+        (lambda t: [get(t, "a")], BOGUS_CAPACITY, constraint_error(RCC_BOGUS)),
+        (lambda t: [get("nope-table", "a")], BOGUS_CAPACITY, constraint_error(RCC_BOGUS)),
+        (lambda t: [get(t, "a"), get(t, "a")], BOGUS_CAPACITY, constraint_error(RCC_BOGUS)),
+        (
+            lambda t: [get(t, "a"), get("bad!name", "a")],
+            {},
+            constraint_error(clause("bad!name", "transactItems.2.member.get.tableName", BAD_NAME)),
+        ),
+    ],
+    ids=["enum", "enum-before-missing-table", "enum-before-same-item", "table-name"],
+)
+@FRAMEWORK
+def test_get_member_constraints_come_first(ddb_raw, table, actions, members, message):
+    assert_error(lambda: ddb_raw.transact_get_items(TransactItems=actions(table), **members), VALIDATION, message)
 
 
 @KEYS_DIFFER
