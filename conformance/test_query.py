@@ -84,6 +84,22 @@ VALUES_WITHOUT_EXPRESSIONS = (
 NAMES_WITHOUT_EXPRESSIONS = "ExpressionAttributeNames can only be specified when using expressions"
 
 
+BOOL = {"BOOL": True}
+
+
+def operand_type(operator: str, type_code: str) -> str:
+    """A key condition operand no key type could satisfy for `operator` (paritysuite/dynamodb-conformance
+    tests/tier3/error-messages/queryKeyConditionOperands.test.ts, live service 2026)."""
+    return (
+        "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
+        f"operator or function: {operator}, operand type: {type_code}"
+    )
+
+
+BEGINS_WITH_NUMBER = operand_type("begins_with", "N")
+BEGINS_WITH_BOOL = operand_type("begins_with", "BOOL")
+
+
 def invalid_operator(operator: str) -> str:
     return f"Invalid operator used in KeyConditionExpression: {operator}"
 
@@ -304,13 +320,6 @@ KEY_CONDITION_ERRORS = [
         "Invalid KeyConditionExpression: The expression contains too many operators; operator count: 301",
     ),
     (
-        "three-conditions",
-        "pk = :p AND sk > :a AND a = :b",
-        {"p": S("p"), "a": N(1), "b": N(2)},
-        None,
-        "Conditions can be of length 1 or 2 only",
-    ),
-    (
         "between-value-first",
         "pk = :p AND :a BETWEEN sk AND :b",
         {"p": S("p"), "a": N(1), "b": N(2)},
@@ -393,9 +402,19 @@ KEY_CONDITION_ERRORS = [
         "pk = :p AND begins_with(sk, :a)",
         {"p": S("p"), "a": N(1)},
         None,
-        "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
-        "operator or function: begins_with, operand type: N",
+        operand_type("begins_with", "N"),
     ),
+    ("begins-with-bool", "pk = :p AND begins_with(sk, :a)", {"p": S("p"), "a": BOOL}, None, BEGINS_WITH_BOOL),
+    ("less-than-bool", "pk = :p AND sk < :a", {"p": S("p"), "a": BOOL}, None, operand_type("<", "BOOL")),
+    ("bool-first", "pk = :p AND :a >= sk", {"p": S("p"), "a": BOOL}, None, operand_type(">=", "BOOL")),
+    (
+        "between-bools",
+        "pk = :p AND sk BETWEEN :a AND :b",
+        {"p": S("p"), "a": BOOL, "b": BOOL},
+        None,
+        operand_type("BETWEEN", "BOOL"),
+    ),
+    ("equal-bool", "pk = :p AND sk = :a", {"p": S("p"), "a": BOOL}, None, CONDITION_TYPE_MISMATCH),
     (
         "begins-with-string-on-number",
         "pk = :p AND begins_with(sk, :a)",
@@ -474,6 +493,85 @@ def test_key_condition_errors(module_ddb_raw, table, expression, expression_valu
     if index_name is not None:
         request["IndexName"] = index_name
     assert_error(lambda: module_ddb_raw.query(**request), VALIDATION, message)
+
+
+KEY_CONDITION_SOURCE = "paritysuite/dynamodb-conformance tests/tier3/{}.test.ts (live service, 2026)"
+
+
+@service_behaviour(
+    "DynamoDB Local says 'Conditions can be of length 1 or 2 only'",
+    source=KEY_CONDITION_SOURCE.format("error-messages/queryKeyConditionOperands"),
+)
+def test_more_conditions_than_key_attributes(module_ddb_raw, table):
+    assert_error(
+        lambda: module_ddb_raw.query(
+            TableName=table,
+            KeyConditionExpression="pk = :p AND sk > :a AND a = :b",
+            ExpressionAttributeValues=values(p=S("p"), a=N(1), b=N(2)),
+        ),
+        VALIDATION,
+        "The number of query conditions (3) exceeds the number of key attributes defined in the schema (2)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "expression_values", "message"),
+    [
+        (
+            "pk = :missing AND begins_with(sk, :n)",
+            {"n": N(1)},
+            "Invalid KeyConditionExpression: An expression attribute value used in expression is not defined; "
+            "attribute value: :missing",
+        ),
+        ("begins_with(sk, :n) AND pk = :missing", {"n": N(1)}, BEGINS_WITH_NUMBER),
+        ("pk = :p AND begins_with(sk, :n) AND sk = :missing", {"p": S("p"), "n": N(1)}, BEGINS_WITH_NUMBER),
+        ("pk = :p AND begins_with(sk, :n) AND sk > :s", {"p": S("p"), "n": N(1), "s": N(2)}, BEGINS_WITH_NUMBER),
+    ],
+    ids=["undefined-first", "operand-first", "operand-before-undefined", "operand-before-third-condition"],
+)
+def test_key_condition_first_problem_in_written_order(module_ddb_raw, table, expression, expression_values, message):
+    """The clauses are checked in the order written, and each one's operands before the conditions
+    are counted."""
+    request = {"KeyConditionExpression": expression, "ExpressionAttributeValues": values(**expression_values)}
+    assert_error(lambda: module_ddb_raw.query(TableName=table, **request), VALIDATION, message)
+
+
+@service_behaviour(
+    "DynamoDB Local looks the table up first",
+    source=KEY_CONDITION_SOURCE.format("validation-ordering/queryKeyCondition"),
+)
+def test_key_condition_operands_checked_before_the_table(module_ddb_raw):
+    missing = unique_name()
+
+    def query(value):
+        return lambda: module_ddb_raw.query(
+            TableName=missing,
+            KeyConditionExpression="pk = :p AND begins_with(sk, :v)",
+            ExpressionAttributeValues={":p": S("p"), ":v": value},
+        )
+
+    assert_error(query(N(1)), VALIDATION, operand_type("begins_with", "N"))
+    assert_error(query(S("a")), NOT_FOUND, TABLE_NOT_FOUND)
+
+
+@service_behaviour(
+    "DynamoDB Local looks the table up first",
+    source=KEY_CONDITION_SOURCE.format("validation-ordering/query"),
+)
+def test_unknown_conditional_operator_beside_a_two_condition_query_filter(module_ddb_raw):
+    """Checked before the model's constraints (an unknown Select is not reported with it) and the
+    table, in its own bare words."""
+    assert_error(
+        lambda: module_ddb_raw.query(
+            TableName=unique_name(),
+            KeyConditions={"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("a")]}},
+            QueryFilter={"b": {"ComparisonOperator": "NULL"}, "c": {"ComparisonOperator": "NULL"}},
+            ConditionalOperator="XOR",
+            Select="BOGUS",
+        ),
+        VALIDATION,
+        "Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]",
+    )
 
 
 MISSED_KEY_ERRORS = [

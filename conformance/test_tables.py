@@ -84,6 +84,26 @@ def control_plane_name_error(name: str) -> str:
     return constraint_error(clause(name, "tableName", TABLE_NAME_PATTERN))
 
 
+# CreateTable's name checks as recorded live in 2026 (a message naming 'tableName', nothing else reported):
+# DescribeTable's constraint clauses, reported on their own.
+CREATE_TABLE_NAMES = service_behaviour(
+    "DynamoDB Local refuses every bad name with 'Invalid table/index name...'",
+    source="paritysuite/dynamodb-conformance tests/tier3/validation-ordering/createTable.test.ts (live service, "
+    "2026); the clauses as DescribeTable words them",
+)
+
+
+def create_table_name_error(name: str) -> str:
+    clauses = []
+    if len(name) < 3:
+        clauses.append(clause(name, "tableName", "must have length greater than or equal to 3"))
+    if len(name) > 255:
+        clauses.append(clause(name, "tableName", "must have length less than or equal to 255"))
+    if not re.fullmatch(r"[a-zA-Z0-9_.-]+", name):
+        clauses.append(clause(name, "tableName", TABLE_NAME_PATTERN))
+    return constraint_error(*clauses)
+
+
 def too_low(value: str, kind: str) -> str:
     return clause(value, f"provisionedThroughput.{kind}CapacityUnits", "must have value greater than or equal to 1")
 
@@ -230,26 +250,23 @@ def test_create_table_valid_names(ddb, name):
         pytest.param("tabé", id="non-ascii"),
     ],
 )
-@CONTROL_PLANE_NAMES
+@CREATE_TABLE_NAMES
 def test_create_table_invalid_names(ddb_raw, name):
-    expected = (
-        TABLE_NAME_LENGTH
-        if not 3 <= len(name) <= 255
-        else constraint_error(clause(name, "tableName", TABLE_NAME_PATTERN))
-    )
     assert_error(
         lambda: ddb_raw.create_table(TableName=name, KeySchema=HASH, AttributeDefinitions=PK_S, **PPR),
         VALIDATION,
-        expected,
+        create_table_name_error(name),
     )
 
 
-@CONTROL_PLANE_NAMES
-def test_create_table_name_length_is_checked_before_everything_else(ddb_raw):
+@CREATE_TABLE_NAMES
+@pytest.mark.parametrize("name", ["", "a", "x!"])
+def test_create_table_name_is_checked_before_everything_else(ddb_raw, name):
+    """Only the name's constraints are reported, though the key schema is empty too."""
     assert_error(
-        lambda: ddb_raw.create_table(TableName="a", KeySchema=[], AttributeDefinitions=[], BillingMode="PROVISIONED"),
+        lambda: ddb_raw.create_table(TableName=name, KeySchema=[], AttributeDefinitions=[], BillingMode="PROVISIONED"),
         VALIDATION,
-        TABLE_NAME_LENGTH,
+        create_table_name_error(name),
     )
 
 
@@ -380,6 +397,34 @@ def test_create_table_schema_constraints(ddb_raw, key_schema, definitions, claus
     if definitions is not None:
         kwargs["AttributeDefinitions"] = definitions
     assert_error(lambda: ddb_raw.create_table(**kwargs), VALIDATION, constraint_error(*clauses))
+
+
+@pytest.mark.parametrize(
+    ("lsi_name", "gsi_name"), [("l1", "g1"), ("aa", "zz")], ids=["lsi-listed-first", "lsi-sorts-first"]
+)
+@FRAMEWORK
+def test_create_table_reports_index_errors_gsis_first(ddb_raw, lsi_name, gsi_name):
+    """Whichever order the request lists them in and however their names sort, a global index's
+    constraint comes before a local one's (paritysuite/dynamodb-conformance
+    tests/tier3/validation-ordering/createTable.test.ts, live service 2026)."""
+
+    def too_short(name: str, member: str) -> str:
+        return clause(name, f"{member}.1.member.indexName", "must have length greater than or equal to 3")
+
+    projection = {"ProjectionType": "ALL"}
+    lsi_key = HASH + [{"AttributeName": "lr", "KeyType": "RANGE"}]
+    assert_error(
+        lambda: ddb_raw.create_table(
+            TableName=unique_name(),
+            KeySchema=HASH + [{"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=PK_S + definition("sk"),
+            LocalSecondaryIndexes=[{"IndexName": lsi_name, "KeySchema": lsi_key, "Projection": projection}],
+            GlobalSecondaryIndexes=[{"IndexName": gsi_name, "KeySchema": hash_key("gh"), "Projection": projection}],
+            **PPR,
+        ),
+        VALIDATION,
+        constraint_error(too_short(gsi_name, "globalSecondaryIndexes"), too_short(lsi_name, "localSecondaryIndexes")),
+    )
 
 
 @KEY_SCHEMA_TEXTS

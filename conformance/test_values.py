@@ -545,6 +545,40 @@ def test_valid_sets(ddb, table, value):
     assert sorted_sets(roundtrip(ddb, table, value)) == sorted_sets(value)
 
 
+SET_ORDER = [
+    ({"SS": ["b", "a", "", "é", "B"]}, {"SS": ["", "B", "a", "b", "é"]}),
+    ({"NS": ["10", "2", "-1", "0.5"]}, {"NS": ["-1", "0.5", "2", "10"]}),
+    ({"BS": [b"\x02", b"\x01\xff", b"", b"\x01"]}, {"BS": [b"", b"\x01", b"\x01\xff", b"\x02"]}),
+    ({"M": {"s": {"SS": ["z", "y"]}}}, {"M": {"s": {"SS": ["y", "z"]}}}),
+]
+
+
+@pytest.mark.parametrize(("written", "kept"), SET_ORDER, ids=["SS", "NS", "BS", "in-a-map"])
+def test_set_members_come_back_in_dynamodbs_order(ddb, table, written, kept):
+    """Whatever order a set is written in, DynamoDB keeps it in its own: strings and binaries by
+    their bytes, numbers by value (paritysuite/dynamodb-conformance tests/tier1/updateItem/basic.test.ts,
+    live service 2026)."""
+    assert roundtrip(ddb, table, written) == kept
+
+
+def test_set_members_added_by_an_update_take_their_place(ddb, table):
+    ddb.put_item(TableName=table, Item={**PK, "ss": {"SS": ["a", "c"]}, "bs": {"BS": [b"\x01"]}})
+    ddb.update_item(
+        TableName=table,
+        Key=KEY,
+        UpdateExpression="ADD ss :s, bs :b",
+        ExpressionAttributeValues={":s": {"SS": ["b", ""]}, ":b": {"BS": [b""]}},
+    )
+    for added in (["3", "1"], ["2"]):
+        ddb.update_item(
+            TableName=table, Key=KEY, UpdateExpression="ADD ns :n", ExpressionAttributeValues={":n": {"NS": added}}
+        )
+    item = ddb.get_item(TableName=table, Key=KEY)["Item"]
+    assert item["ss"] == {"SS": ["", "a", "b", "c"]}
+    assert item["bs"] == {"BS": [b"", b"\x01"]}
+    assert item["ns"] == {"NS": ["1", "2", "3"]}
+
+
 # ---------------------------------------------------------------------------------------------------
 # Empty strings and binaries, and other malformed values
 

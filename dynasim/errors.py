@@ -500,6 +500,15 @@ def key_conditions_count() -> DynamoDBError:
     return validation("Conditions can be of length 1 or 2 only")
 
 
+def key_conditions_exceed_key(count: int, key_attributes: int) -> DynamoDBError:
+    """More conditions in a KeyConditionExpression than it may have (paritysuite/dynamodb-conformance
+    tests/tier3/error-messages/queryKeyConditionOperands.test.ts, live service 2026)."""
+    return validation(
+        f"The number of query conditions ({count}) exceeds the number of key attributes defined in the schema "
+        f"({key_attributes})"
+    )
+
+
 def key_conditions_not_indexable() -> DynamoDBError:
     return validation("Attempted conditional constraint is not an indexable operation")
 
@@ -794,7 +803,9 @@ def range_key_too_large() -> DynamoDBError:
 def return_values_not_old() -> DynamoDBError:
     """PutItem's and DeleteItem's ReturnValues of the enum that they do not take (architect/dynalite
     test/putItem.js; paritysuite/dynamodb-conformance tests/tier3/error-messages/deleteItem.test.ts,
-    2026). DynamoDB Local says "Return values set to invalid value"."""
+    2026). DynamoDB Local says "Return values set to invalid value". The same words, bare, in the
+    older reading of a request holding a value nested past `values.LATE_NESTING_DEPTH`
+    (tests/tier3/validation-ordering/deepRequests.test.ts, live 2026)."""
     return validation("ReturnValues can only be ALL_OLD or NONE")
 
 
@@ -1078,6 +1089,17 @@ def key_condition_unsupported() -> DynamoDBError:
     return validation("Query key condition not supported")
 
 
+def range_key_equality_missing(earlier: str, later: str) -> DynamoDBError:
+    """A multi-attribute sort key constrained with a gap, or past a range condition: `earlier` is
+    the first sort attribute before `later` without an equality (paritysuite/dynamodb-conformance
+    tests/tier1/query/multiAttributeGsiKey.test.ts, live service 2026). Only single names are
+    recorded; several missing attributes are reported one at a time, the first in schema order."""
+    return validation(
+        f"RANGE key attributes {earlier} must have equality conditions specified in the query because a "
+        f"condition is present on key attribute {later}"
+    )
+
+
 def key_condition_missing_key(name: str) -> DynamoDBError:
     """`name` is the key schema element missed. DynamoDB Local leaves the name out."""
     return validation(f"Query condition missed key schema element: {name}")
@@ -1180,6 +1202,13 @@ def expected_between_order() -> DynamoDBError:
 
 def conditional_operator_alone() -> DynamoDBError:
     return validation("ConditionalOperator cannot be used without Filter or Expected")
+
+
+def conditional_operator_enum() -> DynamoDBError:
+    """An unknown ConditionalOperator beside a legacy filter of two or more conditions, checked before
+    the model's constraints: bare, with "ALL" where "AND" belongs (paritysuite/dynamodb-conformance
+    tests/tier3/validation-ordering/query.test.ts, live service 2026, eu-west-2 and us-east-1)."""
+    return validation("Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]")
 
 
 def conditional_operator_one_condition() -> DynamoDBError:
@@ -1631,20 +1660,100 @@ def on_demand_throttled() -> DynamoDBError:
 # --- PartiQL -------------------------------------------------------------------------------
 
 
-def partiql_malformed(statement: str) -> DynamoDBError:
-    return validation(f"Statement wasn't well formed, can't be processed: {statement}")
+def partiql_malformed(detail: str) -> DynamoDBError:
+    """A statement that does not parse: the parser's reason, or nothing for text that does not lex
+    or a literal it cannot convert (paritysuite/dynamodb-conformance, partiqlGrammar.test.ts, live
+    service 2026). DynamoDB Local puts the statement itself after the colon. Reasons the records do
+    not give are worded as PartiQL's parser words them (partiql/partiql-lang-kotlin SqlParser.kt)."""
+    return validation(f"Statement wasn't well formed, can't be processed: {detail}")
+
+
+def partiql_aliasing() -> DynamoDBError:
+    # A table alias on SELECT, UPDATE or DELETE (partiqlGrammar.test.ts, live service 2026).
+    return validation("Aliasing is not supported")
+
+
+def partiql_unsupported_operation(operation: str) -> DynamoDBError:
+    # Recorded for an expression alone (IsType, partiqlGrammar.test.ts, live service 2026); other
+    # kinds are named as PartiQL's AST names them (Eq, Id, Lit, ...), and an INSERT of a query's
+    # rows Insert (DynamoDB Local says InsertOp and, for IS types, Typed: its older AST's names).
+    return validation(f"Unsupported operation: {operation}")
 
 
 def partiql_parameter_count() -> DynamoDBError:
     return validation("Number of parameters in request and statement don't match.")
 
 
-def partiql_unknown_function(name: str) -> DynamoDBError:
-    return validation(f"Unrecognized function: {name}")
+def partiql_unknown_function(name: str, position: str) -> DynamoDBError:
+    # The service gives the name's place (partiqlFunctions.test.ts, live service 2026); DynamoDB
+    # Local does not.
+    return validation(f"Unrecognized function: {name} at {position}")
 
 
-def partiql_index_not_found(name: str) -> DynamoDBError:
-    return validation(f"The table does not have the specified index: {name}")
+def partiql_projection_not_path(position: str) -> DynamoDBError:
+    # A function in the SELECT list, COUNT(*) too (partiqlFunctions.test.ts, live service 2026).
+    return validation(f"Unexpected path component at {position}")
+
+
+def partiql_is_type_unsupported(type_name: str, position: str) -> DynamoDBError:
+    # DynamoDB Local's text (the service's is not recorded), at the place of IS.
+    return validation(
+        f"Unsupported data type for IS operator: {type_name}. Supported data types are "
+        f"[MISSING, NULL, BOOLEAN, BLOB, STRING, NUMERIC, STRUCT, TUPLE, LIST] at {position}"
+    )
+
+
+# set_add and set_delete misused (partiqlFunctions.test.ts, live service 2026): the place is the
+# function's name, or its first argument's for a second argument that is no set.
+def partiql_set_function_arity(function: str, position: str) -> DynamoDBError:
+    return validation(f"{function} must have exactly two arguments at {position}")
+
+
+def partiql_set_function_target(function: str, position: str) -> DynamoDBError:
+    return validation(f"The first argument to {function} must equal the assignment value at {position}")
+
+
+def partiql_set_function_operand(function: str, position: str) -> DynamoDBError:
+    return validation(f"The second argument to {function} must be a value with type SET at {position}")
+
+
+def partiql_unsupported_data_type(name: str, path: str, position: str) -> DynamoDBError:
+    # A function in an INSERT's item: recorded for a top-level attribute ("under key root",
+    # partiqlFunctions.test.ts, live service 2026); deeper, the path is named as a number
+    # literal's is (root.x, root[1]), which the records do not show.
+    return validation(f"Unsupported data type: {name} under key {path} at {position}")
+
+
+def partiql_literal(error: DynamoDBError, path: str) -> DynamoDBError:
+    """A number literal DynamoDB refuses: the value check's message, naming where in the value
+    (`root`, `root.x`, `root[1]`; paritysuite partiqlGrammar.test.ts, live service 2026)."""
+    return validation(f"{error.message} under {path}")
+
+
+def partiql_multi_attribute_index() -> DynamoDBError:
+    # paritysuite partiqlMultiAttributeIndex.test.ts (live service 2026); DynamoDB Local says
+    # "composite" for "multi-attribute".
+    return validation(
+        "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute "
+        "RANGE keys."
+    )
+
+
+def partiql_overlapping_ranges() -> DynamoDBError:
+    # partiqlGrammar.test.ts (live service 2026); DynamoDB Local runs such a statement.
+    return validation("Overlapping conditions with range keys are not supported in where clause")
+
+
+def partiql_index_not_found() -> DynamoDBError:
+    # Unlike Query and Scan, ExecuteStatement leaves the index's name out (paritysuite/dynamodb-conformance
+    # tests/tier3/error-messages/indexReads.test.ts, live service 2026).
+    return validation("The table does not have the specified index")
+
+
+def partiql_consistent_read_on_global_index() -> DynamoDBError:
+    # ExecuteStatement's own wording (paritysuite/dynamodb-conformance tests/tier3/error-messages/indexReads.test.ts,
+    # live service 2026).
+    return validation("Strongly consistent read is not supported on Global Secondary Indexes")
 
 
 def partiql_key_equality_missing() -> DynamoDBError:
@@ -1720,8 +1829,12 @@ def partiql_idempotent_mismatch() -> DynamoDBError:
     return DynamoDBError("IdempotentParameterMismatchException", message, Message=message)
 
 
-def partiql_batch_single_item() -> DynamoDBError:
-    return validation("Only single item select is supported")
+def partiql_batch_select_key() -> DynamoDBError:
+    # paritysuite executeStatementIndex.test.ts (live service 2026); DynamoDB Local says "Only
+    # single item select is supported".
+    return validation(
+        "Select statements within BatchExecuteStatement must specify the primary key in the where clause."
+    )
 
 
 def partiql_batch_invalid_operation() -> DynamoDBError:
@@ -1770,8 +1883,9 @@ def partiql_returning_in_transaction(position: int) -> DynamoDBError:
 
 
 def partiql_transaction_statement(position: int, error: DynamoDBError) -> DynamoDBError:
-    """An ExecuteTransaction statement that does not parse or bind: its error, naming the statement."""
-    if error.code != "ValidationException" or error.message.startswith("Statement wasn't well formed"):
+    """An ExecuteTransaction statement refused on its own (not for its parameters' values): its
+    error, naming the statement (the service wraps a syntax error too; DynamoDB Local does not)."""
+    if error.code != "ValidationException":
         return error
     return validation(f"Validation failed in TransactStatements[{position}]: {error.message}")
 
@@ -1791,8 +1905,9 @@ def partiql_write_on_index() -> DynamoDBError:
     return validation("This operation is not supported on an index")
 
 
-def partiql_bag_empty(position: str) -> DynamoDBError:
-    return validation(f"Empty bags are not supported at {position}")
+def partiql_bag_empty(position: str | None) -> DynamoDBError:
+    # Without a place for a set function's operand (partiqlFunctions.test.ts, live service 2026).
+    return validation("Empty bags are not supported" + (f" at {position}" if position else ""))
 
 
 def partiql_duplicate_key(key: str, position: str) -> DynamoDBError:

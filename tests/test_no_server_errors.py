@@ -57,19 +57,17 @@ def condition(expression: str, values: str = "") -> tuple[str, str]:
 
 
 # (operation, body, error code, message); every message is DynamoDB's, as its constructor says. PutItem
-# and UpdateItem report their request's own errors inside the envelope.
+# and UpdateItem report their request's own errors inside the envelope, unless a value nests past
+# `values.LATE_NESTING_DEPTH`.
 CASES = {
-    "item-map-1000": (*put(f'{{"pk":{{"S":"new"}},"d":{deep_map(1000)}}}'), VALIDATION, enveloped(NESTING_TOO_DEEP)),
-    "item-list-5000": (*put(f'{{"pk":{{"S":"new"}},"d":{deep_list(5000)}}}'), VALIDATION, enveloped(NESTING_TOO_DEEP)),
-    "item-list-50000": (
-        *put(f'{{"pk":{{"S":"new"}},"d":{deep_list(50_000)}}}'),
-        VALIDATION,
-        enveloped(NESTING_TOO_DEEP),
-    ),
+    # A value nested this deep is read the older way: its errors come bare.
+    "item-map-1000": (*put(f'{{"pk":{{"S":"new"}},"d":{deep_map(1000)}}}'), VALIDATION, NESTING_TOO_DEEP),
+    "item-list-5000": (*put(f'{{"pk":{{"S":"new"}},"d":{deep_list(5000)}}}'), VALIDATION, NESTING_TOO_DEEP),
+    "item-list-50000": (*put(f'{{"pk":{{"S":"new"}},"d":{deep_list(50_000)}}}'), VALIDATION, NESTING_TOO_DEEP),
     "condition-value-map-1000": (
         *condition("d = :v", f'{{":v":{deep_map(1000)}}}'),
         VALIDATION,
-        enveloped(NESTING_TOO_DEEP),
+        f"ExpressionAttributeValues contains invalid value: {NESTING_TOO_DEEP} for key :v",
     ),
     "batch-item-map-2000": (
         "BatchWriteItem",
@@ -153,8 +151,7 @@ CASES = {
     "exponent-partiql": (
         *statement(f"INSERT INTO {TABLE} VALUE {{'pk': 'new', 'n': 1e99999999999999999999}}"),
         VALIDATION,
-        f"Statement wasn't well formed, can't be processed: INSERT INTO {TABLE} VALUE "
-        "{'pk': 'new', 'n': 1e99999999999999999999}",
+        "Statement wasn't well formed, can't be processed: ",
     ),
     # A lone surrogate cannot be written in UTF-8: the body is refused as text that is not UTF-8.
     "surrogate-table-name": ("PutItem", '{"TableName":"ord\\ud800ers","Item":{"pk":{"S":"x"}}}', SERIALIZATION, ""),

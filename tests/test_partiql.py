@@ -70,8 +70,28 @@ def test_parse_literals_keywords_and_paths() -> None:
 def test_malformed_statements_are_cached_too() -> None:
     for _ in range(2):
         with pytest.raises(DynamoDBError) as error:
-            partiql.parse("SELECT FROM")
-        assert error.value.message == "Statement wasn't well formed, can't be processed: SELECT FROM"
+            partiql.parse('SELECT * FROM "t" WHERE')
+        assert error.value.message == "Statement wasn't well formed, can't be processed: Unexpected term"
+
+
+@pytest.mark.parametrize(
+    ("statement", "detail"),
+    [
+        ("SELECT * FROM \"t\" WHERE pk = 'a' AND", "Missing right-hand side expression of infix operator"),
+        ('SELECT * FROM "t" WHERE pk = 1 AND size = 2', "Unexpected keyword"),
+        ('SELECT * FROM "t" WHERE date(x) = 2', "Unexpected keyword"),
+        ('SELECT * FROM "t" WHERE m.value = 1', "Invalid path dot component"),
+        ('UPDATE "t" SET value = 1 WHERE pk = 1', "Expected identifier for simple path"),
+        ('UPDATE "t" SET a = 1, key = 2 WHERE pk = 1', "Expected identifier for simple path"),
+        ('SELECT * FROM "t" WHERE x IS 5', "Expected type name"),
+        ('SELECT * FROM "t" WHERE x = <', "Unexpected operator"),
+        ('SELECT * FROM "t" WHERE pk = 1 # c', ""),
+    ],
+)
+def test_syntax_errors_say_what_the_parser_wanted(statement: str, detail: str) -> None:
+    with pytest.raises(DynamoDBError) as error:
+        partiql.parse(statement)
+    assert error.value.message == "Statement wasn't well formed, can't be processed: " + detail
 
 
 def test_a_select_fixing_the_partition_key_is_a_query(ddb: Any) -> None:

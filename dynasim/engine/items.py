@@ -17,7 +17,7 @@ from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.expressions.requests import read_projection_if_any, write_expressions
-from dynasim.values import Item, enveloped_checks, validate_item
+from dynasim.values import LATE_NESTING_DEPTH, Item, container_depth, enveloped_checks, validate_item
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -32,22 +32,36 @@ def _return_values(request: Request) -> str:
     return choice
 
 
+def _read_the_older_way(request: Request) -> bool:
+    """Whether the request holds a value nested past `LATE_NESTING_DEPTH`, which the service reads
+    the older way, answering the request's own errors bare, outside the envelope."""
+    values = [
+        *(request.get("Item") or {}).values(),
+        *(request.get("Key") or {}).values(),
+        *(request.get("ExpressionAttributeValues") or {}).values(),
+    ]
+    for expected in (request.get("Expected") or {}).values():
+        values += [expected.get("Value"), *(expected.get("AttributeValueList") or [])]
+    return any(container_depth(value) >= LATE_NESTING_DEPTH for value in values)
+
+
 def _answer(old: Item | None, return_values: str) -> Response:
     if return_values == "ALL_OLD" and old is not None:
         return {"Attributes": old}
     return {}
 
 
-def request_checks() -> AbstractContextManager[None]:
+def request_checks(request: Request) -> AbstractContextManager[None]:
     """The block of a write's checks that need no table: enveloped when the running operation
-    reports them so (PutItem, UpdateItem and DeleteItem themselves, not PartiQL running them)."""
-    return errors.enveloped(enveloped_checks())
+    reports them so (PutItem, UpdateItem and DeleteItem themselves, not PartiQL running them) and
+    the request is not read the older way."""
+    return errors.enveloped(enveloped_checks() and not _read_the_older_way(request))
 
 
 @operation("PutItem")
 def put_item(engine: Engine, request: Request) -> Response:
     item = request["Item"]
-    with request_checks():
+    with request_checks(request):
         return_values = _return_values(request)
         size = validate_item(item)
         expressions = write_expressions(request, "PutItem")
@@ -85,7 +99,7 @@ def get_item(engine: Engine, request: Request) -> Response:
 @operation("DeleteItem")
 def delete_item(engine: Engine, request: Request) -> Response:
     key = request["Key"]
-    with request_checks():
+    with request_checks(request):
         return_values = _return_values(request)
         validate_item(key)
         expressions = write_expressions(request, "DeleteItem")

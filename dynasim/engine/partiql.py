@@ -14,30 +14,47 @@ import copy
 import re
 import uuid
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.capacity import requested
 from dynasim.engine.keys import request_key
 from dynasim.engine.registry import HANDLERS, Request, Response, operation
+from dynasim.engine.update import apply_update_request
 from dynasim.expressions import Placeholders
 from dynasim.expressions.requests import on_condition_failure
 from dynasim.partiql import parse
-from dynasim.partiql.ast import Between, Call, Compare, Delete, Exists, Insert, Path, Select, Statement, Update
+from dynasim.partiql.ast import (
+    Between,
+    Call,
+    Compare,
+    Delete,
+    Exists,
+    Insert,
+    Or,
+    Path,
+    Select,
+    Statement,
+    Unsupported,
+    Update,
+    operands,
+)
 from dynasim.partiql.translate import Writer, conjuncts, equalities, is_value, resolve
 from dynasim.storage.schema import KeySchema
-from dynasim.values import AttributeValue, validate_item, validate_value
+from dynasim.values import AttributeValue, sort_key, type_of, validate_item, validate_value
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
+    from dynasim.storage.index import Index
     from dynasim.storage.table import Table
 
 MAX_BATCH = 25
 MAX_STATEMENT_LENGTH = 8192
 MAX_NEXT_TOKENS = 100_000
 MAX_TRANSACTION = 100
-_VERBS = ("select", "insert", "update", "delete")
-_VERB = re.compile(r"\s*([A-Za-z]+)")
+_VERBS = ("select", "insert", "update", "delete", "from")  # FROM "T" WHERE ... SET ... is an UPDATE
+_VERB = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
 _BATCH_CODES = {
     "ValidationException": "ValidationError",
     "ResourceNotFoundException": "ResourceNotFound",
@@ -46,17 +63,36 @@ _BATCH_CODES = {
 }
 
 
-def _bound(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
+def _parsed(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
+    """The statement and its parameters, once the statement parses and has as many `?`."""
     if not isinstance(text, str):
-        raise errors.partiql_malformed(str(text))
+        raise errors.partiql_malformed("")
     if len(text) > MAX_STATEMENT_LENGTH:
         raise errors.partiql_statement_too_long(MAX_STATEMENT_LENGTH)
     statement, count = parse(text)
     parameters = list(parameters or [])
     if len(parameters) < count:
         raise errors.partiql_parameter_count()
+    return statement, parameters
+
+
+def _check_parameters(parameters: list[AttributeValue]) -> None:
+    """The parameters checked as DynamoDB checks them: in order, each one's first problem
+    (nesting or a number) in document order."""
     for value in parameters:
         validate_value(value)
+
+
+def _check_supported(statement: Statement) -> None:
+    if isinstance(statement, Unsupported):
+        raise errors.partiql_unsupported_operation(statement.operation)
+
+
+def _bound(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
+    """The statement and its parameters, once both pass DynamoDB's checks of them."""
+    statement, parameters = _parsed(text, parameters)
+    _check_parameters(parameters)
+    _check_supported(statement)
     return statement, parameters
 
 
@@ -131,7 +167,10 @@ def write_request(
 def _write(engine: Engine, statement: Statement, parameters: list[AttributeValue], request: Request) -> Response:
     name, translated = write_request(engine, statement, parameters, request)
     try:
-        response = HANDLERS[name](engine, translated)
+        if name == "UpdateItem":  # a PartiQL UPDATE sizes only the item it makes
+            response = apply_update_request(engine, translated, charge_statement=False)
+        else:
+            response = HANDLERS[name](engine, translated)
     except errors.DynamoDBError as error:
         if isinstance(statement, Insert) and error.code == "ConditionalCheckFailedException":
             raise errors.partiql_duplicate_item() from None
@@ -151,13 +190,28 @@ def _tokens(engine: Engine) -> OrderedDict[str, tuple[str, Any]]:
     return engine.extensions.setdefault("partiql-next-tokens", OrderedDict())
 
 
-def _select(engine: Engine, statement: Select, parameters: list[AttributeValue], request: Request) -> Response:
+def _source(engine: Engine, statement: Select) -> tuple[Table, Index | None]:
+    """The table a SELECT reads, and the index it names. PartiQL refuses an index with a
+    multi-attribute key, ahead of the statement's other checks."""
     table = engine.table(statement.table)
-    index = None
-    if statement.index is not None:
-        index = table.indexes.get(statement.index)
-        if index is None:
-            raise errors.partiql_index_not_found(statement.index)
+    if statement.index is None:
+        return table, None
+    index = table.indexes.get(statement.index)
+    if index is None:
+        raise errors.partiql_index_not_found()
+    schema = index.settings.key_schema
+    if len(schema.hash_attributes) > 1 or len(schema.range_attributes) > 1:
+        raise errors.partiql_multi_attribute_index()
+    return table, index
+
+
+def _select(engine: Engine, statement: Select, parameters: list[AttributeValue], request: Request) -> Response:
+    table, index = _source(engine, statement)
+    if index is not None and request.get("ConsistentRead") and index.settings.kind == "GLOBAL":
+        raise errors.partiql_consistent_read_on_global_index()
+    for column in statement.columns or ():
+        if isinstance(column, Call):
+            raise errors.partiql_projection_not_path(column.at)
     schema = index.settings.key_schema if index is not None else table.key_schema
     limit = request.get("Limit")  # at least 1: checked by the model's constraints
     text = request["Statement"]
@@ -185,6 +239,8 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
     read: Request = {"TableName": table.name}
     if index is not None:
         read["IndexName"] = index.name
+        if index.settings.kind == "LOCAL" and _reaches_past(index, statement):
+            read["Select"] = "ALL_ATTRIBUTES"  # a local index's read fetches the table's item
     for member in ("ConsistentRead", "ReturnConsumedCapacity"):
         if request.get(member) is not None:
             read[member] = request[member]
@@ -198,6 +254,7 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
         ordered = statement.order[0]
         if len(ordered.parts) != 1 or ordered.top not in schema.names:
             raise errors.partiql_order_not_key(".".join(str(part) for part in ordered.parts))
+    _check_overlaps(statement.where, schema, parameters)
     fixed = equalities(statement.where)
     sort = _key_sort_conditions(statement.where, schema, fixed)
     operation_name = "Scan"
@@ -239,6 +296,134 @@ def _select(engine: Engine, statement: Select, parameters: list[AttributeValue],
     if "ConsumedCapacity" in response:
         answer["ConsumedCapacity"] = response["ConsumedCapacity"]
     return answer
+
+
+def _reaches_past(index: Index, statement: Select) -> bool:
+    """Whether a SELECT names an attribute its index does not project."""
+    if index.projected is None or statement.columns is None:
+        return False
+    return any(str(column.top) not in index.projected for column in statement.columns if isinstance(column, Path))
+
+
+def _check_overlaps(where: Any, schema: KeySchema, parameters: list[AttributeValue]) -> None:
+    """DynamoDB runs a WHERE of OR-ed key conditions (each branch an equality on the partition
+    key and, on the sort key, conditions a Query takes) as one Query per branch, and refuses
+    branches of one partition whose sort-key ranges overlap (a branch with no sort-key condition
+    spans them all). A branch with any other condition on the sort key (NOT, <>, IN) makes the
+    statement a scan, which it does not refuse (whereOverlap.test.ts, live service 2026)."""
+    if not isinstance(where, Or) or not schema.range_attributes or len(schema.hash_attributes) != 1:
+        return
+    (hash_name, _), (range_name, _) = schema.hash_attributes[0], schema.range_attributes[0]
+    ranges: list[tuple[Any, SortRange]] = []
+    for branch in _branches(where):
+        fixed = equalities(branch)
+        if hash_name not in fixed:
+            return
+        bounds = _sort_range(branch, range_name, parameters)
+        if bounds is None:
+            return
+        ranges.append((resolve(fixed[hash_name], parameters), bounds))
+    for position, (partition, bounds) in enumerate(ranges):
+        for other_partition, other in ranges[position + 1 :]:
+            if partition == other_partition and bounds.overlaps(other):
+                raise errors.partiql_overlapping_ranges()
+
+
+_LAST_CHARACTER = chr(0x10FFFF)
+
+
+@dataclass(frozen=True)
+class SortRange:
+    """The sort-key values a branch of a WHERE reads: each bound a (type, ordered value) pair, or
+    None for none, and whether the value itself is left out."""
+
+    low: tuple[str, Any] | None = None
+    low_open: bool = False
+    high: tuple[str, Any] | None = None
+    high_open: bool = False
+
+    def narrowed(self, condition: Any, parameters: list[AttributeValue]) -> SortRange:
+        """This range, within what one sort-key condition a Query takes lets through."""
+        if isinstance(condition, Between):
+            low, high = _sort_value(condition.low, parameters), _sort_value(condition.high, parameters)
+            return self._within(SortRange(low, False, high, False))
+        if isinstance(condition, Call):  # begins_with
+            kind, prefix = _sort_value(condition.args[1], parameters)
+            after = prefix + _LAST_CHARACTER if isinstance(prefix, str) else prefix + b"\xff"
+            return self._within(SortRange((kind, prefix), False, (kind, after), False))
+        value = _sort_value(condition.right, parameters)
+        shapes = {
+            "=": SortRange(value, False, value, False),
+            "<": SortRange(high=value, high_open=True),
+            "<=": SortRange(high=value),
+            ">": SortRange(value, True),
+            ">=": SortRange(value),
+        }
+        return self._within(shapes[condition.op])
+
+    def _within(self, other: SortRange) -> SortRange:
+        low, low_open = self.low, self.low_open
+        if other.low is not None and (low is None or other.low > low or (other.low == low and other.low_open)):
+            low, low_open = other.low, other.low_open
+        high, high_open = self.high, self.high_open
+        if other.high is not None and (high is None or other.high < high or (other.high == high and other.high_open)):
+            high, high_open = other.high, other.high_open
+        return SortRange(low, low_open, high, high_open)
+
+    def overlaps(self, other: SortRange) -> bool:
+        return not (
+            _below(self.high, self.high_open, other.low, other.low_open)
+            or _below(other.high, other.high_open, self.low, self.low_open)
+        )
+
+
+def _below(high: tuple[str, Any] | None, high_open: bool, low: tuple[str, Any] | None, low_open: bool) -> bool:
+    """Whether every value up to `high` is below every value from `low`."""
+    if high is None or low is None:
+        return False
+    return high < low or (high == low and (high_open or low_open))
+
+
+def _sort_value(operand: Any, parameters: list[AttributeValue]) -> tuple[str, Any]:
+    value = resolve(operand, parameters)
+    kind = type_of(value)
+    return kind, sort_key(kind, value[kind])
+
+
+def _branches(where: Any) -> list[Any]:
+    """The OR-ed branches of a condition, left to right."""
+    branches, pending = [], [where]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Or):
+            pending += [node.right, node.left]
+        else:
+            branches.append(node)
+    return branches
+
+
+def _sort_range(branch: Any, range_name: str, parameters: list[AttributeValue]) -> SortRange | None:
+    """The sort-key range one branch reads, or None if it puts a condition on the sort key that
+    a Query cannot take."""
+    bounds = SortRange()
+    for part in conjuncts(branch):
+        if not _mentions(part, range_name):
+            continue
+        if part not in _sort_conditions(branch, range_name):
+            return None
+        bounds = bounds.narrowed(part, parameters)
+    return bounds
+
+
+def _mentions(node: Any, name: str) -> bool:
+    """Whether a condition refers to a top-level attribute anywhere in it."""
+    pending = [node]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Path) and node.parts[0] == name:
+            return True
+        pending += operands(node)
+    return False
 
 
 def _single_item(engine: Engine, statement: Select, parameters: list[AttributeValue]) -> tuple[Table, Any]:
@@ -403,13 +588,14 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
             if isinstance(statement, Exists):
                 raise errors.partiql_exists_outside_transaction()
             if isinstance(statement, Select):
+                _, index = _source(engine, statement)
                 where = conjuncts(statement.where)
                 try:
                     key = _key(table, statement, parameters) if statement.where is not None else None
                 except errors.DynamoDBError:
                     key = None
-                if key is None or len(where) != len(key) or statement.index is not None:
-                    raise errors.partiql_batch_single_item()
+                if key is None or len(where) != len(key) or index is not None:
+                    raise errors.partiql_batch_select_key()
                 prepared.append(("read", member, statement, parameters, table, key))
             else:
                 name, translated = write_request(engine, statement, parameters, member)
@@ -455,10 +641,17 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
         raise errors.transact_items_too_many(MAX_TRANSACTION)
     bound = []
     for position, member in enumerate(statements):
+        # A statement's own errors name it; its parameters' do not.
         try:
-            bound.append(_bound(member.get("Statement"), member.get("Parameters")))
+            statement, parameters = _parsed(member.get("Statement"), member.get("Parameters"))
         except errors.DynamoDBError as error:
             raise errors.partiql_transaction_statement(position, error) from None
+        _check_parameters(parameters)
+        try:
+            _check_supported(statement)
+        except errors.DynamoDBError as error:
+            raise errors.partiql_transaction_statement(position, error) from None
+        bound.append((statement, parameters))
     reads = [isinstance(statement, Select) for statement, _ in bound]
     if any(reads) and not all(reads):
         raise errors.partiql_transaction_mixed()
@@ -467,7 +660,7 @@ def execute_transaction(engine: Engine, request: Request) -> Response:
         keys = []
         for position, (statement, parameters) in enumerate(bound):
             assert isinstance(statement, Select)
-            table = engine.table(statement.table)
+            table, _ = _source(engine, statement)
             try:
                 key = _key(table, statement, parameters)
             except errors.DynamoDBError:

@@ -47,7 +47,7 @@ class Read:
     filter, projection and where to start."""
 
     def __init__(self, engine: Engine, request: Request, operation: str) -> None:
-        self.table: Table = engine.table(request.get("TableName"))
+        self.table: Table = _target_table(engine, request, operation)
         self.index: Index | None = self._index(request.get("IndexName"))
         self.schema: KeySchema = self.index.settings.key_schema if self.index else self.table.key_schema
         self.consistent = bool(request.get("ConsistentRead", False))
@@ -256,6 +256,27 @@ class Read:
         return self.capacity.add_to(response)
 
 
+
+
+def _target_table(engine: Engine, request: Request, operation: str) -> Table:
+    """The table read. Some of the request's own checks come before DynamoDB looks the table up, so
+    on a missing table they are run first: a Query's KeyConditionExpression (its operands, in the
+    order written) and a legacy QueryFilter or ScanFilter with its ConditionalOperator
+    (paritysuite/dynamodb-conformance tests/tier3/validation-ordering/queryKeyCondition.test.ts and
+    deepRequests.test.ts, live service 2026)."""
+    try:
+        return engine.table(request.get("TableName"))
+    except errors.DynamoDBError:
+        text = request.get("KeyConditionExpression")
+        if operation == "Query" and text is not None:
+            present = tuple(name for name in _EXPRESSIONS[operation] if request.get(name) is not None)
+            Placeholders(request, present, "FilterExpression and KeyConditionExpression are null").condition(
+                text, "KeyConditionExpression"
+            )
+        legacy_filter = request.get("QueryFilter" if operation == "Query" else "ScanFilter")
+        if legacy_filter is not None:
+            legacy.item_filter(legacy_filter, request.get("ConditionalOperator"))
+        raise
 
 
 def _legacy_key_condition(conditions: dict[str, Any], schema: KeySchema) -> KeyCondition:

@@ -25,9 +25,16 @@ if TYPE_CHECKING:
 
 @operation("UpdateItem")
 def update_item(engine: Engine, request: Request) -> Response:
+    return apply_update_request(engine, request, charge_statement=True)
+
+
+def apply_update_request(engine: Engine, request: Request, *, charge_statement: bool) -> Response:
+    """UpdateItem's work. `charge_statement`: whether the update expression itself is measured
+    against the item-size limit, as standalone UpdateItem does (`updates.update_charge`); a
+    PartiQL UPDATE, translated into this request, sizes only the item it makes."""
     return_values = request.get("ReturnValues", "NONE")  # every value of its enum: checked by the model
     key = request["Key"]
-    with request_checks():
+    with request_checks(request):
         validate_item(key)
         expressions = WriteExpressions(request, "UpdateItem")
     table = engine.table(request["TableName"])
@@ -36,6 +43,8 @@ def update_item(engine: Engine, request: Request) -> Response:
     hash_key, range_key = request_key(table.key_schema, key)
     expressions.check_key_attributes(key_attributes(table))
 
+    if charge_statement and expressions.update is not None and expressions.update.charge() > MAX_ITEM_BYTES:
+        raise errors.updated_item_too_large()  # before the condition is evaluated
     old = table.get(hash_key, range_key)
     expressions.check(old)
     new, size = updated_item(expressions, key, old)

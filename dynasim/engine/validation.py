@@ -45,6 +45,7 @@ def validate(operation: str, request: Request) -> None:
     if shape is None:
         return
     check_types(shape, request)
+    _check_operator_first(operation, request)
     sentence_member = model.EMPTY_IN_A_SENTENCE.get(operation)
     if sentence_member is not None and request.get(sentence_member) == {}:
         raise errors.batch_write_no_requests()
@@ -56,6 +57,14 @@ def validate(operation: str, request: Request) -> None:
     clauses = _structure_clauses(shape, request, "", operation, newer)
     if clauses:
         raise errors.constraints(clauses[:MAX_REPORTED])
+
+
+def _check_operator_first(operation: str, request: Request) -> None:
+    """See `model.OPERATOR_BEFORE_CONSTRAINTS`."""
+    legacy_filter = request.get(model.OPERATOR_BEFORE_CONSTRAINTS.get(operation, ""))
+    operator = request.get("ConditionalOperator")
+    if isinstance(legacy_filter, dict) and len(legacy_filter) >= 2 and operator not in (None, "AND", "OR"):
+        raise errors.conditional_operator_enum()
 
 
 # --- layer 1: JSON types ---------------------------------------------------------------------
@@ -450,7 +459,7 @@ def _top_table_name(operation: str, required: bool, name: str | None) -> list[st
     """The checks of a request's TableName, as `model.TABLE_NAME_CHECKS` describes them."""
     style = model.TABLE_NAME_CHECKS.get(operation, "data")
     if name is None:
-        if style == "control":
+        if style in ("control", "create"):
             raise errors.parameter_required("TableName")
         return [errors.constraint_null("tableName")] if required else []
     if name.startswith("arn:"):
@@ -472,6 +481,11 @@ def table_name_clauses(name: str, where: str, style: str = "data") -> list[str]:
         if not 3 <= len(name) <= 255:
             raise errors.table_name_length()
         return [] if pattern_ok else [pattern]
+    if style == "create":
+        clauses = table_name_clauses(name, where, "describe")
+        if clauses:
+            raise errors.constraints(clauses)  # on their own, before any other member's
+        return []
     minimum = 3 if style == "describe" else 1
     clauses = []
     if len(name) < minimum:

@@ -35,9 +35,18 @@ from dynasim.expressions.documents import (
 )
 from dynasim.expressions.grammar import parse_tree
 from dynasim.expressions.keys import KeyCondition, key_condition
-from dynasim.expressions.updates import apply_update, check_update
+from dynasim.expressions.updates import apply_update, check_update, update_charge
 from dynasim.storage.table import KeySchema
-from dynasim.values import AttributeValue, Item, check_attribute_name, enveloped_checks, older_check, validate_value
+from dynasim.values import (
+    LATE_NESTING_DEPTH,
+    AttributeValue,
+    Item,
+    check_attribute_name,
+    container_depth,
+    enveloped_checks,
+    older_check,
+    validate_value,
+)
 
 MAX_EXPRESSION_BYTES = 4096
 MAX_PLACEHOLDER_LENGTH = 255  # characters of a `#name` or `:value` key
@@ -144,7 +153,9 @@ class Placeholders:
                 except errors.DynamoDBError as error:
                     # Which value errors name the key depends on the value check (see dynasim.values).
                     current = isinstance(error, errors.ValueCheckError) and not older_check()
-                    if current or enveloped_checks():
+                    # A value nested past LATE_NESTING_DEPTH is read the older way, named by its key.
+                    late = container_depth(value) >= LATE_NESTING_DEPTH
+                    if current or (enveloped_checks() and not late):
                         raise
                     raise errors.values_invalid_value(key, error.message) from None
         if names is not None:
@@ -259,6 +270,10 @@ class BoundUpdate:
     def updated(self, item: Item) -> Item:
         """The parts of `item` the update's paths name (ReturnValues UPDATED_OLD/UPDATED_NEW)."""
         return project(item, projection_tree(self.paths))
+
+    def charge(self) -> int:
+        """What standalone UpdateItem charges this update against the item-size limit."""
+        return update_charge(self.root, self.ctx)
 
     @property
     def only_removes(self) -> bool:

@@ -67,7 +67,7 @@ def key_condition(root: Any, ctx: Context, schema: KeySchema) -> KeyCondition:
     entries: list[Entry] = []
     _collect(root, ctx, entries)
     if len(entries) > max(MAX_CONDITIONS, len(schema.names)):
-        raise errors.key_conditions_count()
+        raise errors.key_conditions_exceed_key(len(entries), len(schema.names))
     return match_schema(entries, schema)
 
 
@@ -135,6 +135,17 @@ _NOT_SCALAR = ("NULL", "NOT_NULL")
 _NOT_INDEXABLE = ("NE", "IN", "CONTAINS", "NOT_CONTAINS")
 
 
+def _check_sort_prefix(by_name: dict[str, tuple[str, Any]], range_names: list[str]) -> None:
+    """Sort attributes are constrained left to right: every one before a constrained attribute
+    needs an equality (no gap, nothing after a range condition)."""
+    for position, later in enumerate(range_names):
+        if later not in by_name:
+            continue
+        for earlier in range_names[:position]:
+            if earlier not in by_name or by_name[earlier][0] != "=":
+                raise errors.range_key_equality_missing(earlier, later)
+
+
 def match_schema(entries: list[Entry], schema: KeySchema) -> KeyCondition:
     """The partition-key equalities and the sort-key conditions, if any, of checked conditions
     (from an expression, or legacy KeyConditions, whose operators keep their legacy names
@@ -155,9 +166,8 @@ def match_schema(entries: list[Entry], schema: KeySchema) -> KeyCondition:
         raise errors.key_condition_unsupported()
     if any(name not in range_names for name in others):
         raise errors.key_condition_missing_key(next((n for n in range_names if n not in by_name), range_names[0]))
+    _check_sort_prefix(by_name, range_names)
     constrained = [name for name in range_names if name in by_name]
-    if constrained != range_names[: len(constrained)] or any(by_name[name][0] != "=" for name in constrained[:-1]):
-        raise errors.key_condition_unsupported()  # a gap, or a condition after a range condition
     types = schema.types
     for name, (_, values) in by_name.items():
         if any(next(iter(value)) != types[name] for value in values):

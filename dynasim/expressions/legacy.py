@@ -10,7 +10,7 @@ from typing import Any
 from dynasim import errors
 from dynasim.expressions.conditions import compare, equal
 from dynasim.expressions.updates import arithmetic
-from dynasim.values import SET_TYPES, AttributeValue, Item, check_attribute_name, validate_value
+from dynasim.values import SET_TYPES, AttributeValue, Item, check_attribute_name, in_set_order, validate_value
 
 _ARITY = {
     "EQ": 1,
@@ -237,7 +237,7 @@ def attribute_updates(updates: dict[str, Any]) -> Callable[[Item], Item]:
                     new[name] = {"L": current["L"] + payload}
                 else:
                     have = set(current[kind])
-                    new[name] = {kind: current[kind] + [m for m in payload if m not in have]}
+                    new[name] = {kind: in_set_order(kind, current[kind] + [m for m in payload if m not in have])}
         return new
 
     return apply

@@ -1,7 +1,9 @@
 """DynamoDB's PartiQL dialect: parsing (once per distinct statement text) and translation.
 
 `grammar/partiql.lark` tokenizes and parses; `ast.Build` turns the tree into dataclasses with
-the `?` parameters left symbolic, so `parse(text)` is cached by the text alone. `translate`
+the `?` parameters left symbolic, so `parse(text)` is cached by the text alone. A statement that
+does not parse gets the reason DynamoDB's parser (PartiQL's) gives, worked out from the token
+lark did not expect and what it would have taken there. `translate`
 turns a statement's WHERE, SET and REMOVE into the expression language of the other operations
 (placeholders for every name and value), so the engine evaluates them with the same code as
 Query, Scan, PutItem, UpdateItem and DeleteItem.
@@ -12,11 +14,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
-from lark import Lark, Tree
-from lark.exceptions import LarkError, VisitError
+from lark import Lark, Token, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, VisitError
 
 from dynasim import errors
-from dynasim.partiql.ast import Build, Insert, MapValue, Select, Statement
+from dynasim.partiql.ast import KEYWORDS, Build, Insert, MapValue, Select, Statement, Update, unexpected_word
+from dynasim.partiql.literals import check_values
+from dynasim.partiql.translate import check_set_operands
 
 GRAMMAR_FILE = "partiql.lark"
 CACHE_SIZE = 4096
@@ -30,8 +34,11 @@ MAX_VALUE_DEPTH = 32  # lists, maps and bags nested in one another, the item's o
 _CONTAINERS = frozenset({"list", "map", "bag"})
 _OPERATORS = frozenset(
     {"or_", "and_", "not_", "compare", "between", "in_", "missing", "present", "is_null", "not_null", "call"}
-    | {"plus", "minus"}
+    | {"is_type", "is_not_type", "count_star", "plus", "minus"}
 )
+# Operators after which DynamoDB wants a right-hand side, and words after which a name is a target.
+_INFIX = frozenset({"=", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "and", "or", "in", "like", "between"})
+_TARGETS = frozenset({"update", "into", "set", "remove"})
 _OPEN = ("LBRACE", "LSQB", "_BAG_OPEN", "LPAR")
 _CLOSE = ("RBRACE", "RSQB", "_BAG_CLOSE", "RPAR")
 
@@ -53,8 +60,17 @@ def parser() -> Lark:
             parser="lalr",
             propagate_positions=False,
             maybe_placeholders=True,
+            lexer_callbacks={"IDENT": _reserved},
         )
     return _parser
+
+
+def _reserved(token: Token) -> Token:
+    """A reserved word where a name may stand is no name: a KEYWORD, which only a function or
+    type name may be (the rest of the grammar refuses it, with DynamoDB's syntax errors)."""
+    if token.lower() in KEYWORDS:
+        return Token.new_borrow_pos("KEYWORD", token, token)
+    return token
 
 
 def parse(text: str) -> tuple[Statement, int]:
@@ -62,16 +78,14 @@ def parse(text: str) -> tuple[Statement, int]:
     found = _cache.get(text)
     if found is None:
         try:
-            tree = parser().parse(text)
-            _check_size(tree)
-            build = Build()
-            found = (build.transform(tree), build.parameters)
-            _check_literals(text, found[0])
+            found = _parsed(text)
         except VisitError as error:
             inner = error.orig_exc
-            found = inner if isinstance(inner, errors.DynamoDBError) else errors.partiql_malformed(text)
+            found = inner if isinstance(inner, errors.DynamoDBError) else errors.partiql_malformed("")
+        except UnexpectedInput as error:
+            found = errors.partiql_malformed(_syntax_detail(text, error))
         except (LarkError, ValueError):
-            found = errors.partiql_malformed(text)
+            found = errors.partiql_malformed("")
         except errors.DynamoDBError as error:
             found = error
         _cache[text] = found
@@ -80,6 +94,64 @@ def parse(text: str) -> tuple[Statement, int]:
     if isinstance(found, errors.DynamoDBError):
         raise errors.DynamoDBError(found.code, found.message, found.status, **found.extra)
     return found
+
+
+def _parsed(text: str) -> tuple[Statement, int]:
+    """The statement, once it passes DynamoDB's checks that need no table, in their order: the
+    syntax (a literal the parser cannot convert among it), the statement's size, its literals'
+    places, table aliases, then the values it writes."""
+    tree = parser().parse(text)
+    _check_size(tree)
+    build = Build()
+    statement = build.transform(tree)
+    if isinstance(statement, Update):
+        check_set_operands(statement.sets)
+    _check_literals(text, statement)
+    if getattr(statement, "aliased", False):
+        raise errors.partiql_aliasing()
+    check_values(statement)
+    return statement, build.parameters
+
+
+def _syntax_detail(text: str, error: UnexpectedInput) -> str:
+    """What DynamoDB says, after "Statement wasn't well formed, can't be processed: ", about a
+    statement that does not parse: nothing for text that does not lex; for a token it did not
+    expect, what it wanted there, or what the token was."""
+    if isinstance(error, UnexpectedCharacters) or not isinstance(getattr(error, "token", None), Token):
+        return ""
+    token, expected = error.token, set(getattr(error, "expected", ()) or ())
+    state = getattr(error, "interactive_parser", None)
+    if state is not None:  # what the parser takes here, end of statement included
+        expected = set(state.accepts())
+    if "$END" in expected:
+        return "Unexpected token after expression"
+    end = len(text) if token.type == "$END" else token.start_pos
+    try:
+        before = [str(previous).lower() for previous in parser().lex(text[:end])]
+    except LarkError:
+        before = []
+    last = before[-1] if before else ""
+    if expected <= {"LPAR"} and last in KEYWORDS:  # a reserved word where a name belongs
+        return unexpected_word(last)
+    if last == ".":
+        return "Invalid path dot component"
+    if last == "is" or before[-2:] == ["is", "not"]:
+        return "Expected type name"
+    if expected <= {"IDENT", "QUOTED"} and _target(before):
+        return "Expected identifier for simple path"
+    if token.type == "$END" and last in _INFIX:
+        return "Missing right-hand side expression of infix operator"
+    return unexpected_word("" if token.type == "$END" else str(token))
+
+
+def _target(before: list[str]) -> bool:
+    """Whether the name the parser wants next is the table or attribute a statement writes, which
+    DynamoDB reads as a simple path."""
+    last = before[-1] if before else ""
+    if last in _TARGETS or (last == "from" and before[0] == "delete"):
+        return True
+    clauses = [word for word in before if word in ("set", "remove", "where", "select", "returning")]
+    return last == "," and bool(clauses) and clauses[-1] in ("set", "remove")
 
 
 def _check_size(tree: Tree) -> None:

@@ -20,6 +20,7 @@ from dynasim.partiql.ast import (
     Compare,
     In,
     IsNull,
+    IsType,
     ListValue,
     Literal,
     MapValue,
@@ -31,9 +32,13 @@ from dynasim.partiql.ast import (
 )
 from dynasim.values import AttributeValue
 
-CONDITION_FUNCTIONS = ("begins_with", "contains", "attribute_type", "size")
+CONDITION_FUNCTIONS = ("attribute_exists", "attribute_not_exists", "begins_with", "contains", "attribute_type")
 UPDATE_FUNCTIONS = ("list_append", "if_not_exists")
+SET_FUNCTIONS = ("set_add", "set_delete")
 _SET_TYPES = {"S": "SS", "N": "NS", "B": "BS"}
+# The types IS tests (DynamoDB Local's answers; the service's are not recorded), as DynamoDB types.
+IS_TYPES = {"NULL": ("NULL",), "BOOLEAN": ("BOOL",), "BLOB": ("B",), "STRING": ("S",), "NUMERIC": ("N",)}
+IS_TYPES |= {"STRUCT": ("M",), "TUPLE": ("M",), "LIST": ("L",)}
 
 
 def resolve(value: Any, parameters: list[AttributeValue]) -> AttributeValue:
@@ -121,12 +126,17 @@ class Writer:
         if isinstance(node, Path):
             return self.path(node)
         if isinstance(node, Call):
-            if node.name not in functions:
-                raise errors.partiql_unknown_function(node.name)
-            return f"{node.name}({', '.join(self.operand(arg, functions) for arg in node.args)})"
+            return self.call(node, functions)
         if isinstance(node, Arithmetic):
             return f"{self.operand(node.left, functions)} {node.op} {self.operand(node.right, functions)}"
         return self.value(node)
+
+    def call(self, node: Call, functions: tuple[str, ...]) -> str:
+        if node.name not in functions:
+            raise errors.partiql_unknown_function(node.name, node.at)
+        if not node.args:  # the expression language has no call without operands
+            raise errors.expression_operand_count("FilterExpression", node.name, 0)
+        return f"{node.name}({', '.join(self.operand(arg, functions) for arg in node.args)})"
 
     def condition(self, node: Any) -> str:
         if isinstance(node, And):
@@ -136,6 +146,10 @@ class Writer:
         if isinstance(node, Not):
             return f"NOT ({self.condition(node.operand)})"
         if isinstance(node, Compare):
+            truth = _truth_test(node)
+            if truth is not None:
+                test, holds = truth
+                return self.condition(test) if holds else f"NOT ({self.condition(test)})"
             return f"{self.operand(node.left)} {node.op} {self.operand(node.right)}"
         if isinstance(node, Between):
             low, high = self.operand(node.low), self.operand(node.high)
@@ -147,21 +161,26 @@ class Writer:
             function = "attribute_exists" if node.negated else "attribute_not_exists"
             return f"{function}({self.operand(node.operand)})"
         if isinstance(node, IsNull):
-            text = f"attribute_type({self.operand(node.operand)}, {self.value(Literal({'S': 'NULL'}))})"
-            return f"NOT ({text})" if node.negated else text
+            return self.is_type(node.operand, IS_TYPES["NULL"], node.negated)
+        if isinstance(node, IsType):
+            if node.type_name not in IS_TYPES:
+                raise errors.partiql_is_type_unsupported(node.type_name, node.at)
+            return self.is_type(node.operand, IS_TYPES[node.type_name], node.negated)
         if isinstance(node, Call):
-            if node.name not in CONDITION_FUNCTIONS or node.name == "size":
-                raise errors.partiql_unknown_function(node.name)
-            return f"{node.name}({', '.join(self.operand(arg) for arg in node.args)})"
+            return self.call(node, CONDITION_FUNCTIONS)
         raise errors.partiql_where_not_boolean()
+
+    def is_type(self, operand: Any, types: tuple[str, ...], negated: bool) -> str:
+        path = self.operand(operand)
+        text = " OR ".join(f"attribute_type({path}, {self.value(Literal({'S': kind}))})" for kind in types)
+        return f"NOT ({text})" if negated else text
 
     def update(self, sets: tuple[tuple[Path, Any], ...], removes: tuple[Path, ...]) -> str:
         clauses = []
         assignments, adds, deletes = [], [], []
         for path, value in sets:
-            if isinstance(value, Call) and value.name in ("set_add", "set_delete"):
-                if len(value.args) != 2 or value.args[0] != path or not is_value(value.args[1]):
-                    raise errors.partiql_unknown_function(value.name)
+            if isinstance(value, Call) and value.name in SET_FUNCTIONS:
+                _check_set_function(path, value)
                 (adds if value.name == "set_add" else deletes).append(f"{self.path(path)} {self.value(value.args[1])}")
             else:
                 assignments.append(f"{self.path(path)} = {self.operand(value, UPDATE_FUNCTIONS)}")
@@ -174,3 +193,35 @@ class Writer:
         if deletes:
             clauses.append("DELETE " + ", ".join(deletes))
         return " ".join(clauses)
+
+
+def _check_set_function(target: Path, call: Call) -> None:
+    """set_add and set_delete take the path they assign to, then a set: a set literal or a
+    parameter (paritysuite partiqlFunctions.test.ts, live service 2026)."""
+    function = call.name.upper()
+    if len(call.args) != 2:
+        raise errors.partiql_set_function_arity(function, call.at)
+    first, second = call.args
+    if first != target:
+        raise errors.partiql_set_function_target(function, call.at)
+    if not isinstance(second, (BagValue, Param)):
+        raise errors.partiql_set_function_operand(function, first.at)
+
+
+def check_set_operands(sets: tuple[tuple[Path, Any], ...]) -> None:
+    """An empty set given to set_add or set_delete is refused, and without the place an empty set
+    elsewhere is given (partiqlFunctions.test.ts, live service 2026)."""
+    for _, value in sets:
+        if isinstance(value, Call) and value.name in SET_FUNCTIONS:
+            if any(isinstance(arg, BagValue) and not arg.members for arg in value.args):
+                raise errors.partiql_bag_empty(None)
+
+
+def _truth_test(node: Compare) -> tuple[Any, bool] | None:
+    """A condition function compared with TRUE or FALSE (`attribute_exists(a) = true`): the
+    function, and whether the comparison holds when it does. None for any other comparison."""
+    for test, other in ((node.left, node.right), (node.right, node.left)):
+        if isinstance(test, Call) and test.name in CONDITION_FUNCTIONS and node.op in ("=", "<>"):
+            if isinstance(other, Literal) and "BOOL" in other.value:
+                return test, other.value["BOOL"] == (node.op == "=")
+    return None
