@@ -709,6 +709,26 @@ def test_write_table_name_is_a_member_constraint(ddb_raw, table, actions, path):
     )
 
 
+# An empty key value is refused up front, whichever action carries it (paritysuite/dynamodb-conformance
+# tests/tier3/error-messages/transactWriteItems.test.ts, live service, 2026).
+@pytest.mark.parametrize("action", ["Put", "Update", "Delete", "ConditionCheck"])
+@pytest.mark.parametrize("key_type", ["S", "B"])
+def test_write_empty_key_value_is_refused_up_front(ddb_raw, make_table, action, key_type):
+    table = make_table(hash_key=key_type)
+    key = {"pk": {key_type: "" if key_type == "S" else b""}}
+    body: dict[str, Any] = {"TableName": table, "Item" if action == "Put" else "Key": key}
+    if action == "Update":
+        body.update(UpdateExpression="SET a = :v", ExpressionAttributeValues={":v": S("x")})
+    elif action == "ConditionCheck":
+        body["ConditionExpression"] = "attribute_not_exists(pk)"
+    assert_error(
+        lambda: ddb_raw.transact_write_items(TransactItems=[{action: body}]),
+        VALIDATION,
+        empty_key("pk", binary=key_type == "B"),
+    )
+    assert ddb_raw.scan(TableName=table)["Items"] == []
+
+
 def test_write_capacity_is_doubled(ddb, table):
     answer = ddb.transact_write_items(TransactItems=[put(table, "b")], ReturnConsumedCapacity="INDEXES")
     assert answer["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 2.0, "Table": {"CapacityUnits": 2.0}}]
@@ -783,6 +803,12 @@ def test_get_accepts_100_items(ddb, table):
             lambda t: [get(t, "a", ProjectionExpression="a,")],
             VALIDATION,
             'Invalid ProjectionExpression: Syntax error; token: "<EOF>", near: ","',
+        ),
+        (
+            "projection of punctuation",
+            lambda t: [get(t, "a", ProjectionExpression="!!!")],
+            VALIDATION,
+            'Invalid ProjectionExpression: Syntax error; token: "!", near: "!!"',
         ),
         (
             "names without projection",
