@@ -729,6 +729,61 @@ def test_write_empty_key_value_is_refused_up_front(ddb_raw, make_table, action, 
     assert ddb_raw.scan(TableName=table)["Items"] == []
 
 
+# A transaction's expression value may nest one level past an item's limit (32 maps, the leaf at level 33):
+# the transaction runs, a condition compares it, and an Update that would write it is cancelled. One level
+# deeper is refused up front, naming the key (paritysuite/dynamodb-conformance tests/tier3/limits/
+# nestingDepth.test.ts and captures/2026-10-08-transact-write-rollout.json: 30 of 33 regions, us-east-1
+# among them, 2026-10-08/09; the other three refuse both up front).
+NESTING_REASON = "Nesting Levels have exceeded supported limits"
+DEEP_VALUE_SOURCE = (
+    "paritysuite/dynamodb-conformance tests/tier3/limits/nestingDepth.test.ts, "
+    "captures/2026-10-08-transact-write-rollout.json (live service, 2026)"
+)
+
+
+def deep_condition(kind: str, table: str, value: dict[str, Any]) -> dict[str, Any]:
+    body = {
+        "TableName": table,
+        "Key": {"pk": S("a")},
+        "ConditionExpression": "#d = :deep",
+        "ExpressionAttributeNames": {"#d": "data"},
+        "ExpressionAttributeValues": {":deep": value},
+    }
+    if kind == "Update":
+        body["UpdateExpression"] = "SET touched = :t"
+        body["ExpressionAttributeValues"] = {":t": S("y"), ":deep": value}
+    return {kind: body}
+
+
+@pytest.mark.parametrize("kind", ["Update", "ConditionCheck"])
+def test_write_compares_a_value_one_level_past_the_item_limit(ddb_raw, table, kind):
+    with pytest.raises(ClientError) as caught:
+        ddb_raw.transact_write_items(TransactItems=[deep_condition(kind, table, nested(32, S("leaf")))])
+    assert [reason["Code"] for reason in caught.value.response["CancellationReasons"]] == ["ConditionalCheckFailed"]
+
+
+@service_behaviour("DynamoDB Local refuses the update up front with a ValidationException", source=DEEP_VALUE_SOURCE)
+def test_write_update_of_a_value_one_level_past_the_item_limit_is_cancelled(ddb_raw, table):
+    update = {"TableName": table, "Key": {"pk": S("b")}, "UpdateExpression": "SET deep = :deep"}
+    with pytest.raises(ClientError) as caught:
+        ddb_raw.transact_write_items(
+            TransactItems=[{"Update": {**update, "ExpressionAttributeValues": {":deep": nested(32, S("leaf"))}}}]
+        )
+    assert caught.value.response["Error"]["Code"] == CANCELLED
+    assert caught.value.response["CancellationReasons"] == [{"Code": "ValidationError", "Message": NESTING_REASON}]
+    assert set(items(ddb_raw, table)) == {"a"}
+
+
+@pytest.mark.parametrize("levels", [33, 61])
+@pytest.mark.parametrize("kind", ["Update", "ConditionCheck"])
+def test_write_value_two_levels_past_the_item_limit_is_refused_up_front(ddb_raw, table, kind, levels):
+    assert_error(
+        lambda: ddb_raw.transact_write_items(TransactItems=[deep_condition(kind, table, nested(levels, S("leaf")))]),
+        VALIDATION,
+        f"ExpressionAttributeValues contains invalid value: {NESTING_TOO_DEEP} for key :deep",
+    )
+
+
 def test_write_capacity_is_doubled(ddb, table):
     answer = ddb.transact_write_items(TransactItems=[put(table, "b")], ReturnConsumedCapacity="INDEXES")
     assert answer["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 2.0, "Table": {"CapacityUnits": 2.0}}]

@@ -67,6 +67,7 @@ _LAYERS = {
     "ExecuteTransaction": OLDER,
 }
 _layer: ContextVar[str] = ContextVar("dynasim_value_layer", default=CURRENT)
+_operation: ContextVar[str] = ContextVar("dynasim_value_operation", default="")
 _INT_BITS = 32
 _LONG_BITS = 64
 
@@ -75,10 +76,21 @@ _LONG_BITS = 64
 def checking_for(operation: str) -> Iterator[None]:
     """Check values, while the block runs, as DynamoDB does for `operation`."""
     token = _layer.set(_LAYERS.get(operation, CURRENT))
+    operation_token = _operation.set(operation)
     try:
         yield
     finally:
+        _operation.reset(operation_token)
         _layer.reset(token)
+
+
+def expression_value_depth() -> int:
+    """The most maps and lists an ExpressionAttributeValue may nest in the running operation.
+    TransactWriteItems takes one level more than an item holds, and cancels an Update that would
+    write it into the item (30 of 33 regions, us-east-1 among them; the other three refuse it up
+    front: paritysuite/dynamodb-conformance tests/tier3/limits/nestingDepth.test.ts and
+    captures/2026-10-08-transact-write-rollout.json, 2026-10-08/09)."""
+    return MAX_CONTAINER_DEPTH + 1 if _operation.get() == "TransactWriteItems" else MAX_CONTAINER_DEPTH
 
 
 def older_check() -> bool:
@@ -192,9 +204,10 @@ def validate_item(item: Item) -> int:
     return size
 
 
-def validate_value(value: AttributeValue, depth: int = 1) -> int:
+def validate_value(value: AttributeValue, depth: int = 1, max_depth: int = MAX_CONTAINER_DEPTH) -> int:
     """Validate and normalise one attribute value in place; return its size in bytes.
-    `depth` is 1 for a top-level attribute, one more for each map or list around the value."""
+    `depth` is 1 for a top-level attribute, one more for each map or list around the value;
+    `max_depth` the most maps and lists it may nest (see `expression_value_depth`)."""
     if not isinstance(value, dict):
         raise errors.serialization(f"Unexpected value type in payload: {type(value).__name__}")
     if len(value) != 1:
@@ -217,16 +230,16 @@ def validate_value(value: AttributeValue, depth: int = 1) -> int:
             raise errors.null_not_true()
         return 1
     if kind in ("M", "L"):
-        if depth > MAX_CONTAINER_DEPTH:
+        if depth > max_depth:
             raise errors.nesting_too_deep()
         size = 3 + len(payload)
         if kind == "M":
             for name, member in payload.items():
-                size += validate_value(member, depth + 1) + len(name.encode())
+                size += validate_value(member, depth + 1, max_depth) + len(name.encode())
                 check_attribute_name(name)
         else:
             for member in payload:
-                size += validate_value(member, depth + 1)
+                size += validate_value(member, depth + 1, max_depth)
         return size
     if kind in SET_TYPES:
         return _validate_set(value, kind, payload, depth)

@@ -44,6 +44,7 @@ from dynasim.values import (
     check_attribute_name,
     container_depth,
     enveloped_checks,
+    expression_value_depth,
     older_check,
     validate_value,
 )
@@ -149,7 +150,7 @@ class Placeholders:
                     raise errors.values_invalid_key(key)
             for key, value in values.items():
                 try:
-                    validate_value(value)
+                    validate_value(value, max_depth=expression_value_depth())
                 except errors.DynamoDBError as error:
                     # Which value errors name the key depends on the value check (see dynasim.values).
                     current = isinstance(error, errors.ValueCheckError) and not older_check()
