@@ -22,6 +22,7 @@ from conformance.helpers import (
     VALIDATION,
     VALUES_DIFFER,
     assert_error,
+    clause,
     constraint_error,
     empty_key,
     not_a_number,
@@ -269,6 +270,65 @@ def test_batch_write_errors(ddb_raw, tables, label, request_items, code, message
     expected = message if isinstance(message, re.Pattern) else message.format(t=table)
     assert_error(lambda: ddb_raw.batch_write_item(RequestItems=request_items(table, ranged)), code, expected)
     assert ddb_raw.scan(TableName=table, Select="COUNT")["Count"] == 0  # nothing written
+
+
+# Which failure a batch reports when it has more than one (paritysuite/dynamodb-conformance
+# tests/tier3/validation-ordering/batchOperations.test.ts, us-east-1 and eu-west-2, 2026-10-09): member
+# constraints first, every failing member in one message, before any table is looked up. A malformed table
+# name is one of BatchGetItem's member constraints, reported beside the enum; BatchWriteItem reports the
+# enum alone.
+RCC_BOGUS = clause("BOGUS", "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]")
+RICM_BOGUS = clause("BOGUS2", "returnItemCollectionMetrics", "must satisfy enum value set: [SIZE, NONE]")
+BOGUS_CAPACITY = {"ReturnConsumedCapacity": "BOGUS"}
+
+
+@pytest.mark.parametrize(
+    ("request_items", "members", "message"),
+    [
+        pytest.param(lambda t: {t: [put("a")]}, BOGUS_CAPACITY, constraint_error(RCC_BOGUS), id="capacity"),
+        pytest.param(
+            lambda t: {t: [put("a")]}, {"ReturnItemCollectionMetrics": "BOGUS2"}, constraint_error(RICM_BOGUS), id="metrics"
+        ),
+        pytest.param(
+            lambda t: {t: [put("a")]},
+            {**BOGUS_CAPACITY, "ReturnItemCollectionMetrics": "BOGUS2"},
+            constraint_error(RCC_BOGUS, RICM_BOGUS),
+            id="both",
+        ),
+        pytest.param(lambda t: {"nope-table": [put("a")]}, BOGUS_CAPACITY, constraint_error(RCC_BOGUS), id="missing-table"),
+        pytest.param(lambda t: {"bad!name": [put("a")]}, BOGUS_CAPACITY, constraint_error(RCC_BOGUS), id="bad-name"),
+    ],
+)
+@FRAMEWORK
+def test_batch_write_member_constraints_come_first(ddb_raw, tables, request_items, members, message):
+    table = tables[0]
+    assert_error(
+        lambda: ddb_raw.batch_write_item(RequestItems=request_items(table), **members), VALIDATION, message
+    )
+    assert ddb_raw.scan(TableName=table)["Items"] == []
+
+
+@pytest.mark.parametrize(
+    ("request_items", "message"),
+    [
+        pytest.param(lambda t: {t: {"Keys": [key("a")]}}, constraint_error(RCC_BOGUS), id="capacity"),
+        pytest.param(lambda t: {"nope-table": {"Keys": [key("a")]}}, constraint_error(RCC_BOGUS), id="missing-table"),
+        pytest.param(
+            lambda t: {"bad!name": {"Keys": [key("a")]}},
+            constraint_error(
+                """Value '{"bad!name":{"Keys":[{"pk":{"S":"a"}}]}}' at 'requestItems' failed to satisfy constraint: """
+                + TABLE_NAME_RULES,
+                RCC_BOGUS,
+            ),
+            id="bad-name",
+        ),
+    ],
+)
+@FRAMEWORK
+def test_batch_get_member_constraints_come_first(ddb_raw, tables, request_items, message):
+    assert_error(
+        lambda: ddb_raw.batch_get_item(RequestItems=request_items(tables[0]), **BOGUS_CAPACITY), VALIDATION, message
+    )
 
 
 def test_batch_write_duplicates_compare_normalised_numbers(ddb_raw, make_table):
