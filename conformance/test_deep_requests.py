@@ -86,6 +86,32 @@ def test_scan_filter_checked_before_the_table(ddb_raw):
     )
 
 
+# Between 61 and 63 levels PutItem and UpdateItem move to the older reading: a too deep item loses the
+# envelope, a too deep expression value is named by its key (paritysuite/dynamodb-conformance
+# tests/tier3/limits/nestingDepth.test.ts, exact, us-east-1 and eu-west-2, 2026-10-09).
+@WRITE_ENVELOPE
+def test_single_item_writes_move_to_the_older_reading_past_62_levels(ddb, table):
+    def put(levels: int) -> None:
+        ddb.put_item(TableName=table, Item={"pk": {"S": "new"}, "d": nested(levels, {"S": "x"})})
+
+    def update(levels: int) -> None:
+        ddb.update_item(
+            TableName=table,
+            Key=KEY,
+            UpdateExpression="SET t = :t",
+            ConditionExpression="#d = :deep",
+            ExpressionAttributeNames={"#d": "d"},
+            ExpressionAttributeValues={":t": {"S": "y"}, ":deep": nested(levels, {"S": "x"})},
+        )
+
+    assert_error(lambda: put(61), VALIDATION, enveloped(NESTING_TOO_DEEP))
+    assert_error(lambda: put(63), VALIDATION, NESTING_TOO_DEEP)
+    assert_error(lambda: update(61), VALIDATION, enveloped(NESTING_TOO_DEEP))
+    named = f"ExpressionAttributeValues contains invalid value: {NESTING_TOO_DEEP} for key :deep"
+    assert_error(lambda: update(63), VALIDATION, named)
+    assert unchanged(ddb, table)
+
+
 @pytest.mark.parametrize(
     "expression",
     [
