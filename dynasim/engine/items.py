@@ -14,6 +14,7 @@ from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.touches import item
 from dynasim.expressions.requests import read_projection_if_any, write_expressions
 from dynasim.values import LATE_NESTING_DEPTH, Item, container_depth, validate_item
 
@@ -49,7 +50,7 @@ def _answer(old: Item | None, return_values: str) -> Response:
     return {}
 
 
-@operation("PutItem")
+@operation("PutItem", access="write", finds=item("put", "Item"))
 def put_item(engine: Engine, request: Request) -> Response:
     return_values = _return_values(request)
     item = request["Item"]
@@ -69,7 +70,7 @@ def put_item(engine: Engine, request: Request) -> Response:
     return item_collections.add_to(capacity.add_to(_answer(old, return_values)), table, item, collection_wanted)
 
 
-@operation("GetItem")
+@operation("GetItem", access="read", finds=item("get", "Key"))
 def get_item(engine: Engine, request: Request) -> Response:
     projection = read_projection_if_any(request)
     key = request["Key"]
@@ -86,7 +87,7 @@ def get_item(engine: Engine, request: Request) -> Response:
     return capacity.add_to({"Item": item if projection is None else projection(item)})
 
 
-@operation("DeleteItem")
+@operation("DeleteItem", access="write", finds=item("delete", "Key"))
 def delete_item(engine: Engine, request: Request) -> Response:
     return_values = _return_values(request)
     key = request["Key"]
