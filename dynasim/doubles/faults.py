@@ -39,10 +39,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynasim import errors
+from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
 
 TRANSPORT_ERRORS = ("EndpointConnectionError", "ReadTimeoutError", "ConnectionClosedError")
 RESPONSE_LOST = "ResponseLost"
+# The batches that answer with the entries they left out (UnprocessedItems / UnprocessedKeys).
 BATCH_LIMITS = {"BatchWriteItem": 25, "BatchGetItem": 100}
 
 
@@ -119,6 +121,7 @@ class PendingCall:
     operation: str
     tables: tuple[str, ...]
     request: dict[str, Any]
+    touches: Touches | None = None  # what the call touches, as the engine declares it
 
     @property
     def table(self) -> str | None:

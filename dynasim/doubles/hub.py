@@ -1,5 +1,7 @@
 """Where the test doubles meet the engine: every call of every front passes `Doubles.handle`.
 
+What a call touches (its access, tables, index, entries, scan or query) is the engine's answer
+(`Engine.touches`), found once before it runs; every double works from it, not from operation names.
 In order, for one call: the latency (slept, or added to the clock), the fault rules (an error,
 a transport fault, a partial batch), the throughput limits, then the engine (through the
 eventual-consistency view when that mode is on); then the capacity taken from the buckets, a
@@ -28,6 +30,7 @@ from dynasim.doubles.faults import (
 from dynasim.doubles.latency import Latency
 from dynasim.doubles.throughput import ThroughputLimiter
 from dynasim.engine.capacity import Consumed, collector
+from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
 
 if TYPE_CHECKING:
@@ -47,7 +50,8 @@ class Doubles:
 
     def handle(self, operation: str, request: dict[str, Any], front: str) -> dict[str, Any]:
         clock = self.clock
-        call = self.call_log.start(operation, request, clock.now(), front)
+        touches = self.engine.touches(operation, request)
+        call = self.call_log.start(operation, request, clock.now(), front, touches)
         started = time.perf_counter()
         virtual = 0.0
         consumed: list[Consumed] = []
@@ -55,7 +59,7 @@ class Doubles:
         try:
             pending = None
             if self.latency.rules:
-                pending = PendingCall(operation, call.tables, request)
+                pending = PendingCall(operation, call.tables, request, touches)
                 seconds, is_virtual = self.latency.delay(pending)
                 if seconds:
                     call.latency = seconds
@@ -68,7 +72,7 @@ class Doubles:
             left_out: dict[str, Any] | None = None
             to_run = request
             if self.faults.rules:
-                decision = self.faults.decide(pending or PendingCall(operation, call.tables, request))
+                decision = self.faults.decide(pending or PendingCall(operation, call.tables, request, touches))
                 if decision is not None:
                     rule, outcome = decision
                     if outcome is not None:
@@ -82,16 +86,16 @@ class Doubles:
                     elif isinstance(outcome, Unprocessed):
                         to_run, left_out = self._leave_out(operation, request, outcome, rule.rng)
             if self.limiter is not None:
-                to_run, left_out = self._limit(operation, to_run, left_out)
+                to_run, left_out = self._limit(operation, touches, to_run, left_out)
             if self.consistency is not None:
-                response = self.consistency.run(operation, to_run, lambda: self.engine.execute(operation, to_run))
+                response = self.consistency.run(touches, lambda: self.engine.execute(operation, to_run))
             else:
                 response = self.engine.execute(operation, to_run)
             call.applied = True
             if left_out:
                 merge_unprocessed(operation, response, left_out)
             if self.limiter is not None:
-                self.limiter.charge(self.engine, operation, to_run, consumed)
+                self.limiter.charge(touches, consumed)
             if lost is not None:
                 raise TransportFault(lost.kind, applied=True)
             call.response = response
@@ -120,18 +124,18 @@ class Doubles:
         return split_batch(operation, request, chosen)
 
     def _limit(
-        self, operation: str, request: dict[str, Any], left_out: dict[str, Any] | None
+        self, operation: str, touches: Touches, request: dict[str, Any], left_out: dict[str, Any] | None
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         limiter = self.limiter
         assert limiter is not None
-        if operation not in ("BatchWriteItem", "BatchGetItem"):
-            limiter.check(self.engine, operation, request)
+        if not touches.batch:
+            limiter.check(self.engine, touches)
             return request, left_out
-        throttled, error = limiter.throttled_tables(self.engine, operation, request)
+        throttled, error = limiter.throttled_tables(self.engine, touches)
         if not throttled:
             return request, left_out
         entries = batch_entries(operation, request)
-        if entries is None:
+        if entries is None:  # a PartiQL batch, or one the engine refuses
             return request, left_out
         chosen = {i for i, (table, _) in enumerate(entries) if table in throttled}
         if len(chosen) == len(entries):

@@ -5,7 +5,8 @@ compares each answer with the recorded one. Tables the recording uses but did no
 made first from its DescribeTable answers, with the items it read from them before writing
 them. Fields that differ between any two runs (creation times, ARNs, ids, sizes and counts
 DynamoDB refreshes every six hours, stream sequence numbers) are left out of the comparison,
-and a Scan's items are compared as a set. Stream ARNs, shard ids and shard iterators the recording
+and the items of a scan (a Scan, or a PartiQL SELECT that scans: `Engine.touches`) are compared
+as a set. Stream ARNs, shard ids and shard iterators the recording
 sends back are translated to the ones the simulator handed out in their place.
 
 `seed(simulator, cassette)` builds the tables and items a recording shows, for offline
@@ -214,7 +215,7 @@ def _described_tables(tape: cassettes.Cassette) -> dict[str, dict[str, Any]]:
     return wanted
 
 
-def _comparable(operation: str, document: Any, ignore: frozenset[str]) -> Any:
+def _comparable(document: Any, ignore: frozenset[str], scan: bool) -> Any:
     def strip(node: Any) -> Any:
         if isinstance(node, dict):
             return {k: strip(v) for k, v in node.items() if k not in ignore}
@@ -223,7 +224,7 @@ def _comparable(operation: str, document: Any, ignore: frozenset[str]) -> Any:
         return node
 
     stripped = normalise(strip(document or {}))
-    if operation == "Scan" and isinstance(stripped.get("Items"), list):
+    if scan and isinstance(stripped.get("Items"), list):  # a scan's order is the table's layout
         stripped["Items"] = sorted(stripped["Items"], key=lambda item: json.dumps(item, sort_keys=True))
     return stripped
 
@@ -302,8 +303,9 @@ def _compare(
     simulator: Any, interaction: cassettes.Interaction, ignored: frozenset[str], tokens: dict[str, str]
 ) -> list[str]:
     operation = interaction.operation
+    request = _translated(copy.deepcopy(interaction.request), tokens)
+    scan = simulator.engine.touches(operation, request).scan  # a Scan, or a PartiQL SELECT that scans
     try:
-        request = _translated(copy.deepcopy(interaction.request), tokens)
         response: dict[str, Any] | None = simulator.handle(operation, request)
         error = None
     except DynamoDBError as raised:
@@ -312,7 +314,7 @@ def _compare(
         _learn(interaction.response, response, tokens)
     recorded = interaction.error
     if recorded is None and error is None:
-        return diff(_comparable(operation, interaction.response, ignored), _comparable(operation, response, ignored))
+        return diff(_comparable(interaction.response, ignored, scan), _comparable(response, ignored, scan))
     if recorded is None:
         assert error is not None
         return [f"recorded success, now {error['code']} ({error['status']}): {error['message']}"]
