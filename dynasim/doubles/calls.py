@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from dynasim.doubles.operations import check_operations
 from dynasim.engine.registry import touches as find_touches
 from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
@@ -296,7 +297,9 @@ class CallLog:
         error: str | bool | None = None,
     ) -> list[Call]:
         """The calls matching every given criterion: operation name(s), table, a predicate on the
-        request, front, and error (True: failed calls, False: successful ones, a code: that error)."""
+        request, front, and error (True: failed calls, False: successful ones, a code: that error).
+        An operation DynamoDB does not have is a ValueError naming the closest ones."""
+        check_operations(operation)
         return [call for call in self if _matches(call, operation, table, where, front, error)]
 
     def operations(self) -> list[str]:
@@ -343,6 +346,7 @@ class CallLog:
 
     def assert_operations(self, *operations: str) -> None:
         """Assert the exact sequence of operations called."""
+        check_operations(operations)
         made = self.operations()
         if made != list(operations):
             raise AssertionError(f"expected the calls {list(operations)}, got {made}\n{self.describe()}")

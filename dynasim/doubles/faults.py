@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynasim import errors
+from dynasim.doubles.operations import check_operations
 from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
 
@@ -248,6 +249,7 @@ class FaultRule:
         unprocessed: float | Chooser | None = None,
         message: str | None = None,
     ) -> None:
+        check_operations(operation)
         if not 0 <= probability <= 1:
             raise ValueError("probability must be between 0 and 1")
         if times is not None and times < 0:
