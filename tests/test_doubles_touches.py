@@ -8,7 +8,7 @@ import pytest
 
 import dynasim
 from dynasim.errors import DynamoDBError
-from dynasim.recording import simulate
+from dynasim.recording import seed, simulate
 from dynasim.recording.cassette import Cassette, Interaction, header
 
 
@@ -177,3 +177,24 @@ def test_differential_replay_compares_a_scanning_selects_items_as_a_set():
     answered = filled().handle("ExecuteStatement", by_status)["Items"]
     recorded = Interaction(0, "dynamodb", "ExecuteStatement", by_status, 200, {"Items": list(reversed(answered))})
     assert not simulate(Cassette(header(0.0, []), [recorded]), filled()).ok
+
+
+def test_seeding_follows_the_items_partiql_statements_wrote():
+    table = {
+        "TableName": "orders",
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    recorded = [
+        ("CreateTable", table),
+        ("ExecuteStatement", {"Statement": "INSERT INTO orders VALUE {'pk': 'a', 'n': 1}"}),
+        ("ExecuteStatement", {"Statement": "INSERT INTO orders VALUE {'pk': ?, 'n': 2}", "Parameters": [{"S": "b"}]}),
+        ("BatchExecuteStatement", {"Statements": [{"Statement": "DELETE FROM orders WHERE pk = 'a'"}]}),
+    ]
+    tape = Cassette(
+        header(0.0, []), [Interaction(n, "dynamodb", op, req, 200, {}) for n, (op, req) in enumerate(recorded)]
+    )
+    sim = dynasim.Simulator()
+    assert seed(sim, tape) == {"orders": 1}
+    assert sim.handle("Scan", {"TableName": "orders"})["Items"] == [{"pk": {"S": "b"}, "n": {"N": "2"}}]

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dynasim.engine import Engine
+from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
 from dynasim.recording import cassette as cassettes
 from dynasim.recording.replayer import diff, normalise
@@ -347,54 +349,60 @@ def _schemas(tape: cassettes.Cassette) -> dict[str, dict[str, Any]]:
     return schemas
 
 
-def _item_events(tape: cassettes.Cassette) -> Iterable[tuple[str, str, Any]]:
+def _item_events(tape: cassettes.Cassette, engine: Engine) -> Iterable[tuple[str, str, Any]]:
     """What the recording shows of items, in order: ("put" | "delete" | "read" | "touch", table,
-    item or key). "read" is a whole item read back; "touch" a write whose result is not shown."""
+    item or key). "read" is a whole item read back; "touch" a write whose result is not shown.
+    Writes are the entries each request touches (`Engine.touches`: PartiQL statements too);
+    reads are the whole items answered to GetItem, Query, Scan and BatchGetItem."""
     for interaction in tape:
         if interaction.error is not None:
             continue
         request, response = interaction.request, interaction.response or {}
-        table = request.get("TableName", "")
-        whole = not any(request.get(k) for k in ("ProjectionExpression", "AttributesToGet", "IndexName")) and (
-            request.get("Select") in (None, "ALL_ATTRIBUTES")
-        )
-        operation = interaction.operation
-        if operation == "PutItem":
-            yield "put", table, request.get("Item")
-        elif operation == "DeleteItem":
-            yield "delete", table, request.get("Key")
-        elif operation == "UpdateItem":
-            if request.get("ReturnValues") == "ALL_OLD" and response.get("Attributes"):
-                yield "read", table, response["Attributes"]
-            if request.get("ReturnValues") == "ALL_NEW":
-                yield "put", table, response.get("Attributes")
+        touches = engine.touches(interaction.operation, request)
+        if touches.access == "write":
+            yield from _written(touches, request, response)
+        elif touches.access == "read":
+            yield from _read(touches, request, response)
+
+
+def _written(touches: Touches, request: dict[str, Any], response: dict[str, Any]) -> Iterable[tuple[str, str, Any]]:
+    for entry in touches.entries:
+        if entry.action in ("put", "delete"):
+            yield entry.action, entry.table, entry.key
+        elif entry.action == "update":
+            returned = response.get("Attributes") if entry is touches.item else None
+            if returned and request.get("ReturnValues") == "ALL_OLD":
+                yield "read", entry.table, returned
+            if returned is not None and request.get("ReturnValues") == "ALL_NEW":
+                yield "put", entry.table, returned
             else:
-                yield "touch", table, request.get("Key")
-        elif operation == "GetItem" and whole:
-            if response.get("Item"):
-                yield "read", table, response["Item"]
-        elif operation in ("Query", "Scan") and whole:
-            for item in response.get("Items") or []:
-                yield "read", table, item
-        elif operation == "BatchGetItem":
-            for name, found in (response.get("Responses") or {}).items():
-                asked = (request.get("RequestItems") or {}).get(name) or {}
-                if not asked.get("ProjectionExpression") and not asked.get("AttributesToGet"):
-                    for item in found:
-                        yield "read", name, item
-        elif operation == "BatchWriteItem":
-            for name, writes in (request.get("RequestItems") or {}).items():
-                for write in writes:
-                    if "PutRequest" in write:
-                        yield "put", name, write["PutRequest"].get("Item")
-                    elif "DeleteRequest" in write:
-                        yield "delete", name, write["DeleteRequest"].get("Key")
-        elif operation == "TransactWriteItems":
-            for action in request.get("TransactItems") or []:
-                for kind, event in (("Put", "put"), ("Delete", "delete"), ("Update", "touch")):
-                    if kind in action:
-                        part = action[kind]
-                        yield event, part.get("TableName", ""), part.get("Item" if kind == "Put" else "Key")
+                yield "touch", entry.table, entry.key
+
+
+def _whole(request: dict[str, Any]) -> bool:
+    """Whether a read answers whole items (asks for no projection)."""
+    return not any(request.get(k) for k in ("ProjectionExpression", "AttributesToGet")) and (
+        request.get("Select") in (None, "ALL_ATTRIBUTES")
+    )
+
+
+def _read(touches: Touches, request: dict[str, Any], response: dict[str, Any]) -> Iterable[tuple[str, str, Any]]:
+    # A PartiQL SELECT names its columns in its statement and answers a list: only the
+    # operations with TableName (GetItem, Query, Scan) or a map of Responses (BatchGetItem) show
+    # whole items.
+    table = touches.table
+    if "TableName" not in request or table is None or touches.index is not None or not _whole(request):
+        found = response.get("Responses")
+        if touches.batch and isinstance(found, dict):
+            asked = request.get("RequestItems") or {}
+            for name, items in found.items():
+                if _whole(asked.get(name) or {}):
+                    yield from (("read", name, item) for item in items)
+        return
+    if touches.item is not None and response.get("Item"):
+        yield "read", table, response["Item"]
+    elif touches.query or touches.scan:
+        yield from (("read", table, item) for item in response.get("Items") or [])
 
 
 def _items(
@@ -405,7 +413,7 @@ def _items(
     key_names = {name: [k["AttributeName"] for k in request["KeySchema"]] for name, request in schemas.items()}
     items: dict[str, dict[str, dict[str, Any] | None]] = {name: {} for name in schemas}
     written: set[tuple[str, str]] = set()
-    for event, table, item in _item_events(tape):
+    for event, table, item in _item_events(tape, _schemas_only(schemas)):
         names = key_names.get(table)
         if not names or not isinstance(item, dict) or any(n not in item for n in names):
             continue
@@ -420,6 +428,17 @@ def _items(
         elif event == "delete":
             items[table][key] = None
     return items
+
+
+def _schemas_only(schemas: dict[str, dict[str, Any]]) -> Engine:
+    """An engine with the recording's tables, empty: what PartiQL statements' keys are read with."""
+    engine = Engine()
+    for request in schemas.values():
+        try:
+            engine.execute("CreateTable", copy.deepcopy(request))
+        except DynamoDBError:
+            pass  # a table the recording shows in a form the engine refuses: its statements name no keys
+    return engine
 
 
 def _put_items(simulator: Any, table: str, items: dict[str, dict[str, Any] | None]) -> int:
