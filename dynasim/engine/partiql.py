@@ -21,7 +21,7 @@ from dynasim import errors
 from dynasim.engine.capacity import requested
 from dynasim.engine.keys import request_key
 from dynasim.engine.registry import HANDLERS, Request, Response, operation
-from dynasim.engine.touches import Action, Entry, Touches, combined
+from dynasim.engine.touches import Access, Action, Entry, Touches, combined
 from dynasim.engine.update import apply_update_request
 from dynasim.expressions import Placeholders
 from dynasim.expressions.requests import on_condition_failure
@@ -580,20 +580,23 @@ def _entry_key(table: Table, fixed: dict[str, Any], parameters: list[AttributeVa
         return None
 
 
-def _touches(engine: Engine | None, request: Request) -> Touches:
+def statement_request(engine: Engine | None, request: Request, access: Access = "read") -> Touches:
+    """ExecuteStatement: its statement decides the access (the declared one is not used)."""
     return statement_touches(
         engine, request.get("Statement"), request.get("Parameters"), request.get("ConsistentRead") is True
     )
 
 
-def _batch_touches(engine: Engine | None, request: Request) -> Touches:
+def batch_request(engine: Engine | None, request: Request, access: Access = "read") -> Touches:
+    """BatchExecuteStatement: its statements, as one batch."""
     members = request.get("Statements")
     members = [member for member in members if isinstance(member, dict)] if isinstance(members, list) else []
-    return combined((_touches(engine, member) for member in members), batch=True)
+    return combined((statement_request(engine, member) for member in members), batch=True)
 
 
-def _transaction_touches(engine: Engine | None, request: Request) -> Touches:
-    """ExecuteTransaction reads with strong consistency, as TransactGetItems does."""
+def transaction_request(engine: Engine | None, request: Request, access: Access = "read") -> Touches:
+    """ExecuteTransaction: its statements, as one transaction, reading with strong consistency
+    as TransactGetItems does."""
     members = request.get("TransactStatements")
     members = [member for member in members if isinstance(member, dict)] if isinstance(members, list) else []
     parts = (statement_touches(engine, m.get("Statement"), m.get("Parameters"), True) for m in members)
@@ -615,7 +618,7 @@ def _plain(error: errors.DynamoDBError) -> errors.DynamoDBError:
     return errors.DynamoDBError(error.code, error.message[match.end() :], error.status, **error.extra)
 
 
-@operation("ExecuteStatement", access="statement", finds=lambda engine, request: _touches(engine, request))
+@operation("ExecuteStatement", access="statement", finds=statement_request)
 def execute_statement(engine: Engine, request: Request) -> Response:
     requested(request)
     on_condition_failure(request)
@@ -656,7 +659,7 @@ def _verb(text: Any) -> str:
     return match.group(1).lower() if match else ""
 
 
-@operation("BatchExecuteStatement", access="statement", finds=lambda engine, request: _batch_touches(engine, request))
+@operation("BatchExecuteStatement", access="statement", finds=batch_request)
 def batch_execute_statement(engine: Engine, request: Request) -> Response:
     requested(request)
     statements = request.get("Statements")
@@ -722,9 +725,7 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
     return {"Responses": responses}
 
 
-@operation(
-    "ExecuteTransaction", access="statement", finds=lambda engine, request: _transaction_touches(engine, request)
-)
+@operation("ExecuteTransaction", access="statement", finds=transaction_request)
 def execute_transaction(engine: Engine, request: Request) -> Response:
     choice = requested(request)
     statements = request.get("TransactStatements")

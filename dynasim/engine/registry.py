@@ -8,11 +8,10 @@ a call.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from dynasim.engine import touches as finders
-from dynasim.engine.touches import Declared, Finder, Touches, named
+from dynasim.engine.touches import Access, Declared, Finder, Touches, named
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -49,10 +48,10 @@ def touches(engine: Engine | None, operation: str, request: Any) -> Touches:
     operation the engine does not implement is control-plane, on the table it names; a PartiQL
     request whose statements do not resolve touches nothing."""
     declared = ACCESS.get(operation, "control")
-    found = Touches()
+    access: Access = "read" if declared == "statement" else declared  # the statements decide theirs
     if isinstance(request, dict):
         try:
-            found = FINDERS.get(operation, _UNREGISTERED)(engine, request)
+            return FINDERS.get(operation, _UNREGISTERED)(engine, request, access)
         except Exception:  # a finder reads malformed requests too; the engine refuses them
-            found = Touches()
-    return found if declared == "statement" else replace(found, access=declared)
+            pass
+    return Touches("control" if declared == "statement" else access)

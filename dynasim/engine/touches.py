@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class Touches:
     entries: tuple[Entry, ...] = ()
     scan: bool = False
     query: bool = False
-    consistent: frozenset[str] = field(default_factory=frozenset)
+    consistent: frozenset[str] = frozenset()
     batch: bool = False
     transaction: bool = False
 
@@ -76,7 +76,8 @@ class Touches:
         return self.access != "control" and bool(self.entries or self.scan or self.query)
 
 
-Finder = Callable[["Engine | None", Request], Touches]
+# engine (None: no tables known), request, the access the operation declares -> what it touches
+Finder = Callable[["Engine | None", Request, Access], Touches]
 
 
 def table_name(value: Any) -> str | None:
@@ -114,44 +115,45 @@ def _consistent(request: Mapping[str, Any], table: str | None) -> frozenset[str]
 # --- finders, as the operations declare them ------------------------------------------------
 
 
-def no_table(engine: Engine | None, request: Request) -> Touches:
-    return Touches()
+def no_table(engine: Engine | None, request: Request, access: Access) -> Touches:
+    return Touches(access)
 
 
 def named(member: str) -> Finder:
     """The table a request member names (TableName, ResourceArn, StreamArn), by name or ARN."""
 
-    def find(engine: Engine | None, request: Request) -> Touches:
-        return Touches(tables=unique((table_name(request.get(member)),)))
+    def find(engine: Engine | None, request: Request, access: Access) -> Touches:
+        return Touches(access, unique((table_name(request.get(member)),)))
 
     return find
 
 
-def shard_iterator(engine: Engine | None, request: Request) -> Touches:
+def shard_iterator(engine: Engine | None, request: Request, access: Access) -> Touches:
     """A shard iterator begins with its stream's ARN."""
     iterator = request.get("ShardIterator")
     arn = iterator.split("|", 1)[0] if isinstance(iterator, str) else None
-    return Touches(tables=unique((table_name(arn),)))
+    return Touches(access, unique((table_name(arn),)))
 
 
 def item(action: Action, member: str) -> Finder:
     """A single-item operation: the item its `member` (Key, or Item for a put) names."""
 
-    def find(engine: Engine | None, request: Request) -> Touches:
+    def find(engine: Engine | None, request: Request, access: Access) -> Touches:
         table = table_name(request.get("TableName"))
         key = request.get(member)
         entries = (Entry(table, action, key),) if table and isinstance(key, dict) else ()
-        return Touches(tables=unique((table,)), entries=entries, consistent=_consistent(request, table))
+        return Touches(access, unique((table,)), entries=entries, consistent=_consistent(request, table))
 
     return find
 
 
 def _reads(*, scan: bool) -> Finder:
-    def find(engine: Engine | None, request: Request) -> Touches:
+    def find(engine: Engine | None, request: Request, access: Access) -> Touches:
         table = table_name(request.get("TableName"))
         index = request.get("IndexName")
         return Touches(
-            tables=unique((table,)),
+            access,
+            unique((table,)),
             index=index if isinstance(index, str) else None,
             scan=scan,
             query=not scan,
@@ -165,7 +167,7 @@ querying = _reads(scan=False)  # Query: one partition of its table or index
 scanning = _reads(scan=True)  # Scan: all of its table or index
 
 
-def batch_write(engine: Engine | None, request: Request) -> Touches:
+def batch_write(engine: Engine | None, request: Request, access: Access) -> Touches:
     """BatchWriteItem: each PutRequest's item and DeleteRequest's key."""
     items = request.get("RequestItems")
     items = items if isinstance(items, dict) else {}
@@ -182,10 +184,10 @@ def batch_write(engine: Engine | None, request: Request) -> Touches:
                 entries.append(Entry(table, "put", put["Item"]))
             elif isinstance(delete, dict) and isinstance(delete.get("Key"), dict):
                 entries.append(Entry(table, "delete", delete["Key"]))
-    return Touches(tables=unique(table_name(name) for name in items), entries=tuple(entries), batch=True)
+    return Touches(access, unique(table_name(name) for name in items), entries=tuple(entries), batch=True)
 
 
-def batch_get(engine: Engine | None, request: Request) -> Touches:
+def batch_get(engine: Engine | None, request: Request, access: Access) -> Touches:
     """BatchGetItem: the keys asked of each table (ConsistentRead per table)."""
     items = request.get("RequestItems")
     items = items if isinstance(items, dict) else {}
@@ -200,7 +202,8 @@ def batch_get(engine: Engine | None, request: Request) -> Touches:
         if isinstance(keys, list):
             entries.extend(Entry(table, "get", key) for key in keys if isinstance(key, dict))
     return Touches(
-        tables=unique(table_name(name) for name in items),
+        access,
+        unique(table_name(name) for name in items),
         entries=tuple(entries),
         consistent=frozenset(consistent),
         batch=True,
@@ -216,7 +219,7 @@ _TRANSACT_ACTIONS: dict[str, tuple[Action, str]] = {
 }
 
 
-def transaction(engine: Engine | None, request: Request) -> Touches:
+def transaction(engine: Engine | None, request: Request, access: Access) -> Touches:
     """TransactWriteItems and TransactGetItems: the item each action names (reads in a
     transaction are strongly consistent)."""
     members = request.get("TransactItems")
@@ -233,4 +236,5 @@ def transaction(engine: Engine | None, request: Request) -> Touches:
                 entries.append(Entry(table, action, part[key_member]))
     names = unique(tables)
     reads = bool(entries) and all(entry.action == "get" for entry in entries)
-    return Touches(tables=names, entries=tuple(entries), consistent=frozenset(names if reads else ()), transaction=True)
+    consistent = frozenset(names if reads else ())
+    return Touches(access, names, entries=tuple(entries), consistent=consistent, transaction=True)
