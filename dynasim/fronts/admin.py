@@ -177,7 +177,7 @@ def fault_flag(text: str) -> dict[str, Any]:
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0]:
         raise AdminError("expected OPERATION:ERROR[:name=value,...], e.g. PutItem:ThrottlingException:times=2")
-    spec: dict[str, Any] = {"operation": _operation(parts[0], "--fault")}
+    spec: dict[str, Any] = {"operation": _operation(parts[0])}
     options = parts[2] if len(parts) == 3 else ""
     if "=" in parts[1]:  # PutItem:unprocessed=0.5
         options = f"{parts[1]},{options}" if options else parts[1]
@@ -196,7 +196,7 @@ def latency_flag(text: str) -> dict[str, Any]:
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0] or not parts[1]:
         raise AdminError("expected OPERATION:SECONDS[:name=value,...], e.g. Query:0.2 or GetItem:0.01-0.05")
-    spec: dict[str, Any] = {"operation": _operation(parts[0], "--latency")}
+    spec: dict[str, Any] = {"operation": _operation(parts[0])}
     try:
         if "-" in parts[1]:
             low, high = parts[1].split("-", 1)
@@ -210,11 +210,11 @@ def latency_flag(text: str) -> dict[str, Any]:
     return spec
 
 
-def _operation(name: str, flag: str) -> str:
+def _operation(name: str) -> str:
     try:
         check_operations(name)
     except ValueError as problem:
-        raise AdminError(f"{flag}: {problem}") from None
+        raise AdminError(str(problem)) from None
     return name
 
 
