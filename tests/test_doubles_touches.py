@@ -198,3 +198,20 @@ def test_seeding_follows_the_items_partiql_statements_wrote():
     sim = dynasim.Simulator()
     assert seed(sim, tape) == {"orders": 1}
     assert sim.handle("Scan", {"TableName": "orders"})["Items"] == [{"pk": {"S": "b"}, "n": {"N": "2"}}]
+
+
+def test_a_batch_naming_a_throttled_table_by_arn_returns_its_entries_unprocessed():
+    sim = dynasim.Simulator()
+    sim.clock.freeze(1_000_000.0)
+    create(sim, "slow", provisioned=1)
+    create(sim, "fast")
+    sim.enable_throughput_limits()
+    statement(sim, "INSERT INTO slow VALUE {'pk': 'a'}")  # the bucket's one second of writes
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/slow"
+    writes = {
+        arn: [{"PutRequest": {"Item": {"pk": {"S": "b"}}}}],
+        "fast": [{"PutRequest": {"Item": {"pk": {"S": "c"}}}}],
+    }
+    response = sim.handle("BatchWriteItem", {"RequestItems": writes})
+    assert response["UnprocessedItems"] == {arn: writes[arn]}
+    assert sim.call_log.last.tables == ("slow", "fast")

@@ -26,11 +26,12 @@ from dynasim.doubles.faults import (
     batch_entries,
     merge_unprocessed,
     split_batch,
+    unprocessed_member,
 )
 from dynasim.doubles.latency import Latency
 from dynasim.doubles.throughput import ThroughputLimiter
 from dynasim.engine.capacity import Consumed, collector
-from dynasim.engine.touches import Touches
+from dynasim.engine.touches import Touches, table_name
 from dynasim.errors import DynamoDBError
 
 if TYPE_CHECKING:
@@ -84,16 +85,16 @@ class Doubles:
                             raise TransportFault(outcome.kind)
                         lost = outcome
                     elif isinstance(outcome, Unprocessed):
-                        to_run, left_out = self._leave_out(operation, request, outcome, rule.rng)
+                        to_run, left_out = self._leave_out(touches, request, outcome, rule.rng)
             if self.limiter is not None:
-                to_run, left_out = self._limit(operation, touches, to_run, left_out)
+                to_run, left_out = self._limit(touches, to_run, left_out)
             if self.consistency is not None:
                 response = self.consistency.run(touches, lambda: self.engine.execute(operation, to_run))
             else:
                 response = self.engine.execute(operation, to_run)
             call.applied = True
             if left_out:
-                merge_unprocessed(operation, response, left_out)
+                merge_unprocessed(touches, response, left_out)
             if self.limiter is not None:
                 self.limiter.charge(touches, consumed)
             if lost is not None:
@@ -110,9 +111,9 @@ class Doubles:
             self.call_log.add(call)
 
     def _leave_out(
-        self, operation: str, request: dict[str, Any], outcome: Unprocessed, rng: Any
+        self, touches: Touches, request: dict[str, Any], outcome: Unprocessed, rng: Any
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        entries = batch_entries(operation, request)
+        entries = batch_entries(touches, request)
         if entries is None:
             return request, None  # not a batch the engine would accept: let it answer
         chosen = outcome.choose(entries, rng)
@@ -121,10 +122,10 @@ class Doubles:
         if len(chosen) == len(entries):
             # DynamoDB fails the whole batch when it can process none of it.
             raise errors.table_throughput_exceeded()
-        return split_batch(operation, request, chosen)
+        return split_batch(touches, request, chosen)
 
     def _limit(
-        self, operation: str, touches: Touches, request: dict[str, Any], left_out: dict[str, Any] | None
+        self, touches: Touches, request: dict[str, Any], left_out: dict[str, Any] | None
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         limiter = self.limiter
         assert limiter is not None
@@ -134,16 +135,16 @@ class Doubles:
         throttled, error = limiter.throttled_tables(self.engine, touches)
         if not throttled:
             return request, left_out
-        entries = batch_entries(operation, request)
+        entries = batch_entries(touches, request)
         if entries is None:  # a PartiQL batch, or one the engine refuses
             return request, left_out
-        chosen = {i for i, (table, _) in enumerate(entries) if table in throttled}
+        chosen = {i for i, (table, _) in enumerate(entries) if table_name(table) in throttled}
         if len(chosen) == len(entries):
             raise error()
-        reduced, removed = split_batch(operation, request, chosen)
+        reduced, removed = split_batch(touches, request, chosen)
         if left_out:
-            member = "UnprocessedItems" if operation == "BatchWriteItem" else "UnprocessedKeys"
-            removed = merge_unprocessed(operation, {member: removed}, left_out)[member]
+            member = unprocessed_member(touches)
+            removed = merge_unprocessed(touches, {member: removed}, left_out)[member]
         return reduced, removed
 
 
