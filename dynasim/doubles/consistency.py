@@ -120,7 +120,7 @@ class EventualConsistency:
     def run(self, touches: Touches, execute: Callable[[], Any]) -> Any:
         """Run a request (`execute`); a read of items outside a transaction sees the tables as an
         eventually consistent read does."""
-        if touches.access != "read" or touches.transaction or not touches.reads_items:
+        if touches.access != "read" or touches.transaction or not touches.on_items:
             return execute()
         with self.engine.lock:
             hidden = self._hidden(touches, self.clock())

@@ -159,7 +159,7 @@ class ThroughputLimiter:
     @staticmethod
     def _limited(touches: Touches) -> bool:
         """Reads and writes of items are limited; transactions and the control plane are not."""
-        return touches.reads_items and not touches.transaction
+        return touches.on_items and not touches.transaction
 
     def _blocking(self, draws: list[Any], need: float, now: float) -> Callable[[], DynamoDBError] | None:
         for key, limit in draws:

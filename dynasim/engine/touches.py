@@ -71,8 +71,8 @@ class Touches:
         return None
 
     @property
-    def reads_items(self) -> bool:
-        """Whether it reads or writes table items (not only tables' settings, nor a stream)."""
+    def on_items(self) -> bool:
+        """Whether it reads or writes items (not only a table's settings, nor a stream)."""
         return self.access != "control" and bool(self.entries or self.scan or self.query)
 
 
