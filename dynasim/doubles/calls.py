@@ -1,8 +1,11 @@
 """The call log: every call a simulator answered, whichever front it came through.
 
-Each `Call` holds the operation, the table(s), the wire-form request, the response or the error,
-when it started (on the simulator's clock), how long it took, the front, the capacity it consumed
-(whether or not the request asked for ReturnConsumedCapacity), the latency and the fault injected.
+Each `Call` holds the operation, what it touches (`call.touches`, the engine's answer: access,
+tables, index, entries, scan or query; PartiQL statements resolved to their tables and items), the
+wire-form request, the response or the error, when it started (on the simulator's clock), how long
+it took, the front, the capacity it consumed (whether or not the request asked for
+ReturnConsumedCapacity; read or write units by the call's access), the latency and the fault
+injected. Operation names given to the queries and assertions are checked (`doubles.operations`).
 
 `CallLog` is list-like (index, iterate, `len`) and has assertion helpers whose failure messages
 list the calls that were made:
