@@ -89,7 +89,9 @@ RANGE_KEY_TOO_LARGE = (
     "of 1024 bytes"
 )
 INVALID_KEY_VALUE_TYPE = "Invalid attribute value type"  # a secondary-index key of a non-key type
-RETURN_VALUES_INVALID = "Return values set to invalid value"
+# PutItem's and DeleteItem's ReturnValues of the enum that they do not take (architect/dynalite test/putItem.js;
+# paritysuite/dynamodb-conformance tests/tier3/error-messages/deleteItem.test.ts, 2026, enveloped).
+RETURN_VALUES_NOT_OLD = "ReturnValues can only be ALL_OLD or NONE"
 ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
 NESTING_TOO_DEEP = (
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
@@ -200,6 +202,29 @@ MISSING_TABLE = service_behaviour(
 )
 
 
+# The service's newer request validation (2026, 31 of 33 regions, us-east-1 among them) checks a few members
+# first and names them without echoing their value; a request missing a required member gets the older
+# clauses above instead (dynasim/engine/model.py, CHECKED_FIRST).
+NEWER_SOURCE = (
+    "paritysuite/dynamodb-conformance registry/splits.json and captures/2026-10-07-sweep-follow-up.json "
+    "(put-item- and update-item-validation-error-aggregation); captures/cross-region-latest.json (2026-09-20); "
+    "tests/tier3/error-messages/batchGetItem.test.ts (2026-10-09)"
+)
+NEWER_FRAMEWORK = service_behaviour(
+    "DynamoDB Local words model-constraint violations its own way, with none of the service's newer forms",
+    source=NEWER_SOURCE,
+)
+RETURN_VALUES_NEWER = (  # sic: UPDATE_NEW
+    "Failed to satisfy constraint: Member must satisfy enum value set: "
+    "[ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATE_NEW, NONE]"
+)
+
+
+def unechoed_clause(path: str, requirement: str) -> str:
+    """A violation as the newer validation reports it: ``unechoed_clause("TableName", "must have ...")``."""
+    return f"Value at '{path}' failed to satisfy constraint: Member {requirement}"
+
+
 COMPARISON_OPERATOR_ENUM = (
     "must satisfy enum value set: "
     "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"
@@ -244,6 +269,33 @@ VALUES_DIFFER = service_behaviour(
     source="paritysuite/dynamodb-conformance tests/tier3/error-messages/valueLayers.test.ts (four regions, "
     "2026-10-09); architect/dynalite test/getItem.js and test/putItem.js (the texts before the envelope)",
 )
+
+# PutItem, UpdateItem and DeleteItem report every error of their request's own checks (those made before
+# the table is read: expressions, legacy parameters, ReturnValues, attribute values) inside the envelope.
+WRITE_ENVELOPE_SOURCE = (
+    "paritysuite/dynamodb-conformance tests/tier3/error-messages/putItem.test.ts, deleteItem.test.ts and "
+    "updateItem.test.ts ('request validation envelope', eu-west-2 and us-east-1, 2026-10-09); "
+    "captures/cross-region-latest.json (2026-09-20) and captures/2026-10-07-batch-empty-request-items.json "
+    "(31 of 33 regions)"
+)
+WRITE_ENVELOPE = service_behaviour(
+    "DynamoDB Local reports the request errors of PutItem, UpdateItem and DeleteItem without the "
+    "'1 validation error detected: ' envelope",
+    source=WRITE_ENVELOPE_SOURCE,
+)
+
+ENVELOPING = frozenset({"put_item", "update_item", "delete_item"})  # as boto3 names the operations
+
+
+def request_error(operation: str, message: str) -> str:
+    """An error of a request's own checks as `operation` (boto3's name) reports it."""
+    return enveloped(message) if operation in ENVELOPING else message
+
+
+def envelope_marks(operation: str) -> tuple[pytest.MarkDecorator, ...]:
+    """The marks of a case whose request error `operation` reports (see request_error)."""
+    return (WRITE_ENVELOPE,) if operation in ENVELOPING else ()
+
 
 KEYS_DIFFER = service_behaviour(
     "DynamoDB Local words key errors its own way: 'One of the required keys was not given a value', 'The number "

@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_a
 
 from conformance import differential
 from conformance.conftest import unique_name
-from conformance.differential import outcome
+from conformance.differential import enveloped_as_the_service_does, outcome
 
 both_targets = differential.both_targets  # a fixture
 
@@ -139,6 +139,8 @@ def test_random_item_sequences_agree(both_targets: tuple[Any, Any]) -> None:
             if _worded_by_local(expected):
                 assert actual[:2] == expected[:2], f"{operation}({request})"
                 assert actual[2].startswith(SERVICE_WORDINGS), f"{operation}({request}): {actual[2]}"
+            elif operation != "get_item" and enveloped_as_the_service_does(actual, expected):
+                pass
             else:
                 assert actual == expected, f"{operation}({request})"
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from conformance import indexes_support
-from conformance.helpers import VALIDATION, assert_error, service_behaviour
+from conformance.helpers import VALIDATION, WRITE_ENVELOPE, assert_error, enveloped, service_behaviour
 from conformance.indexes_support import create_table
 
 module_backend = indexes_support.module_backend
@@ -147,6 +147,7 @@ def test_size_stays_a_function_and_reserved_words_go_through_placeholders(module
         ("ConditionExpression", "a[0].Name = :v", "Name"),
     ],
 )
+@WRITE_ENVELOPE
 def test_reserved_word_anywhere_in_a_path(module_ddb, table, kind, expression, word):
     request: dict[str, Any] = {"TableName": table, "Key": {"pk": {"S": "k"}}, kind: expression}
     if ":v" in expression:
@@ -154,7 +155,7 @@ def test_reserved_word_anywhere_in_a_path(module_ddb, table, kind, expression, w
     assert_error(
         lambda: module_ddb.update_item(**request),
         VALIDATION,
-        f"Invalid {kind}: Attribute name is a reserved keyword; reserved keyword: {word}",
+        enveloped(f"Invalid {kind}: Attribute name is a reserved keyword; reserved keyword: {word}"),
     )
 
 

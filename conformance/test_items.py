@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of DynamoDB messages, one per line)
 """PutItem, GetItem and DeleteItem: round trips, ReturnValues, ConsistentRead and key validation; an
 UpdateItem that only removes, on a missing item."""
 
@@ -18,29 +19,39 @@ from conformance.helpers import (
     KEYS_DIFFER,
     MISSING_TABLE,
     MULTIPLE_TYPES,
+    NEWER_FRAMEWORK,
     NOT_FOUND,
     NULL_NOT_TRUE,
-    RETURN_VALUES_INVALID,
+    RETURN_VALUES_NEWER,
+    RETURN_VALUES_NOT_OLD,
     SHORT_NAMES_LOOKED_UP,
     TABLE_NAME_PATTERN,
     TABLE_NOT_FOUND,
     VALIDATION,
     VALUES_DIFFER,
+    WRITE_ENVELOPE,
     assert_error,
     clause,
     constraint_error,
     empty_key,
+    envelope_marks,
     enveloped,
     key_type_mismatch,
     missing_key,
     not_a_number,
+    null_clause,
+    request_error,
     service_behaviour,
     strip_metadata,
+    unechoed_clause,
 )
 
 S = {"S": "a"}
 N = {"N": "1"}
 PUT_NOT_A_NUMBER = enveloped(not_a_number("abc"))
+UNDEFINED_VALUE = (
+    "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :a"
+)
 
 
 @pytest.fixture
@@ -177,27 +188,116 @@ def test_put_return_values_none(ddb, hash_table, kwargs):
 
 
 # A value outside ReturnValues' enum breaks the model's constraint; one of the enum that the operation
-# does not take is the operation's own error.
+# does not take is the operation's own error, inside the envelope (DynamoDB Local: "Return values set to
+# invalid value").
 RETURN_VALUES_ENUM = "must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"
+NOT_OLD = pytest.mark.parametrize("value", ["ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"])
+
+
+@NOT_OLD
+@WRITE_ENVELOPE
+def test_put_return_values_not_old(ddb_raw, hash_table, value):
+    assert_error(
+        lambda: ddb_raw.put_item(TableName=hash_table, Item={"pk": S}, ReturnValues=value),
+        VALIDATION,
+        enveloped(RETURN_VALUES_NOT_OLD),
+    )
+    assert get(ddb_raw, hash_table, {"pk": S}) == {}
+
+
+@pytest.mark.parametrize("value", ["all_old", "BOGUS"])
+@NEWER_FRAMEWORK
+def test_put_return_values_invalid(ddb_raw, hash_table, value):
+    assert_error(
+        lambda: ddb_raw.put_item(TableName=hash_table, Item={"pk": S}, ReturnValues=value),
+        VALIDATION,
+        constraint_error(RETURN_VALUES_NEWER),
+    )
+    assert get(ddb_raw, hash_table, {"pk": S}) == {}
 
 
 @pytest.mark.parametrize(
-    ("value", "message"),
+    ("operation", "document", "message"),
     [
-        ("ALL_NEW", RETURN_VALUES_INVALID),
-        ("UPDATED_OLD", RETURN_VALUES_INVALID),
-        ("UPDATED_NEW", RETURN_VALUES_INVALID),
-        pytest.param(
-            "all_old", constraint_error(clause("all_old", "returnValues", RETURN_VALUES_ENUM)), marks=FRAMEWORK
+        # The newer validation's enum clause among the older ones, in member order.
+        (
+            "put_item",
+            {"Item": {"pk": S}, "ReturnItemCollectionMetrics": "INVALID"},
+            constraint_error(
+                clause("INVALID", "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]"),
+                RETURN_VALUES_NEWER,
+                clause("INVALID", "returnItemCollectionMetrics", "must satisfy enum value set: [SIZE, NONE]"),
+            ),
         ),
-        pytest.param("BOGUS", constraint_error(clause("BOGUS", "returnValues", RETURN_VALUES_ENUM)), marks=FRAMEWORK),
+        (
+            "delete_item",
+            {"Key": {"pk": S}},
+            constraint_error(
+                clause("INVALID", "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]"),
+                RETURN_VALUES_NEWER,
+            ),
+        ),
+        # UpdateItem reports it alone.
+        ("update_item", {"Key": {"pk": S}}, constraint_error(RETURN_VALUES_NEWER)),
     ],
 )
-def test_put_return_values_invalid(ddb_raw, hash_table, value, message):
+@NEWER_FRAMEWORK
+def test_invalid_enums_beside_return_values(ddb_raw, operation, document, message):
     assert_error(
-        lambda: ddb_raw.put_item(TableName=hash_table, Item={"pk": S}, ReturnValues=value), VALIDATION, message
+        lambda: getattr(ddb_raw, operation)(
+            TableName=unique_name(), ReturnValues="INVALID", ReturnConsumedCapacity="INVALID", **document
+        ),
+        VALIDATION,
+        message,
     )
-    assert get(ddb_raw, hash_table, {"pk": S}) == {}
+
+
+# An empty table name: the newer validation reports it alone; with a required member missing, the older
+# one reports every violation.
+@pytest.mark.parametrize(
+    ("operation", "request_", "message"),
+    [
+        (
+            "put_item",
+            {"Item": {}, "ReturnValues": "INVALID"},
+            constraint_error(unechoed_clause("TableName", "must have length greater than or equal to 1")),
+        ),
+        ("delete_item", {"Key": {}}, constraint_error(unechoed_clause("TableName", "must have length greater than or equal to 1"))),
+        ("update_item", {"Key": {}}, constraint_error(unechoed_clause("TableName", "must have length greater than or equal to 1"))),
+        (
+            "update_item",
+            {"UpdateExpression": "SET a = :a", "ExpressionAttributeValues": {":a": S}},
+            constraint_error(
+                clause("", "tableName", "must have length greater than or equal to 1"), null_clause("key")
+            ),
+        ),
+        (
+            "update_item",
+            {"UpdateExpression": "SET a = :a", "ExpressionAttributeValues": {":a": S}, "ReturnConsumedCapacity": "INVALID", "ReturnValues": "INVALID"},
+            constraint_error(
+                clause("INVALID", "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]"),
+                clause("", "tableName", "must have length greater than or equal to 1"),
+                clause("INVALID", "returnValues", RETURN_VALUES_ENUM),
+                null_clause("key"),
+            ),
+        ),
+        (
+            "update_item",
+            {
+                "TableName": "absent_table",
+                "AttributeUpdates": {"x": {"Action": "PUT", "Value": S}},
+                "Expected": {"a": {"Exists": False}, "b": {"Exists": False}},
+                "ConditionalOperator": "XOR",
+            },
+            constraint_error(
+                clause("XOR", "conditionalOperator", "must satisfy enum value set: [OR, AND]"), null_clause("key")
+            ),
+        ),
+    ],
+)
+@NEWER_FRAMEWORK
+def test_empty_table_name_and_missing_members(ddb_raw, operation, request_, message):
+    assert_error(lambda: getattr(ddb_raw, operation)(**{"TableName": "", **request_}), VALIDATION, message)
 
 
 def test_delete_return_values_all_old(ddb, range_table):
@@ -222,29 +322,36 @@ def test_delete_return_values_none(ddb, hash_table):
     assert get(ddb, hash_table, {"pk": S}) == {}
 
 
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ("ALL_NEW", RETURN_VALUES_INVALID),
-        ("UPDATED_OLD", RETURN_VALUES_INVALID),
-        ("UPDATED_NEW", RETURN_VALUES_INVALID),
-        pytest.param("BOGUS", constraint_error(clause("BOGUS", "returnValues", RETURN_VALUES_ENUM)), marks=FRAMEWORK),
-    ],
-)
-def test_delete_return_values_invalid(ddb_raw, hash_table, value, message):
+@NOT_OLD
+@WRITE_ENVELOPE
+def test_delete_return_values_not_old(ddb_raw, hash_table, value):
     put(ddb_raw, hash_table, {"pk": S})
     assert_error(
-        lambda: ddb_raw.delete_item(TableName=hash_table, Key={"pk": S}, ReturnValues=value), VALIDATION, message
+        lambda: ddb_raw.delete_item(TableName=hash_table, Key={"pk": S}, ReturnValues=value),
+        VALIDATION,
+        enveloped(RETURN_VALUES_NOT_OLD),
     )
     assert get(ddb_raw, hash_table, {"pk": S}) == {"Item": {"pk": S}}
 
 
+@NEWER_FRAMEWORK
+def test_delete_return_values_invalid(ddb_raw, hash_table):
+    put(ddb_raw, hash_table, {"pk": S})
+    assert_error(
+        lambda: ddb_raw.delete_item(TableName=hash_table, Key={"pk": S}, ReturnValues="BOGUS"),
+        VALIDATION,
+        constraint_error(RETURN_VALUES_NEWER),
+    )
+    assert get(ddb_raw, hash_table, {"pk": S}) == {"Item": {"pk": S}}
+
+
+@WRITE_ENVELOPE
 def test_return_values_checked_before_item(ddb_raw, hash_table):
     for item in [{"x": S}, {"pk": S, "v": {"N": "abc"}}, {"pk": {"N": "1"}}]:
         assert_error(
             lambda: ddb_raw.put_item(TableName=hash_table, Item=item, ReturnValues="ALL_NEW"),  # noqa: B023
             VALIDATION,
-            RETURN_VALUES_INVALID,
+            enveloped(RETURN_VALUES_NOT_OLD),
         )
 
 
@@ -272,12 +379,13 @@ def test_item_operations_on_missing_table(ddb_raw, operation, kwargs):
 @pytest.mark.parametrize(
     ("operation", "kwargs", "message"),
     [
-        ("put_item", {"Item": {"pk": S}, "ReturnValues": "ALL_NEW"}, RETURN_VALUES_INVALID),
-        ("delete_item", {"Key": {"pk": S}, "ReturnValues": "ALL_NEW"}, RETURN_VALUES_INVALID),
-        ("put_item", {"Item": {"pk": S, "n": {"N": "abc"}}}, enveloped(not_a_number("abc"))),
+        ("put_item", {"Item": {"pk": S}, "ReturnValues": "ALL_NEW"}, RETURN_VALUES_NOT_OLD),
+        ("delete_item", {"Key": {"pk": S}, "ReturnValues": "ALL_NEW"}, RETURN_VALUES_NOT_OLD),
+        ("put_item", {"Item": {"pk": S, "n": {"N": "abc"}}}, not_a_number("abc")),
         ("put_item", {"Item": {"x": {}}}, EMPTY_VALUE),
         ("put_item", {"Item": {"": S}}, EMPTY_ATTRIBUTE_NAME),
         ("put_item", {"Item": {"pk": S, "s": {"SS": []}}}, EMPTY_SS),
+        ("update_item", {"Key": {"pk": S}, "UpdateExpression": "SET a = :a"}, UNDEFINED_VALUE),
         ("get_item", {"Key": {"x": {}}}, EMPTY_VALUE),
     ],
 )
@@ -286,7 +394,108 @@ def test_item_operations_on_missing_table(ddb_raw, operation, kwargs):
     source="dynalite's live-service tests: a request's own checks run before its table is read",
 )
 def test_request_checked_before_table_is_looked_up(ddb_raw, operation, kwargs, message):
-    assert_error(lambda: getattr(ddb_raw, operation)(TableName=unique_name(), **kwargs), VALIDATION, message)
+    assert_error(
+        lambda: getattr(ddb_raw, operation)(TableName=unique_name(), **kwargs),
+        VALIDATION,
+        request_error(operation, message),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The single-item writes report every error of their request's own checks inside the envelope; what
+# needs the table's key is reported bare (paritysuite/dynamodb-conformance tests/tier3/error-messages/
+# putItem.test.ts, deleteItem.test.ts and updateItem.test.ts, eu-west-2 and us-east-1, 2026-10-09).
+
+INVALID = "One or more parameter values were invalid: "
+CONDITION = {"ConditionExpression": "attribute_exists(a)"}
+
+
+@pytest.mark.parametrize(
+    ("operation", "kwargs", "message"),
+    [
+        ("put_item", {"ExpressionAttributeValues": {":v": S}}, "ExpressionAttributeValues can only be specified when using expressions"),
+        ("put_item", {"ExpressionAttributeNames": {"#a": "a"}}, "ExpressionAttributeNames can only be specified when using expressions"),
+        ("put_item", {"ConditionExpression": ""}, "Invalid ConditionExpression: The expression can not be empty;"),
+        ("put_item", {"Expected": {"a": {"Exists": True}}}, f"{INVALID}Value must be provided when Exists is true for Attribute: a"),
+        (
+            "put_item",
+            {"Expected": {"a": {"ComparisonOperator": "EQ"}}},
+            f"{INVALID}Value or AttributeValueList must be used with ComparisonOperator: EQ for Attribute: a",
+        ),
+        ("delete_item", {"ExpressionAttributeValues": {":v": S}}, "ExpressionAttributeValues can only be specified when using expressions"),
+        ("delete_item", {"ExpressionAttributeNames": {"#a": "a"}}, "ExpressionAttributeNames can only be specified when using expressions"),
+        # Names without an expression, beside a legacy condition: not the message for mixed parameters.
+        (
+            "delete_item",
+            {"Expected": {"a": {"Exists": False}}, "ExpressionAttributeNames": {"#a": "a"}},
+            "ExpressionAttributeNames can only be specified when using expressions",
+        ),
+        ("delete_item", {**CONDITION, "ExpressionAttributeValues": {}}, "ExpressionAttributeValues must not be empty"),
+        ("delete_item", {**CONDITION, "ExpressionAttributeNames": {}}, "ExpressionAttributeNames must not be empty"),
+        ("delete_item", {"ConditionExpression": ""}, "Invalid ConditionExpression: The expression can not be empty;"),
+        ("delete_item", {"ReturnValues": "ALL_NEW"}, RETURN_VALUES_NOT_OLD),
+        ("delete_item", {"ReturnValues": "UPDATED_NEW"}, RETURN_VALUES_NOT_OLD),
+        ("delete_item", {"Expected": {"a": {"Exists": True}}}, f"{INVALID}Value must be provided when Exists is true for Attribute: a"),
+        ("delete_item", {"Expected": {"a": {"Exists": False, "Value": S}}}, f"{INVALID}Value cannot be used when Exists is false for Attribute: a"),
+        (
+            "delete_item",
+            {"Expected": {"a": {"Value": S, "ComparisonOperator": "EQ", "AttributeValueList": [S]}}},
+            f"{INVALID}Value and AttributeValueList cannot be used together for Attribute: a",
+        ),
+        (
+            "delete_item",
+            {"Expected": {"a": {"ComparisonOperator": "EQ"}}},
+            f"{INVALID}Value or AttributeValueList must be used with ComparisonOperator: EQ for Attribute: a",
+        ),
+        (
+            "delete_item",
+            {"Expected": {"a": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [S]}}},
+            f"{INVALID}Invalid number of argument(s) for the BETWEEN ComparisonOperator",
+        ),
+        # The update's own value is defined, so the condition is the only problem.
+        (
+            "update_item",
+            {"UpdateExpression": "SET b = :w", "ConditionExpression": "a = :v", "ExpressionAttributeValues": {":w": S}},
+            "Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :v",
+        ),
+        (
+            "update_item",
+            {"UpdateExpression": "INVALID SYNTAX HERE", "ExpressionAttributeValues": {":v": S}},
+            'Invalid UpdateExpression: Syntax error; token: "INVALID", near: "INVALID SYNTAX"',
+        ),
+    ],
+)
+@WRITE_ENVELOPE
+def test_write_request_errors_are_enveloped(ddb_raw, hash_table, operation, kwargs, message):
+    document = {"Item" if operation == "put_item" else "Key": {"pk": S}}
+    assert_error(
+        lambda: getattr(ddb_raw, operation)(TableName=hash_table, **document, **kwargs), VALIDATION, enveloped(message)
+    )
+    assert get(ddb_raw, hash_table, {"pk": S}) == {}
+
+
+@pytest.mark.parametrize(
+    ("operation", "kwargs"),
+    [
+        ("put_item", {"Item": {"pk": {"B": b""}}}),
+        ("delete_item", {"Key": {"pk": {"B": b""}}}),
+        ("update_item", {"Key": {"pk": {"B": b""}}, "UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": S}}),
+    ],
+)
+def test_empty_binary_key_is_reported_bare(ddb, make_table, operation, kwargs):
+    table = make_table(hash_key="B")
+    assert_error(lambda: getattr(ddb, operation)(TableName=table, **kwargs), VALIDATION, empty_key("pk", True))
+
+
+@MISSING_TABLE
+def test_key_attribute_update_needs_the_table(ddb_raw):
+    assert_error(
+        lambda: ddb_raw.update_item(
+            TableName=unique_name(), Key={"pk": S}, UpdateExpression="SET pk = :v", ExpressionAttributeValues={":v": S}
+        ),
+        NOT_FOUND,
+        TABLE_NOT_FOUND,
+    )
 
 
 @pytest.mark.parametrize(
@@ -296,6 +505,7 @@ def test_request_checked_before_table_is_looked_up(ddb_raw, operation, kwargs, m
         ("put_item", {"Item": {}, "ReturnValues": "ALL_NEW"}),
         ("get_item", {"Key": {"pk": S}}),
         ("delete_item", {"Key": {"pk": S}}),
+        ("update_item", {"Key": {}}),  # only the name, not the empty key (validation-ordering/updateItem.test.ts)
     ],
 )
 @FRAMEWORK
@@ -378,10 +588,15 @@ LONG_HASH = "h" * 2049
         pytest.param("hash", {"pk": {"S": ""}}, empty_key("pk"), id="hash-empty-string"),
         pytest.param("binary", {"pk": {"B": b""}, "sk": {"B": b"a"}}, empty_key("pk", True), id="hash-empty-binary"),
         pytest.param("binary", {"pk": {"B": b"a"}, "sk": {"B": b""}}, empty_key("sk", True), id="range-empty-binary"),
-        pytest.param("hash", {"pk": {}}, EMPTY_VALUE, id="hash-empty-value"),
-        pytest.param("hash", {"pk": {"S": "a", "N": "1"}}, MULTIPLE_TYPES, id="hash-two-types"),
-        pytest.param("hash", {"pk": {"NULL": False}}, NULL_NOT_TRUE, id="hash-NULL-false"),
-        pytest.param("hash", {"pk": {"SS": []}}, EMPTY_SS, id="hash-empty-set"),
+        # The values are the request's own checks, reported inside the envelope.
+        pytest.param("hash", {"pk": {}}, enveloped(EMPTY_VALUE), id="hash-empty-value", marks=WRITE_ENVELOPE),
+        pytest.param(
+            "hash", {"pk": {"S": "a", "N": "1"}}, enveloped(MULTIPLE_TYPES), id="hash-two-types", marks=WRITE_ENVELOPE
+        ),
+        pytest.param(
+            "hash", {"pk": {"NULL": False}}, enveloped(NULL_NOT_TRUE), id="hash-NULL-false", marks=WRITE_ENVELOPE
+        ),
+        pytest.param("hash", {"pk": {"SS": []}}, enveloped(EMPTY_SS), id="hash-empty-set", marks=WRITE_ENVELOPE),
         pytest.param(
             "range", {"pk": S, "sk": {"N": "abc"}}, PUT_NOT_A_NUMBER, id="range-not-a-number", marks=VALUES_DIFFER
         ),
@@ -400,9 +615,27 @@ LONG_HASH = "h" * 2049
             id="value-before-empty-key",
             marks=VALUES_DIFFER,
         ),
-        pytest.param("hash", {"x": S, "": S}, EMPTY_ATTRIBUTE_NAME, id="empty-name-before-missing-key"),
-        pytest.param("hash", {"x": {"NULL": False}}, NULL_NOT_TRUE, id="null-false-before-missing-key"),
-        pytest.param("hash", {"x": {"S": "a", "N": "1"}}, MULTIPLE_TYPES, id="two-types-before-missing-key"),
+        pytest.param(
+            "hash",
+            {"x": S, "": S},
+            enveloped(EMPTY_ATTRIBUTE_NAME),
+            id="empty-name-before-missing-key",
+            marks=WRITE_ENVELOPE,
+        ),
+        pytest.param(
+            "hash",
+            {"x": {"NULL": False}},
+            enveloped(NULL_NOT_TRUE),
+            id="null-false-before-missing-key",
+            marks=WRITE_ENVELOPE,
+        ),
+        pytest.param(
+            "hash",
+            {"x": {"S": "a", "N": "1"}},
+            enveloped(MULTIPLE_TYPES),
+            id="two-types-before-missing-key",
+            marks=WRITE_ENVELOPE,
+        ),
         pytest.param(
             "range",
             {"pk": N},
@@ -431,7 +664,9 @@ LONG_HASH = "h" * 2049
         pytest.param(
             "range", {"sk": {"S": "1"}, "pk": {"S": ""}}, empty_key("pk"), id="schema-order-not-item-order"
         ),
-        pytest.param("range", {"pk": {}}, EMPTY_VALUE, id="empty-value-before-missing-range"),
+        pytest.param(
+            "range", {"pk": {}}, enveloped(EMPTY_VALUE), id="empty-value-before-missing-range", marks=WRITE_ENVELOPE
+        ),
     ],
 )
 def test_put_item_key_errors(ddb_raw, make_table, table, item, message):
@@ -487,14 +722,6 @@ def test_put_item_missing_key_names_it(ddb, make_table):
         pytest.param("range", {"pk": {"S": ""}, "sk": N}, empty_key("pk"), id="hash-empty-string-range-table"),
         pytest.param("binary", {"pk": {"B": b""}, "sk": {"B": b"a"}}, empty_key("pk", True), id="hash-empty-binary"),
         pytest.param("binary", {"pk": {"B": b"a"}, "sk": {"B": b""}}, empty_key("sk", True), id="range-empty-binary"),
-        pytest.param("hash", {"pk": {}}, EMPTY_VALUE, id="empty-value"),
-        pytest.param("hash", {"pk": {"S": "a", "N": "1"}}, MULTIPLE_TYPES, id="two-types"),
-        pytest.param("hash", {"pk": {"NULL": False}}, NULL_NOT_TRUE, id="null-false"),
-        pytest.param("hash", {"pk": {"SS": []}}, EMPTY_SS, id="empty-set"),
-        pytest.param("hash", {"": S}, EMPTY_ATTRIBUTE_NAME, id="empty-attribute-name"),
-        pytest.param(
-            "range", {"pk": S, "sk": {"N": "abc"}}, not_a_number("abc"), id="not-a-number", marks=VALUES_DIFFER
-        ),
         pytest.param("hash", {"pk": {"S": "h" * 2049}}, HASH_KEY_TOO_LARGE, id="hash-too-large", marks=KEYS_DIFFER),
         # Precedence
         pytest.param("hash", {"pk": N, "x": S}, KEY_SCHEMA_MISMATCH, id="count-before-type", marks=KEYS_DIFFER),
@@ -502,14 +729,6 @@ def test_put_item_missing_key_names_it(ddb, make_table):
             "hash", {"pk": {"S": ""}, "x": S}, KEY_SCHEMA_MISMATCH, id="count-before-empty", marks=KEYS_DIFFER
         ),
         pytest.param("range", {"pk": N}, KEY_SCHEMA_MISMATCH, id="count-before-type-range", marks=KEYS_DIFFER),
-        pytest.param("hash", {"pk": {}, "x": S}, EMPTY_VALUE, id="value-before-count"),
-        pytest.param(
-            "range",
-            {"pk": S, "sk": {"N": "abc"}, "x": S},
-            not_a_number("abc"),
-            id="number-before-count",
-            marks=VALUES_DIFFER,
-        ),
         pytest.param(
             "range", {"pk": N, "sk": {"S": ""}}, KEY_SCHEMA_MISMATCH, id="hash-type-before-range", marks=KEYS_DIFFER
         ),
@@ -531,9 +750,35 @@ def test_get_and_delete_key_errors(ddb_raw, make_table, operation, table, key, m
         "binary": lambda: make_table(hash_key="B", range_key="B"),
     }
     name = tables[table]()
-    if operation == "delete_item" and message == not_a_number("abc"):
-        message = enveloped(message)  # DeleteItem answers a malformed number inside the envelope, GetItem bare
     assert_error(lambda: getattr(ddb_raw, operation)(TableName=name, Key=key), VALIDATION, message)
+
+
+# The key's values, checked before the table is read: DeleteItem reports them inside the envelope,
+# GetItem bare.
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        pytest.param({"pk": {}}, EMPTY_VALUE, id="empty-value"),
+        pytest.param({"pk": {"S": "a", "N": "1"}}, MULTIPLE_TYPES, id="two-types"),
+        pytest.param({"pk": {"NULL": False}}, NULL_NOT_TRUE, id="null-false"),
+        pytest.param({"pk": {"SS": []}}, EMPTY_SS, id="empty-set"),
+        pytest.param({"": S}, EMPTY_ATTRIBUTE_NAME, id="empty-attribute-name"),
+        pytest.param({"pk": S, "sk": {"N": "abc"}}, not_a_number("abc"), id="not-a-number", marks=VALUES_DIFFER),
+        # Precedence: values before the number of key attributes.
+        pytest.param({"pk": {}, "x": S}, EMPTY_VALUE, id="value-before-count"),
+        pytest.param(
+            {"pk": S, "sk": {"N": "abc"}, "x": S}, not_a_number("abc"), id="number-before-count", marks=VALUES_DIFFER
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "operation", [pytest.param(name, marks=envelope_marks(name)) for name in ("get_item", "delete_item")]
+)
+def test_get_and_delete_value_errors(ddb_raw, make_table, operation, key, message):
+    name = make_table(range_key="N")
+    assert_error(
+        lambda: getattr(ddb_raw, operation)(TableName=name, Key=key), VALIDATION, request_error(operation, message)
+    )
 
 
 @pytest.mark.parametrize("operation", ["get_item", "delete_item"])

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of DynamoDB messages, one per line)
 """TransactWriteItems and TransactGetItems: all-or-nothing, cancellation reasons, idempotency,
 limits, validation order and messages."""
 
@@ -17,6 +18,7 @@ from conformance.helpers import (
     KEY_SCHEMA_MISMATCH,
     KEYS_DIFFER,
     MISSING_TABLE,
+    NESTING_TOO_DEEP,
     NOT_FOUND,
     SHORT_NAMES_LOOKED_UP,
     TABLE_NOT_FOUND,
@@ -29,6 +31,7 @@ from conformance.helpers import (
     empty_key,
     key_type_mismatch,
     missing_key,
+    nested,
     not_a_number,
     null_clause,
     service_behaviour,
@@ -606,6 +609,181 @@ def test_client_request_token_length(ddb_raw, table):
     )
 
 
+# What a transaction reports first when a request has more than one thing wrong (paritysuite/
+# dynamodb-conformance tests/tier3/validation-ordering/transactions.test.ts, us-east-1 and eu-west-2,
+# 2026-10-09): member constraints, every failing member in one message, before anything else; then
+# every action's expressions and values, in request order, before any table is looked up.
+RCC_BOGUS = clause("BOGUS", "returnConsumedCapacity", "must satisfy enum value set: [INDEXES, TOTAL, NONE]")
+RICM_BOGUS = clause("BOGUS2", "returnItemCollectionMetrics", "must satisfy enum value set: [SIZE, NONE]")
+TOKEN_TOO_LONG = clause("x" * 37, "clientRequestToken", "must have length less than or equal to 36")
+SYNTAX = 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("'
+UNUSED = "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"
+
+
+def broken_check(table: str) -> dict[str, Any]:
+    return check(table, "cc", "attribute_not_exists(")
+
+
+def unused_check(table: str) -> dict[str, Any]:
+    return check(table, "cc", ExpressionAttributeValues={":v": S("x")})
+
+
+def too_deep(table: str) -> dict[str, Any]:
+    """A Put body whose item nests 33 levels."""
+    return {"TableName": table, "Item": {"pk": S("deep"), "d": nested(32, S("leaf"))}}
+
+
+@pytest.mark.parametrize(
+    ("label", "actions", "members", "message"),
+    [
+        pytest.param("enum", lambda t: [put(t, "b")], {"ReturnConsumedCapacity": "BOGUS"}, constraint_error(RCC_BOGUS), marks=FRAMEWORK),
+        pytest.param(
+            "other enum",
+            lambda t: [put(t, "b")],
+            {"ReturnItemCollectionMetrics": "BOGUS2"},
+            constraint_error(RICM_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            "both enums",
+            lambda t: [put(t, "b")],
+            {"ReturnConsumedCapacity": "BOGUS", "ReturnItemCollectionMetrics": "BOGUS2"},
+            constraint_error(RCC_BOGUS, RICM_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            "enum, then missing table",
+            lambda t: [put("nope-table", "b")],
+            {"ReturnConsumedCapacity": "BOGUS"},
+            constraint_error(RCC_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            "enum, then same item",
+            lambda t: [put(t, "b"), {"Delete": {"TableName": t, "Key": {"pk": S("b")}}}],
+            {"ReturnConsumedCapacity": "BOGUS"},
+            constraint_error(RCC_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        pytest.param(
+            "token, then enum",
+            lambda t: [put(t, "b")],
+            {"ClientRequestToken": "x" * 37, "ReturnConsumedCapacity": "BOGUS"},
+            constraint_error(TOKEN_TOO_LONG, RCC_BOGUS),
+            marks=FRAMEWORK,
+        ),
+        ("syntax on a later action, then missing table", lambda t: [put("nope-table", "b"), broken_check(t)], {}, SYNTAX),
+        ("syntax, then a too deep item", lambda t: [broken_check(t), {"Put": too_deep(t)}], {}, SYNTAX),
+        ("too deep item, then syntax", lambda t: [{"Put": too_deep(t)}, broken_check(t)], {}, NESTING_TOO_DEEP),
+        ("unused value on a later action, then missing table", lambda t: [put("nope-table", "b"), unused_check(t)], {}, UNUSED),
+        ("unused value, then missing table", lambda t: [unused_check(t), put("nope-table", "b")], {}, UNUSED),
+        ("unused value, then same item", lambda t: [put(t, "cc"), unused_check(t)], {}, UNUSED),
+    ],
+)
+def test_write_checks_in_order(ddb_raw, table, label, actions, members, message):
+    assert_error(lambda: ddb_raw.transact_write_items(TransactItems=actions(table), **members), VALIDATION, message)
+    assert set(items(ddb_raw, table)) == {"a"}
+
+
+BAD_NAME = "must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+
+
+@pytest.mark.parametrize(
+    ("actions", "path"),
+    [
+        (lambda t: [{"Put": {"TableName": "bad!name", "Item": {"pk": S("a")}}}], "transactItems.1.member.put.tableName"),
+        (
+            lambda t: [put(t, "b"), {"Update": {"TableName": "bad!name", "Key": {"pk": S("a")}, "UpdateExpression": "REMOVE x"}}],
+            "transactItems.2.member.update.tableName",
+        ),
+        (lambda t: [{"Delete": {"TableName": "bad!name", "Key": {"pk": S("a")}}}], "transactItems.1.member.delete.tableName"),
+        (lambda t: [check("bad!name", "a")], "transactItems.1.member.conditionCheck.tableName"),
+    ],
+)
+@FRAMEWORK
+def test_write_table_name_is_a_member_constraint(ddb_raw, table, actions, path):
+    assert_error(
+        lambda: ddb_raw.transact_write_items(TransactItems=actions(table)),
+        VALIDATION,
+        constraint_error(clause("bad!name", path, BAD_NAME)),
+    )
+
+
+# An empty key value is refused up front, whichever action carries it (paritysuite/dynamodb-conformance
+# tests/tier3/error-messages/transactWriteItems.test.ts, live service, 2026).
+@pytest.mark.parametrize("action", ["Put", "Update", "Delete", "ConditionCheck"])
+@pytest.mark.parametrize("key_type", ["S", "B"])
+def test_write_empty_key_value_is_refused_up_front(ddb_raw, make_table, action, key_type):
+    table = make_table(hash_key=key_type)
+    key = {"pk": {key_type: "" if key_type == "S" else b""}}
+    body: dict[str, Any] = {"TableName": table, "Item" if action == "Put" else "Key": key}
+    if action == "Update":
+        body.update(UpdateExpression="SET a = :v", ExpressionAttributeValues={":v": S("x")})
+    elif action == "ConditionCheck":
+        body["ConditionExpression"] = "attribute_not_exists(pk)"
+    assert_error(
+        lambda: ddb_raw.transact_write_items(TransactItems=[{action: body}]),
+        VALIDATION,
+        empty_key("pk", binary=key_type == "B"),
+    )
+    assert ddb_raw.scan(TableName=table)["Items"] == []
+
+
+# A transaction's expression value may nest one level past an item's limit (32 maps, the leaf at level 33):
+# the transaction runs, a condition compares it, and an Update that would write it is cancelled. One level
+# deeper is refused up front, naming the key (paritysuite/dynamodb-conformance tests/tier3/limits/
+# nestingDepth.test.ts and captures/2026-10-08-transact-write-rollout.json: 30 of 33 regions, us-east-1
+# among them, 2026-10-08/09; the other three refuse both up front).
+NESTING_REASON = "Nesting Levels have exceeded supported limits"
+DEEP_VALUE_SOURCE = (
+    "paritysuite/dynamodb-conformance tests/tier3/limits/nestingDepth.test.ts, "
+    "captures/2026-10-08-transact-write-rollout.json (live service, 2026)"
+)
+
+
+def deep_condition(kind: str, table: str, value: dict[str, Any]) -> dict[str, Any]:
+    body = {
+        "TableName": table,
+        "Key": {"pk": S("a")},
+        "ConditionExpression": "#d = :deep",
+        "ExpressionAttributeNames": {"#d": "data"},
+        "ExpressionAttributeValues": {":deep": value},
+    }
+    if kind == "Update":
+        body["UpdateExpression"] = "SET touched = :t"
+        body["ExpressionAttributeValues"] = {":t": S("y"), ":deep": value}
+    return {kind: body}
+
+
+@pytest.mark.parametrize("kind", ["Update", "ConditionCheck"])
+def test_write_compares_a_value_one_level_past_the_item_limit(ddb_raw, table, kind):
+    with pytest.raises(ClientError) as caught:
+        ddb_raw.transact_write_items(TransactItems=[deep_condition(kind, table, nested(32, S("leaf")))])
+    assert [reason["Code"] for reason in caught.value.response["CancellationReasons"]] == ["ConditionalCheckFailed"]
+
+
+@service_behaviour("DynamoDB Local refuses the update up front with a ValidationException", source=DEEP_VALUE_SOURCE)
+def test_write_update_of_a_value_one_level_past_the_item_limit_is_cancelled(ddb_raw, table):
+    update = {"TableName": table, "Key": {"pk": S("b")}, "UpdateExpression": "SET deep = :deep"}
+    with pytest.raises(ClientError) as caught:
+        ddb_raw.transact_write_items(
+            TransactItems=[{"Update": {**update, "ExpressionAttributeValues": {":deep": nested(32, S("leaf"))}}}]
+        )
+    assert caught.value.response["Error"]["Code"] == CANCELLED
+    assert caught.value.response["CancellationReasons"] == [{"Code": "ValidationError", "Message": NESTING_REASON}]
+    assert set(items(ddb_raw, table)) == {"a"}
+
+
+@pytest.mark.parametrize("levels", [33, 61])
+@pytest.mark.parametrize("kind", ["Update", "ConditionCheck"])
+def test_write_value_two_levels_past_the_item_limit_is_refused_up_front(ddb_raw, table, kind, levels):
+    assert_error(
+        lambda: ddb_raw.transact_write_items(TransactItems=[deep_condition(kind, table, nested(levels, S("leaf")))]),
+        VALIDATION,
+        f"ExpressionAttributeValues contains invalid value: {NESTING_TOO_DEEP} for key :deep",
+    )
+
+
 def test_write_capacity_is_doubled(ddb, table):
     answer = ddb.transact_write_items(TransactItems=[put(table, "b")], ReturnConsumedCapacity="INDEXES")
     assert answer["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 2.0, "Table": {"CapacityUnits": 2.0}}]
@@ -682,6 +860,12 @@ def test_get_accepts_100_items(ddb, table):
             'Invalid ProjectionExpression: Syntax error; token: "<EOF>", near: ","',
         ),
         (
+            "projection of punctuation",
+            lambda t: [get(t, "a", ProjectionExpression="!!!")],
+            VALIDATION,
+            'Invalid ProjectionExpression: Syntax error; token: "!", near: "!!"',
+        ),
+        (
             "names without projection",
             lambda t: [get(t, "a", ExpressionAttributeNames={"#n": "n"})],
             VALIDATION,
@@ -718,6 +902,28 @@ def test_get_accepts_100_items(ddb, table):
 )
 def test_get_errors(ddb_raw, table, label, actions, code, message):
     assert_error(lambda: ddb_raw.transact_get_items(TransactItems=actions(table)), code, message)
+
+
+BOGUS_CAPACITY = {"ReturnConsumedCapacity": "BOGUS"}
+
+
+@pytest.mark.parametrize(
+    ("actions", "members", "message"),
+    [
+        (lambda t: [get(t, "a")], BOGUS_CAPACITY, constraint_error(RCC_BOGUS)),
+        (lambda t: [get("nope-table", "a")], BOGUS_CAPACITY, constraint_error(RCC_BOGUS)),
+        (lambda t: [get(t, "a"), get(t, "a")], BOGUS_CAPACITY, constraint_error(RCC_BOGUS)),
+        (
+            lambda t: [get(t, "a"), get("bad!name", "a")],
+            {},
+            constraint_error(clause("bad!name", "transactItems.2.member.get.tableName", BAD_NAME)),
+        ),
+    ],
+    ids=["enum", "enum-before-missing-table", "enum-before-same-item", "table-name"],
+)
+@FRAMEWORK
+def test_get_member_constraints_come_first(ddb_raw, table, actions, members, message):
+    assert_error(lambda: ddb_raw.transact_get_items(TransactItems=actions(table), **members), VALIDATION, message)
 
 
 @KEYS_DIFFER

@@ -253,4 +253,13 @@ class Simulator:
         return snapshot.take(self)
 
     def restore(self, state: Snapshot) -> None:
+        """Back to the tables of `state` (the call log and the fault and latency rules are kept)."""
         snapshot.restore(self, state)
+
+    def reset(self) -> None:
+        """Back to empty: no tables, an empty call log, no fault or latency rules (the clock and
+        throughput limits are kept). What `POST /_dynasim/reset` does on the endpoint."""
+        snapshot.restore(self, snapshot.EMPTY)
+        self.call_log.clear()
+        self.clear_faults()
+        self.clear_latency()

@@ -44,11 +44,13 @@ _NUMBER = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?")
 
 # DynamoDB checks attribute values in one of two layers, and the operation decides which: that
 # decides the wording of a malformed number or a duplicate set member (the other value errors read
-# the same in both). The current check answers PutItem, UpdateItem and DeleteItem inside the
-# "1 validation error detected: " envelope, GetItem, BatchGetItem and Query bare; the older one
-# answers BatchWriteItem, TransactWriteItems, TransactGetItems and Scan, reads numbers as Java's
-# BigDecimal does and words errors as before (recorded in four regions, 2026; one of them ran the
-# current check on transactions too). PartiQL's parameters are read by the older one.
+# the same in both). The current check answers PutItem, UpdateItem and DeleteItem, which put every
+# error of their own checks inside the "1 validation error detected: " envelope (see
+# `errors.enveloped`) and wrap no value error in the ExpressionAttributeValues message, and GetItem,
+# BatchGetItem and Query, bare; the older one answers BatchWriteItem, TransactWriteItems,
+# TransactGetItems and Scan, reads numbers as Java's BigDecimal does and words errors as before
+# (recorded in four regions, 2026; one of them ran the current check on transactions too).
+# PartiQL's parameters are read by the older one.
 ENVELOPED = "enveloped"
 CURRENT = "current"
 OLDER = "older"
@@ -65,6 +67,7 @@ _LAYERS = {
     "ExecuteTransaction": OLDER,
 }
 _layer: ContextVar[str] = ContextVar("dynasim_value_layer", default=CURRENT)
+_operation: ContextVar[str] = ContextVar("dynasim_value_operation", default="")
 _INT_BITS = 32
 _LONG_BITS = 64
 
@@ -73,15 +76,32 @@ _LONG_BITS = 64
 def checking_for(operation: str) -> Iterator[None]:
     """Check values, while the block runs, as DynamoDB does for `operation`."""
     token = _layer.set(_LAYERS.get(operation, CURRENT))
+    operation_token = _operation.set(operation)
     try:
         yield
     finally:
+        _operation.reset(operation_token)
         _layer.reset(token)
+
+
+def expression_value_depth() -> int:
+    """The most maps and lists an ExpressionAttributeValue may nest in the running operation.
+    TransactWriteItems takes one level more than an item holds, and cancels an Update that would
+    write it into the item (30 of 33 regions, us-east-1 among them; the other three refuse it up
+    front: paritysuite/dynamodb-conformance tests/tier3/limits/nestingDepth.test.ts and
+    captures/2026-10-08-transact-write-rollout.json, 2026-10-08/09)."""
+    return MAX_CONTAINER_DEPTH + 1 if _operation.get() == "TransactWriteItems" else MAX_CONTAINER_DEPTH
 
 
 def older_check() -> bool:
     """Whether the running operation checks values in the older layer."""
     return _layer.get() == OLDER
+
+
+def enveloped_checks() -> bool:
+    """Whether the running operation reports its request's own checks inside the envelope
+    (PutItem, UpdateItem and DeleteItem; not when a PartiQL statement or a transaction runs them)."""
+    return _layer.get() == ENVELOPED
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -97,31 +117,31 @@ def normalize_number(text: str, layer: str | None = None) -> str:
     integers, and precision - scale wraps round (1e2147483647 is an underflow). Zero is
     range-checked by the exponent it is written with."""
     layer = layer or _layer.get()
-    older, envelope = layer == OLDER, layer == ENVELOPED
+    older = layer == OLDER
     match = _NUMBER.fullmatch(text) if isinstance(text, str) else None
     if match is None:
-        raise errors.number_not_a_number(str(text), older, envelope)
+        raise errors.number_not_a_number(str(text), older)
     exponent_text = (match.group(2) or "0").lstrip("+-").lstrip("0")
     if len(exponent_text) > len(str(2**_LONG_BITS)):  # past any integer (and int()'s digit limit)
-        raise errors.number_not_a_number(text, older, envelope)
+        raise errors.number_not_a_number(text, older)
     written = int(match.group(2) or 0)
     sign, digit_tuple, exponent = Decimal(match.group(1)).as_tuple()
     exponent = int(exponent) + written
     if not _fits(written, _INT_BITS if older else _LONG_BITS) or (older and not _fits(-exponent, _INT_BITS)):
-        raise errors.number_not_a_number(text, older, envelope)
+        raise errors.number_not_a_number(text, older)
     digits = "".join(map(str, digit_tuple)).lstrip("0")
     stripped = digits.rstrip("0")
     exponent += len(digits) - len(stripped)
     if len(stripped) > MAX_SIGNIFICANT_DIGITS:
-        raise errors.number_too_precise(envelope)
+        raise errors.number_too_precise()
     precision = len(stripped) or 1  # zero has one digit
     magnitude = exponent + precision - 1
     if older:
         magnitude = _int32(exponent + precision) - 1
     if magnitude > MAX_EXPONENT:
-        raise errors.number_overflow(envelope)
+        raise errors.number_overflow()
     if magnitude < MIN_EXPONENT:
-        raise errors.number_underflow(envelope)
+        raise errors.number_underflow()
     if not stripped:
         return "0"
     return ("-" if sign else "") + _plain(stripped, exponent)
@@ -185,9 +205,10 @@ def validate_item(item: Item) -> int:
     return size
 
 
-def validate_value(value: AttributeValue, depth: int = 1) -> int:
+def validate_value(value: AttributeValue, depth: int = 1, max_depth: int = MAX_CONTAINER_DEPTH) -> int:
     """Validate and normalise one attribute value in place; return its size in bytes.
-    `depth` is 1 for a top-level attribute, one more for each map or list around the value."""
+    `depth` is 1 for a top-level attribute, one more for each map or list around the value;
+    `max_depth` the most maps and lists it may nest (see `expression_value_depth`)."""
     if not isinstance(value, dict):
         raise errors.serialization(f"Unexpected value type in payload: {type(value).__name__}")
     if len(value) != 1:
@@ -210,16 +231,16 @@ def validate_value(value: AttributeValue, depth: int = 1) -> int:
             raise errors.null_not_true()
         return 1
     if kind in ("M", "L"):
-        if depth > MAX_CONTAINER_DEPTH:
+        if depth > max_depth:
             raise errors.nesting_too_deep()
         size = 3 + len(payload)
         if kind == "M":
             for name, member in payload.items():
-                size += validate_value(member, depth + 1) + len(name.encode())
+                size += validate_value(member, depth + 1, max_depth) + len(name.encode())
                 check_attribute_name(name)
         else:
             for member in payload:
-                size += validate_value(member, depth + 1)
+                size += validate_value(member, depth + 1, max_depth)
         return size
     if kind in SET_TYPES:
         return _validate_set(value, kind, payload, depth)
@@ -263,7 +284,7 @@ def _validate_set(value: AttributeValue, kind: str, members: list[Any], depth: i
         listed = members if layer == OLDER else _duplicate_listing(members, normalized)
         if kind == "BS":
             listed = [base64.b64encode(member).decode() if isinstance(member, bytes) else member for member in listed]
-        raise errors.set_duplicates(kind, listed, layer == OLDER, layer == ENVELOPED)
+        raise errors.set_duplicates(kind, listed, layer == OLDER)
     if kind == "NS" and depth > 1:
         # Inside a map or list DynamoDB keeps a number set's members in decimal's standard
         # notation of the value as sent ("1e2" -> "1E+2", "01" -> "1", "1.50" stays).

@@ -356,3 +356,59 @@ def test_throughput_in_a_config():
     admin.apply_config(sim, {"throughput": {"partition_limits": False}})
     with pytest.raises(admin.AdminError, match="partition_limits"):
         admin.apply_config(sim, {"throughput": {"partition_limits": "no"}})
+
+
+def test_reset_empties_tables_calls_and_rules(served):
+    sim, server, ddb = served
+    ddb.put_item(TableName="orders", Item={"pk": {"S": "o-1"}})
+    call(server.url, "POST", "/_dynasim/faults", {"operation": "Scan", "error": "ThrottlingException"})
+    call(server.url, "POST", "/_dynasim/latency", {"operation": "Query", "seconds": 5, "virtual": True})
+    status, _, body = call(server.url, "POST", "/_dynasim/reset")
+    assert (status, body) == (200, {"reset": True})
+    assert ddb.list_tables()["TableNames"] == []
+    assert sim.call_log.operations() == ["ListTables"]  # emptied by the reset, then this call
+    assert sim.faults == [] and sim._doubles.latency.rules == []
+    ddb.create_table(TableName="orders", **SCHEMA)  # the name is free again
+    assert ddb.scan(TableName="orders")["Items"] == []
+    status, _, _ = call(server.url, "GET", "/_dynasim/reset")
+    assert status == 405
+
+
+def test_named_snapshots_are_taken_restored_listed_and_removed(served):
+    sim, server, ddb = served
+    first = {"pk": {"S": "o-1"}}
+    ddb.put_item(TableName="orders", Item=first)
+    status, _, body = call(server.url, "PUT", "/_dynasim/snapshots/seeded")
+    assert (status, body) == (201, {"seeded": {"tables": ["orders"], "items": 1}})
+    ddb.put_item(TableName="orders", Item={"pk": {"S": "o-2"}})
+    ddb.create_table(TableName="later", **SCHEMA)
+    status, _, body = call(server.url, "POST", "/_dynasim/snapshots/seeded/restore")
+    assert (status, body) == (200, {"seeded": {"tables": ["orders"], "items": 1}})
+    assert ddb.list_tables()["TableNames"] == ["orders"]
+    assert ddb.scan(TableName="orders")["Items"] == [first]
+    ddb.delete_item(TableName="orders", Key=first)  # the snapshot is not changed by later writes
+    call(server.url, "POST", "/_dynasim/snapshots/seeded/restore")
+    assert ddb.scan(TableName="orders")["Items"] == [first]
+    listed = call(server.url, "GET", "/_dynasim/snapshots")[2]
+    assert listed == {"snapshots": {"seeded": {"tables": ["orders"], "items": 1}}}
+    assert call(server.url, "DELETE", "/_dynasim/snapshots/seeded")[:1] == (200,)
+    status, _, body = call(server.url, "POST", "/_dynasim/snapshots/seeded/restore")
+    assert status == 404 and "no snapshot 'seeded'" in body["message"]
+
+
+def test_reset_and_restore_are_refused_on_a_durable_endpoint(tmp_path):
+    from dynasim import persistence
+
+    sim = dynasim.Simulator()
+    store = persistence.open_store(sim, tmp_path)
+    try:
+        with sim.serve() as server:
+            ddb = client(server.url, config=NO_RETRIES)
+            ddb.create_table(TableName="orders", **SCHEMA)
+            status, _, body = call(server.url, "POST", "/_dynasim/reset")
+            assert status == 409 and "on disk" in body["message"]
+            assert call(server.url, "PUT", "/_dynasim/snapshots/s")[0] == 201  # taking one is harmless
+            assert call(server.url, "POST", "/_dynasim/snapshots/s/restore")[0] == 409
+            assert ddb.list_tables()["TableNames"] == ["orders"]  # nothing changed
+    finally:
+        store.close()

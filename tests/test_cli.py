@@ -161,3 +161,22 @@ def test_bad_arguments_exit_2(arguments, capsys):
 def test_loopback_detection():
     assert cli._is_loopback("127.0.0.1") and cli._is_loopback("::1") and cli._is_loopback("localhost")
     assert not cli._is_loopback("0.0.0.0") and not cli._is_loopback("192.168.1.5")
+
+
+def test_log_requests_prints_a_line_per_call():
+    with ServerProcess("--log-requests") as server:
+        ddb = client(server.url, config=FAST_FAIL)
+        ddb.create_table(TableName="logged", **SCHEMA)
+        ddb.put_item(TableName="logged", Item={"pk": {"S": "a"}})
+        with pytest.raises(Exception, match="ResourceNotFoundException"):
+            ddb.get_item(TableName="missing", Key={"pk": {"S": "a"}})
+        ddb.list_tables()
+        assert server.stop() == 0
+        lines = [line for line in server.output().splitlines() if " ms" in line]
+    assert [line.rsplit(" ", 2)[0] for line in lines] == [
+        "CreateTable logged 200",
+        "PutItem logged 200",
+        "GetItem missing 400 ResourceNotFoundException",
+        "ListTables - 200",
+    ]
+    assert all(float(line.rsplit(" ", 2)[1]) >= 0 for line in lines)

@@ -56,8 +56,11 @@ def condition(expression: str, values: str = "") -> tuple[str, str]:
     return put(**members)
 
 
-# (operation, body, error code, message); every message is DynamoDB's, as its constructor says.
+# (operation, body, error code, message); every message is DynamoDB's, as its constructor says. PutItem
+# and UpdateItem report their request's own errors inside the envelope, unless a value nests past
+# `values.LATE_NESTING_DEPTH`.
 CASES = {
+    # A value nested this deep is read the older way: its errors come bare.
     "item-map-1000": (*put(f'{{"pk":{{"S":"new"}},"d":{deep_map(1000)}}}'), VALIDATION, NESTING_TOO_DEEP),
     "item-list-5000": (*put(f'{{"pk":{{"S":"new"}},"d":{deep_list(5000)}}}'), VALIDATION, NESTING_TOO_DEEP),
     "item-list-50000": (*put(f'{{"pk":{{"S":"new"}},"d":{deep_list(50_000)}}}'), VALIDATION, NESTING_TOO_DEEP),
@@ -81,22 +84,22 @@ CASES = {
     "not-1000": (
         *condition("NOT " * 1000 + "attribute_exists(pk)"),
         VALIDATION,
-        f"Invalid ConditionExpression: {TOO_MANY_OPERATORS}",
+        enveloped(f"Invalid ConditionExpression: {TOO_MANY_OPERATORS}"),
     ),
     "not-in-parentheses-600": (
         *condition("NOT(" * 600 + "attribute_exists(pk)" + ")" * 600),
         VALIDATION,
-        f"Invalid ConditionExpression: {TOO_MANY_OPERATORS}",
+        enveloped(f"Invalid ConditionExpression: {TOO_MANY_OPERATORS}"),
     ),
     "size-of-size-600": (
         *condition("size(" * 600 + "m" + ")" * 600 + " = :v", '{":v":{"N":"1"}}'),
         VALIDATION,
-        f"Invalid ConditionExpression: {TOO_MANY_OPERATORS}",
+        enveloped(f"Invalid ConditionExpression: {TOO_MANY_OPERATORS}"),
     ),
     "parentheses-2000": (
         *condition("(" * 2000 + "attribute_exists(pk)" + ")" * 2000),
         VALIDATION,
-        "Invalid ConditionExpression: The expression has redundant parentheses;",
+        enveloped("Invalid ConditionExpression: The expression has redundant parentheses;"),
     ),
     "filter-not-1000": (
         "Scan",
@@ -124,7 +127,7 @@ CASES = {
         VALIDATION,
         TOO_MANY_OPERATORS,
     ),
-    # PutItem and UpdateItem word a number they cannot read in the current value check's envelope.
+    # PutItem and UpdateItem word a number they cannot read as the current value check does.
     "exponent-N": (*put('{"pk":{"S":"new"},"n":{"N":"1e99999999999999999999"}}'), VALIDATION, HUGE_EXPONENT),
     "exponent-NS": (*put('{"pk":{"S":"new"},"n":{"NS":["1","1e99999999999999999999"]}}'), VALIDATION, HUGE_EXPONENT),
     "exponent-5000-digits": (

@@ -122,6 +122,13 @@ class Call:
         return self.error is None
 
     @property
+    def status(self) -> int | None:
+        """The HTTP status the call was answered with; None for a transport fault (no answer)."""
+        if self.error is None:
+            return 200
+        return self.error.status if isinstance(self.error, DynamoDBError) else None
+
+    @property
     def error_code(self) -> str | None:
         """The DynamoDB error code, or the transport fault's name (say "ReadTimeoutError")."""
         if self.error is None:
@@ -232,6 +239,7 @@ class CallLog:
         self._counter = itertools.count()
         self._lock = threading.Lock()
         self.enabled = max_calls != 0
+        self.listeners: list[Callable[[Call], None]] = []  # told of each call once it is over (even unkept)
 
     # --- recording (the simulator's side) ---------------------------------------------------
 
@@ -244,6 +252,8 @@ class CallLog:
         if self.enabled:
             with self._lock:
                 self._calls.append(call)
+        for listener in self.listeners:
+            listener(call)
 
     @property
     def next_index(self) -> int:

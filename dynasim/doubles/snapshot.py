@@ -40,10 +40,16 @@ def take(simulator: Simulator) -> Snapshot:
         return Snapshot({name: table.copy() for name, table in engine.tables.items()})
 
 
+EMPTY = Snapshot({})
+
+
 def restore(simulator: Simulator, snapshot: Snapshot) -> None:
     """Replace the simulator's tables by copies of the snapshot's. The change feed's observers are
-    not told: restore in-memory simulators (tests), not durable ones."""
+    not told, so a simulator that keeps its data on disk refuses (ValueError): its files would no
+    longer match what it answers."""
     engine = simulator.engine
+    if any(getattr(observer, "durable", False) for observer in engine.observers):
+        raise ValueError("this simulator keeps its data on disk: snapshots restore in-memory simulators only")
     with engine.lock:
         engine.tables.clear()
         engine.tables.update({name: table.copy(engine.record) for name, table in snapshot._tables.items()})

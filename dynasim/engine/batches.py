@@ -124,6 +124,12 @@ def batch_get_item(engine: Engine, request: Request) -> Response:
     if not request_items:
         raise errors.batch_get_no_requests()
     choice = requested(request)
+    # Legacy and expression projections may not be mixed in one request, even over two tables.
+    specs = request_items.values()
+    if any(spec.get("AttributesToGet") is not None for spec in specs) and any(
+        spec.get("ProjectionExpression") is not None for spec in specs
+    ):
+        raise errors.batch_get_mixed_projections()
 
     count = 0
     for name, spec in request_items.items():

@@ -2,11 +2,13 @@
 
 Checks run in the service's order: what needs no table first (ReturnValues, the values and the
 item's size, the expressions), then the table's existence, then the key. Nothing is stored until
-every check has passed.
+every check has passed. PutItem, UpdateItem and DeleteItem report the errors of the first part
+inside the "1 validation error detected: " envelope (`errors.enveloped`).
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from dynasim import errors
@@ -16,7 +18,7 @@ from dynasim.engine.keys import check_index_keys, item_key, key_attributes, requ
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import item
 from dynasim.expressions.requests import read_projection_if_any, write_expressions
-from dynasim.values import LATE_NESTING_DEPTH, Item, container_depth, validate_item
+from dynasim.values import LATE_NESTING_DEPTH, Item, container_depth, enveloped_checks, validate_item
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -27,13 +29,13 @@ _RETURN_OLD = ("NONE", "ALL_OLD")
 def _return_values(request: Request) -> str:
     choice = request.get("ReturnValues", "NONE")
     if choice not in _RETURN_OLD:
-        raise errors.return_values_only_old() if _read_the_older_way(request) else errors.return_values_invalid()
+        raise errors.return_values_not_old()
     return choice
 
 
 def _read_the_older_way(request: Request) -> bool:
     """Whether the request holds a value nested past `LATE_NESTING_DEPTH`, which the service reads
-    the older way, answering its ReturnValues in the older words."""
+    the older way, answering the request's own errors bare, outside the envelope."""
     values = [
         *(request.get("Item") or {}).values(),
         *(request.get("Key") or {}).values(),
@@ -50,12 +52,20 @@ def _answer(old: Item | None, return_values: str) -> Response:
     return {}
 
 
+def request_checks(request: Request) -> AbstractContextManager[None]:
+    """The block of a write's checks that need no table: enveloped when the running operation
+    reports them so (PutItem, UpdateItem and DeleteItem themselves, not PartiQL running them) and
+    the request is not read the older way."""
+    return errors.enveloped(enveloped_checks() and not _read_the_older_way(request))
+
+
 @operation("PutItem", access="write", finds=item("put", "Item"))
 def put_item(engine: Engine, request: Request) -> Response:
-    return_values = _return_values(request)
     item = request["Item"]
-    size = validate_item(item)
-    expressions = write_expressions(request, "PutItem")
+    with request_checks(request):
+        return_values = _return_values(request)
+        size = validate_item(item)
+        expressions = write_expressions(request, "PutItem")
     table = engine.table(request["TableName"])
     if expressions is not None:
         expressions.check_key_paths(key_attributes(table))
@@ -89,10 +99,11 @@ def get_item(engine: Engine, request: Request) -> Response:
 
 @operation("DeleteItem", access="write", finds=item("delete", "Key"))
 def delete_item(engine: Engine, request: Request) -> Response:
-    return_values = _return_values(request)
     key = request["Key"]
-    validate_item(key)
-    expressions = write_expressions(request, "DeleteItem")
+    with request_checks(request):
+        return_values = _return_values(request)
+        validate_item(key)
+        expressions = write_expressions(request, "DeleteItem")
     table = engine.table(request["TableName"])
     if expressions is not None:
         expressions.check_key_paths(key_attributes(table))

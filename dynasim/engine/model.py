@@ -55,9 +55,11 @@ def input_shape(operation: str) -> Shape | None:
 # order. Sources: the live-service assertions of dynalite's test suite (architect/dynalite,
 # test/*.js: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem, BatchWriteItem,
 # CreateTable, UpdateTable), and live-service records of 2026 where they differ (UpdateItem's
-# "ReturnConsumedCapacity, tableName, ReturnValues, key"; AttributeDefinition, KeySchemaElement,
-# ProvisionedThroughput, TimeToLiveSpecification and index definitions in CreateTable, UpdateTable
-# and RestoreTableFromBackup).
+# "ReturnConsumedCapacity, tableName, ReturnValues, conditionalOperator, key"; BatchGetItem's
+# requestItems before returnConsumedCapacity; TransactWriteItems' clientRequestToken before
+# returnConsumedCapacity; AttributeDefinition, KeySchemaElement, ProvisionedThroughput,
+# TimeToLiveSpecification and index definitions in CreateTable, UpdateTable and
+# RestoreTableFromBackup).
 MEMBER_ORDER: dict[str, tuple[str, ...]] = {
     "GetItemInput": ("ReturnConsumedCapacity", "AttributesToGet", "TableName", "Key", "ConsistentRead"),
     "PutItemInput": (
@@ -65,8 +67,8 @@ MEMBER_ORDER: dict[str, tuple[str, ...]] = {
         "ReturnItemCollectionMetrics",
     ),
     "UpdateItemInput": (
-        "ReturnConsumedCapacity", "TableName", "ReturnItemCollectionMetrics", "ReturnValues", "Key",
-        "ConditionalOperator", "Expected", "AttributeUpdates",
+        "ReturnConsumedCapacity", "TableName", "ReturnItemCollectionMetrics", "ReturnValues",
+        "ConditionalOperator", "Key", "Expected", "AttributeUpdates",
     ),
     "DeleteItemInput": (
         "ReturnConsumedCapacity", "TableName", "ReturnValues", "ReturnItemCollectionMetrics", "Key",
@@ -80,8 +82,11 @@ MEMBER_ORDER: dict[str, tuple[str, ...]] = {
         "Limit", "ReturnConsumedCapacity", "AttributesToGet", "Segment", "Select", "ScanFilter",
         "ConditionalOperator", "TotalSegments", "TableName", "ExclusiveStartKey", "IndexName",
     ),
-    "BatchGetItemInput": ("ReturnConsumedCapacity", "RequestItems"),
+    "BatchGetItemInput": ("RequestItems", "ReturnConsumedCapacity"),
     "BatchWriteItemInput": ("ReturnConsumedCapacity", "ReturnItemCollectionMetrics", "RequestItems"),
+    "TransactWriteItemsInput": (
+        "TransactItems", "ClientRequestToken", "ReturnConsumedCapacity", "ReturnItemCollectionMetrics",
+    ),
     "KeysAndAttributes": ("Keys", "AttributesToGet", "ConsistentRead"),
     "WriteRequest": ("DeleteRequest", "PutRequest"),
     # GSIs before LSIs: paritysuite/dynamodb-conformance tests/tier3/validation-ordering/createTable.test.ts (2026).
@@ -106,7 +111,7 @@ MEMBER_ORDER: dict[str, tuple[str, ...]] = {
 # The order in which the service lists an enum's values ("Member must satisfy enum value set:
 # [...]"), where it is recorded to differ from botocore's: dynalite's tests (ReturnValue,
 # ComparisonOperator, Select, ProjectionType) and live-service records of 2026 (StreamViewType,
-# ScalarAttributeType).
+# ScalarAttributeType, ConditionalOperator).
 ENUM_ORDER: dict[str, tuple[str, ...]] = {
     "ReturnValue": ("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"),
     "ComparisonOperator": (
@@ -123,6 +128,68 @@ ENUM_ORDER: dict[str, tuple[str, ...]] = {
     # No record of the service's own order for this one: DynamoDB Local's (the only record) is used.
     "AttributeAction": ("ADD", "DELETE", "PUT"),
 }
+
+# --- the service's newer validation (2026) --------------------------------------------------
+#
+# The service checks a few members of some operations in a newer validation that runs before the
+# model's other constraints and stops at the first violation it finds, naming the member as the
+# request spells it without echoing its value ("Value at 'TableName' failed to satisfy constraint:
+# Member must have length greater than or equal to 1") or, for an enum, naming neither ("Failed to
+# satisfy constraint: Member must satisfy enum value set: [...]", in its own order and spelling).
+# A request that lacks a required member is answered by the older validation alone, every
+# violation in its words, as before. Recorded in 31 of 33 regions, us-east-1 among them
+# (paritysuite/dynamodb-conformance registry/splits.json and captures/2026-10-07-sweep-follow-up.json:
+# PutItem and UpdateItem; captures/cross-region-latest.json: DeleteItem; tests/tier3/error-messages/
+# batchGetItem.test.ts, 2026-10-09: BatchGetItem's RequestItems and Keys).
+#
+# Checked first, per operation: (member path, rule); `*` is every key of a map, in request order.
+CHECKED_FIRST: dict[str, tuple[tuple[str, str], ...]] = {
+    "PutItem": (("TableName", "min_length"),),
+    "DeleteItem": (("TableName", "min_length"),),
+    "UpdateItem": (("TableName", "min_length"), ("ReturnValues", "enum")),
+    "BatchGetItem": (
+        ("RequestItems", "min_length"),
+        ("RequestItems.*.Keys", "min_length"),
+        ("RequestItems.*.Keys", "max_length"),
+    ),
+}
+# Enum values as the newer validation lists them (sic: UPDATE_NEW for UPDATED_NEW).
+NEWER_ENUM_VALUES: dict[str, str] = {"ReturnValue": "ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATE_NEW, NONE"}
+# Members whose enum violation is worded by the newer validation but reported among the older
+# validation's clauses, in member order (captures/cross-region-latest.json: PutItem's three and
+# DeleteItem's two invalid enums, 2026-09-20).
+NEWER_ENUM_CLAUSE: frozenset[str] = frozenset({"PutItemInput.ReturnValues", "DeleteItemInput.ReturnValues"})
+
+# How the service echoes a value in a constraint clause, where recorded to differ from Java's
+# toString of a map, list or structure (`validation._printed`):
+# - as the request's JSON: BatchGetItem's RequestItems (2026-10-09, us-east-1 and eu-west-2:
+#   Value '{"bad!name":{"Keys":[{"pk":{"S":"a"}}]}}' at 'requestItems');
+# - structures by their fields, Lombok's form, field names as below, a field the request does
+#   not carry printed "null" (2026-09-20, eu-west-2: BatchWriteItem's 26 writes, "WriteRequest(putRequest=
+#   PutRequest(item={pk=AttributeValue(s=bw-0, n=null, ...)}, workloadProfileName=null),
+#   deleteRequest=null)"; paritysuite/dynamodb-conformance captures/cross-region-latest.json). Only
+#   the PutRequest and string forms are recorded: DeleteRequest's fields, and the form of binary
+#   values (java.nio.ByteBuffer's toString), are inferred. Other structures print as Name@hash.
+ECHOED_AS_JSON: frozenset[str] = frozenset({"BatchGetItemInput.RequestItems"})
+PRINTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "WriteRequest": ("putRequest", "deleteRequest"),
+    "PutRequest": ("item", "workloadProfileName"),
+    "DeleteRequest": ("key",),
+    "AttributeValue": (
+        "s", "n", "b", "iNT", "dECIMAL", "dOUBLE", "sS", "nS", "bS", "iNTSET", "dECIMALSET", "dOUBLESET", "m",
+        "l", "nULL", "bOOL",
+    ),
+}
+
+# Map members whose keys (table names) the service checks only when no other member is wrong:
+# BatchWriteItem reports an invalid ReturnConsumedCapacity alone beside a malformed table name
+# (2026-10-09, us-east-1 and eu-west-2: tests/tier3/validation-ordering/batchOperations.test.ts).
+KEYS_CHECKED_LAST: frozenset[str] = frozenset({"BatchWriteItemInput.RequestItems"})
+
+# Members whose emptiness the service answers in a sentence of its own, before any constraint:
+# BatchWriteItem's RequestItems in 28 of 33 regions, us-east-1 among them (the other five give the
+# newer validation's "Value at 'RequestItems' ..."; captures/2026-10-07-batch-empty-request-items.json).
+EMPTY_IN_A_SENTENCE: dict[str, str] = {"BatchWriteItem": "RequestItems"}
 
 # Members whose pattern the service reports before their length (live records of 2026: a backup
 # name and ListTables' ExclusiveStartTableName); for every other member it reports length first

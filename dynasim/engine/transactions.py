@@ -251,9 +251,18 @@ def _bind(engine: Engine, actions: list[_Action]) -> None:
                     raise
                 action.reason = error
                 continue
+            if action.new is not None and _nests_too_deep(action.new):
+                action.reason = errors.transact_update_nests_too_deep()
+                continue
         if (table.name, action.key) in seen:
             raise errors.transact_same_item()
         seen.add((table.name, action.key))
+
+
+def _nests_too_deep(item: Item) -> bool:
+    """Whether an updated item nests a value past the item limit (a transaction's expression value
+    may nest one level more: `values.expression_value_depth`)."""
+    return any(container_depth(value, MAX_CONTAINER_DEPTH + 1) > MAX_CONTAINER_DEPTH for value in item.values())
 
 
 def _is_reason(error: errors.DynamoDBError) -> bool:

@@ -1,8 +1,10 @@
 """UpdateItem: an update expression (or legacy AttributeUpdates) applied to one item, under an
 optional condition, with every ReturnValues choice.
 
-The whole request is checked first (key, placeholders, expressions); the new item is built as a
-copy, so a failed condition or a failed update leaves the stored item as it was.
+The whole request is checked first: what needs no table (the key's values, placeholders,
+expressions; inside the envelope, as PutItem's), then the table, the key and that the update
+changes no key attribute. The new item is built as a copy, so a failed condition or a failed
+update leaves the stored item as it was.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING
 from dynasim import errors
 from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
+from dynasim.engine.items import request_checks
 from dynasim.engine.keys import check_index_keys, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import item
@@ -32,12 +35,14 @@ def apply_update_request(engine: Engine, request: Request, *, charge_statement: 
     PartiQL UPDATE, translated into this request, sizes only the item it makes."""
     return_values = request.get("ReturnValues", "NONE")  # every value of its enum: checked by the model
     key = request["Key"]
-    validate_item(key)
+    with request_checks(request):
+        validate_item(key)
+        expressions = WriteExpressions(request, "UpdateItem")
     table = engine.table(request["TableName"])
     capacity = Consumed(table, requested(request))
     collection_wanted = item_collections.requested(request)
     hash_key, range_key = request_key(table.key_schema, key)
-    expressions = WriteExpressions(request, "UpdateItem", key_attributes(table))
+    expressions.check_key_attributes(key_attributes(table))
 
     if charge_statement and expressions.update is not None and expressions.update.charge() > MAX_ITEM_BYTES:
         raise errors.updated_item_too_large()  # before the condition is evaluated

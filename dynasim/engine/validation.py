@@ -46,7 +46,15 @@ def validate(operation: str, request: Request) -> None:
         return
     check_types(shape, request)
     _check_operator_first(operation, request)
-    clauses = _structure_clauses(shape, request, "", operation)
+    sentence_member = model.EMPTY_IN_A_SENTENCE.get(operation)
+    if sentence_member is not None and request.get(sentence_member) == {}:
+        raise errors.batch_write_no_requests()
+    newer = not _lacks_required_member(shape, request)
+    if newer:
+        first = _checked_first(operation, shape, request)
+        if first is not None:
+            raise errors.constraints([first])
+    clauses = _structure_clauses(shape, request, "", operation, newer)
     if clauses:
         raise errors.constraints(clauses[:MAX_REPORTED])
 
@@ -178,6 +186,45 @@ _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]|=[^=]")
 # --- layer 2: constraints --------------------------------------------------------------------
 
 
+def _lacks_required_member(shape: Shape, request: Request) -> bool:
+    """Whether a required member of the request itself is missing: then the service's older
+    validation answers alone (see `model.CHECKED_FIRST`)."""
+    return any(required and request.get(name) is None for name, _, required in _ordered_members(shape))
+
+
+def _checked_first(operation: str, shape: Shape, request: Request) -> str | None:
+    """The clause of the first violation the service's newer validation finds, if any."""
+    for path, rule in model.CHECKED_FIRST.get(operation, ()):
+        for where, member, value in _members_at(shape, request, path.split(".")):
+            if value is None:
+                continue
+            if rule == "enum":
+                if value not in member.enum:
+                    return errors.constraint_newer_enum(model.NEWER_ENUM_VALUES[member.name])
+                continue
+            bound = member.metadata["min" if rule == "min_length" else "max"]
+            if not _satisfies(member, value, rule, bound):
+                return errors.constraint_unechoed(where, errors.RULE_REQUIREMENTS[rule].format(bound))
+    return None
+
+
+def _members_at(shape: Shape, value: Any, steps: list[str], where: str = "") -> list[tuple[str, Shape, Any]]:
+    """(path as the request spells it, shape, value) of each member `steps` names from `value`;
+    a `*` step is every key of a map (the path then names `member`, as the service does)."""
+    if not steps:
+        return [(where, shape, value)]
+    step, rest = steps[0], steps[1:]
+    if step == "*":
+        entries = value.items() if isinstance(value, dict) else ()
+        return [
+            found
+            for key, child in entries
+            for found in _members_at(shape.value, child, rest, f"{where}.{key}.member")
+        ]
+    child = value.get(step) if isinstance(value, dict) else None
+    return _members_at(shape.members[step], child, rest, f"{where}.{step}" if where else step)
+
+
 def _lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
@@ -192,27 +239,40 @@ def _ordered_members(shape: Shape) -> tuple[tuple[str, Shape, bool], ...]:
     return tuple((name, shape.members[name], name in required) for name in names)
 
 
-def _structure_clauses(shape: Shape, value: dict[str, Any], path: str, operation: str = "") -> list[str]:
-    """The clauses of a structure's members; `operation` is given for the request itself."""
+def _structure_clauses(
+    shape: Shape, value: dict[str, Any], path: str, operation: str = "", newer: bool = False
+) -> list[str]:
+    """The clauses of a structure's members; `operation` is given for the request itself, and
+    `newer` when the service's newer validation words some of them (see `model.NEWER_ENUM_CLAUSE`)."""
     clauses: list[str] = []
+    last: list[str] = []  # reported only if nothing else is (model.KEYS_CHECKED_LAST)
     for name, member, required in _ordered_members(shape):
         if operation and name == "TableName" and member.name == TABLE_ARN_SHAPE:
             clauses += _top_table_name(operation, required, value.get(name))
             continue
         child = value.get(name)
         where = f"{path}.{_lower_first(name)}" if path else _lower_first(name)
+        member_id = f"{shape.name}.{name}"
         if child is None:
             if required:
                 clauses.append(errors.constraint_null(where))
+        elif newer and member_id in model.NEWER_ENUM_CLAUSE and child not in member.enum:
+            clauses.append(errors.constraint_newer_enum(model.NEWER_ENUM_VALUES[member.name]))
+        elif member_id in model.KEYS_CHECKED_LAST:
+            clauses += _member_clauses(member, child, where, member_id, keys=False)
+            last += _map_keys_clause(member, child, where, member_id)
         else:
-            clauses += _member_clauses(member, child, where, f"{shape.name}.{name}")
+            clauses += _member_clauses(member, child, where, member_id)
         if len(clauses) >= MAX_REPORTED:
             break
-    return clauses
+    return clauses or last
 
 
-def _member_clauses(shape: Shape, value: Any, where: str, member_id: str = "", own_rules: bool = True) -> list[str]:
-    """The clauses of one member and what nests in it (`own_rules` False: only what nests)."""
+def _member_clauses(
+    shape: Shape, value: Any, where: str, member_id: str = "", own_rules: bool = True, keys: bool = True
+) -> list[str]:
+    """The clauses of one member and what nests in it (`own_rules` False: only what nests; `keys`
+    False: not a map's keys)."""
     if shape.name == VALUE_SHAPE:
         return []
     if shape.name == TABLE_ARN_SHAPE:
@@ -232,17 +292,24 @@ def _member_clauses(shape: Shape, value: Any, where: str, member_id: str = "", o
             else:
                 clauses += _member_clauses(shape.member, child, element)
     elif shape.type_name == "map":
-        clauses += _map_clauses(shape, value, where)
+        if keys:
+            clauses += _map_keys_clause(shape, value, where, member_id)
+        clauses += _map_clauses(shape, value, where, member_id)
     return clauses
 
 
-def _map_clauses(shape: Shape, value: dict[str, Any], where: str) -> list[str]:
-    """A map's keys, and its plain values, are reported once for the whole map with every rule of
-    their shape; structured values entry by entry, last entry first (as dynalite's live-service
-    tests record for QueryFilter)."""
+def _map_keys_clause(shape: Shape, value: dict[str, Any], where: str, member_id: str) -> list[str]:
+    """A map's keys are reported once for the whole map, with every rule of their shape."""
+    if not any(_key_fails(shape.key, key) for key in value):
+        return []
+    return [errors.map_constraint(_echoed(value, shape, member_id), where, "keys", _listed_rules(shape.key))]
+
+
+def _map_clauses(shape: Shape, value: dict[str, Any], where: str, member_id: str = "") -> list[str]:
+    """A map's plain values are reported once for the whole map with every rule of their shape;
+    structured values entry by entry, last entry first (as dynalite's live-service tests record
+    for QueryFilter)."""
     clauses = []
-    if any(_key_fails(shape.key, key) for key in value):
-        clauses.append(errors.map_constraint(_printed(value, shape), where, "keys", _listed_rules(shape.key)))
     entry = shape.value
     if entry.type_name in ("structure", "map", "list") and entry.name != VALUE_SHAPE and _has_rules_inside(entry):
         for key in reversed(list(value)):
@@ -250,7 +317,7 @@ def _map_clauses(shape: Shape, value: dict[str, Any], where: str) -> list[str]:
                 # An entry's own rules are the map's "Map value" clause below.
                 clauses += _member_clauses(entry, value[key], f"{where}.{key}.member", own_rules=False)
     if any(_failed(entry, child) for child in value.values() if child is not None):
-        clauses.append(errors.map_constraint(_printed(value, shape), where, "value", _listed_rules(entry)))
+        clauses.append(errors.map_constraint(_echoed(value, shape, member_id), where, "value", _listed_rules(entry)))
     return clauses
 
 
@@ -343,21 +410,46 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.DOTALL)
 
 
+def _echoed(value: Any, shape: Shape, member_id: str) -> str:
+    """A member's value as the service echoes it in a clause (see `model.ECHOED_AS_JSON`)."""
+    if member_id in model.ECHOED_AS_JSON:
+        return wire.dumps(value).decode("utf-8")
+    return _printed(value, shape)
+
+
 def _printed(value: Any, shape: Shape | None = None) -> str:
     """A value as the service prints it in a constraint clause (Java's toString): lists as
-    `[a, b]`, maps as `{k=v}`. A structure prints as a Java object, `Name@hash`, where the
-    service's hash is an identity hash no one can reproduce; ours is a checksum of the value."""
+    `[a, b]`, maps as `{k=v}`, binary as a ByteBuffer. A structure prints by its fields where the
+    service's form is recorded (`model.PRINTED_FIELDS`), otherwise as a Java object, `Name@hash`,
+    where the service's hash is an identity hash no one can reproduce; ours is a checksum."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if shape is not None and shape.type_name == "blob":
+        size = len(value) if isinstance(value, (bytes, bytearray)) else len(base64.b64decode(value))
+        return f"java.nio.HeapByteBuffer[pos=0 lim={size} cap={size}]"
     if isinstance(value, list):
         element = shape.member if shape is not None and shape.type_name == "list" else None
         return "[" + ", ".join(_printed(child, element) for child in value) + "]"
     if isinstance(value, dict):
         if shape is not None and shape.type_name == "map":
             return "{" + ", ".join(f"{key}={_printed(child, shape.value)}" for key, child in value.items()) + "}"
+        if shape is not None and shape.name in model.PRINTED_FIELDS:
+            return _printed_fields(value, shape)
         name = shape.name if shape is not None else "Object"
         return f"com.amazonaws.dynamodb.v20120810.{name}@{zlib.crc32(wire.dumps(value)):08x}"
     return str(value)
+
+
+def _printed_fields(value: dict[str, Any], shape: Shape) -> str:
+    """A structure in Lombok's toString form, `Name(field=value, ...)`; a field's member is its name
+    with the first letter upper-cased (`putRequest`: PutRequest, `nULL`: NULL)."""
+    fields = []
+    for field in model.PRINTED_FIELDS[shape.name]:
+        member = field[0].upper() + field[1:]
+        child = value.get(member)
+        printed = "null" if child is None or member not in shape.members else _printed(child, shape.members[member])
+        fields.append(f"{field}={printed}")
+    return f"{shape.name}({', '.join(fields)})"
 
 
 # --- table names -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ The engine uses:
 - `Placeholders(request, ...)`: the request's validated ExpressionAttributeNames/Values, which
   remembers what each expression used; `.check_unused()` once every expression is checked.
 - `Placeholders.condition(text, kind)` -> `BoundCondition` (`.matches(item)`).
-- `Placeholders.update(text, key_names)` -> `BoundUpdate` (`.apply(old)`, `.paths`).
+- `Placeholders.update(text)` -> `BoundUpdate` (`.apply(old)`, `.paths`).
 - `Placeholders.projection(text)` -> `BoundProjection` (`.apply(item)`).
 - `Placeholders.key_condition(text, schema)` -> `keys.KeyCondition` for Query.
 - `legacy` for Expected/ConditionalOperator, AttributeUpdates and AttributesToGet.
@@ -35,9 +35,19 @@ from dynasim.expressions.documents import (
 )
 from dynasim.expressions.grammar import parse_tree
 from dynasim.expressions.keys import KeyCondition, key_condition
-from dynasim.expressions.updates import apply_update, check_targets, check_update, update_charge
+from dynasim.expressions.updates import apply_update, check_update, update_charge
 from dynasim.storage.table import KeySchema
-from dynasim.values import AttributeValue, Item, check_attribute_name, older_check, validate_value
+from dynasim.values import (
+    LATE_NESTING_DEPTH,
+    AttributeValue,
+    Item,
+    check_attribute_name,
+    container_depth,
+    enveloped_checks,
+    expression_value_depth,
+    older_check,
+    validate_value,
+)
 
 MAX_EXPRESSION_BYTES = 4096
 MAX_PLACEHOLDER_LENGTH = 255  # characters of a `#name` or `:value` key
@@ -111,10 +121,10 @@ class Placeholders:
 
     __slots__ = ("names", "values", "used_names", "used_values", "nested_roots")
 
-    def __init__(self, request: dict[str, Any], expressions: tuple[str, ...], missing: str) -> None:
+    def __init__(self, request: dict[str, Any], expressions: tuple[str, ...], missing: str | None) -> None:
         """`expressions` are the request's expression parameters that are present; `missing`
         is DynamoDB's wording for the absent ones when values are sent without any
-        (e.g. "ConditionExpression is null")."""
+        (e.g. "ConditionExpression is null"; None: the operation does not name them)."""
         names = request.get("ExpressionAttributeNames")
         values = request.get("ExpressionAttributeValues")
         if names is not None and not expressions:
@@ -140,12 +150,14 @@ class Placeholders:
                     raise errors.values_invalid_key(key)
             for key, value in values.items():
                 try:
-                    validate_value(value)
-                except errors.ValueCheckError as error:
-                    if older_check():
-                        raise errors.values_invalid_value(key, error.message) from None
-                    raise
+                    validate_value(value, max_depth=expression_value_depth())
                 except errors.DynamoDBError as error:
+                    # Which value errors name the key depends on the value check (see dynasim.values).
+                    current = isinstance(error, errors.ValueCheckError) and not older_check()
+                    # A value nested past LATE_NESTING_DEPTH is read the older way, named by its key.
+                    late = container_depth(value) >= LATE_NESTING_DEPTH
+                    if current or (enveloped_checks() and not late):
+                        raise
                     raise errors.values_invalid_value(key, error.message) from None
         if names is not None:
             for key, name in names.items():
@@ -197,13 +209,14 @@ class Placeholders:
         self._use(expression)
         return BoundCondition(expression.root, ctx)
 
-    def update(self, text: str, key_names: tuple[str, ...]) -> BoundUpdate:
+    def update(self, text: str) -> BoundUpdate:
+        """The update, checked; that it changes no key attribute is checked once the table is
+        known (`updates.check_targets` on its `paths`)."""
         expression = compile_expression("UpdateExpression", text)
         ctx = self.context("UpdateExpression")
         assert isinstance(expression.root, Update)
         paths = check_update(expression.root, ctx)
         expression.check_operators()
-        check_targets(paths, key_names)
         self._use(expression)
         return BoundUpdate(expression.root, paths, ctx)
 

@@ -186,8 +186,9 @@ def _contains(found: AttributeValue, needle: AttributeValue) -> bool:
 # --- AttributeUpdates ------------------------------------------------------------------------
 
 
-def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Callable[[Item], Item]:
-    """AttributeUpdates as a function from the old item (or bare key) to the new one."""
+def attribute_updates(updates: dict[str, Any]) -> Callable[[Item], Item]:
+    """AttributeUpdates as a function from the old item (or bare key) to the new one (that it
+    changes no key attribute is checked once the table is known)."""
     actions = []
     for name, update in updates.items():
         action = update.get("Action", "PUT")
@@ -195,8 +196,6 @@ def attribute_updates(updates: dict[str, Any], key_names: tuple[str, ...]) -> Ca
         if action not in ("PUT", "ADD", "DELETE"):
             raise errors.attribute_updates_action_invalid()
         check_attribute_name(name)
-        if name in key_names:
-            raise errors.key_attribute_update(name)
         if value is None:
             if action != "DELETE":
                 raise errors.attribute_updates_value_required()

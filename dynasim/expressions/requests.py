@@ -9,7 +9,9 @@ from typing import Any
 
 from dynasim import errors
 from dynasim.expressions import BoundProjection, BoundUpdate, Placeholders, legacy
-from dynasim.values import Item
+from dynasim.expressions.documents import ResolvedPath
+from dynasim.expressions.updates import check_targets
+from dynasim.values import Item, enveloped_checks
 
 # In the order DynamoDB lists them in its "Can not use both ..." message.
 LEGACY_PARAMETERS = ("AttributesToGet", "AttributeUpdates", "Expected", "ConditionalOperator")
@@ -48,12 +50,12 @@ class WriteExpressions:
         "return_old_on_failure",
         "only_removes",
         "placeholders",
+        "targets",
     )
 
-    def __init__(self, request: dict[str, Any], operation: str, keys: KeyAttributes | None = None) -> None:
-        """`keys` are the table's key attribute names and its indexes', when the table is known
-        (a transaction checks them once it is, with `check_key_paths`)."""
-        key_names = keys[0] if keys is not None else ()
+    def __init__(self, request: dict[str, Any], operation: str) -> None:
+        """Everything that needs no table; what needs the table's key attributes is checked once
+        it is known (`check_key_paths`, `check_key_attributes`)."""
         check_not_mixed(request)
         self.return_old_on_failure = on_condition_failure(request)
         update_text = request.get("UpdateExpression") if operation == "UpdateItem" else None
@@ -63,26 +65,29 @@ class WriteExpressions:
             for name, text in (("UpdateExpression", update_text), ("ConditionExpression", condition_text))
             if text is not None
         )
-        missing = (
+        missing: str | None = (
             "UpdateExpression and ConditionExpression are null"
             if operation == "UpdateItem"
             else "ConditionExpression is null"
         )
+        if enveloped_checks():
+            missing = None  # PutItem, UpdateItem and DeleteItem name no missing expression
         placeholders = Placeholders(request, present, missing)
         self.update: BoundUpdate | None = None
         self.legacy_update: Callable[[Item], Item] | None = None
         self.condition: Check | None = None
         if update_text is not None:
-            self.update = placeholders.update(update_text, key_names)
+            self.update = placeholders.update(update_text)
         if condition_text is not None:
             self.condition = placeholders.condition(condition_text).matches
         placeholders.check_unused()
         self.placeholders = placeholders
-        if keys is not None:
-            self.check_key_paths(keys)
         legacy_updates = request.get("AttributeUpdates") if operation == "UpdateItem" else None
+        # The attributes the update writes (the first element of each path): none may be a key.
+        self.targets: list[ResolvedPath] = [] if self.update is None else list(self.update.paths)
         if legacy_updates is not None:
-            self.legacy_update = legacy.attribute_updates(legacy_updates, key_names)
+            self.legacy_update = legacy.attribute_updates(legacy_updates)
+            self.targets = [(name,) for name in legacy_updates]
         # An update that only takes attributes away: on a missing item DynamoDB writes nothing.
         self.only_removes = (
             self.update.only_removes
@@ -94,6 +99,11 @@ class WriteExpressions:
 
     def check_key_paths(self, keys: KeyAttributes) -> None:
         self.placeholders.check_key_paths(*keys)
+
+    def check_key_attributes(self, keys: KeyAttributes) -> None:
+        """Once the table is known: the update changes no key attribute, and no path reaches into one."""
+        check_targets(self.targets, keys[0])
+        self.check_key_paths(keys)
 
     def check(self, old: Item | None) -> None:
         """Raise ConditionalCheckFailedException unless `old` (None: no item) passes."""
@@ -153,13 +163,11 @@ _WRITE_PARAMETERS = (
 )
 
 
-def write_expressions(
-    request: dict[str, Any], operation: str, keys: KeyAttributes | None = None
-) -> WriteExpressions | None:
+def write_expressions(request: dict[str, Any], operation: str) -> WriteExpressions | None:
     """The request's checked write expressions, or None when it sends none of them."""
     for name in _WRITE_PARAMETERS:
         if name in request:
-            return WriteExpressions(request, operation, keys)
+            return WriteExpressions(request, operation)
     return None
 
 

@@ -11,6 +11,14 @@ same port as DynamoDB's API, under ``/_dynasim/`` (a path no DynamoDB client use
     POST   /_dynasim/throughput  {"on_demand": {"events": [reads, writes]}}   throttle like DynamoDB
     DELETE /_dynasim/throughput                                      stop throttling
     POST   /_dynasim/clock/advance   {"seconds": 60}
+    POST   /_dynasim/reset                                            back to empty: no tables, calls or rules
+    PUT    /_dynasim/snapshots/NAME                                   remember the tables as NAME
+    POST   /_dynasim/snapshots/NAME/restore                           back to the tables of NAME
+    GET    /_dynasim/snapshots                                        the snapshots, with their tables
+    DELETE /_dynasim/snapshots/NAME                                   forget NAME
+
+Reset and restore replace the tables at once (the call log and rules are kept by a restore); an
+endpoint that keeps its data on disk (--data-dir) refuses both with 409.
 
 A request is an admin request only when its path starts with ``/_dynasim/`` and it carries no
 ``X-Amz-Target`` (every DynamoDB request does). Bodies are JSON; the arguments of faults and latency
@@ -31,13 +39,14 @@ from __future__ import annotations
 import base64
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import parse_qs, urlsplit
 
 from dynasim import wire
 from dynasim.doubles.operations import check_operations
+from dynasim.doubles.snapshot import Snapshot
 from dynasim.errors import DynamoDBError
 from dynasim.fronts.sigv4 import Verifier
 
@@ -276,6 +285,7 @@ class Admin:
 
     def __init__(self, simulator: Simulator, credentials: Mapping[str, str] | None = None) -> None:
         self.simulator = simulator
+        self.snapshots: dict[str, Snapshot] = {}  # by name, taken through the admin API
         self.credentials = dict(credentials or {})
         self.verifier = Verifier(self.credentials) if self.credentials else None
 
@@ -310,6 +320,12 @@ class Admin:
         expected = self.credentials.get(key)
         if expected is None or not hmac.compare_digest(expected.encode(), secret.encode()):
             raise AdminError("X-Dynasim-Auth does not match a configured KEY:SECRET", 403, "Forbidden")
+
+    def _named_snapshot(self, name: str) -> Snapshot:
+        taken = self.snapshots.get(name)
+        if taken is None:
+            raise AdminError(f"no snapshot {name!r} (GET /_dynasim/snapshots lists them)", 404, "NotFound")
+        return taken
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> tuple[int, Headers, bytes]:
         simulator = self.simulator
@@ -375,10 +391,34 @@ class Admin:
             allowed = "GET"
             if method in ("GET", "HEAD"):
                 return _json(200, {"now": simulator.clock.now()})
+        elif parts == ["reset"]:
+            allowed = "POST"
+            if method == "POST":
+                _replacing_tables(simulator.reset)
+                return _json(200, {"reset": True})
+        elif parts == ["snapshots"]:
+            allowed = "GET"
+            if method in ("GET", "HEAD"):
+                return _json(200, {"snapshots": {name: _snapshot(taken) for name, taken in self.snapshots.items()}})
+        elif len(parts) == 2 and parts[0] == "snapshots":
+            allowed = "PUT, DELETE"
+            if method == "PUT":
+                taken = self.snapshots[parts[1]] = simulator.snapshot()
+                return _json(201, {parts[1]: _snapshot(taken)})
+            if method == "DELETE":
+                self._named_snapshot(parts[1])
+                del self.snapshots[parts[1]]
+                return _json(200, {"removed": 1})
+        elif len(parts) == 3 and parts[0] == "snapshots" and parts[2] == "restore":
+            allowed = "POST"
+            if method == "POST":
+                taken = self._named_snapshot(parts[1])
+                _replacing_tables(lambda: simulator.restore(taken))
+                return _json(200, {parts[1]: _snapshot(taken)})
         else:
             raise AdminError(
                 f"no admin endpoint {PREFIX}{path}: calls, faults, faults/ID, latency, throughput, clock, "
-                "clock/advance",
+                "clock/advance, reset, snapshots, snapshots/NAME, snapshots/NAME/restore",
                 404,
                 "NotFound",
             )
@@ -451,6 +491,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     return str(value)
+
+
+def _replacing_tables(replace: Callable[[], None]) -> None:
+    """Reset or restore; 409 where the simulator keeps its data on disk (see `doubles.snapshot`)."""
+    try:
+        replace()
+    except ValueError as error:
+        raise AdminError(str(error), 409, "Conflict") from None
+
+
+def _snapshot(taken: Snapshot) -> dict[str, Any]:
+    return {"tables": taken.table_names, "items": taken.item_count()}
 
 
 def _json(status: int, document: Any) -> tuple[int, Headers, bytes]:

@@ -74,6 +74,8 @@ class StoreError(RuntimeError):
 class DurableStore:
     """Keeps one engine's tables in a directory; an observer of the engine's change feed."""
 
+    durable = True  # what snapshots check before they replace the engine's tables behind its back
+
     def __init__(
         self,
         directory: str | os.PathLike[str],
