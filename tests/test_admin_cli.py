@@ -88,6 +88,7 @@ def test_no_admin_flag():
         (("--fault", "PutItem"), 2, "expected OPERATION:ERROR"),
         (("--fault", "PutItem:ThrottlingException:times=x"), 2, "bad value for times"),
         (("--latency", "Query:soon"), 2, "not a number of seconds"),
+        (("--fault", "PutItm:ThrottlingException"), 2, "did you mean PutItem"),
         (("--fault", "PutItem:NoSuchError"), 1, "no known message"),
     ],
 )

@@ -160,12 +160,16 @@ def test_log_is_bounded_and_can_be_switched_off():
     assert len(quiet.call_log) == 0
 
 
-def test_batches_and_transactions_name_all_their_tables():
-    from dynasim.doubles.calls import tables_of
-
-    assert tables_of({"RequestItems": {"a": [], "b": []}}) == ("a", "b")
-    assert tables_of({"TransactItems": [{"Put": {"TableName": "x"}}, {"Update": {"TableName": "y"}}]}) == ("x", "y")
-    assert tables_of({}) == ()
+def test_batches_and_transactions_name_all_their_tables(sim):
+    requests = [
+        ("BatchWriteItem", {"RequestItems": {"aaa": [], "bbb": []}}),
+        ("TransactWriteItems", {"TransactItems": [{"Put": {"TableName": "xxx"}}, {"Update": {"TableName": "yyy"}}]}),
+    ]
+    for operation, request in requests:
+        with pytest.raises(dynasim.DynamoDBError):  # refused, and logged with the tables it names
+            sim.handle(operation, request)
+    sim.handle("ListTables", {})
+    assert [call.tables for call in sim.call_log] == [("aaa", "bbb"), ("xxx", "yyy"), ()]
 
 
 def test_clear_and_last(sim):

@@ -394,6 +394,7 @@ def test_a_batch_with_nothing_processed_fails_like_dynamodb(sim):
 
 def test_unprocessed_splits_requests_without_changing_them():
     from dynasim.doubles.faults import batch_entries, merge_unprocessed, split_batch
+    from dynasim.engine.registry import touches
 
     request = {
         "RequestItems": {
@@ -401,16 +402,20 @@ def test_unprocessed_splits_requests_without_changing_them():
             "b": {"Keys": [{"k": {"S": "3"}}]},
         }
     }
-    entries = batch_entries("BatchGetItem", request)
+    get = touches(None, "BatchGetItem", request)
+    entries = batch_entries(get, request)
     assert [table for table, _ in entries] == ["a", "a", "b"]
-    kept, removed = split_batch("BatchGetItem", request, {1, 2})
+    kept, removed = split_batch(get, request, {1, 2})
     assert kept == {"RequestItems": {"a": {"Keys": [{"k": {"S": "1"}}], "ProjectionExpression": "k"}}}
     assert removed == {
         "a": {"Keys": [{"k": {"S": "2"}}], "ProjectionExpression": "k"},
         "b": {"Keys": [{"k": {"S": "3"}}]},
     }
     assert len(request["RequestItems"]["a"]["Keys"]) == 2
-    response = merge_unprocessed("BatchGetItem", {"UnprocessedKeys": {}}, removed)
+    response = merge_unprocessed(get, {"UnprocessedKeys": {}}, removed)
     assert response["UnprocessedKeys"] == removed
-    assert batch_entries("BatchWriteItem", {"RequestItems": {"a": [{}] * 26}}) is None  # the engine refuses it
+    too_many = {"RequestItems": {"a": [{}] * 26}}
+    assert batch_entries(touches(None, "BatchWriteItem", too_many), too_many) is None  # the engine refuses it
+    statements = {"Statements": [{"Statement": "DELETE FROM a WHERE k = '1'"}]}
+    assert batch_entries(touches(None, "BatchExecuteStatement", statements), statements) is None  # not items
     assert unprocessed(0.5).choose([("a", 1)] * 4, __import__("random").Random(1)).__len__() == 2

@@ -1,4 +1,5 @@
-"""Capacity assertions: a block of code stays within a read/write-unit budget, or makes no Scan.
+"""Capacity assertions: a block of code stays within a read/write-unit budget, or makes no scan
+(a Scan, or a PartiQL SELECT that scans).
 
     with sim.capacity_budget(read=10, write=2):
         handler(event)
@@ -54,9 +55,9 @@ class CapacityBudget:
             problems.append(f"read {self.read_units:g} RCU, over the budget of {self.read:g}")
         if self.write is not None and self.write_units > self.write:
             problems.append(f"wrote {self.write_units:g} WCU, over the budget of {self.write:g}")
-        scans = [call for call in self.calls if call.operation == "Scan"]
+        scans = [call for call in self.calls if call.touches.scan]
         if not self.scan and scans:
-            problems.append(f"made {len(scans)} Scan call(s)")
+            problems.append(f"made {len(scans)} Scan call(s) (a Scan, or a PartiQL SELECT that scans)")
         if problems:
             where = f" on table {self.table!r}" if self.table else ""
             lines = "\n".join(f"  {call.describe()}" for call in self.calls) or "  (none)"

@@ -1,8 +1,11 @@
 """The call log: every call a simulator answered, whichever front it came through.
 
-Each `Call` holds the operation, the table(s), the wire-form request, the response or the error,
-when it started (on the simulator's clock), how long it took, the front, the capacity it consumed
-(whether or not the request asked for ReturnConsumedCapacity), the latency and the fault injected.
+Each `Call` holds the operation, what it touches (`call.touches`, the engine's answer: access,
+tables, index, entries, scan or query; PartiQL statements resolved to their tables and items), the
+wire-form request, the response or the error, when it started (on the simulator's clock), how long
+it took, the front, the capacity it consumed (whether or not the request asked for
+ReturnConsumedCapacity; read or write units by the call's access), the latency and the fault
+injected. Operation names given to the queries and assertions are checked (`doubles.operations`).
 
 `CallLog` is list-like (index, iterate, `len`) and has assertion helpers whose failure messages
 list the calls that were made:
@@ -29,10 +32,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from dynasim.doubles.operations import check_operations
+from dynasim.engine.registry import touches as find_touches
+from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
 
-# The operations that consume write capacity; every other operation's capacity is read capacity.
-WRITE_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 DEFAULT_MAX_CALLS = 10_000
 
 # The fronts a call can come through.
@@ -61,32 +65,13 @@ class Capacity:
         }
 
 
-def tables_of(request: dict[str, Any]) -> tuple[str, ...]:
-    """The tables a request names: TableName, the keys of RequestItems, or those of TransactItems."""
-    name = request.get("TableName")
-    if isinstance(name, str):
-        return (name,)
-    items = request.get("RequestItems")
-    if isinstance(items, dict):
-        return tuple(name for name in items if isinstance(name, str))
-    transact = request.get("TransactItems")
-    if isinstance(transact, list):
-        names: dict[str, None] = {}
-        for entry in transact:
-            if isinstance(entry, dict):
-                for action in entry.values():
-                    if isinstance(action, dict) and isinstance(action.get("TableName"), str):
-                        names[action["TableName"]] = None
-        return tuple(names)
-    return ()
-
-
 class Call:
     """One call the simulator answered (or failed, or lost)."""
 
     __slots__ = (
         "index",
         "operation",
+        "touches",
         "tables",
         "request",
         "response",
@@ -101,10 +86,20 @@ class Call:
         "applied",
     )
 
-    def __init__(self, index: int, operation: str, request: dict[str, Any], start: float, front: str) -> None:
+    def __init__(
+        self,
+        index: int,
+        operation: str,
+        request: dict[str, Any],
+        start: float,
+        front: str,
+        touches: Touches | None = None,
+    ) -> None:
         self.index = index
         self.operation = operation
-        self.tables = tables_of(request) if isinstance(request, dict) else ()
+        # What the call touches, as the engine declares it (found before it ran).
+        self.touches = touches if touches is not None else find_touches(None, operation, request)
+        self.tables = self.touches.tables
         self.request = request
         self.response: dict[str, Any] | None = None
         self.error: BaseException | None = None
@@ -156,11 +151,11 @@ class Call:
 
     @property
     def read_units(self) -> float:
-        return 0.0 if self.operation in WRITE_OPERATIONS else self.capacity_units
+        return self.capacity_units if self.touches.access == "read" else 0.0
 
     @property
     def write_units(self) -> float:
-        return self.capacity_units if self.operation in WRITE_OPERATIONS else 0.0
+        return self.capacity_units if self.touches.access == "write" else 0.0
 
     def describe(self) -> str:
         """One line: `#3 PutItem orders via client -> ok (1.0 WCU)`."""
@@ -173,7 +168,7 @@ class Call:
                 outcome += " (applied, response lost)"
         units = ""
         if self.capacity:
-            units = f" ({self.capacity_units:g} {'WCU' if self.operation in WRITE_OPERATIONS else 'RCU'})"
+            units = f" ({self.capacity_units:g} {'WCU' if self.touches.access == 'write' else 'RCU'})"
         injected = " [injected]" if self.fault is not None else ""
         return f"#{self.index} {self.operation}{where} via {self.front} -> {outcome}{units}{injected}"
 
@@ -248,8 +243,10 @@ class CallLog:
 
     # --- recording (the simulator's side) ---------------------------------------------------
 
-    def start(self, operation: str, request: dict[str, Any], start: float, front: str) -> Call:
-        return Call(next(self._counter), operation, request, start, front)
+    def start(
+        self, operation: str, request: dict[str, Any], start: float, front: str, touches: Touches | None = None
+    ) -> Call:
+        return Call(next(self._counter), operation, request, start, front, touches)
 
     def add(self, call: Call) -> None:
         if self.enabled:
@@ -313,7 +310,9 @@ class CallLog:
         error: str | bool | None = None,
     ) -> list[Call]:
         """The calls matching every given criterion: operation name(s), table, a predicate on the
-        request, front, and error (True: failed calls, False: successful ones, a code: that error)."""
+        request, front, and error (True: failed calls, False: successful ones, a code: that error).
+        An operation DynamoDB does not have is a ValueError naming the closest ones."""
+        check_operations(operation)
         return [call for call in self if _matches(call, operation, table, where, front, error)]
 
     def operations(self) -> list[str]:
@@ -352,11 +351,15 @@ class CallLog:
         self.assert_called(operation, times=0, **criteria)
 
     def assert_no_scan(self, table: str | None = None) -> None:
-        """Assert that no Scan was made (on `table`, if given)."""
-        self.assert_not_called("Scan", table=table)
+        """Assert that nothing scanned (on `table`, if given): no Scan, no PartiQL SELECT that scans."""
+        scans = [call for call in self if call.touches.scan and (table is None or table in call.tables)]
+        if scans:
+            where = f" on table {table!r}" if table is not None else ""
+            raise AssertionError(f"expected no scan{where}, got {len(scans)}\n{self.describe()}")
 
     def assert_operations(self, *operations: str) -> None:
         """Assert the exact sequence of operations called."""
+        check_operations(operations)
         made = self.operations()
         if made != list(operations):
             raise AssertionError(f"expected the calls {list(operations)}, got {made}\n{self.describe()}")

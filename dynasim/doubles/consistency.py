@@ -6,8 +6,8 @@ While on, every write is remembered for `lag` seconds of the simulator's clock. 
 
 * a read of a global secondary index (Query or Scan with an IndexName of a global index) does not
   see writes younger than `lag`: it sees the items as they were before them (deterministically);
-* an eventually consistent read of the table (GetItem, Query, Scan, BatchGetItem without
-  ConsistentRead; a local index counts as the table) sees, for each item written within `lag`,
+* an eventually consistent read of the table (GetItem, Query, Scan, BatchGetItem, a PartiQL
+  SELECT, without ConsistentRead; a local index counts as the table) sees, for each item written within `lag`,
   its previous version with probability `stale_read_probability` (drawn from a seeded generator);
 * strongly consistent reads and writes always see the latest data.
 
@@ -30,6 +30,7 @@ from dynasim.values import Item, item_size
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
+    from dynasim.engine.touches import Touches
     from dynasim.storage.table import Table
 
 Key = tuple[Any, Any]
@@ -93,46 +94,36 @@ class EventualConsistency:
             versions.setdefault(key, old)  # the earliest unseen write's old item
         return versions
 
-    def _hidden(self, operation: str, request: dict[str, Any], now: float) -> dict[str, dict[Key, Item | None]]:
+    def _hidden(self, touches: Touches, now: float) -> dict[str, dict[Key, Item | None]]:
         """Per table, the keys this read sees in an older version."""
         hidden: dict[str, dict[Key, Item | None]] = {}
-        if operation == "BatchGetItem":
-            items = request.get("RequestItems")
-            if not isinstance(items, dict):
-                return hidden
-            for name, value in items.items():
-                if isinstance(value, dict) and not value.get("ConsistentRead"):
-                    chosen = self._draw(self._older_versions(name, now))
-                    if chosen:
-                        hidden[name] = chosen
-            return hidden
-        name = request.get("TableName")
-        if not isinstance(name, str) or request.get("ConsistentRead"):
-            return hidden
-        versions = self._older_versions(name, now)
-        if not versions:
-            return hidden
-        table = self.engine.tables.get(name)
-        index = request.get("IndexName") if operation in ("Query", "Scan") else None
-        if table is not None and index is not None and index in table.indexes:
-            if table.indexes[index].settings.kind == "GLOBAL":
+        for name in touches.tables:
+            if name in touches.consistent:
+                continue
+            versions = self._older_versions(name, now)
+            if not versions:
+                continue
+            table = self.engine.tables.get(name)
+            index = table.indexes.get(touches.index) if table is not None and touches.index is not None else None
+            if index is not None and index.settings.kind == "GLOBAL":
                 hidden[name] = versions  # a global index lags behind, always
-                return hidden
-        chosen = self._draw(versions)
-        if chosen:
-            hidden[name] = chosen
+                continue
+            chosen = self._draw(versions)
+            if chosen:
+                hidden[name] = chosen
         return hidden
 
     def _draw(self, versions: dict[Key, Item | None]) -> dict[Key, Item | None]:
         p = self.stale_read_probability
         return {key: old for key, old in versions.items() if p >= 1 or self.rng.random() < p}
 
-    def run(self, operation: str, request: dict[str, Any], execute: Callable[[], Any]) -> Any:
-        """Run a read (`execute`) as an eventually consistent read sees the tables."""
-        if operation not in ("GetItem", "Query", "Scan", "BatchGetItem"):
+    def run(self, touches: Touches, execute: Callable[[], Any]) -> Any:
+        """Run a request (`execute`); a read of items outside a transaction sees the tables as an
+        eventually consistent read does."""
+        if touches.access != "read" or touches.transaction or not touches.on_items:
             return execute()
         with self.engine.lock:
-            hidden = self._hidden(operation, request, self.clock())
+            hidden = self._hidden(touches, self.clock())
             if not hidden:
                 return execute()
             undone = []

@@ -39,11 +39,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynasim import errors
+from dynasim.doubles.operations import check_operations
+from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
 
 TRANSPORT_ERRORS = ("EndpointConnectionError", "ReadTimeoutError", "ConnectionClosedError")
 RESPONSE_LOST = "ResponseLost"
-BATCH_LIMITS = {"BatchWriteItem": 25, "BatchGetItem": 100}
+# A batch of items answers with the entries it left out, by its access: its writes in
+# UnprocessedItems (at most 25 to a request), its keys to read in UnprocessedKeys (at most 100).
+UNPROCESSED = {"write": ("UnprocessedItems", 25), "read": ("UnprocessedKeys", 100)}
 
 
 class TransportFault(Exception):
@@ -119,6 +123,7 @@ class PendingCall:
     operation: str
     tables: tuple[str, ...]
     request: dict[str, Any]
+    touches: Touches | None = None  # what the call touches, as the engine declares it
 
     @property
     def table(self) -> str | None:
@@ -245,6 +250,7 @@ class FaultRule:
         unprocessed: float | Chooser | None = None,
         message: str | None = None,
     ) -> None:
+        check_operations(operation)
         if not 0 <= probability <= 1:
             raise ValueError("probability must be between 0 and 1")
         if times is not None and times < 0:
@@ -413,17 +419,19 @@ class Faults:
 # --- partial batches -------------------------------------------------------------------------
 
 
-def batch_entries(operation: str, request: dict[str, Any]) -> list[tuple[str, Any]] | None:
-    """(table, entry) for each write request or key of a batch request; None if it is not one
-    we can split (not a batch, malformed, or over DynamoDB's size limit: the engine reports that)."""
-    if operation not in BATCH_LIMITS:
+def batch_entries(touches: Touches, request: dict[str, Any]) -> list[tuple[str, Any]] | None:
+    """(table, entry) for each write request or key of a batch of items (BatchWriteItem,
+    BatchGetItem); None if it is not one we can split (not such a batch, malformed, or over
+    DynamoDB's size limit: the engine reports that)."""
+    if not touches.batch or touches.access not in UNPROCESSED:
         return None
     items = request.get("RequestItems")
     if not isinstance(items, dict):
-        return None
+        return None  # a PartiQL batch: statements, not items
+    writes = touches.access == "write"
     entries: list[tuple[str, Any]] = []
     for table, value in items.items():
-        if operation == "BatchWriteItem":
+        if writes:
             if not isinstance(value, list):
                 return None
             entries.extend((table, entry) for entry in value)
@@ -432,25 +440,26 @@ def batch_entries(operation: str, request: dict[str, Any]) -> list[tuple[str, An
             if not isinstance(keys, list):
                 return None
             entries.extend((table, key) for key in keys)
-    if not entries or len(entries) > BATCH_LIMITS[operation]:
+    if not entries or len(entries) > UNPROCESSED[touches.access][1]:
         return None
     return entries
 
 
-def split_batch(operation: str, request: dict[str, Any], left_out: set[int]) -> tuple[dict[str, Any], dict[str, Any]]:
+def split_batch(touches: Touches, request: dict[str, Any], left_out: set[int]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the request without the entries at positions `left_out`, those entries in the shape of
     UnprocessedItems / UnprocessedKeys). The request given is not changed."""
+    writes = touches.access == "write"
     position = 0
     kept: dict[str, Any] = {}
     removed: dict[str, Any] = {}
     for table, value in request["RequestItems"].items():
-        entries = value if operation == "BatchWriteItem" else value["Keys"]
+        entries = value if writes else value["Keys"]
         stay: list[Any] = []
         go: list[Any] = []
         for entry in entries:
             (go if position in left_out else stay).append(entry)
             position += 1
-        if operation == "BatchWriteItem":
+        if writes:
             if stay:
                 kept[table] = stay
             if go:
@@ -463,12 +472,16 @@ def split_batch(operation: str, request: dict[str, Any], left_out: set[int]) -> 
     return {**request, "RequestItems": kept}, removed
 
 
-def merge_unprocessed(operation: str, response: dict[str, Any], removed: dict[str, Any]) -> dict[str, Any]:
+def unprocessed_member(touches: Touches) -> str:
+    """Where a batch answers the entries it left out: UnprocessedItems or UnprocessedKeys."""
+    return UNPROCESSED[touches.access][0]
+
+
+def merge_unprocessed(touches: Touches, response: dict[str, Any], removed: dict[str, Any]) -> dict[str, Any]:
     """Add the entries left out of a batch to its response's UnprocessedItems / UnprocessedKeys."""
-    member = "UnprocessedItems" if operation == "BatchWriteItem" else "UnprocessedKeys"
-    unprocessed_map = response.setdefault(member, {})
+    unprocessed_map = response.setdefault(unprocessed_member(touches), {})
     for table, value in removed.items():
-        if operation == "BatchWriteItem":
+        if touches.access == "write":
             unprocessed_map.setdefault(table, []).extend(value)
         elif table in unprocessed_map:
             unprocessed_map[table]["Keys"].extend(value["Keys"])

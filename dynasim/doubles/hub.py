@@ -1,5 +1,7 @@
 """Where the test doubles meet the engine: every call of every front passes `Doubles.handle`.
 
+What a call touches (its access, tables, index, entries, scan or query) is the engine's answer
+(`Engine.touches`), found once before it runs; every double works from it, not from operation names.
 In order, for one call: the latency (slept, or added to the clock), the fault rules (an error,
 a transport fault, a partial batch), the throughput limits, then the engine (through the
 eventual-consistency view when that mode is on); then the capacity taken from the buckets, a
@@ -24,10 +26,12 @@ from dynasim.doubles.faults import (
     batch_entries,
     merge_unprocessed,
     split_batch,
+    unprocessed_member,
 )
 from dynasim.doubles.latency import Latency
 from dynasim.doubles.throughput import ThroughputLimiter
 from dynasim.engine.capacity import Consumed, collector
+from dynasim.engine.touches import Touches, table_name
 from dynasim.errors import DynamoDBError
 
 if TYPE_CHECKING:
@@ -47,7 +51,8 @@ class Doubles:
 
     def handle(self, operation: str, request: dict[str, Any], front: str) -> dict[str, Any]:
         clock = self.clock
-        call = self.call_log.start(operation, request, clock.now(), front)
+        touches = self.engine.touches(operation, request)
+        call = self.call_log.start(operation, request, clock.now(), front, touches)
         started = time.perf_counter()
         virtual = 0.0
         consumed: list[Consumed] = []
@@ -55,7 +60,7 @@ class Doubles:
         try:
             pending = None
             if self.latency.rules:
-                pending = PendingCall(operation, call.tables, request)
+                pending = PendingCall(operation, call.tables, request, touches)
                 seconds, is_virtual = self.latency.delay(pending)
                 if seconds:
                     call.latency = seconds
@@ -68,7 +73,7 @@ class Doubles:
             left_out: dict[str, Any] | None = None
             to_run = request
             if self.faults.rules:
-                decision = self.faults.decide(pending or PendingCall(operation, call.tables, request))
+                decision = self.faults.decide(pending or PendingCall(operation, call.tables, request, touches))
                 if decision is not None:
                     rule, outcome = decision
                     if outcome is not None:
@@ -80,18 +85,18 @@ class Doubles:
                             raise TransportFault(outcome.kind)
                         lost = outcome
                     elif isinstance(outcome, Unprocessed):
-                        to_run, left_out = self._leave_out(operation, request, outcome, rule.rng)
+                        to_run, left_out = self._leave_out(touches, request, outcome, rule.rng)
             if self.limiter is not None:
-                to_run, left_out = self._limit(operation, to_run, left_out)
+                to_run, left_out = self._limit(touches, to_run, left_out)
             if self.consistency is not None:
-                response = self.consistency.run(operation, to_run, lambda: self.engine.execute(operation, to_run))
+                response = self.consistency.run(touches, lambda: self.engine.execute(operation, to_run))
             else:
                 response = self.engine.execute(operation, to_run)
             call.applied = True
             if left_out:
-                merge_unprocessed(operation, response, left_out)
+                merge_unprocessed(touches, response, left_out)
             if self.limiter is not None:
-                self.limiter.charge(self.engine, operation, to_run, consumed)
+                self.limiter.charge(touches, consumed)
             if lost is not None:
                 raise TransportFault(lost.kind, applied=True)
             call.response = response
@@ -106,9 +111,9 @@ class Doubles:
             self.call_log.add(call)
 
     def _leave_out(
-        self, operation: str, request: dict[str, Any], outcome: Unprocessed, rng: Any
+        self, touches: Touches, request: dict[str, Any], outcome: Unprocessed, rng: Any
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        entries = batch_entries(operation, request)
+        entries = batch_entries(touches, request)
         if entries is None:
             return request, None  # not a batch the engine would accept: let it answer
         chosen = outcome.choose(entries, rng)
@@ -117,29 +122,29 @@ class Doubles:
         if len(chosen) == len(entries):
             # DynamoDB fails the whole batch when it can process none of it.
             raise errors.table_throughput_exceeded()
-        return split_batch(operation, request, chosen)
+        return split_batch(touches, request, chosen)
 
     def _limit(
-        self, operation: str, request: dict[str, Any], left_out: dict[str, Any] | None
+        self, touches: Touches, request: dict[str, Any], left_out: dict[str, Any] | None
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         limiter = self.limiter
         assert limiter is not None
-        if operation not in ("BatchWriteItem", "BatchGetItem"):
-            limiter.check(self.engine, operation, request)
+        if not touches.batch:
+            limiter.check(self.engine, touches)
             return request, left_out
-        throttled, error = limiter.throttled_tables(self.engine, operation, request)
+        throttled, error = limiter.throttled_tables(self.engine, touches)
         if not throttled:
             return request, left_out
-        entries = batch_entries(operation, request)
-        if entries is None:
+        entries = batch_entries(touches, request)
+        if entries is None:  # a PartiQL batch, or one the engine refuses
             return request, left_out
-        chosen = {i for i, (table, _) in enumerate(entries) if table in throttled}
+        chosen = {i for i, (table, _) in enumerate(entries) if table_name(table) in throttled}
         if len(chosen) == len(entries):
             raise error()
-        reduced, removed = split_batch(operation, request, chosen)
+        reduced, removed = split_batch(touches, request, chosen)
         if left_out:
-            member = "UnprocessedItems" if operation == "BatchWriteItem" else "UnprocessedKeys"
-            removed = merge_unprocessed(operation, {member: removed}, left_out)[member]
+            member = unprocessed_member(touches)
+            removed = merge_unprocessed(touches, {member: removed}, left_out)[member]
         return reduced, removed
 
 

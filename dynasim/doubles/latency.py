@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterable
 
 from dynasim.doubles.faults import PendingCall, operation_matcher, table_matcher
+from dynasim.doubles.operations import check_operations
 
 Distribution = Callable[[random.Random], float]
 
@@ -60,6 +61,7 @@ class LatencyRule:
         virtual: bool = False,
         seed: int | None = None,
     ) -> None:
+        check_operations(operation)
         if isinstance(seconds, tuple):
             self.sample: Distribution = uniform(*seconds)
         elif callable(seconds):

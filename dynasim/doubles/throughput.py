@@ -22,13 +22,16 @@ holds less than its smallest possible cost (1 unit, or 0.5 for an eventually con
 it has run, what it really consumed (the engine's capacity numbers, which may be more) is taken
 from the buckets, which may go below zero and refill from there. BatchWriteItem and BatchGetItem
 return the entries of throttled tables as UnprocessedItems / UnprocessedKeys, and fail only when
-nothing could be processed, as DynamoDB does. Transactions and control-plane operations are not
-limited. Time is the simulator's clock, so `sim.advance(seconds)` refills the buckets.
+nothing could be processed, as DynamoDB does. What a request draws on comes from what it touches
+(`Engine.touches`): its access, table, index and, for a single item, its partition, so a PartiQL
+statement draws as the operation it stands for. Transactions, control-plane and stream operations
+are not limited; a PartiQL batch draws on the buckets but is not refused.
+Time is the simulator's clock, so `sim.advance(seconds)` refills the buckets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
@@ -37,14 +40,12 @@ from dynasim.errors import DynamoDBError
 if TYPE_CHECKING:
     from dynasim.engine import Engine
     from dynasim.engine.capacity import Consumed
+    from dynasim.engine.touches import Touches
     from dynasim.storage.table import Table
 
 BURST_SECONDS = 300.0
 PARTITION_READ_UNITS = 3000.0
 PARTITION_WRITE_UNITS = 1000.0
-READS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem"})
-WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"})
-SINGLE_ITEM = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem"})
 _MAX_PARTITION_BUCKETS = 10_000
 
 
@@ -116,22 +117,18 @@ class ThroughputLimiter:
 
     # --- what a request draws on --------------------------------------------------------------
 
-    def _draws(self, engine: Engine, operation: str, table_name: str, request: dict[str, Any]) -> list[Any]:
-        """(bucket key, limit) pairs a request on one table draws on."""
+    def _draws(self, engine: Engine, touches: Touches, table_name: str) -> list[Any]:
+        """(bucket key, limit) pairs a request draws on for one table."""
         table = engine.tables.get(table_name)
         if table is None:
             return []
-        kind = "read" if operation in READS else "write"
+        kind = touches.access
         draws: list[tuple[tuple[str, ...], Any]] = []
-        index = request.get("IndexName") if operation in ("Query", "Scan") else None
-        if (
-            index is not None
-            and table.indexes.get(index) is not None
-            and table.indexes[index].settings.kind == "GLOBAL"
-        ):
-            limit = self._limit(table, index, "read")
+        index = table.indexes.get(touches.index) if touches.index is not None else None
+        if index is not None and index.settings.kind == "GLOBAL":
+            limit = self._limit(table, index.name, "read")
             if limit is not None:
-                draws.append((("index", table_name, index, "read"), limit))
+                draws.append((("index", table_name, index.name, "read"), limit))
         else:
             limit = self._limit(table, None, kind)
             if limit is not None:
@@ -141,19 +138,28 @@ class ThroughputLimiter:
                 limit = self._limit(table, name, "write")
                 if limit is not None:
                     draws.append((("index", table_name, name, "write"), limit))
-        if self.partition_limits and operation in SINGLE_ITEM:
-            partition = _partition(table, request)
-            if partition is not None:
-                draws.append((("partition", table_name, partition, kind), self._partition_limit(table, kind)))
+        partition = self._partition_of(table, touches)
+        if partition is not None:
+            draws.append((("partition", table_name, partition, kind), self._partition_limit(table, kind)))
         return draws
 
+    def _partition_of(self, table: Table, touches: Touches) -> Any:
+        """The partition a single-item request draws on (when partitions are limited)."""
+        entry = touches.item
+        if not self.partition_limits or entry is None or entry.table != table.name:
+            return None
+        return _partition(table, entry.key)
+
     @staticmethod
-    def _need(operation: str, request: dict[str, Any]) -> float:
-        if operation in WRITES:
-            return 1.0
-        if operation == "BatchGetItem":
-            return 0.5
-        return 1.0 if request.get("ConsistentRead") else 0.5
+    def _need(touches: Touches, table: str) -> float:
+        """The smallest cost of a request on one table: a strongly consistent read or a write 1,
+        an eventually consistent read 0.5."""
+        return 1.0 if touches.access == "write" or table in touches.consistent else 0.5
+
+    @staticmethod
+    def _limited(touches: Touches) -> bool:
+        """Reads and writes of items are limited; transactions and the control plane are not."""
+        return touches.on_items and not touches.transaction
 
     def _blocking(self, draws: list[Any], need: float, now: float) -> Callable[[], DynamoDBError] | None:
         for key, limit in draws:
@@ -161,39 +167,36 @@ class ThroughputLimiter:
                 return limit[2]
         return None
 
-    def check(self, engine: Engine, operation: str, request: dict[str, Any]) -> None:
+    def check(self, engine: Engine, touches: Touches) -> None:
         """Raise DynamoDB's throttling error if a single-table request cannot run now."""
-        name = request.get("TableName")
-        if not isinstance(name, str) or (operation not in READS and operation not in WRITES):
+        if not self._limited(touches) or touches.batch or len(touches.tables) != 1:
             return
-        draws = self._draws(engine, operation, name, request)
+        name = touches.tables[0]
+        draws = self._draws(engine, touches, name)
         if draws:
-            blocked = self._blocking(draws, self._need(operation, request), self.clock())
+            blocked = self._blocking(draws, self._need(touches, name), self.clock())
             if blocked is not None:
                 raise blocked()
 
-    def throttled_tables(self, engine: Engine, operation: str, request: dict[str, Any]) -> tuple[set[str], Any]:
+    def throttled_tables(self, engine: Engine, touches: Touches) -> tuple[set[str], Any]:
         """For a batch: the tables that cannot take more now, and the error if none can."""
-        items = request.get("RequestItems")
-        if not isinstance(items, dict):
+        if not self._limited(touches):
             return set(), None
         now = self.clock()
         throttled: set[str] = set()
         error = None
-        for name, value in items.items():
-            consistent = isinstance(value, dict) and bool(value.get("ConsistentRead"))
-            need = 1.0 if operation == "BatchWriteItem" or consistent else 0.5
-            blocked = self._blocking(self._draws(engine, operation, name, {}), need, now)
+        for name in touches.tables:
+            blocked = self._blocking(self._draws(engine, touches, name), self._need(touches, name), now)
             if blocked is not None:
                 throttled.add(name)
                 error = error or blocked
         return throttled, error
 
-    def charge(self, engine: Engine, operation: str, request: dict[str, Any], consumed: list[Consumed]) -> None:
+    def charge(self, touches: Touches, consumed: list[Consumed]) -> None:
         """Take what a request consumed from the buckets it drew on."""
-        if operation not in READS and operation not in WRITES:
+        if not self._limited(touches):
             return
-        kind = "read" if operation in READS else "write"
+        kind = touches.access
         now = self.clock()
         for capacity in consumed:
             table = capacity.table
@@ -210,12 +213,9 @@ class ThroughputLimiter:
             limit = self._limit(table, None, kind)
             if limit is not None:
                 self._take(("table", name, kind), limit, table_units, now)
-            if self.partition_limits and operation in SINGLE_ITEM:
-                partition = _partition(table, request)
-                if partition is not None:
-                    self._take(
-                        ("partition", name, partition, kind), self._partition_limit(table, kind), table_units, now
-                    )
+            partition = self._partition_of(table, touches)
+            if partition is not None:
+                self._take(("partition", name, partition, kind), self._partition_limit(table, kind), table_units, now)
         if len(self.buckets) > _MAX_PARTITION_BUCKETS:
             self._forget_full_partitions(now)
 
@@ -241,12 +241,9 @@ class ThroughputLimiter:
         return self._bucket(key, limit, self.clock())
 
 
-def _partition(table: Table, request: dict[str, Any]) -> Any:
-    """The partition-key value a single-item request names, as a hashable (type, value)."""
-    source = request.get("Key") if "Key" in request else request.get("Item")
-    if not isinstance(source, dict):
-        return None
-    value = source.get(table.key_schema.hash_name)
+def _partition(table: Table, key: Mapping[str, Any]) -> Any:
+    """The partition-key value of a key (or an item), as a hashable (type, value)."""
+    value = key.get(table.key_schema.hash_name)
     if not isinstance(value, dict) or len(value) != 1:
         return None
     kind, payload = next(iter(value.items()))

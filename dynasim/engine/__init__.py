@@ -22,6 +22,7 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers)
     model,
     partiql,
     reads,
+    registry,
     tables,
     transactions,
     ttl,
@@ -29,6 +30,7 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers)
     validation,
 )
 from dynasim.engine.registry import HANDLERS, Request, Response
+from dynasim.engine.touches import Touches
 from dynasim.storage.changes import Change, Observer
 from dynasim.storage.table import Table
 from dynasim.streams import api as streams_api  # noqa: F401  (registers the DynamoDB Streams handlers)
@@ -86,6 +88,11 @@ class Engine:
         for hook in self.after_operation:
             hook()
         return result
+
+    def touches(self, operation: str, request: Request) -> Touches:
+        """What a request touches (access, tables, index, entries, scan or query), found without
+        running it; see `dynasim.engine.touches`. The test doubles know a call by this alone."""
+        return registry.touches(self, operation, request)
 
     def record(self, change: Change) -> None:
         """Note one change of the running operation (only kept when someone observes)."""

@@ -43,7 +43,7 @@ def consumed_capacity(capacities: dict[str, Consumed]) -> list[dict[str, Any]]:
 # --- BatchWriteItem ------------------------------------------------------------------------
 
 
-@operation("BatchWriteItem")
+@operation("BatchWriteItem", access="write", finds="batch_write")
 def batch_write_item(engine: Engine, request: Request) -> Response:
     request_items = request.get("RequestItems")
     if not request_items:
@@ -118,7 +118,7 @@ def _as_sent(key: Item) -> str:
     return json.dumps(key, sort_keys=True, default=repr)
 
 
-@operation("BatchGetItem")
+@operation("BatchGetItem", access="read", finds="batch_get")
 def batch_get_item(engine: Engine, request: Request) -> Response:
     request_items = request.get("RequestItems")
     if not request_items:

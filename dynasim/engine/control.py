@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.touches import named, no_table
 from dynasim.storage.changes import TableUpdated
 from dynasim.storage.table import Table
 
@@ -100,7 +101,7 @@ def checked_tags(tags: list[Any]) -> dict[str, str]:
     return checked
 
 
-@operation("TagResource")
+@operation("TagResource", access="control", finds=named("ResourceArn"))
 def tag_resource(engine: Engine, request: Request) -> Response:
     arn = _check_arn(request.get("ResourceArn"))
     tags = request.get("Tags") or []
@@ -116,7 +117,7 @@ def tag_resource(engine: Engine, request: Request) -> Response:
     return {}
 
 
-@operation("UntagResource")
+@operation("UntagResource", access="control", finds=named("ResourceArn"))
 def untag_resource(engine: Engine, request: Request) -> Response:
     arn = _check_arn(request.get("ResourceArn"))
     keys = request.get("TagKeys") or []
@@ -134,7 +135,7 @@ def untag_resource(engine: Engine, request: Request) -> Response:
     return {}
 
 
-@operation("ListTagsOfResource")
+@operation("ListTagsOfResource", access="control", finds=named("ResourceArn"))
 def list_tags_of_resource(engine: Engine, request: Request) -> Response:
     table = _tagged_table(engine, _check_arn(request.get("ResourceArn")))
     return {"Tags": [{"Key": key, "Value": value} for key, value in _tags(table).items()]}
@@ -148,12 +149,12 @@ def tags_on_create(request: Request) -> dict[str, str]:
 # --- limits and endpoints ------------------------------------------------------------------
 
 
-@operation("DescribeLimits")
+@operation("DescribeLimits", access="control", finds=no_table)
 def describe_limits(engine: Engine, request: Request) -> Response:
     return dict(LIMITS)
 
 
-@operation("DescribeEndpoints")
+@operation("DescribeEndpoints", access="control", finds=no_table)
 def describe_endpoints(engine: Engine, request: Request) -> Response:
     address = f"dynamodb.{engine.region}.amazonaws.com"
     return {"Endpoints": [{"Address": address, "CachePeriodInMinutes": ENDPOINT_CACHE_MINUTES}]}
@@ -191,12 +192,12 @@ def _continuous_backups(engine: Engine, table: Table) -> dict[str, Any]:
     }
 
 
-@operation("DescribeContinuousBackups")
+@operation("DescribeContinuousBackups", access="control", finds=named("TableName"))
 def describe_continuous_backups(engine: Engine, request: Request) -> Response:
     return _continuous_backups(engine, _backup_table(engine, request.get("TableName")))
 
 
-@operation("UpdateContinuousBackups")
+@operation("UpdateContinuousBackups", access="control", finds=named("TableName"))
 def update_continuous_backups(engine: Engine, request: Request) -> Response:
     table = _backup_table(engine, request.get("TableName"))
     specification = request.get("PointInTimeRecoverySpecification") or {}

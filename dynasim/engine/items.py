@@ -16,6 +16,7 @@ from dynasim.engine import item_collections
 from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.touches import item
 from dynasim.expressions.requests import read_projection_if_any, write_expressions
 from dynasim.values import LATE_NESTING_DEPTH, Item, container_depth, enveloped_checks, validate_item
 
@@ -58,7 +59,7 @@ def request_checks(request: Request) -> AbstractContextManager[None]:
     return errors.enveloped(enveloped_checks() and not _read_the_older_way(request))
 
 
-@operation("PutItem")
+@operation("PutItem", access="write", finds=item("put", "Item"))
 def put_item(engine: Engine, request: Request) -> Response:
     item = request["Item"]
     with request_checks(request):
@@ -79,7 +80,7 @@ def put_item(engine: Engine, request: Request) -> Response:
     return item_collections.add_to(capacity.add_to(_answer(old, return_values)), table, item, collection_wanted)
 
 
-@operation("GetItem")
+@operation("GetItem", access="read", finds=item("get", "Key"))
 def get_item(engine: Engine, request: Request) -> Response:
     projection = read_projection_if_any(request)
     key = request["Key"]
@@ -96,7 +97,7 @@ def get_item(engine: Engine, request: Request) -> Response:
     return capacity.add_to({"Item": item if projection is None else projection(item)})
 
 
-@operation("DeleteItem")
+@operation("DeleteItem", access="write", finds=item("delete", "Key"))
 def delete_item(engine: Engine, request: Request) -> Response:
     key = request["Key"]
     with request_checks(request):

@@ -21,6 +21,7 @@ from dynasim import errors
 from dynasim.engine.capacity import requested
 from dynasim.engine.keys import request_key
 from dynasim.engine.registry import HANDLERS, Request, Response, operation
+from dynasim.engine.touches import Access, Action, Entry, Touches, combined
 from dynasim.engine.update import apply_update_request
 from dynasim.expressions import Placeholders
 from dynasim.expressions.requests import on_condition_failure
@@ -523,6 +524,85 @@ def _sort_conditions(where: Any, range_name: str) -> list[Any]:
     return found
 
 
+# --- what a statement touches ------------------------------------------------------------------
+
+
+def statement_touches(engine: Engine | None, text: Any, parameters: Any, consistent: bool) -> Touches:
+    """What one statement touches, resolved as it would run but without running it: a SELECT
+    naming every key attribute of its table by equality reads that item, one fixing the partition
+    key of its table or index is a query, any other a scan; INSERT, UPDATE, DELETE and EXISTS name
+    one item. `consistent`: it reads with strong consistency. Nothing for a text that does not parse."""
+    try:
+        statement, _ = parse(text) if isinstance(text, str) else (None, 0)
+    except errors.DynamoDBError:
+        statement = None
+    if statement is None or isinstance(statement, Unsupported):
+        return Touches()
+    name = statement.table
+    table = engine.tables.get(name) if engine is not None else None
+    values = list(parameters) if isinstance(parameters, list) else []
+    if isinstance(statement, Select):
+        reads = frozenset((name,)) if consistent else frozenset()
+        if table is None:
+            return Touches("read", (name,), index=statement.index, consistent=reads)
+        fixed = equalities(statement.where)
+        key = _entry_key(table, fixed, values) if statement.index is None else None
+        if key is not None:
+            return Touches("read", (name,), entries=(Entry(name, "get", key),), consistent=reads)
+        index = table.indexes.get(statement.index) if statement.index is not None else None
+        schema = index.settings.key_schema if index is not None else table.key_schema
+        query = _key_sort_conditions(statement.where, schema, fixed) is not None
+        return Touches("read", (name,), index=statement.index, scan=not query, query=query, consistent=reads)
+    entries: tuple[Entry, ...] = ()
+    if isinstance(statement, Insert):
+        try:
+            item = resolve(statement.value, values)
+        except (errors.DynamoDBError, IndexError, KeyError, TypeError):
+            item = None
+        if isinstance(item, dict) and isinstance(item.get("M"), dict):
+            entries = (Entry(name, "put", item["M"]),)
+    elif table is not None:
+        key = _entry_key(table, equalities(statement.where), values)
+        action: Action = (
+            "update" if isinstance(statement, Update) else "delete" if isinstance(statement, Delete) else "check"
+        )
+        entries = (Entry(name, action, key),) if key is not None else ()
+    return Touches("write", (name,), entries=entries)
+
+
+def _entry_key(table: Table, fixed: dict[str, Any], parameters: list[AttributeValue]) -> dict[str, Any] | None:
+    """The key a WHERE names by an equality on every key attribute of the table, or None."""
+    if any(name not in fixed for name in table.key_schema.names):
+        return None
+    try:
+        return {name: resolve(fixed[name], parameters) for name in table.key_schema.names}
+    except (errors.DynamoDBError, IndexError, KeyError, TypeError):
+        return None
+
+
+def statement_request(engine: Engine | None, request: Request, access: Access = "read") -> Touches:
+    """ExecuteStatement: its statement decides the access (the declared one is not used)."""
+    return statement_touches(
+        engine, request.get("Statement"), request.get("Parameters"), request.get("ConsistentRead") is True
+    )
+
+
+def batch_request(engine: Engine | None, request: Request, access: Access = "read") -> Touches:
+    """BatchExecuteStatement: its statements, as one batch."""
+    members = request.get("Statements")
+    members = [member for member in members if isinstance(member, dict)] if isinstance(members, list) else []
+    return combined((statement_request(engine, member) for member in members), batch=True)
+
+
+def transaction_request(engine: Engine | None, request: Request, access: Access = "read") -> Touches:
+    """ExecuteTransaction: its statements, as one transaction, reading with strong consistency
+    as TransactGetItems does."""
+    members = request.get("TransactStatements")
+    members = [member for member in members if isinstance(member, dict)] if isinstance(members, list) else []
+    parts = (statement_touches(engine, m.get("Statement"), m.get("Parameters"), True) for m in members)
+    return combined(parts, transaction=True)
+
+
 # --- operations --------------------------------------------------------------------------------
 
 
@@ -538,7 +618,7 @@ def _plain(error: errors.DynamoDBError) -> errors.DynamoDBError:
     return errors.DynamoDBError(error.code, error.message[match.end() :], error.status, **error.extra)
 
 
-@operation("ExecuteStatement")
+@operation("ExecuteStatement", access="statement", finds=statement_request)
 def execute_statement(engine: Engine, request: Request) -> Response:
     requested(request)
     on_condition_failure(request)
@@ -579,7 +659,7 @@ def _verb(text: Any) -> str:
     return match.group(1).lower() if match else ""
 
 
-@operation("BatchExecuteStatement")
+@operation("BatchExecuteStatement", access="statement", finds=batch_request)
 def batch_execute_statement(engine: Engine, request: Request) -> Response:
     requested(request)
     statements = request.get("Statements")
@@ -645,7 +725,7 @@ def batch_execute_statement(engine: Engine, request: Request) -> Response:
     return {"Responses": responses}
 
 
-@operation("ExecuteTransaction")
+@operation("ExecuteTransaction", access="statement", finds=transaction_request)
 def execute_transaction(engine: Engine, request: Request) -> Response:
     choice = requested(request)
     statements = request.get("TransactStatements")

@@ -15,6 +15,7 @@ from dynasim import errors
 from dynasim.engine.capacity import READ_UNIT, Consumed, requested
 from dynasim.engine.keys import key_attributes
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.touches import querying, scanning
 from dynasim.expressions import Placeholders, legacy
 from dynasim.expressions.ast import iter_paths
 from dynasim.expressions.keys import Entry, KeyCondition, SortCondition, match_schema
@@ -336,7 +337,7 @@ def _table_entry(table: Table, table_hash: Any, table_range: Any) -> tuple[Item,
     return entry
 
 
-@operation("Query")
+@operation("Query", access="read", finds=querying)
 def query(engine: Engine, request: Request) -> Response:
     read = Read(engine, request, "Query")
     start = read.start_key(request)
@@ -391,7 +392,7 @@ def _segment(request: Request) -> tuple[int, int] | None:
     return segment_bounds(segment, total)
 
 
-@operation("Scan")
+@operation("Scan", access="read", finds=scanning)
 def scan(engine: Engine, request: Request) -> Response:
     segment = _segment(request)
     read = Read(engine, request, "Scan")

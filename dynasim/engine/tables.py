@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from dynasim import errors, streams
 from dynasim.engine import control, schema
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.touches import named, no_table
 from dynasim.storage.changes import TableCreated, TableDeleted, TableUpdated
 from dynasim.storage.index import Index
 from dynasim.storage.table import Table, TableSettings
@@ -25,7 +26,7 @@ UPDATES = (
 )
 
 
-@operation("CreateTable")
+@operation("CreateTable", access="control", finds=named("TableName"))
 def create_table(engine: Engine, request: Request) -> Response:
     name = request["TableName"]
     types = schema.attribute_types(request["AttributeDefinitions"])
@@ -130,12 +131,12 @@ def _describe_index(table: Table, index: Index) -> dict[str, Any]:
     return description
 
 
-@operation("DescribeTable")
+@operation("DescribeTable", access="control", finds=named("TableName"))
 def describe_table(engine: Engine, request: Request) -> Response:
     return {"Table": describe(engine.table(request["TableName"], named_in_error=True))}
 
 
-@operation("ListTables")
+@operation("ListTables", access="control", finds=no_table)
 def list_tables(engine: Engine, request: Request) -> Response:
     limit = request.get("Limit", MAX_LIST_TABLES)  # 1 to 100: checked by the model's constraints
     names = sorted(engine.tables)
@@ -148,7 +149,7 @@ def list_tables(engine: Engine, request: Request) -> Response:
     return response
 
 
-@operation("DeleteTable")
+@operation("DeleteTable", access="control", finds=named("TableName"))
 def delete_table(engine: Engine, request: Request) -> Response:
     table = engine.table(request["TableName"], named_in_error=True)
     if table.settings.deletion_protection:
@@ -182,7 +183,7 @@ def _describe_deleting(table: Table) -> dict[str, Any]:
 # --- UpdateTable ---------------------------------------------------------------------------
 
 
-@operation("UpdateTable")
+@operation("UpdateTable", access="control", finds=named("TableName"))
 def update_table(engine: Engine, request: Request) -> Response:
     present = [member for member in UPDATES if request.get(member) not in (None, [])]
     if not present:  # a request that changes nothing is refused before the table is looked up

@@ -37,6 +37,7 @@ from dynasim.engine.batches import consumed_capacity
 from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import StorageKey, check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.touches import transaction
 from dynasim.engine.update import updated_item
 from dynasim.expressions.requests import WriteExpressions, read_projection_if_any
 from dynasim.storage.table import Table
@@ -93,7 +94,7 @@ class _Action:
 # --- TransactWriteItems --------------------------------------------------------------------
 
 
-@operation("TransactWriteItems")
+@operation("TransactWriteItems", access="write", finds=transaction)
 def transact_write_items(engine: Engine, request: Request) -> Response:
     items = request.get("TransactItems")
     if not items:
@@ -342,7 +343,7 @@ def _tokens(engine: Engine) -> _Tokens:
 # --- TransactGetItems ----------------------------------------------------------------------
 
 
-@operation("TransactGetItems")
+@operation("TransactGetItems", access="read", finds=transaction)
 def transact_get_items(engine: Engine, request: Request) -> Response:
     items = request.get("TransactItems")
     if not items:

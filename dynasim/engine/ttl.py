@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from dynasim import errors
 from dynasim.engine.keys import item_key
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.touches import named
 from dynasim.storage.changes import Change, ItemPut, TableUpdated
 from dynasim.storage.table import Table
 from dynasim.values import Item
@@ -53,7 +54,7 @@ def expiry(item: Item, attribute: str) -> float | None:
         return None
 
 
-@operation("UpdateTimeToLive")
+@operation("UpdateTimeToLive", access="control", finds=named("TableName"))
 def update_time_to_live(engine: Engine, request: Request) -> Response:
     table = engine.table(request["TableName"], named_in_error=True)
     specification = request["TimeToLiveSpecification"]  # both members present: checked by the model's constraints
@@ -76,7 +77,7 @@ def update_time_to_live(engine: Engine, request: Request) -> Response:
     return {"TimeToLiveSpecification": answer}
 
 
-@operation("DescribeTimeToLive")
+@operation("DescribeTimeToLive", access="control", finds=named("TableName"))
 def describe_time_to_live(engine: Engine, request: Request) -> Response:
     table = engine.table(request["TableName"], named_in_error=True)
     attribute = ttl_attribute(table)

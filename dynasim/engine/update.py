@@ -17,13 +17,14 @@ from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.items import request_checks
 from dynasim.engine.keys import check_index_keys, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.touches import item
 from dynasim.expressions.requests import WriteExpressions
 from dynasim.values import MAX_ITEM_BYTES, Item, item_size, validate_item
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
 
-@operation("UpdateItem")
+@operation("UpdateItem", access="write", finds=item("update", "Key"))
 def update_item(engine: Engine, request: Request) -> Response:
     return apply_update_request(engine, request, charge_statement=True)
 

@@ -24,7 +24,8 @@ A request is an admin request only when its path starts with ``/_dynasim/`` and 
 ``X-Amz-Target`` (every DynamoDB request does). Bodies are JSON; the arguments of faults and latency
 are those of `Simulator.inject_fault` and `Simulator.set_latency` (with JSON values: an error code or
 a list of codes and nulls, a `match` object, `unprocessed` as a fraction; `seconds` as a number or
-[low, high]). Errors are ``{"error": "BadRequest", "message": "..."}`` with a 4xx status.
+[low, high]). Errors are ``{"error": "BadRequest", "message": "..."}`` with a 4xx status; an
+operation name DynamoDB does not have is one, naming the closest ones.
 
 When the endpoint verifies SigV4 (`--auth`), admin requests must be signed by one of the configured
 keys (SigV4, any service and region: ``curl --aws-sigv4 aws:amz:us-east-1:dynamodb --user KEY:SECRET``)
@@ -44,6 +45,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import parse_qs, urlsplit
 
 from dynasim import wire
+from dynasim.doubles.operations import check_operations
 from dynasim.doubles.snapshot import Snapshot
 from dynasim.errors import DynamoDBError
 from dynasim.fronts.sigv4 import Verifier
@@ -184,7 +186,7 @@ def fault_flag(text: str) -> dict[str, Any]:
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0]:
         raise AdminError("expected OPERATION:ERROR[:name=value,...], e.g. PutItem:ThrottlingException:times=2")
-    spec: dict[str, Any] = {"operation": parts[0]}
+    spec: dict[str, Any] = {"operation": _operation(parts[0])}
     options = parts[2] if len(parts) == 3 else ""
     if "=" in parts[1]:  # PutItem:unprocessed=0.5
         options = f"{parts[1]},{options}" if options else parts[1]
@@ -203,7 +205,7 @@ def latency_flag(text: str) -> dict[str, Any]:
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0] or not parts[1]:
         raise AdminError("expected OPERATION:SECONDS[:name=value,...], e.g. Query:0.2 or GetItem:0.01-0.05")
-    spec: dict[str, Any] = {"operation": parts[0]}
+    spec: dict[str, Any] = {"operation": _operation(parts[0])}
     try:
         if "-" in parts[1]:
             low, high = parts[1].split("-", 1)
@@ -215,6 +217,14 @@ def latency_flag(text: str) -> dict[str, Any]:
     conversions = {"table": str, "virtual": _bool, "seed": int}
     spec.update(_options(parts[2] if len(parts) == 3 else "", conversions, "--latency"))
     return spec
+
+
+def _operation(name: str) -> str:
+    try:
+        check_operations(name)
+    except ValueError as problem:
+        raise AdminError(str(problem)) from None
+    return name
 
 
 def _options(text: str, conversions: dict[str, Any], flag: str) -> dict[str, Any]:
@@ -427,7 +437,10 @@ class Admin:
         table = query.get("table", [None])[-1] or None
         limit = _whole(query, "limit")
         since = _whole(query, "since")
-        calls = self.simulator.call_log.filter(operations or None, table=table)
+        try:
+            calls = self.simulator.call_log.filter(operations or None, table=table)
+        except ValueError as problem:
+            raise AdminError(f"calls: {problem}") from None
         if since is not None:
             calls = [call for call in calls if call.index >= since]
         if limit is not None:

@@ -5,7 +5,8 @@ compares each answer with the recorded one. Tables the recording uses but did no
 made first from its DescribeTable answers, with the items it read from them before writing
 them. Fields that differ between any two runs (creation times, ARNs, ids, sizes and counts
 DynamoDB refreshes every six hours, stream sequence numbers) are left out of the comparison,
-and a Scan's items are compared as a set. Stream ARNs, shard ids and shard iterators the recording
+and the items of a scan (a Scan, or a PartiQL SELECT that scans: `Engine.touches`) are compared
+as a set. Stream ARNs, shard ids and shard iterators the recording
 sends back are translated to the ones the simulator handed out in their place.
 
 `seed(simulator, cassette)` builds the tables and items a recording shows, for offline
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dynasim.engine import Engine
+from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
 from dynasim.recording import cassette as cassettes
 from dynasim.recording.replayer import diff, normalise
@@ -214,7 +217,7 @@ def _described_tables(tape: cassettes.Cassette) -> dict[str, dict[str, Any]]:
     return wanted
 
 
-def _comparable(operation: str, document: Any, ignore: frozenset[str]) -> Any:
+def _comparable(document: Any, ignore: frozenset[str], scan: bool) -> Any:
     def strip(node: Any) -> Any:
         if isinstance(node, dict):
             return {k: strip(v) for k, v in node.items() if k not in ignore}
@@ -223,7 +226,7 @@ def _comparable(operation: str, document: Any, ignore: frozenset[str]) -> Any:
         return node
 
     stripped = normalise(strip(document or {}))
-    if operation == "Scan" and isinstance(stripped.get("Items"), list):
+    if scan and isinstance(stripped.get("Items"), list):  # a scan's order is the table's layout
         stripped["Items"] = sorted(stripped["Items"], key=lambda item: json.dumps(item, sort_keys=True))
     return stripped
 
@@ -302,8 +305,9 @@ def _compare(
     simulator: Any, interaction: cassettes.Interaction, ignored: frozenset[str], tokens: dict[str, str]
 ) -> list[str]:
     operation = interaction.operation
+    request = _translated(copy.deepcopy(interaction.request), tokens)
+    scan = simulator.engine.touches(operation, request).scan  # a Scan, or a PartiQL SELECT that scans
     try:
-        request = _translated(copy.deepcopy(interaction.request), tokens)
         response: dict[str, Any] | None = simulator.handle(operation, request)
         error = None
     except DynamoDBError as raised:
@@ -312,7 +316,7 @@ def _compare(
         _learn(interaction.response, response, tokens)
     recorded = interaction.error
     if recorded is None and error is None:
-        return diff(_comparable(operation, interaction.response, ignored), _comparable(operation, response, ignored))
+        return diff(_comparable(interaction.response, ignored, scan), _comparable(response, ignored, scan))
     if recorded is None:
         assert error is not None
         return [f"recorded success, now {error['code']} ({error['status']}): {error['message']}"]
@@ -345,54 +349,60 @@ def _schemas(tape: cassettes.Cassette) -> dict[str, dict[str, Any]]:
     return schemas
 
 
-def _item_events(tape: cassettes.Cassette) -> Iterable[tuple[str, str, Any]]:
+def _item_events(tape: cassettes.Cassette, engine: Engine) -> Iterable[tuple[str, str, Any]]:
     """What the recording shows of items, in order: ("put" | "delete" | "read" | "touch", table,
-    item or key). "read" is a whole item read back; "touch" a write whose result is not shown."""
+    item or key). "read" is a whole item read back; "touch" a write whose result is not shown.
+    Writes are the entries each request touches (`Engine.touches`: PartiQL statements too);
+    reads are the whole items answered to GetItem, Query, Scan and BatchGetItem."""
     for interaction in tape:
         if interaction.error is not None:
             continue
         request, response = interaction.request, interaction.response or {}
-        table = request.get("TableName", "")
-        whole = not any(request.get(k) for k in ("ProjectionExpression", "AttributesToGet", "IndexName")) and (
-            request.get("Select") in (None, "ALL_ATTRIBUTES")
-        )
-        operation = interaction.operation
-        if operation == "PutItem":
-            yield "put", table, request.get("Item")
-        elif operation == "DeleteItem":
-            yield "delete", table, request.get("Key")
-        elif operation == "UpdateItem":
-            if request.get("ReturnValues") == "ALL_OLD" and response.get("Attributes"):
-                yield "read", table, response["Attributes"]
-            if request.get("ReturnValues") == "ALL_NEW":
-                yield "put", table, response.get("Attributes")
+        touches = engine.touches(interaction.operation, request)
+        if touches.access == "write":
+            yield from _written(touches, request, response)
+        elif touches.access == "read":
+            yield from _read(touches, request, response)
+
+
+def _written(touches: Touches, request: dict[str, Any], response: dict[str, Any]) -> Iterable[tuple[str, str, Any]]:
+    for entry in touches.entries:
+        if entry.action in ("put", "delete"):
+            yield entry.action, entry.table, entry.key
+        elif entry.action == "update":
+            returned = response.get("Attributes") if entry is touches.item else None
+            if returned and request.get("ReturnValues") == "ALL_OLD":
+                yield "read", entry.table, returned
+            if returned is not None and request.get("ReturnValues") == "ALL_NEW":
+                yield "put", entry.table, returned
             else:
-                yield "touch", table, request.get("Key")
-        elif operation == "GetItem" and whole:
-            if response.get("Item"):
-                yield "read", table, response["Item"]
-        elif operation in ("Query", "Scan") and whole:
-            for item in response.get("Items") or []:
-                yield "read", table, item
-        elif operation == "BatchGetItem":
-            for name, found in (response.get("Responses") or {}).items():
-                asked = (request.get("RequestItems") or {}).get(name) or {}
-                if not asked.get("ProjectionExpression") and not asked.get("AttributesToGet"):
-                    for item in found:
-                        yield "read", name, item
-        elif operation == "BatchWriteItem":
-            for name, writes in (request.get("RequestItems") or {}).items():
-                for write in writes:
-                    if "PutRequest" in write:
-                        yield "put", name, write["PutRequest"].get("Item")
-                    elif "DeleteRequest" in write:
-                        yield "delete", name, write["DeleteRequest"].get("Key")
-        elif operation == "TransactWriteItems":
-            for action in request.get("TransactItems") or []:
-                for kind, event in (("Put", "put"), ("Delete", "delete"), ("Update", "touch")):
-                    if kind in action:
-                        part = action[kind]
-                        yield event, part.get("TableName", ""), part.get("Item" if kind == "Put" else "Key")
+                yield "touch", entry.table, entry.key
+
+
+def _whole(request: dict[str, Any]) -> bool:
+    """Whether a read answers whole items (asks for no projection)."""
+    return not any(request.get(k) for k in ("ProjectionExpression", "AttributesToGet")) and (
+        request.get("Select") in (None, "ALL_ATTRIBUTES")
+    )
+
+
+def _read(touches: Touches, request: dict[str, Any], response: dict[str, Any]) -> Iterable[tuple[str, str, Any]]:
+    # A PartiQL SELECT names its columns in its statement and answers a list: only the
+    # operations with TableName (GetItem, Query, Scan) or a map of Responses (BatchGetItem) show
+    # whole items.
+    table = touches.table
+    if "TableName" not in request or table is None or touches.index is not None or not _whole(request):
+        found = response.get("Responses")
+        if touches.batch and isinstance(found, dict):
+            asked = request.get("RequestItems") or {}
+            for name, items in found.items():
+                if _whole(asked.get(name) or {}):
+                    yield from (("read", name, item) for item in items)
+        return
+    if touches.item is not None and response.get("Item"):
+        yield "read", table, response["Item"]
+    elif touches.query or touches.scan:
+        yield from (("read", table, item) for item in response.get("Items") or [])
 
 
 def _items(
@@ -403,7 +413,7 @@ def _items(
     key_names = {name: [k["AttributeName"] for k in request["KeySchema"]] for name, request in schemas.items()}
     items: dict[str, dict[str, dict[str, Any] | None]] = {name: {} for name in schemas}
     written: set[tuple[str, str]] = set()
-    for event, table, item in _item_events(tape):
+    for event, table, item in _item_events(tape, _schemas_only(schemas)):
         names = key_names.get(table)
         if not names or not isinstance(item, dict) or any(n not in item for n in names):
             continue
@@ -418,6 +428,17 @@ def _items(
         elif event == "delete":
             items[table][key] = None
     return items
+
+
+def _schemas_only(schemas: dict[str, dict[str, Any]]) -> Engine:
+    """An engine with the recording's tables, empty: what PartiQL statements' keys are read with."""
+    engine = Engine()
+    for request in schemas.values():
+        try:
+            engine.execute("CreateTable", copy.deepcopy(request))
+        except DynamoDBError:
+            pass  # a table the recording shows in a form the engine refuses: its statements name no keys
+    return engine
 
 
 def _put_items(simulator: Any, table: str, items: dict[str, dict[str, Any] | None]) -> int:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.touches import named, shard_iterator
 from dynasim.streams import Stream, store
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def _limit(request: Request, maximum: int, too_large: Any) -> int:
     return int(limit)
 
 
-@operation("ListStreams")
+@operation("ListStreams", access="control", finds=named("TableName"))
 def list_streams(engine: Engine, request: Request) -> Response:
     limit = _limit(request, MAX_LIST_STREAMS, errors.list_streams_limit_too_large)
     table = request.get("TableName")
@@ -65,7 +66,7 @@ def list_streams(engine: Engine, request: Request) -> Response:
     return response
 
 
-@operation("DescribeStream")
+@operation("DescribeStream", access="control", finds=named("StreamArn"))
 def describe_stream(engine: Engine, request: Request) -> Response:
     _limit(request, MAX_DESCRIBE_SHARDS, errors.describe_stream_limit_too_large)
     start = request.get("ExclusiveStartShardId")
@@ -90,7 +91,7 @@ def describe_stream(engine: Engine, request: Request) -> Response:
     return {"StreamDescription": description}
 
 
-@operation("GetShardIterator")
+@operation("GetShardIterator", access="read", finds=named("StreamArn"))
 def get_shard_iterator(engine: Engine, request: Request) -> Response:
     kind = request.get("ShardIteratorType")
     sequence = request.get("SequenceNumber")
@@ -150,7 +151,7 @@ def _read_iterator(engine: Engine, text: Any) -> tuple[Stream, int]:
     return stream, position
 
 
-@operation("GetRecords")
+@operation("GetRecords", access="read", finds=shard_iterator)
 def get_records(engine: Engine, request: Request) -> Response:
     limit = _limit(request, MAX_GET_RECORDS, errors.get_records_limit_too_large)
     stream, position = _read_iterator(engine, request.get("ShardIterator"))
