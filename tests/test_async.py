@@ -7,6 +7,7 @@ set anywhere, so a call that escaped the simulator would fail loudly (NoCredenti
 from __future__ import annotations
 
 import asyncio
+import textwrap
 import threading
 from pathlib import Path
 
@@ -210,4 +211,91 @@ def test_async_fixture_with_anyio_beside_pytest_asyncio(pytester):
     pytest.importorskip("pytest_asyncio")
     pytester.makepyfile(ASYNC_TESTS.replace("MARK", "pytest.mark.anyio"))
     pytester.makeconftest("import pytest\n\n@pytest.fixture\ndef anyio_backend():\n    return 'asyncio'\n")
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+NEW_USER_REPOSITORY = {
+    "conftest": """
+        import os
+
+        import boto3
+        import pytest
+        from moto import mock_aws
+
+        # as moto's documentation asks: fake credentials before any client is made
+        os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+
+        @pytest.fixture
+        def s3():
+            with mock_aws():
+                boto3.client("s3").create_bucket(Bucket="invoices")
+                yield
+    """,
+    "shop/__init__": "",
+    "shop/orders": """
+        import boto3
+
+        TABLE = boto3.resource("dynamodb").Table("orders")  # made at import time
+
+        def place(order_id, total):
+            TABLE.put_item(Item={"pk": order_id, "total": total})
+    """,
+    "shop/events": """
+        import aioboto3
+
+        async def order_count():
+            async with aioboto3.Session().resource("dynamodb") as dynamodb:
+                table = await dynamodb.Table("orders")
+                return (await table.scan(Select="COUNT"))["Count"]
+    """,
+    "shop/invoices": """
+        import boto3
+
+        S3 = boto3.client("s3")  # made at import time, answered by moto
+
+        def store(order_id):
+            S3.put_object(Bucket="invoices", Key=order_id, Body=b"invoice")
+            return [entry["Key"] for entry in S3.list_objects_v2(Bucket="invoices")["Contents"]]
+    """,
+    "test_shop": """
+        import pytest
+
+        from shop import events, invoices, orders
+
+        pytestmark = pytest.mark.dynasim_tables({"tables": [{
+            "TableName": "orders",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        }]})
+
+        @pytest.mark.asyncio
+        async def test_checkout(dynasim, s3):
+            orders.place("o-1", 12)
+            assert await events.order_count() == 1
+            assert invoices.store("o-1") == ["o-1"]
+            calls = [(call.operation, call.front) for call in dynasim.call_log]
+            assert calls == [("PutItem", "mock"), ("Scan", "mock")]
+
+        @pytest.mark.asyncio
+        async def test_each_test_has_its_own_tables(dynamodb_async, s3):
+            assert (await dynamodb_async.scan(TableName="orders"))["Count"] == 0
+            assert await events.order_count() == 0
+    """,
+}
+
+
+def test_a_new_users_repository(pytester, monkeypatch):
+    """Clients made at import time, aioboto3 in one module and moto for S3, tested with dynasim's
+    fixtures. Every DynamoDB endpoint points at a closed local port and is tried once, so a call
+    that escaped dynasim would fail at once, on this machine."""
+    pytest.importorskip("aioboto3")
+    pytest.importorskip("moto")
+    pytest.importorskip("pytest_asyncio")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    for name, text in NEW_USER_REPOSITORY.items():
+        path = pytester.path / f"{name}.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(textwrap.dedent(text))
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
