@@ -299,3 +299,23 @@ def test_a_new_users_repository(pytester, monkeypatch):
         path.parent.mkdir(exist_ok=True)
         path.write_text(textwrap.dedent(text))
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_async_fixture_against_a_target_endpoint(pytester):
+    """With --dynasim-target the async client talks to that endpoint, over HTTP."""
+    pytest.importorskip("pytest_asyncio")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.asyncio
+        async def test_remote(dynamodb_async):
+            assert (await dynamodb_async.list_tables())["TableNames"] == ["orders"]
+        """
+    )
+    sim = dynasim.Simulator()
+    sim.client().create_table(TableName="orders", **SCHEMA)
+    with sim.serve() as server:
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--dynasim-target={server.url}")
+    result.assert_outcomes(passed=1)
+    sim.call_log.assert_called_once("ListTables", front="http")
