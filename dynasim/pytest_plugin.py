@@ -165,8 +165,11 @@ def dynasim_route() -> bool:
 
 def _routes(request: pytest.FixtureRequest) -> bool:
     marker = request.node.get_closest_marker("dynasim")
-    if marker is not None and "route" in marker.kwargs:
-        return bool(marker.kwargs["route"])
+    if marker is not None:
+        if marker.args or set(marker.kwargs) - {"route"}:
+            raise pytest.UsageError(f"@pytest.mark.dynasim takes only route=True or route=False, not {marker}")
+        if "route" in marker.kwargs:
+            return bool(marker.kwargs["route"])
     return bool(request.getfixturevalue("dynasim_route"))
 
 

@@ -139,3 +139,18 @@ def test_a_marker_or_the_fixture_turns_routing_off(pytester, no_credentials):
     run(pytester).assert_outcomes(passed=4)
     result = pytester.runpytest_subprocess("--markers")
     result.stdout.fnmatch_lines(["*dynasim(route=True)*"])
+
+
+def test_a_misspelt_marker_option_is_refused(pytester, no_credentials):
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.dynasim(rout=False)
+        def test_typo(dynasim):
+            pass
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*@pytest.mark.dynasim takes only route=True or route=False*rout*"])
