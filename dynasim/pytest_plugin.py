@@ -5,8 +5,15 @@ Fixtures:
     dynasim            a fresh `dynasim.Simulator` per test, holding the declared tables
     dynamodb           a boto3 DynamoDB client on it (or on the --dynasim-target endpoint)
     dynamodb_resource  a boto3 DynamoDB service resource, likewise
+    dynamodb_async     an aiobotocore DynamoDB client, likewise (async: needs pytest-asyncio or anyio)
     dynasim_tables     override it to declare this module's (or conftest's) tables
+    dynasim_route      override it to return False: clients the test did not get from a fixture
+                       are not routed (as `@pytest.mark.dynasim(route=False)`)
     dynasim_target     the --dynasim-target URL, or None on the simulator
+
+While a test uses these fixtures on the simulator, every DynamoDB and DynamoDB Streams client in the
+process (boto3 or aiobotocore, made before the test, at import time or by the code under test)
+answers from the test's simulator, as under `dynasim.mock()`; other services are left alone.
 
 Declared tables — a dict or list of CreateTable requests (each with optional "Items"), or the path
 of a declaration file or CloudFormation/SAM template (see `dynasim.declare`) — come from, first to
@@ -24,7 +31,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +79,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "dynasim_only: the test needs the in-process simulator (call log, faults, latency, limits, "
         "virtual time); skipped with --dynasim-target",
+    )
+    config.addinivalue_line(
+        "markers",
+        "dynasim(route=True): route=False leaves DynamoDB clients the test did not get from a dynasim "
+        "fixture alone (by default every DynamoDB and Streams client answers from the test's simulator)",
     )
     config.addinivalue_line(
         "markers",
@@ -144,6 +157,23 @@ def dynasim_tables() -> Any:
 
 
 @pytest.fixture
+def dynasim_route() -> bool:
+    """Whether every DynamoDB and Streams client of the process answers from the test's simulator
+    (the `dynasim(route=...)` marker overrides it); override this fixture to return False."""
+    return True
+
+
+def _routes(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("dynasim")
+    if marker is not None:
+        if marker.args or set(marker.kwargs) - {"route"}:
+            raise pytest.UsageError(f"@pytest.mark.dynasim takes only route=True or route=False, not {marker}")
+        if "route" in marker.kwargs:
+            return bool(marker.kwargs["route"])
+    return bool(request.getfixturevalue("dynasim_route"))
+
+
+@pytest.fixture
 def dynasim_target(request: pytest.FixtureRequest) -> str | None:
     """The endpoint the tests run against (--dynasim-target), or None on the simulator."""
     return _target(request.config)
@@ -185,8 +215,15 @@ def _snapshot(key: str, declarations: list[TableDeclaration]) -> Snapshot:
 
 
 class _Simulated:
-    def __init__(self, simulator: Simulator) -> None:
+    """The test's simulator; with routing, every DynamoDB client of the process answers from it."""
+
+    def __init__(self, simulator: Simulator, route: bool) -> None:
+        from dynasim.fronts.mock import mock
+
         self.simulator = simulator
+        self.routing = mock(simulator) if route else None
+        if self.routing is not None:
+            self.routing.__enter__()
 
     def client(self) -> Any:
         return self.simulator.client()
@@ -194,8 +231,12 @@ class _Simulated:
     def resource(self) -> Any:
         return self.simulator.resource()
 
+    def async_client(self) -> AbstractAsyncContextManager[Any]:
+        return self.simulator.async_client()
+
     def close(self) -> None:
-        pass
+        if self.routing is not None:
+            self.routing.__exit__(None, None, None)
 
 
 class _Remote:
@@ -232,6 +273,13 @@ class _Remote:
         resource = self.session.resource("dynamodb", **self.options)
         self._watch(resource.meta.client)
         return resource
+
+    @asynccontextmanager
+    async def async_client(self) -> AsyncIterator[Any]:
+        from aiobotocore.session import AioSession
+
+        async with AioSession().create_client("dynamodb", **self.options) as client:
+            yield self._watch(client)
 
     def _create(self, declaration: TableDeclaration) -> None:
         import copy
@@ -279,7 +327,7 @@ def _dynasim_backend(request: pytest.FixtureRequest) -> Iterator[Any]:
         simulator = Simulator()
         if declared is not None:
             simulator.restore(_snapshot(*declared))
-        backend = _Simulated(simulator)
+        backend = _Simulated(simulator, _routes(request))
     try:
         yield backend
     finally:
@@ -305,3 +353,21 @@ def dynamodb(_dynasim_backend: Any) -> Any:
 def dynamodb_resource(_dynasim_backend: Any) -> Any:
     """A boto3 DynamoDB service resource: on this test's simulator, or on --dynasim-target."""
     return _dynasim_backend.resource()
+
+
+def _async_fixture(func: Any) -> Any:
+    """An async fixture that pytest-asyncio runs when it is installed (in strict mode too);
+    otherwise anyio's pytest plugin runs it for tests on an `anyio_backend`."""
+    try:
+        import pytest_asyncio
+    except ImportError:
+        return pytest.fixture(func)
+    return pytest_asyncio.fixture(func)
+
+
+@_async_fixture
+async def dynamodb_async(_dynasim_backend: Any) -> AsyncIterator[Any]:
+    """An aiobotocore DynamoDB client (needs `dynasim[async]`): on this test's simulator, or on
+    --dynasim-target. Closed after the test."""
+    async with _dynasim_backend.async_client() as client:
+        yield client

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from botocore.config import Config
@@ -94,6 +95,15 @@ class Simulator:
     def resource(self, config: Config | None = None) -> Any:
         """A boto3 DynamoDB service resource answered by this simulator."""
         return boto3_front.resource(self, config)
+
+    def async_client(
+        self, service_name: str = "dynamodb", config: Config | None = None
+    ) -> AbstractAsyncContextManager[Any]:
+        """`async with sim.async_client() as ddb:` a real aiobotocore client for `service_name`
+        answered by this simulator (needs aiobotocore: `pip install 'dynasim[async]'`)."""
+        from dynasim.fronts import aio
+
+        return aio.client(self, service_name, config)
 
     def serve(self, port: int = 0, host: str = "127.0.0.1", **options: Any) -> Any:
         """Answer DynamoDB's HTTP protocol on `host`:`port` (0: any free port) from a background

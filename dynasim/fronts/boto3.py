@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
+from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
@@ -41,11 +42,18 @@ class _Body(io.BytesIO):
 
 
 def answer(simulator: Simulator, request: AWSPreparedRequest, front: str = "client") -> AWSResponse:
-    """The HTTP response the simulator gives to one prepared botocore request. An injected
-    transport fault is raised as botocore's own exception: botocore catches it where it sends
-    (`Endpoint._do_get_response`) and retries exactly as for a real network error."""
+    """The HTTP response the simulator gives to one prepared botocore request."""
+    status, headers, payload = reply(simulator, request, front)
+    return AWSResponse(request.url, status, headers, _Body(payload))
+
+
+def reply(simulator: Simulator, request: AWSPreparedRequest, front: str) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of the simulator's answer to one prepared botocore request, for
+    the synchronous and the asynchronous fronts alike. An injected transport fault is raised as
+    botocore's own exception: botocore (and aiobotocore) catch it where they send
+    (`Endpoint._do_get_response`) and retry exactly as for a real network error."""
     try:
-        status, headers, payload = respond(
+        return respond(
             simulator,
             request.headers.get("X-Amz-Target"),
             request.body,
@@ -54,7 +62,6 @@ def answer(simulator: Simulator, request: AWSPreparedRequest, front: str = "clie
         )
     except TransportFault as fault:
         raise _botocore_error(fault, request.url) from None
-    return AWSResponse(request.url, status, headers, _Body(payload))
 
 
 def _botocore_error(fault: TransportFault, url: str) -> Exception:
@@ -68,8 +75,19 @@ def _botocore_error(fault: TransportFault, url: str) -> Exception:
 def _shared_session() -> boto3.session.Session:
     global _session
     if _session is None:
-        _session = boto3.session.Session(botocore_session=botocore.session.Session())
+        _session = boto3.session.Session(botocore_session=without_other_stubs(botocore.session.Session()))
     return _session
+
+
+def without_other_stubs(session: botocore.session.Session) -> botocore.session.Session:
+    """A session for the simulator's own clients. Libraries that answer every client at
+    `before-send` (moto's stubber) add their handler to botocore's built-in ones; botocore runs
+    every handler of an event, so theirs would act on each request too (moto would create the
+    table the simulator creates). botocore itself has no `before-send` handler."""
+    for spec in handlers.BUILTIN_HANDLERS:
+        if spec[0].startswith("before-send"):
+            session.unregister(spec[0], spec[1])
+    return session
 
 
 def attach(simulator: Simulator, client: Any) -> Any:
@@ -78,9 +96,13 @@ def attach(simulator: Simulator, client: Any) -> Any:
     def before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
         return answer(simulator, request)
 
-    event = f"before-send.{client.meta.service_model.service_id.hyphenize()}"
-    client.meta.events.register_first(event, before_send)
+    client.meta.events.register_first(before_send_event(client), before_send)
     return client
+
+
+def before_send_event(client: Any) -> str:
+    """The `before-send` event of every operation of a (botocore or aiobotocore) client."""
+    return f"before-send.{client.meta.service_model.service_id.hyphenize()}"
 
 
 def client(simulator: Simulator, service_name: str = "dynamodb", config: Config | None = None) -> Any:
