@@ -9,6 +9,8 @@ Fixtures:
     dynasim_tables     override it to declare this module's (or conftest's) tables
     dynasim_route      override it to return False: clients the test did not get from a fixture
                        are not routed (as `@pytest.mark.dynasim(route=False)`)
+    dynasim_options    override it to configure the simulators of a module (or conftest): a dict
+                       of the settings below
     dynasim_target     the --dynasim-target URL, or None on the simulator
 
 While a test uses these fixtures on the simulator, every DynamoDB and DynamoDB Streams client in the
@@ -20,6 +22,12 @@ of a declaration file or CloudFormation/SAM template (see `dynasim.declare`) —
 last: the `@pytest.mark.dynasim_tables(...)` marker, the `dynasim_tables` fixture, the
 `dynasim_tables` ini setting (or --dynasim-tables). They are created once per session and restored
 for each test from a snapshot, so a test starts from them in well under a millisecond.
+
+The test's simulator is configured by, last wins: the ini settings `dynasim_region`, `dynasim_ttl`,
+`dynasim_max_logged_calls`, `dynasim_eventual_consistency`; the `dynasim_options` fixture; and the
+`@pytest.mark.dynasim(...)` marker (on a module, a class and a test: the closest wins, setting by
+setting). Settings: `region`, `ttl` ("sweep" or "immediate"), `max_logged_calls` (None: all),
+`eventual_consistency` (True, or the keyword arguments of `Simulator.enable_eventual_consistency`).
 
 With `--dynasim-target=URL` (or the `dynasim_target` ini setting) the same tests run against a real
 endpoint (DynamoDB Local, say): `dynamodb` and `dynamodb_resource` talk to it, declared tables are
@@ -46,8 +54,8 @@ if TYPE_CHECKING:
 _SIMULATOR_ONLY = "needs the in-process simulator (dynasim_only), not available with --dynasim-target={url}"
 _FIXTURE_ONLY = "uses the `dynasim` fixture (the in-process simulator), not available with --dynasim-target={url}"
 
-# One snapshot per distinct declaration for the session: (key) -> (declarations, snapshot).
-_snapshots: dict[str, tuple[list[TableDeclaration], Snapshot]] = {}
+# One snapshot per distinct declaration and region for the session: key -> (declarations, {region: snapshot}).
+_snapshots: dict[str, tuple[list[TableDeclaration], dict[str, Snapshot]]] = {}
 # id(declaration object) -> (the object, its key, its declarations)
 _by_identity: dict[int, tuple[Any, str, list[TableDeclaration]]] = {}
 
@@ -71,6 +79,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(ini: dynasim_tables)",
     )
     parser.addini("dynasim_target", "DynamoDB endpoint URL to run the dynamodb fixtures against", default="")
+    for name, (_, help_text) in _INI_SETTINGS.items():
+        parser.addini(f"dynasim_{name}", help_text, default="")
     parser.addini("dynasim_tables", "declaration file or template of the tables every test starts with", default="")
 
 
@@ -82,7 +92,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "dynasim(route=True): route=False leaves DynamoDB clients the test did not get from a dynasim "
+        "dynasim(route=True, region=..., ttl=..., max_logged_calls=..., eventual_consistency=...): "
+        "the test's simulator; route=False leaves DynamoDB clients the test did not get from a dynasim "
         "fixture alone (by default every DynamoDB and Streams client answers from the test's simulator)",
     )
     config.addinivalue_line(
@@ -163,14 +174,90 @@ def dynasim_route() -> bool:
     return True
 
 
+@pytest.fixture
+def dynasim_options() -> dict[str, Any]:
+    """Settings of the test's simulator (`region`, `ttl`, `max_logged_calls`, `eventual_consistency`);
+    override this fixture to set them for a module or a conftest. The marker overrides them."""
+    return {}
+
+
+# --- the simulator's settings ----------------------------------------------------------------
+
+SETTINGS = ("region", "ttl", "max_logged_calls", "eventual_consistency")
+
+
+def _ini_max_logged_calls(text: str) -> int | None:
+    return None if text.lower() == "none" else int(text)
+
+
+def _ini_eventual_consistency(text: str) -> Any:
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return json.loads(text)  # the keyword arguments, as a JSON object
+
+
+# ini setting -> (how its text becomes a value, help)
+_INI_SETTINGS: dict[str, tuple[Any, str]] = {
+    "region": (str, "region of each test's simulator (ARNs, stream ARNs)"),
+    "ttl": (str, 'TTL mode of each test\'s simulator: "sweep" or "immediate"'),
+    "max_logged_calls": (_ini_max_logged_calls, "calls each test's call log keeps (none: all)"),
+    "eventual_consistency": (
+        _ini_eventual_consistency,
+        'true, or a JSON object of enable_eventual_consistency arguments ({"lag": 2, "seed": 1})',
+    ),
+}
+
+
+def _marker_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The `dynasim` markers' keyword arguments, the closest (test, then class, then module) last."""
+    settings: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers("dynasim"))):
+        unknown = set(marker.kwargs) - {"route", *SETTINGS}
+        if marker.args or unknown:
+            raise pytest.UsageError(
+                f"@pytest.mark.dynasim takes keyword arguments route, {', '.join(SETTINGS)}; not {marker}"
+            )
+        settings.update(marker.kwargs)
+    return settings
+
+
+def _settings(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The test's simulator settings: ini, then the dynasim_options fixture, then the markers."""
+    settings: dict[str, Any] = {}
+    for name, (parse, _) in _INI_SETTINGS.items():
+        text = request.config.getini(f"dynasim_{name}")
+        if text:
+            try:
+                settings[name] = parse(text.strip())
+            except ValueError as error:
+                raise pytest.UsageError(f"ini setting dynasim_{name} = {text!r}: {error}") from None
+    fixture = request.getfixturevalue("dynasim_options")
+    if not isinstance(fixture, dict) or set(fixture) - set(SETTINGS):
+        raise pytest.UsageError(f"the dynasim_options fixture must return a dict of {', '.join(SETTINGS)}")
+    settings.update(fixture)
+    settings.update({name: value for name, value in _marker_settings(request).items() if name != "route"})
+    return settings
+
+
 def _routes(request: pytest.FixtureRequest) -> bool:
-    marker = request.node.get_closest_marker("dynasim")
-    if marker is not None:
-        if marker.args or set(marker.kwargs) - {"route"}:
-            raise pytest.UsageError(f"@pytest.mark.dynasim takes only route=True or route=False, not {marker}")
-        if "route" in marker.kwargs:
-            return bool(marker.kwargs["route"])
+    marker = _marker_settings(request)
+    if "route" in marker:
+        return bool(marker["route"])
     return bool(request.getfixturevalue("dynasim_route"))
+
+
+def _configured_simulator(settings: dict[str, Any]) -> Simulator:
+    from dynasim.simulator import Simulator
+
+    settings = dict(settings)
+    consistency = settings.pop("eventual_consistency", False)
+    try:
+        simulator = Simulator(**settings)
+        if consistency:
+            simulator.enable_eventual_consistency(**({} if consistency is True else consistency))
+    except (TypeError, ValueError) as error:
+        raise pytest.UsageError(f"dynasim settings {settings}: {error}") from None
+    return simulator
 
 
 @pytest.fixture
@@ -199,16 +286,18 @@ def _declared(request: pytest.FixtureRequest) -> tuple[str, list[TableDeclaratio
     return None
 
 
-def _snapshot(key: str, declarations: list[TableDeclaration]) -> Snapshot:
-    cached = _snapshots.get(key)
-    if cached is None:
+def _snapshot(key: str, declarations: list[TableDeclaration], region: str) -> Snapshot:
+    """The declared tables, made once per region (their ARNs name it)."""
+    by_region = _snapshots.setdefault(key, (declarations, {}))[1]
+    taken = by_region.get(region)
+    if taken is None:
         from dynasim import declare
         from dynasim.simulator import Simulator
 
-        template = Simulator(max_logged_calls=0)
+        template = Simulator(region=region, max_logged_calls=0)
         declare.apply(template, declarations, skip_existing=False)
-        cached = _snapshots[key] = (declarations, template.snapshot())
-    return cached[1]
+        taken = by_region[region] = template.snapshot()
+    return taken
 
 
 # --- backends --------------------------------------------------------------------------------
@@ -322,11 +411,9 @@ def _dynasim_backend(request: pytest.FixtureRequest) -> Iterator[Any]:
     if target:
         backend: Any = _Remote(target, declared[1] if declared else [])
     else:
-        from dynasim.simulator import Simulator
-
-        simulator = Simulator()
+        simulator = _configured_simulator(_settings(request))
         if declared is not None:
-            simulator.restore(_snapshot(*declared))
+            simulator.restore(_snapshot(*declared, simulator.region))
         backend = _Simulated(simulator, _routes(request))
     try:
         yield backend

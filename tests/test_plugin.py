@@ -263,3 +263,55 @@ def test_restore_copies_indexes(pytester):
     assert copy.handle("Query", request)["Count"] == 4
     assert sim.handle("Query", request)["Count"] == 5
     assert copy.handle("DescribeTable", {"TableName": "indexed"})["Table"]["ItemCount"] == 4
+
+
+def test_the_simulator_is_configured_from_ini_fixture_and_markers(pytester):
+    pytester.makeini(
+        """
+        [pytest]
+        dynasim_region = eu-west-1
+        dynasim_max_logged_calls = 2
+        dynasim_ttl = immediate
+        """
+    )
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        pytestmark = [pytest.mark.dynasim_tables({json.dumps(ORDERS)}), pytest.mark.dynasim(ttl="sweep")]
+
+        @pytest.fixture
+        def dynasim_options():
+            return {{"max_logged_calls": 5}}
+
+        def test_ini_fixture_and_module_marker(dynasim, dynamodb):
+            assert dynasim.region == "eu-west-1"
+            arn = dynamodb.describe_table(TableName="orders")["Table"]["TableArn"]
+            assert arn.startswith("arn:aws:dynamodb:eu-west-1:")   # declared tables made in the region
+            for _ in range(7):
+                dynamodb.list_tables()
+            assert len(dynasim.call_log) == 5                        # the fixture beats the ini
+            assert dynasim.ttl == "sweep"                            # the module's marker beats the ini
+
+        @pytest.mark.dynasim(region="ap-south-1", max_logged_calls=None, eventual_consistency={{"lag": 3}})
+        def test_the_closest_marker_wins(dynasim, dynamodb):
+            assert dynasim.region == "ap-south-1" and dynasim.ttl == "sweep"
+            arn = dynamodb.describe_table(TableName="orders")["Table"]["TableArn"]
+            assert arn.startswith("arn:aws:dynamodb:ap-south-1:")
+            for _ in range(7):
+                dynamodb.list_tables()
+            assert len(dynasim.call_log) == 8
+            assert dynasim._doubles.consistency is not None and dynasim._doubles.consistency.lag == 3
+
+        @pytest.mark.dynasim(ttl="never")
+        def test_a_bad_setting_is_reported(dynasim):
+            pass
+
+        @pytest.mark.dynasim(colour="blue")
+        def test_an_unknown_setting_is_reported(dynasim):
+            pass
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=2, errors=2)
+    result.stdout.fnmatch_lines(['*ttl must be "sweep" or "immediate"*', "*not Mark(name='dynasim'*colour*"])

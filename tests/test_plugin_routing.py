@@ -138,7 +138,7 @@ def test_a_marker_or_the_fixture_turns_routing_off(pytester, no_credentials):
     )
     run(pytester).assert_outcomes(passed=4)
     result = pytester.runpytest_subprocess("--markers")
-    result.stdout.fnmatch_lines(["*dynasim(route=True)*"])
+    result.stdout.fnmatch_lines(["*dynasim(route=True, region=*"])
 
 
 def test_a_misspelt_marker_option_is_refused(pytester, no_credentials):
@@ -153,4 +153,4 @@ def test_a_misspelt_marker_option_is_refused(pytester, no_credentials):
     )
     result = run(pytester)
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*@pytest.mark.dynasim takes only route=True or route=False*rout*"])
+    result.stdout.fnmatch_lines(["*@pytest.mark.dynasim takes keyword arguments route*not*rout*"])
