@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import textwrap
 import threading
-from pathlib import Path
 
 import pytest
+from aws_environment import without_aws
 from botocore.config import Config
 from botocore.exceptions import NoCredentialsError, ReadTimeoutError
 
@@ -30,14 +30,7 @@ SCHEMA = dict(
 
 @pytest.fixture(autouse=True)
 def no_credentials(monkeypatch):
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                 "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    # pytester sandboxes run this checkout's dynasim, whatever copy the environment has installed
-    monkeypatch.setenv("PYTHONPATH", str(Path(dynasim.__file__).parent.parent))
+    without_aws(monkeypatch)
 
 
 def new_client(service="dynamodb", **options):

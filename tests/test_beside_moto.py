@@ -7,6 +7,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from aws_environment import without_aws
 
 import dynasim
 
@@ -24,11 +25,7 @@ SCHEMA = dict(
 @pytest.fixture(autouse=True)
 def no_credentials(monkeypatch):
     """Nothing to reach AWS with: a call that escaped both mocks fails loudly."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    without_aws(monkeypatch)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
 
 

@@ -6,11 +6,9 @@ simulator would fail loudly (NoCredentialsError) instead of reaching the network
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
-
-import dynasim
+from aws_environment import without_aws
 
 pytest_plugins = ["pytester"]
 
@@ -45,15 +43,7 @@ pytestmark = pytest.mark.dynasim_tables({"tables": [{
 
 @pytest.fixture
 def no_credentials(monkeypatch):
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                 "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
-                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance-metadata lookup either
-    # the sandbox runs this checkout's dynasim, whatever copy the environment has installed
-    monkeypatch.setenv("PYTHONPATH", str(Path(dynasim.__file__).parent.parent))
+    without_aws(monkeypatch)
 
 
 def run(pytester, *args):
