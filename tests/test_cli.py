@@ -180,3 +180,14 @@ def test_log_requests_prints_a_line_per_call():
         "ListTables - 200",
     ]
     assert all(float(line.rsplit(" ", 2)[1]) >= 0 for line in lines)
+
+
+def test_version_is_the_installed_package_version():
+    import importlib.metadata
+    import subprocess
+    import sys
+
+    printed = subprocess.run(
+        [sys.executable, "-m", "dynasim", "--version"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.strip()
+    assert printed == f"dynasim {importlib.metadata.version('dynasim')}"
