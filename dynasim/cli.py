@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import ipaddress
 import logging
 import os
@@ -302,6 +303,11 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
         return 1
     except _ListenError as error:
         print(f"dynasim: cannot listen on {arguments.host}:{arguments.port}: {error}", file=sys.stderr)
+        if error.in_use:
+            print(
+                "dynasim: another program has that port: choose another with --port, or --port 0 for any free one",
+                file=sys.stderr,
+            )
         return 1
     except OSError as error:
         print(f"dynasim: {error}", file=sys.stderr)
@@ -323,7 +329,7 @@ async def _run(
     try:
         server = await http.HTTPServer(simulator, host, port, **options).start()
     except OSError as error:
-        raise _ListenError(error.strerror or str(error)) from None
+        raise _ListenError(error.strerror or str(error), in_use=error.errno == errno.EADDRINUSE) from None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -337,7 +343,9 @@ async def _run(
 
 
 class _ListenError(Exception):
-    pass
+    def __init__(self, reason: str, *, in_use: bool = False) -> None:
+        super().__init__(reason)
+        self.in_use = in_use  # the port is taken: say how to pick another
 
 
 def _is_loopback(host: str) -> bool:

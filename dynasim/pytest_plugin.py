@@ -3,6 +3,8 @@ enough.
 
 Fixtures:
     dynasim            a fresh `dynasim.Simulator` per test, holding the declared tables
+    sim                the same simulator, for test files that `import dynasim` (a `dynasim`
+                       argument would hide the module inside the test)
     dynamodb           a boto3 DynamoDB client on it (or on the --dynasim-target endpoint)
     dynamodb_resource  a boto3 DynamoDB service resource, likewise
     dynamodb_async     an aiobotocore DynamoDB client, likewise (async: needs pytest-asyncio or anyio)
@@ -428,6 +430,12 @@ def dynasim(_dynasim_backend: Any) -> Simulator:
     if not isinstance(_dynasim_backend, _Simulated):
         pytest.skip(_FIXTURE_ONLY.format(url=_dynasim_backend.url))
     return _dynasim_backend.simulator
+
+
+@pytest.fixture
+def sim(dynasim: Simulator) -> Simulator:
+    """The `dynasim` fixture under a name that does not hide the `dynasim` module."""
+    return dynasim
 
 
 @pytest.fixture

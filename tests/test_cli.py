@@ -117,6 +117,7 @@ def test_port_in_use_exits_1(tmp_path):
         with ServerProcess("--port", port) as server:
             assert server.process.wait(30) == 1
             assert f"cannot listen on 127.0.0.1:{port}" in server.output()
+            assert "--port 0 for any free one" in server.output()
 
 
 def test_a_locked_data_dir_exits_1(tmp_path):

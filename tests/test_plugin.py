@@ -315,3 +315,16 @@ def test_the_simulator_is_configured_from_ini_fixture_and_markers(pytester):
     result = run(pytester)
     result.assert_outcomes(passed=2, errors=2)
     result.stdout.fnmatch_lines(['*ttl must be "sweep" or "immediate"*', "*not Mark(name='dynasim'*colour*"])
+
+
+def test_sim_is_the_dynasim_fixture_under_a_name_that_keeps_the_module(pytester):
+    pytester.makepyfile(
+        """
+        import dynasim
+
+        def test_both_names(sim, dynasim_target, request):
+            assert isinstance(sim, dynasim.Simulator)       # the module is still the module
+            assert request.getfixturevalue("dynasim") is sim
+        """
+    )
+    run(pytester).assert_outcomes(passed=1)
