@@ -192,3 +192,43 @@ def test_version_is_the_installed_package_version():
         [sys.executable, "-m", "dynasim", "--version"], capture_output=True, text=True, timeout=60, check=True
     ).stdout.strip()
     assert printed == f"dynasim {importlib.metadata.version('dynasim')}"
+
+
+def test_the_readme_set_up_command_starts_the_endpoint(tmp_path):
+    """`bash scripts/serve` (the README's first command), in an active environment: it installs
+    dynasim there and serves."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "DYNASIM_PYTHON": sys.executable, "VIRTUAL_ENV": sys.prefix,
+           "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}  # fmt: skip
+    process = subprocess.Popen(
+        ["bash", str(root / "scripts" / "serve"), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    import threading
+
+    deadline = threading.Timer(180, process.kill)  # an install that hangs ends the read below
+    deadline.start()
+    try:
+        lines = []
+        for line in process.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if "listening on http://127.0.0.1:" in line:
+                url = line.split("listening on ")[1].split()[0]
+                assert client(url).list_tables()["TableNames"] == []
+                break
+        else:
+            pytest.fail("scripts/serve ended without serving:\n" + "".join(lines))
+    finally:
+        deadline.cancel()
+        process.terminate()
+        process.wait(30)
