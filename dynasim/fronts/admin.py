@@ -28,7 +28,8 @@ a list of codes and nulls, a `match` object, `unprocessed` as a fraction; `secon
 operation name DynamoDB does not have is one, naming the closest ones.
 
 When the endpoint verifies SigV4 (`--auth`), admin requests must be signed by one of the configured
-keys (SigV4, any service and region: ``curl --aws-sigv4 aws:amz:us-east-1:dynamodb --user KEY:SECRET``)
+keys (SigV4 for service dynamodb in the endpoint's region, as DynamoDB requests are:
+``curl --aws-sigv4 aws:amz:us-east-1:dynamodb --user KEY:SECRET``)
 or carry a configured key pair as ``X-Dynasim-Auth: KEY:SECRET``; otherwise the admin API is as
 open as DynamoDB's API on that endpoint. This module holds no DynamoDB behaviour: it parses JSON
 and calls the Simulator.
@@ -287,7 +288,7 @@ class Admin:
         self.simulator = simulator
         self.snapshots: dict[str, Snapshot] = {}  # by name, taken through the admin API
         self.credentials = dict(credentials or {})
-        self.verifier = Verifier(self.credentials) if self.credentials else None
+        self.verifier = Verifier(self.credentials, simulator.region) if self.credentials else None
 
     def answer(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> tuple[int, Headers, bytes]:
         try:

@@ -100,7 +100,7 @@ class Endpoint:
         self.admin = admin.Admin(simulator, credentials) if admin_api else None
         self.store = store  # answers wait until the writes they follow are on disk (group commit)
         self.max_request_bytes = max_request_bytes
-        self.verifier = Verifier(credentials) if credentials else None
+        self.verifier = Verifier(credentials, simulator.region) if credentials else None
         self.cors_origins = frozenset(cors_origins)
 
     def answer(self, method: str, target: str, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
