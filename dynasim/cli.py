@@ -126,6 +126,14 @@ def parser() -> argparse.ArgumentParser:
         f"no secret shows in the process list (also ${AUTH_FILE_ENVIRONMENT}=FILE)",
     )
     network.add_argument(
+        "--admin-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name clients use for this server (say the service name in docker compose) that the admin API "
+        "accepts in the Host header besides localhost, loopback addresses and --host (repeatable)",
+    )
+    network.add_argument(
         "--cors",
         action="append",
         default=[],
@@ -285,6 +293,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             "cors_origins": arguments.cors,
             "store": store,
             "admin_api": not arguments.no_admin,
+            "admin_hosts": arguments.admin_host,
         }
         if not _is_loopback(arguments.host):
             print(

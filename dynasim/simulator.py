@@ -109,7 +109,8 @@ class Simulator:
         """Answer DynamoDB's HTTP protocol on `host`:`port` (0: any free port) from a background
         thread; returns the running server (`.url`, `.stop()`, a context manager). Options:
         `max_request_bytes`, `credentials` ({access key id: secret}: verify SigV4 signatures),
-        `cors_origins`. See `dynasim.fronts.http`."""
+        `cors_origins`, `admin_hosts` (names the admin API accepts in a Host header besides loopback
+        ones). See `dynasim.fronts.http`."""
         from dynasim.fronts.http import RunningServer
 
         return RunningServer(self, host, port, **options)

@@ -109,3 +109,11 @@ def test_bad_config_files_are_refused_at_startup(tmp_path):
         with ServerProcess("--config", path) as server:
             assert server.url == "" and server.process.returncode == 1
             assert words in server.output()
+
+
+def test_admin_host_flag_names_the_server_for_the_admin_api():
+    spec = {"operation": "PutItem", "error": "ThrottlingException"}
+    with ServerProcess("--admin-host", "dynasim.test") as server:
+        assert call(server.url, "POST", "/_dynasim/faults", spec, {"Host": "dynasim.test"})[0] == 201
+        assert call(server.url, "POST", "/_dynasim/faults", spec, {"Host": "other.test"})[0] == 403
+        assert len(call(server.url, "GET", "/_dynasim/faults")[2]["faults"]) == 1
