@@ -28,6 +28,7 @@ from dynasim.recording import cli as recording_cli
 
 AUTH_ENVIRONMENT = "DYNASIM_AUTH"
 AUTH_FILE_ENVIRONMENT = "DYNASIM_AUTH_FILE"
+CALL_LOG_BYTES = 64 * 1024 * 1024  # a long-running endpoint's call log: requests and responses it keeps
 
 
 def _positive_int(text: str) -> int:
@@ -132,6 +133,14 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="a name clients use for this server (say the service name in docker compose) that the admin API "
         "accepts in the Host header besides localhost, loopback addresses and --host (repeatable)",
+    )
+    network.add_argument(
+        "--call-log-bytes",
+        type=_positive_int,
+        default=CALL_LOG_BYTES,
+        metavar="N",
+        help="keep at most N bytes of requests and responses in the call log, dropping the oldest calls "
+        "(default: %(default)s, 64 MiB)",
     )
     network.add_argument(
         "--cors",
@@ -254,7 +263,9 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
     except _AuthError as error:
         print(f"dynasim: {error}", file=sys.stderr)
         return 2
-    simulator = dynasim.Simulator(region=arguments.region, account_id=arguments.account_id)
+    simulator = dynasim.Simulator(
+        region=arguments.region, account_id=arguments.account_id, max_logged_bytes=arguments.call_log_bytes
+    )
     store = None
     try:
         if arguments.data_dir:
