@@ -344,3 +344,18 @@ def test_an_unknown_algorithm_is_named(table):
         "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA1' (only AWS4-HMAC-SHA256 for now). ",
     )
     assert dynasim_items(sim) == []
+
+
+@pytest.mark.parametrize("host", ["[", "[::1", "a b"])
+def test_a_host_no_url_can_hold_is_a_wrong_signature_not_a_server_error(table, host):
+    sim, server = table
+
+    def rehost(headers):
+        headers["Host"] = host
+
+    assert _error(server, _signed_raw(_put("a"), rehost, target=PUT)) == (
+        400,
+        "InvalidSignatureException",
+        SIGNATURE_MISMATCH,
+    )
+    assert dynasim_items(sim) == []
