@@ -359,3 +359,35 @@ def test_a_host_no_url_can_hold_is_a_wrong_signature_not_a_server_error(table, h
         SIGNATURE_MISMATCH,
     )
     assert dynasim_items(sim) == []
+
+
+def test_a_date_header_may_carry_the_time_signed():
+    import email.utils
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    class DateHeaderSigner(SigV4Auth):
+        """Signs with an HTTP Date header where botocore would send X-Amz-Date (as some SDKs may)."""
+
+        def _modify_request_before_signing(self, request):
+            super()._modify_request_before_signing(request)
+            del request.headers["X-Amz-Date"]
+            signed_at = datetime.datetime.strptime(request.context["timestamp"], "%Y%m%dT%H%M%SZ")
+            request.headers["Date"] = email.utils.format_datetime(
+                signed_at.replace(tzinfo=datetime.timezone.utc), usegmt=True
+            )
+
+    request = AWSRequest(method="POST", url="http://localhost/", data=b"{}", headers={"X-Amz-Target": TARGET})
+    DateHeaderSigner(Credentials(*CREDENTIALS.values()), "dynamodb", "us-east-1").add_auth(request)
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    headers["host"] = "localhost"
+    assert "x-amz-date" not in headers and "date" in headers
+    verifier = Verifier(KEYS)
+    assert verifier.verify("POST", "/", headers, b"{}") == CREDENTIALS["aws_access_key_id"]
+    with pytest.raises(dynasim.DynamoDBError) as raised:
+        verifier.verify("POST", "/", {**headers, "date": "yesterday"}, b"{}")
+    assert raised.value.message == (
+        "Date must be in ISO-8601 'basic format'. Got 'yesterday'. See http://en.wikipedia.org/wiki/ISO_8601"
+    )

@@ -9,6 +9,7 @@ written out here.
 from __future__ import annotations
 
 import datetime
+import email.utils
 import hashlib
 import hmac
 from collections.abc import Mapping
@@ -24,6 +25,20 @@ from dynasim.engine.model import signing_names
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_CLOCK_SKEW = datetime.timedelta(minutes=15)
 _TIMESTAMP = "%Y%m%dT%H%M%SZ"
+
+
+def _basic_format(http_date: str) -> str:
+    """An HTTP Date header's time in ISO 8601 basic format; the header as it was if it is no HTTP date."""
+    try:
+        moment = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError):
+        return http_date  # refused by the format check, in the service's words
+    if moment.tzinfo is None:  # "-0000": UTC, with no claim about the local zone
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    try:
+        return moment.astimezone(datetime.timezone.utc).strftime(_TIMESTAMP)
+    except (TypeError, ValueError, OverflowError):
+        return http_date  # refused by the format check, in the service's words
 
 
 class _ReceivedRequestSigner(SigV4Auth):
@@ -77,10 +92,13 @@ class Verifier:
         if not authorization or not authorization.strip().startswith("AWS4-"):
             raise errors.missing_authentication_token()
         parts = parse_authorization(authorization)
-        timestamp = headers.get("x-amz-date")
+        # The time signed: X-Amz-Date's, else the Date header's (signers turn it to ISO 8601 basic format)
+        date_header = "x-amz-date" if headers.get("x-amz-date") else "date"
+        given = headers.get(date_header)
         missing = [name for name in ("Credential", "Signature", "SignedHeaders") if not parts.get(name)]
-        if missing or not timestamp:
-            raise errors.incomplete_authorization(missing, not timestamp, authorization)
+        if missing or not given:
+            raise errors.incomplete_authorization(missing, not given, authorization)
+        timestamp = given if date_header == "x-amz-date" else _basic_format(given)
         self._check_time(timestamp)
         signed = [name.strip().lower() for name in parts["SignedHeaders"].split(";") if name.strip()]
         if "host" not in signed:
@@ -107,7 +125,7 @@ class Verifier:
         secret = self.keys.get(access_key)
         if secret is None:
             raise errors.unrecognized_client()
-        for header, name in (("x-amz-date", "X-Amz-Date"), ("x-amz-target", "X-Amz-Target")):
+        for header, name in ((date_header, date_header.title()), ("x-amz-target", "X-Amz-Target")):
             if header in headers and header not in signed:
                 raise errors.header_not_signed(name)
         declared = headers.get("x-amz-content-sha256")
