@@ -488,3 +488,12 @@ def test_host_name():
     assert admin.host_name("[::1]:8000") == "::1"
     assert admin.host_name("::1") == "::1"
     assert admin.host_name("example.com.") == "example.com"
+
+
+def test_a_server_on_every_address_does_not_take_the_wildcard_for_its_name():
+    sim = dynasim.Simulator()
+    listening_everywhere = admin.Admin(sim, hosts=["0.0.0.0", "::", "dynasim"])  # as `--host 0.0.0.0` makes it
+    for host, status in (("0.0.0.0:8000", 403), ("[::]:8000", 403), ("dynasim:8000", 201), ("127.0.0.1", 201)):
+        headers = {"host": host, "content-type": "application/json"}
+        assert listening_everywhere.answer("POST", "/_dynasim/faults", headers, FAULT)[0] == status, host
+    assert len(sim.faults) == 2

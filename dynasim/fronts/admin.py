@@ -311,8 +311,9 @@ class Admin:
         self, simulator: Simulator, credentials: Mapping[str, str] | None = None, hosts: Iterable[str] = ()
     ) -> None:
         self.simulator = simulator
-        # Names besides localhost and loopback addresses that a Host header may give for this server.
-        self.hosts = frozenset(host_name(host) for host in hosts)
+        # Names besides localhost and loopback addresses that a Host header may give for this server
+        # (not 0.0.0.0 or ::, which name no server: some browsers send them to whatever listens locally).
+        self.hosts = frozenset(host_name(host) for host in hosts) - {"0.0.0.0", "::"}
         self.snapshots: dict[str, Snapshot] = {}  # by name, taken through the admin API
         self.credentials = dict(credentials or {})
         self.verifier = Verifier(self.credentials, simulator.region) if self.credentials else None
