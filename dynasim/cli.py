@@ -28,6 +28,8 @@ from dynasim.fronts import admin, http
 from dynasim.recording import cli as recording_cli
 
 AUTH_ENVIRONMENT = "DYNASIM_AUTH"
+AUTH_FILE_ENVIRONMENT = "DYNASIM_AUTH_FILE"
+CALL_LOG_BYTES = 64 * 1024 * 1024  # a long-running endpoint's call log: requests and responses it keeps
 
 
 def _positive_int(text: str) -> int:
@@ -118,6 +120,28 @@ def parser() -> argparse.ArgumentParser:
         metavar="KEY:SECRET",
         help="verify SigV4 signatures; accept only these key pairs (repeatable; also "
         f"${AUTH_ENVIRONMENT}=KEY:SECRET,KEY:SECRET). Without it any credentials are accepted.",
+    )
+    network.add_argument(
+        "--auth-file",
+        metavar="FILE",
+        help="like --auth, with the key pairs read from FILE, one KEY:SECRET a line ('#' comments), so that "
+        f"no secret shows in the process list (also ${AUTH_FILE_ENVIRONMENT}=FILE)",
+    )
+    network.add_argument(
+        "--admin-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name clients use for this server (say the service name in docker compose) that the admin API "
+        "accepts in the Host header besides localhost, loopback addresses and --host (repeatable)",
+    )
+    network.add_argument(
+        "--call-log-bytes",
+        type=_positive_int,
+        default=CALL_LOG_BYTES,
+        metavar="N",
+        help="keep at most N bytes of requests and responses in the call log, dropping the oldest calls "
+        "(default: %(default)s, 64 MiB)",
     )
     network.add_argument(
         "--cors",
@@ -235,14 +259,14 @@ def main(argv: list[str] | None = None) -> int:
 def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="dynasim: %(levelname)s %(name)s: %(message)s")
     say = (lambda message: None) if arguments.quiet else (lambda message: print(f"dynasim: {message}", flush=True))
-    credentials = dict(arguments.auth or [])
-    if not credentials and os.environ.get(AUTH_ENVIRONMENT):
-        try:
-            credentials = dict(_key_pair(pair.strip()) for pair in os.environ[AUTH_ENVIRONMENT].split(","))
-        except argparse.ArgumentTypeError as error:
-            print(f"dynasim: ${AUTH_ENVIRONMENT}: {error}", file=sys.stderr)
-            return 2
-    simulator = dynasim.Simulator(region=arguments.region, account_id=arguments.account_id)
+    try:
+        credentials = _credentials(arguments)
+    except _AuthError as error:
+        print(f"dynasim: {error}", file=sys.stderr)
+        return 2
+    simulator = dynasim.Simulator(
+        region=arguments.region, account_id=arguments.account_id, max_logged_bytes=arguments.call_log_bytes
+    )
     store = None
     try:
         if arguments.data_dir:
@@ -281,6 +305,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             "cors_origins": arguments.cors,
             "store": store,
             "admin_api": not arguments.no_admin,
+            "admin_hosts": arguments.admin_host,
         }
         if not _is_loopback(arguments.host):
             print(
@@ -317,6 +342,41 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             store.close()
     say("stopped")
     return 0
+
+
+class _AuthError(Exception):
+    pass
+
+
+def _credentials(arguments: argparse.Namespace) -> dict[str, str]:
+    """The key pairs of --auth and --auth-file; else of $DYNASIM_AUTH and $DYNASIM_AUTH_FILE."""
+    pairs = list(arguments.auth or [])
+    path = arguments.auth_file
+    if not pairs and path is None:
+        path = os.environ.get(AUTH_FILE_ENVIRONMENT) or None
+        text = os.environ.get(AUTH_ENVIRONMENT, "")
+        pairs = [_auth_pair(f"${AUTH_ENVIRONMENT}", pair.strip()) for pair in text.split(",") if pair.strip()]
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as lines:
+                found = [line.strip() for line in lines]
+        except (OSError, UnicodeDecodeError) as error:
+            raise _AuthError(f"--auth-file {path}: {getattr(error, 'strerror', None) or error}") from None
+        pairs += [
+            _auth_pair(f"--auth-file {path} line {number}", line)
+            for number, line in enumerate(found, 1)
+            if line and not line.startswith("#")
+        ]
+        if not pairs:
+            raise _AuthError(f"--auth-file {path}: no KEY:SECRET line")
+    return dict(pairs)
+
+
+def _auth_pair(where: str, text: str) -> tuple[str, str]:
+    try:
+        return _key_pair(text)
+    except argparse.ArgumentTypeError as error:
+        raise _AuthError(f"{where}: {error}") from None  # the line itself may hold a secret: not repeated
 
 
 async def _run(

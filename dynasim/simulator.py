@@ -38,6 +38,7 @@ class Simulator:
         *,
         ttl: str = "sweep",
         max_logged_calls: int | None = DEFAULT_MAX_CALLS,
+        max_logged_bytes: int | None = None,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -48,7 +49,8 @@ class Simulator:
         self.engine.after_operation.append(streams.store(self.engine).deliver)
         self._ttl = "sweep"
         self.ttl = ttl
-        self._doubles = Doubles(self, max_logged_calls)
+        # the call log keeps the last max_logged_calls calls, in at most max_logged_bytes (None: no bound)
+        self._doubles = Doubles(self, max_logged_calls, max_logged_bytes)
 
     def handle(self, operation: str, request: dict[str, Any], *, front: str = "direct") -> dict[str, Any]:
         """Run one DynamoDB operation on a wire-form request; every front ends here (`front` names
@@ -109,7 +111,8 @@ class Simulator:
         """Answer DynamoDB's HTTP protocol on `host`:`port` (0: any free port) from a background
         thread; returns the running server (`.url`, `.stop()`, a context manager). Options:
         `max_request_bytes`, `credentials` ({access key id: secret}: verify SigV4 signatures),
-        `cors_origins`. See `dynasim.fronts.http`."""
+        `cors_origins`, `admin_hosts` (names the admin API accepts in a Host header besides loopback
+        ones). See `dynasim.fronts.http`."""
         from dynasim.fronts.http import RunningServer
 
         return RunningServer(self, host, port, **options)
@@ -118,7 +121,8 @@ class Simulator:
 
     @property
     def call_log(self) -> CallLog:
-        """Every call answered (the last `max_logged_calls`), oldest first; see `dynasim.doubles.calls`."""
+        """Every call answered (the last `max_logged_calls`, within `max_logged_bytes`), oldest first;
+        see `dynasim.doubles.calls`."""
         return self._doubles.call_log
 
     def verify_operation(self, operation: str, **criteria: Any) -> list[Call]:

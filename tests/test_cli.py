@@ -140,6 +140,35 @@ def test_auth_flag_and_environment(tmp_path):
         assert ok.list_tables()["TableNames"] == []
 
 
+def test_auth_file_keeps_secrets_out_of_the_process_list(tmp_path):
+    keys = tmp_path / "keys"
+    keys.write_text("# key pairs for the endpoint\nfile-key:file-secret\n\nsecond-key:second-secret\n")
+    with ServerProcess("--auth-file", str(keys)) as server:
+        assert "file-secret" not in " ".join(server.process.args)
+        for key, secret in (("file-key", "file-secret"), ("second-key", "second-secret")):
+            ok = client(server.url, aws_access_key_id=key, aws_secret_access_key=secret)
+            assert ok.list_tables()["TableNames"] == []
+        wrong = client(server.url, config=FAST_FAIL)
+        with pytest.raises(wrong.exceptions.ClientError, match="UnrecognizedClientException"):
+            wrong.list_tables()
+    with ServerProcess(env={"DYNASIM_AUTH_FILE": str(keys)}) as server:
+        ok = client(server.url, aws_access_key_id="file-key", aws_secret_access_key="file-secret")
+        assert ok.list_tables()["TableNames"] == []
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [("no-secret-here\n", "line 1: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY"), ("# only\n", "no KEY:SECRET line")],
+)
+def test_a_bad_auth_file_exits_2(tmp_path, capsys, content, words):
+    keys = tmp_path / "keys"
+    keys.write_text(content)
+    assert cli.main(["serve", "--auth-file", str(keys)]) == 2
+    assert words in capsys.readouterr().err
+    assert cli.main(["serve", "--auth-file", str(tmp_path / "missing")]) == 2
+    assert "No such file or directory" in capsys.readouterr().err
+
+
 def test_max_request_bytes_flag():
     with ServerProcess("--max-request-bytes", "2000") as server:
         ddb = client(server.url, config=FAST_FAIL)
