@@ -271,6 +271,7 @@ def test_the_simulator_is_configured_from_ini_fixture_and_markers(pytester):
         [pytest]
         dynasim_region = eu-west-1
         dynasim_max_logged_calls = 2
+        dynasim_max_logged_bytes = 1000000
         dynasim_ttl = immediate
         """
     )
@@ -292,6 +293,7 @@ def test_the_simulator_is_configured_from_ini_fixture_and_markers(pytester):
                 dynamodb.list_tables()
             assert len(dynasim.call_log) == 5                        # the fixture beats the ini
             assert dynasim.ttl == "sweep"                            # the module's marker beats the ini
+            assert dynasim.call_log.max_bytes == 1000000
 
         @pytest.mark.dynasim(region="ap-south-1", max_logged_calls=None, eventual_consistency={{"lag": 3}})
         def test_the_closest_marker_wins(dynasim, dynamodb):
