@@ -38,6 +38,7 @@ class Simulator:
         *,
         ttl: str = "sweep",
         max_logged_calls: int | None = DEFAULT_MAX_CALLS,
+        virtual_retry_delays: bool = True,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -49,6 +50,10 @@ class Simulator:
         self._ttl = "sweep"
         self.ttl = ttl
         self._doubles = Doubles(self, max_logged_calls)
+        # While this simulator answers a client, the client's waits between retries (botocore's and
+        # aiobotocore's backoff in every retry mode, adaptive mode's rate limiter, the integration
+        # client's backoff) advance `clock` instead of sleeping; False: they really sleep.
+        self.virtual_retry_delays = virtual_retry_delays
 
     def handle(self, operation: str, request: dict[str, Any], *, front: str = "direct") -> dict[str, Any]:
         """Run one DynamoDB operation on a wire-form request; every front ends here (`front` names
