@@ -4,6 +4,7 @@ every front, and botocore's retry modes treating them as real ones."""
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 import boto3
 import pytest
@@ -96,7 +97,7 @@ def test_retry_modes_retry_injected_errors(sim, sleeps, mode, code):
     calls = sim.verify_operation("PutItem")
     assert [call.error_code for call in calls] == [code, code, None]
     # botocore backed off between attempts, on the simulator's clock rather than asleep
-    assert all(later.start > earlier.start for earlier, later in zip(calls, calls[1:]))
+    assert all(later.start > earlier.start for earlier, later in pairwise(calls))
     assert [s for s in sleeps if s > 0] == []
 
 

@@ -68,7 +68,7 @@ def _wrap_backoff(events: Any, emitter: Any, simulator_for: SimulatorFor) -> Non
     for unique_id, entry in list(emitter._unique_id_handlers.items()):
         if not unique_id.startswith(_RETRY_HANDLER_ID):
             continue
-        event_name = f"needs-retry.{unique_id[len(_RETRY_HANDLER_ID):]}"
+        event_name = f"needs-retry.{unique_id[len(_RETRY_HANDLER_ID) :]}"
         backoff = entry["handler"]
 
         def backoff_on_clock(*, endpoint: Any, _backoff: Callable[..., Any] = backoff, **kwargs: Any) -> Any:

@@ -63,7 +63,8 @@ class DynamoDbClient:
         `client` (unless its `virtual_retry_delays` is off)."""
         self.config = config or DynamoDbConfig()
         self.client = client if client is not None else create_boto3_client(self.config)
-        self.circuit_breaker = CircuitBreaker(self.config.circuit_breaker, clock=clock if clock is not None else self._now)
+        breaker_clock = clock if clock is not None else self._now
+        self.circuit_breaker = CircuitBreaker(self.config.circuit_breaker, clock=breaker_clock)
         self.metrics: MetricsSink = metrics if metrics is not None else NullMetrics()
         self._sleep = sleep if sleep is not None else self._wait
         self._rng = rng
