@@ -16,12 +16,13 @@ limiter, so both are found in the client's own emitter (`_unique_id_handlers`, `
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import threading
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
@@ -109,9 +110,11 @@ def _virtualize_rate_limiter(emitter: Any, endpoint: Any, simulator_for: Simulat
         # One clock serves the limiter, its rate clocker and its token bucket.
         limiter._clock.current_time = current_time
         bucket = limiter._token_bucket
-        if hasattr(bucket, "_wait_for_new_fill_rate"):  # aiobotocore's bucket
+        if hasattr(bucket, "_wait_for_new_fill_rate"):  # aiobotocore 3's bucket
             bucket._wait_for_new_fill_rate = _async_wait(bucket._wait_for_new_fill_rate, simulator_for, endpoint)
-        else:
+        elif isinstance(bucket._new_fill_rate_condition, asyncio.Condition):  # aiobotocore 2's
+            bucket._new_fill_rate_condition = _AsyncClockCondition(bucket, simulator_for, endpoint)
+        else:  # botocore's
             bucket._new_fill_rate_condition = _ClockCondition(bucket._lock, simulator_for, endpoint)
 
 
@@ -127,6 +130,23 @@ class _ClockCondition(threading.Condition):
         if timeout is not None and on_clock(self._simulator_for(self._endpoint), timeout):
             return False
         return super().wait(timeout)
+
+
+class _AsyncClockCondition(asyncio.Condition):
+    """aiobotocore 2's token bucket waits on this condition, under `asyncio.wait_for` and for at most
+    the time one token takes to refill: that time goes on the clock instead."""
+
+    def __init__(self, bucket: Any, simulator_for: SimulatorFor, endpoint: Any) -> None:
+        super().__init__()
+        self._bucket = bucket
+        self._simulator_for = simulator_for
+        self._endpoint = endpoint
+
+    async def wait(self) -> Literal[True]:
+        # the limiter acquires one token per request
+        if on_clock(self._simulator_for(self._endpoint), self._bucket._sleep_amount(1)):
+            return True
+        return await super().wait()
 
 
 def _async_wait(
