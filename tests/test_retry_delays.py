@@ -335,3 +335,18 @@ def test_integration_circuit_breaker_times_out_on_the_simulators_clock(sleeps: l
     sim.advance(30)  # the reset timeout passes on the simulator's clock, not the wall's
     integration_put(client)()
     assert client.circuit_breaker.state == "closed"
+
+
+# --- the pytest plugin's fixtures ---------------------------------------------------------------------
+
+
+def test_clients_of_a_test_using_the_plugins_fixtures_back_off_on_its_clock(
+    request: pytest.FixtureRequest, sleeps: list[float]
+) -> None:
+    sim = prepared(request.getfixturevalue("dynasim"))
+    fixture_client = request.getfixturevalue("dynamodb")
+    code_under_test = boto3.client("dynamodb", region_name="eu-west-1", config=retries("legacy"))
+    assert throttled_three_times(sim, put_with(code_under_test)) == exactly(LEGACY_DELAYS)
+    sim.call_log.clear()
+    assert all(gap > 0 for gap in throttled_three_times(sim, put_with(fixture_client)))
+    assert positive(sleeps) == []
