@@ -40,7 +40,9 @@ _installed: weakref.WeakKeyDictionary[Any, SimulatorFor] = weakref.WeakKeyDictio
 def install(events: Any, endpoint: Any, simulator_for: SimulatorFor) -> None:
     """Put the retry delays of the client with these `events` (its `meta.events`, which its
     `endpoint` emits on) on the clock of the simulator `simulator_for(endpoint)` names, whenever it
-    names one. Once per client; later calls change nothing."""
+    names one. Once per client; later calls change nothing (mock's routing calls it per request)."""
+    if events in _installed:
+        return
     with _lock:
         if events in _installed:
             return
