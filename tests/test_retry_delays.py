@@ -43,6 +43,12 @@ def exactly(seconds: Any) -> Any:
     return pytest.approx(seconds, abs=1e-6)
 
 
+def new_client(**options: Any) -> Any:
+    """A DynamoDB client of its own session: boto3's default one would keep the credentials the
+    mock sets for later tests."""
+    return boto3.session.Session().client("dynamodb", region_name="eu-west-1", **options)
+
+
 def retries(mode: str) -> Config:
     return Config(retries={"mode": mode, "max_attempts": 5})
 
@@ -205,10 +211,10 @@ def test_threads_sharing_a_simulator_each_back_off_on_its_clock(sleeps: list[flo
 
 
 def test_clients_routed_by_mock_back_off_on_its_clock(sleeps: list[float]) -> None:
-    made_before = boto3.client("dynamodb", region_name="eu-west-1", config=retries("legacy"))
+    made_before = new_client(config=retries("legacy"))
     with dynasim.mock() as sim:
         prepared(sim)
-        made_inside = boto3.client("dynamodb", region_name="eu-west-1", config=retries("standard"))
+        made_inside = new_client(config=retries("standard"))
         assert throttled_three_times(sim, put_with(made_before)) == exactly(LEGACY_DELAYS)
         sim.call_log.clear()
         assert all(gap > 0 for gap in throttled_three_times(sim, put_with(made_inside)))
@@ -219,7 +225,7 @@ def test_mock_passes_the_switch_to_the_simulator_it_makes(sleeps: list[float]) -
     with dynasim.mock(virtual_retry_delays=False) as sim:
         assert sim.virtual_retry_delays is False
         prepared(sim)
-        ddb = boto3.client("dynamodb", region_name="eu-west-1", config=retries("legacy"))
+        ddb = new_client(config=retries("legacy"))
         assert throttled_three_times(sim, put_with(ddb)) == [0, 0, 0]
     assert positive(sleeps) == LEGACY_DELAYS
 
@@ -262,9 +268,7 @@ def _response(url: str, body: str) -> AWSResponse:
 
 
 def real_client() -> Any:
-    return boto3.client(
-        "dynamodb", region_name="eu-west-1", config=retries("legacy"), aws_access_key_id="k", aws_secret_access_key="s"
-    )
+    return new_client(config=retries("legacy"), aws_access_key_id="k", aws_secret_access_key="s")
 
 
 def assert_sleeps_for_real(client: Any, sleeps: list[float]) -> None:
@@ -315,7 +319,7 @@ def test_integration_client_backs_off_on_the_simulators_clock(sleeps: list[float
 
     with dynasim.mock() as sim:
         prepared(sim)
-        routed = boto3.client("dynamodb", region_name="eu-west-1", config=NO_BOTOCORE_RETRIES)
+        routed = new_client(config=NO_BOTOCORE_RETRIES)
         client = DynamoDbClient.from_boto3(routed, INTEGRATION, rng=lambda: 1.0)
         assert throttled_three_times(sim, integration_put(client)) == exactly(slept)
     assert positive(sleeps) == []
@@ -345,7 +349,7 @@ def test_clients_of_a_test_using_the_plugins_fixtures_back_off_on_its_clock(
 ) -> None:
     sim = prepared(request.getfixturevalue("dynasim"))
     fixture_client = request.getfixturevalue("dynamodb")
-    code_under_test = boto3.client("dynamodb", region_name="eu-west-1", config=retries("legacy"))
+    code_under_test = new_client(config=retries("legacy"))
     assert throttled_three_times(sim, put_with(code_under_test)) == exactly(LEGACY_DELAYS)
     sim.call_log.clear()
     assert all(gap > 0 for gap in throttled_three_times(sim, put_with(fixture_client)))
