@@ -46,10 +46,11 @@ def install(events: Any, endpoint: Any, simulator_for: SimulatorFor) -> None:
     with _lock:
         if events in _installed:
             return
-        _installed[events] = simulator_for
         emitter = getattr(events, "_emitter", events)  # under botocore's EventAliaser
         _wrap_backoff(events, emitter, simulator_for)
         _virtualize_rate_limiter(emitter, endpoint, simulator_for)
+        # Only now: another thread that finds the client installed finds its handlers in place.
+        _installed[events] = simulator_for
 
 
 def simulator_answering(client: Any) -> Simulator | None:
