@@ -21,6 +21,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
 import dynasim
+from dynasim.fronts.retry_delays import on_clock
 from dynasim.integration import (
     CircuitBreakerConfig,
     CircuitOpenError,
@@ -354,3 +355,32 @@ def test_clients_of_a_test_using_the_plugins_fixtures_back_off_on_its_clock(
     sim.call_log.clear()
     assert all(gap > 0 for gap in throttled_three_times(sim, put_with(fixture_client)))
     assert positive(sleeps) == []
+
+
+# --- waits that loop until the clock moves ------------------------------------------------------------
+
+
+def test_the_shortest_wait_still_moves_a_frozen_epoch_clock() -> None:
+    sim = dynasim.Simulator()
+    sim.clock.freeze(at=4e9)  # seconds since the epoch: a step of a nanosecond is lost in rounding
+    before = sim.clock.now()
+    assert on_clock(sim, 1e-9)
+    assert sim.clock.now() > before
+
+
+def test_the_adaptive_token_bucket_finds_its_token_however_little_it_lacks() -> None:
+    sim = dynasim.Simulator()
+    sim.clock.freeze(at=4e9)
+    ddb = sim.client(config=retries("adaptive"))
+    limiter = next(
+        handler.__self__
+        for handler in ddb.meta.events._emitter._handlers.prefix_search("before-send")
+        if getattr(handler, "__name__", None) == "on_sending_request"
+    )
+    bucket = limiter._token_bucket
+    bucket.acquire()  # starts the bucket's time
+    bucket._current_capacity = 1 - 2**-52  # a wait of some 1e-16 s: far below the clock's resolution
+    acquiring = threading.Thread(target=bucket.acquire, daemon=True)
+    acquiring.start()
+    acquiring.join(timeout=10)
+    assert not acquiring.is_alive(), "the token bucket waited forever for a clock that did not move"

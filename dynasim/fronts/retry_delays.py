@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 SimulatorFor = Callable[[Any], "Simulator | None"]
 
 _RETRY_HANDLER_ID = "retry-config-"
+SMALLEST_STEP = 1e-6  # seconds
 
 _lock = threading.Lock()
 # Each client's event emitter (shared with its endpoint) -> how to find its simulator.
@@ -64,7 +65,9 @@ def on_clock(simulator: Simulator | None, seconds: float) -> bool:
     """Wait `seconds` on `simulator`'s clock if its retry delays are virtual; False: sleep for real."""
     if simulator is None or not simulator.virtual_retry_delays:
         return False
-    simulator.clock.advance(seconds)
+    # Waits that loop until the clock has moved (the token bucket's) must see it move: the clock
+    # reads seconds since the epoch, which a step much under a microsecond may leave unchanged.
+    simulator.clock.advance(max(seconds, SMALLEST_STEP))
     return True
 
 
