@@ -39,6 +39,7 @@ class Simulator:
         ttl: str = "sweep",
         max_logged_calls: int | None = DEFAULT_MAX_CALLS,
         max_logged_bytes: int | None = None,
+        virtual_retry_delays: bool = True,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -51,6 +52,10 @@ class Simulator:
         self.ttl = ttl
         # the call log keeps the last max_logged_calls calls, in at most max_logged_bytes (None: no bound)
         self._doubles = Doubles(self, max_logged_calls, max_logged_bytes)
+        # While this simulator answers a client, the client's waits between retries (botocore's and
+        # aiobotocore's backoff in every retry mode, adaptive mode's rate limiter, the integration
+        # client's backoff) advance `clock` instead of sleeping; False: they really sleep.
+        self.virtual_retry_delays = virtual_retry_delays
 
     def handle(self, operation: str, request: dict[str, Any], *, front: str = "direct") -> dict[str, Any]:
         """Run one DynamoDB operation on a wire-form request; every front ends here (`front` names

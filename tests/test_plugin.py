@@ -272,6 +272,7 @@ def test_the_simulator_is_configured_from_ini_fixture_and_markers(pytester):
         dynasim_region = eu-west-1
         dynasim_max_logged_calls = 2
         dynasim_max_logged_bytes = 1000000
+        dynasim_virtual_retry_delays = false
         dynasim_ttl = immediate
         """
     )
@@ -294,6 +295,7 @@ def test_the_simulator_is_configured_from_ini_fixture_and_markers(pytester):
             assert len(dynasim.call_log) == 5                        # the fixture beats the ini
             assert dynasim.ttl == "sweep"                            # the module's marker beats the ini
             assert dynasim.call_log.max_bytes == 1000000
+            assert dynasim.virtual_retry_delays is False
 
         @pytest.mark.dynasim(region="ap-south-1", max_logged_calls=None, eventual_consistency={{"lag": 3}})
         def test_the_closest_marker_wins(dynasim, dynamodb):
