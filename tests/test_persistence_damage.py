@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import struct
 
 import pytest
 
 import dynasim
-from dynasim import persistence
+from dynasim import cli, persistence
 from dynasim.persistence.store import LOG, SNAPSHOT
 
 HASH = dict(
@@ -282,3 +283,50 @@ def test_a_snapshot_without_checksums_still_loads(tmp_path):
     assert (tmp_path / SNAPSHOT).read_bytes().startswith(b"[")
     (tmp_path / SNAPSHOT).write_bytes(b"\n".join(lines[:-1]) + b"\n")  # even so, truncation is named
     assert refusal(tmp_path).reason == "the file ends before its footer (truncated)"
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_serve_refuses_a_damaged_store_with_exit_1_and_no_traceback(tmp_path, capsys):
+    data = bytearray(fill(tmp_path))
+    start = record_starts(bytes(data))[10]
+    data[start + 30] ^= 1
+    (tmp_path / LOG).write_bytes(bytes(data))
+    assert cli.main(["serve", "--port", "0", "--quiet", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"dynasim: {tmp_path / LOG} is damaged at byte {start}: a record that fails its checksum")
+    assert "Traceback" not in err
+    (tmp_path / SNAPSHOT).write_bytes(b'[1,{"format"')  # a snapshot cut short: named too
+    assert cli.main(["serve", "--port", "0", "--quiet", "--data-dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith(f"dynasim: {tmp_path / SNAPSHOT} is damaged at byte 0: line 1 is cut")
+
+
+def test_repair_command(tmp_path, capsys):
+    data = bytearray(fill(tmp_path))
+    start = record_starts(bytes(data))[150]
+    data[start + 30] ^= 1
+    (tmp_path / LOG).write_bytes(bytes(data))
+    assert cli.main(["repair", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    (aside,) = aside_files(tmp_path, LOG)
+    assert f"{tmp_path / SNAPSHOT}: none (nothing to check)" in out
+    assert (
+        f"{tmp_path / LOG}: damaged at byte {start} (a record that fails its checksum, {ITEMS - 150} intact "
+        f"record(s) after it); kept the 150 record(s) before it; moved the remaining {len(data) - start} bytes "
+        f"to {aside}" in out
+    )
+    assert out.endswith(f"dynasim: {tmp_path} repaired\n")
+    assert cli.main(["repair", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.endswith(f"dynasim: {tmp_path}: nothing to repair\n")
+    assert keys_in(tmp_path) == KEYS[:149]
+
+
+def test_repair_refuses_a_store_in_use_or_missing(tmp_path, capsys):
+    sim, store = open_sim(tmp_path)
+    assert cli.main(["repair", str(tmp_path)]) == 1
+    assert "is in use by another dynasim process" in capsys.readouterr().err
+    store.close()
+    assert cli.main(["repair", str(tmp_path / "missing")]) == 1
+    assert "is not a directory" in capsys.readouterr().err
+    assert not os.path.exists(tmp_path / "missing")
