@@ -140,6 +140,17 @@ def test_a_zeroed_page_in_the_middle_is_damage(tmp_path):
     assert keys_in(tmp_path) == KEYS[: starts.index(damaged) - 1]
 
 
+def test_zeros_that_do_not_start_at_a_sector_boundary_are_damage(tmp_path):
+    """A crash leaves whole sectors unwritten; the last bytes of a record turned to zeros are not that."""
+    data = fill(tmp_path)
+    last = record_starts(data)[-1]
+    assert (len(data) - 3) % 512 != 0  # the zeros start inside a sector
+    (tmp_path / LOG).write_bytes(data[:-3] + bytes(3))
+    error = refusal(tmp_path)
+    assert (error.offset, error.reason) == (last, "a record that fails its checksum")
+    assert "0 intact record(s) follow it" in str(error)
+
+
 # --- the log: flipped bytes -------------------------------------------------------------------
 
 PLACES = {
@@ -288,7 +299,11 @@ def test_a_snapshot_without_checksums_still_loads(tmp_path):
 # --- the command line -------------------------------------------------------------------------
 
 
-def test_serve_refuses_a_damaged_store_with_exit_1_and_no_traceback(tmp_path, capsys):
+def test_serve_refuses_a_damaged_store_with_exit_1_and_no_traceback(tmp_path, capsys, monkeypatch):
+    async def serving(*arguments):
+        raise AssertionError("the damaged store was loaded and served")
+
+    monkeypatch.setattr(cli, "_run", serving)  # so that a regression fails here instead of serving forever
     data = bytearray(fill(tmp_path))
     start = record_starts(bytes(data))[10]
     data[start + 30] ^= 1
