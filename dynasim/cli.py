@@ -5,6 +5,7 @@ dynasim serve --data-dir .dynasim              # durable across restarts
 dynasim serve --tables template.yaml           # tables from a SAM/CloudFormation template
 dynasim serve --auth AKIDEXAMPLE:secret        # verify SigV4 signatures
 dynasim serve --fault PutItem:ThrottlingException:times=2 --latency Query:0.2
+dynasim repair .dynasim                        # a damaged --data-dir: keep what precedes the damage
 """
 
 from __future__ import annotations
@@ -234,6 +235,13 @@ def parser() -> argparse.ArgumentParser:
         help="print one line per call: operation, table, status, milliseconds (even with --quiet)",
     )
     recording_cli.add_parser(commands)
+    repair = commands.add_parser(
+        "repair",
+        help="make a damaged --data-dir load again",
+        description="Keep everything a damaged store holds before the damage, move the rest aside to "
+        "files named <file>.damaged-<time> next to it, and print what was done. Stop dynasim first.",
+    )
+    repair.add_argument("directory", metavar="DIR", help="the --data-dir to repair")
     return top
 
 
@@ -250,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     if arguments.command == "replay":
         return recording_cli.run(arguments)
+    if arguments.command == "repair":
+        return repair(arguments.directory)
     if arguments.command != "serve":
         parser().print_help(sys.stderr)
         return 2
@@ -377,6 +387,18 @@ def _auth_pair(where: str, text: str) -> tuple[str, str]:
         return _key_pair(text)
     except argparse.ArgumentTypeError as error:
         raise _AuthError(f"{where}: {error}") from None  # the line itself may hold a secret: not repeated
+
+
+def repair(directory: str) -> int:
+    """`dynasim repair DIR`: 0 once the store loads again (repaired or intact), 1 if it cannot be."""
+    try:
+        report = persistence.repair(directory)
+    except (persistence.StoreError, OSError) as error:
+        print(f"dynasim: {error}", file=sys.stderr)
+        return 1
+    print(report)
+    print(f"dynasim: {directory} repaired" if report.repaired else f"dynasim: {directory}: nothing to repair")
+    return 0
 
 
 async def _run(
