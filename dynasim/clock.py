@@ -23,6 +23,11 @@ class Clock:
         base = self._frozen_at if self._frozen_at is not None else time.time()
         return base + self._offset
 
+    @property
+    def advanced(self) -> float:
+        """Seconds the clock has been moved forward by `advance()` in all."""
+        return self._offset
+
     def advance(self, seconds: float) -> None:
         """Move the simulator's time forward (virtual time; nothing sleeps)."""
         if seconds < 0:
