@@ -109,7 +109,8 @@ class Simulator:
         """Answer DynamoDB's HTTP protocol on `host`:`port` (0: any free port) from a background
         thread; returns the running server (`.url`, `.stop()`, a context manager). Options:
         `max_request_bytes`, `credentials` ({access key id: secret}: verify SigV4 signatures),
-        `cors_origins`. See `dynasim.fronts.http`."""
+        `cors_origins`, `read_timeout` (seconds for a request's head, and between reads of its
+        body: 408 and close past it; default 10). See `dynasim.fronts.http`."""
         from dynasim.fronts.http import RunningServer
 
         return RunningServer(self, host, port, **options)

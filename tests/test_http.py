@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import socket
@@ -451,13 +452,16 @@ class _Transport:
 
 
 def _feed(pieces: list[bytes]) -> bytes:
-    sim = dynasim.Simulator()
-    connection = http._Connection(http.HTTPServer(sim))
-    transport = _Transport()
-    connection.connection_made(transport)
-    for piece in pieces:
-        connection.data_received(piece)
-    return bytes(transport.written)
+    async def feed() -> bytes:  # on an event loop, as the connection's read timeouts need one
+        sim = dynasim.Simulator()
+        connection = http._Connection(http.HTTPServer(sim))
+        transport = _Transport()
+        connection.connection_made(transport)
+        for piece in pieces:
+            connection.data_received(piece)
+        return bytes(transport.written)
+
+    return asyncio.run(feed())
 
 
 def _without_volatile_headers(answer: bytes) -> bytes:
