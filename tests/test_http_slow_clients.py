@@ -10,10 +10,13 @@ socket timeout, where the answer must not wait for it); every socket read is bou
 from __future__ import annotations
 
 import json
+import socket
 import time
 
 import pytest
 from http_helpers import Connection, ServerProcess, post
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dynasim
 
@@ -192,3 +195,63 @@ def test_read_timeout_flag():
         status, _, payload = conn.response()
         assert status == 408
         assert error_of(payload)[1] == "Malformed HTTP request: request not received within 0.3 seconds"
+
+
+# --- a bounded fuzz of the framing: whatever the bytes, a 4xx or a clean close, never a 5xx ----------
+
+VALID_STREAM = (
+    post(LIST_TABLES, b'{"Limit": 5}')
+    + b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: "
+    + LIST_TABLES.encode()
+    + b"\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+)
+FRAMING_NOISE = [
+    b"\n",
+    b"\r",
+    b"\x00",
+    b"\xff\xfe",
+    b" ",
+    b":",
+    b"HTTP/1.0",
+    b"HTTP/2.0",
+    b"Content-Length: 99999999999999999999\r\n",
+    b"Content-Length: -1\r\n",
+    b"Transfer-Encoding: gzip, chunked\r\n",
+    b"Transfer-Encoding: chunked\r\n",
+    b"Expect: 100-continue\r\n",
+    b"ffffffffffffffffff\r\n",
+    b"0\r\n\r\n",
+]
+
+
+@st.composite
+def mangled_streams(draw):
+    stream = VALID_STREAM
+    for _ in range(draw(st.integers(1, 4))):
+        position = draw(st.integers(0, len(stream)))
+        noise = draw(st.sampled_from(FRAMING_NOISE) | st.binary(min_size=1, max_size=6))
+        stream = stream[:position] + noise + stream[position + draw(st.integers(0, 6)) :]
+    return stream
+
+
+@pytest.fixture(scope="module")
+def framing_server():
+    with dynasim.Simulator().serve(read_timeout=SHORT) as server:
+        yield server
+
+
+@given(stream=mangled_streams())
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+def test_mangled_framing_gets_answers_below_500_or_a_clean_close(framing_server, stream):
+    with Connection(framing_server.port) as conn:
+        conn.send(stream)
+        conn.sock.shutdown(socket.SHUT_WR)  # no more bytes: an unfinished request ends here
+        for _ in range(4):  # at most the stream's two requests, and bounded
+            try:
+                status, _, _ = conn.response()
+            except ConnectionError:  # closed, having answered everything it could read
+                break
+            assert status < 500, stream
+    with Connection(framing_server.port) as conn:  # the server goes on
+        conn.send(post(LIST_TABLES))
+        assert conn.response()[0] == 200

@@ -16,12 +16,14 @@ What it answers besides DynamoDB operations:
 * ``OPTIONS``: 200 with an ``Allow`` header; CORS preflight headers only for configured origins.
 * any other path, or another method: 404 with DynamoDB's ``<UnknownOperationException/>`` body.
 * a compressed body (``Content-Encoding: gzip`` or ``deflate``): decompressed up to the size limit
-  (decompressing more is a 413); any other coding, or a body that does not decompress, gets the
-  500 InternalServerError DynamoDB answers it with.
+  (decompressing more is a 413); any other coding, or a body that does not decompress, gets a 400
+  (DynamoDB answers a 500: see `errors.undecodable_body`).
 * a body over the size limit: 413 before the body is read (it is discarded as it arrives, never kept).
 * broken framing (bad request line, bad or conflicting ``Content-Length``, bad chunk sizes, an
-  oversized head): a 400 JSON error, then the connection is closed (its framing is lost). A request
-  line that cannot become valid (binary garbage, a bare LF) is refused as soon as it arrives.
+  unsupported HTTP version or transfer coding, an oversized head): a 400 JSON error (431 for the
+  head; never a 5xx, which a client would retry), then the connection is closed (its framing is
+  lost). A request line that cannot become valid (binary garbage, a bare LF) is refused as soon as
+  it arrives.
 * a request that never finishes: its head must arrive within ``read_timeout`` seconds of its first
   byte, and its body may pause no longer than that between reads; otherwise a 408, and the
   connection is closed. An idle keep-alive connection (no request begun) is left open.
@@ -288,7 +290,9 @@ def parse_request_line(line: str) -> tuple[str, str, str]:
     method, target, version = parts
     if version != "HTTP/1.1" and version != "HTTP/1.0":
         if version.startswith("HTTP/"):
-            raise BadRequest(f"unsupported HTTP version {version}", 505)
+            # A 400, not RFC 9110's 505: no request gets a 5xx, which a client would take for a
+            # server fault and retry.
+            raise BadRequest(f"unsupported HTTP version {version}")
         raise BadRequest("invalid request line")
     return method, target, version
 
@@ -519,7 +523,7 @@ class _Connection(asyncio.Protocol):
         length_text = headers.get("content-length")
         if encoding is not None:
             if encoding.lower() != "chunked":
-                raise BadRequest(f"unsupported transfer-encoding {encoding}", 501)
+                raise BadRequest(f"unsupported transfer-encoding {encoding}")  # a 400, not a 501: as above
             if length_text is not None:
                 keep_alive = False  # both framings: the message is suspect, do not reuse
             self.chunks = _ChunkedBody(self.limit)
