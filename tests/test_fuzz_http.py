@@ -77,6 +77,7 @@ ODD_JSON = [
     "-1e400",
     "1e99999999999999999999",
     "99999999999999999999999999999999999999999",
+    "9" * 5000,  # past Python's default limit on integer digits
     "NaN",
     "Infinity",
     '"x"',
@@ -127,6 +128,8 @@ class Names:
 
     stream_arn = ""
     table_arn = ""
+    shard_id = ""
+    shard_iterator = ""
 
 
 def _string(draw: Any, name: str, shape: Shape) -> str:
@@ -143,6 +146,10 @@ def _string(draw: Any, name: str, shape: Shape) -> str:
         return INDEX
     if name == "StreamArn":
         return Names.stream_arn
+    if name in ("ShardId", "ExclusiveStartShardId"):
+        return Names.shard_id
+    if name in ("ShardIterator", "NextShardIterator"):
+        return Names.shard_iterator
     if name == "Statement":
         return str(
             draw(
@@ -328,6 +335,12 @@ def ensure_seed_table(sim: dynasim.Simulator) -> None:
     Names.table_arn, Names.stream_arn = table["TableArn"], table["LatestStreamArn"]
     for item in SEED_ITEMS:
         sim.handle("PutItem", {"TableName": TABLE, "Item": item})
+    shard = sim.handle("DescribeStream", {"StreamArn": Names.stream_arn})["StreamDescription"]["Shards"][0]
+    Names.shard_id = shard["ShardId"]
+    Names.shard_iterator = sim.handle(
+        "GetShardIterator",
+        {"StreamArn": Names.stream_arn, "ShardId": Names.shard_id, "ShardIteratorType": "TRIM_HORIZON"},
+    )["ShardIterator"]
 
 
 def post(target: str, body: bytes) -> bytes:
