@@ -138,7 +138,7 @@ def _string(draw: Any, name: str, shape: Shape) -> str:
         return str(draw(st.sampled_from(enum)))
     if name in VALID_EXPRESSIONS:
         return str(draw(st.sampled_from(VALID_EXPRESSIONS[name])))
-    if name in ("TableName", "GlobalTableName", "SourceTableArn"):
+    if name.endswith("TableName") or name == "SourceTableArn":
         return str(draw(st.sampled_from([TABLE, TABLE, "missing", Names.table_arn])))
     if name in ("ResourceArn", "TableArn"):
         return Names.table_arn
