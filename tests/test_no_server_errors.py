@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from http_helpers import SCHEMA, Connection, post
 
 import dynasim
-from conformance.helpers import NESTING_TOO_DEEP, enveloped, not_a_number
+from conformance.helpers import EMPTY_VALUE, NESTING_TOO_DEEP, enveloped, not_a_number
 
 HUGE_EXPONENT = enveloped(not_a_number("1e99999999999999999999"))
 
@@ -158,6 +158,29 @@ CASES = {
     "surrogate-name-placeholder": (*put(ExpressionAttributeNames='{"#a":"\\udfff"}'), SERIALIZATION, ""),
     "surrogate-partiql": (*statement(f"SELECT * FROM {TABLE} WHERE pk = '\ud800'"), SERIALIZATION, ""),
     "not-utf8": ("PutItem", b'{"TableName":"orders","Item":{"pk":{"S":"caf\xe9"}}}', SERIALIZATION, ""),
+    # A member of an attribute value sent as null is absent, as the service reads JSON: the value
+    # is empty (found by the fuzz in tests/test_fuzz_http.py).
+    "null-S-in-key": (
+        "DeleteItem",
+        f'{{"TableName":"{TABLE}","Key":{{"pk":{{"S":null}}}}}}',
+        VALIDATION,
+        enveloped(EMPTY_VALUE),
+    ),
+    "null-BOOL-in-item": (*put('{"pk":{"S":"new"},"b":{"BOOL":null}}'), VALIDATION, enveloped(EMPTY_VALUE)),
+    "null-S-in-map": (*put('{"pk":{"S":"new"},"m":{"M":{"a":{"S":null}}}}'), VALIDATION, enveloped(EMPTY_VALUE)),
+    "null-value-placeholder": (
+        "Query",
+        json.dumps(
+            {"TableName": TABLE, "KeyConditionExpression": "pk = :v", "ExpressionAttributeValues": {":v": {"S": None}}}
+        ),
+        VALIDATION,
+        f"ExpressionAttributeValues contains invalid value: {EMPTY_VALUE} for key :v",
+    ),
+    "null-in-string-set": (
+        *put('{"pk":{"S":"new"},"s":{"SS":["a",null]}}'),
+        SERIALIZATION,
+        "Unexpected value type in payload: NoneType",
+    ),
 }
 
 
@@ -228,6 +251,16 @@ def test_http_gets_dynamodbs_400(sim, case, caplog):
         assert through_http(server.port, operation, as_bytes(body)) == (400, code, message)
     assert unchanged(sim)
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_a_null_member_beside_the_value_is_absent(sim):
+    ddb = sim.client()
+    ddb.meta.events.register(
+        "before-sign.dynamodb.PutItem",
+        lambda request, **_: setattr(request, "data", request.data.replace(b'"N": "2"', b'"N": "2", "S": null')),
+    )
+    ddb.put_item(TableName=TABLE, Item={"pk": {"S": "new"}, "n": {"N": "2"}})
+    assert ddb.get_item(TableName=TABLE, Key={"pk": {"S": "new"}})["Item"] == {"pk": {"S": "new"}, "n": {"N": "2"}}
 
 
 @pytest.mark.parametrize(
