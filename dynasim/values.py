@@ -210,7 +210,7 @@ def validate_value(value: AttributeValue, depth: int = 1, max_depth: int = MAX_C
     `depth` is 1 for a top-level attribute, one more for each map or list around the value;
     `max_depth` the most maps and lists it may nest (see `expression_value_depth`)."""
     if not isinstance(value, dict):
-        raise _unexpected_type(value)
+        raise errors.unexpected_value_type(value)
     if None in value.values():  # a member sent as null is absent, as the service reads JSON
         for kind in [kind for kind, payload in value.items() if payload is None]:
             del value[kind]
@@ -270,15 +270,11 @@ def container_depth(value: Any, cap: int = LATE_NESTING_DEPTH) -> int:
     return deepest
 
 
-def _unexpected_type(value: Any) -> errors.DynamoDBError:
-    return errors.serialization(f"Unexpected value type in payload: {type(value).__name__}")
-
-
 def _validate_set(value: AttributeValue, kind: str, members: list[Any], depth: int) -> int:
     if not members:
         raise errors.set_empty(kind)
     if None in members:  # the model's type check lets a null member through, as absent
-        raise _unexpected_type(None)
+        raise errors.unexpected_value_type(None)
     if kind == "SS":
         normalized: list[Any] = members
         size = sum(len(member.encode()) for member in members)

@@ -26,6 +26,7 @@ SEED = {"pk": {"S": "seed"}, "n": {"N": "1"}, "m": {"M": {"a": {"S": "x"}}}}
 VALIDATION = "ValidationException"
 SERIALIZATION = "SerializationException"
 TOO_MANY_OPERATORS = "The expression contains too many operators; operator count: 301"
+NULL_MEMBER = "Unexpected value type in payload: NoneType"
 
 
 def deep_map(levels: int) -> str:
@@ -176,10 +177,14 @@ CASES = {
         VALIDATION,
         f"ExpressionAttributeValues contains invalid value: {EMPTY_VALUE} for key :v",
     ),
+    # A null in a list or as a map's value is refused as the request's JSON types are checked.
+    "null-map-value": ("BatchGetItem", f'{{"RequestItems":{{"{TABLE}":null}}}}', SERIALIZATION, NULL_MEMBER),
+    "null-list-member": ("TransactWriteItems", '{"TransactItems":[null]}', SERIALIZATION, NULL_MEMBER),
+    "null-legacy-condition": (*put(Expected='{"n":null}'), SERIALIZATION, NULL_MEMBER),
     "null-in-string-set": (
         *put('{"pk":{"S":"new"},"s":{"SS":["a",null]}}'),
         SERIALIZATION,
-        "Unexpected value type in payload: NoneType",
+        NULL_MEMBER,
     ),
 }
 
@@ -198,7 +203,7 @@ def unchanged(sim: dynasim.Simulator) -> bool:
 
 
 # Parameters botocore itself reads before it sends (for endpoint rules); the body replaces them.
-CLIENT_PARAMETERS = {"BatchWriteItem": {"RequestItems": {TABLE: []}}}
+CLIENT_PARAMETERS = {"BatchWriteItem": {"RequestItems": {TABLE: []}}, "BatchGetItem": {"RequestItems": {TABLE: {}}}}
 
 
 def through_client(sim: dynasim.Simulator, operation: str, body: bytes) -> tuple[int, str | None, str | None]:
@@ -251,6 +256,13 @@ def test_http_gets_dynamodbs_400(sim, case, caplog):
         assert through_http(server.port, operation, as_bytes(body)) == (400, code, message)
     assert unchanged(sim)
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_a_null_member_of_a_request_is_absent(sim):
+    ddb = sim.client()
+    body = b'{"Limit": null, "ExclusiveStartTableName": null}'
+    ddb.meta.events.register("before-sign.dynamodb.ListTables", lambda request, **_: setattr(request, "data", body))
+    assert ddb.list_tables()["TableNames"] == [TABLE]
 
 
 def test_a_null_member_beside_the_value_is_absent(sim):
