@@ -124,12 +124,21 @@ def attribute_map(draw: Any) -> dict[str, Any]:
 
 
 class Names:
-    """What the requests name: the seed table, its index and stream (known once the server runs)."""
+    """What the requests name: the seed table's ARN, its stream, shard and an iterator, known once
+    the table exists and new each time it is made again. Requests are drawn with these placeholders
+    (so that what is drawn never depends on the server's state) and `named` fills them in."""
 
-    stream_arn = ""
-    table_arn = ""
-    shard_id = ""
-    shard_iterator = ""
+    table_arn = "<table-arn>"
+    stream_arn = "<stream-arn>"
+    shard_id = "<shard-id>"
+    shard_iterator = "<shard-iterator>"
+    current: dict[str, str] = {}
+
+    @classmethod
+    def named(cls, body: bytes) -> bytes:
+        for placeholder, value in cls.current.items():
+            body = body.replace(placeholder.encode(), value.encode())
+        return body
 
 
 def _string(draw: Any, name: str, shape: Shape) -> str:
@@ -332,15 +341,19 @@ def ensure_seed_table(sim: dynasim.Simulator) -> None:
             "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
         },
     )["TableDescription"]
-    Names.table_arn, Names.stream_arn = table["TableArn"], table["LatestStreamArn"]
     for item in SEED_ITEMS:
         sim.handle("PutItem", {"TableName": TABLE, "Item": item})
-    shard = sim.handle("DescribeStream", {"StreamArn": Names.stream_arn})["StreamDescription"]["Shards"][0]
-    Names.shard_id = shard["ShardId"]
-    Names.shard_iterator = sim.handle(
-        "GetShardIterator",
-        {"StreamArn": Names.stream_arn, "ShardId": Names.shard_id, "ShardIteratorType": "TRIM_HORIZON"},
+    stream_arn = table["LatestStreamArn"]
+    shard_id = sim.handle("DescribeStream", {"StreamArn": stream_arn})["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = sim.handle(
+        "GetShardIterator", {"StreamArn": stream_arn, "ShardId": shard_id, "ShardIteratorType": "TRIM_HORIZON"}
     )["ShardIterator"]
+    Names.current = {
+        Names.table_arn: table["TableArn"],
+        Names.stream_arn: stream_arn,
+        Names.shard_id: shard_id,
+        Names.shard_iterator: iterator,
+    }
 
 
 def post(target: str, body: bytes) -> bytes:
@@ -379,6 +392,7 @@ def test_every_operation_is_fuzzed():
 def test_fuzzed_requests_get_a_4xx_or_an_answer_and_change_nothing_when_refused(fuzzed, request):
     sim, conn = fuzzed
     target, operation, body = request
+    body = Names.named(body)
     before = state(sim)
     conn.send(post(target, body))
     status, headers, payload = conn.response()  # a dropped connection raises here
