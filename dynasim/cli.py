@@ -5,6 +5,7 @@ dynasim serve --data-dir .dynasim              # durable across restarts
 dynasim serve --tables template.yaml           # tables from a SAM/CloudFormation template
 dynasim serve --auth AKIDEXAMPLE:secret        # verify SigV4 signatures
 dynasim serve --fault PutItem:ThrottlingException:times=2 --latency Query:0.2
+dynasim repair .dynasim                        # a damaged --data-dir: keep what precedes the damage
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import ipaddress
 import logging
 import os
@@ -27,6 +29,8 @@ from dynasim.fronts import admin, http
 from dynasim.recording import cli as recording_cli
 
 AUTH_ENVIRONMENT = "DYNASIM_AUTH"
+AUTH_FILE_ENVIRONMENT = "DYNASIM_AUTH_FILE"
+CALL_LOG_BYTES = 64 * 1024 * 1024  # a long-running endpoint's call log: requests and responses it keeps
 
 
 def _positive_int(text: str) -> int:
@@ -127,6 +131,28 @@ def parser() -> argparse.ArgumentParser:
         f"${AUTH_ENVIRONMENT}=KEY:SECRET,KEY:SECRET). Without it any credentials are accepted.",
     )
     network.add_argument(
+        "--auth-file",
+        metavar="FILE",
+        help="like --auth, with the key pairs read from FILE, one KEY:SECRET a line ('#' comments), so that "
+        f"no secret shows in the process list (also ${AUTH_FILE_ENVIRONMENT}=FILE)",
+    )
+    network.add_argument(
+        "--admin-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name clients use for this server (say the service name in docker compose) that the admin API "
+        "accepts in the Host header besides localhost, loopback addresses and --host (repeatable)",
+    )
+    network.add_argument(
+        "--call-log-bytes",
+        type=_positive_int,
+        default=CALL_LOG_BYTES,
+        metavar="N",
+        help="keep at most N bytes of requests and responses in the call log, dropping the oldest calls "
+        "(default: %(default)s, 64 MiB)",
+    )
+    network.add_argument(
         "--cors",
         action="append",
         default=[],
@@ -217,6 +243,13 @@ def parser() -> argparse.ArgumentParser:
         help="print one line per call: operation, table, status, milliseconds (even with --quiet)",
     )
     recording_cli.add_parser(commands)
+    repair = commands.add_parser(
+        "repair",
+        help="make a damaged --data-dir load again",
+        description="Keep everything a damaged store holds before the damage, move the rest aside to "
+        "files named <file>.damaged-<time> next to it, and print what was done. Stop dynasim first.",
+    )
+    repair.add_argument("directory", metavar="DIR", help="the --data-dir to repair")
     return top
 
 
@@ -233,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     if arguments.command == "replay":
         return recording_cli.run(arguments)
+    if arguments.command == "repair":
+        return repair(arguments.directory)
     if arguments.command != "serve":
         parser().print_help(sys.stderr)
         return 2
@@ -242,14 +277,14 @@ def main(argv: list[str] | None = None) -> int:
 def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="dynasim: %(levelname)s %(name)s: %(message)s")
     say = (lambda message: None) if arguments.quiet else (lambda message: print(f"dynasim: {message}", flush=True))
-    credentials = dict(arguments.auth or [])
-    if not credentials and os.environ.get(AUTH_ENVIRONMENT):
-        try:
-            credentials = dict(_key_pair(pair.strip()) for pair in os.environ[AUTH_ENVIRONMENT].split(","))
-        except argparse.ArgumentTypeError as error:
-            print(f"dynasim: ${AUTH_ENVIRONMENT}: {error}", file=sys.stderr)
-            return 2
-    simulator = dynasim.Simulator(region=arguments.region, account_id=arguments.account_id)
+    try:
+        credentials = _credentials(arguments)
+    except _AuthError as error:
+        print(f"dynasim: {error}", file=sys.stderr)
+        return 2
+    simulator = dynasim.Simulator(
+        region=arguments.region, account_id=arguments.account_id, max_logged_bytes=arguments.call_log_bytes
+    )
     store = None
     try:
         if arguments.data_dir:
@@ -289,6 +324,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             "cors_origins": arguments.cors,
             "store": store,
             "admin_api": not arguments.no_admin,
+            "admin_hosts": arguments.admin_host,
         }
         if not _is_loopback(arguments.host):
             print(
@@ -311,6 +347,11 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
         return 1
     except _ListenError as error:
         print(f"dynasim: cannot listen on {arguments.host}:{arguments.port}: {error}", file=sys.stderr)
+        if error.in_use:
+            print(
+                "dynasim: another program has that port: choose another with --port, or --port 0 for any free one",
+                file=sys.stderr,
+            )
         return 1
     except OSError as error:
         print(f"dynasim: {error}", file=sys.stderr)
@@ -319,6 +360,53 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
         if store is not None:
             store.close()
     say("stopped")
+    return 0
+
+
+class _AuthError(Exception):
+    pass
+
+
+def _credentials(arguments: argparse.Namespace) -> dict[str, str]:
+    """The key pairs of --auth and --auth-file; else of $DYNASIM_AUTH and $DYNASIM_AUTH_FILE."""
+    pairs = list(arguments.auth or [])
+    path = arguments.auth_file
+    if not pairs and path is None:
+        path = os.environ.get(AUTH_FILE_ENVIRONMENT) or None
+        text = os.environ.get(AUTH_ENVIRONMENT, "")
+        pairs = [_auth_pair(f"${AUTH_ENVIRONMENT}", pair.strip()) for pair in text.split(",") if pair.strip()]
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as lines:
+                found = [line.strip() for line in lines]
+        except (OSError, UnicodeDecodeError) as error:
+            raise _AuthError(f"--auth-file {path}: {getattr(error, 'strerror', None) or error}") from None
+        pairs += [
+            _auth_pair(f"--auth-file {path} line {number}", line)
+            for number, line in enumerate(found, 1)
+            if line and not line.startswith("#")
+        ]
+        if not pairs:
+            raise _AuthError(f"--auth-file {path}: no KEY:SECRET line")
+    return dict(pairs)
+
+
+def _auth_pair(where: str, text: str) -> tuple[str, str]:
+    try:
+        return _key_pair(text)
+    except argparse.ArgumentTypeError as error:
+        raise _AuthError(f"{where}: {error}") from None  # the line itself may hold a secret: not repeated
+
+
+def repair(directory: str) -> int:
+    """`dynasim repair DIR`: 0 once the store loads again (repaired or intact), 1 if it cannot be."""
+    try:
+        report = persistence.repair(directory)
+    except (persistence.StoreError, OSError) as error:
+        print(f"dynasim: {error}", file=sys.stderr)
+        return 1
+    print(report)
+    print(f"dynasim: {directory} repaired" if report.repaired else f"dynasim: {directory}: nothing to repair")
     return 0
 
 
@@ -332,7 +420,7 @@ async def _run(
     try:
         server = await http.HTTPServer(simulator, host, port, **options).start()
     except OSError as error:
-        raise _ListenError(error.strerror or str(error)) from None
+        raise _ListenError(error.strerror or str(error), in_use=error.errno == errno.EADDRINUSE) from None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -346,7 +434,9 @@ async def _run(
 
 
 class _ListenError(Exception):
-    pass
+    def __init__(self, reason: str, *, in_use: bool = False) -> None:
+        super().__init__(reason)
+        self.in_use = in_use  # the port is taken: say how to pick another
 
 
 def _is_loopback(host: str) -> bool:

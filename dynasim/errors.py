@@ -1285,6 +1285,11 @@ def decompressed_too_large(limit: int) -> DynamoDBError:
 UNKNOWN_PATH_BODY = b"<UnknownOperationException/>\n"
 
 
+# The endpoint's SigV4 checks (`dynasim serve --auth`), in the order the service makes them and in
+# its words, as recorded by dynalite (mhart/dynalite, index.js) from DynamoDB's answers; the host
+# check in the service's newer wording (as AWS answers it today, "'Host' or ':authority'").
+
+
 def missing_authentication_token() -> DynamoDBError:
     return DynamoDBError("MissingAuthenticationTokenException", "Request is missing Authentication Token")
 
@@ -1297,6 +1302,71 @@ def unrecognized_client() -> DynamoDBError:
 
 def incomplete_signature(message: str) -> DynamoDBError:
     return DynamoDBError("IncompleteSignatureException", message)
+
+
+def incomplete_authorization(missing: list[str], date_missing: bool, authorization: str) -> DynamoDBError:
+    """The Authorization header lacks parameters (`missing`) or the request a date."""
+    text = "".join(f"Authorization header requires '{name}' parameter. " for name in missing)
+    if date_missing:
+        text += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+    return incomplete_signature(f"{text}Authorization={authorization}")
+
+
+def signature_date_format(timestamp: str) -> DynamoDBError:
+    return incomplete_signature(
+        f"Date must be in ISO-8601 'basic format'. Got '{timestamp}'. See http://en.wikipedia.org/wiki/ISO_8601"
+    )
+
+
+def signature_expired(timestamp: str, limit: str, now: str) -> DynamoDBError:
+    return invalid_signature(f"Signature expired: {timestamp} is now earlier than {limit} ({now} - 15 min.)")
+
+
+def signature_not_yet_current(timestamp: str, limit: str, now: str) -> DynamoDBError:
+    return invalid_signature(f"Signature not yet current: {timestamp} is still later than {limit} ({now} + 15 min.)")
+
+
+def header_not_signed(header: str) -> DynamoDBError:
+    """A header the service requires in SignedHeaders is not there (`Host`: the service's words;
+    `X-Amz-Date` and `X-Amz-Target`, which dynasim requires too, in the same words)."""
+    if header == "Host":
+        return invalid_signature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+    return invalid_signature(f"'{header}' must be a 'SignedHeader' in the AWS Authorization.")
+
+
+def unsupported_signature_algorithm(algorithm: str) -> DynamoDBError:
+    return incomplete_signature(f"Unsupported AWS 'algorithm': '{algorithm}' (only AWS4-HMAC-SHA256 for now). ")
+
+
+def credential_elements(credential: str) -> DynamoDBError:
+    return incomplete_signature(
+        "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, "
+        f"got '{credential}'"
+    )
+
+
+def credential_scope(problems: list[str]) -> DynamoDBError:
+    """Every way the credential scope is wrong, in one message (each sentence from the functions below)."""
+    return invalid_signature("".join(f"{problem}. " for problem in problems))
+
+
+def scope_region(region: str) -> str:
+    return f"Credential should be scoped to a valid region, not '{region}'"
+
+
+def scope_service(service: str) -> str:
+    return f"Credential should be scoped to correct service: '{service}'"
+
+
+def scope_terminator(terminator: str) -> str:
+    return f"Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'"
+
+
+def scope_date(scope_date: str, timestamp: str) -> str:
+    return (
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+        f"'{scope_date}' != '{timestamp[:8]}', from '{timestamp}'"
+    )
 
 
 def invalid_signature(message: str | None = None) -> DynamoDBError:

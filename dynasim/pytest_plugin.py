@@ -3,6 +3,8 @@ enough.
 
 Fixtures:
     dynasim            a fresh `dynasim.Simulator` per test, holding the declared tables
+    sim                the same simulator, for test files that `import dynasim` (a `dynasim`
+                       argument would hide the module inside the test)
     dynamodb           a boto3 DynamoDB client on it (or on the --dynasim-target endpoint)
     dynamodb_resource  a boto3 DynamoDB service resource, likewise
     dynamodb_async     an aiobotocore DynamoDB client, likewise (async: needs pytest-asyncio or anyio)
@@ -24,10 +26,13 @@ last: the `@pytest.mark.dynasim_tables(...)` marker, the `dynasim_tables` fixtur
 for each test from a snapshot, so a test starts from them in well under a millisecond.
 
 The test's simulator is configured by, last wins: the ini settings `dynasim_region`, `dynasim_ttl`,
-`dynasim_max_logged_calls`, `dynasim_eventual_consistency`; the `dynasim_options` fixture; and the
-`@pytest.mark.dynasim(...)` marker (on a module, a class and a test: the closest wins, setting by
-setting). Settings: `region`, `ttl` ("sweep" or "immediate"), `max_logged_calls` (None: all),
-`eventual_consistency` (True, or the keyword arguments of `Simulator.enable_eventual_consistency`).
+`dynasim_max_logged_calls`, `dynasim_max_logged_bytes`, `dynasim_eventual_consistency`,
+`dynasim_virtual_retry_delays`; the
+`dynasim_options` fixture; and the `@pytest.mark.dynasim(...)` marker (on a module, a class and a
+test: the closest wins, setting by setting). Settings: `region`, `ttl` ("sweep" or "immediate"),
+`max_logged_calls` (None: all), `max_logged_bytes` (None: no bound), `eventual_consistency` (True,
+or the keyword arguments of `Simulator.enable_eventual_consistency`), `virtual_retry_delays` (False:
+retries really sleep).
 
 With `--dynasim-target=URL` (or the `dynasim_target` ini setting) the same tests run against a real
 endpoint (DynamoDB Local, say): `dynamodb` and `dynamodb_resource` talk to it, declared tables are
@@ -92,9 +97,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "dynasim(route=True, region=..., ttl=..., max_logged_calls=..., eventual_consistency=...): "
-        "the test's simulator; route=False leaves DynamoDB clients the test did not get from a dynasim "
-        "fixture alone (by default every DynamoDB and Streams client answers from the test's simulator)",
+        "dynasim(route=True, region=..., ttl=..., max_logged_calls=..., max_logged_bytes=..., "
+        "eventual_consistency=..., virtual_retry_delays=...): the test's simulator; route=False leaves "
+        "DynamoDB clients the test did not get from a dynasim fixture alone (by default every DynamoDB and "
+        "Streams client answers from the test's simulator)",
     )
     config.addinivalue_line(
         "markers",
@@ -183,11 +189,17 @@ def dynasim_options() -> dict[str, Any]:
 
 # --- the simulator's settings ----------------------------------------------------------------
 
-SETTINGS = ("region", "ttl", "max_logged_calls", "eventual_consistency")
+SETTINGS = ("region", "ttl", "max_logged_calls", "max_logged_bytes", "eventual_consistency", "virtual_retry_delays")
 
 
-def _ini_max_logged_calls(text: str) -> int | None:
+def _ini_count(text: str) -> int | None:
     return None if text.lower() == "none" else int(text)
+
+
+def _ini_flag(text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise ValueError("expected true or false")
+    return text.lower() == "true"
 
 
 def _ini_eventual_consistency(text: str) -> Any:
@@ -200,11 +212,13 @@ def _ini_eventual_consistency(text: str) -> Any:
 _INI_SETTINGS: dict[str, tuple[Any, str]] = {
     "region": (str, "region of each test's simulator (ARNs, stream ARNs)"),
     "ttl": (str, 'TTL mode of each test\'s simulator: "sweep" or "immediate"'),
-    "max_logged_calls": (_ini_max_logged_calls, "calls each test's call log keeps (none: all)"),
+    "max_logged_calls": (_ini_count, "calls each test's call log keeps (none: all)"),
+    "max_logged_bytes": (_ini_count, "bytes of requests and responses each test's call log keeps (none: no bound)"),
     "eventual_consistency": (
         _ini_eventual_consistency,
         'true, or a JSON object of enable_eventual_consistency arguments ({"lag": 2, "seed": 1})',
     ),
+    "virtual_retry_delays": (_ini_flag, "false: clients' waits between retries are really slept (default true)"),
 }
 
 
@@ -428,6 +442,12 @@ def dynasim(_dynasim_backend: Any) -> Simulator:
     if not isinstance(_dynasim_backend, _Simulated):
         pytest.skip(_FIXTURE_ONLY.format(url=_dynasim_backend.url))
     return _dynasim_backend.simulator
+
+
+@pytest.fixture
+def sim(dynasim: Simulator) -> Simulator:
+    """The `dynasim` fixture under a name that does not hide the `dynasim` module."""
+    return dynasim
 
 
 @pytest.fixture

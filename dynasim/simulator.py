@@ -38,6 +38,8 @@ class Simulator:
         *,
         ttl: str = "sweep",
         max_logged_calls: int | None = DEFAULT_MAX_CALLS,
+        max_logged_bytes: int | None = None,
+        virtual_retry_delays: bool = True,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -48,7 +50,12 @@ class Simulator:
         self.engine.after_operation.append(streams.store(self.engine).deliver)
         self._ttl = "sweep"
         self.ttl = ttl
-        self._doubles = Doubles(self, max_logged_calls)
+        # the call log keeps the last max_logged_calls calls, in at most max_logged_bytes (None: no bound)
+        self._doubles = Doubles(self, max_logged_calls, max_logged_bytes)
+        # While this simulator answers a client, the client's waits between retries (botocore's and
+        # aiobotocore's backoff in every retry mode, adaptive mode's rate limiter, the integration
+        # client's backoff) advance `clock` instead of sleeping; False: they really sleep.
+        self.virtual_retry_delays = virtual_retry_delays
 
     def handle(self, operation: str, request: dict[str, Any], *, front: str = "direct") -> dict[str, Any]:
         """Run one DynamoDB operation on a wire-form request; every front ends here (`front` names
@@ -109,9 +116,10 @@ class Simulator:
         """Answer DynamoDB's HTTP protocol on `host`:`port` (0: any free port) from a background
         thread; returns the running server (`.url`, `.stop()`, a context manager). Options:
         `max_request_bytes`, `credentials` ({access key id: secret}: verify SigV4 signatures),
-        `cors_origins`, `read_timeout` (seconds for a request's head, and between reads of its
-        body: 408 and close past it; default 10), `max_buffered_bytes` (unfinished requests of all
-        connections together; default 64 MiB). See `dynasim.fronts.http`."""
+        `cors_origins`, `admin_hosts` (names the admin API accepts in a Host header besides loopback
+        ones), `read_timeout` (seconds for a request's head, and between reads of its body: 408 and
+        close past it; default 10), `max_buffered_bytes` (unfinished requests of all connections
+        together; default 64 MiB). See `dynasim.fronts.http`."""
         from dynasim.fronts.http import RunningServer
 
         return RunningServer(self, host, port, **options)
@@ -120,7 +128,8 @@ class Simulator:
 
     @property
     def call_log(self) -> CallLog:
-        """Every call answered (the last `max_logged_calls`), oldest first; see `dynasim.doubles.calls`."""
+        """Every call answered (the last `max_logged_calls`, within `max_logged_bytes`), oldest first;
+        see `dynasim.doubles.calls`."""
         return self._doubles.call_log
 
     def verify_operation(self, operation: str, **criteria: Any) -> list[Call]:

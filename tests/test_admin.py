@@ -21,7 +21,9 @@ TIMEOUT = 10
 def call(url: str, method: str, path: str, body: object = None, headers: dict[str, str] | None = None):
     """(status, headers, parsed body: a JSON document, a list of JSON lines, or text)."""
     data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    request = urllib.request.Request(url + path, data=data, method=method, headers=headers or {})
+    # as a tool sends admin writes: JSON bodies typed so, others marked (what no web page can send unasked)
+    marked = {"Content-Type": "application/json"} if data is not None else {"X-Dynasim-Admin": "1"}
+    request = urllib.request.Request(url + path, data=data, method=method, headers={**marked, **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             status, head, payload = response.status, dict(response.headers), response.read()
@@ -412,3 +414,86 @@ def test_reset_and_restore_are_refused_on_a_durable_endpoint(tmp_path):
             assert ddb.list_tables()["TableNames"] == ["orders"]  # nothing changed
     finally:
         store.close()
+
+
+# --- cross-site requests: refused with or without --auth ---------------------------------------
+
+
+def _raw(server, request: bytes) -> tuple[int, dict]:
+    with Connection(server.port) as conn:
+        conn.send(request)
+        status, _, body = conn.response()
+    return status, json.loads(body)
+
+
+def _admin_post(host: str, content_type: str | None, body: bytes, extra: str = "") -> bytes:
+    lines = ["POST /_dynasim/faults HTTP/1.1", f"Host: {host}", f"Content-Length: {len(body)}"]
+    if content_type is not None:
+        lines.append(f"Content-Type: {content_type}")
+    return ("\r\n".join(lines) + "\r\n" + extra + "\r\n").encode() + body
+
+
+FAULT = json.dumps({"operation": "PutItem", "error": "ThrottlingException"}).encode()
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data", None],
+)
+def test_a_write_a_web_page_could_send_is_refused(served, content_type):
+    sim, server, _ = served
+    status, answer = _raw(server, _admin_post(f"127.0.0.1:{server.port}", content_type, FAULT))
+    assert status == 403 and answer["error"] == "Forbidden"
+    assert "Content-Type: application/json or an X-Dynasim-Admin header" in answer["message"]
+    assert sim.faults == []
+
+
+def test_a_write_typed_as_json_or_marked_is_accepted(served):
+    sim, server, _ = served
+    assert _raw(server, _admin_post(f"localhost:{server.port}", "application/json", FAULT))[0] == 201
+    marked = _admin_post(f"[::1]:{server.port}", "text/plain", FAULT, "X-Dynasim-Admin: 1\r\n")
+    assert _raw(server, marked)[0] == 201
+    assert len(sim.faults) == 2
+
+
+@pytest.mark.parametrize("host", ["attacker.example:8000", "attacker.example", "", "10.0.0.7:8000", "0.0.0.0:8000"])
+def test_a_foreign_host_is_refused_for_reads_and_writes(served, host):
+    sim, server, _ = served
+    status, answer = _raw(server, _admin_post(host, "application/json", FAULT))
+    assert status == 403 and answer["error"] == "Forbidden" and "Host" in answer["message"]
+    assert sim.faults == []
+    read = f"GET /_dynasim/calls HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    assert _raw(server, read)[0] == 403
+
+
+def test_the_cross_site_checks_hold_with_auth_too():
+    sim = dynasim.Simulator()
+    with sim.serve(credentials={"AKIDADMIN": "s3cret"}) as server:
+        auth = "X-Dynasim-Auth: AKIDADMIN:s3cret\r\n"
+        assert _raw(server, _admin_post("rebound.example", "application/json", FAULT, auth))[0] == 403
+        assert _raw(server, _admin_post("localhost", "application/json", FAULT, auth))[0] == 201
+        assert len(sim.faults) == 1
+
+
+def test_names_given_as_admin_hosts_are_accepted():
+    sim = dynasim.Simulator()
+    with sim.serve(admin_hosts=["dynasim"]) as server:
+        assert _raw(server, _admin_post("dynasim:8000", "application/json", FAULT))[0] == 201
+        assert _raw(server, _admin_post("other:8000", "application/json", FAULT))[0] == 403
+        assert len(sim.faults) == 1
+
+
+def test_host_name():
+    assert admin.host_name("LocalHost:8000") == "localhost"
+    assert admin.host_name("[::1]:8000") == "::1"
+    assert admin.host_name("::1") == "::1"
+    assert admin.host_name("example.com.") == "example.com"
+
+
+def test_a_server_on_every_address_does_not_take_the_wildcard_for_its_name():
+    sim = dynasim.Simulator()
+    listening_everywhere = admin.Admin(sim, hosts=["0.0.0.0", "::", "dynasim"])  # as `--host 0.0.0.0` makes it
+    for host, status in (("0.0.0.0:8000", 403), ("[::]:8000", 403), ("dynasim:8000", 201), ("127.0.0.1", 201)):
+        headers = {"host": host, "content-type": "application/json"}
+        assert listening_everywhere.answer("POST", "/_dynasim/faults", headers, FAULT)[0] == status, host
+    assert len(sim.faults) == 2

@@ -109,3 +109,27 @@ def test_bad_config_files_are_refused_at_startup(tmp_path):
         with ServerProcess("--config", path) as server:
             assert server.url == "" and server.process.returncode == 1
             assert words in server.output()
+
+
+def test_admin_host_flag_names_the_server_for_the_admin_api():
+    spec = {"operation": "PutItem", "error": "ThrottlingException"}
+    with ServerProcess("--admin-host", "dynasim.test") as server:
+        assert call(server.url, "POST", "/_dynasim/faults", spec, {"Host": "dynasim.test"})[0] == 201
+        assert call(server.url, "POST", "/_dynasim/faults", spec, {"Host": "other.test"})[0] == 403
+        assert len(call(server.url, "GET", "/_dynasim/faults")[2]["faults"]) == 1
+
+
+def test_call_log_bytes_flag_bounds_the_log_of_a_running_endpoint():
+    with ServerProcess("--call-log-bytes", "50000") as server:
+        ddb = client(server.url, config=NO_RETRIES)
+        ddb.create_table(TableName="orders", **SCHEMA)
+        for number in range(10):
+            ddb.put_item(TableName="orders", Item={"pk": {"S": str(number)}, "v": {"S": "x" * 20_000}})
+        calls = call(server.url, "GET", "/_dynasim/calls")[2]
+        assert [entry["request"]["Item"]["pk"]["S"] for entry in calls] == ["8", "9"]
+
+
+def test_the_call_log_of_serve_is_bounded_by_default():
+    from dynasim import cli
+
+    assert cli.parser().parse_args(["serve"]).call_log_bytes == 64 * 1024 * 1024

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import textwrap
 import threading
+from itertools import pairwise
 
 import pytest
 from aws_environment import without_aws
@@ -312,3 +313,92 @@ def test_async_fixture_against_a_target_endpoint(pytester):
         result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--dynasim-target={server.url}")
     result.assert_outcomes(passed=1)
     sim.call_log.assert_called_once("ListTables", front="http")
+
+
+# --- retry delays on the simulator's clock ---------------------------------------------------------
+
+THROTTLE = "ProvisionedThroughputExceededException"
+LEGACY_DELAYS = [0.05, 0.1, 0.2]  # legacy mode's DynamoDB back-off: 50 ms, doubling, no jitter
+
+
+@pytest.fixture
+def async_sleeps(monkeypatch):
+    """Every asyncio.sleep, recorded and made a bare yield to the loop."""
+    slept = []
+    original = asyncio.sleep
+
+    async def recorded(seconds, *args, **kwargs):
+        slept.append(seconds)
+        await original(0)
+
+    monkeypatch.setattr(asyncio, "sleep", recorded)
+    return slept
+
+
+def throttled_gaps(sim, put):
+    """Freeze the clock, throttle three PutItems then let one through with `put()`; the gaps between
+    the four calls' starts (what the clock was advanced by)."""
+    sim.clock.freeze()
+    sim.call_log.clear()
+    sim.inject_fault("PutItem", error=THROTTLE, times=3)
+    asyncio.run(put())
+    calls = sim.verify_operation("PutItem")
+    assert [call.error_code for call in calls] == [THROTTLE, THROTTLE, THROTTLE, None]
+    return [later.start - earlier.start for earlier, later in pairwise(calls)]
+
+
+def retries(mode):
+    return Config(retries={"mode": mode, "max_attempts": 5})
+
+
+@pytest.mark.parametrize("mode", ["legacy", "standard", "adaptive"])
+def test_async_retry_delays_move_the_clock_instead_of_sleeping(async_sleeps, monkeypatch, mode):
+    sim = dynasim.Simulator()
+    sim.client().create_table(TableName="orders", **SCHEMA)
+
+    def must_not_wait(awaitable, timeout):
+        # a wait on the clock is over at once; one that would really wait yields to the loop first
+        try:
+            awaitable.send(None)
+        except StopIteration as finished:
+            return asyncio.sleep(0, finished.value)
+        raise AssertionError("the adaptive rate limiter really waited")
+
+    # after a throttle, adaptive mode's limiter waits in its token bucket (aiobotocore 2 under
+    # asyncio.wait_for; 3 does too, unless the wait is on the clock)
+    monkeypatch.setattr(asyncio, "wait_for", must_not_wait)
+
+    async def put():
+        async with sim.async_client(config=retries(mode)) as ddb:
+            await ddb.put_item(TableName="orders", Item={"pk": {"S": "o-1"}})
+            for _ in range(3):  # the limiter keeps pacing calls after throttles: on the clock too
+                await ddb.get_item(TableName="orders", Key={"pk": {"S": "o-1"}})
+
+    gaps = throttled_gaps(sim, put)
+    assert all(gap > 0 for gap in gaps)
+    if mode == "legacy":
+        assert gaps == pytest.approx(LEGACY_DELAYS, abs=1e-6)
+    assert [seconds for seconds in async_sleeps if seconds > 0] == []
+
+
+def test_async_clients_routed_by_mock_back_off_on_its_clock(async_sleeps):
+    async def put():
+        async with new_client(config=retries("legacy")) as ddb:
+            await ddb.put_item(TableName="orders", Item={"pk": {"S": "o-1"}})
+
+    with dynasim.mock() as sim:
+        sim.client().create_table(TableName="orders", **SCHEMA)
+        assert throttled_gaps(sim, put) == pytest.approx(LEGACY_DELAYS, abs=1e-6)
+    assert [seconds for seconds in async_sleeps if seconds > 0] == []
+
+
+def test_async_retry_delays_are_slept_with_the_switch_off(async_sleeps):
+    sim = dynasim.Simulator(virtual_retry_delays=False)
+    sim.client().create_table(TableName="orders", **SCHEMA)
+
+    async def put():
+        async with sim.async_client(config=retries("legacy")) as ddb:
+            await ddb.put_item(TableName="orders", Item={"pk": {"S": "o-1"}})
+
+    assert throttled_gaps(sim, put) == [0, 0, 0]
+    assert [seconds for seconds in async_sleeps if seconds > 0] == LEGACY_DELAYS

@@ -179,3 +179,101 @@ def test_clear_and_last(sim):
     assert sim.call_log.last.operation == "ListTables"
     sim.call_log.clear()
     assert not sim.call_log
+
+
+# --- bounded in bytes -----------------------------------------------------------------------------
+
+
+def test_large_calls_are_kept_within_the_byte_bound_oldest_dropped_first():
+    bound = 1_000_000
+    sim = dynasim.Simulator(max_logged_bytes=bound)
+    ddb = sim.client()
+    make_table(ddb)
+    value = "x" * 100_000
+    for number in range(1_000):
+        ddb.put_item(TableName="orders", Item={"pk": {"S": "big"}, "n": {"N": str(number)}, "v": {"S": value}})
+    log = sim.call_log
+    assert 0 < log.logged_bytes <= bound
+    assert log.logged_bytes == sum(call.size for call in log)
+    assert all(call.size > 100_000 for call in log)
+    assert len(log) == bound // log[-1].size  # as many of the newest as fit
+    assert log[-1].request["Item"]["n"] == {"N": "999"}
+    assert [call.index for call in log] == list(range(log[0].index, log[-1].index + 1))
+
+
+def test_a_call_larger_than_the_bound_is_not_kept():
+    sim = dynasim.Simulator(max_logged_bytes=10_000)
+    ddb = sim.client()
+    make_table(ddb)
+    ddb.put_item(TableName="orders", Item={"pk": {"S": "small"}})
+    ddb.put_item(TableName="orders", Item={"pk": {"S": "big"}, "v": {"S": "x" * 20_000}})
+    assert sim.call_log.logged_bytes == 0 and len(sim.call_log) == 0
+
+
+def test_the_count_bound_still_holds_beside_the_byte_bound():
+    sim = dynasim.Simulator(max_logged_calls=3, max_logged_bytes=1_000_000)
+    ddb = sim.client()
+    make_table(ddb)
+    for number in range(10):
+        ddb.put_item(TableName="orders", Item={"pk": {"S": str(number)}})
+    assert [call.request["Item"]["pk"]["S"] for call in sim.call_log] == ["7", "8", "9"]
+    assert sim.call_log.logged_bytes == sum(call.size for call in sim.call_log)
+
+
+def test_clear_lets_go_of_every_call():
+    import gc
+    import weakref
+
+    sim = dynasim.Simulator(max_logged_bytes=10_000_000)
+    ddb = sim.client()
+    make_table(ddb)
+    for number in range(20):
+        ddb.put_item(TableName="orders", Item={"pk": {"S": str(number)}, "v": {"S": "y" * 50_000}})
+    refs = [weakref.ref(call) for call in sim.call_log]
+    assert len(refs) == 21 and sim.call_log.logged_bytes > 20 * 50_000
+    sim.call_log.clear()
+    gc.collect()
+    assert sim.call_log.logged_bytes == 0
+    assert [ref for ref in refs if ref() is not None] == []
+
+
+def test_clearing_over_the_admin_api_frees_the_calls():
+    import gc
+    import urllib.request
+    import weakref
+
+    sim = dynasim.Simulator(max_logged_bytes=10_000_000)
+    with sim.serve() as server:
+        ddb = boto3.client(
+            "dynamodb",
+            endpoint_url=server.url,
+            region_name="us-east-1",
+            aws_access_key_id="k",
+            aws_secret_access_key="s",
+        )
+        make_table(ddb)
+        ddb.put_item(TableName="orders", Item={"pk": {"S": "a"}, "v": {"S": "z" * 200_000}})
+        refs = [weakref.ref(call) for call in sim.call_log]
+        assert sim.call_log.logged_bytes > 200_000
+        request = urllib.request.Request(
+            server.url + "/_dynasim/calls", method="DELETE", headers={"X-Dynasim-Admin": "1"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(response.read()) == {"cleared": 2}
+    gc.collect()
+    assert sim.call_log.logged_bytes == 0
+    assert [ref for ref in refs if ref() is not None] == []
+
+
+def test_wire_size_is_about_the_json_size_and_needs_no_recursion():
+    from dynasim.doubles.calls import wire_size
+
+    request = {"TableName": "orders", "Item": {"pk": {"S": "a" * 1000}, "b": {"B": b"\0" * 300}, "l": {"L": []}}}
+    encoded = len(json.dumps({**request, "Item": {**request["Item"], "b": {"B": "A" * 400}}}))
+    assert encoded * 0.8 <= wire_size(request) <= encoded * 1.2
+    deep: dict = {}
+    node = deep
+    for _ in range(100_000):
+        node["M"] = {}
+        node = node["M"]
+    assert wire_size(deep) > 100_000

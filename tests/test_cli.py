@@ -117,6 +117,7 @@ def test_port_in_use_exits_1(tmp_path):
         with ServerProcess("--port", port) as server:
             assert server.process.wait(30) == 1
             assert f"cannot listen on 127.0.0.1:{port}" in server.output()
+            assert "--port 0 for any free one" in server.output()
 
 
 def test_a_locked_data_dir_exits_1(tmp_path):
@@ -137,6 +138,35 @@ def test_auth_flag_and_environment(tmp_path):
     with ServerProcess(env={"DYNASIM_AUTH": "env-key:env-secret"}) as server:
         ok = client(server.url, aws_access_key_id="env-key", aws_secret_access_key="env-secret")
         assert ok.list_tables()["TableNames"] == []
+
+
+def test_auth_file_keeps_secrets_out_of_the_process_list(tmp_path):
+    keys = tmp_path / "keys"
+    keys.write_text("# key pairs for the endpoint\nfile-key:file-secret\n\nsecond-key:second-secret\n")
+    with ServerProcess("--auth-file", str(keys)) as server:
+        assert "file-secret" not in " ".join(server.process.args)
+        for key, secret in (("file-key", "file-secret"), ("second-key", "second-secret")):
+            ok = client(server.url, aws_access_key_id=key, aws_secret_access_key=secret)
+            assert ok.list_tables()["TableNames"] == []
+        wrong = client(server.url, config=FAST_FAIL)
+        with pytest.raises(wrong.exceptions.ClientError, match="UnrecognizedClientException"):
+            wrong.list_tables()
+    with ServerProcess(env={"DYNASIM_AUTH_FILE": str(keys)}) as server:
+        ok = client(server.url, aws_access_key_id="file-key", aws_secret_access_key="file-secret")
+        assert ok.list_tables()["TableNames"] == []
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [("no-secret-here\n", "line 1: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY"), ("# only\n", "no KEY:SECRET line")],
+)
+def test_a_bad_auth_file_exits_2(tmp_path, capsys, content, words):
+    keys = tmp_path / "keys"
+    keys.write_text(content)
+    assert cli.main(["serve", "--auth-file", str(keys)]) == 2
+    assert words in capsys.readouterr().err
+    assert cli.main(["serve", "--auth-file", str(tmp_path / "missing")]) == 2
+    assert "No such file or directory" in capsys.readouterr().err
 
 
 def test_max_request_bytes_flag():
@@ -180,3 +210,54 @@ def test_log_requests_prints_a_line_per_call():
         "ListTables - 200",
     ]
     assert all(float(line.rsplit(" ", 2)[1]) >= 0 for line in lines)
+
+
+def test_version_is_the_installed_package_version():
+    import importlib.metadata
+    import subprocess
+    import sys
+
+    printed = subprocess.run(
+        [sys.executable, "-m", "dynasim", "--version"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.strip()
+    assert printed == f"dynasim {importlib.metadata.version('dynasim')}"
+
+
+def test_the_readme_set_up_command_starts_the_endpoint(tmp_path):
+    """`bash scripts/serve` (the README's first command), in an active environment: it installs
+    dynasim there and serves."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "DYNASIM_PYTHON": sys.executable, "VIRTUAL_ENV": sys.prefix,
+           "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}  # fmt: skip
+    process = subprocess.Popen(
+        ["bash", str(root / "scripts" / "serve"), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    import threading
+
+    deadline = threading.Timer(180, process.kill)  # an install that hangs ends the read below
+    deadline.start()
+    try:
+        lines = []
+        for line in process.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if "listening on http://127.0.0.1:" in line:
+                url = line.split("listening on ")[1].split()[0]
+                assert client(url).list_tables()["TableNames"] == []
+                break
+        else:
+            pytest.fail("scripts/serve ended without serving:\n" + "".join(lines))
+    finally:
+        deadline.cancel()
+        process.terminate()
+        process.wait(30)

@@ -4,6 +4,7 @@ every front, and botocore's retry modes treating them as real ones."""
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 import boto3
 import pytest
@@ -89,11 +90,15 @@ def test_injected_error_is_not_applied(sim):
 def test_retry_modes_retry_injected_errors(sim, sleeps, mode, code):
     rule = sim.inject_fault("PutItem", error=code, times=2)
     ddb = sim.client(config=Config(retries={"mode": mode, "max_attempts": 5}))
+    sim.clock.freeze()  # so the clock moves by the back-off alone
     response = ddb.put_item(TableName="orders", Item=KEY)
     assert response["ResponseMetadata"]["RetryAttempts"] == 2
     assert rule.fired == 2
-    assert [call.error_code for call in sim.verify_operation("PutItem")] == [code, code, None]
-    assert len([s for s in sleeps if s > 0]) >= 2  # botocore backed off between attempts
+    calls = sim.verify_operation("PutItem")
+    assert [call.error_code for call in calls] == [code, code, None]
+    # botocore backed off between attempts, on the simulator's clock rather than asleep
+    assert all(later.start > earlier.start for earlier, later in pairwise(calls))
+    assert [s for s in sleeps if s > 0] == []
 
 
 @pytest.mark.parametrize("mode", ["standard", "legacy"])

@@ -77,7 +77,8 @@ def test_star_and_real_names_still_work(sim):
 
 
 def admin_call(sim, method, path, body=None):
-    status, _, payload = Admin(sim).answer(method, path, {}, b"" if body is None else json.dumps(body).encode())
+    headers = {"host": "localhost", "content-type": "application/json"}
+    status, _, payload = Admin(sim).answer(method, path, headers, b"" if body is None else json.dumps(body).encode())
     return status, json.loads(payload)
 
 

@@ -271,6 +271,8 @@ def test_the_simulator_is_configured_from_ini_fixture_and_markers(pytester):
         [pytest]
         dynasim_region = eu-west-1
         dynasim_max_logged_calls = 2
+        dynasim_max_logged_bytes = 1000000
+        dynasim_virtual_retry_delays = false
         dynasim_ttl = immediate
         """
     )
@@ -292,6 +294,8 @@ def test_the_simulator_is_configured_from_ini_fixture_and_markers(pytester):
                 dynamodb.list_tables()
             assert len(dynasim.call_log) == 5                        # the fixture beats the ini
             assert dynasim.ttl == "sweep"                            # the module's marker beats the ini
+            assert dynasim.call_log.max_bytes == 1000000
+            assert dynasim.virtual_retry_delays is False
 
         @pytest.mark.dynasim(region="ap-south-1", max_logged_calls=None, eventual_consistency={{"lag": 3}})
         def test_the_closest_marker_wins(dynasim, dynamodb):
@@ -315,3 +319,16 @@ def test_the_simulator_is_configured_from_ini_fixture_and_markers(pytester):
     result = run(pytester)
     result.assert_outcomes(passed=2, errors=2)
     result.stdout.fnmatch_lines(['*ttl must be "sweep" or "immediate"*', "*not Mark(name='dynasim'*colour*"])
+
+
+def test_sim_is_the_dynasim_fixture_under_a_name_that_keeps_the_module(pytester):
+    pytester.makepyfile(
+        """
+        import dynasim
+
+        def test_both_names(sim, dynasim_target, request):
+            assert isinstance(sim, dynasim.Simulator)       # the module is still the module
+            assert request.getfixturevalue("dynasim") is sim
+        """
+    )
+    run(pytester).assert_outcomes(passed=1)

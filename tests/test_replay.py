@@ -66,7 +66,7 @@ def test_strict_fails_on_the_first_request_that_differs_with_a_diff(cassette):
     with pytest.raises(ReplayMismatch) as raised:
         ddb.put_item(TableName="users", Item={"email": {"S": "a@example.com"}, "n": {"N": "7"}})
     message = str(raised.value)
-    assert "request 2 (PutItem, recorded seq 1) differs" in message
+    assert "request 2 (PutItem, recorded as seq=1) differs" in message
     assert 'Item.n.N: recorded "1", now "7"' in message
 
 
@@ -96,7 +96,7 @@ def test_matched_miss_lists_the_closest_recorded_requests(cassette):
     message = str(raised.value)
     assert "no recorded GetItem matches" in message
     closest = message.split("closest:")[1]
-    assert "seq 3 (GetItem)" in closest
+    assert "seq=3 (GetItem)" in closest
     assert "ConsistentRead: not recorded, now true" in closest
 
 

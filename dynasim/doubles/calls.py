@@ -17,6 +17,10 @@ list the calls that were made:
 
 Requests and responses are kept as the engine saw and answered them (stored items are never
 changed in place, so a logged response stays as it was answered).
+
+The log keeps the last `max_calls` calls and, when `max_bytes` is set, only as many as fit in
+that many bytes of requests and responses (as `wire_size` estimates them: roughly their JSON
+size), dropping the oldest first; `clear()` lets go of every call it held.
 """
 
 from __future__ import annotations
@@ -84,6 +88,8 @@ class Call:
         "latency",
         "fault",
         "applied",
+        "size",
+        "__weakref__",
     )
 
     def __init__(
@@ -111,6 +117,7 @@ class Call:
         self.latency = 0.0  # injected latency, seconds
         self.fault: Any = None  # the fault rule that fired, if any
         self.applied = False  # whether the request changed (or read) the tables
+        self.size = 0  # bytes of request and response the call log counts for it (when bounded by bytes)
 
     @property
     def table(self) -> str | None:
@@ -228,17 +235,49 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def wire_size(value: Any) -> int:
+    """Roughly the bytes of `value` as JSON, walked without recursion (a request may nest deep):
+    strings and keys by length, binary values as base64, a few bytes for anything else."""
+    total = 0
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str:
+            total += len(value) + 2
+        elif kind is dict:
+            total += 2 + 4 * len(value) + sum(len(key) for key in value)
+            stack.extend(value.values())
+        elif kind is list or kind is tuple or kind is set or kind is frozenset:
+            total += 2 + len(value)
+            stack.extend(value)
+        elif kind is bytes or kind is bytearray:
+            total += (len(value) + 2) // 3 * 4 + 2
+        else:
+            total += 8
+    return total
+
+
+def call_size(call: Call) -> int:
+    """What a logged call holds: its request and its response (an error is a few bytes)."""
+    return wire_size(call.request) + (wire_size(call.response) if call.response is not None else 64)
+
+
 Predicate = Callable[[dict[str, Any]], bool]
 
 
 class CallLog:
-    """The calls a simulator answered, oldest first; keeps the last `max_calls` (None: all)."""
+    """The calls a simulator answered, oldest first; keeps the last `max_calls` (None: all) that
+    fit in `max_bytes` of requests and responses (None: no bound in bytes, and no sizing cost)."""
 
-    def __init__(self, max_calls: int | None = DEFAULT_MAX_CALLS) -> None:
-        self._calls: deque[Call] = deque(maxlen=max_calls)
+    def __init__(self, max_calls: int | None = DEFAULT_MAX_CALLS, max_bytes: int | None = None) -> None:
+        self._calls: deque[Call] = deque()
         self._counter = itertools.count()
         self._lock = threading.Lock()
-        self.enabled = max_calls != 0
+        self.max_calls = max_calls
+        self.max_bytes = max_bytes
+        self._bytes = 0  # the sizes of the calls kept
+        self.enabled = max_calls != 0 and max_bytes != 0
         self.listeners: list[Callable[[Call], None]] = []  # told of each call once it is over (even unkept)
 
     # --- recording (the simulator's side) ---------------------------------------------------
@@ -250,10 +289,28 @@ class CallLog:
 
     def add(self, call: Call) -> None:
         if self.enabled:
+            if self.max_bytes is not None:
+                call.size = call_size(call)
             with self._lock:
                 self._calls.append(call)
+                self._bytes += call.size
+                self._drop_oldest()
         for listener in self.listeners:
             listener(call)
+
+    def _drop_oldest(self) -> None:
+        calls = self._calls
+        while calls and (
+            (self.max_calls is not None and len(calls) > self.max_calls)
+            or (self.max_bytes is not None and self._bytes > self.max_bytes)
+        ):
+            self._bytes -= calls.popleft().size
+
+    @property
+    def logged_bytes(self) -> int:
+        """The bytes of requests and responses the kept calls hold, as the log counts them (0
+        unless the log is bounded by bytes)."""
+        return self._bytes
 
     @property
     def next_index(self) -> int:
@@ -281,6 +338,7 @@ class CallLog:
     def clear(self) -> None:
         with self._lock:
             self._calls.clear()
+            self._bytes = 0
 
     @property
     def last(self) -> Call:

@@ -39,11 +39,11 @@ if TYPE_CHECKING:
 
 
 class Doubles:
-    def __init__(self, simulator: Simulator, max_calls: int | None) -> None:
+    def __init__(self, simulator: Simulator, max_calls: int | None, max_bytes: int | None = None) -> None:
         self.simulator = simulator
         self.engine = simulator.engine
         self.clock = simulator.clock
-        self.call_log = CallLog(max_calls)
+        self.call_log = CallLog(max_calls, max_bytes)
         self.faults = Faults()
         self.latency = Latency()
         self.limiter: ThroughputLimiter | None = None

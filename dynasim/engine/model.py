@@ -32,6 +32,12 @@ def known_operations() -> frozenset[str]:
 
 
 @functools.cache
+def signing_names() -> frozenset[str]:
+    """The service names requests are signed for (SigV4's credential scope): Streams signs as DynamoDB."""
+    return frozenset(model.signing_name for model in _models())
+
+
+@functools.cache
 def has_output(operation: str) -> bool:
     """Whether the operation's answer has a body (TagResource and UntagResource have none)."""
     for model in _models():

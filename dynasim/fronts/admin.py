@@ -27,8 +27,17 @@ a list of codes and nulls, a `match` object, `unprocessed` as a fraction; `secon
 [low, high]). Errors are ``{"error": "BadRequest", "message": "..."}`` with a 4xx status; an
 operation name DynamoDB does not have is one, naming the closest ones.
 
+Cross-site requests are refused, with or without `--auth`: a web page the developer visits can
+send a form or `text/plain` POST to localhost, or rebind its own name to 127.0.0.1. So every
+admin request needs a Host header naming this server (``localhost``, a loopback address, the
+address it listens on, or a name given as `admin_hosts` / ``--admin-host``; any port), and every
+write (any method but GET and HEAD) a Content-Type no page can send without the server's consent
+(``application/json``: not a form, not ``text/plain``) or an ``X-Dynasim-Admin`` header. Refusals
+are 403 ``{"error": "Forbidden", ...}``.
+
 When the endpoint verifies SigV4 (`--auth`), admin requests must be signed by one of the configured
-keys (SigV4, any service and region: ``curl --aws-sigv4 aws:amz:us-east-1:dynamodb --user KEY:SECRET``)
+keys (SigV4 for service dynamodb in the endpoint's region, as DynamoDB requests are:
+``curl --aws-sigv4 aws:amz:us-east-1:dynamodb --user KEY:SECRET``)
 or carry a configured key pair as ``X-Dynasim-Auth: KEY:SECRET``; otherwise the admin API is as
 open as DynamoDB's API on that endpoint. This module holds no DynamoDB behaviour: it parses JSON
 and calls the Simulator.
@@ -38,8 +47,9 @@ from __future__ import annotations
 
 import base64
 import hmac
+import ipaddress
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import parse_qs, urlsplit
@@ -55,6 +65,10 @@ if TYPE_CHECKING:
 
 PREFIX = "/_dynasim/"
 AUTH_HEADER = "x-dynasim-auth"
+ADMIN_HEADER = "x-dynasim-admin"  # marks a write as sent by a tool, not a web page
+# What a web page may send cross-site without asking the server first (CORS "simple" requests).
+SIMPLE_METHODS = ("GET", "HEAD")
+SIMPLE_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
 
 FAULT_FIELDS = ("operation", "error", "times", "probability", "table", "match", "seed", "unprocessed", "message")
 LATENCY_FIELDS = ("operation", "seconds", "table", "virtual", "seed")
@@ -71,6 +85,16 @@ class AdminError(ValueError):
         super().__init__(message)
         self.status = status
         self.code = code
+
+
+def host_name(host: str) -> str:
+    """The name in a Host header or an address: no port, no IPv6 brackets, lower case, no final dot."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    if host.count(":") == 1:
+        host = host.partition(":")[0]
+    return host.rstrip(".")
 
 
 def is_admin_request(target: str, headers: Mapping[str, str]) -> bool:
@@ -283,14 +307,20 @@ def _is_number(value: Any) -> TypeGuard[float]:
 class Admin:
     """Answers admin requests for one endpoint."""
 
-    def __init__(self, simulator: Simulator, credentials: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, simulator: Simulator, credentials: Mapping[str, str] | None = None, hosts: Iterable[str] = ()
+    ) -> None:
         self.simulator = simulator
+        # Names besides localhost and loopback addresses that a Host header may give for this server
+        # (not 0.0.0.0 or ::, which name no server: some browsers send them to whatever listens locally).
+        self.hosts = frozenset(host_name(host) for host in hosts) - {"0.0.0.0", "::"}
         self.snapshots: dict[str, Snapshot] = {}  # by name, taken through the admin API
         self.credentials = dict(credentials or {})
-        self.verifier = Verifier(self.credentials) if self.credentials else None
+        self.verifier = Verifier(self.credentials, simulator.region) if self.credentials else None
 
     def answer(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> tuple[int, Headers, bytes]:
         try:
+            self._refuse_cross_site(method, headers)
             self._authorize(method, target, headers, body)
             split = urlsplit(target)
             path = split.path[len(PREFIX) :].strip("/") if split.path.startswith(PREFIX) else ""
@@ -298,6 +328,34 @@ class Admin:
             return self._route(method, path, query, body)
         except AdminError as problem:
             return _json(problem.status, {"error": problem.code, "message": str(problem)})
+
+    def _refuse_cross_site(self, method: str, headers: Mapping[str, str]) -> None:
+        host = headers.get("host", "")
+        if not self._names_this_server(host_name(host)):
+            raise AdminError(
+                f"the admin API answers requests addressed to this server only, not Host {host!r} (a page "
+                "of another site?): use localhost or a loopback address, or allow the name with --admin-host",
+                403,
+                "Forbidden",
+            )
+        if method in SIMPLE_METHODS or ADMIN_HEADER in headers:
+            return
+        media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if not media_type or media_type in SIMPLE_CONTENT_TYPES:
+            raise AdminError(
+                f"an admin {method} needs Content-Type: application/json or an X-Dynasim-Admin header, "
+                f"not {media_type or 'no content type'} (which a page of another site could send)",
+                403,
+                "Forbidden",
+            )
+
+    def _names_this_server(self, name: str) -> bool:
+        if name == "localhost" or name in self.hosts:
+            return True
+        try:
+            return ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            return False
 
     def _authorize(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> None:
         if self.verifier is None:

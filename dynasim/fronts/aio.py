@@ -22,6 +22,7 @@ from aiobotocore.signers import AioRequestSigner
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.config import Config
 
+from dynasim.fronts import retry_delays
 from dynasim.fronts.boto3 import FAKE_CREDENTIALS, before_send_event, reply, without_other_stubs
 
 if TYPE_CHECKING:
@@ -55,12 +56,13 @@ async def answer(simulator: Simulator, request: AWSPreparedRequest, front: str =
 
 
 def attach(simulator: Simulator, client: Any) -> Any:
-    """Route an aiobotocore client's requests to `simulator`."""
+    """Route an aiobotocore client's requests to `simulator`, its retry delays on the simulator's clock."""
 
     async def before_send(request: AWSPreparedRequest, **_: Any) -> AioAWSResponse:
         return await answer(simulator, request)
 
     client.meta.events.register_first(before_send_event(client), before_send)
+    retry_delays.install(client.meta.events, client._endpoint, lambda _endpoint: simulator)
     return client
 
 
@@ -87,9 +89,13 @@ def routing_patches(
     original_send = AioEndpoint._send
     original_sign = AioRequestSigner.sign
 
+    def answering(endpoint: AioEndpoint) -> Simulator | None:
+        return simulator_for(endpoint._endpoint_prefix)
+
     async def routed_send(endpoint: AioEndpoint, request: AWSPreparedRequest) -> Any:
         simulator = simulator_for(endpoint._endpoint_prefix)
         if simulator is not None:
+            retry_delays.install(endpoint._event_emitter, endpoint, answering)
             return await answer(simulator, request, front="mock")
         return await original_send(endpoint, request)
 

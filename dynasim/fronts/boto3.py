@@ -20,6 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 
 from dynasim.doubles.faults import TransportFault
+from dynasim.fronts import retry_delays
 from dynasim.fronts.protocol import respond
 
 if TYPE_CHECKING:
@@ -91,12 +92,13 @@ def without_other_stubs(session: botocore.session.Session) -> botocore.session.S
 
 
 def attach(simulator: Simulator, client: Any) -> Any:
-    """Route a botocore client's requests to `simulator`."""
+    """Route a botocore client's requests to `simulator`, its retry delays on the simulator's clock."""
 
     def before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
         return answer(simulator, request)
 
     client.meta.events.register_first(before_send_event(client), before_send)
+    retry_delays.install(client.meta.events, client._endpoint, lambda _endpoint: simulator)
     return client
 
 

@@ -111,13 +111,15 @@ class Endpoint:
         cors_origins: Iterable[str] = (),
         store: DurableStore | None = None,
         admin_api: bool = True,
+        admin_hosts: Iterable[str] = (),
     ) -> None:
         self.simulator = simulator
-        # /_dynasim/... without X-Amz-Target: faults, latency, the call log (see dynasim.fronts.admin)
-        self.admin = admin.Admin(simulator, credentials) if admin_api else None
+        # /_dynasim/... without X-Amz-Target: faults, latency, the call log (see dynasim.fronts.admin);
+        # admin_hosts: names a Host header may give for this server besides loopback ones
+        self.admin = admin.Admin(simulator, credentials, admin_hosts) if admin_api else None
         self.store = store  # answers wait until the writes they follow are on disk (group commit)
         self.max_request_bytes = max_request_bytes
-        self.verifier = Verifier(credentials) if credentials else None
+        self.verifier = Verifier(credentials, simulator.region) if credentials else None
         self.cors_origins = frozenset(cors_origins)
 
     def answer(self, method: str, target: str, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
@@ -697,7 +699,8 @@ class HTTPServer:
     ) -> None:
         if not read_timeout > 0:
             raise ValueError(f"read_timeout must be a positive number of seconds, not {read_timeout!r}")
-        self.endpoint = Endpoint(simulator, **options)
+        admin_hosts = (host, *options.pop("admin_hosts", ()))  # the address listened on names the server
+        self.endpoint = Endpoint(simulator, admin_hosts=admin_hosts, **options)
         self.host = host
         self.port = port
         self.read_timeout = read_timeout

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from botocore.endpoint import Endpoint
 from botocore.signers import RequestSigner
 
-from dynasim.fronts import beside_moto
+from dynasim.fronts import beside_moto, retry_delays
 from dynasim.fronts.boto3 import FAKE_CREDENTIALS, answer
 from dynasim.simulator import Simulator
 
@@ -54,6 +54,10 @@ def _simulator_for(endpoint_prefix: str) -> Simulator | None:
     return None
 
 
+def _simulator_answering(endpoint: Endpoint) -> Simulator | None:
+    return _simulator_for(endpoint._endpoint_prefix)
+
+
 def _routes_service(service_id: str) -> bool:
     return bool(_active) and service_id in _ROUTED_SERVICES
 
@@ -69,6 +73,8 @@ def _may_skip_signing(signer: RequestSigner) -> bool:
 def _routed_send(endpoint: Endpoint, request: Any) -> Any:
     simulator = _simulator_for(endpoint._endpoint_prefix)
     if simulator is not None:
+        # Installed at a client's first routed request, in time for its first retry.
+        retry_delays.install(endpoint._event_emitter, endpoint, _simulator_answering)
         return answer(simulator, request, front="mock")
     return _original_send(endpoint, request)
 
@@ -118,14 +124,18 @@ class mock:
     """Context manager and decorator that sends all DynamoDB traffic to one simulator.
 
     `with dynasim.mock() as sim:` gives the simulator in use; `mock(simulator)` uses a given one.
+    `virtual_retry_delays` is passed to the simulator the mock makes (see `Simulator`).
     As a decorator (of a function or an `async def` one), each call gets a fresh simulator (unless
     one was given), passed to nothing: reach it through `mock.current()` if needed. `async with`
     works as `with` does.
     """
 
-    def __init__(self, simulator: Simulator | None = None) -> None:
+    def __init__(self, simulator: Simulator | None = None, *, virtual_retry_delays: bool | None = None) -> None:
+        if simulator is not None and virtual_retry_delays is not None:
+            raise ValueError("virtual_retry_delays is for the simulator mock makes: set it on the one given")
         self._given = simulator
-        self.simulator = simulator or Simulator()
+        self._virtual_retry_delays = True if virtual_retry_delays is None else virtual_retry_delays
+        self.simulator = simulator or Simulator(virtual_retry_delays=self._virtual_retry_delays)
 
     def __enter__(self) -> Simulator:
         with _lock:
@@ -163,17 +173,22 @@ class mock:
 
             @functools.wraps(func)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                with mock(self._given):
+                with self._for_one_call():
                     return await func(*args, **kwargs)
 
             return async_wrapper  # type: ignore[return-value]
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with mock(self._given):
+            with self._for_one_call():
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+    def _for_one_call(self) -> mock:
+        if self._given is not None:
+            return mock(self._given)
+        return mock(virtual_retry_delays=self._virtual_retry_delays)
 
     @staticmethod
     def current() -> Simulator | None:

@@ -2,12 +2,14 @@
 
 The expected signature is computed by botocore's own signer (`botocore.auth.SigV4Auth`) over the
 request as it was received, restricted to the headers the client says it signed, with the time,
-region and service taken from the request. Nothing of the algorithm is written out here.
+region and service taken from the request once they are checked. Nothing of the algorithm is
+written out here.
 """
 
 from __future__ import annotations
 
 import datetime
+import email.utils
 import hashlib
 import hmac
 from collections.abc import Mapping
@@ -18,11 +20,25 @@ from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
 
 from dynasim import errors
+from dynasim.engine.model import signing_names
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_CLOCK_SKEW = datetime.timedelta(minutes=15)
 _TIMESTAMP = "%Y%m%dT%H%M%SZ"
-UNSIGNED_PAYLOADS = ("UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+
+
+def _basic_format(http_date: str) -> str:
+    """An HTTP Date header's time in ISO 8601 basic format; the header as it was if it is no HTTP date."""
+    try:
+        moment = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError):
+        return http_date  # refused by the format check, in the service's words
+    if moment.tzinfo is None:  # "-0000": UTC, with no claim about the local zone
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    try:
+        return moment.astimezone(datetime.timezone.utc).strftime(_TIMESTAMP)
+    except (TypeError, ValueError, OverflowError):
+        return http_date  # refused by the format check, in the service's words
 
 
 class _ReceivedRequestSigner(SigV4Auth):
@@ -41,32 +57,29 @@ class _ReceivedRequestSigner(SigV4Auth):
 
 
 def parse_authorization(header: str) -> dict[str, str]:
-    """The Credential, SignedHeaders and Signature parts of an Authorization header."""
-    algorithm, _, rest = header.strip().partition(" ")
-    if algorithm != ALGORITHM:
-        raise errors.incomplete_signature(
-            f"Unsupported authorization type: {algorithm or header!r}; dynasim verifies {ALGORITHM} only"
-        )
+    """The Credential, SignedHeaders and Signature parts of an Authorization header (any may be missing)."""
+    _, _, rest = header.strip().partition(" ")
     parts: dict[str, str] = {}
     for piece in rest.split(","):
         name, sep, value = piece.strip().partition("=")
         if sep:
             parts[name] = value
-    missing = [
-        f"Authorization header requires '{name}' parameter."
-        for name in ("Credential", "Signature", "SignedHeaders")
-        if not parts.get(name)
-    ]
-    if missing:
-        raise errors.incomplete_signature(" ".join(missing) + f" Authorization={header}")
     return parts
 
 
 class Verifier:
-    """Verifies SigV4-signed requests against a table of access key id -> secret access key."""
+    """Verifies SigV4-signed requests against a table of access key id -> secret access key, as
+    DynamoDB does: the same checks in the same order, with the service's errors.
 
-    def __init__(self, keys: Mapping[str, str], clock=None) -> None:
+    Beyond what the service is recorded to check, `X-Amz-Date` and (on DynamoDB requests)
+    `X-Amz-Target` must be signed: the target picks the operation, so an unsigned one could be
+    changed. The payload is always signed: a declared `X-Amz-Content-SHA256` (`UNSIGNED-PAYLOAD`
+    among them) that is not the body's hash fails as a wrong signature.
+    """
+
+    def __init__(self, keys: Mapping[str, str], region: str = "us-east-1", clock=None) -> None:
         self.keys = dict(keys)
+        self.region = region  # an endpoint answers for one region, as each of DynamoDB's does
         self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
 
     def verify(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> str:
@@ -76,40 +89,62 @@ class Verifier:
         (path and query) as received.
         """
         authorization = headers.get("authorization")
-        if not authorization:
+        if not authorization or not authorization.strip().startswith("AWS4-"):
             raise errors.missing_authentication_token()
         parts = parse_authorization(authorization)
-        scope = parts["Credential"].split("/")
-        if len(scope) != 5 or scope[4] != "aws4_request":
-            raise errors.incomplete_signature(
-                "Credential should be scoped to a valid region, not a malformed scope. "
-                f"Credential={parts['Credential']}"
-            )
-        access_key, _, region, service, _ = scope
+        # The time signed: X-Amz-Date's, else the Date header's (signers turn it to ISO 8601 basic format)
+        date_header = "x-amz-date" if headers.get("x-amz-date") else "date"
+        given = headers.get(date_header)
+        missing = [name for name in ("Credential", "Signature", "SignedHeaders") if not parts.get(name)]
+        if missing or not given:
+            raise errors.incomplete_authorization(missing, not given, authorization)
+        timestamp = given if date_header == "x-amz-date" else _basic_format(given)
+        self._check_time(timestamp)
+        signed = [name.strip().lower() for name in parts["SignedHeaders"].split(";") if name.strip()]
+        if "host" not in signed:
+            raise errors.header_not_signed("Host")
+        algorithm = authorization.strip().partition(" ")[0]
+        if algorithm != ALGORITHM:
+            raise errors.unsupported_signature_algorithm(algorithm)
+        credential = parts["Credential"].rstrip("/")
+        scope = credential.split("/")
+        if len(scope) != 5:
+            raise errors.credential_elements(credential)
+        access_key, date, region, service, terminator = scope
+        problems = []
+        if region != self.region:
+            problems.append(errors.scope_region(region))
+        if service not in signing_names():
+            problems.append(errors.scope_service(min(signing_names())))
+        if terminator != "aws4_request":
+            problems.append(errors.scope_terminator(terminator))
+        if date != timestamp[:8]:
+            problems.append(errors.scope_date(date, timestamp))
+        if problems:
+            raise errors.credential_scope(problems)
         secret = self.keys.get(access_key)
         if secret is None:
             raise errors.unrecognized_client()
-        timestamp = headers.get("x-amz-date")
-        if not timestamp:
-            raise errors.incomplete_signature(
-                "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
-                f"Authorization={authorization}"
-            )
-        self._check_time(timestamp)
+        for header, name in ((date_header, date_header.title()), ("x-amz-target", "X-Amz-Target")):
+            if header in headers and header not in signed:
+                raise errors.header_not_signed(name)
         declared = headers.get("x-amz-content-sha256")
-        if declared and declared not in UNSIGNED_PAYLOADS and declared != hashlib.sha256(body).hexdigest():
-            raise errors.invalid_signature(
-                "The provided 'x-amz-content-sha256' header does not match what was computed."
-            )
-        signed = [name.strip().lower() for name in parts["SignedHeaders"].split(";") if name.strip()]
-        request = AWSRequest(method=method, url=f"http://{headers.get('host', '')}{target}", data=body)
-        for name in signed:
-            if name in headers:
-                request.headers[name] = headers[name]
-        request.context["timestamp"] = timestamp
-        signer = _ReceivedRequestSigner(Credentials(access_key, secret), service, region, signed)
-        canonical = signer.canonical_request(request)
-        expected = signer.signature(signer.string_to_sign(request, canonical), request)
+        if declared is not None and declared != hashlib.sha256(body).hexdigest():
+            raise errors.invalid_signature()  # the service signs the body it received, whatever was declared
+        # The signed Host is the Host header's (as headers_to_sign picks it), never the URL's: the URL
+        # only carries the path and query.
+        url = f"http://dynasim{target}" if target.startswith("/") else target
+        try:
+            request = AWSRequest(method=method, url=url, data=body)
+            for name in signed:
+                if name in headers:
+                    request.headers[name] = headers[name]
+            request.context["timestamp"] = timestamp
+            signer = _ReceivedRequestSigner(Credentials(access_key, secret), service, region, signed)
+            canonical = signer.canonical_request(request)
+            expected = signer.signature(signer.string_to_sign(request, canonical), request)
+        except ValueError:  # a target botocore cannot parse: no client could have signed it
+            raise errors.invalid_signature() from None
         if not hmac.compare_digest(expected.encode(), parts["Signature"].encode("utf-8", "replace")):
             raise errors.invalid_signature()
         return access_key
@@ -118,18 +153,10 @@ class Verifier:
         try:
             signed_at = datetime.datetime.strptime(timestamp, _TIMESTAMP).replace(tzinfo=datetime.timezone.utc)
         except ValueError:
-            raise errors.incomplete_signature(
-                f"Date must be in ISO-8601 'basic format'. Got '{timestamp}'. See http://en.wikipedia.org/wiki/ISO_8601"
-            ) from None
+            raise errors.signature_date_format(timestamp) from None
         now = self.clock()
         stamp = now.strftime(_TIMESTAMP)
         if signed_at < now - MAX_CLOCK_SKEW:
-            limit = (now - MAX_CLOCK_SKEW).strftime(_TIMESTAMP)
-            raise errors.invalid_signature(
-                f"Signature expired: {timestamp} is now earlier than {limit} ({stamp} - 15 min.)"
-            )
+            raise errors.signature_expired(timestamp, (now - MAX_CLOCK_SKEW).strftime(_TIMESTAMP), stamp)
         if signed_at > now + MAX_CLOCK_SKEW:
-            limit = (now + MAX_CLOCK_SKEW).strftime(_TIMESTAMP)
-            raise errors.invalid_signature(
-                f"Signature not yet current: {timestamp} is still later than {limit} ({stamp} + 15 min.)"
-            )
+            raise errors.signature_not_yet_current(timestamp, (now + MAX_CLOCK_SKEW).strftime(_TIMESTAMP), stamp)

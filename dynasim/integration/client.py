@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError, ParamValidationError
 
+from dynasim.fronts import retry_delays
 from dynasim.integration.config import DynamoDbConfig, create_boto3_client
 from dynasim.integration.errors import (
     BatchIncompleteError,
@@ -53,15 +54,19 @@ class DynamoDbClient:
         *,
         client: Any = None,
         metrics: MetricsSink | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         rng: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
+        """`sleep` waits between retries and `clock` times the circuit breaker; by default they are
+        `time.sleep` and `time.monotonic`, on the simulator's clock while a simulator answers
+        `client` (unless its `virtual_retry_delays` is off)."""
         self.config = config or DynamoDbConfig()
         self.client = client if client is not None else create_boto3_client(self.config)
-        self.circuit_breaker = CircuitBreaker(self.config.circuit_breaker, clock=clock)
+        breaker_clock = clock if clock is not None else self._now
+        self.circuit_breaker = CircuitBreaker(self.config.circuit_breaker, clock=breaker_clock)
         self.metrics: MetricsSink = metrics if metrics is not None else NullMetrics()
-        self._sleep = sleep
+        self._sleep = sleep if sleep is not None else self._wait
         self._rng = rng
 
     @classmethod
@@ -69,6 +74,17 @@ class DynamoDbClient:
         """Wrap any boto3 DynamoDB client (including `sim.client()`). Its own botocore retries,
         if any, run under this client's."""
         return cls(config, client=client, **kwargs)
+
+    def _wait(self, seconds: float) -> None:
+        if not retry_delays.on_clock(retry_delays.simulator_answering(self.client), seconds):
+            time.sleep(seconds)
+
+    def _now(self) -> float:
+        simulator = retry_delays.simulator_answering(self.client)
+        if simulator is None or not simulator.virtual_retry_delays:
+            return time.monotonic()
+        # Monotonic time moved on by what the simulator's clock was advanced (retry delays included).
+        return time.monotonic() + simulator.clock.now() - time.time()
 
     def __repr__(self) -> str:
         return f"DynamoDbClient(region={self.client.meta.region_name!r}, endpoint={self.client.meta.endpoint_url!r})"

@@ -6,6 +6,7 @@ fsync policies.
     store = persistence.open_store(sim, "data", fsync="always")   # loads what DIR holds
     ...
     store.close()                                                 # final snapshot
+    persistence.repair("data")                                    # after damage: see `repair`
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from dynasim.persistence.store import FSYNC_POLICIES, DurableStore, StoreError
+from dynasim.persistence.errors import DamagedStore, StoreError
+from dynasim.persistence.repair import Repair, repair
+from dynasim.persistence.store import FSYNC_POLICIES, DurableStore
 
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
 
-__all__ = ["FSYNC_POLICIES", "DurableStore", "StoreError", "open_store"]
+__all__ = ["FSYNC_POLICIES", "DamagedStore", "DurableStore", "Repair", "StoreError", "open_store", "repair"]
 
 
 def open_store(simulator: Simulator, directory: str | os.PathLike[str], **options: Any) -> DurableStore:

@@ -3,7 +3,8 @@
 Layout of the data directory:
 
 * ``snapshot.jsonl`` — every table's settings and items as of log record ``seq``. One JSON document a
-  line: a header, then each table followed by its items, then a footer with the counts. Written to
+  line, each with a chained checksum: a header, then each table followed by its items, then a footer
+  with the counts (see `snapshot`). Written to
   ``snapshot.jsonl.tmp``, fsynced, and renamed over the old one (then the directory is fsynced), so
   there is always exactly one complete snapshot or none.
 * ``log`` — one framed record per committed operation after the snapshot (see `log`), each carrying
@@ -31,7 +32,10 @@ truncates the log; a crash between the two is harmless, because records the snap
 are skipped on loading by their sequence numbers. A clean close also snapshots, so restarts are fast.
 
 Loading reads the snapshot, replays the log records after it, and cuts off a torn last record (a
-write the crash interrupted, never acknowledged). Tables are rebuilt through `Table.put`, so every
+write the crash interrupted, never acknowledged; see `log`). Any other damage, in the snapshot or
+the log, is refused with `DamagedStore`, naming the file, the byte offset and what follows it;
+`repair` keeps what comes before it and moves the rest aside. Tables are rebuilt through
+`Table.put`, so every
 structure a table derives from its items is rebuilt too.
 """
 
@@ -42,10 +46,11 @@ import logging
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from dynasim.engine.keys import item_key
-from dynasim.persistence import codec
+from dynasim.persistence import codec, snapshot
+from dynasim.persistence.errors import DamagedStore, StoreError
 from dynasim.persistence.log import Log, flush_to_disk
 from dynasim.storage.changes import Change, ItemDeleted, ItemPut, TableCreated, TableDeleted, TableUpdated
 from dynasim.storage.table import KeySchema, Table
@@ -56,8 +61,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("dynasim.persistence")
 
-FORMAT = "dynasim-store"
-VERSION = 1
 FSYNC_POLICIES = ("always", "interval", "never")
 DEFAULT_SNAPSHOT_BYTES = 64 * 1024 * 1024
 DEFAULT_FSYNC_INTERVAL = 1.0
@@ -66,9 +69,7 @@ SNAPSHOT = "snapshot.jsonl"
 LOG = "log"
 LOCK = "LOCK"
 
-
-class StoreError(RuntimeError):
-    """The data directory cannot be used: locked by another process, or not a store we can read."""
+__all__ = ["FSYNC_POLICIES", "DamagedStore", "DurableStore", "StoreError"]
 
 
 class DurableStore:
@@ -106,12 +107,7 @@ class DurableStore:
         self._closed = threading.Event()
         self._syncer: threading.Thread | None = None
         os.makedirs(self.directory, exist_ok=True)
-        self._lock_file = open(os.path.join(self.directory, LOCK), "a+")  # noqa: SIM115
-        try:
-            _lock_exclusively(self._lock_file)
-        except OSError:
-            self._lock_file.close()
-            raise StoreError(f"{self.directory} is in use by another dynasim process") from None
+        self._lock_file = lock_directory(self.directory)
         self._log: Log | None = None
 
     # --- opening -------------------------------------------------------------------------------
@@ -139,7 +135,10 @@ class DurableStore:
         snapshot_seq = self._load_snapshot(engine)
         self.seq = snapshot_seq
         self._log = Log(os.path.join(self.directory, LOG))
-        for record in self._log.load():
+        scan = self._log.load()
+        if scan.damage is not None:
+            raise DamagedStore(self._log.path, scan.valid, scan.damage, f"{scan.following} intact record(s)")
+        for record in scan.records:
             seq = record["seq"]
             if seq <= snapshot_seq:
                 continue  # already in the snapshot (a crash came between snapshot and truncation)
@@ -158,24 +157,16 @@ class DurableStore:
         except FileNotFoundError:
             return 0
         with handle:
-            header = codec.loads(handle.readline())
-            if header.get("format") != FORMAT or header.get("version") != VERSION:
-                raise StoreError(f"{path} is not a dynasim store snapshot of version {VERSION}")
+            documents = snapshot.read(handle, path)
+            header = next(documents)
             table: Table | None = None
-            footer = None
-            for line in handle:
-                entry = codec.loads(line)
+            for entry in documents:
                 if "item" in entry:
                     if table is None:
                         raise StoreError(f"{path}: an item before any table")
                     _put(table, codec.decode_item(entry["item"]))
                 elif "table" in entry:
                     table = _new_table(engine, codec.decode_settings(entry["table"]))
-                elif "end" in entry:
-                    footer = entry
-                    break
-            if footer is None or footer["tables"] != len(engine.tables):
-                raise StoreError(f"{path} is incomplete")
         return int(header["seq"])
 
     def _replay(self, engine: Engine, change: dict[str, Any]) -> None:
@@ -314,18 +305,16 @@ class DurableStore:
             path = os.path.join(self.directory, SNAPSHOT)
             temporary = path + ".tmp"
             with open(temporary, "wb") as handle:
-                handle.write(codec.dumps({"format": FORMAT, "version": VERSION, "seq": self.seq}) + b"\n")
-                items = 0
+                writer = snapshot.Writer(handle, self.seq)
                 for table in engine.tables.values():
-                    handle.write(codec.dumps({"table": codec.encode_settings(table.settings)}) + b"\n")
+                    writer.write({"table": codec.encode_settings(table.settings)})
                     for item in table.items():
-                        handle.write(codec.dumps({"item": item}) + b"\n")
-                        items += 1
-                handle.write(codec.dumps({"end": True, "tables": len(engine.tables), "items": items}) + b"\n")
+                        writer.write({"item": item})
+                writer.finish()
                 handle.flush()
                 flush_to_disk(handle.fileno())
             os.replace(temporary, path)
-            _sync_directory(self.directory)
+            sync_directory(self.directory)
             if self._log is not None:
                 self._log.truncate()
             self._dirty = False
@@ -374,6 +363,17 @@ def _put(table: Table, item: dict[str, Any]) -> None:
     table.put(hash_key, range_key, item, item_size(item))
 
 
+def lock_directory(directory: str) -> IO[str]:
+    """The store's LOCK file, held by this process until it is closed; StoreError if another has it."""
+    handle = open(os.path.join(directory, LOCK), "a+")  # noqa: SIM115
+    try:
+        _lock_exclusively(handle)
+    except OSError:
+        handle.close()
+        raise StoreError(f"{directory} is in use by another dynasim process") from None
+    return handle
+
+
 def _lock_exclusively(handle: Any) -> None:
     """Hold an exclusive lock on an open file until it is closed; OSError if another process has it."""
     if sys.platform == "win32":
@@ -387,7 +387,7 @@ def _lock_exclusively(handle: Any) -> None:
     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
-def _sync_directory(directory: str) -> None:
+def sync_directory(directory: str) -> None:
     if os.name == "nt":  # directories cannot be opened there; a rename is durable once done
         return
     fd = os.open(directory, os.O_RDONLY)

@@ -165,13 +165,13 @@ class Player:
         recorded = interactions[index]
         if (recorded.service, recorded.operation) != (service, operation):
             raise ReplayMismatch(
-                f"{self.source}: request {index + 1}: expected {recorded.operation} (recorded seq {recorded.seq}), "
+                f"{self.source}: request {index + 1}: expected {recorded.operation} (recorded as seq={recorded.seq}), "
                 f"got {operation}\n  sent: {_short(sent, 400)}"
             )
         if self._normalised[index] != sent:
             lines = "\n".join("  " + line for line in diff(self._normalised[index], sent))
             raise ReplayMismatch(
-                f"{self.source}: request {index + 1} ({operation}, recorded seq {recorded.seq}) differs from the "
+                f"{self.source}: request {index + 1} ({operation}, recorded as seq={recorded.seq}) differs from the "
                 f"recording:\n{lines}"
             )
         self.position += 1
@@ -205,7 +205,7 @@ class Player:
             lines.append("  the cassette is empty")
         for _, _, n, differences in scored[:3]:
             recorded = self.tape.interactions[n]
-            lines.append(f"  closest: seq {recorded.seq} ({recorded.operation}) differs in:")
+            lines.append(f"  closest: seq={recorded.seq} ({recorded.operation}) differs in:")
             lines.extend("    " + line for line in differences[:8])
         return "\n".join(lines)
 
@@ -216,7 +216,7 @@ def http_response(interaction: cassette.Interaction, url: str) -> AWSResponse:
         error = interaction.error
         if error.get("status") is None:
             raise ReplayMismatch(
-                f"recorded seq {interaction.seq} ({interaction.operation}) ended in a transport error "
+                f"the call recorded as seq={interaction.seq} ({interaction.operation}) ended in a transport error "
                 f"({error.get('code')}: {error.get('message')}), which replay does not re-enact"
             )
         namespace = _ERROR_NAMESPACE.get(interaction.service, "")

@@ -128,7 +128,7 @@ class Report:
             total = self.calls_by_operation.get(operation, len(found))
             lines.append(f"{operation}: {len(found)} of {total} response(s) differ")
             for mismatch in found[:per_operation]:
-                lines.append(f"  seq {mismatch.seq}:")
+                lines.append(f"  seq={mismatch.seq}:")
                 lines.extend(f"    {line}" for line in mismatch.differences)
             if len(found) > per_operation:
                 lines.append(f"  ... and {len(found) - per_operation} more (see --report)")
