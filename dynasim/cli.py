@@ -115,6 +115,14 @@ def parser() -> argparse.ArgumentParser:
         help="refuse larger request bodies with 413 (default: %(default)s, DynamoDB's limit)",
     )
     network.add_argument(
+        "--read-timeout",
+        type=_positive_float,
+        default=http.DEFAULT_READ_TIMEOUT,
+        metavar="SECONDS",
+        help="answer 408 and close when a request's head takes longer, or its body pauses longer "
+        "(default: %(default)s)",
+    )
+    network.add_argument(
         "--auth",
         type=_key_pair,
         action="append",
@@ -311,6 +319,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             simulator.call_log.listeners.append(lambda call: print(request_line(call), flush=True))
         options: dict[str, Any] = {
             "max_request_bytes": arguments.max_request_bytes,
+            "read_timeout": arguments.read_timeout,
             "credentials": credentials or None,
             "cors_origins": arguments.cors,
             "store": store,

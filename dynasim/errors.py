@@ -167,6 +167,13 @@ def expected(kind: str) -> DynamoDBError:
     return serialization(f"Expected {kind}")
 
 
+def unexpected_value_type(value: object) -> DynamoDBError:
+    """A value of no type its place accepts that the reader above lets through: a null member of a
+    list or map, or a value the handlers find of another type. dynasim's wording: the service's is
+    not recorded."""
+    return serialization(f"Unexpected value type in payload: {type(value).__name__}")
+
+
 def not_convertible(java_class: str, java_type: str) -> DynamoDBError:
     article = "a" if java_type == "Blob" else "an"  # sic: "an String", "an Integer"
     return serialization(f"class {java_class} can not be converted to {article} {java_type}")

@@ -117,7 +117,9 @@ class Simulator:
         thread; returns the running server (`.url`, `.stop()`, a context manager). Options:
         `max_request_bytes`, `credentials` ({access key id: secret}: verify SigV4 signatures),
         `cors_origins`, `admin_hosts` (names the admin API accepts in a Host header besides loopback
-        ones). See `dynasim.fronts.http`."""
+        ones), `read_timeout` (seconds for a request's head, and between reads of its body: 408 and
+        close past it; default 10), `max_buffered_bytes` (unfinished requests of all connections
+        together; default 64 MiB). See `dynasim.fronts.http`."""
         from dynasim.fronts.http import RunningServer
 
         return RunningServer(self, host, port, **options)

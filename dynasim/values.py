@@ -210,7 +210,10 @@ def validate_value(value: AttributeValue, depth: int = 1, max_depth: int = MAX_C
     `depth` is 1 for a top-level attribute, one more for each map or list around the value;
     `max_depth` the most maps and lists it may nest (see `expression_value_depth`)."""
     if not isinstance(value, dict):
-        raise errors.serialization(f"Unexpected value type in payload: {type(value).__name__}")
+        raise errors.unexpected_value_type(value)
+    if None in value.values():  # a member sent as null is absent, as the service reads JSON
+        for kind in [kind for kind, payload in value.items() if payload is None]:
+            del value[kind]
     if len(value) != 1:
         raise errors.value_empty() if not value else errors.value_multiple_types()
     ((kind, payload),) = value.items()
@@ -270,6 +273,8 @@ def container_depth(value: Any, cap: int = LATE_NESTING_DEPTH) -> int:
 def _validate_set(value: AttributeValue, kind: str, members: list[Any], depth: int) -> int:
     if not members:
         raise errors.set_empty(kind)
+    if None in members:  # the model's type check lets a null member through, as absent
+        raise errors.unexpected_value_type(None)
     if kind == "SS":
         normalized: list[Any] = members
         size = sum(len(member.encode()) for member in members)

@@ -4,7 +4,8 @@ Two layers, in the service's order:
 
 1. **Types.** Every member the model knows must have a JSON type its shape accepts; the first that
    does not, in document order, is a `SerializationException` worded as the service's deserializer
-   words it. Unknown members are ignored and `null` counts as absent, as the service does. Integer
+   words it. Unknown members are ignored and a member that is `null` counts as absent, as the
+   service does (it is removed from the request); a `null` in a list or as a map's value is refused. Integer
    members given as JSON fractions are truncated and booleans given as `"true"`/`"false"` are read,
    as the service reads them; the request is updated in place, so handlers see plain values.
 2. **Constraints.** Required members, lengths, ranges, enums and patterns give one ValidationException
@@ -78,9 +79,13 @@ def check_types(shape: Shape, request: Request) -> None:
     pending: list[tuple[Shape, Any, Any, Any]] = [(shape, request, None, None)]
     while pending:
         shape, value, container, key = pending.pop()
+        if value is None:  # in a list or a map: a structure's null members are gone by now
+            raise errors.unexpected_value_type(value)
         kind = shape.type_name
         if kind == "structure":
             _expect(value, dict, "null")
+            for name in [name for name, child in value.items() if child is None]:
+                del value[name]  # absent
             members = shape.members
             children = [(members[name], child, value, name) for name, child in value.items() if name in members]
         elif kind == "map":
@@ -94,7 +99,7 @@ def check_types(shape: Shape, request: Request) -> None:
             if read is not value and container is not None:
                 container[key] = read
             continue
-        pending.extend(reversed([child for child in children if child[1] is not None]))
+        pending.extend(reversed(children))
 
 
 def _expect(value: Any, kind: type, expected: str) -> None:

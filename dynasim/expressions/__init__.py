@@ -87,7 +87,7 @@ def compile_expression(kind: str, text: str) -> Expression:
 
 def _compile(kind: str, text: str) -> Expression:
     if not isinstance(text, str):
-        raise errors.serialization(f"Unexpected value type in payload: {type(text).__name__}")
+        raise errors.unexpected_value_type(text)
     if text == "":
         raise errors.expression_empty(kind)
     size = len(text.encode("utf-8"))

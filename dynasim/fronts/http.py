@@ -16,11 +16,22 @@ What it answers besides DynamoDB operations:
 * ``OPTIONS``: 200 with an ``Allow`` header; CORS preflight headers only for configured origins.
 * any other path, or another method: 404 with DynamoDB's ``<UnknownOperationException/>`` body.
 * a compressed body (``Content-Encoding: gzip`` or ``deflate``): decompressed up to the size limit
-  (decompressing more is a 413); any other coding, or a body that does not decompress, gets the
-  500 InternalServerError DynamoDB answers it with.
+  (decompressing more is a 413); any other coding, or a body that does not decompress, gets a 400
+  (DynamoDB answers a 500: see `errors.undecodable_body`).
 * a body over the size limit: 413 before the body is read (it is discarded as it arrives, never kept).
 * broken framing (bad request line, bad or conflicting ``Content-Length``, bad chunk sizes, an
-  oversized head): a 400 JSON error, then the connection is closed (its framing is lost).
+  unsupported HTTP version or transfer coding, an oversized head): a 400 JSON error (431 for the
+  head; never a 5xx, which a client would retry), then the connection is closed (its framing is
+  lost). A request line that cannot become valid (binary garbage, a bare LF) is refused as soon as
+  it arrives.
+* a request that never finishes: its head must arrive within ``read_timeout`` seconds of its first
+  byte, and its body may pause no longer than that between reads; otherwise a 408, and the
+  connection is closed. An idle keep-alive connection (no request begun) is left open.
+* HTTP/1.0 with ``Transfer-Encoding``: answered, then the connection is closed (RFC 9112 section 6.1).
+* memory: a connection holds at most one request head (64 KiB) and one body (``max_request_bytes``);
+  all connections together hold at most ``max_buffered_bytes`` of unfinished requests (default
+  64 MiB, and never less than four bodies of the limit): past it, the server stops reading from the
+  connections that are sending until others finish, and their read timeout still runs.
 * any error inside the front or the engine: 500 with DynamoDB's InternalServerError body; the
   traceback goes to the ``dynasim.http`` logger, never to the client.
 """
@@ -59,6 +70,8 @@ DEFAULT_PORT = 8000
 DEFAULT_MAX_REQUEST_BYTES = MAX_REQUEST_BYTES
 MAX_HEAD_BYTES = 64 * 1024  # request line and headers
 MAX_CHUNK_LINE_BYTES = 4096
+DEFAULT_READ_TIMEOUT = 10.0  # seconds for a request's head, and between reads of its body
+DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024  # unfinished requests of all connections together
 LINGER_SECONDS = 2.0  # how long a closing connection waits for the client to read our answer
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -67,6 +80,10 @@ _STATUS_LINES = {status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\n" fo
 _HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 _ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+# What a request line may start with: a method (a token), then a space. Anything else can never
+# become a request, so it is refused at once rather than after the read timeout.
+_METHOD_START = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]{0,32}(?: |$)|\r$")
+_BARE_LF = re.compile(rb"(?<!\r)\n")
 
 Headers = dict[str, str]
 
@@ -239,14 +256,7 @@ def parse_head(head: bytes) -> tuple[str, str, bool, Headers]:
     if text.count("\n") != crlf or text.count("\r") != crlf:
         raise BadRequest("bare CR or LF in the request head")
     lines = text.split("\r\n")
-    parts = lines[0].split(" ")
-    if len(parts) != 3 or not parts[0] or not parts[1]:
-        raise BadRequest("invalid request line")
-    method, target, version = parts
-    if version != "HTTP/1.1" and version != "HTTP/1.0":
-        if version.startswith("HTTP/"):
-            raise BadRequest(f"unsupported HTTP version {version}", 505)
-        raise BadRequest("invalid request line")
+    method, target, version = parse_request_line(lines[0])
     headers: Headers = {}
     for line in lines[1:]:
         name, sep, value = line.partition(":")
@@ -269,7 +279,36 @@ def parse_head(head: bytes) -> tuple[str, str, bool, Headers]:
         keep_alive = connection is None or "close" not in connection.lower()
     else:
         keep_alive = connection is not None and "keep-alive" in connection.lower()
+        if "transfer-encoding" in headers:
+            keep_alive = False  # RFC 9112 section 6.1: the framing is faulty; close after answering
     return method.upper(), target, keep_alive, headers
+
+
+def parse_request_line(line: str) -> tuple[str, str, str]:
+    """(method, target, version) of a request line."""
+    parts = line.split(" ")
+    if len(parts) != 3 or not parts[0] or not parts[1]:
+        raise BadRequest("invalid request line")
+    method, target, version = parts
+    if version != "HTTP/1.1" and version != "HTTP/1.0":
+        if version.startswith("HTTP/"):
+            # A 400, not RFC 9110's 505: no request gets a 5xx, which a client would take for a
+            # server fault and retry.
+            raise BadRequest(f"unsupported HTTP version {version}")
+        raise BadRequest("invalid request line")
+    return method, target, version
+
+
+def check_partial_head(buffer: bytearray, scanned: int) -> None:
+    """Refuse a head still arriving that can never become a request: one that does not start as a
+    request line does, has a bare LF (from `scanned` on), or whose complete first line is invalid."""
+    if _BARE_LF.search(buffer, max(0, scanned - 1)):
+        raise BadRequest("bare CR or LF in the request head")
+    if not _METHOD_START.match(buffer):
+        raise BadRequest("invalid request line")
+    line_end = buffer.find(b"\r\n")
+    if line_end >= 0:
+        parse_request_line(bytes(buffer[:line_end]).decode("latin-1"))
 
 
 class _Connection(asyncio.Protocol):
@@ -292,6 +331,10 @@ class _Connection(asyncio.Protocol):
         self.linger: asyncio.TimerHandle | None = None
         # Answers waiting for the durable store: (sequence number to wait for, bytes, keep-alive).
         self.held: list[tuple[int, bytes, bool]] = []
+        self.timer: asyncio.TimerHandle | None = None  # the read timeout of the request being read
+        self.timing = ""  # what the timer waits for: "head" or "body"
+        self.buffered = 0  # bytes of unfinished requests held, as the server counts them
+        self.starved = False  # reading paused while the server holds too many unfinished requests
 
     # asyncio callbacks
 
@@ -302,10 +345,14 @@ class _Connection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.server.connections.discard(self)
         self.server.waiting.discard(self)
+        self.server.starved.discard(self)
         self.held.clear()
         if self.linger is not None:
             self.linger.cancel()
+        self._stop_timer()
         self.buffer = bytearray()
+        self.chunks = None
+        self.server.account(self)
 
     def eof_received(self) -> bool:
         return False  # close our side too; a half-sent request can never be answered
@@ -327,6 +374,7 @@ class _Connection(asyncio.Protocol):
             self.discard -= dropped
             data = data[dropped:]
             if not data:
+                self._watch()
                 return
         self.buffer += data
         try:
@@ -336,6 +384,61 @@ class _Connection(asyncio.Protocol):
         except Exception:
             logger.exception("internal error in the HTTP front")
             self._send(*error_response(errors.internal_error()), keep_alive=False, head_only=False)
+        self._watch()
+
+    # read timeouts and the bound on unfinished requests
+
+    def _watch(self) -> None:
+        """Count what the request being read holds, and time it: a head from its first byte, a
+        body from its last read."""
+        self.server.account(self)
+        if self.closing or self.answering:
+            self._stop_timer()
+            return
+        if self.request is not None or self.discard:
+            phase = "body"
+        elif self.buffer:
+            phase = "head"
+        else:  # idle between requests
+            self._stop_timer()
+            return
+        if phase == "head" and self.timing == "head":
+            return
+        self._stop_timer()
+        self.timing = phase
+        self.timer = asyncio.get_running_loop().call_later(self.server.read_timeout, self._timed_out)
+
+    def _stop_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.timing = ""
+
+    def _timed_out(self) -> None:
+        self.timer = None
+        if self.closing or self.answering:
+            return
+        if self.discard:  # the body of a request already refused with its 413
+            self._close()
+            return
+        self._refuse(BadRequest(f"request not received within {self.server.read_timeout:g} seconds", 408))
+
+    def holding(self) -> int:
+        """Bytes of unfinished requests this connection holds."""
+        if self.closing:
+            return 0
+        return len(self.buffer) + (len(self.chunks.body) if self.chunks is not None else 0)
+
+    def starve(self) -> None:
+        if self.transport is not None and not self.starved:
+            self.starved = True
+            self.transport.pause_reading()
+
+    def feed(self) -> None:
+        if self.starved:
+            self.starved = False
+            if self.transport is not None and not self.closing and not self.answering:
+                self.transport.resume_reading()
 
     # reading requests
 
@@ -409,6 +512,7 @@ class _Connection(asyncio.Protocol):
         if end < 0:
             if len(buffer) > MAX_HEAD_BYTES:
                 raise BadRequest("request head too large", 431)
+            check_partial_head(buffer, self.scan)
             self.scan = max(0, len(buffer) - 3)
             return False
         if end > MAX_HEAD_BYTES:
@@ -421,7 +525,7 @@ class _Connection(asyncio.Protocol):
         length_text = headers.get("content-length")
         if encoding is not None:
             if encoding.lower() != "chunked":
-                raise BadRequest(f"unsupported transfer-encoding {encoding}", 501)
+                raise BadRequest(f"unsupported transfer-encoding {encoding}")  # a 400, not a 501: as above
             if length_text is not None:
                 keep_alive = False  # both framings: the message is suspect, do not reuse
             self.chunks = _ChunkedBody(self.limit)
@@ -490,6 +594,7 @@ class _Connection(asyncio.Protocol):
         """Enact an injected network failure: a read timeout never answers (the client gives up);
         the others close the connection without an answer."""
         self.closing = True
+        self._stop_timer()
         self.buffer = bytearray()
         transport = self.transport
         if transport is None:
@@ -504,6 +609,7 @@ class _Connection(asyncio.Protocol):
     def _close(self) -> None:
         """Close after the answer is sent, letting the client read it: half-close, wait for its end."""
         self.closing = True
+        self._stop_timer()
         self.buffer = bytearray()
         transport = self.transport
         if transport is None:
@@ -582,12 +688,27 @@ class HTTPServer:
     """The listening socket and its connections, on the running event loop."""
 
     def __init__(
-        self, simulator: Simulator, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **options: Any
+        self,
+        simulator: Simulator,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        *,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        max_buffered_bytes: int | None = None,
+        **options: Any,
     ) -> None:
+        if not read_timeout > 0:
+            raise ValueError(f"read_timeout must be a positive number of seconds, not {read_timeout!r}")
         admin_hosts = (host, *options.pop("admin_hosts", ()))  # the address listened on names the server
         self.endpoint = Endpoint(simulator, admin_hosts=admin_hosts, **options)
         self.host = host
         self.port = port
+        self.read_timeout = read_timeout
+        if max_buffered_bytes is None:  # room for a few requests of the largest size at once
+            max_buffered_bytes = max(DEFAULT_MAX_BUFFERED_BYTES, 4 * (self.endpoint.max_request_bytes + MAX_HEAD_BYTES))
+        self.max_buffered_bytes = max_buffered_bytes
+        self.buffered = 0  # bytes of unfinished requests all connections hold
+        self.starved: set[_Connection] = set()  # connections not read from while that is too much
         self.connections: set[_Connection] = set()
         self.waiting: set[_Connection] = set()  # connections holding answers for the store's fsync
         self._syncing = False
@@ -606,6 +727,20 @@ class HTTPServer:
             store.defer_syncs_to_caller()
             self._sync_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dynasim-fsync")
         return self
+
+    def account(self, connection: _Connection) -> None:
+        """Count what `connection` holds now; stop reading from it while all connections together
+        hold too much, and read from the starved ones again once they do not."""
+        holding = connection.holding()
+        self.buffered += holding - connection.buffered
+        connection.buffered = holding
+        if holding and self.buffered > self.max_buffered_bytes:
+            connection.starve()
+            self.starved.add(connection)
+        elif self.starved and self.buffered <= self.max_buffered_bytes:
+            starved, self.starved = self.starved, set()
+            for waiting in starved:
+                waiting.feed()
 
     def hold(self, connection: _Connection) -> None:
         """`connection` holds answers until the store's next fsync."""
