@@ -709,7 +709,7 @@ class Call:
         self.operation = operation
         self.method = method_name(operation)
         self.tags = {"operation": operation, "table": ",".join(tables)}
-        self.span_name = f"dynamodb.{_SNAKE.get(operation, operation)}"
+        self.span_name = f"dynamodb.{self.method}"
         self.span_attributes: dict[str, Any] = {
             "db.system": "dynamodb",
             "db.operation": operation,
