@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from dynasim.clock import Clock
     from dynasim.simulator import Simulator
 
 # endpoint -> the simulator that answers it now (None: the network).
@@ -61,13 +62,21 @@ def simulator_answering(client: Any) -> Simulator | None:
     return simulator_for(client._endpoint) if simulator_for is not None else None
 
 
+def virtual_clock(simulator: Simulator | None) -> Clock | None:
+    """The clock retry waits go on: `simulator`'s, if its retry delays are virtual; else None."""
+    if simulator is None or not simulator.virtual_retry_delays:
+        return None
+    return simulator.clock
+
+
 def on_clock(simulator: Simulator | None, seconds: float) -> bool:
     """Wait `seconds` on `simulator`'s clock if its retry delays are virtual; False: sleep for real."""
-    if simulator is None or not simulator.virtual_retry_delays:
+    clock = virtual_clock(simulator)
+    if clock is None:
         return False
     # Waits that loop until the clock has moved (the token bucket's) must see it move: the clock
     # reads seconds since the epoch, which a step much under a microsecond may leave unchanged.
-    simulator.clock.advance(max(seconds, SMALLEST_STEP))
+    clock.advance(max(seconds, SMALLEST_STEP))
     return True
 
 
@@ -108,10 +117,8 @@ def _virtualize_rate_limiter(emitter: Any, endpoint: Any, simulator_for: Simulat
             continue
 
         def current_time() -> float:
-            simulator = simulator_for(endpoint)
-            if simulator is not None and simulator.virtual_retry_delays:
-                return simulator.clock.now()
-            return time.time()
+            clock = virtual_clock(simulator_for(endpoint))
+            return clock.now() if clock is not None else time.time()
 
         # One clock serves the limiter, its rate clocker and its token bucket.
         limiter._clock.current_time = current_time

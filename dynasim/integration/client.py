@@ -107,12 +107,12 @@ class DynamoDbClient:
             time.sleep(seconds)
 
     def _now(self) -> float:
-        simulator = retry_delays.simulator_answering(self.client)
-        if simulator is None or not simulator.virtual_retry_delays:
+        clock = retry_delays.virtual_clock(retry_delays.simulator_answering(self.client))
+        if clock is None:
             return time.monotonic()
         # Monotonic time moved on by what the simulator's clock was advanced (retry delays included);
         # read as one number, not as a difference of two readings of the wall clock.
-        return time.monotonic() + simulator.clock.advanced
+        return time.monotonic() + clock.advanced
 
     def __repr__(self) -> str:
         return f"DynamoDbClient(region={self.client.meta.region_name!r}, endpoint={self.client.meta.endpoint_url!r})"
