@@ -235,8 +235,9 @@ def _marker_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
     return settings
 
 
-def _settings(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The test's simulator settings: ini, then the dynasim_options fixture, then the markers."""
+def _settings(request: pytest.FixtureRequest, marker: dict[str, Any]) -> dict[str, Any]:
+    """The test's simulator settings: ini, then the dynasim_options fixture, then the markers'
+    (`marker`, from `_marker_settings`)."""
     settings: dict[str, Any] = {}
     for name, (parse, _) in _INI_SETTINGS.items():
         text = request.config.getini(f"dynasim_{name}")
@@ -249,12 +250,11 @@ def _settings(request: pytest.FixtureRequest) -> dict[str, Any]:
     if not isinstance(fixture, dict) or set(fixture) - set(SETTINGS):
         raise pytest.UsageError(f"the dynasim_options fixture must return a dict of {', '.join(SETTINGS)}")
     settings.update(fixture)
-    settings.update({name: value for name, value in _marker_settings(request).items() if name != "route"})
+    settings.update({name: value for name, value in marker.items() if name != "route"})
     return settings
 
 
-def _routes(request: pytest.FixtureRequest) -> bool:
-    marker = _marker_settings(request)
+def _routes(request: pytest.FixtureRequest, marker: dict[str, Any]) -> bool:
     if "route" in marker:
         return bool(marker["route"])
     return bool(request.getfixturevalue("dynasim_route"))
@@ -425,10 +425,11 @@ def _dynasim_backend(request: pytest.FixtureRequest) -> Iterator[Any]:
     if target:
         backend: Any = _Remote(target, declared[1] if declared else [])
     else:
-        simulator = _configured_simulator(_settings(request))
+        marker = _marker_settings(request)
+        simulator = _configured_simulator(_settings(request, marker))
         if declared is not None:
             simulator.restore(_snapshot(*declared, simulator.region))
-        backend = _Simulated(simulator, _routes(request))
+        backend = _Simulated(simulator, _routes(request, marker))
     try:
         yield backend
     finally:
