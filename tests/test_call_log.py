@@ -7,6 +7,7 @@ import json
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from http_helpers import client
 
 import dynasim
 from dynasim.doubles import Call
@@ -80,13 +81,7 @@ def test_fronts_are_named(sim):
     with dynasim.mock(sim):
         boto3.session.Session().client("dynamodb", region_name="us-east-1").list_tables()
     with sim.serve() as server:
-        boto3.client(
-            "dynamodb",
-            endpoint_url=server.url,
-            region_name="us-east-1",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        ).list_tables()
+        client(server.url).list_tables()
     assert [call.front for call in sim.call_log] == ["client", "direct", "mock", "http"]
 
 
@@ -244,13 +239,7 @@ def test_clearing_over_the_admin_api_frees_the_calls():
 
     sim = dynasim.Simulator(max_logged_bytes=10_000_000)
     with sim.serve() as server:
-        ddb = boto3.client(
-            "dynamodb",
-            endpoint_url=server.url,
-            region_name="us-east-1",
-            aws_access_key_id="k",
-            aws_secret_access_key="s",
-        )
+        ddb = client(server.url)
         make_table(ddb)
         ddb.put_item(TableName="orders", Item={"pk": {"S": "a"}, "v": {"S": "z" * 200_000}})
         refs = [weakref.ref(call) for call in sim.call_log]
