@@ -76,7 +76,6 @@ class Call:
         "index",
         "operation",
         "touches",
-        "tables",
         "request",
         "response",
         "error",
@@ -105,7 +104,6 @@ class Call:
         self.operation = operation
         # What the call touches, as the engine declares it (found before it ran).
         self.touches = touches if touches is not None else find_touches(None, operation, request)
-        self.tables = self.touches.tables
         self.request = request
         self.response: dict[str, Any] | None = None
         self.error: BaseException | None = None
@@ -118,6 +116,11 @@ class Call:
         self.fault: Any = None  # the fault rule that fired, if any
         self.applied = False  # whether the request changed (or read) the tables
         self.size = 0  # bytes of request and response the call log counts for it (when bounded by bytes)
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The tables the request names, in order, once each."""
+        return self.touches.tables
 
     @property
     def table(self) -> str | None:
