@@ -1,9 +1,18 @@
 """dynasim.integration on the simulator: items, typed mapping, expressions, queries, batches,
-transactions, and (through fault injection) retries, the circuit breaker and unprocessed items."""
+transactions, and (through fault injection) retries, the circuit breaker and unprocessed items.
+
+One suite for both clients: every test that takes a client runs on `DynamoDbClient` over a boto3
+client and on `AsyncDynamoDbClient` over an aiobotocore client (where aiobotocore is installed: CI
+runs this module in its async environments too). The async client is driven through `Blocking`,
+which runs each awaitable it returns to completion on one event loop and iterates its async
+iterators, so a test reads the same for both."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import inspect
+from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +21,10 @@ from botocore.config import Config
 
 import dynasim
 from dynasim.integration import (
+    AsyncDynamoDbClient,
+    AsyncQueryBuilder,
+    AsyncTableClient,
+    AsyncTransactionBuilder,
     BatchIncompleteError,
     CircuitOpenError,
     ConditionalCheckFailedError,
@@ -30,7 +43,6 @@ from dynasim.integration import (
     ThrottlingError,
     TooManyItemsError,
     TransactGet,
-    TransactionBuilder,
     TransactionCanceledError,
     TransportError,
     UpdateExpression,
@@ -55,6 +67,51 @@ class Order:
 class Sleeps(list):
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
+
+    async def wait(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+_ASYNC_TYPES = (AsyncDynamoDbClient, AsyncTableClient, AsyncQueryBuilder, AsyncTransactionBuilder)
+
+
+class Blocking:
+    """An async client, table client or builder used as its sync twin: each awaitable a method
+    returns is run to completion on `loop`, each async iterator is iterated from it."""
+
+    def __init__(self, target: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._target = target
+        self._loop = loop
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if not inspect.ismethod(value):
+            return self._wrap(value)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            args = tuple(a._target if isinstance(a, Blocking) else a for a in args)
+            return self._wrap(value(*args, **kwargs))
+
+        return call
+
+    def _wrap(self, value: Any) -> Any:
+        if inspect.isawaitable(value):
+            return self._wrap(self._loop.run_until_complete(value))
+        if isinstance(value, AsyncIterator):
+            return self._iterate(value)
+        if isinstance(value, _ASYNC_TYPES):
+            return Blocking(value, self._loop)
+        return value
+
+    def _iterate(self, iterator: AsyncIterator[Any]) -> Iterator[Any]:
+        while True:
+            try:
+                yield self._loop.run_until_complete(iterator.__anext__())
+            except StopAsyncIteration:
+                return
+
+
+ClientMaker = Callable[..., Any]
 
 
 def create_app_table(ddb: Any, name: str = "app") -> None:
@@ -91,11 +148,44 @@ def metrics() -> InMemoryMetrics:
     return InMemoryMetrics()
 
 
+@pytest.fixture(params=["sync", "async"])
+def make_client(request: pytest.FixtureRequest, sim: dynasim.Simulator, sleeps: Sleeps) -> Iterator[ClientMaker]:
+    """`make_client(config=None, raw=None, **options)`: a high-level client of the test's kind
+    (sync or async) over `raw` or a new client of `sim` (botocore's own retries off), its
+    retry waits recorded in `sleeps`. The app table exists."""
+    create_app_table(sim.client())
+    if request.param == "sync":
+
+        def make_sync(config: DynamoDbConfig | None = None, raw: Any = None, **options: Any) -> Any:
+            raw = raw if raw is not None else sim.client(config=NO_BOTOCORE_RETRIES)
+            return DynamoDbClient.from_boto3(raw, config, sleep=sleeps, **options)
+
+        make_sync.kind = "sync"  # type: ignore[attr-defined]
+        yield make_sync
+        return
+    pytest.importorskip("aiobotocore", reason="the async client needs aiobotocore")
+    loop = asyncio.new_event_loop()
+    opened: list[Any] = []
+
+    def make_async(config: DynamoDbConfig | None = None, raw: Any = None, **options: Any) -> Any:
+        if raw is None:
+            context = sim.async_client(config=NO_BOTOCORE_RETRIES)
+            raw = loop.run_until_complete(context.__aenter__())
+            opened.append(context)
+        return Blocking(AsyncDynamoDbClient.from_aiobotocore(raw, config, sleep=sleeps.wait, **options), loop)
+
+    make_async.kind = "async"  # type: ignore[attr-defined]
+    try:
+        yield make_async
+    finally:
+        for context in opened:
+            loop.run_until_complete(context.__aexit__(None, None, None))
+        loop.close()
+
+
 @pytest.fixture
-def client(sim: dynasim.Simulator, sleeps: Sleeps, metrics: InMemoryMetrics) -> DynamoDbClient:
-    ddb = sim.client(config=NO_BOTOCORE_RETRIES)
-    create_app_table(ddb)
-    return DynamoDbClient.from_boto3(ddb, metrics=metrics, sleep=sleeps, rng=lambda: 1.0)
+def client(make_client: ClientMaker, metrics: InMemoryMetrics) -> Any:
+    return make_client(metrics=metrics, rng=lambda: 1.0)
 
 
 @pytest.fixture
@@ -133,8 +223,7 @@ def test_get_options_projection_taken_literally(table: Any) -> None:
 
 
 def test_put_if_not_exists_uses_the_tables_key_name(client: DynamoDbClient, sim: dynasim.Simulator) -> None:
-    ddb = client.client
-    ddb.create_table(
+    sim.client().create_table(
         TableName="users",
         BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
@@ -361,10 +450,8 @@ def test_batch_get_all_chunks_and_retries(table: Any, sim: dynasim.Simulator, sl
     assert len(sleeps) >= 1
 
 
-def test_batch_write_all_gives_up_after_max_attempts(sim: dynasim.Simulator, sleeps: Sleeps) -> None:
-    ddb = sim.client(config=NO_BOTOCORE_RETRIES)
-    create_app_table(ddb)
-    client = DynamoDbClient.from_boto3(ddb, DynamoDbConfig(retry=RetryConfig(max_attempts=3)), sleep=sleeps)
+def test_batch_write_all_gives_up_after_max_attempts(sim: dynasim.Simulator, make_client: ClientMaker) -> None:
+    client = make_client(DynamoDbConfig(retry=RetryConfig(max_attempts=3)))
     # once only "a" is left, DynamoDB refuses the whole batch with ProvisionedThroughputExceededException
     sim.inject_fault("BatchWriteItem", unprocessed=lambda table, entry: entry["PutRequest"]["Item"]["PK"] == {"S": "a"})
     with pytest.raises(ThrottlingError):
@@ -384,8 +471,16 @@ class StubClient:
         return {"UnprocessedItems": {table: requests[:1]}}
 
 
-def test_batch_incomplete_after_retries_run_out(sleeps: Sleeps) -> None:
-    client = DynamoDbClient.from_boto3(StubClient(), DynamoDbConfig(retry=RetryConfig(max_attempts=3)), sleep=sleeps)
+class AsyncStubClient(StubClient):
+    """The same, shaped as an aiobotocore client."""
+
+    async def batch_write_item(self, RequestItems: dict[str, Any], **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        return super().batch_write_item(RequestItems, **kwargs)
+
+
+def test_batch_incomplete_after_retries_run_out(make_client: ClientMaker, sleeps: Sleeps) -> None:
+    stub = StubClient() if make_client.kind == "sync" else AsyncStubClient()  # type: ignore[attr-defined]
+    client = make_client(DynamoDbConfig(retry=RetryConfig(max_attempts=3)), raw=stub)
     with pytest.raises(BatchIncompleteError) as info:
         client.table("t").batch_put_all([{"PK": "a", "SK": "b"}, {"PK": "c", "SK": "d"}])
     assert info.value.unprocessed == [{"PutRequest": {"Item": {"PK": {"S": "a"}, "SK": {"S": "b"}}}}]
@@ -399,7 +494,7 @@ def test_transaction_and_transact_get(client: DynamoDbClient, table: Any) -> Non
     table.put_item({"PK": "acct#1", "SK": "A", "balance": 100})
     table.put_item({"PK": "acct#2", "SK": "A", "balance": 0})
     (
-        TransactionBuilder(client)
+        client.transaction()
         .update(
             table,
             Key("acct#1", "A"),
@@ -456,10 +551,10 @@ def test_retries_server_and_transport_errors(table: Any, sim: dynasim.Simulator,
     assert sleeps == [0.1, 0.2]
 
 
-def test_retries_run_out_and_raise_typed_errors(sim: dynasim.Simulator, sleeps: Sleeps) -> None:
-    ddb = sim.client(config=NO_BOTOCORE_RETRIES)
-    create_app_table(ddb)
-    client = DynamoDbClient.from_boto3(ddb, DynamoDbConfig(retry=RetryConfig(max_attempts=2)), sleep=sleeps)
+def test_retries_run_out_and_raise_typed_errors(
+    sim: dynasim.Simulator, make_client: ClientMaker, sleeps: Sleeps
+) -> None:
+    client = make_client(DynamoDbConfig(retry=RetryConfig(max_attempts=2)))
     sim.inject_fault("PutItem", error="ThrottlingException")
     with pytest.raises(ThrottlingError):
         client.table("app").put_item({"PK": "a", "SK": "b"})
@@ -481,15 +576,13 @@ def test_full_jitter_stays_within_the_cap() -> None:
     assert config.delay(30, None, lambda: 1.0) == 20.0
 
 
-def test_circuit_breaker_opens_half_opens_and_closes(sim: dynasim.Simulator, sleeps: Sleeps) -> None:
+def test_circuit_breaker_opens_half_opens_and_closes(sim: dynasim.Simulator, make_client: ClientMaker) -> None:
     now = [0.0]
-    ddb = sim.client(config=NO_BOTOCORE_RETRIES)
-    create_app_table(ddb)
     config = DynamoDbConfig(
         retry=RetryConfig(max_attempts=0),
         circuit_breaker=CircuitBreakerConfig(failure_threshold=3, reset_timeout=10),
     )
-    client = DynamoDbClient.from_boto3(ddb, config, sleep=sleeps, clock=lambda: now[0])
+    client = make_client(config, clock=lambda: now[0])
     table = client.table("app")
     sim.inject_fault("GetItem", error="InternalServerError", times=3)
     for _ in range(3):
@@ -590,11 +683,13 @@ class Customer:
     nickname: str | None = None
 
 
-def test_nested_dataclasses_lists_maps_and_bytes(table: Any) -> None:
+def test_nested_dataclasses_lists_maps_and_bytes(table: Any, sim: dynasim.Simulator) -> None:
     customer = Customer("c", "PROFILE", Address("Oslo", ["Main St 1"]), [1, 2], {"a": 0.5}, b"\x00\x01")
     table.put_item(customer)
     got = table.get_item(Key("c", "PROFILE"), as_type=Customer)
     assert got == customer
     assert isinstance(got.scores[0], int) and isinstance(got.ratios["a"], float)
-    raw = table.client.client.get_item(TableName="app", Key={"PK": {"S": "c"}, "SK": {"S": "PROFILE"}})["Item"]
+    raw = table.client.client  # the client under the high-level one: boto3's or aiobotocore's
+    assert raw.meta.service_model.service_name == "dynamodb"
+    raw = sim.client().get_item(TableName="app", Key={"PK": {"S": "c"}, "SK": {"S": "PROFILE"}})["Item"]
     assert raw["ratios"] == {"M": {"a": {"N": "0.5"}}} and "nickname" not in raw

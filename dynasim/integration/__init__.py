@@ -1,6 +1,13 @@
 """A typed, resilient high-level DynamoDB client over boto3 that runs unchanged on DynamoDB,
-DynamoDB Local and the simulator (`DynamoDbClient.from_boto3(sim.client())`)."""
+DynamoDB Local and the simulator (`DynamoDbClient.from_boto3(sim.client())`), and its async twin
+over aiobotocore and aioboto3 (`AsyncDynamoDbClient.from_aiobotocore(client)`)."""
 
+from dynasim.integration.async_client import (
+    AsyncDynamoDbClient,
+    AsyncQueryBuilder,
+    AsyncTableClient,
+    AsyncTransactionBuilder,
+)
 from dynasim.integration.client import (
     MAX_BATCH_GET_ITEMS,
     MAX_BATCH_WRITE_ITEMS,
@@ -64,6 +71,10 @@ from dynasim.integration.resilience import (
 
 __all__ = [
     "AssumeRole",
+    "AsyncDynamoDbClient",
+    "AsyncQueryBuilder",
+    "AsyncTableClient",
+    "AsyncTransactionBuilder",
     "AuthConfig",
     "BatchGetResult",
     "BatchIncompleteError",

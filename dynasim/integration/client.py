@@ -7,7 +7,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dynasim.fronts import retry_delays
 from dynasim.integration import core
@@ -35,6 +35,9 @@ from dynasim.integration.core import (
 from dynasim.integration.expressions import Path, UpdateExpression
 from dynasim.integration.resilience import CircuitBreaker, MetricsSink, NullMetrics, span
 
+if TYPE_CHECKING:
+    from dynasim.clock import Clock
+
 __all__ = [
     "MAX_BATCH_GET_ITEMS",
     "MAX_BATCH_WRITE_ITEMS",
@@ -61,7 +64,57 @@ __all__ = [
 ]
 
 
-class DynamoDbClient:
+class ClientBase:
+    """What the sync and the async client share: the core (configuration, circuit breaker, metrics,
+    retry decisions) and the breaker's clock, on the simulator's clock while a simulator answers."""
+
+    client: Any
+
+    def __init__(
+        self,
+        config: DynamoDbConfig | None,
+        metrics: MetricsSink | None,
+        rng: Callable[[], float],
+        clock: Callable[[], float] | None,
+    ) -> None:
+        config = config or DynamoDbConfig()
+        breaker = CircuitBreaker(config.circuit_breaker, clock=clock if clock is not None else self._now)
+        self.core = core.ClientCore(config, breaker, metrics if metrics is not None else NullMetrics(), rng)
+
+    @property
+    def config(self) -> DynamoDbConfig:
+        return self.core.config
+
+    @property
+    def circuit_breaker(self) -> CircuitBreaker:
+        return self.core.circuit_breaker
+
+    @property
+    def metrics(self) -> MetricsSink:
+        return self.core.metrics
+
+    def _simulator_clock(self) -> Clock | None:
+        """The simulator's clock, while a simulator answers this client with virtual retry delays."""
+        return retry_delays.virtual_clock(retry_delays.simulator_answering(self.client))
+
+    def _waited_on_clock(self, seconds: float) -> bool:
+        """Wait `seconds` on the simulator's clock if a simulator answers; False: sleep for real."""
+        return retry_delays.on_clock(retry_delays.simulator_answering(self.client), seconds)
+
+    def _now(self) -> float:
+        clock = self._simulator_clock()
+        if clock is None:
+            return time.monotonic()
+        # Monotonic time moved on by what the simulator's clock was advanced (retry delays included);
+        # read as one number, not as a difference of two readings of the wall clock.
+        return time.monotonic() + clock.advanced
+
+    def __repr__(self) -> str:
+        meta = self.client.meta
+        return f"{type(self).__name__}(region={meta.region_name!r}, endpoint={meta.endpoint_url!r})"
+
+
+class DynamoDbClient(ClientBase):
     """A typed, resilient DynamoDB client over a boto3 client: the same code runs on DynamoDB,
     DynamoDB Local and the simulator."""
 
@@ -78,23 +131,9 @@ class DynamoDbClient:
         """`sleep` waits between retries and `clock` times the circuit breaker; by default they are
         `time.sleep` and `time.monotonic`, on the simulator's clock while a simulator answers
         `client` (unless its `virtual_retry_delays` is off)."""
-        config = config or DynamoDbConfig()
-        self.client = client if client is not None else create_boto3_client(config)
-        breaker = CircuitBreaker(config.circuit_breaker, clock=clock if clock is not None else self._now)
-        self.core = core.ClientCore(config, breaker, metrics if metrics is not None else NullMetrics(), rng)
+        self.client = client if client is not None else create_boto3_client(config or DynamoDbConfig())
+        super().__init__(config, metrics, rng, clock)
         self._sleep = sleep if sleep is not None else self._wait
-
-    @property
-    def config(self) -> DynamoDbConfig:
-        return self.core.config
-
-    @property
-    def circuit_breaker(self) -> CircuitBreaker:
-        return self.core.circuit_breaker
-
-    @property
-    def metrics(self) -> MetricsSink:
-        return self.core.metrics
 
     @classmethod
     def from_boto3(cls, client: Any, config: DynamoDbConfig | None = None, **kwargs: Any) -> DynamoDbClient:
@@ -103,19 +142,8 @@ class DynamoDbClient:
         return cls(config, client=client, **kwargs)
 
     def _wait(self, seconds: float) -> None:
-        if not retry_delays.on_clock(retry_delays.simulator_answering(self.client), seconds):
+        if not self._waited_on_clock(seconds):
             time.sleep(seconds)
-
-    def _now(self) -> float:
-        clock = retry_delays.virtual_clock(retry_delays.simulator_answering(self.client))
-        if clock is None:
-            return time.monotonic()
-        # Monotonic time moved on by what the simulator's clock was advanced (retry delays included);
-        # read as one number, not as a difference of two readings of the wall clock.
-        return time.monotonic() + clock.advanced
-
-    def __repr__(self) -> str:
-        return f"DynamoDbClient(region={self.client.meta.region_name!r}, endpoint={self.client.meta.endpoint_url!r})"
 
     def table(self, name: str) -> TableClient:
         return TableClient(self, name)
@@ -158,23 +186,32 @@ class DynamoDbClient:
         return core.transact_get_result(self.call("TransactGetItems", request, tables), gets)
 
 
-class TableClient:
-    """One table: key names `PK` / `SK` unless `with_key_schema` says otherwise."""
+class TableBase:
+    """One table of a client: key names `PK` / `SK` unless `with_key_schema` says otherwise."""
 
-    def __init__(self, client: DynamoDbClient, name: str, pk_name: str = "PK", sk_name: str | None = "SK") -> None:
+    def __init__(self, client: Any, name: str, pk_name: str = "PK", sk_name: str | None = "SK") -> None:
         self.client = client
         self.name = name
         self.pk_name = pk_name
         self.sk_name = sk_name
 
-    def with_key_schema(self, pk: str, sk: str | None = None) -> TableClient:
-        return TableClient(self.client, self.name, pk, sk)
+    def with_key_schema(self: Table, pk: str, sk: str | None = None) -> Table:
+        return type(self)(self.client, self.name, pk, sk)
 
     def __repr__(self) -> str:
-        return f"TableClient({self.name!r}, pk={self.pk_name!r}, sk={self.sk_name!r})"
+        return f"{type(self).__name__}({self.name!r}, pk={self.pk_name!r}, sk={self.sk_name!r})"
 
     def key_map(self, key: Key | Mapping[str, Any]) -> dict[str, Any]:
         return core.key_map(self, key)
+
+
+Table = TypeVar("Table", bound=TableBase)
+
+
+class TableClient(TableBase):
+    """One table: key names `PK` / `SK` unless `with_key_schema` says otherwise."""
+
+    client: DynamoDbClient
 
     def _call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         return self.client.call(operation, request, [self.name])
@@ -237,9 +274,14 @@ class TableClient:
         )
         return _pages(self, "Scan", request, as_type)
 
+    def scan_items(self, *, as_type: Any = None, **options: Any) -> Iterator[Any]:
+        """Every item (matching `filter`, if given), page after page; options as for scan_pages."""
+        for page in self.scan_pages(as_type=as_type, **options):
+            yield from page.items
+
     def scan(self, *, as_type: Any = None, **options: Any) -> list[Any]:
         """Every item (matching `filter`, if given), over all pages; options as for scan_pages."""
-        return [item for page in self.scan_pages(as_type=as_type, **options) for item in page.items]
+        return list(self.scan_items(as_type=as_type, **options))
 
     def scan_parallel(
         self, total_segments: int, *, as_type: Any = None, max_workers: int | None = None, **options: Any
@@ -285,19 +327,16 @@ class TableClient:
     ) -> list[Any]:
         """Any number of keys: chunks of 100, unprocessed keys retried with exponential backoff and
         full jitter until done; BatchIncompleteError if the retry attempts run out."""
-        pending = [self.key_map(k) for k in keys]
+        rounds = self.client.core.batch_rounds([self.key_map(k) for k in keys], "BatchGetItem")
         items: list[Any] = []
-        retry = 0
-        while pending:
+        while rounds.pending:
             left: list[dict[str, Any]] = []
-            for chunk in core.chunks(pending, MAX_BATCH_GET_ITEMS):
+            for chunk in rounds.chunks():
                 result = self._batch_get_raw(chunk, as_type, consistent_read, projection)
                 items.extend(result.items)
                 left.extend(result.unprocessed_keys)
-            pending = left
-            if pending:
-                delay = self.client.core.batch_retry_delay(retry, pending, "BatchGetItem")
-                retry += 1
+            delay = rounds.after(left)
+            if delay is not None:
                 self.client._sleep(delay)
         return items
 
@@ -322,17 +361,14 @@ class TableClient:
         """Any number of writes: chunks of 25, unprocessed writes retried with exponential backoff
         and full jitter until done; returns how many were written. BatchIncompleteError if the
         retry attempts run out."""
-        pending = [core.write_request(self, op) for op in operations]
-        total = len(pending)
-        retry = 0
-        while pending:
+        rounds = self.client.core.batch_rounds([core.write_request(self, op) for op in operations], "BatchWriteItem")
+        total = len(rounds.pending)
+        while rounds.pending:
             left: list[dict[str, Any]] = []
-            for chunk in core.chunks(pending, MAX_BATCH_WRITE_ITEMS):
+            for chunk in rounds.chunks():
                 left.extend(self._batch_write_raw(chunk).unprocessed_items)
-            pending = left
-            if pending:
-                delay = self.client.core.batch_retry_delay(retry, pending, "BatchWriteItem")
-                retry += 1
+            delay = rounds.after(left)
+            if delay is not None:
                 self.client._sleep(delay)
         return total
 

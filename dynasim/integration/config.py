@@ -98,53 +98,110 @@ class _FixedProvider(botocore.credentials.CredentialProvider):
         return self._credentials
 
 
-def _botocore_session(auth: AuthConfig, region: str | None) -> botocore.session.Session:
+class _AsyncFixedProvider(_FixedProvider):
+    async def load(self) -> Any:  # type: ignore[override]  # aiobotocore awaits its providers
+        return self._credentials
+
+
+class _Flavour:
+    """botocore's classes for a session and the credentials it resolves: the synchronous ones, or
+    aiobotocore's (whose credential providers and refreshes are awaited)."""
+
+    session = botocore.session.Session
+    assume_role_fetcher: Any = botocore.credentials.AssumeRoleCredentialFetcher
+    web_identity_fetcher: Any = botocore.credentials.AssumeRoleWithWebIdentityCredentialFetcher
+    deferred_credentials: Any = botocore.credentials.DeferredRefreshableCredentials
+
+    def source_credentials(self, source: Any) -> Any:
+        return source.get_credentials()
+
+    def provider(self, method: str, credentials: Any) -> Any:
+        return _FixedProvider(method, credentials)
+
+
+class _AsyncFlavour(_Flavour):
+    def __init__(self) -> None:
+        import aiobotocore.credentials
+        import aiobotocore.session
+
+        self.session = aiobotocore.session.AioSession
+        self.assume_role_fetcher = aiobotocore.credentials.AioAssumeRoleCredentialFetcher
+        self.web_identity_fetcher = aiobotocore.credentials.AioAssumeRoleWithWebIdentityCredentialFetcher
+        self.deferred_credentials = aiobotocore.credentials.AioDeferredRefreshableCredentials
+
+    def source_credentials(self, source: Any) -> Any:
+        # An AioSession resolves its credentials when awaited: the fetcher reads them through this.
+        class Deferred:
+            async def get_frozen_credentials(self) -> Any:
+                return await (await source.get_credentials()).get_frozen_credentials()
+
+        return Deferred()
+
+    def provider(self, method: str, credentials: Any) -> Any:
+        return _AsyncFixedProvider(method, credentials)
+
+
+_SYNC = _Flavour()
+
+
+def _botocore_session(auth: AuthConfig, region: str | None, flavour: _Flavour = _SYNC) -> Any:
     if isinstance(auth, Profile):
-        session = botocore.session.Session(profile=auth.profile_name)
+        session = flavour.session(profile=auth.profile_name)
     else:
-        session = botocore.session.Session()
+        session = flavour.session()
     if region:
         session.set_config_variable("region", region)
     if isinstance(auth, StaticCredentials):
         token = auth.session_token.reveal() if auth.session_token else None
         session.set_credentials(auth.access_key, auth.secret_key.reveal(), token)
     elif isinstance(auth, AssumeRole):
-        source = _botocore_session(auth.source or Environment(), region)
+        source = _botocore_session(auth.source or Environment(), region, flavour)
         extra: dict[str, Any] = {"RoleSessionName": auth.session_name}
         if auth.external_id:
             extra["ExternalId"] = auth.external_id
-        fetcher = botocore.credentials.AssumeRoleCredentialFetcher(
+        fetcher = flavour.assume_role_fetcher(
             client_creator=source.create_client,
-            source_credentials=source.get_credentials(),
+            source_credentials=flavour.source_credentials(source),
             role_arn=auth.role_arn,
             extra_args=extra,
         )
-        credentials = botocore.credentials.DeferredRefreshableCredentials(
-            method="assume-role", refresh_using=fetcher.fetch_credentials
-        )
-        session.get_component("credential_provider").insert_before("env", _FixedProvider("assume-role", credentials))
+        _use_credentials(session, flavour, "assume-role", fetcher)
     elif isinstance(auth, WebIdentity):
-        fetcher = botocore.credentials.AssumeRoleWithWebIdentityCredentialFetcher(
-            client_creator=botocore.session.Session().create_client,
+        fetcher = flavour.web_identity_fetcher(
+            client_creator=flavour.session().create_client,
             web_identity_token_loader=botocore.credentials.FileWebIdentityTokenLoader(auth.token_file),
             role_arn=auth.role_arn,
             extra_args={"RoleSessionName": auth.session_name},
         )
-        credentials = botocore.credentials.DeferredRefreshableCredentials(
-            method="assume-role-with-web-identity", refresh_using=fetcher.fetch_credentials
-        )
-        session.get_component("credential_provider").insert_before(
-            "env", _FixedProvider("assume-role-with-web-identity", credentials)
-        )
+        _use_credentials(session, flavour, "assume-role-with-web-identity", fetcher)
     return session
+
+
+def _use_credentials(session: Any, flavour: _Flavour, method: str, fetcher: Any) -> None:
+    """Make `session` resolve its credentials from `fetcher`, refreshed when they expire."""
+    credentials = flavour.deferred_credentials(method=method, refresh_using=fetcher.fetch_credentials)
+    session.get_component("credential_provider").insert_before("env", flavour.provider(method, credentials))
+
+
+def _client_config(config: DynamoDbConfig, config_class: Any) -> Any:
+    # botocore's own retries are off: the high-level client retries
+    return config_class(
+        connect_timeout=config.timeout,
+        read_timeout=config.timeout,
+        retries={"total_max_attempts": 1, "mode": "standard"},
+    )
 
 
 def create_boto3_client(config: DynamoDbConfig) -> Any:
     """A boto3 DynamoDB client for `config`; botocore's own retries are off (the high-level client retries)."""
     session = boto3.session.Session(botocore_session=_botocore_session(config.auth, config.region))
-    botocore_config = Config(
-        connect_timeout=config.timeout,
-        read_timeout=config.timeout,
-        retries={"total_max_attempts": 1, "mode": "standard"},
-    )
-    return session.client("dynamodb", endpoint_url=config.endpoint_url, config=botocore_config)
+    return session.client("dynamodb", endpoint_url=config.endpoint_url, config=_client_config(config, Config))
+
+
+def create_aiobotocore_client(config: DynamoDbConfig) -> Any:
+    """An aiobotocore DynamoDB client for `config`, to enter with `async with`; its own retries are
+    off. Needs aiobotocore (`pip install 'dynasim[async]'`)."""
+    from aiobotocore.config import AioConfig
+
+    session = _botocore_session(config.auth, config.region, _AsyncFlavour())
+    return session.create_client("dynamodb", endpoint_url=config.endpoint_url, config=_client_config(config, AioConfig))

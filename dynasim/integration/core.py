@@ -678,6 +678,9 @@ class ClientCore:
             )
         return self.backoff_delay(retry + 1)
 
+    def batch_rounds(self, pending: list[dict[str, Any]], operation: str) -> BatchRounds:
+        return BatchRounds(self, pending, operation)
+
     def _unprocessed(self, operation: str, table: str, unprocessed: list[dict[str, Any]]) -> None:
         if unprocessed:
             self.metrics.increment(
@@ -760,3 +763,27 @@ class Call:
         self.retry += 1
         self.core.metrics.increment("dynamodb.retries", 1, self.tags)
         return self.core.config.retry.delay(self.retry, error, self.core.rng)
+
+
+class BatchRounds:
+    """The rounds of a batch helper that retries unprocessed entries: each round sends `chunks()`,
+    then `after(left)` takes the entries left unprocessed and gives the delay before the next round
+    (None: all done), raising BatchIncompleteError when the retry attempts have run out."""
+
+    def __init__(self, core: ClientCore, pending: list[dict[str, Any]], operation: str) -> None:
+        self.core = core
+        self.pending = pending
+        self.operation = operation
+        self.size = MAX_BATCH_GET_ITEMS if operation == "BatchGetItem" else MAX_BATCH_WRITE_ITEMS
+        self.retry = 0
+
+    def chunks(self) -> list[list[dict[str, Any]]]:
+        return list(chunks(self.pending, self.size))
+
+    def after(self, left: list[dict[str, Any]]) -> float | None:
+        self.pending = left
+        if not left:
+            return None
+        delay = self.core.batch_retry_delay(self.retry, left, self.operation)
+        self.retry += 1
+        return delay
