@@ -1,30 +1,19 @@
 """dynasim.integration on the simulator: items, typed mapping, expressions, queries, batches,
 transactions, and (through fault injection) retries, the circuit breaker and unprocessed items.
 
-One suite for both clients: every test that takes a client runs on `DynamoDbClient` over a boto3
-client and on `AsyncDynamoDbClient` over an aiobotocore client (where aiobotocore is installed: CI
-runs this module in its async environments too). The async client is driven through `Blocking`,
-which runs each awaitable it returns to completion on one event loop and iterates its async
-iterators, so a test reads the same for both."""
+One suite for both clients: every test that takes a client (`client`, `table`, `make_client`) runs
+on `DynamoDbClient` and on `AsyncDynamoDbClient` (see `integration_clients`)."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import inspect
-from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from botocore.config import Config
 
 import dynasim
 from dynasim.integration import (
-    AsyncDynamoDbClient,
-    AsyncQueryBuilder,
-    AsyncTableClient,
-    AsyncTransactionBuilder,
     BatchIncompleteError,
     CircuitOpenError,
     ConditionalCheckFailedError,
@@ -51,7 +40,15 @@ from dynasim.integration import (
 )
 from dynasim.integration.resilience import CircuitBreakerConfig
 
-NO_BOTOCORE_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+pytest_plugins = ["integration_clients"]
+
+if TYPE_CHECKING:
+    from integration_clients import ClientMaker, Sleeps
+
+
+@pytest.fixture
+def sim() -> dynasim.Simulator:
+    return dynasim.Simulator()
 
 
 @dataclasses.dataclass
@@ -63,129 +60,6 @@ class Order:
     quantity: int = 1
     tags: set[str] | None = None
 
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-    async def wait(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-_ASYNC_TYPES = (AsyncDynamoDbClient, AsyncTableClient, AsyncQueryBuilder, AsyncTransactionBuilder)
-
-
-class Blocking:
-    """An async client, table client or builder used as its sync twin: each awaitable a method
-    returns is run to completion on `loop`, each async iterator is iterated from it."""
-
-    def __init__(self, target: Any, loop: asyncio.AbstractEventLoop) -> None:
-        self._target = target
-        self._loop = loop
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._target, name)
-        if not inspect.ismethod(value):
-            return self._wrap(value)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            args = tuple(a._target if isinstance(a, Blocking) else a for a in args)
-            return self._wrap(value(*args, **kwargs))
-
-        return call
-
-    def _wrap(self, value: Any) -> Any:
-        if inspect.isawaitable(value):
-            return self._wrap(self._loop.run_until_complete(value))
-        if isinstance(value, AsyncIterator):
-            return self._iterate(value)
-        if isinstance(value, _ASYNC_TYPES):
-            return Blocking(value, self._loop)
-        return value
-
-    def _iterate(self, iterator: AsyncIterator[Any]) -> Iterator[Any]:
-        while True:
-            try:
-                yield self._loop.run_until_complete(iterator.__anext__())
-            except StopAsyncIteration:
-                return
-
-
-ClientMaker = Callable[..., Any]
-
-
-def create_app_table(ddb: Any, name: str = "app") -> None:
-    ddb.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("PK", "SK", "GSI1PK", "GSI1SK")],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "GSI1",
-                "KeySchema": [
-                    {"AttributeName": "GSI1PK", "KeyType": "HASH"},
-                    {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-    )
-
-
-@pytest.fixture
-def sim() -> dynasim.Simulator:
-    return dynasim.Simulator()
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def metrics() -> InMemoryMetrics:
-    return InMemoryMetrics()
-
-
-@pytest.fixture(params=["sync", "async"])
-def make_client(request: pytest.FixtureRequest, sim: dynasim.Simulator, sleeps: Sleeps) -> Iterator[ClientMaker]:
-    """`make_client(config=None, raw=None, **options)`: a high-level client of the test's kind
-    (sync or async) over `raw` or a new client of `sim` (botocore's own retries off), its
-    retry waits recorded in `sleeps`. The app table exists."""
-    create_app_table(sim.client())
-    if request.param == "sync":
-
-        def make_sync(config: DynamoDbConfig | None = None, raw: Any = None, **options: Any) -> Any:
-            raw = raw if raw is not None else sim.client(config=NO_BOTOCORE_RETRIES)
-            return DynamoDbClient.from_boto3(raw, config, sleep=sleeps, **options)
-
-        make_sync.kind = "sync"  # type: ignore[attr-defined]
-        yield make_sync
-        return
-    pytest.importorskip("aiobotocore", reason="the async client needs aiobotocore")
-    loop = asyncio.new_event_loop()
-    opened: list[Any] = []
-
-    def make_async(config: DynamoDbConfig | None = None, raw: Any = None, **options: Any) -> Any:
-        if raw is None:
-            context = sim.async_client(config=NO_BOTOCORE_RETRIES)
-            raw = loop.run_until_complete(context.__aenter__())
-            opened.append(context)
-        return Blocking(AsyncDynamoDbClient.from_aiobotocore(raw, config, sleep=sleeps.wait, **options), loop)
-
-    make_async.kind = "async"  # type: ignore[attr-defined]
-    try:
-        yield make_async
-    finally:
-        for context in opened:
-            loop.run_until_complete(context.__aexit__(None, None, None))
-        loop.close()
-
-
-@pytest.fixture
-def client(make_client: ClientMaker, metrics: InMemoryMetrics) -> Any:
-    return make_client(metrics=metrics, rng=lambda: 1.0)
 
 
 @pytest.fixture

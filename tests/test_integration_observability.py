@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
-from test_integration import NO_BOTOCORE_RETRIES, Sleeps, create_app_table
 
-import dynasim
 from dynasim.integration import (
-    DynamoDbClient,
     DynamoDbConfig,
     Key,
     RetryConfig,
     TransactionCanceledError,
     UpdateExpression,
 )
+
+pytest_plugins = ["integration_clients"]
+
+if TYPE_CHECKING:
+    from integration_clients import ClientMaker, Sleeps
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +38,9 @@ def exporter() -> Any:
     return memory
 
 
-def test_each_call_is_a_span(exporter: Any) -> None:
+def test_each_call_is_a_span(exporter: Any, make_client: ClientMaker) -> None:
     exporter.clear()
-    sim = dynasim.Simulator()
-    ddb = sim.client(config=NO_BOTOCORE_RETRIES)
-    create_app_table(ddb)
-    table = DynamoDbClient.from_boto3(ddb).table("app")
+    table = make_client().table("app")
     table.put_item({"PK": "a", "SK": "b"})
     with pytest.raises(Exception, match="conditional"):
         table.put_item({"PK": "a", "SK": "b"}, _if_absent())
@@ -86,17 +85,24 @@ class ConflictingClient:
         return {}
 
 
-def test_transaction_conflicts_are_retried_condition_failures_are_not() -> None:
-    sleeps = Sleeps()
-    stub = ConflictingClient([_cancelled("None", "TransactionConflict"), _cancelled("TransactionConflict", "None")])
-    client = DynamoDbClient.from_boto3(stub, sleep=sleeps)
+class AsyncConflictingClient(ConflictingClient):
+    async def transact_write_items(self, **request: Any) -> dict[str, Any]:  # type: ignore[override]
+        return super().transact_write_items(**request)
+
+
+def test_transaction_conflicts_are_retried_condition_failures_are_not(
+    make_client: ClientMaker, sleeps: Sleeps
+) -> None:
+    stubs = ConflictingClient if make_client.kind == "sync" else AsyncConflictingClient  # type: ignore[attr-defined]
+    stub = stubs([_cancelled("None", "TransactionConflict"), _cancelled("TransactionConflict", "None")])
+    client = make_client(raw=stub)
     client.transaction().update("t", Key("a", "b"), UpdateExpression().increment("n")).delete(
         "t", Key("c", "d")
     ).execute()
     assert stub.calls == 3 and len(sleeps) == 2
 
-    stub = ConflictingClient([_cancelled("ConditionalCheckFailed", "TransactionConflict")])
-    client = DynamoDbClient.from_boto3(stub, DynamoDbConfig(retry=RetryConfig(max_attempts=5)), sleep=sleeps)
+    stub = stubs([_cancelled("ConditionalCheckFailed", "TransactionConflict")])
+    client = make_client(DynamoDbConfig(retry=RetryConfig(max_attempts=5)), raw=stub)
     with pytest.raises(TransactionCanceledError) as info:
         client.transaction().delete("t", Key("a", "b")).delete("t", Key("c", "d")).execute()
     assert stub.calls == 1

@@ -18,7 +18,7 @@ def example() -> str:
 
 
 def test_readme_example_runs() -> None:
-    from test_integration import create_app_table
+    from integration_clients import create_app_table
 
     sim = dynasim.Simulator()
     ddb = sim.client()
