@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_example(heading: str) -> str:
+    """The first Python code block of the README after `heading` (a line of its own)."""
+    text = README.read_text()
+    section = text[text.index(f"\n{heading}\n") :]
+    found = re.search(r"```python\n(.*?)```", section, re.S)
+    assert found is not None, f"no Python example after {heading!r}"
+    return found.group(1)
+
 
 VALIDATION = "ValidationException"
 NOT_FOUND = "ResourceNotFoundException"

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from conformance.conftest import unique_name
+from conformance.conftest import Backend, unique_name
+from conformance.helpers import readme_example
 from dynasim.integration import (
     ConditionalCheckFailedError,
     DynamoDbClient,
@@ -32,8 +34,8 @@ class Order:
     GSI1SK: str | None = None
 
 
-def create_table(ddb: Any) -> str:
-    name = unique_name("app")
+def create_table(ddb: Any, name: str | None = None) -> str:
+    name = name or unique_name("app")
     ddb.create_table(
         TableName=name,
         BillingMode="PAY_PER_REQUEST",
@@ -154,3 +156,23 @@ def test_condition_failures_and_metrics(ddb: Any) -> None:
     # a small put outside the GSI: 1 WCU; an eventually consistent get: 0.5 RCU; the failed delete reports none
     assert metrics.count("dynamodb.consumed_capacity", table=app.name) == 1.5
     assert app.client.circuit_breaker.state == "closed"
+
+
+def test_readme_async_example(backend: Backend, ddb: Any) -> None:
+    """The README's async example, as written, on an aiobotocore client of the target (in-process on
+    the simulator, over HTTP on DynamoDB Local). Runs where aiobotocore is installed."""
+    pytest.importorskip("aiobotocore", reason="the async client needs aiobotocore")
+    create_table(ddb, "app")  # the example's table
+    namespace: dict[str, Any] = {"Order": Order}
+    exec(compile(readme_example("### The async client"), "README.md", "exec"), namespace)
+    shipped_orders = [order(1, n, "shipped", 150) for n in range(2, 40)]
+    keys = [Key("CUST#1", f"ORDER#{n:03d}") for n in range(1, 40)]
+
+    async def service() -> Any:
+        async with backend.async_client() as client:
+            return await namespace["import_orders"](client, shipped_orders, keys)
+
+    shipped, everything, found, balance = asyncio.run(service())
+    assert sorted(o.SK for o in shipped) == [o.SK for o in shipped_orders]
+    assert len(everything) == 40 and len(found) == 39  # ACCT#1 and 39 orders
+    assert balance == {"balance": 40}

@@ -30,6 +30,7 @@ MAX_BATCH_GET_ITEMS = 100
 MAX_BATCH_WRITE_ITEMS = 25
 MAX_TRANSACT_ITEMS = 100
 MAX_ITEM_SIZE_BYTES = 400 * 1024
+MAX_QUERY_RESPONSE_SIZE = 1024 * 1024  # a Query or Scan page stops at 1 MB of items read
 
 _SNAKE = {
     "GetItem": "get_item",
