@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from dynasim.integration.config import _AsyncFlavour, _botocore_session
 NO_BOTOCORE_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 pytest.importorskip("aiobotocore", reason="the async client needs aiobotocore")
-pytest_plugins = ["integration_clients"]
+pytest_plugins = ["integration_clients", "pytester"]
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
@@ -298,3 +299,66 @@ def test_assume_role_and_web_identity_resolve_through_aiobotocore(
     credentials, resolved = asyncio.run(frozen(_botocore_session(web, "us-east-1", _AsyncFlavour())))
     assert credentials.method == "assume-role-with-web-identity" and resolved.secret_key == "role-secret"
     assert calls[1][0] == "assume_role_with_web_identity" and calls[1][1]["WebIdentityToken"] == "jwt-token"
+
+
+AIOBOTO3_SERVICE = {
+    "conftest": """
+        import os
+
+        os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+    """,
+    "shop/__init__": "",
+    "shop/orders": """
+        import aioboto3
+
+        from dynasim.integration import AsyncDynamoDbClient, Key, PutItemOptions, UpdateExpression
+
+        async def place(order_id, total):
+            async with aioboto3.Session().client("dynamodb") as ddb:
+                orders = AsyncDynamoDbClient.from_aiobotocore(ddb).table("orders").with_key_schema("pk")
+                await orders.put_item({"pk": order_id, "total": total}, PutItemOptions.if_not_exists())
+                await orders.update_item(Key(order_id), UpdateExpression().set("status", "placed"))
+                return await orders.get_item(Key(order_id))
+    """,
+    "test_shop": """
+        import pytest
+
+        from shop import orders
+
+        pytestmark = pytest.mark.dynasim_tables({"tables": [{
+            "TableName": "orders",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        }]})
+
+        @pytest.mark.asyncio
+        async def test_place(dynasim):
+            dynasim.inject_fault("PutItem", error="ThrottlingException", times=2)
+            assert await orders.place("o-1", 12) == {"pk": "o-1", "total": 12, "status": "placed"}
+            assert [call.error_code for call in dynasim.verify_operation("PutItem")] == [
+                "ThrottlingException", "ThrottlingException", None]
+            assert dynasim.clock.advanced > 0  # the client's two waits went on the simulator's clock
+
+        @pytest.mark.asyncio
+        async def test_each_test_has_its_own_table(dynamodb_async):
+            assert (await dynamodb_async.scan(TableName="orders"))["Count"] == 0
+    """,
+}
+
+
+def test_an_aioboto3_service_on_the_async_client_tested_with_the_fixtures(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An aioboto3 service rewritten onto the async client, tested as its team would: the plugin's
+    fixtures, a throttle injected, no network (the endpoint is a closed local port, tried once:
+    AWS_MAX_ATTEMPTS=1, so the high-level client's retries are the only ones) and no real sleeps."""
+    pytest.importorskip("aioboto3")
+    pytest.importorskip("pytest_asyncio")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    for name, text in AIOBOTO3_SERVICE.items():
+        path = pytester.path / f"{name}.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
