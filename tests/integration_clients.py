@@ -16,6 +16,7 @@ import pytest
 from botocore.config import Config
 
 import dynasim
+from conformance.single_table import create_table
 from dynasim.integration import (
     AsyncDynamoDbClient,
     AsyncQueryBuilder,
@@ -80,22 +81,7 @@ ClientMaker = Callable[..., Any]
 
 
 def create_app_table(ddb: Any, name: str = "app") -> None:
-    ddb.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("PK", "SK", "GSI1PK", "GSI1SK")],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "GSI1",
-                "KeySchema": [
-                    {"AttributeName": "GSI1PK", "KeyType": "HASH"},
-                    {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-    )
+    create_table(ddb, name)
 
 
 @pytest.fixture

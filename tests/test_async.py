@@ -7,7 +7,6 @@ set anywhere, so a call that escaped the simulator would fail loudly (NoCredenti
 from __future__ import annotations
 
 import asyncio
-import textwrap
 import threading
 from itertools import pairwise
 
@@ -15,6 +14,7 @@ import pytest
 from aws_environment import without_aws
 from botocore.config import Config
 from botocore.exceptions import NoCredentialsError, ReadTimeoutError
+from pytester_repository import write_repository
 
 import dynasim
 
@@ -288,10 +288,7 @@ def test_a_new_users_repository(pytester, monkeypatch):
     pytest.importorskip("pytest_asyncio")
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    for name, text in NEW_USER_REPOSITORY.items():
-        path = pytester.path / f"{name}.py"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(textwrap.dedent(text))
+    write_repository(pytester.path, NEW_USER_REPOSITORY)
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
 
 

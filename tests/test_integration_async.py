@@ -8,8 +8,6 @@ this module in its async environments."""
 from __future__ import annotations
 
 import asyncio
-import datetime
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,8 @@ import pytest
 from aws_environment import without_aws
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from pytester_repository import write_repository
+from test_integration_config import FakeSts
 
 import dynasim
 from dynasim.integration import (
@@ -243,36 +243,20 @@ def test_static_credentials_sign_requests_to_an_endpoint() -> None:
         asyncio.run(scenario(server.url))
 
 
-class FakeSts:
-    """aiobotocore's STS client, entered with `async with`, answering with role credentials."""
+class AsyncFakeSts(FakeSts):
+    """The same STS, shaped as aiobotocore's client: entered with `async with`, its calls awaited."""
 
-    def __init__(self, calls: list[tuple[str, dict[str, Any]]]) -> None:
-        self.calls = calls
-
-    async def __aenter__(self) -> FakeSts:
+    async def __aenter__(self) -> AsyncFakeSts:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
         return None
 
-    def _answer(self) -> dict[str, Any]:
-        expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
-        return {
-            "Credentials": {
-                "AccessKeyId": "ASIAROLE",
-                "SecretAccessKey": "role-secret",
-                "SessionToken": "role-token",
-                "Expiration": expires,
-            }
-        }
+    async def assume_role(self, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        return super().assume_role(**kwargs)
 
-    async def assume_role(self, **kwargs: Any) -> dict[str, Any]:
-        self.calls.append(("assume_role", kwargs))
-        return self._answer()
-
-    async def assume_role_with_web_identity(self, **kwargs: Any) -> dict[str, Any]:
-        self.calls.append(("assume_role_with_web_identity", kwargs))
-        return self._answer()
+    async def assume_role_with_web_identity(self, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        return super().assume_role_with_web_identity(**kwargs)
 
 
 async def frozen(session: Any) -> Any:
@@ -286,7 +270,7 @@ def test_assume_role_and_web_identity_resolve_through_aiobotocore(
     import aiobotocore.session
 
     calls: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(aiobotocore.session.AioSession, "create_client", lambda self, *a, **k: FakeSts(calls))
+    monkeypatch.setattr(aiobotocore.session.AioSession, "create_client", lambda self, *a, **k: AsyncFakeSts(calls))
     role = AssumeRole("arn:aws:iam::123456789012:role/app", external_id="ext-1", source=StaticCredentials("a", "b"))
     credentials, resolved = asyncio.run(frozen(_botocore_session(role, "us-east-1", _AsyncFlavour())))
     assert credentials.method == "assume-role" and resolved.access_key == "ASIAROLE"
@@ -357,8 +341,5 @@ def test_an_aioboto3_service_on_the_async_client_tested_with_the_fixtures(
     pytest.importorskip("pytest_asyncio")
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    for name, text in AIOBOTO3_SERVICE.items():
-        path = pytester.path / f"{name}.py"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(textwrap.dedent(text))
+    write_repository(pytester.path, AIOBOTO3_SERVICE)
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)

@@ -5,13 +5,13 @@ is installed). conformance/test_integration.py runs both on DynamoDB Local too."
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 import dynasim
 from conformance.helpers import readme_example
+from conformance.single_table import Order
 from dynasim.integration import Key
 
 
@@ -27,16 +27,6 @@ def orders_to_import() -> list[dict[str, Any]]:
         }
         for i in range(2, 40)
     ]
-
-
-@dataclass
-class Order:
-    PK: str
-    SK: str
-    status: str
-    total: float
-    GSI1PK: str | None = None
-    GSI1SK: str | None = None
 
 
 KEYS = [Key("CUST#1", f"ORDER#{i:03d}") for i in range(1, 40)]

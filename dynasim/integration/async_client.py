@@ -187,34 +187,11 @@ class AsyncTableClient(TableBase):
         """Every item with this partition key, over all pages."""
         return await AsyncQueryBuilder(self).partition_key(partition_key).collect_all(as_type=as_type)
 
-    def scan_pages(
-        self,
-        *,
-        filter: str | None = None,
-        names: Any = None,
-        values: Any = None,
-        index: str | None = None,
-        projection: Sequence[Path] | None = None,
-        consistent_read: bool = False,
-        limit: int | None = None,
-        segment: int | None = None,
-        total_segments: int | None = None,
-        as_type: Any = None,
-    ) -> AsyncIterator[QueryResult]:
-        """The scan's pages, as an async iterator (`async for page in table.scan_pages(): ...`)."""
-        request = core.scan_request(
-            self,
-            filter=filter,
-            names=names,
-            values=values,
-            index=index,
-            projection=projection,
-            consistent_read=consistent_read,
-            limit=limit,
-            segment=segment,
-            total_segments=total_segments,
-        )
-        return _pages(self, "Scan", request, as_type)
+    def scan_pages(self, *, as_type: Any = None, **options: Any) -> AsyncIterator[QueryResult]:
+        """The scan's pages, as an async iterator (`async for page in table.scan_pages(): ...`);
+        options as for `core.scan_request` (filter, names, values, index, projection,
+        consistent_read, limit, segment, total_segments)."""
+        return _pages(self, "Scan", core.scan_request(self, **options), as_type)
 
     def scan_items(self, *, as_type: Any = None, **options: Any) -> AsyncIterator[Any]:
         """Every item (matching `filter`, if given), page after page, as an async iterator."""
