@@ -81,6 +81,8 @@ def check_types(shape: Shape, request: Request) -> None:
         shape, value, container, key = pending.pop()
         if value is None:  # in a list or a map: a structure's null members are gone by now
             raise errors.unexpected_value_type(value)
+        if shape.name == VALUE_SHAPE and _plain_value(value):
+            continue  # saves the walk of the commonest attribute values, which read as they are
         kind = shape.type_name
         if kind == "structure":
             _expect(value, dict, "null")
@@ -100,6 +102,18 @@ def check_types(shape: Shape, request: Request) -> None:
                 container[key] = read
             continue
         pending.extend(reversed(children))
+
+
+_PLAIN_TYPES = {"S": str, "N": str, "BOOL": bool, "NULL": bool}
+
+
+def _plain_value(value: Any) -> bool:
+    """Whether an attribute value is a string, number, boolean or null in the JSON types the
+    service reads as they are: the walk would find nothing to refuse or rewrite in it."""
+    if type(value) is not dict or len(value) != 1:
+        return False
+    ((tag, inner),) = value.items()
+    return type(inner) is _PLAIN_TYPES.get(tag)
 
 
 def _expect(value: Any, kind: type, expected: str) -> None:
@@ -321,12 +335,14 @@ def _map_clauses(shape: Shape, value: dict[str, Any], where: str, member_id: str
             if value[key] is not None:
                 # An entry's own rules are the map's "Map value" clause below.
                 clauses += _member_clauses(entry, value[key], f"{where}.{key}.member", own_rules=False)
-    if any(_failed(entry, child) for child in value.values() if child is not None):
+    if _rules(entry) and any(_failed(entry, child) for child in value.values() if child is not None):
         clauses.append(errors.map_constraint(_echoed(value, shape, member_id), where, "value", _listed_rules(entry)))
     return clauses
 
 
+@functools.lru_cache(maxsize=8192)
 def _key_fails(shape: Shape, key: str) -> bool:
+    # cached: saves re-checking the attribute names every item of a batch repeats
     if shape.name == TABLE_ARN_SHAPE and not key.startswith("arn:"):
         # Table names as map keys (RequestItems): the rules dynalite's live-service tests record.
         return not 3 <= len(key) <= 255 or not _pattern(model.TABLE_NAME_PATTERN).fullmatch(key)
@@ -383,6 +399,20 @@ def _rules(shape: Shape, member_id: str = "") -> tuple[tuple[str, Any], ...]:
 
 def _failed(shape: Shape, value: Any, member_id: str = "") -> list[str]:
     """The requirement texts of the rules `value` breaks."""
+    if not _rules(shape, member_id):
+        return []  # saves the walk over a shape with nothing to break (attribute values, most structures)
+    if type(value) is str:
+        return list(_failed_text(shape, value, member_id))
+    return _failures(shape, value, member_id)
+
+
+@functools.lru_cache(maxsize=8192)
+def _failed_text(shape: Shape, value: str, member_id: str) -> tuple[str, ...]:
+    # Saves re-checking the strings requests repeat: table and attribute names, enums, expressions.
+    return tuple(_failures(shape, value, member_id))
+
+
+def _failures(shape: Shape, value: Any, member_id: str) -> list[str]:
     return [
         errors.RULE_REQUIREMENTS[rule].format(bound)
         for rule, bound in _rules(shape, member_id)
@@ -406,6 +436,8 @@ def _satisfies(shape: Shape, value: Any, rule: str, bound: Any) -> bool:
 
 def _length(shape: Shape, value: Any) -> int:
     if isinstance(value, str):
+        if value.isascii():  # saves encoding: one UTF-16 code unit per character
+            return len(value)
         return len(value.encode("utf-16-le", "surrogatepass")) // 2  # Java counts UTF-16 code units
     return len(value)
 
@@ -481,6 +513,8 @@ def table_name_clauses(name: str, where: str, style: str = "data") -> list[str]:
     """The constraint clauses of a table name that is not an ARN, checked as `style` says (see
     `model.TABLE_NAME_CHECKS`); a "control" name of the wrong length raises at once."""
     pattern_ok = _pattern(model.TABLE_NAME_PATTERN).fullmatch(name) is not None
+    if pattern_ok and 3 <= len(name) <= 255:
+        return []  # saves building the clauses of a name that breaks no rule
     pattern = errors.constraint(name, where, errors.RULE_REQUIREMENTS["pattern"].format(model.TABLE_NAME_PATTERN))
     if style == "control":
         if not 3 <= len(name) <= 255:
