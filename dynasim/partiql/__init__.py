@@ -12,19 +12,18 @@ Query, Scan, PutItem, UpdateItem and DeleteItem.
 from __future__ import annotations
 
 from collections import OrderedDict
-from pathlib import Path
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, VisitError
 
 from dynasim import errors
+from dynasim.grammar_files import grammar_text
 from dynasim.partiql.ast import KEYWORDS, Build, Insert, MapValue, Select, Statement, Update, unexpected_word
 from dynasim.partiql.literals import check_values
 from dynasim.partiql.translate import check_set_operands
 
 GRAMMAR_FILE = "partiql.lark"
 CACHE_SIZE = 4096
-_PACKAGE = Path(__file__).resolve().parent.parent  # dynasim/
 
 _parser: Lark | None = None
 # text -> (statement, number of `?` parameters), or the error the text always raises.
@@ -43,20 +42,11 @@ _OPEN = ("LBRACE", "LSQB", "_BAG_OPEN", "LPAR")
 _CLOSE = ("RBRACE", "RSQB", "_BAG_CLOSE", "RPAR")
 
 
-def grammar_path() -> Path:
-    """The grammar file: `dynasim/grammar/` in a wheel, else the repository's `grammar/`."""
-    for directory in (_PACKAGE / "grammar", _PACKAGE.parent / "grammar"):
-        candidate = directory / GRAMMAR_FILE
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"dynasim's {GRAMMAR_FILE} is neither in dynasim/grammar nor in grammar/")
-
-
 def parser() -> Lark:
     global _parser
     if _parser is None:
         _parser = Lark(
-            grammar_path().read_text(encoding="utf-8"),
+            grammar_text(GRAMMAR_FILE),
             parser="lalr",
             propagate_positions=False,
             maybe_placeholders=True,
