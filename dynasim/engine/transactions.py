@@ -78,7 +78,9 @@ _KEY_ERRORS_AS_REASONS = (
 
 
 @dataclass
-class _Action:
+class TransactAction:
+    """One action of a write transaction, as it is worked out."""
+
     kind: str
     body: dict[str, Any]
     document: Item  # the item to put, or the key
@@ -104,6 +106,17 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
     token = request.get("ClientRequestToken")
     if token is not None and len(token) > MAX_TOKEN_LENGTH:
         raise errors.client_token_too_long(token, MAX_TOKEN_LENGTH)
+    return write_transaction(
+        engine, request, lambda: [_parse(position, action) for position, action in enumerate(items, 1)]
+    )
+
+
+def write_transaction(engine: Engine, request: Request, parse: Callable[[], list[TransactAction]]) -> Response:
+    """A write transaction's work once its request's own checks have passed: `request` holds its
+    ClientRequestToken (the whole request is what a repeated token must repeat) and what the
+    response reports; `parse` makes its actions, unless the token's earlier answer is given
+    again. Shared with PartiQL's ExecuteTransaction."""
+    token = request.get("ClientRequestToken")
     choice = requested(request)
     tokens = _tokens(engine)
     fingerprint = None
@@ -115,7 +128,7 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
                 raise errors.idempotent_parameter_mismatch()
             return _answer(earlier[1], choice)
 
-    actions = [_parse(position, action) for position, action in enumerate(items, 1)]
+    actions = parse()
     _check_payload(actions)
     _bind(engine, actions)
     reasons = [_evaluate(action) for action in actions]
@@ -160,7 +173,7 @@ def _answer(capacities: dict[str, Consumed], choice: str) -> Response:
     return {"ConsumedCapacity": consumed_capacity(capacities)}
 
 
-def _parse(position: int, action: Any) -> _Action:
+def _parse(position: int, action: Any) -> TransactAction:
     """Pass 1: one action, its required members, its values and its expressions."""
     present = [kind for kind in _ACTIONS if isinstance(action, dict) and action.get(kind) is not None]
     if not present:
@@ -174,16 +187,23 @@ def _parse(position: int, action: Any) -> _Action:
     for member in ("TableName", document_member):
         if body.get(member) is None:
             raise errors.transact_member_null(position, name, member[0].lower() + member[1:])
-    document = body[document_member]
-    late = _check_nesting(document)
-    size = validate_item({name: value for name, value in document.items() if name not in late})
     allowed = {member: body[member] for member in _EXPRESSION_MEMBERS if member in body}
     if kind == "Update" and "UpdateExpression" in body:
         allowed["UpdateExpression"] = body["UpdateExpression"]
-    expressions = WriteExpressions(allowed, operation_name)
+    return transact_action(kind, body, lambda: WriteExpressions(allowed, operation_name))
+
+
+def transact_action(kind: str, body: dict[str, Any], expressions: Callable[[], WriteExpressions]) -> TransactAction:
+    """One action (`kind`: Put, Update, Delete or ConditionCheck) of a write transaction: `body`
+    names its table and holds its item or key, checked here; `expressions` checks and returns its
+    expressions, once the item's values have passed."""
+    document = body["Item" if kind == "Put" else "Key"]
+    late = _check_nesting(document)
+    size = validate_item({name: value for name, value in document.items() if name not in late})
+    checked = expressions()
     if late:
         raise errors.nesting_too_deep()
-    return _Action(kind, body, document, expressions, size=size)
+    return TransactAction(kind, body, document, checked, size=size)
 
 
 def _check_nesting(document: Item) -> set[str]:
@@ -202,7 +222,7 @@ def _check_nesting(document: Item) -> set[str]:
     return late
 
 
-def _check_payload(actions: list[_Action]) -> None:
+def _check_payload(actions: list[TransactAction]) -> None:
     total = 0
     for action in actions:
         total += action.size
@@ -210,13 +230,13 @@ def _check_payload(actions: list[_Action]) -> None:
             raise errors.transact_payload_too_large(total)
 
 
-def _bind(engine: Engine, actions: list[_Action]) -> None:
+def _bind(engine: Engine, actions: list[TransactAction]) -> None:
     """Pass 2: each action's table and key; an Update is worked out on the current item here
     (its condition, then the update itself), as DynamoDB does; no item twice."""
     seen: set[tuple[str, StorageKey]] = set()
     for position, action in enumerate(actions, 1):
         table = action.table = engine.table(action.body["TableName"])  # required by the model
-        if action.kind == "ConditionCheck" and action.body.get("ConditionExpression") is None:
+        if action.kind == "ConditionCheck" and action.expressions.condition is None:
             raise errors.transact_member_null(position, "conditionCheck", "conditionExpression")
         action.expressions.check_key_paths(key_attributes(table))
         try:
@@ -270,7 +290,7 @@ def _is_reason(error: errors.DynamoDBError) -> bool:
     return error.message.startswith(_KEY_ERRORS_AS_REASONS)
 
 
-def _evaluate(action: _Action) -> errors.DynamoDBError | None:
+def _evaluate(action: TransactAction) -> errors.DynamoDBError | None:
     """Pass 3: the action against the current item; its reason to cancel, or None."""
     if action.reason is not None:
         return action.reason
