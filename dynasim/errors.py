@@ -826,7 +826,15 @@ def return_values_not_old() -> DynamoDBError:
 # --- expressions ---
 
 
+# The kind of an expression that is part of a PartiQL statement (its WHERE, SET or REMOVE), as
+# opposed to a request's ConditionExpression, UpdateExpression, ...: DynamoDB words its errors
+# bare, without naming an expression the request does not have.
+STATEMENT = "Statement"
+
+
 def _expression(kind: str, detail: str) -> DynamoDBError:
+    if kind == STATEMENT:
+        return validation(detail)
     return validation(f"Invalid {kind}: {detail}")
 
 
@@ -1865,6 +1873,28 @@ def partiql_duplicate_item() -> DynamoDBError:
     # AWS's API reference (ExecuteStatement, Errors) names it DuplicateItemException, as botocore's
     # model does; DynamoDB Local answers "DuplicateItem". In a batch's Responses it is "DuplicateItem".
     return DynamoDBError("DuplicateItemException", "Duplicate primary key exists in table")
+
+
+def partiql_duplicate_item_reason() -> dict[str, str]:
+    """An ExecuteTransaction INSERT that finds its key taken: its cancellation reason."""
+    return {"Code": "ValidationError", "Message": partiql_duplicate_item().message}
+
+
+# An error's code as a BatchExecuteStatement response names it.
+_BATCH_CODES = {
+    "ValidationException": "ValidationError",
+    "ResourceNotFoundException": "ResourceNotFound",
+    "ConditionalCheckFailedException": "ConditionalCheckFailed",
+    "DuplicateItemException": "DuplicateItem",
+}
+
+
+def partiql_batch_error(error: DynamoDBError) -> dict[str, Any]:
+    """One BatchExecuteStatement statement's error, as its response's Error member."""
+    body: dict[str, Any] = {"Code": _BATCH_CODES.get(error.code, error.code), "Message": error.message}
+    if "Item" in error.extra:
+        body["Item"] = error.extra["Item"]
+    return body
 
 
 def partiql_duplicate_columns(name: str) -> DynamoDBError:

@@ -21,7 +21,10 @@ from dynasim.expressions.requests import WriteExpressions, read_projection_if_an
 from dynasim.values import LATE_NESTING_DEPTH, Item, container_depth, enveloped_checks, validate_item
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dynasim.engine import Engine
+    from dynasim.storage.table import Table
 
 _RETURN_OLD = ("NONE", "ALL_OLD")
 
@@ -98,9 +101,17 @@ def get_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request["TableName"])
     if projection is not None:
         projection.check_key_paths(key_attributes(table))
-    capacity = Consumed(table, requested(request))
+    return read_item(table, key, bool(request.get("ConsistentRead")), requested(request), projection)
+
+
+def read_item(
+    table: Table, key: Item, consistent: bool, choice: str, projection: Callable[[Item], Item] | None = None
+) -> Response:
+    """GetItem's work once its request is checked: the item `key` names, if any (projected), and
+    the capacity read (reported as `choice` asks). Shared with PartiQL's single-item SELECTs."""
+    capacity = Consumed(table, choice)
     entry = table.entry(*request_key(table.key_schema, key))
-    capacity.read(entry[1] if entry else 0, bool(request.get("ConsistentRead")), minimum=1)
+    capacity.read(entry[1] if entry else 0, consistent, minimum=1)
     if entry is None:
         return capacity.add_to({})
     item = entry[0]

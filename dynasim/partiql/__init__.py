@@ -19,8 +19,8 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, Vi
 from dynasim import errors
 from dynasim.grammar_files import grammar_text
 from dynasim.partiql.ast import KEYWORDS, Build, Insert, MapValue, Select, Statement, Update, unexpected_word
+from dynasim.partiql.expressions import check_set_operands
 from dynasim.partiql.literals import check_values
-from dynasim.partiql.translate import check_set_operands
 
 GRAMMAR_FILE = "partiql.lark"
 CACHE_SIZE = 4096
