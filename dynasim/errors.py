@@ -154,6 +154,10 @@ def serialization(message: str = "") -> DynamoDBError:
 # The service's JSON reader (dynalite's live-service tests, test/helpers.js `assertType`).
 
 
+def value_type_unknown(kind: str) -> DynamoDBError:
+    return serialization(f"Unknown attribute value type: {kind}")
+
+
 def unexpected_list() -> DynamoDBError:
     return serialization("Start of list found where not expected")
 
