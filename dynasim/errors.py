@@ -1756,11 +1756,26 @@ def on_demand_throttled() -> DynamoDBError:
 # --- PartiQL -------------------------------------------------------------------------------
 
 
-def partiql_malformed(detail: str) -> DynamoDBError:
-    """A statement that does not parse: the parser's reason, or nothing for text that does not lex
-    or a literal it cannot convert (paritysuite/dynamodb-conformance, partiqlGrammar.test.ts, live
+# Why a statement does not parse, by the problem the parser found.
+_PARTIQL_SYNTAX = {
+    "token_after_expression": "Unexpected token after expression",
+    "path_dot": "Invalid path dot component",
+    "type_name": "Expected type name",
+    "simple_path": "Expected identifier for simple path",
+    "right_hand_side": "Missing right-hand side expression of infix operator",
+    "operator": "Unexpected operator",
+    "keyword": "Unexpected keyword",
+    "term": "Unexpected term",
+}
+
+
+def partiql_malformed(problem: str | None = None) -> DynamoDBError:
+    """A statement that does not parse: the parser's reason (`problem`, a key of _PARTIQL_SYNTAX:
+    an unexpected "operator", "keyword" or "term", ...), or nothing for text that does not lex or a
+    literal it cannot convert (paritysuite/dynamodb-conformance, partiqlGrammar.test.ts, live
     service 2026). DynamoDB Local puts the statement itself after the colon. Reasons the records do
     not give are worded as PartiQL's parser words them (partiql/partiql-lang-kotlin SqlParser.kt)."""
+    detail = _PARTIQL_SYNTAX[problem] if problem is not None else ""
     return validation(f"Statement wasn't well formed, can't be processed: {detail}")
 
 

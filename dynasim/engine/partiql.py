@@ -46,7 +46,7 @@ _VERB = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*([A-Za-z]+)", re.DOTALL)
 def _parsed(text: Any, parameters: Any) -> tuple[Statement, list[AttributeValue]]:
     """The statement and its parameters, once the statement parses and has as many `?`."""
     if not isinstance(text, str):
-        raise errors.partiql_malformed("")
+        raise errors.partiql_malformed()
     if len(text) > MAX_STATEMENT_LENGTH:
         raise errors.partiql_statement_too_long(MAX_STATEMENT_LENGTH)
     statement, count = parse(text)

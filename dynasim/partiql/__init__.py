@@ -1,12 +1,11 @@
-"""DynamoDB's PartiQL dialect: parsing (once per distinct statement text) and translation.
+"""DynamoDB's PartiQL dialect: parsing (once per distinct statement text), and its expressions.
 
 `grammar/partiql.lark` tokenizes and parses; `ast.Build` turns the tree into dataclasses with
 the `?` parameters left symbolic, so `parse(text)` is cached by the text alone. A statement that
 does not parse gets the reason DynamoDB's parser (PartiQL's) gives, worked out from the token
-lark did not expect and what it would have taken there. `translate`
-turns a statement's WHERE, SET and REMOVE into the expression language of the other operations
-(placeholders for every name and value), so the engine evaluates them with the same code as
-Query, Scan, PutItem, UpdateItem and DeleteItem.
+lark did not expect and what it would have taken there. `expressions` builds a statement's WHERE,
+SET and REMOVE as nodes of the expression AST, so the engine checks and evaluates them with the
+same code as Query, Scan, PutItem, UpdateItem and DeleteItem.
 """
 
 from __future__ import annotations
@@ -71,11 +70,11 @@ def parse(text: str) -> tuple[Statement, int]:
             found = _parsed(text)
         except VisitError as error:
             inner = error.orig_exc
-            found = inner if isinstance(inner, errors.DynamoDBError) else errors.partiql_malformed("")
+            found = inner if isinstance(inner, errors.DynamoDBError) else errors.partiql_malformed()
         except UnexpectedInput as error:
-            found = errors.partiql_malformed(_syntax_detail(text, error))
+            found = errors.partiql_malformed(_syntax_problem(text, error))
         except (LarkError, ValueError):
-            found = errors.partiql_malformed("")
+            found = errors.partiql_malformed()
         except errors.DynamoDBError as error:
             found = error
         _cache[text] = found
@@ -103,19 +102,19 @@ def _parsed(text: str) -> tuple[Statement, int]:
     return statement, build.parameters
 
 
-def _syntax_detail(text: str, error: UnexpectedInput) -> str:
-    """What DynamoDB says, after "Statement wasn't well formed, can't be processed: ", about a
-    statement that does not parse: nothing for text that does not lex; for a token it did not
-    expect, what it wanted there, or what the token was."""
+def _syntax_problem(text: str, error: UnexpectedInput) -> str | None:
+    """The problem DynamoDB names (`errors.partiql_malformed`) in a statement that does not parse:
+    none for text that does not lex; for a token it did not expect, what it wanted there, or
+    what the token was."""
     token = getattr(error, "token", None)
     if isinstance(error, UnexpectedCharacters) or not isinstance(token, Token):
-        return ""
+        return None
     expected = set(getattr(error, "expected", ()) or ())
     state = getattr(error, "interactive_parser", None)
     if state is not None:  # what the parser takes here, end of statement included
         expected = set(state.accepts())
     if "$END" in expected:
-        return "Unexpected token after expression"
+        return "token_after_expression"
     end = len(text) if token.type == "$END" else token.start_pos
     try:
         before = [str(previous).lower() for previous in parser().lex(text[:end])]
@@ -125,13 +124,13 @@ def _syntax_detail(text: str, error: UnexpectedInput) -> str:
     if expected <= {"LPAR"} and last in KEYWORDS:  # a reserved word where a name belongs
         return unexpected_word(last)
     if last == ".":
-        return "Invalid path dot component"
+        return "path_dot"
     if last == "is" or before[-2:] == ["is", "not"]:
-        return "Expected type name"
+        return "type_name"
     if expected <= {"IDENT", "QUOTED"} and _target(before):
-        return "Expected identifier for simple path"
+        return "simple_path"
     if token.type == "$END" and last in _INFIX:
-        return "Missing right-hand side expression of infix operator"
+        return "right_hand_side"
     return unexpected_word("" if token.type == "$END" else str(token))
 
 
