@@ -78,9 +78,7 @@ _KEY_ERRORS_AS_REASONS = (
 
 
 @dataclass
-class TransactAction:
-    """One action of a write transaction, as it is worked out."""
-
+class _Action:
     kind: str
     body: dict[str, Any]
     document: Item  # the item to put, or the key
@@ -91,6 +89,10 @@ class TransactAction:
     old: Item | None = None
     new: Item | None = None
     size: int = 0
+
+
+# One action of a write transaction, as `transact_action` makes it for another front of the engine.
+TransactAction = _Action
 
 
 # --- TransactWriteItems --------------------------------------------------------------------
@@ -173,7 +175,7 @@ def _answer(capacities: dict[str, Consumed], choice: str) -> Response:
     return {"ConsumedCapacity": consumed_capacity(capacities)}
 
 
-def _parse(position: int, action: Any) -> TransactAction:
+def _parse(position: int, action: Any) -> _Action:
     """Pass 1: one action, its required members, its values and its expressions."""
     present = [kind for kind in _ACTIONS if isinstance(action, dict) and action.get(kind) is not None]
     if not present:
@@ -222,7 +224,7 @@ def _check_nesting(document: Item) -> set[str]:
     return late
 
 
-def _check_payload(actions: list[TransactAction]) -> None:
+def _check_payload(actions: list[_Action]) -> None:
     total = 0
     for action in actions:
         total += action.size
@@ -230,7 +232,7 @@ def _check_payload(actions: list[TransactAction]) -> None:
             raise errors.transact_payload_too_large(total)
 
 
-def _bind(engine: Engine, actions: list[TransactAction]) -> None:
+def _bind(engine: Engine, actions: list[_Action]) -> None:
     """Pass 2: each action's table and key; an Update is worked out on the current item here
     (its condition, then the update itself), as DynamoDB does; no item twice."""
     seen: set[tuple[str, StorageKey]] = set()
@@ -290,7 +292,7 @@ def _is_reason(error: errors.DynamoDBError) -> bool:
     return error.message.startswith(_KEY_ERRORS_AS_REASONS)
 
 
-def _evaluate(action: TransactAction) -> errors.DynamoDBError | None:
+def _evaluate(action: _Action) -> errors.DynamoDBError | None:
     """Pass 3: the action against the current item; its reason to cancel, or None."""
     if action.reason is not None:
         return action.reason
