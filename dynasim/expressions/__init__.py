@@ -14,6 +14,9 @@ The engine uses:
 - `Placeholders.update(text)` -> `BoundUpdate` (`.apply(old)`, `.paths`).
 - `Placeholders.projection(text)` -> `BoundProjection` (`.apply(item)`).
 - `Placeholders.key_condition(text, schema)` -> `keys.KeyCondition` for Query.
+- `bind_condition(root, ctx)` and `bind_update(root, ctx)`: an AST built elsewhere (a PartiQL
+  statement's, `dynasim.partiql.expressions`), checked with its own context, whose kind
+  `errors.STATEMENT` words the errors for a statement.
 - `legacy` for Expected/ConditionalOperator, AttributeUpdates and AttributesToGet.
 """
 
