@@ -154,6 +154,10 @@ def serialization(message: str = "") -> DynamoDBError:
 # The service's JSON reader (dynalite's live-service tests, test/helpers.js `assertType`).
 
 
+def value_type_unknown(kind: str) -> DynamoDBError:
+    return serialization(f"Unknown attribute value type: {kind}")
+
+
 def unexpected_list() -> DynamoDBError:
     return serialization("Start of list found where not expected")
 
@@ -826,7 +830,15 @@ def return_values_not_old() -> DynamoDBError:
 # --- expressions ---
 
 
+# The kind of an expression that is part of a PartiQL statement (its WHERE, SET or REMOVE), as
+# opposed to a request's ConditionExpression, UpdateExpression, ...: DynamoDB words its errors
+# bare, without naming an expression the request does not have.
+STATEMENT = "Statement"
+
+
 def _expression(kind: str, detail: str) -> DynamoDBError:
+    if kind == STATEMENT:
+        return validation(detail)
     return validation(f"Invalid {kind}: {detail}")
 
 
@@ -1744,11 +1756,26 @@ def on_demand_throttled() -> DynamoDBError:
 # --- PartiQL -------------------------------------------------------------------------------
 
 
-def partiql_malformed(detail: str) -> DynamoDBError:
-    """A statement that does not parse: the parser's reason, or nothing for text that does not lex
-    or a literal it cannot convert (paritysuite/dynamodb-conformance, partiqlGrammar.test.ts, live
+# Why a statement does not parse, by the problem the parser found.
+_PARTIQL_SYNTAX = {
+    "token_after_expression": "Unexpected token after expression",
+    "path_dot": "Invalid path dot component",
+    "type_name": "Expected type name",
+    "simple_path": "Expected identifier for simple path",
+    "right_hand_side": "Missing right-hand side expression of infix operator",
+    "operator": "Unexpected operator",
+    "keyword": "Unexpected keyword",
+    "term": "Unexpected term",
+}
+
+
+def partiql_malformed(problem: str | None = None) -> DynamoDBError:
+    """A statement that does not parse: the parser's reason (`problem`, a key of _PARTIQL_SYNTAX:
+    an unexpected "operator", "keyword" or "term", ...), or nothing for text that does not lex or a
+    literal it cannot convert (paritysuite/dynamodb-conformance, partiqlGrammar.test.ts, live
     service 2026). DynamoDB Local puts the statement itself after the colon. Reasons the records do
     not give are worded as PartiQL's parser words them (partiql/partiql-lang-kotlin SqlParser.kt)."""
+    detail = _PARTIQL_SYNTAX[problem] if problem is not None else ""
     return validation(f"Statement wasn't well formed, can't be processed: {detail}")
 
 
@@ -1865,6 +1892,28 @@ def partiql_duplicate_item() -> DynamoDBError:
     # AWS's API reference (ExecuteStatement, Errors) names it DuplicateItemException, as botocore's
     # model does; DynamoDB Local answers "DuplicateItem". In a batch's Responses it is "DuplicateItem".
     return DynamoDBError("DuplicateItemException", "Duplicate primary key exists in table")
+
+
+def partiql_duplicate_item_reason() -> dict[str, str]:
+    """An ExecuteTransaction INSERT that finds its key taken: its cancellation reason."""
+    return {"Code": "ValidationError", "Message": partiql_duplicate_item().message}
+
+
+# An error's code as a BatchExecuteStatement response names it.
+_BATCH_CODES = {
+    "ValidationException": "ValidationError",
+    "ResourceNotFoundException": "ResourceNotFound",
+    "ConditionalCheckFailedException": "ConditionalCheckFailed",
+    "DuplicateItemException": "DuplicateItem",
+}
+
+
+def partiql_batch_error(error: DynamoDBError) -> dict[str, Any]:
+    """One BatchExecuteStatement statement's error, as its response's Error member."""
+    body: dict[str, Any] = {"Code": _BATCH_CODES.get(error.code, error.code), "Message": error.message}
+    if "Item" in error.extra:
+        body["Item"] = error.extra["Item"]
+    return body
 
 
 def partiql_duplicate_columns(name: str) -> DynamoDBError:

@@ -234,20 +234,25 @@ def validate_value(value: AttributeValue, depth: int = 1, max_depth: int = MAX_C
             raise errors.null_not_true()
         return 1
     if kind in ("M", "L"):
-        if depth > max_depth:
-            raise errors.nesting_too_deep()
-        size = 3 + len(payload)
-        if kind == "M":
-            for name, member in payload.items():
-                size += validate_value(member, depth + 1, max_depth) + len(name.encode())
-                check_attribute_name(name)
-        else:
-            for member in payload:
-                size += validate_value(member, depth + 1, max_depth)
-        return size
+        return _validate_document(kind, payload, depth, max_depth)
     if kind in SET_TYPES:
         return _validate_set(value, kind, payload, depth)
-    raise errors.serialization(f"Unknown attribute value type: {kind}")
+    raise errors.value_type_unknown(kind)
+
+
+def _validate_document(kind: str, payload: Any, depth: int, max_depth: int) -> int:
+    """Validate a map's or list's members (`depth`: the map's or list's own); return its size."""
+    if depth > max_depth:
+        raise errors.nesting_too_deep()
+    size = 3 + len(payload)
+    if kind == "M":
+        for name, member in payload.items():
+            size += validate_value(member, depth + 1, max_depth) + len(name.encode())
+            check_attribute_name(name)
+    else:
+        for member in payload:
+            size += validate_value(member, depth + 1, max_depth)
+    return size
 
 
 def container_depth(value: Any, cap: int = LATE_NESTING_DEPTH) -> int:

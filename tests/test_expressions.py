@@ -5,6 +5,7 @@ cache, and KeyConditionExpression checks (Query itself comes later, so these run
 from __future__ import annotations
 
 import pytest
+from expression_printer import to_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,6 @@ from dynasim.expressions.ast import (
     Update,
     Value,
 )
-from dynasim.expressions.printer import to_text
 from dynasim.storage.table import KeySchema
 
 # --- strategies ------------------------------------------------------------------------------

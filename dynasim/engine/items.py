@@ -17,11 +17,14 @@ from dynasim.engine.capacity import Consumed, requested
 from dynasim.engine.keys import check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import item
-from dynasim.expressions.requests import read_projection_if_any, write_expressions
+from dynasim.expressions.requests import WriteExpressions, read_projection_if_any, write_expressions
 from dynasim.values import LATE_NESTING_DEPTH, Item, container_depth, enveloped_checks, validate_item
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dynasim.engine import Engine
+    from dynasim.storage.table import Table
 
 _RETURN_OLD = ("NONE", "ALL_OLD")
 
@@ -66,6 +69,16 @@ def put_item(engine: Engine, request: Request) -> Response:
         return_values = _return_values(request)
         size = validate_item(item)
         expressions = write_expressions(request, "PutItem")
+    return put(engine, request, size, expressions, return_values)
+
+
+def put(
+    engine: Engine, request: Request, size: int, expressions: WriteExpressions | None, return_values: str
+) -> Response:
+    """PutItem's work once the request's own checks have passed: `request` names the table and
+    holds the item (of `size` bytes) and what the response returns; `expressions`, its checked
+    condition. Shared with PartiQL's INSERT."""
+    item = request["Item"]
     table = engine.table(request["TableName"])
     if expressions is not None:
         expressions.check_key_paths(key_attributes(table))
@@ -88,9 +101,17 @@ def get_item(engine: Engine, request: Request) -> Response:
     table = engine.table(request["TableName"])
     if projection is not None:
         projection.check_key_paths(key_attributes(table))
-    capacity = Consumed(table, requested(request))
+    return read_item(table, key, bool(request.get("ConsistentRead")), requested(request), projection)
+
+
+def read_item(
+    table: Table, key: Item, consistent: bool, choice: str, projection: Callable[[Item], Item] | None = None
+) -> Response:
+    """GetItem's work once its request is checked: the item `key` names, if any (projected), and
+    the capacity read (reported as `choice` asks). Shared with PartiQL's single-item SELECTs."""
+    capacity = Consumed(table, choice)
     entry = table.entry(*request_key(table.key_schema, key))
-    capacity.read(entry[1] if entry else 0, bool(request.get("ConsistentRead")), minimum=1)
+    capacity.read(entry[1] if entry else 0, consistent, minimum=1)
     if entry is None:
         return capacity.add_to({})
     item = entry[0]
@@ -104,6 +125,13 @@ def delete_item(engine: Engine, request: Request) -> Response:
         return_values = _return_values(request)
         validate_item(key)
         expressions = write_expressions(request, "DeleteItem")
+    return delete(engine, request, expressions, return_values)
+
+
+def delete(engine: Engine, request: Request, expressions: WriteExpressions | None, return_values: str) -> Response:
+    """DeleteItem's work once the request's own checks have passed: `request` names the table
+    and the key, and what the response returns. Shared with PartiQL's DELETE."""
+    key = request["Key"]
     table = engine.table(request["TableName"])
     if expressions is not None:
         expressions.check_key_paths(key_attributes(table))

@@ -9,6 +9,7 @@ DynamoDB documents), and hand back the key of the last item evaluated as LastEva
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
@@ -43,11 +44,89 @@ _EXPRESSIONS = {
 _LEGACY_OPERATORS = {"EQ": "=", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">", "BEGINS_WITH": "begins_with"}
 
 
-class Read:
-    """What Query and Scan share: the target (table or index), Select, Limit, consistency,
-    filter, projection and where to start."""
+@dataclass
+class ReadPlan:
+    """What a Query or a Scan reads and how, worked out from a wire request (`plan_query`,
+    `plan_scan`) or from a PartiQL SELECT: the table or index, the key range (a Query's key
+    condition and direction, a Scan's segment), where to start, how many items to evaluate, the
+    filter and projection, consistency and the capacity it is charged."""
+
+    table: Table
+    index: Index | None
+    capacity: Consumed
+    select: str  # ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, COUNT or SPECIFIC_ATTRIBUTES
+    consistent: bool = False
+    limit: int | None = None
+    key_condition: KeyCondition | None = None  # a Query's
+    forward: bool = True  # a Query's direction
+    segment: tuple[int, int] | None = None  # a Scan's token range (None: all of them)
+    start: Item | None = None  # the key of the last item evaluated before
+    filter: Callable[[Item], bool] | None = None
+    # PartiQL's WHERE sees the table's whole item behind an index entry, as DynamoDB Local does.
+    filter_sees_table_item: bool = False
+    projection: Callable[[Item], Item] | None = None
+    projected_names: list[str] | None = None  # the attributes a projection names
+    fetches: bool = field(init=False, default=False)  # a local index read fetches each item from the table
+
+    def __post_init__(self) -> None:
+        self.fetches = _fetches(self.index, self.select, self.projected_names)
+
+    @property
+    def schema(self) -> KeySchema:
+        return self.index.settings.key_schema if self.index is not None else self.table.key_schema
+
+    @property
+    def is_global(self) -> bool:
+        return self.index is not None and self.index.settings.kind == "GLOBAL"
+
+    def key_names(self) -> tuple[str, ...]:
+        """The attributes of a LastEvaluatedKey: the table's key, then the index's."""
+        if self.index is None:
+            return self.table.key_schema.names
+        return self.index.key_names
+
+    def visible(self, item: Item) -> Item:
+        """The item as this read sees it: an index read sees the index's projection, unless it
+        is a local index asked for more (DynamoDB then fetches from the table)."""
+        if self.index is None or self.index.projected is None or self.fetches:
+            return item
+        return self.index.project(item)
+
+
+def _fetches(index: Index | None, select: str, projected_names: list[str] | None) -> bool:
+    """Whether a read of a local index reads each item from the table too: it asks for
+    attributes the index does not project (Select=ALL_ATTRIBUTES, or a projection naming one)."""
+    if index is None or index.settings.kind == "GLOBAL" or index.projected is None:
+        return False
+    if select == "ALL_ATTRIBUTES":
+        return True
+    return any(name not in index.projected for name in projected_names or ())
+
+
+def default_select(index: Index | None) -> str:
+    """What a read returns when it does not say: the index's projection, or the table's item."""
+    return "ALL_PROJECTED_ATTRIBUTES" if index is not None else "ALL_ATTRIBUTES"
+
+
+def check_key_values(condition: KeyCondition, plan_table: Table, index: Index | None) -> None:
+    """A key condition compares no key attribute with an empty string or binary value."""
+    schema = index.settings.key_schema if index is not None else plan_table.key_schema
+    for name, value in condition.compared_values(schema):
+        kind, payload = next(iter(value.items()))
+        if kind in ("S", "B") and len(payload) == 0:
+            if index is None or name in plan_table.key_schema.names:
+                raise errors.key_empty_string(name) if kind == "S" else errors.key_empty_binary(name)
+            raise errors.index_key_empty(index.name, name, "string" if kind == "S" else "binary")
+
+
+# --- planning from a wire request ----------------------------------------------------------
+
+
+class _RequestPlanner:
+    """A Query or Scan request's checks, in DynamoDB's order, and the plan they make."""
 
     def __init__(self, engine: Engine, request: Request, operation: str) -> None:
+        self.operation = operation
         self.table: Table = _target_table(engine, request, operation)
         self.index: Index | None = self._index(request.get("IndexName"))
         self.schema: KeySchema = self.index.settings.key_schema if self.index else self.table.key_schema
@@ -73,12 +152,23 @@ class Read:
         self.projection = self._projection(request)
         self.placeholders.check_unused()
         self.placeholders.check_key_paths(*key_attributes(self.table))
-        self.fetches = self._fetches()
-        # The table reads of those fetches are charged as documented for Query; what a Scan of a
-        # local index is charged for them is not (DynamoDB Local charges nothing).
-        self.charges_fetches = self.fetches and operation == "Query"
 
-    # --- request checks -------------------------------------------------------------------
+    def plan(self, request: Request) -> ReadPlan:
+        plan = ReadPlan(
+            self.table,
+            self.index,
+            self.capacity,
+            self.select,
+            consistent=self.consistent,
+            limit=self.limit,
+            key_condition=self.key_condition,
+            forward=request.get("ScanIndexForward", True) is not False,
+            filter=self.filter,
+            projection=self.projection,
+            projected_names=self.projected_names,
+        )
+        plan.start = self._start_key(request, plan)
+        return plan
 
     @property
     def is_global(self) -> bool:
@@ -105,9 +195,7 @@ class Read:
         projected = request.get("ProjectionExpression") is not None
         to_get = request.get("AttributesToGet") is not None
         if select is None:
-            if projected or to_get:
-                return "SPECIFIC_ATTRIBUTES"
-            return "ALL_PROJECTED_ATTRIBUTES" if self.index is not None else "ALL_ATTRIBUTES"
+            return "SPECIFIC_ATTRIBUTES" if projected or to_get else default_select(self.index)
         if select not in _SELECTS:
             raise errors.select_invalid()
         if select == "SPECIFIC_ATTRIBUTES":
@@ -129,14 +217,7 @@ class Read:
             condition = _legacy_key_condition(request["KeyConditions"], self.schema)
         else:
             raise errors.key_condition_missing()
-        for name, value in condition.compared_values(self.schema):
-            kind, payload = next(iter(value.items()))
-            if kind in ("S", "B") and len(payload) == 0:
-                table_key = self.index is None or name in self.table.key_schema.names
-                if table_key:
-                    raise errors.key_empty_string(name) if kind == "S" else errors.key_empty_binary(name)
-                empty = "string" if kind == "S" else "binary"
-                raise errors.index_key_empty(self.index.name, name, empty)  # type: ignore[union-attr]
+        check_key_values(condition, self.table, self.index)
         return condition
 
     def _filter(self, request: Request, operation: str) -> Callable[[Item], bool] | None:
@@ -183,32 +264,14 @@ class Read:
                 raise errors.attributes_not_projected(self.index.name, missing)  # type: ignore[union-attr]
         return project
 
-    def _fetches(self) -> bool:
-        """Whether a read of a local index reads each item from the table too: it asks for
-        attributes the index does not project (Select=ALL_ATTRIBUTES, or a projection naming one)."""
-        index = self.index
-        if index is None or self.is_global or index.projected is None:
-            return False
-        if self.select == "ALL_ATTRIBUTES":
-            return True
-        return any(name not in index.projected for name in self.projected_names or ())
-
-    # --- ExclusiveStartKey ----------------------------------------------------------------
-
-    def key_names(self) -> tuple[str, ...]:
-        """The attributes of a LastEvaluatedKey: the table's key, then the index's."""
-        if self.index is None:
-            return self.table.key_schema.names
-        return self.index.key_names
-
-    def start_key(self, request: Request) -> Item | None:
+    def _start_key(self, request: Request, plan: ReadPlan) -> Item | None:
         start = request.get("ExclusiveStartKey")
         if start is None:
             return None
         if not start:
             raise errors.start_key_invalid()
         validate_item(start)
-        names = self.key_names()
+        names = plan.key_names()
         if set(start) != set(names):
             if self.is_global or len(start) == len(names):
                 raise errors.start_key_invalid()
@@ -219,44 +282,51 @@ class Read:
                 raise errors.start_key_type_mismatch()
         return start
 
-    # --- reading ----------------------------------------------------------------------------
 
-    def visible(self, item: Item) -> Item:
-        """The item as this read sees it: an index read sees the index's projection, unless it
-        is a local index asked for more (DynamoDB then fetches from the table)."""
-        if self.index is None or self.index.projected is None or self.fetches:
-            return item
-        return self.index.project(item)
-
-    def run(self, found: Iterator[tuple[Item, int]]) -> Response:
-        items: list[Item] = []
-        scanned = read_bytes = 0
-        last: Item | None = None
-        index = self.index
-        fetched_bytes = 0
-        for item, size in found:
-            scanned += 1
-            # An index read counts (for the 1 MB page and for capacity) the index entries it reads;
-            # a fetch from the table, each whole item read, rounded up to 4 KB on its own.
-            read_bytes += size if index is None or index.projected is None else item_size(index.project(item))
-            if self.charges_fetches:
-                self.capacity.fetch(size, self.consistent)
-                fetched_bytes += -(-size // READ_UNIT) * READ_UNIT
-            view = self.visible(item)
-            if self.filter is None or self.filter(view):
-                items.append(view if self.projection is None else self.projection(view))
-            if scanned == self.limit or read_bytes + fetched_bytes >= PAGE_BYTES:
-                last = item
-                break
-        self.capacity.read(read_bytes, self.consistent, index)
-        response: Response = {"Count": len(items), "ScannedCount": scanned}
-        if self.select != "COUNT":
-            response["Items"] = items
-        if last is not None:
-            response["LastEvaluatedKey"] = {name: last[name] for name in self.key_names()}
-        return self.capacity.add_to(response)
+def plan_query(engine: Engine, request: Request) -> ReadPlan:
+    return _RequestPlanner(engine, request, "Query").plan(request)
 
 
+def plan_scan(engine: Engine, request: Request) -> ReadPlan:
+    segment = _segment(request)
+    plan = _RequestPlanner(engine, request, "Scan").plan(request)
+    plan.segment = segment
+    return plan
+
+
+# --- running a plan ------------------------------------------------------------------------
+
+
+def _read(plan: ReadPlan, found: Iterator[tuple[Item, int]], charges_fetches: bool) -> Response:
+    """Evaluate the items found, in order, until the plan's Limit or a page of 1 MB. The table
+    reads of a local index's fetches are charged as documented for Query (`charges_fetches`);
+    what a Scan of a local index is charged for them is not (DynamoDB Local charges nothing)."""
+    items: list[Item] = []
+    scanned = read_bytes = 0
+    last: Item | None = None
+    index = plan.index
+    fetched_bytes = 0
+    for item, size in found:
+        scanned += 1
+        # An index read counts (for the 1 MB page and for capacity) the index entries it reads;
+        # a fetch from the table, each whole item read, rounded up to 4 KB on its own.
+        read_bytes += size if index is None or index.projected is None else item_size(index.project(item))
+        if charges_fetches:
+            plan.capacity.fetch(size, plan.consistent)
+            fetched_bytes += -(-size // READ_UNIT) * READ_UNIT
+        view = plan.visible(item)
+        if plan.filter is None or plan.filter(item if plan.filter_sees_table_item else view):
+            items.append(view if plan.projection is None else plan.projection(view))
+        if scanned == plan.limit or read_bytes + fetched_bytes >= PAGE_BYTES:
+            last = item
+            break
+    plan.capacity.read(read_bytes, plan.consistent, index)
+    response: Response = {"Count": len(items), "ScannedCount": scanned}
+    if plan.select != "COUNT":
+        response["Items"] = items
+    if last is not None:
+        response["LastEvaluatedKey"] = {name: last[name] for name in plan.key_names()}
+    return plan.capacity.add_to(response)
 
 
 def _target_table(engine: Engine, request: Request, operation: str) -> Table:
@@ -339,26 +409,29 @@ def _table_entry(table: Table, table_hash: Any, table_range: Any) -> tuple[Item,
 
 @operation("Query", access="read", finds=querying)
 def query(engine: Engine, request: Request) -> Response:
-    read = Read(engine, request, "Query")
-    start = read.start_key(request)
-    condition = read.key_condition
+    return run_query(plan_query(engine, request))
+
+
+def run_query(plan: ReadPlan) -> Response:
+    """Read one partition of the table or index, within the plan's key condition."""
+    start = plan.start
+    condition = plan.key_condition
     assert condition is not None
-    schema = read.schema
+    schema = plan.schema
     hash_key = partition_key(tuple(sort_key(*next(iter(value.items()))) for value in condition.hash_values))
     prefix = tuple(sort_key(*next(iter(value.items()))) for value in condition.equal)
     bounds = sort_range(condition.sort)
-    forward = request.get("ScanIndexForward", True) is not False
     if start is not None and not _within(start, schema, hash_key, prefix, bounds):
         raise errors.start_key_outside_condition()
-    table = read.table
-    if read.index is None:
+    table = plan.table
+    if plan.index is None:
         after = _key_value(start, schema.range_name) if start is not None else None
-        found = (entry for _, entry in table.query(hash_key, bounds, forward, after))
-        return read.run(found)
-    index = read.index
-    after_entry = _index_entry(read, start) if start is not None else None
-    entries = index.query(hash_key, bounds, forward, after_entry, prefix)
-    return read.run(_table_entry(table, *entry[-2:]) for entry in entries)
+        found = (entry for _, entry in table.query(hash_key, bounds, plan.forward, after))
+        return _read(plan, found, plan.fetches)
+    index = plan.index
+    after_entry = _index_entry(plan, start) if start is not None else None
+    entries = index.query(hash_key, bounds, plan.forward, after_entry, prefix)
+    return _read(plan, (_table_entry(table, *entry[-2:]) for entry in entries), plan.fetches)
 
 
 def _within(start: Item, schema: KeySchema, hash_key: Any, prefix: tuple[Any, ...], bounds: SortRange) -> bool:
@@ -371,10 +444,10 @@ def _within(start: Item, schema: KeySchema, hash_key: Any, prefix: tuple[Any, ..
     return len(sort_values) == len(prefix) or bounds.contains(sort_values[len(prefix)])
 
 
-def _index_entry(read: Read, start: Item) -> tuple[Any, ...]:
-    index = read.index
+def _index_entry(plan: ReadPlan, start: Item) -> tuple[Any, ...]:
+    index = plan.index
     assert index is not None
-    table_schema = read.table.key_schema
+    table_schema = plan.table.key_schema
     table_keys = (_key_value(start, table_schema.hash_name), _key_value(start, table_schema.range_name))
     return (*_key_values(start, index.range_attributes), *table_keys)
 
@@ -394,13 +467,16 @@ def _segment(request: Request) -> tuple[int, int] | None:
 
 @operation("Scan", access="read", finds=scanning)
 def scan(engine: Engine, request: Request) -> Response:
-    segment = _segment(request)
-    read = Read(engine, request, "Scan")
-    start = read.start_key(request)
-    low, high = segment if segment is not None else segment_bounds(0, 1)
-    table = read.table
-    index = read.index
-    start_partition = partition_key(_key_values(start, read.schema.hash_attributes)) if start is not None else None
+    return run_scan(plan_scan(engine, request))
+
+
+def run_scan(plan: ReadPlan) -> Response:
+    """Walk the table's or index's partitions in token order, within the plan's segment."""
+    start = plan.start
+    low, high = plan.segment if plan.segment is not None else segment_bounds(0, 1)
+    table = plan.table
+    index = plan.index
+    start_partition = partition_key(_key_values(start, plan.schema.hash_attributes)) if start is not None else None
     if start is not None and not low <= token(start_partition) < high:
         raise errors.start_key_outside_segment()
     if index is None:
@@ -408,9 +484,9 @@ def scan(engine: Engine, request: Request) -> Response:
         if start is not None:
             position = (start_partition, _key_value(start, table.key_schema.range_name))
         found = (entry for _, (_, entry) in table.scan(low, high, position))
-        return read.run(found)
+        return _read(plan, found, False)
     index_position = None
     if start is not None:
-        index_position = (start_partition, _index_entry(read, start))
+        index_position = (start_partition, _index_entry(plan, start))
     entries = index.scan(low, high, index_position)
-    return read.run(_table_entry(table, *entry[-2:]) for _, entry in entries)
+    return _read(plan, (_table_entry(table, *entry[-2:]) for _, entry in entries), False)

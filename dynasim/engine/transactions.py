@@ -91,6 +91,10 @@ class _Action:
     size: int = 0
 
 
+# One action of a write transaction, as `transact_action` makes it for another front of the engine.
+TransactAction = _Action
+
+
 # --- TransactWriteItems --------------------------------------------------------------------
 
 
@@ -104,6 +108,17 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
     token = request.get("ClientRequestToken")
     if token is not None and len(token) > MAX_TOKEN_LENGTH:
         raise errors.client_token_too_long(token, MAX_TOKEN_LENGTH)
+    return write_transaction(
+        engine, request, lambda: [_parse(position, action) for position, action in enumerate(items, 1)]
+    )
+
+
+def write_transaction(engine: Engine, request: Request, parse: Callable[[], list[TransactAction]]) -> Response:
+    """A write transaction's work once its request's own checks have passed: `request` holds its
+    ClientRequestToken (the whole request is what a repeated token must repeat) and what the
+    response reports; `parse` makes its actions, unless the token's earlier answer is given
+    again. Shared with PartiQL's ExecuteTransaction."""
+    token = request.get("ClientRequestToken")
     choice = requested(request)
     tokens = _tokens(engine)
     fingerprint = None
@@ -115,7 +130,7 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
                 raise errors.idempotent_parameter_mismatch()
             return _answer(earlier[1], choice)
 
-    actions = [_parse(position, action) for position, action in enumerate(items, 1)]
+    actions = parse()
     _check_payload(actions)
     _bind(engine, actions)
     reasons = [_evaluate(action) for action in actions]
@@ -174,16 +189,23 @@ def _parse(position: int, action: Any) -> _Action:
     for member in ("TableName", document_member):
         if body.get(member) is None:
             raise errors.transact_member_null(position, name, member[0].lower() + member[1:])
-    document = body[document_member]
-    late = _check_nesting(document)
-    size = validate_item({name: value for name, value in document.items() if name not in late})
     allowed = {member: body[member] for member in _EXPRESSION_MEMBERS if member in body}
     if kind == "Update" and "UpdateExpression" in body:
         allowed["UpdateExpression"] = body["UpdateExpression"]
-    expressions = WriteExpressions(allowed, operation_name)
+    return transact_action(kind, body, lambda: WriteExpressions(allowed, operation_name))
+
+
+def transact_action(kind: str, body: dict[str, Any], expressions: Callable[[], WriteExpressions]) -> TransactAction:
+    """One action (`kind`: Put, Update, Delete or ConditionCheck) of a write transaction: `body`
+    names its table and holds its item or key, checked here; `expressions` checks and returns its
+    expressions, once the item's values have passed."""
+    document = body["Item" if kind == "Put" else "Key"]
+    late = _check_nesting(document)
+    size = validate_item({name: value for name, value in document.items() if name not in late})
+    checked = expressions()
     if late:
         raise errors.nesting_too_deep()
-    return _Action(kind, body, document, expressions, size=size)
+    return TransactAction(kind, body, document, checked, size=size)
 
 
 def _check_nesting(document: Item) -> set[str]:
@@ -216,7 +238,7 @@ def _bind(engine: Engine, actions: list[_Action]) -> None:
     seen: set[tuple[str, StorageKey]] = set()
     for position, action in enumerate(actions, 1):
         table = action.table = engine.table(action.body["TableName"])  # required by the model
-        if action.kind == "ConditionCheck" and action.body.get("ConditionExpression") is None:
+        if action.kind == "ConditionCheck" and action.expressions.condition is None:
             raise errors.transact_member_null(position, "conditionCheck", "conditionExpression")
         action.expressions.check_key_paths(key_attributes(table))
         try:

@@ -24,20 +24,27 @@ from dynasim.values import MAX_ITEM_BYTES, Item, item_size, validate_item
 if TYPE_CHECKING:
     from dynasim.engine import Engine
 
+
 @operation("UpdateItem", access="write", finds=item("update", "Key"))
 def update_item(engine: Engine, request: Request) -> Response:
     return apply_update_request(engine, request, charge_statement=True)
 
 
 def apply_update_request(engine: Engine, request: Request, *, charge_statement: bool) -> Response:
-    """UpdateItem's work. `charge_statement`: whether the update expression itself is measured
-    against the item-size limit, as standalone UpdateItem does (`updates.update_charge`); a
-    PartiQL UPDATE, translated into this request, sizes only the item it makes."""
+    """UpdateItem: the request's own checks, then its work."""
+    with request_checks(request):
+        validate_item(request["Key"])
+        expressions = WriteExpressions(request, "UpdateItem")
+    return update(engine, request, expressions, charge_statement=charge_statement)
+
+
+def update(engine: Engine, request: Request, expressions: WriteExpressions, *, charge_statement: bool) -> Response:
+    """UpdateItem's work once the request's own checks have passed: `request` names the table and
+    the key, and what the response returns. `charge_statement`: whether the update expression
+    itself is measured against the item-size limit, as standalone UpdateItem does
+    (`updates.update_charge`); a PartiQL UPDATE sizes only the item it makes."""
     return_values = request.get("ReturnValues", "NONE")  # every value of its enum: checked by the model
     key = request["Key"]
-    with request_checks(request):
-        validate_item(key)
-        expressions = WriteExpressions(request, "UpdateItem")
     table = engine.table(request["TableName"])
     capacity = Consumed(table, requested(request))
     collection_wanted = item_collections.requested(request)

@@ -14,6 +14,9 @@ The engine uses:
 - `Placeholders.update(text)` -> `BoundUpdate` (`.apply(old)`, `.paths`).
 - `Placeholders.projection(text)` -> `BoundProjection` (`.apply(item)`).
 - `Placeholders.key_condition(text, schema)` -> `keys.KeyCondition` for Query.
+- `bind_condition(root, ctx)` and `bind_update(root, ctx)`: an AST built elsewhere (a PartiQL
+  statement's, `dynasim.partiql.expressions`), checked with its own context, whose kind
+  `errors.STATEMENT` words the errors for a statement.
 - `legacy` for Expected/ConditionalOperator, AttributeUpdates and AttributesToGet.
 """
 
@@ -115,6 +118,76 @@ def java_hash_order(keys: list[str]) -> list[str]:
     return sorted(keys, key=bucket)  # sorted() is stable: insertion order within a bucket
 
 
+def _check_name_keys(names: dict[str, str]) -> None:
+    """ExpressionAttributeNames' keys: there are some, each a `#name` of at most 255 characters."""
+    if not names:
+        raise errors.names_empty()
+    for key in names:
+        if len(key) > MAX_PLACEHOLDER_LENGTH:
+            raise errors.names_key_too_long(key)
+        if not _NAME_KEY.fullmatch(key):
+            raise errors.names_invalid_key(key)
+
+
+def _check_values(values: dict[str, AttributeValue]) -> None:
+    """ExpressionAttributeValues: there are some, every key first, then every value."""
+    if not values:
+        raise errors.values_empty()
+    for key in values:
+        if len(key) > MAX_PLACEHOLDER_LENGTH:
+            raise errors.values_key_too_long()
+        if not _VALUE_KEY.fullmatch(key):
+            raise errors.values_invalid_key(key)
+    for key, value in values.items():
+        try:
+            validate_value(value, max_depth=expression_value_depth())
+        except errors.DynamoDBError as error:
+            # Which value errors name the key depends on the value check (see dynasim.values).
+            current = isinstance(error, errors.ValueCheckError) and not older_check()
+            # A value nested past LATE_NESTING_DEPTH is read the older way, named by its key.
+            late = container_depth(value) >= LATE_NESTING_DEPTH
+            if current or (enveloped_checks() and not late):
+                raise
+            raise errors.values_invalid_value(key, error.message) from None
+
+
+def _check_names(names: dict[str, str]) -> None:
+    """ExpressionAttributeNames' values: each a valid attribute name."""
+    for key, name in names.items():
+        try:
+            check_attribute_name(name)
+        except errors.DynamoDBError as error:
+            raise errors.names_invalid_value(key, error.message) from None
+
+
+def check_key_paths(nested_roots: set[str], table_keys: tuple[str, ...], index_keys: tuple[str, ...]) -> None:
+    """Key attributes are scalars: no expression may reach into one with `.` or `[]`, the
+    table's keys checked first, then its indexes'. `nested_roots`: the attributes reached into."""
+    for name in table_keys:
+        if name in nested_roots:
+            raise errors.key_attribute_not_scalar(name)
+    for name in index_keys:
+        if name in nested_roots:
+            raise errors.key_attribute_not_scalar(name, index=True)
+
+
+def nested_roots(root: Any, names: dict[str, str]) -> set[str]:
+    """The attributes an expression's paths reach into (`a` of `a.b`), placeholders resolved."""
+    return {str(path.resolve(names)[0]) for path in ast.iter_paths(root) if len(path.elements) > 1}
+
+
+def bind_condition(root: Any, ctx: Context) -> BoundCondition:
+    """A parsed condition, checked with one request's placeholders (`ctx`)."""
+    check_condition(root, ctx)
+    return BoundCondition(root, ctx)
+
+
+def bind_update(root: Update, ctx: Context) -> BoundUpdate:
+    """A parsed update, checked with one request's placeholders (`ctx`)."""
+    paths = check_update(root, ctx)
+    return BoundUpdate(root, paths, ctx)
+
+
 class Placeholders:
     """A request's ExpressionAttributeNames and ExpressionAttributeValues, validated, and the
     placeholders its expressions used."""
@@ -133,38 +206,11 @@ class Placeholders:
             raise errors.values_without_expressions(missing)  # a projection takes no values
         # DynamoDB's order: the names' keys, then the values' keys and values, then the names.
         if names is not None:
-            if not names:
-                raise errors.names_empty()
-            for key in names:
-                if len(key) > MAX_PLACEHOLDER_LENGTH:
-                    raise errors.names_key_too_long(key)
-                if not _NAME_KEY.fullmatch(key):
-                    raise errors.names_invalid_key(key)
+            _check_name_keys(names)
         if values is not None:
-            if not values:
-                raise errors.values_empty()
-            for key in values:
-                if len(key) > MAX_PLACEHOLDER_LENGTH:
-                    raise errors.values_key_too_long()
-                if not _VALUE_KEY.fullmatch(key):
-                    raise errors.values_invalid_key(key)
-            for key, value in values.items():
-                try:
-                    validate_value(value, max_depth=expression_value_depth())
-                except errors.DynamoDBError as error:
-                    # Which value errors name the key depends on the value check (see dynasim.values).
-                    current = isinstance(error, errors.ValueCheckError) and not older_check()
-                    # A value nested past LATE_NESTING_DEPTH is read the older way, named by its key.
-                    late = container_depth(value) >= LATE_NESTING_DEPTH
-                    if current or (enveloped_checks() and not late):
-                        raise
-                    raise errors.values_invalid_value(key, error.message) from None
+            _check_values(values)
         if names is not None:
-            for key, name in names.items():
-                try:
-                    check_attribute_name(name)
-                except errors.DynamoDBError as error:
-                    raise errors.names_invalid_value(key, error.message) from None
+            _check_names(names)
         self.names: dict[str, str] = names or {}
         self.values: dict[str, AttributeValue] = values or {}
         self.used_names: set[str] = set()
@@ -178,14 +224,8 @@ class Placeholders:
             self.nested_roots.add(self.names[root] if root[0] == "#" else root)
 
     def check_key_paths(self, table_keys: tuple[str, ...], index_keys: tuple[str, ...]) -> None:
-        """Key attributes are scalars: no expression may reach into one with `.` or `[]`, the
-        table's keys checked first, then its indexes'."""
-        for name in table_keys:
-            if name in self.nested_roots:
-                raise errors.key_attribute_not_scalar(name)
-        for name in index_keys:
-            if name in self.nested_roots:
-                raise errors.key_attribute_not_scalar(name, index=True)
+        """Key attributes are scalars: no expression reaches into one (`check_key_paths`)."""
+        check_key_paths(self.nested_roots, table_keys, index_keys)
 
     def check_unused(self) -> None:
         """DynamoDB's error for placeholders that no expression used."""
@@ -203,22 +243,20 @@ class Placeholders:
 
     def condition(self, text: str, kind: str = "ConditionExpression") -> BoundCondition:
         expression = compile_expression(kind, text)
-        ctx = self.context(kind)
-        check_condition(expression.root, ctx)
+        bound = bind_condition(expression.root, self.context(kind))
         expression.check_operators()
         self._use(expression)
-        return BoundCondition(expression.root, ctx)
+        return bound
 
     def update(self, text: str) -> BoundUpdate:
         """The update, checked; that it changes no key attribute is checked once the table is
         known (`updates.check_targets` on its `paths`)."""
         expression = compile_expression("UpdateExpression", text)
-        ctx = self.context("UpdateExpression")
         assert isinstance(expression.root, Update)
-        paths = check_update(expression.root, ctx)
+        bound = bind_update(expression.root, self.context("UpdateExpression"))
         expression.check_operators()
         self._use(expression)
-        return BoundUpdate(expression.root, paths, ctx)
+        return bound
 
     def key_condition(self, text: str, schema: KeySchema) -> KeyCondition:
         """Query's KeyConditionExpression, checked against `schema`: the partition-key value
@@ -297,5 +335,9 @@ __all__ = [
     "BoundProjection",
     "BoundUpdate",
     "Placeholders",
+    "bind_condition",
+    "bind_update",
+    "check_key_paths",
     "compile_expression",
+    "nested_roots",
 ]

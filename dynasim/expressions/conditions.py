@@ -81,40 +81,47 @@ def _distinct(name: str, first: Any, rest: tuple[Any, ...], ctx: Context) -> Non
                 raise errors.expression_operands_not_distinct(ctx.kind, name, show(mine))
 
 
+# Functions whose first operand must be a document path, and those whose first operand must
+# differ from the others.
+_NEEDS_PATH = frozenset({"attribute_exists", "attribute_not_exists", "if_not_exists"})
+_DISTINCT = frozenset({"attribute_type", "begins_with", "contains"})
+# The types a function's operands may have, where a value (or size()) gives its type up front.
+_OPERAND_TYPES = {"begins_with": frozenset({"S", "B"}), "size": _SIZED, "list_append": frozenset({"L"})}
+
+
 def _check_call(call: Call, ctx: Context) -> None:
     name, args = call.name, call.args
     if len(args) != ARITY[name]:
         raise errors.expression_operand_count(ctx.kind, name, len(args))
-    if name in ("attribute_exists", "attribute_not_exists", "if_not_exists"):
-        if not isinstance(args[0], Path):
-            raise errors.expression_needs_path(ctx.kind, name)
-    if name in ("attribute_type", "begins_with", "contains"):
+    if name in _NEEDS_PATH and not isinstance(args[0], Path):
+        raise errors.expression_needs_path(ctx.kind, name)
+    if name in _DISTINCT:
         _distinct(name, args[0], args[1:], ctx)
     if name == "attribute_type":
-        # The type name must be a string value; a path could hold anything.
-        kind = value_type(args[1], ctx)
-        if kind is None:
-            raise errors.expression_operand_any_type(ctx.kind, name)
-        if kind != "S":
+        _check_type_name(name, args[1], ctx)
+    elif name in _OPERAND_TYPES:
+        _check_operand_types(name, args, _OPERAND_TYPES[name], ctx)
+
+
+def _check_type_name(name: str, operand: Any, ctx: Context) -> None:
+    """attribute_type's type name: a string value (a path could hold anything) naming a type."""
+    kind = value_type(operand, ctx)
+    if kind is None:
+        raise errors.expression_operand_any_type(ctx.kind, name)
+    if kind != "S":
+        raise errors.expression_operand_type(ctx.kind, name, kind)
+    assert isinstance(operand, Value)  # only a value has a string type before evaluation
+    type_name = ctx.values[operand.ref]["S"]
+    if type_name not in ALL_TYPES:
+        raise errors.expression_attribute_type_unknown(ctx.kind, type_name)
+
+
+def _check_operand_types(name: str, operands: tuple[Any, ...], allowed: frozenset[str], ctx: Context) -> None:
+    """Every operand whose type is known up front is of a type the operator or function takes."""
+    for operand in operands:
+        kind = value_type(operand, ctx)
+        if kind is not None and kind not in allowed:
             raise errors.expression_operand_type(ctx.kind, name, kind)
-        assert isinstance(args[1], Value)  # only a value has a string type before evaluation
-        type_name = ctx.values[args[1].ref]["S"]
-        if type_name not in ALL_TYPES:
-            raise errors.expression_attribute_type_unknown(ctx.kind, type_name)
-    elif name == "begins_with":
-        for arg in args:
-            kind = value_type(arg, ctx)
-            if kind is not None and kind not in ("S", "B"):
-                raise errors.expression_operand_type(ctx.kind, name, kind)
-    elif name == "size":
-        kind = value_type(args[0], ctx)
-        if kind is not None and kind not in _SIZED:
-            raise errors.expression_operand_type(ctx.kind, name, kind)
-    elif name == "list_append":
-        for arg in args:
-            kind = value_type(arg, ctx)
-            if kind is not None and kind != "L":
-                raise errors.expression_operand_type(ctx.kind, name, kind)
 
 
 def _show_value(value: AttributeValue) -> str:
@@ -130,29 +137,9 @@ def check_condition(node: Any, ctx: Context) -> None:
     elif isinstance(node, Not):
         check_condition(node.operand, ctx)
     elif isinstance(node, Compare):
-        check_operand(node.left, ctx)
-        check_operand(node.right, ctx)
-        _distinct(node.op, node.left, (node.right,), ctx)
-        if node.op not in ("=", "<>"):
-            for operand in (node.left, node.right):
-                kind = value_type(operand, ctx)
-                if kind is not None and kind not in _ORDERED:
-                    raise errors.expression_operand_type(ctx.kind, node.op, kind)
+        _check_comparison(node, ctx)
     elif isinstance(node, Between):
-        for operand in (node.subject, node.low, node.high):
-            check_operand(operand, ctx)
-        for operand in (node.subject, node.low, node.high):
-            kind = value_type(operand, ctx)
-            if kind is not None and kind not in _ORDERED:
-                raise errors.expression_operand_type(ctx.kind, "BETWEEN", kind)
-        _distinct("BETWEEN", node.subject, (node.low, node.high), ctx)
-        if isinstance(node.low, Value) and isinstance(node.high, Value):
-            low, high = ctx.values[node.low.ref], ctx.values[node.high.ref]
-            if next(iter(low)) != next(iter(high)):
-                raise errors.expression_between_types(ctx.kind, _show_value(low), _show_value(high))
-            order = compare(low, high)
-            if order is not None and order > 0:
-                raise errors.expression_between_order(ctx.kind, _show_value(low), _show_value(high))
+        _check_between(node, ctx)
     elif isinstance(node, In):
         if len(node.options) > MAX_IN_OPERANDS:
             raise errors.expression_in_too_many(ctx.kind, len(node.options))
@@ -162,6 +149,32 @@ def check_condition(node: Any, ctx: Context) -> None:
         _distinct("IN", node.subject, node.options, ctx)
     elif isinstance(node, Call):
         check_operand(node, ctx)
+
+
+def _check_comparison(node: Compare, ctx: Context) -> None:
+    """Its operands, distinct; only numbers, strings and binaries are ordered."""
+    check_operand(node.left, ctx)
+    check_operand(node.right, ctx)
+    _distinct(node.op, node.left, (node.right,), ctx)
+    if node.op not in ("=", "<>"):
+        _check_operand_types(node.op, (node.left, node.right), _ORDERED, ctx)
+
+
+def _check_between(node: Between, ctx: Context) -> None:
+    """Its operands, of ordered types, the subject distinct from the bounds; two values as bounds
+    are of one type, the lower first."""
+    operands = (node.subject, node.low, node.high)
+    for operand in operands:
+        check_operand(operand, ctx)
+    _check_operand_types("BETWEEN", operands, _ORDERED, ctx)
+    _distinct("BETWEEN", node.subject, (node.low, node.high), ctx)
+    if isinstance(node.low, Value) and isinstance(node.high, Value):
+        low, high = ctx.values[node.low.ref], ctx.values[node.high.ref]
+        if next(iter(low)) != next(iter(high)):
+            raise errors.expression_between_types(ctx.kind, _show_value(low), _show_value(high))
+        order = compare(low, high)
+        if order is not None and order > 0:
+            raise errors.expression_between_order(ctx.kind, _show_value(low), _show_value(high))
 
 
 # --- values ----------------------------------------------------------------------------------

@@ -1,30 +1,17 @@
-"""Loading the expression grammar and turning lark's parse errors into DynamoDB's.
+"""The expression grammar's parser, and lark's parse errors turned into DynamoDB's.
 
-The grammar lives in the repository's `grammar/` directory; a wheel carries it as
-`dynasim/grammar/`. The LALR parser is built once per process.
+The grammar file is found by `dynasim.grammar_files`; the LALR parser is built once per process.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from dynasim import errors
+from dynasim.grammar_files import grammar_text
 
 GRAMMAR_FILE = "expressions.lark"
-_PACKAGE = Path(__file__).resolve().parent.parent  # dynasim/
-
-
-def grammar_path() -> Path:
-    """The grammar file: `dynasim/grammar/` in a wheel, else the repository's `grammar/`."""
-    for directory in (_PACKAGE / "grammar", _PACKAGE.parent / "grammar"):
-        candidate = directory / GRAMMAR_FILE
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"dynasim's {GRAMMAR_FILE} is neither in dynasim/grammar nor in grammar/")
-
 
 _parser: Lark | None = None
 
@@ -33,7 +20,7 @@ def parser() -> Lark:
     global _parser
     if _parser is None:
         _parser = Lark(
-            grammar_path().read_text(encoding="utf-8"),
+            grammar_text(GRAMMAR_FILE),
             parser="lalr",
             lexer="basic",
             start=["condition", "update", "projection"],

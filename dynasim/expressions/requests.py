@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dynasim import errors
-from dynasim.expressions import BoundProjection, BoundUpdate, Placeholders, legacy
+from dynasim.expressions import BoundCondition, BoundProjection, BoundUpdate, Placeholders, check_key_paths, legacy
 from dynasim.expressions.documents import ResolvedPath
 from dynasim.expressions.updates import check_targets
 from dynasim.values import Item, enveloped_checks
@@ -49,7 +49,7 @@ class WriteExpressions:
         "legacy_update",
         "return_old_on_failure",
         "only_removes",
-        "placeholders",
+        "nested_roots",
         "targets",
     )
 
@@ -81,7 +81,7 @@ class WriteExpressions:
         if condition_text is not None:
             self.condition = placeholders.condition(condition_text).matches
         placeholders.check_unused()
-        self.placeholders = placeholders
+        self.nested_roots = placeholders.nested_roots
         legacy_updates = request.get("AttributeUpdates") if operation == "UpdateItem" else None
         # The attributes the update writes (the first element of each path): none may be a key.
         self.targets: list[ResolvedPath] = [] if self.update is None else list(self.update.paths)
@@ -97,8 +97,28 @@ class WriteExpressions:
         if request.get("Expected") is not None or request.get("ConditionalOperator") is not None:
             self.condition = legacy.expected(request.get("Expected"), request.get("ConditionalOperator"))
 
+    @classmethod
+    def prepared(
+        cls,
+        condition: BoundCondition | None,
+        update: BoundUpdate | None,
+        nested_roots: set[str],
+        return_old_on_failure: bool,
+    ) -> WriteExpressions:
+        """Expressions already built and checked (a PartiQL statement's): `nested_roots` are the
+        attributes their paths reach into."""
+        expressions = cls.__new__(cls)
+        expressions.condition = condition.matches if condition is not None else None
+        expressions.update = update
+        expressions.legacy_update = None
+        expressions.return_old_on_failure = return_old_on_failure
+        expressions.only_removes = update is not None and update.only_removes
+        expressions.nested_roots = nested_roots
+        expressions.targets = [] if update is None else list(update.paths)
+        return expressions
+
     def check_key_paths(self, keys: KeyAttributes) -> None:
-        self.placeholders.check_key_paths(*keys)
+        check_key_paths(self.nested_roots, *keys)
 
     def check_key_attributes(self, keys: KeyAttributes) -> None:
         """Once the table is known: the update changes no key attribute, and no path reaches into one."""

@@ -1,30 +1,28 @@
-"""DynamoDB's PartiQL dialect: parsing (once per distinct statement text) and translation.
+"""DynamoDB's PartiQL dialect: parsing (once per distinct statement text), and its expressions.
 
 `grammar/partiql.lark` tokenizes and parses; `ast.Build` turns the tree into dataclasses with
 the `?` parameters left symbolic, so `parse(text)` is cached by the text alone. A statement that
 does not parse gets the reason DynamoDB's parser (PartiQL's) gives, worked out from the token
-lark did not expect and what it would have taken there. `translate`
-turns a statement's WHERE, SET and REMOVE into the expression language of the other operations
-(placeholders for every name and value), so the engine evaluates them with the same code as
-Query, Scan, PutItem, UpdateItem and DeleteItem.
+lark did not expect and what it would have taken there. `expressions` builds a statement's WHERE,
+SET and REMOVE as nodes of the expression AST, so the engine checks and evaluates them with the
+same code as Query, Scan, PutItem, UpdateItem and DeleteItem.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from pathlib import Path
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, VisitError
 
 from dynasim import errors
+from dynasim.grammar_files import grammar_text
 from dynasim.partiql.ast import KEYWORDS, Build, Insert, MapValue, Select, Statement, Update, unexpected_word
+from dynasim.partiql.expressions import check_set_operands
 from dynasim.partiql.literals import check_values
-from dynasim.partiql.translate import check_set_operands
 
 GRAMMAR_FILE = "partiql.lark"
 CACHE_SIZE = 4096
-_PACKAGE = Path(__file__).resolve().parent.parent  # dynasim/
 
 _parser: Lark | None = None
 # text -> (statement, number of `?` parameters), or the error the text always raises.
@@ -43,20 +41,11 @@ _OPEN = ("LBRACE", "LSQB", "_BAG_OPEN", "LPAR")
 _CLOSE = ("RBRACE", "RSQB", "_BAG_CLOSE", "RPAR")
 
 
-def grammar_path() -> Path:
-    """The grammar file: `dynasim/grammar/` in a wheel, else the repository's `grammar/`."""
-    for directory in (_PACKAGE / "grammar", _PACKAGE.parent / "grammar"):
-        candidate = directory / GRAMMAR_FILE
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"dynasim's {GRAMMAR_FILE} is neither in dynasim/grammar nor in grammar/")
-
-
 def parser() -> Lark:
     global _parser
     if _parser is None:
         _parser = Lark(
-            grammar_path().read_text(encoding="utf-8"),
+            grammar_text(GRAMMAR_FILE),
             parser="lalr",
             propagate_positions=False,
             maybe_placeholders=True,
@@ -81,11 +70,11 @@ def parse(text: str) -> tuple[Statement, int]:
             found = _parsed(text)
         except VisitError as error:
             inner = error.orig_exc
-            found = inner if isinstance(inner, errors.DynamoDBError) else errors.partiql_malformed("")
+            found = inner if isinstance(inner, errors.DynamoDBError) else errors.partiql_malformed()
         except UnexpectedInput as error:
-            found = errors.partiql_malformed(_syntax_detail(text, error))
+            found = errors.partiql_malformed(_syntax_problem(text, error))
         except (LarkError, ValueError):
-            found = errors.partiql_malformed("")
+            found = errors.partiql_malformed()
         except errors.DynamoDBError as error:
             found = error
         _cache[text] = found
@@ -113,19 +102,19 @@ def _parsed(text: str) -> tuple[Statement, int]:
     return statement, build.parameters
 
 
-def _syntax_detail(text: str, error: UnexpectedInput) -> str:
-    """What DynamoDB says, after "Statement wasn't well formed, can't be processed: ", about a
-    statement that does not parse: nothing for text that does not lex; for a token it did not
-    expect, what it wanted there, or what the token was."""
+def _syntax_problem(text: str, error: UnexpectedInput) -> str | None:
+    """The problem DynamoDB names (`errors.partiql_malformed`) in a statement that does not parse:
+    none for text that does not lex; for a token it did not expect, what it wanted there, or
+    what the token was."""
     token = getattr(error, "token", None)
     if isinstance(error, UnexpectedCharacters) or not isinstance(token, Token):
-        return ""
+        return None
     expected = set(getattr(error, "expected", ()) or ())
     state = getattr(error, "interactive_parser", None)
     if state is not None:  # what the parser takes here, end of statement included
         expected = set(state.accepts())
     if "$END" in expected:
-        return "Unexpected token after expression"
+        return "token_after_expression"
     end = len(text) if token.type == "$END" else token.start_pos
     try:
         before = [str(previous).lower() for previous in parser().lex(text[:end])]
@@ -135,13 +124,13 @@ def _syntax_detail(text: str, error: UnexpectedInput) -> str:
     if expected <= {"LPAR"} and last in KEYWORDS:  # a reserved word where a name belongs
         return unexpected_word(last)
     if last == ".":
-        return "Invalid path dot component"
+        return "path_dot"
     if last == "is" or before[-2:] == ["is", "not"]:
-        return "Expected type name"
+        return "type_name"
     if expected <= {"IDENT", "QUOTED"} and _target(before):
-        return "Expected identifier for simple path"
+        return "simple_path"
     if token.type == "$END" and last in _INFIX:
-        return "Missing right-hand side expression of infix operator"
+        return "right_hand_side"
     return unexpected_word("" if token.type == "$END" else str(token))
 
 

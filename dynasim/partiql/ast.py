@@ -308,11 +308,12 @@ def _unquote(text: str, quote: str) -> str:
 
 
 def unexpected_word(word: str) -> str:
-    """How DynamoDB names a word it did not expect where a term starts."""
+    """What DynamoDB calls a word it did not expect where a term starts: an "operator", a
+    "keyword" or a "term" (`errors.partiql_malformed`)."""
     word = word.lower()
     if word in OPERATORS:
-        return "Unexpected operator"
-    return "Unexpected keyword" if word in KEYWORDS else "Unexpected term"
+        return "operator"
+    return "keyword" if word in KEYWORDS else "term"
 
 
 # The transformer's methods are named after the grammar's rules, and one of them is `list`: its
@@ -360,13 +361,13 @@ class Build(Transformer_NonRecursive):
         text = str(children[0])
         mantissa, _, written = text.lower().partition("e")
         if len(written.lstrip("+-").lstrip("0")) > 10:
-            raise errors.partiql_malformed("")
+            raise errors.partiql_malformed()
         # The literal is read as Java's BigDecimal reads it: the exponent, and the scale it leaves
         # (the digits after the point less the exponent), must be 32-bit integers.
         exponent = int(written or 0)
         scale = len(mantissa.partition(".")[2]) - exponent
         if not (-_INT <= exponent < _INT and -_INT <= scale < _INT):
-            raise errors.partiql_malformed("")
+            raise errors.partiql_malformed()
         return Literal({"N": text})
 
     def true(self, children: Children) -> Literal:
@@ -423,7 +424,7 @@ class Build(Transformer_NonRecursive):
     def type_name(self, children: Tokens) -> str:
         words = "_".join(str(child).lower() for child in children if child is not None)
         if words not in TYPE_NAMES:
-            raise errors.partiql_malformed("Expected type name")
+            raise errors.partiql_malformed("type_name")
         return TYPE_NAMES[words]
 
     def is_type(self, children: Children) -> IsType:

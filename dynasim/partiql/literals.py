@@ -26,7 +26,7 @@ from dynasim.partiql.ast import (
     Update,
     operands,
 )
-from dynasim.partiql.translate import resolve
+from dynasim.partiql.expressions import resolve
 from dynasim.values import CURRENT, checking_for, normalize_number, validate_value
 
 ROOT = "root"

@@ -1,4 +1,4 @@
-"""Printing an AST back to expression text (fully parenthesised where precedence needs it), so
+"""For tests: printing an AST back to expression text (fully parenthesised where precedence needs it), so
 that parse -> print -> parse gives the same AST."""
 
 from __future__ import annotations
