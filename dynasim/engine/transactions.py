@@ -35,6 +35,7 @@ from dynasim import errors
 from dynasim.engine import item_collections
 from dynasim.engine.batches import consumed_capacity
 from dynasim.engine.capacity import Consumed, requested
+from dynasim.engine.features import Feature, register
 from dynasim.engine.keys import StorageKey, check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import transaction
@@ -105,7 +106,7 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
     if token is not None and len(token) > MAX_TOKEN_LENGTH:
         raise errors.client_token_too_long(token, MAX_TOKEN_LENGTH)
     choice = requested(request)
-    tokens = _tokens(engine)
+    tokens = engine.state(Tokens)
     fingerprint = None
     if token is not None:
         fingerprint = _fingerprint(request)
@@ -313,10 +314,11 @@ def _fingerprint(request: Request) -> str:
     return json.dumps(relevant, sort_keys=True, default=repr)
 
 
-class _Tokens:
-    """ClientRequestTokens of successful TransactWriteItems calls within the idempotency window."""
+class Tokens:
+    """ClientRequestTokens of successful TransactWriteItems calls within the idempotency window:
+    the state, in one engine, of the transaction tokens feature."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine) -> None:
         self._tokens: OrderedDict[str, tuple[str, dict[str, Consumed], float]] = OrderedDict()
 
     def find(self, token: str, now: float) -> tuple[str, dict[str, Consumed]] | None:
@@ -333,11 +335,7 @@ class _Tokens:
         self._tokens[token] = (fingerprint, capacities, now)
 
 
-def _tokens(engine: Engine) -> _Tokens:
-    tokens = engine.extensions.get("transaction-tokens")
-    if tokens is None:
-        tokens = engine.extensions["transaction-tokens"] = _Tokens()
-    return tokens
+TOKENS = register(Feature(Tokens))
 
 
 # --- TransactGetItems ----------------------------------------------------------------------
