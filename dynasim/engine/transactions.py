@@ -116,6 +116,22 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
                 raise errors.idempotent_parameter_mismatch()
             return _answer(earlier[1], choice)
 
+    actions = _checked_actions(engine, items)
+    capacities = _write(actions, choice)
+    if token is not None:
+        tokens.remember(token, fingerprint, capacities, engine.clock())
+    response = _answer(capacities, choice)
+    if item_collections.requested(request):
+        written = [(action.table, action.document) for action in actions if action.kind != "ConditionCheck"]
+        metrics = item_collections.by_table(written)  # type: ignore[arg-type]
+        if metrics:
+            response["ItemCollectionMetrics"] = metrics
+    return response
+
+
+def _checked_actions(engine: Engine, items: list[Any]) -> list[_Action]:
+    """Every action parsed, bound to its table and item, and its condition evaluated; any reason
+    to cancel cancels the whole transaction, action by action."""
     actions = [_parse(position, action) for position, action in enumerate(items, 1)]
     _check_payload(actions)
     _bind(engine, actions)
@@ -127,7 +143,12 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
                 for reason, action in zip(reasons, actions, strict=True)
             ]
         )
+    return actions
 
+
+def _write(actions: list[_Action], choice: str) -> dict[str, Consumed]:
+    """Make the checked actions' writes; return the capacity each table consumed (a transaction
+    charges twice what its actions would alone)."""
     capacities: dict[str, Consumed] = {}
     for action in actions:
         assert action.table is not None and action.key is not None
@@ -142,15 +163,7 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
             charged_old, charged_new = action.old, action.new
         for _ in range(2):
             capacity.write(charged_old, charged_new)
-    if token is not None:
-        tokens.remember(token, fingerprint, capacities, engine.clock())
-    response = _answer(capacities, choice)
-    if item_collections.requested(request):
-        written = [(action.table, action.document) for action in actions if action.kind != "ConditionCheck"]
-        metrics = item_collections.by_table(written)  # type: ignore[arg-type]
-        if metrics:
-            response["ItemCollectionMetrics"] = metrics
-    return response
+    return capacities
 
 
 def _answer(capacities: dict[str, Consumed], choice: str) -> Response:
