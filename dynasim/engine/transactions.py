@@ -116,7 +116,18 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
                 raise errors.idempotent_parameter_mismatch()
             return _answer(earlier[1], choice)
 
-    actions = _checked_actions(engine, items)
+    actions = [_parse(position, action) for position, action in enumerate(items, 1)]
+    _check_payload(actions)
+    _bind(engine, actions)
+    reasons = [_evaluate(action) for action in actions]
+    if any(reason is not None for reason in reasons):
+        raise errors.transaction_canceled(
+            [
+                errors.cancellation_reason(reason, action.kind == "ConditionCheck")
+                for reason, action in zip(reasons, actions, strict=True)
+            ]
+        )
+
     capacities = _write(actions, choice)
     if token is not None:
         tokens.remember(token, fingerprint, capacities, engine.clock())
@@ -129,21 +140,12 @@ def transact_write_items(engine: Engine, request: Request) -> Response:
     return response
 
 
-def _checked_actions(engine: Engine, items: list[Any]) -> list[_Action]:
-    """Every action parsed, bound to its table and item, and its condition evaluated; any reason
-    to cancel cancels the whole transaction, action by action."""
-    actions = [_parse(position, action) for position, action in enumerate(items, 1)]
-    _check_payload(actions)
-    _bind(engine, actions)
-    reasons = [_evaluate(action) for action in actions]
-    if any(reason is not None for reason in reasons):
-        raise errors.transaction_canceled(
-            [
-                errors.cancellation_reason(reason, action.kind == "ConditionCheck")
-                for reason, action in zip(reasons, actions, strict=True)
-            ]
-        )
-    return actions
+def _answer(capacities: dict[str, Consumed], choice: str) -> Response:
+    if choice == "NONE":
+        return {}
+    for capacity in capacities.values():
+        capacity.choice = choice
+    return {"ConsumedCapacity": consumed_capacity(capacities)}
 
 
 def _write(actions: list[_Action], choice: str) -> dict[str, Consumed]:
@@ -164,14 +166,6 @@ def _write(actions: list[_Action], choice: str) -> dict[str, Consumed]:
         for _ in range(2):
             capacity.write(charged_old, charged_new)
     return capacities
-
-
-def _answer(capacities: dict[str, Consumed], choice: str) -> Response:
-    if choice == "NONE":
-        return {}
-    for capacity in capacities.values():
-        capacity.choice = choice
-    return {"ConsumedCapacity": consumed_capacity(capacities)}
 
 
 def _parse(position: int, action: Any) -> _Action:
