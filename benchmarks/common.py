@@ -17,17 +17,14 @@ def floor_client(responses: dict[str, Any]) -> Any:
     """A DynamoDB client made exactly as `Simulator.client()` makes one, but answered at
     `before-send` with a canned response per operation, serialised once: what botocore itself
     costs per call (validation, serialisation, signing, parsing) with no backend at all."""
-    with boto3_front._session_lock:
-        client = boto3_front._shared_session().client(
-            "dynamodb", region_name="us-east-1", **boto3_front.FAKE_CREDENTIALS
-        )
+    client = boto3_front.unanswered_client("dynamodb", "us-east-1")
     bodies = {operation: json.dumps(response).encode() for operation, response in responses.items()}
 
     def canned(request: Any, **_: Any) -> AWSResponse:
         operation = request.headers["X-Amz-Target"].decode().rsplit(".", 1)[1]
         body = bodies[operation]
         headers = {"x-amzn-RequestId": "R", "Content-Type": "application/x-amz-json-1.0"}
-        return AWSResponse(request.url, 200, headers, boto3_front._Body(body))
+        return boto3_front.http_response(request.url, 200, headers, body)
 
     client.meta.events.register_first("before-send.dynamodb", canned)
     return client

@@ -22,12 +22,11 @@ import importlib
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 REGION = "us-east-1"
 # DynamoDB Local keeps a separate database per access key and region: every client must use the same.
@@ -117,27 +116,27 @@ def ddblocal_endpoint() -> Iterator[str]:
         server.stop()
 
 
-class Backend:
+class Backend(Protocol):
     """Hands out clients for one test on one target and cleans up after it."""
 
-    def client(self, config: Config | None = None) -> Any:
-        raise NotImplementedError
+    def client(self, config: Config | None = None, service_name: str = "dynamodb") -> Any: ...
 
     def async_client(self) -> Any:
         """An aiobotocore DynamoDB client on the target, to enter with `async with` (needs aiobotocore)."""
-        raise NotImplementedError
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None: ...
 
 
-class SimBackend(Backend):
+class SimBackend:
     def __init__(self) -> None:
         dynasim = importlib.import_module("dynasim")  # lazily: ddblocal runs work even if dynasim is broken
         self.sim = dynasim.Simulator()
 
-    def client(self, config: Config | None = None) -> Any:
-        return self.sim.client(config=config)
+    def client(self, config: Config | None = None, service_name: str = "dynamodb") -> Any:
+        return self.sim.client(service_name, config=config)
+
+    def close(self) -> None:
+        pass
 
     def async_client(self) -> Any:
         return self.sim.async_client()
@@ -153,59 +152,18 @@ def _session() -> boto3.session.Session:
     return _SESSION
 
 
-class RemoteBackend(Backend):
-    def __init__(self, endpoint: str) -> None:
-        self.endpoint = endpoint
-        self.created: list[str] = []
-        self._admin: Any = None
+def remote_backend(endpoint: str) -> Backend:
+    """Clients on a remote target, whose tables are deleted after the test: the pytest plugin's
+    `RemoteEndpoint`, with the suite's keys and region and generous timeouts."""
+    from dynasim.pytest_plugin import RemoteEndpoint
 
-    def client(self, config: Config | None = None) -> Any:
-        base = Config(connect_timeout=10, read_timeout=60)
-        client = _session().client(
-            "dynamodb",
-            region_name=REGION,
-            endpoint_url=self.endpoint,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
-            config=base.merge(config) if config is not None else base,
-        )
-        client.meta.events.register("after-call.dynamodb.CreateTable", self._record_created)
-        if self._admin is None:
-            self._admin = client
-        return client
-
-    def async_client(self) -> Any:
-        from aiobotocore.config import AioConfig
-        from aiobotocore.session import AioSession
-
-        return AioSession().create_client(
-            "dynamodb",
-            region_name=REGION,
-            endpoint_url=self.endpoint,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
-            config=AioConfig(connect_timeout=10, read_timeout=60),
-        )
-
-    def _record_created(self, http_response: Any, parsed: dict, **kwargs: Any) -> None:
-        name = parsed.get("TableDescription", {}).get("TableName")
-        if name and getattr(http_response, "status_code", 200) == 200:
-            self.created.append(name)
-
-    def close(self) -> None:
-        for name in dict.fromkeys(self.created):
-            try:
-                self._admin.delete_table(TableName=name)
-            except ClientError as exc:
-                code = exc.response["Error"]["Code"]
-                if code == "ResourceNotFoundException":
-                    continue
-                if code != "ValidationException":
-                    raise
-                # Probably deletion protection: switch it off and retry.
-                self._admin.update_table(TableName=name, DeletionProtectionEnabled=False)
-                self._admin.delete_table(TableName=name)
-        self.created.clear()
+    return RemoteEndpoint(
+        endpoint,
+        region=REGION,
+        credentials=(ACCESS_KEY, SECRET_KEY),
+        config={"connect_timeout": 10, "read_timeout": 60},
+        session=_session(),
+    )
 
 
 def open_backend(target: Target, request: pytest.FixtureRequest) -> Backend:
@@ -213,9 +171,9 @@ def open_backend(target: Target, request: pytest.FixtureRequest) -> Backend:
     if target.kind == "sim":
         return SimBackend()
     if target.kind == "ddblocal":
-        return RemoteBackend(request.getfixturevalue("ddblocal_endpoint"))
+        return remote_backend(request.getfixturevalue("ddblocal_endpoint"))
     assert target.url is not None
-    return RemoteBackend(target.url)
+    return remote_backend(target.url)
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conformance.conftest import ACCESS_KEY, REGION, SECRET_KEY, RemoteBackend, SimBackend
+from conformance.conftest import Backend
 from conformance.helpers import (
     FRAMEWORK,
     NOT_FOUND,
@@ -35,20 +34,9 @@ def N(value: Any) -> dict[str, str]:
 
 
 @pytest.fixture
-def streams(backend: Any, ddb: Any) -> Any:
+def streams(backend: Backend, ddb: Any) -> Any:
     """A DynamoDB Streams client on the same target as `ddb` (client-side validation off)."""
-    config = Config(parameter_validation=False)
-    if isinstance(backend, SimBackend):
-        return backend.sim.client("dynamodbstreams", config=config)
-    assert isinstance(backend, RemoteBackend)
-    return boto3.session.Session().client(
-        "dynamodbstreams",
-        region_name=REGION,
-        endpoint_url=backend.endpoint,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        config=config,
-    )
+    return backend.client(Config(parameter_validation=False), "dynamodbstreams")
 
 
 def streamed_table(ddb: Any, make_table: Any, view_type: str = "NEW_AND_OLD_IMAGES", **options: Any) -> tuple[str, str]:

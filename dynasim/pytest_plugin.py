@@ -52,6 +52,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    import boto3
+    from botocore.config import Config
+
     from dynasim.declare import TableDeclaration
     from dynasim.doubles.snapshot import Snapshot
     from dynasim.simulator import Simulator
@@ -342,23 +345,40 @@ class _Simulated:
             self.routing.__exit__(None, None, None)
 
 
-class _Remote:
-    """A real endpoint: declared tables are created before the test; they and every table the
-    test creates are deleted after it."""
+class RemoteEndpoint:
+    """Clients on a real DynamoDB endpoint for one test: every table created through them (the
+    declared ones too) is deleted by `close()`. What `--dynasim-target` runs on, and the conformance
+    suite's remote targets.
 
-    def __init__(self, url: str, declarations: list[TableDeclaration]) -> None:
+    `region` and `credentials` (key, secret) default to the environment's (a session's), or
+    us-east-1 and fake keys; `config` holds options of every client's config (botocore's `Config`,
+    aiobotocore's `AioConfig`: timeouts, say); `session`, the boto3 session that makes the clients
+    (default: a new one)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        region: str | None = None,
+        credentials: tuple[str, str] | None = None,
+        config: dict[str, Any] | None = None,
+        session: boto3.session.Session | None = None,
+    ) -> None:
         import boto3
+        from botocore.config import Config
 
-        session = boto3.session.Session()
+        self.session = session if session is not None else boto3.session.Session()
         self.url = url
-        self.options: dict[str, Any] = {"endpoint_url": url, "region_name": session.region_name or "us-east-1"}
-        if session.get_credentials() is None:
-            self.options.update(aws_access_key_id="dynasim", aws_secret_access_key="dynasim")
-        self.session = session
+        region = region or self.session.region_name or "us-east-1"
+        self.options: dict[str, Any] = {"endpoint_url": url, "region_name": region}
+        if credentials is None and self.session.get_credentials() is None:
+            credentials = ("dynasim", "dynasim")
+        if credentials is not None:
+            self.options.update(aws_access_key_id=credentials[0], aws_secret_access_key=credentials[1])
+        self.config_options = config or {}
+        self.config = Config(**self.config_options)
         self.created: list[str] = []
         self.admin = self.client()
-        for declaration in declarations:
-            self._create(declaration)
 
     def _watch(self, client: Any) -> Any:
         client.meta.events.register("after-call.dynamodb.CreateTable", self._record_created)
@@ -369,22 +389,28 @@ class _Remote:
         if name and getattr(http_response, "status_code", 200) == 200:
             self.created.append(name)
 
-    def client(self) -> Any:
-        return self._watch(self.session.client("dynamodb", **self.options))
+    def client(self, config: Config | None = None, service_name: str = "dynamodb") -> Any:
+        """A boto3 client of DynamoDB (or DynamoDB Streams), `config` merged into the endpoint's."""
+        merged = self.config.merge(config) if config is not None else self.config
+        return self._watch(self.session.client(service_name, config=merged, **self.options))
 
     def resource(self) -> Any:
-        resource = self.session.resource("dynamodb", **self.options)
+        resource = self.session.resource("dynamodb", config=self.config, **self.options)
         self._watch(resource.meta.client)
         return resource
 
     @asynccontextmanager
     async def async_client(self) -> AsyncIterator[Any]:
+        from aiobotocore.config import AioConfig
         from aiobotocore.session import AioSession
 
-        async with AioSession().create_client("dynamodb", **self.options) as client:
+        config = AioConfig(**self.config_options)
+        async with AioSession().create_client("dynamodb", config=config, **self.options) as client:
             yield self._watch(client)
 
-    def _create(self, declaration: TableDeclaration) -> None:
+    def create(self, declaration: TableDeclaration) -> None:
+        """Create a declared table afresh (deleting one left over from an interrupted run), with
+        its time to live and items."""
         import copy
 
         from botocore.exceptions import ClientError
@@ -407,14 +433,22 @@ class _Remote:
                 batch = self.admin.batch_write_item(RequestItems=batch).get("UnprocessedItems") or {}
 
     def close(self) -> None:
+        """Delete every table created through these clients (switching deletion protection off
+        where a table has it)."""
         from botocore.exceptions import ClientError
 
         for name in dict.fromkeys(self.created):
             try:
                 self.admin.delete_table(TableName=name)
             except ClientError as error:
-                if error.response["Error"]["Code"] != "ResourceNotFoundException":
+                code = error.response["Error"]["Code"]
+                if code == "ResourceNotFoundException":
+                    continue
+                if code != "ValidationException":
                     raise
+                # Deletion protection, probably: switch it off and delete again.
+                self.admin.update_table(TableName=name, DeletionProtectionEnabled=False)
+                self.admin.delete_table(TableName=name)
         self.created.clear()
 
 
@@ -423,7 +457,9 @@ def _dynasim_backend(request: pytest.FixtureRequest) -> Iterator[Any]:
     declared = _declared(request)
     target = _target(request.config)
     if target:
-        backend: Any = _Remote(target, declared[1] if declared else [])
+        backend: Any = RemoteEndpoint(target)
+        for declaration in declared[1] if declared else []:
+            backend.create(declaration)
     else:
         marker = _marker_settings(request)
         simulator = _configured_simulator(_settings(request, marker))

@@ -8,7 +8,6 @@ from typing import Any
 
 from botocore.config import Config
 
-from dynasim import streams
 from dynasim.clock import Clock
 from dynasim.doubles import budget, snapshot
 from dynasim.doubles.calls import DEFAULT_MAX_CALLS, Call, CallLog
@@ -19,9 +18,9 @@ from dynasim.doubles.latency import LatencyRule
 from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
-from dynasim.engine.ttl import tracker as ttl_tracker
+from dynasim.engine.streams import StreamStore, StreamSubscription
+from dynasim.engine.ttl import Expiry
 from dynasim.fronts import boto3 as boto3_front
-from dynasim.streams import StreamSubscription
 
 
 class Simulator:
@@ -45,10 +44,6 @@ class Simulator:
         self.account_id = account_id
         self.clock = Clock()
         self.engine = Engine(region=region, account_id=account_id, clock=self.clock.now)
-        # Streams record from the first write (also on tables loaded from disk) and call
-        # subscriptions once each operation is over.
-        self.engine.after_operation.append(streams.store(self.engine).deliver)
-        self._ttl = "sweep"
         self.ttl = ttl
         # the call log keeps the last max_logged_calls calls, in at most max_logged_bytes (None: no bound)
         self._doubles = Doubles(self, max_logged_calls, max_logged_bytes)
@@ -70,30 +65,23 @@ class Simulator:
         """When expired items are deleted: "sweep" (the default) when `sweep_ttl()` runs, as
         DynamoDB's background process eventually does (until then reads still return them), or
         "immediate": before every operation, so they vanish as soon as they expire."""
-        return self._ttl
+        return self.engine.state(Expiry).mode
 
     @ttl.setter
     def ttl(self, mode: str) -> None:
-        if mode not in ("sweep", "immediate"):
-            raise ValueError(f'ttl must be "sweep" or "immediate", not {mode!r}')
-        self._ttl = mode
-        hooks = self.engine.before_operation
-        if mode == "immediate" and self.sweep_ttl not in hooks:
-            hooks.append(self.sweep_ttl)
-        elif mode == "sweep" and self.sweep_ttl in hooks:
-            hooks.remove(self.sweep_ttl)
+        self.engine.state(Expiry).mode = mode
 
     def sweep_ttl(self) -> int:
         """Delete every item whose TTL attribute is at or before `clock` now, in one operation
         (stream records say the service deleted them); return how many. See `dynasim.engine.ttl`."""
-        return ttl_tracker(self.engine).sweep()
+        return self.engine.state(Expiry).sweep()
 
     def on_stream_record(self, table: str, callback: Callable[[dict[str, Any]], Any]) -> StreamSubscription:
         """Call `callback` with each stream record of `table` (the record of a Lambda DynamoDB event)
         after the write that made it, like a stream consumer; returns the subscription
         (`.unsubscribe()`, a context manager; `.errors` holds what the callback raised). See
-        `dynasim.streams`."""
-        return streams.store(self.engine).subscribe(table, callback)
+        `dynasim.engine.streams`."""
+        return self.engine.state(StreamStore).subscribe(table, callback)
 
     def client(self, service_name: str = "dynamodb", config: Config | None = None) -> Any:
         """A real botocore client for `service_name` answered by this simulator."""

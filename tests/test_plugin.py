@@ -200,6 +200,25 @@ def test_dynasim_target_runs_the_same_tests_against_an_endpoint(pytester):
         assert remote.handle("ListTables", {})["TableNames"] == []  # everything was cleaned up
 
 
+def test_dynasim_target_deletes_the_tables_a_test_protected_from_deletion(pytester):
+    pytester.makepyfile(
+        """
+        def test_protected(dynamodb):
+            dynamodb.create_table(
+                TableName="kept",
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+                DeletionProtectionEnabled=True,
+            )
+        """
+    )
+    with dynasim.Simulator().serve() as server:
+        run(pytester, f"--dynasim-target={server.url}").assert_outcomes(passed=1)
+        remote = server.server.endpoint.simulator
+        assert remote.handle("ListTables", {})["TableNames"] == []
+
+
 def test_dynasim_target_ini_setting(pytester):
     pytester.makepyfile(TARGET_TESTS)
     with dynasim.Simulator().serve() as server:

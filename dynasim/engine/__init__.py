@@ -5,17 +5,20 @@ Each operation is a handler in one of the modules below, registered by name. A h
 the whole request before it changes anything, so a failed request changes nothing. One lock
 serialises operations, so many threads (and many HTTP connections) may share one engine.
 What an operation changed reaches the engine's observers as one list (see `changes`).
+Features (streams, TTL, ...) are modules below too; each engine holds their states, made from
+their registrations (see `features`), and reaches each by its class: `engine.state(StreamStore)`.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from dynasim import errors, values
-from dynasim.engine import (  # noqa: F401  (registers their handlers)
+from dynasim.engine import (  # noqa: F401  (registers their handlers and features)
     batches,
     control,
     items,
@@ -23,17 +26,20 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers)
     partiql,
     reads,
     registry,
+    streams,
     tables,
     transactions,
     ttl,
     update,
     validation,
 )
+from dynasim.engine.features import FEATURES
 from dynasim.engine.registry import HANDLERS, Request, Response
 from dynasim.engine.touches import Touches
 from dynasim.storage.changes import Change, Observer
 from dynasim.storage.table import Table
-from dynasim.streams import api as streams_api  # noqa: F401  (registers the DynamoDB Streams handlers)
+
+S = TypeVar("S")
 
 
 class Engine:
@@ -52,12 +58,24 @@ class Engine:
         self.lock = threading.RLock()
         self.observers: list[Observer] = []
         self._changes: list[Change] = []
-        # State that operation modules keep per engine (streams, TTL, transaction tokens), by module.
-        self.extensions: dict[str, Any] = {}
         # Run before each operation, outside the lock (TTL's sweep when expired items are to vanish
         # at once), and after each operation once the lock is released (stream subscriptions).
         self.before_operation: list[Callable[[], object]] = []
         self.after_operation: list[Callable[[], None]] = []
+        # Each registered feature's state in this engine, by the class that makes it.
+        self._states: dict[Callable[[Engine], Any], Any] = {}
+        for feature in FEATURES:
+            state = self._states[feature.state] = feature.state(self)
+            if feature.observes:
+                self.observers.append(cast(Observer, state))
+            if feature.after_operation is not None:
+                self.after_operation.append(functools.partial(feature.after_operation, state))
+        # PartiQL's next tokens, by string key, until they become a feature's state too.
+        self.extensions: dict[str, Any] = {}
+
+    def state(self, kind: Callable[[Engine], S]) -> S:
+        """This engine's state of the feature whose state `kind` is (see `features`)."""
+        return cast(S, self._states[kind])
 
     def execute(self, operation: str, request: Request) -> Response:
         """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error."""

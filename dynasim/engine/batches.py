@@ -43,6 +43,12 @@ def consumed_capacity(capacities: dict[str, Consumed]) -> list[dict[str, Any]]:
 # --- BatchWriteItem ------------------------------------------------------------------------
 
 
+# One write of a BatchWriteItem as the request has it: (table name, item to put or None for a
+# delete, the item or key, its size); then, planned: (table, storage key, item to put or None, size).
+_Write = tuple[str, Item | None, Item, int]
+_Planned = tuple[Table, StorageKey, Item | None, int]
+
+
 @operation("BatchWriteItem", access="write", finds="batch_write")
 def batch_write_item(engine: Engine, request: Request) -> Response:
     request_items = request.get("RequestItems")
@@ -50,10 +56,25 @@ def batch_write_item(engine: Engine, request: Request) -> Response:
         raise errors.batch_write_no_requests()
     choice = requested(request)
     collections_wanted = item_collections.requested(request)
+    writes = _checked_writes(request_items)
+    tables, planned = _planned_writes(engine, writes)
+    capacities = _write(tables, planned, choice)
+    response: Response = {"UnprocessedItems": {}}
+    if choice != "NONE":
+        response["ConsumedCapacity"] = consumed_capacity(capacities)
+    if collections_wanted:
+        # (table, the item or key written), write by write
+        written = [(table, document) for (table, *_), (_, _, document, _) in zip(planned, writes, strict=True)]
+        metrics = item_collections.by_table(written)
+        if metrics:
+            response["ItemCollectionMetrics"] = metrics
+    return response
 
-    # Each table's writes: present, not too many, one action each, values valid.
+
+def _checked_writes(request_items: dict[str, Any]) -> list[_Write]:
+    """Each table's writes: present, not too many, one action each, values valid."""
     count = 0
-    writes: list[tuple[str, Item | None, Item, int]] = []  # (table, item to put or None, key or item, size)
+    writes: list[_Write] = []
     for name, requests in request_items.items():
         if not requests:
             raise errors.batch_write_list_empty(name)
@@ -69,11 +90,13 @@ def batch_write_item(engine: Engine, request: Request) -> Response:
                 raise errors.item_null()
             size = validate_item(document)
             writes.append((name, document if put is not None else None, document, size))
+    return writes
 
-    # Table by table: the table, then its requests' keys, secondary-index keys and duplicates.
+
+def _planned_writes(engine: Engine, writes: list[_Write]) -> tuple[dict[str, Table], list[_Planned]]:
+    """Table by table: the table, then its requests' keys, secondary-index keys and duplicates."""
     tables: dict[str, Table] = {}
-    planned: list[tuple[Table, StorageKey, Item | None, int]] = []
-    written: list[tuple[Table, Item]] = []  # (table, the item or key written), for collection metrics
+    planned: list[_Planned] = []
     seen: set[tuple[str, StorageKey]] = set()
     for name, item, document, size in writes:
         table = tables.get(name) or tables.setdefault(name, engine.table(name))
@@ -87,8 +110,11 @@ def batch_write_item(engine: Engine, request: Request) -> Response:
         if item is not None:
             check_index_keys(table, item)
         planned.append((table, key, item, size))
-        written.append((table, document))
+    return tables, planned
 
+
+def _write(tables: dict[str, Table], planned: list[_Planned], choice: str) -> dict[str, Consumed]:
+    """Make the checked writes; return the capacity each table consumed."""
     capacities = {name: Consumed(table, choice) for name, table in tables.items()}
     for table, (hash_key, range_key), item, size in planned:
         if item is not None:
@@ -99,14 +125,7 @@ def batch_write_item(engine: Engine, request: Request) -> Response:
                 # DynamoDB charges a batch delete of a missing item 2 units (DeleteItem: 1).
                 capacities[table.name].write(None, None)
         capacities[table.name].write(old, item)
-    response: Response = {"UnprocessedItems": {}}
-    if choice != "NONE":
-        response["ConsumedCapacity"] = consumed_capacity(capacities)
-    if collections_wanted:
-        metrics = item_collections.by_table(written)
-        if metrics:
-            response["ItemCollectionMetrics"] = metrics
-    return response
+    return capacities
 
 
 # --- BatchGetItem --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from dynasim import errors
-from dynasim.storage.index import IndexSettings
+from dynasim.storage.index import Index, IndexSettings
 from dynasim.storage.schema import KeySchema
 from dynasim.storage.table import Table
 
@@ -243,7 +243,22 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
     updates = request.get("GlobalSecondaryIndexUpdates")
     if updates is None:
         return None
-    changes = IndexChanges()
+    _check_update_list(updates)
+    existing_types = {d["AttributeName"]: d["AttributeType"] for d in table.settings.attribute_definitions}
+    changes = IndexChanges(definitions=dict(existing_types))
+    for update in updates:
+        if "Create" in update:
+            _check_create(request, update["Create"], table, mode, existing_types, changes)
+        elif "Delete" in update:
+            changes.delete = update["Delete"].get("IndexName")
+            _existing_global_index(table, changes.delete)
+        else:
+            _check_throughput_update(update["Update"], table, mode, changes)
+    return changes
+
+
+def _check_update_list(updates: list[dict[str, Any]]) -> None:
+    """One action per update, each index named once, at most one index created or deleted."""
     if any(not update for update in updates):
         raise errors.index_update_action_missing()
     names = [
@@ -255,38 +270,45 @@ def index_changes(request: dict[str, Any], table: Table, mode: str) -> IndexChan
             raise errors.index_update_repeated(name)
     if sum(1 for update in updates if "Create" in update or "Delete" in update) > 1:
         raise errors.index_changes_at_once()
-    existing_types = {d["AttributeName"]: d["AttributeType"] for d in table.settings.attribute_definitions}
-    changes.definitions = dict(existing_types)
-    for update in updates:
-        if "Create" in update:
-            create = update["Create"]
-            if create.get("IndexName") in table.indexes:
-                raise errors.index_exists()
-            if not request.get("AttributeDefinitions"):
-                raise errors.index_definitions_missing(create.get("IndexName"))
-            types = attribute_types(request["AttributeDefinitions"])
-            for name, kind in types.items():
-                if existing_types.get(name, kind) != kind:
-                    raise errors.attribute_redefined()
-            changes.definitions.update(types)
-            changes.create = global_index(create, changes.definitions, mode, table.settings.arn)
-            if mode == "PAY_PER_REQUEST":
-                changes.create.on_demand_throughput = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
-        elif "Delete" in update:
-            name = update["Delete"].get("IndexName")
-            index = table.indexes.get(name)
-            if index is None or index.settings.kind != "GLOBAL":
-                raise errors.index_resource_not_found()
-            changes.delete = name
-        else:
-            name = update["Update"].get("IndexName")
-            index = table.indexes.get(name)
-            if index is None or index.settings.kind != "GLOBAL":
-                raise errors.index_resource_not_found()
-            given = update["Update"].get("ProvisionedThroughput")
-            read, write = index_throughput(mode, name, given, table.settings.arn.split(":")[3])
-            current = (index.settings.read_capacity, index.settings.write_capacity)
-            if (read, write) == current:
-                raise errors.index_throughput_unchanged(name, *current)
-            changes.throughput[name] = (read, write)
-    return changes
+
+
+def _check_create(
+    request: dict[str, Any],
+    create: Any,
+    table: Table,
+    mode: str,
+    existing_types: dict[str, str],
+    changes: IndexChanges,
+) -> None:
+    """A Create: a new index, over attributes the request defines (consistently with the table's)."""
+    if create.get("IndexName") in table.indexes:
+        raise errors.index_exists()
+    if not request.get("AttributeDefinitions"):
+        raise errors.index_definitions_missing(create.get("IndexName"))
+    types = attribute_types(request["AttributeDefinitions"])
+    for name, kind in types.items():
+        if existing_types.get(name, kind) != kind:
+            raise errors.attribute_redefined()
+    changes.definitions.update(types)
+    changes.create = global_index(create, changes.definitions, mode, table.settings.arn)
+    if mode == "PAY_PER_REQUEST":
+        changes.create.on_demand_throughput = {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1}
+
+
+def _existing_global_index(table: Table, name: Any) -> Index:
+    """The table's global secondary index `name`, which a Delete or an Update must name."""
+    index = table.indexes.get(name)
+    if index is None or index.settings.kind != "GLOBAL":
+        raise errors.index_resource_not_found()
+    return index
+
+
+def _check_throughput_update(update: Any, table: Table, mode: str, changes: IndexChanges) -> None:
+    """An Update: new provisioned throughput for an existing global index, which must change it."""
+    name = update.get("IndexName")
+    index = _existing_global_index(table, name)
+    read, write = index_throughput(mode, name, update.get("ProvisionedThroughput"), table.settings.arn.split(":")[3])
+    current = (index.settings.read_capacity, index.settings.write_capacity)
+    if (read, write) == current:
+        raise errors.index_throughput_unchanged(name, *current)
+    changes.throughput[name] = (read, write)

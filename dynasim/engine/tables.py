@@ -1,4 +1,8 @@
-"""Table operations: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable."""
+"""Table operations: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable.
+
+Features add members of their own to these (streams: StreamSpecification): each checks its members
+after the request's own, and applies them once the whole request is good (`features.TableMembers`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ import bisect
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from dynasim import errors, streams
-from dynasim.engine import control, schema
+from dynasim import errors
+from dynasim.engine import control, features, schema
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import named, no_table
 from dynasim.storage.changes import TableCreated, TableDeleted, TableUpdated
@@ -18,11 +22,11 @@ if TYPE_CHECKING:
     from dynasim.engine import Engine
 
 MAX_LIST_TABLES = 100
-# What an UpdateTable may change; with none of them it changes nothing and is refused.
+# What an UpdateTable may change, besides the features' members; with none of them it changes
+# nothing and is refused.
 UPDATES = (
-    "ProvisionedThroughput", "BillingMode", "StreamSpecification", "GlobalSecondaryIndexUpdates", "SSESpecification",
-    "ReplicaUpdates", "MultiRegionConsistency", "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput",
-    "TableClass",
+    "ProvisionedThroughput", "BillingMode", "GlobalSecondaryIndexUpdates", "SSESpecification", "ReplicaUpdates",
+    "MultiRegionConsistency", "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput", "TableClass",
 )
 
 
@@ -37,7 +41,7 @@ def create_table(engine: Engine, request: Request) -> Response:
     indexes += schema.global_indexes(request.get("GlobalSecondaryIndexes"), types, mode, arn)
     schema.check_indexes_together(key_schema, types, indexes)
     read, write = schema.throughput(mode, request.get("ProvisionedThroughput"), engine.region, creating=True)
-    stream = streams.check_specification(request.get("StreamSpecification"))
+    applying = [members.check_create(engine, request) for members in features.table_members()]
     tags = control.tags_on_create(request)
     if name in engine.tables:
         raise errors.table_exists(name)
@@ -59,11 +63,22 @@ def create_table(engine: Engine, request: Request) -> Response:
     if tags:
         settings.extra["Tags"] = tags
     table = engine.tables[name] = Table(settings, engine.record)
-    streams.apply_specification(engine, table, stream)
+    _apply(applying, table)
     engine.record(TableCreated(settings))
     # The service answers CREATING and turns the table ACTIVE moments later; here it is
     # usable at once, so DescribeTable already reports ACTIVE.
     return {"TableDescription": describe(table, "CREATING")}
+
+
+def _apply(applying: list[features.Apply | None], table: Table) -> None:
+    """Apply the features' checked members of a table request."""
+    for apply in applying:
+        if apply is not None:
+            apply(table)
+
+
+def _update_members() -> tuple[str, ...]:
+    return UPDATES + tuple(member for members in features.table_members() for member in members.update_members)
 
 
 # --- DescribeTable, ListTables, DeleteTable --------------------------------------------------
@@ -91,7 +106,8 @@ def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
         "TableId": settings.table_id,
         "DeletionProtectionEnabled": settings.deletion_protection,
     }
-    description.update(streams.describe(settings))
+    for members in features.table_members():
+        description.update(members.describe(settings))
     local = [_describe_index(table, index) for index in table.indexes.values() if index.settings.kind == "LOCAL"]
     if local:
         description["LocalSecondaryIndexes"] = local
@@ -185,7 +201,7 @@ def _describe_deleting(table: Table) -> dict[str, Any]:
 
 @operation("UpdateTable", access="control", finds=named("TableName"))
 def update_table(engine: Engine, request: Request) -> Response:
-    present = [member for member in UPDATES if request.get(member) not in (None, [])]
+    present = [member for member in _update_members() if request.get(member) not in (None, [])]
     if not present:  # a request that changes nothing is refused before the table is looked up
         raise errors.no_update(present)
     table = engine.table(request["TableName"], named_in_error=True)
@@ -209,7 +225,7 @@ def update_table(engine: Engine, request: Request) -> Response:
     else:
         read, write = settings.read_capacity, settings.write_capacity
     changes = schema.index_changes(request, table, new_mode)
-    stream = streams.check_specification(request.get("StreamSpecification"), table)
+    applying = [members.check_update(engine, request, table) for members in features.table_members()]
 
     now = engine.clock()
     if new_mode == settings.billing_mode == "PROVISIONED":
@@ -226,7 +242,7 @@ def update_table(engine: Engine, request: Request) -> Response:
     if protection is not None:
         settings.deletion_protection = bool(protection)
     deleted = _apply_index_changes(table, changes) if changes is not None else None
-    streams.apply_specification(engine, table, stream)
+    _apply(applying, table)
     engine.record(TableUpdated(settings))
     # A capacity, billing or index change puts the service's table in UPDATING for a while.
     only_protection = billing_mode is None and throughput is None and changes is None

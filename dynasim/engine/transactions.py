@@ -35,6 +35,7 @@ from dynasim import errors
 from dynasim.engine import item_collections
 from dynasim.engine.batches import consumed_capacity
 from dynasim.engine.capacity import Consumed, requested
+from dynasim.engine.features import Feature, register
 from dynasim.engine.keys import StorageKey, check_index_keys, item_key, key_attributes, request_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import transaction
@@ -120,7 +121,7 @@ def write_transaction(engine: Engine, request: Request, parse: Callable[[], list
     again. Shared with PartiQL's ExecuteTransaction."""
     token = request.get("ClientRequestToken")
     choice = requested(request)
-    tokens = _tokens(engine)
+    tokens = engine.state(Tokens)
     fingerprint = None
     if token is not None:
         fingerprint = _fingerprint(request)
@@ -142,20 +143,7 @@ def write_transaction(engine: Engine, request: Request, parse: Callable[[], list
             ]
         )
 
-    capacities: dict[str, Consumed] = {}
-    for action in actions:
-        assert action.table is not None and action.key is not None
-        capacity = capacities.setdefault(action.table.name, Consumed(action.table, choice))
-        if action.kind == "ConditionCheck":
-            charged_old, charged_new = action.old, action.old
-        else:
-            if action.new is not None:
-                action.table.put(*action.key, action.new, action.size)
-            else:
-                action.table.delete(*action.key)
-            charged_old, charged_new = action.old, action.new
-        for _ in range(2):
-            capacity.write(charged_old, charged_new)
+    capacities = _write(actions, choice)
     if token is not None:
         tokens.remember(token, fingerprint, capacities, engine.clock())
     response = _answer(capacities, choice)
@@ -173,6 +161,26 @@ def _answer(capacities: dict[str, Consumed], choice: str) -> Response:
     for capacity in capacities.values():
         capacity.choice = choice
     return {"ConsumedCapacity": consumed_capacity(capacities)}
+
+
+def _write(actions: list[_Action], choice: str) -> dict[str, Consumed]:
+    """Make the checked actions' writes; return the capacity each table consumed (a transaction
+    charges twice what its actions would alone)."""
+    capacities: dict[str, Consumed] = {}
+    for action in actions:
+        assert action.table is not None and action.key is not None
+        capacity = capacities.setdefault(action.table.name, Consumed(action.table, choice))
+        if action.kind == "ConditionCheck":
+            charged_old, charged_new = action.old, action.old
+        else:
+            if action.new is not None:
+                action.table.put(*action.key, action.new, action.size)
+            else:
+                action.table.delete(*action.key)
+            charged_old, charged_new = action.old, action.new
+        for _ in range(2):
+            capacity.write(charged_old, charged_new)
+    return capacities
 
 
 def _parse(position: int, action: Any) -> _Action:
@@ -335,10 +343,11 @@ def _fingerprint(request: Request) -> str:
     return json.dumps(relevant, sort_keys=True, default=repr)
 
 
-class _Tokens:
-    """ClientRequestTokens of successful TransactWriteItems calls within the idempotency window."""
+class Tokens:
+    """ClientRequestTokens of successful TransactWriteItems calls within the idempotency window:
+    the state, in one engine, of the transaction tokens feature."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine) -> None:
         self._tokens: OrderedDict[str, tuple[str, dict[str, Consumed], float]] = OrderedDict()
 
     def find(self, token: str, now: float) -> tuple[str, dict[str, Consumed]] | None:
@@ -355,11 +364,7 @@ class _Tokens:
         self._tokens[token] = (fingerprint, capacities, now)
 
 
-def _tokens(engine: Engine) -> _Tokens:
-    tokens = engine.extensions.get("transaction-tokens")
-    if tokens is None:
-        tokens = engine.extensions["transaction-tokens"] = _Tokens()
-    return tokens
+TOKENS = register(Feature(Tokens))
 
 
 # --- TransactGetItems ----------------------------------------------------------------------

@@ -12,8 +12,9 @@ return them. dynasim does the same by default: expired items stay until a sweep 
 soon as they expire. A sweep's deletions are one operation on the change feed, and reach DynamoDB
 Streams as REMOVE records of the service (`userIdentity` `dynamodb.amazonaws.com`).
 
-`Expiry` keeps, for tables with TTL enabled, a heap of (expiry time, table, key) fed by the change
-feed, so a sweep costs O(log n) per item it looks at rather than a scan of every table.
+`Expiry`, the feature's state in one engine (see `dynasim.engine.features`), keeps, for tables with
+TTL enabled, a heap of (expiry time, table, key) fed by the change feed, so a sweep costs O(log n)
+per item it looks at rather than a scan of every table.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
+from dynasim.engine.features import Feature, register
 from dynasim.engine.keys import item_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import named
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from dynasim.engine import Engine
 
 MAX_AGE = 5 * 365 * 24 * 3600.0  # items that expired longer ago than this are never deleted
+MODES = ("sweep", "immediate")
 
 
 def ttl_attribute(table: Table) -> str | None:
@@ -73,7 +76,7 @@ def update_time_to_live(engine: Engine, request: Request) -> Response:
     answer = {"Enabled": bool(enable), "AttributeName": attribute}
     table.settings.extra["TimeToLiveSpecification"] = dict(answer)
     engine.record(TableUpdated(table.settings))
-    tracker(engine).forget(table.name)
+    engine.state(Expiry).forget(table.name)
     return {"TimeToLiveSpecification": answer}
 
 
@@ -94,6 +97,24 @@ class Expiry:
         self._heap: list[tuple[float, str, int, Any]] = []  # (expires, table, tiebreak, key)
         self._tables: dict[str, tuple[Table, str]] = {}  # name -> (table object, attribute) indexed
         self._counter = 0
+        self._mode = "sweep"
+
+    @property
+    def mode(self) -> str:
+        """When expired items are deleted: "sweep" when `sweep()` is called, or "immediate":
+        before every operation."""
+        return self._mode
+
+    @mode.setter
+    def mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f'ttl must be "sweep" or "immediate", not {mode!r}')
+        self._mode = mode
+        hooks = self.engine.before_operation
+        if mode == "immediate" and self.sweep not in hooks:
+            hooks.append(self.sweep)
+        elif mode == "sweep" and self.sweep in hooks:
+            hooks.remove(self.sweep)
 
     def forget(self, name: str) -> None:
         self._tables.pop(name, None)
@@ -119,6 +140,8 @@ class Expiry:
                 self._push(table, attribute, item)
 
     def committed(self, changes: list[Change]) -> None:
+        if not self._tables:
+            return  # no table indexed yet: the next sweep scans them
         for change in changes:
             if isinstance(change, ItemPut):
                 indexed = self._tables.get(change.table)
@@ -155,13 +178,4 @@ class Expiry:
         self._index()
 
 
-def tracker(engine: Engine) -> Expiry:
-    """The engine's expiry tracker, made (and made an observer) on first use."""
-    found = engine.extensions.get("ttl")
-    if found is None:
-        with engine.lock:
-            found = engine.extensions.get("ttl")
-            if found is None:
-                found = engine.extensions["ttl"] = Expiry(engine)
-                engine.observers.append(found)
-    return found
+FEATURE = register(Feature(Expiry, observes=True))

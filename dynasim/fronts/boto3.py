@@ -45,7 +45,13 @@ class _Body(io.BytesIO):
 def answer(simulator: Simulator, request: AWSPreparedRequest, front: str = "client") -> AWSResponse:
     """The HTTP response the simulator gives to one prepared botocore request."""
     status, headers, payload = reply(simulator, request, front)
-    return AWSResponse(request.url, status, headers, _Body(payload))
+    return http_response(request.url, status, headers, payload)
+
+
+def http_response(url: str, status: int, headers: dict[str, str], payload: bytes) -> AWSResponse:
+    """An HTTP response botocore parses as if it had come over the network (what a `before-send`
+    handler returns)."""
+    return AWSResponse(url, status, headers, _Body(payload))
 
 
 def reply(simulator: Simulator, request: AWSPreparedRequest, front: str) -> tuple[int, dict[str, str], bytes]:
@@ -107,12 +113,17 @@ def before_send_event(client: Any) -> str:
     return f"before-send.{client.meta.service_model.service_id.hyphenize()}"
 
 
-def client(simulator: Simulator, service_name: str = "dynamodb", config: Config | None = None) -> Any:
+def unanswered_client(service_name: str, region: str, config: Config | None = None) -> Any:
+    """A real botocore client made as the simulator's own are (one shared session, fake
+    credentials, no other library's `before-send` stubs) that nothing answers yet: the caller
+    registers what answers it at `before-send` (`attach`, a cassette's player, a benchmark's
+    canned responses)."""
     with _session_lock:
-        new_client = _shared_session().client(
-            service_name, region_name=simulator.region, config=config, **FAKE_CREDENTIALS
-        )
-    return attach(simulator, new_client)
+        return _shared_session().client(service_name, region_name=region, config=config, **FAKE_CREDENTIALS)
+
+
+def client(simulator: Simulator, service_name: str = "dynamodb", config: Config | None = None) -> Any:
+    return attach(simulator, unanswered_client(service_name, simulator.region, config))
 
 
 def resource(simulator: Simulator, config: Config | None = None) -> Any:

@@ -131,19 +131,21 @@ class Redactor:
                     for item in items if isinstance(items, list) else ():
                         self._item(item)
             elif key in _LEGACY_CONDITION_KEYS and isinstance(value, dict):
-                for name, condition in value.items():
-                    if not isinstance(condition, dict):
-                        continue
-                    if isinstance(condition.get("Value"), dict):
-                        condition["Value"] = self._value(name, name, condition["Value"])
-                    if isinstance(condition.get("AttributeValueList"), list):
-                        condition["AttributeValueList"] = [
-                            self._value(name, name, v) for v in condition["AttributeValueList"]
-                        ]
+                self._legacy_conditions(value)
             elif key == "ExpressionAttributeValues" and isinstance(value, dict):
                 self._placeholders(node, value)
             else:
                 self._walk(value)
+
+    def _legacy_conditions(self, conditions: dict[str, Any]) -> None:
+        """The values of legacy conditions (`Expected`, `KeyConditions`, ...), by attribute name."""
+        for name, condition in conditions.items():
+            if not isinstance(condition, dict):
+                continue
+            if isinstance(condition.get("Value"), dict):
+                condition["Value"] = self._value(name, name, condition["Value"])
+            if isinstance(condition.get("AttributeValueList"), list):
+                condition["AttributeValueList"] = [self._value(name, name, v) for v in condition["AttributeValueList"]]
 
     def _item(self, item: dict[str, Any]) -> None:
         for name in list(item):

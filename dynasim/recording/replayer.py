@@ -18,10 +18,9 @@ redacted cassette still replays the unredacted requests of the code under test.
 from __future__ import annotations
 
 import decimal
-import io
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 
 from dynasim import wire
-from dynasim.fronts.boto3 import FAKE_CREDENTIALS, _session_lock, _shared_session
+from dynasim.fronts import boto3 as boto3_front
 from dynasim.fronts.protocol import CONTENT_TYPE, operation_of, request_id
 from dynasim.recording import cassette
 from dynasim.recording.redaction import Redactor, Rule
@@ -44,11 +43,6 @@ _ERROR_NAMESPACE = {
 
 class ReplayMismatch(AssertionError):
     """A request the cassette has no answer for; the message says why."""
-
-
-class _Body(io.BytesIO):
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.getvalue()
 
 
 def normalise(request: dict[str, Any], ignore: Iterable[str] = ()) -> Any:
@@ -227,7 +221,7 @@ def http_response(interaction: cassette.Interaction, url: str) -> AWSResponse:
         status = interaction.status or 200
         payload = wire.dumps(interaction.response or {})
     headers = {"x-amzn-RequestId": request_id(), "Content-Type": CONTENT_TYPE, "Content-Length": str(len(payload))}
-    return AWSResponse(url, status, headers, _Body(payload))
+    return boto3_front.http_response(url, status, headers, payload)
 
 
 def replay(
@@ -249,8 +243,7 @@ def replay(
     player = Player(tape, mode, redactor, source=str(path), ignore=ignore)
     no_retries = Config(retries={"total_max_attempts": 1, "mode": "standard"})
     config = config.merge(no_retries) if config is not None else no_retries
-    with _session_lock:
-        client = _shared_session().client(service, region_name=region, config=config, **FAKE_CREDENTIALS)
+    client = boto3_front.unanswered_client(service, region, config)
     service_id = client.meta.service_model.service_id.hyphenize()
 
     def before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse:

@@ -1,10 +1,11 @@
-"""DynamoDB Streams: stream records made from the engine's change feed.
+"""DynamoDB Streams' records, made from the engine's change feed.
 
-`StreamStore` is an observer of the engine (see `storage/changes.py`): each item an operation
-puts or deletes on a table with an enabled stream becomes one record (INSERT, MODIFY or REMOVE,
-with the images the stream's view type asks for), numbered in commit order; a transaction's
-writes arrive together. A write that changes nothing (an identical PutItem) makes no record, as
-in DynamoDB. TTL deletions are REMOVE records marked with the service's `userIdentity`.
+`StreamStore`, the feature's state in one engine, observes the engine's change feed (see
+`storage/changes.py`): each item an operation puts or deletes on a table with an enabled stream
+becomes one record (INSERT, MODIFY or REMOVE, with the images the stream's view type asks for),
+numbered in commit order; a transaction's writes arrive together. A write that changes nothing
+(an identical PutItem) makes no record, as in DynamoDB. TTL deletions are REMOVE records marked
+with the service's `userIdentity`.
 
 Each stream has one shard, open while the stream is enabled and closed when it is disabled or its
 table deleted. Records are kept 24 hours of the simulator's clock, in memory only: a restarted
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dynasim import errors, wire
+from dynasim import wire
 from dynasim.storage.changes import Change, ItemDeleted, ItemPut, TableDeleted
 from dynasim.storage.table import Table, TableSettings
 from dynasim.values import Item, item_size
@@ -306,64 +307,3 @@ def _record(
     if isinstance(change, ItemDeleted) and change.expired:
         record["userIdentity"] = dict(SERVICE_IDENTITY)
     return record
-
-
-def store(engine: Engine) -> StreamStore:
-    """The engine's stream store, made (and made an observer) on first use."""
-    found = engine.extensions.get("streams")
-    if found is None:
-        with engine.lock:
-            found = engine.extensions.get("streams")
-            if found is None:
-                found = engine.extensions["streams"] = StreamStore(engine)
-                engine.observers.append(found)
-    return found
-
-
-# --- StreamSpecification of CreateTable and UpdateTable -------------------------------------
-
-
-def check_specification(specification: Any, table: Table | None = None) -> tuple[bool, str | None] | None:
-    """A request's StreamSpecification, checked (against `table`'s current stream for
-    UpdateTable): (enable?, view type), or None when the request has none."""
-    if specification is None:
-        return None
-    enabled = specification.get("StreamEnabled")
-    view_type = specification.get("StreamViewType")
-    if enabled is None:
-        raise errors.stream_enabled_null()
-    if enabled:
-        if not view_type:
-            raise errors.stream_view_type_missing()
-        if view_type not in VIEW_TYPES:
-            raise errors.stream_view_type_invalid(view_type)
-    elif view_type is not None:
-        raise errors.stream_view_type_when_disabled()
-    if table is not None:
-        current = table.settings.extra.get("StreamSpecification", {}).get("StreamEnabled", False)
-        if enabled and current:
-            raise errors.stream_already_enabled()
-        if not enabled and not current:
-            raise errors.stream_none_to_disable()
-    return bool(enabled), view_type
-
-
-def apply_specification(engine: Engine, table: Table, checked: tuple[bool, str | None] | None) -> None:
-    """Enable or disable `table`'s stream as a checked StreamSpecification says."""
-    if checked is None:
-        return
-    enabled, view_type = checked
-    if enabled:
-        assert view_type is not None
-        store(engine).enable(table, view_type)
-    else:
-        store(engine).disable(table.name, table.settings)
-
-
-def describe(settings: TableSettings) -> dict[str, Any]:
-    """The stream members of a TableDescription."""
-    return {
-        name: settings.extra[name]
-        for name in ("StreamSpecification", "LatestStreamLabel", "LatestStreamArn")
-        if name in settings.extra
-    }

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.registry import Request, Response, operation
+from dynasim.engine.streams.store import Stream, StreamStore
 from dynasim.engine.touches import named, shard_iterator
-from dynasim.streams import Stream, store
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -53,7 +53,7 @@ def _limit(request: Request, maximum: int, too_large: Any) -> int:
 def list_streams(engine: Engine, request: Request) -> Response:
     limit = _limit(request, MAX_LIST_STREAMS, errors.list_streams_limit_too_large)
     table = request.get("TableName")
-    streams = [s for s in reversed(store(engine).streams.values()) if table is None or s.table == table]
+    streams = [s for s in reversed(engine.state(StreamStore).streams.values()) if table is None or s.table == table]
     start = request.get("ExclusiveStartStreamArn")
     if start is not None:
         _check_stream_arn(start)
@@ -75,7 +75,7 @@ def describe_stream(engine: Engine, request: Request) -> Response:
         raise errors.shard_filter_type_invalid(shard_filter.get("Type"))
     arn = request.get("StreamArn")
     _check_stream_arn(arn)
-    stream = store(engine).find(arn)
+    stream = engine.state(StreamStore).find(arn)
     if stream is None:
         raise errors.stream_not_found(arn)
     description = stream.describe()
@@ -98,7 +98,7 @@ def get_shard_iterator(engine: Engine, request: Request) -> Response:
     timestamp = request.get("Timestamp")
     arn = request.get("StreamArn")
     _check_stream_arn(arn)
-    streams = store(engine)
+    streams = engine.state(StreamStore)
     stream = streams.find(arn)
     if stream is None:
         raise errors.stream_does_not_exist()
@@ -143,7 +143,7 @@ def _read_iterator(engine: Engine, text: Any) -> tuple[Stream, int]:
         arn, shard_id, position, issued = json.loads(base64.b64decode(encoded, validate=True))
     except (AttributeError, ValueError, TypeError, binascii.Error):
         raise errors.shard_iterator_invalid() from None
-    stream = store(engine).find(arn)
+    stream = engine.state(StreamStore).find(arn)
     if stream is None or stream.shard_id != shard_id or not isinstance(position, int):
         raise errors.shard_iterator_invalid()
     if engine.clock() - issued > ITERATOR_LIFETIME:
