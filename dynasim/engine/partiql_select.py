@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.capacity import Consumed, requested
+from dynasim.engine.features import Feature, register
 from dynasim.engine.reads import ReadPlan, check_key_values, default_select, run_query, run_scan
 from dynasim.engine.registry import Request, Response
 from dynasim.expressions.conditions import check_condition
@@ -140,10 +141,19 @@ def _check_order(statement: Select, schema: KeySchema) -> None:
         raise errors.partiql_order_not_key(".".join(str(part) for part in ordered.parts))
 
 
-def _tokens(engine: Engine) -> OrderedDict[str, tuple[str, Any]]:
+class NextTokens(OrderedDict[str, tuple[str, Any]]):
     """NextTokens handed out, each with its statement and where to go on (the oldest forgotten
-    once there are MAX_NEXT_TOKENS)."""
-    return engine.extensions.setdefault("partiql-next-tokens", OrderedDict())
+    once there are MAX_NEXT_TOKENS): the state, in one engine, of the PartiQL paging feature."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+
+
+NEXT_TOKENS = register(Feature(NextTokens))
+
+
+def _tokens(engine: Engine) -> NextTokens:
+    return engine.state(NextTokens)
 
 
 def source(engine: Engine, statement: Select) -> tuple[Table, Index | None]:
