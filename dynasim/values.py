@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -117,6 +118,17 @@ def normalize_number(text: str, layer: str | None = None) -> str:
     integers, and precision - scale wraps round (1e2147483647 is an underflow). Zero is
     range-checked by the exponent it is written with."""
     layer = layer or _layer.get()
+    if isinstance(text, str):
+        return _normalized(text, layer)
+    return _normalize(text, layer)  # raises: not a number
+
+
+@functools.lru_cache(maxsize=65536)  # saves re-checking the numbers requests repeat (keys, counters)
+def _normalized(text: str, layer: str) -> str:
+    return _normalize(text, layer)
+
+
+def _normalize(text: Any, layer: str) -> str:
     older = layer == OLDER
     match = _NUMBER.fullmatch(text) if isinstance(text, str) else None
     if match is None:
@@ -165,6 +177,7 @@ def _plain(digits: str, exponent: int) -> str:
     return "0." + "0" * -point + digits
 
 
+@functools.lru_cache(maxsize=65536)  # saves re-parsing the numbers items repeat, sized on every write
 def number_size(text: str) -> int:
     """Bytes DynamoDB counts for a number: one per pair of significant digits (pairs aligned
     on the decimal point), one for the exponent, and one more for a negative number."""
