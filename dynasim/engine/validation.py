@@ -355,6 +355,8 @@ def _member_clauses(
     if shape.type_name == "structure":
         clauses += _structure_clauses(shape, value, where)
     elif shape.type_name == "list":
+        if _is_value_map(shape.member) and all(_clean_value_map(shape.member, child) for child in value):
+            return clauses  # saves the walk of every key of a batch, one by one, when none breaks a rule
         for position, child in enumerate(value, start=1):
             element = f"{where}.{position}.member"
             if child is None:
@@ -366,6 +368,17 @@ def _member_clauses(
             clauses += _map_keys_clause(shape, value, where, member_id)
         clauses += _map_clauses(shape, value, where, member_id)
     return clauses
+
+
+@functools.cache
+def _is_value_map(shape: Shape) -> bool:
+    """A map of attribute values (a key, an item): only its own rules and its keys can be broken."""
+    return shape.type_name == "map" and shape.value.name == VALUE_SHAPE
+
+
+def _clean_value_map(shape: Shape, value: Any) -> bool:
+    """Whether `_member_clauses` would find nothing in this map of attribute values."""
+    return value is not None and not _failed(shape, value) and not any(_key_fails(shape.key, key) for key in value)
 
 
 def _map_keys_clause(shape: Shape, value: dict[str, Any], where: str, member_id: str) -> list[str]:
