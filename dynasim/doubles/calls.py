@@ -30,13 +30,16 @@ import itertools
 import json
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from dynasim.doubles.matching import EVERY_CALL, All, Operation, Pattern, pattern
 from dynasim.doubles.operations import check_operations
+from dynasim.doubles.stages import Progress, Stage
 from dynasim.engine.registry import touches as find_touches
 from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
@@ -363,57 +366,59 @@ class CallLog:
 
     def filter(
         self,
-        operation: str | Iterable[str] | None = None,
+        operation: str | Iterable[str] | Pattern | None = None,
         *,
         table: str | None = None,
         where: Predicate | None = None,
         front: str | None = None,
         error: str | bool | None = None,
+        index: str | None = None,
     ) -> list[Call]:
-        """The calls matching every given criterion: operation name(s), table, a predicate on the
-        request, front, and error (True: failed calls, False: successful ones, a code: that error).
-        An operation DynamoDB does not have is a ValueError naming the closest ones."""
-        check_operations(operation)
-        return [call for call in self if _matches(call, operation, table, where, front, error)]
+        """The calls matching every given criterion: operation name(s) (or a `Pattern`), table,
+        index, a predicate on the request, front, and error (True: failed calls, False: successful
+        ones, a code: that error). An operation DynamoDB does not have is a ValueError naming the
+        closest ones."""
+        found = _pattern(operation, table, where, front, error, index)
+        return [call for call in self if found(call)]
 
     def operations(self) -> list[str]:
         """The operations called, in order."""
         return [call.operation for call in self]
 
-    def count(self, operation: str | Iterable[str] | None = None, **criteria: Any) -> int:
+    def count(self, operation: str | Iterable[str] | Pattern | None = None, **criteria: Any) -> int:
         return len(self.filter(operation, **criteria))
 
     # --- assertions -------------------------------------------------------------------------
 
     def assert_called(
         self,
-        operation: str | Iterable[str] | None = None,
+        operation: str | Iterable[str] | Pattern | None = None,
         *,
         times: int | None = None,
         table: str | None = None,
         where: Predicate | None = None,
         front: str | None = None,
         error: str | bool | None = None,
+        index: str | None = None,
     ) -> list[Call]:
         """Assert that matching calls were made (exactly `times` of them, if given); return them."""
-        found = self.filter(operation, table=table, where=where, front=front, error=error)
+        wanted_calls = _pattern(operation, table, where, front, error, index)
+        found = [call for call in self if wanted_calls(call)]
         if (times is None and not found) or (times is not None and len(found) != times):
             wanted = "at least 1" if times is None else str(times)
-            raise AssertionError(
-                f"expected {wanted} {_describe_criteria(operation, table, where, front, error)}, "
-                f"got {len(found)}\n{self.describe()}"
-            )
+            raise AssertionError(f"expected {wanted} {_described(wanted_calls)}, got {len(found)}\n{self.describe()}")
         return found
 
-    def assert_called_once(self, operation: str | Iterable[str] | None = None, **criteria: Any) -> Call:
+    def assert_called_once(self, operation: str | Iterable[str] | Pattern | None = None, **criteria: Any) -> Call:
         return self.assert_called(operation, times=1, **criteria)[0]
 
-    def assert_not_called(self, operation: str | Iterable[str] | None = None, **criteria: Any) -> None:
+    def assert_not_called(self, operation: str | Iterable[str] | Pattern | None = None, **criteria: Any) -> None:
         self.assert_called(operation, times=0, **criteria)
 
     def assert_no_scan(self, table: str | None = None) -> None:
         """Assert that nothing scanned (on `table`, if given): no Scan, no PartiQL SELECT that scans."""
-        scans = [call for call in self if call.touches.scan and (table is None or table in call.tables)]
+        on_table = pattern(table=table)
+        scans = [call for call in self if call.touches.scan and on_table(call)]
         if scans:
             where = f" on table {table!r}" if table is not None else ""
             raise AssertionError(f"expected no scan{where}, got {len(scans)}\n{self.describe()}")
@@ -450,57 +455,39 @@ class CallLog:
         return f"<CallLog of {len(self)} calls>"
 
 
-def _operations(operation: str | Iterable[str] | None) -> frozenset[str] | None:
-    if operation is None or operation == "*":
-        return None
-    if isinstance(operation, str):
-        return frozenset((operation,))
-    return frozenset(operation)
-
-
-def _matches(
-    call: Call,
-    operation: str | Iterable[str] | None,
+def _pattern(
+    operation: str | Iterable[str] | Pattern | None,
     table: str | None,
     where: Predicate | None,
     front: str | None,
     error: str | bool | None,
-) -> bool:
-    names = _operations(operation)
-    if names is not None and call.operation not in names:
-        return False
-    if table is not None and table not in call.tables:
-        return False
-    if front is not None and call.front != front:
-        return False
-    if error is True and call.error is None:
-        return False
-    if error is False and call.error is not None:
-        return False
-    if isinstance(error, str) and call.error_code != error:
-        return False
-    return where is None or bool(where(call.request))
+    index: str | None,
+) -> Pattern:
+    """The pattern of a query's criteria (operation names are checked against DynamoDB's)."""
+    if isinstance(operation, Pattern):
+        given = pattern(table=table, where=where, front=front, error=error, index=index)
+        return operation if given is EVERY_CALL else All((operation, given))
+    check_operations(operation)
+    return pattern(operation, table=table, index=index, where=where, front=front, error=error)
 
 
-def _describe_criteria(
-    operation: str | Iterable[str] | None,
-    table: str | None,
-    where: Predicate | None,
-    front: str | None,
-    error: str | bool | None,
-) -> str:
-    names = _operations(operation)
-    text = "call(s)" if names is None else "/".join(sorted(names)) + " call(s)"
-    if table is not None:
-        text += f" on table {table!r}"
-    if front is not None:
-        text += f" via {front}"
-    if error is True:
-        text += " that failed"
-    elif error is False:
-        text += " that succeeded"
-    elif isinstance(error, str):
-        text += f" failing with {error}"
-    if where is not None:
-        text += f" matching {getattr(where, '__name__', 'the predicate')}"
-    return text
+def _described(found: Pattern) -> str:
+    """`PutItem call(s) on table 'orders' via client`: what an assertion expected."""
+    parts = found.parts if isinstance(found, All) else (found,)
+    names = [part.describe() for part in parts if isinstance(part, Operation)]
+    rest = [part.describe() for part in parts if not isinstance(part, Operation)]
+    return " ".join([f"{names[0]} call(s)" if names else "call(s)", *filter(None, rest)])
+
+
+class RecordCalls(Stage):
+    """The call log as a stage: the last to finish, so it records every call with what the other
+    stages noted on it (latency, fault), its consumed capacity and its duration."""
+
+    def __init__(self, log: CallLog) -> None:
+        self.log = log
+
+    def finish(self, progress: Progress) -> None:
+        call = progress.call
+        call._consumed = progress.consumed
+        call.duration = time.perf_counter() - progress.started + progress.virtual
+        self.log.add(call)
