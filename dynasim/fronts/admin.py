@@ -71,6 +71,10 @@ SIMPLE_METHODS = ("GET", "HEAD")
 SIMPLE_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
 
 Headers = dict[str, str]
+Query = dict[str, list[str]]
+Answer = tuple[int, Headers, bytes]  # status, headers, body
+Handler = Callable[[list[str], Query, bytes], Answer]
+ANY_NAME = "*"  # in an endpoint's path: any one segment (a fault's ID, a snapshot's name)
 
 
 class AdminError(SpecError):
@@ -184,111 +188,133 @@ class Admin:
         return taken
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> tuple[int, Headers, bytes]:
-        simulator = self.simulator
         parts = path.split("/") if path else []
-        allowed: str
-        if parts == ["calls"]:
-            allowed = "GET, DELETE"
-            if method in ("GET", "HEAD"):
-                return self._calls(query)
-            if method == "DELETE":
-                cleared = len(simulator.call_log)
-                simulator.call_log.clear()
-                return _json(200, {"cleared": cleared})
-        elif parts == ["faults"]:
-            allowed = "GET, POST, DELETE"
-            if method in ("GET", "HEAD"):
-                return _json(200, {"faults": [_fault(rule) for rule in simulator.faults if not rule.removed]})
-            if method == "POST":
-                specs = _body(body)
-                added = [add_fault(simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
-                return _json(201, {"faults": [_fault(rule) for rule in added]})
-            if method == "DELETE":
-                removed = len([rule for rule in simulator.faults if not rule.removed])
-                simulator.clear_faults()
-                return _json(200, {"removed": removed})
-        elif len(parts) == 2 and parts[0] == "faults":
-            allowed = "GET, DELETE"
-            rule = next((r for r in simulator.faults if str(r.number) == parts[1] and not r.removed), None)
-            if rule is None:
-                raise AdminError(f"no fault {parts[1]!r} (GET /_dynasim/faults lists them)", 404, "NotFound")
-            if method in ("GET", "HEAD"):
-                return _json(200, _fault(rule))
-            if method == "DELETE":
-                rule.remove()
-                return _json(200, {"removed": 1})
-        elif parts == ["latency"]:
-            allowed = "POST, DELETE"
-            if method == "POST":
-                specs = _body(body)
-                added = [add_latency(simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
-                return _json(201, {"latency": [repr(rule) for rule in added]})
-            if method == "DELETE":
-                simulator.clear_latency()
-                return _json(200, {"removed": True})
-        elif parts == ["throughput"]:
-            allowed = "POST, DELETE"
-            if method == "POST":
-                enable_throughput(simulator, _body(body) if body.strip() else {})
-                return _json(200, {"throughput_limits": True})
-            if method == "DELETE":
-                simulator.disable_throughput_limits()
-                return _json(200, {"throughput_limits": False})
-        elif parts == ["clock", "advance"]:
-            allowed = "POST"
-            if method == "POST":
-                spec = _body(body)
-                seconds = spec.get("seconds") if isinstance(spec, dict) else None
-                if not is_number(seconds) or seconds < 0:
-                    raise AdminError('clock/advance: expected {"seconds": a number >= 0}')
-                simulator.advance(seconds)
-                return _json(200, {"now": simulator.clock.now()})
-        elif parts == ["clock"]:
-            allowed = "GET"
-            if method in ("GET", "HEAD"):
-                return _json(200, {"now": simulator.clock.now()})
-        elif parts == ["reset"]:
-            allowed = "POST"
-            if method == "POST":
-                _replacing_tables(simulator.reset)
-                return _json(200, {"reset": True})
-        elif parts == ["snapshots"]:
-            allowed = "GET"
-            if method in ("GET", "HEAD"):
-                return _json(200, {"snapshots": {name: _snapshot(taken) for name, taken in self.snapshots.items()}})
-        elif len(parts) == 2 and parts[0] == "snapshots":
-            allowed = "PUT, DELETE"
-            if method == "PUT":
-                taken = self.snapshots[parts[1]] = simulator.snapshot()
-                return _json(201, {parts[1]: _snapshot(taken)})
-            if method == "DELETE":
-                self._named_snapshot(parts[1])
-                del self.snapshots[parts[1]]
-                return _json(200, {"removed": 1})
-        elif len(parts) == 3 and parts[0] == "snapshots" and parts[2] == "restore":
-            allowed = "POST"
-            if method == "POST":
-                taken = self._named_snapshot(parts[1])
-                _replacing_tables(lambda: simulator.restore(taken))
-                return _json(200, {parts[1]: _snapshot(taken)})
-        else:
+        found = next(((shape, handlers) for shape, handlers in self._endpoints().items() if _fits(shape, parts)), None)
+        if found is None:
             raise AdminError(
                 f"no admin endpoint {PREFIX}{path}: calls, faults, faults/ID, latency, throughput, clock, "
                 "clock/advance, reset, snapshots, snapshots/NAME, snapshots/NAME/restore",
                 404,
                 "NotFound",
             )
+        shape, handlers = found
+        names = [part for part, pattern in zip(parts, shape, strict=True) if pattern == ANY_NAME]
+        if shape == ("faults", ANY_NAME):
+            self._rule(names[0])  # an unknown rule is a 404, whatever the method
+        handler = handlers.get("GET" if method == "HEAD" else method)
+        if handler is not None:
+            return handler(names, query, body)
+        allowed = ", ".join(handlers)
         status, headers, payload = _json(
             405, {"error": "MethodNotAllowed", "message": f"{method} {PREFIX}{path}: use {allowed}"}
         )
         headers["Allow"] = allowed
         return status, headers, payload
 
-    def _calls(self, query: dict[str, list[str]]) -> tuple[int, Headers, bytes]:
+    def _endpoints(self) -> dict[tuple[str, ...], dict[str, Handler]]:
+        """Each endpoint's path (ANY_NAME: any one segment) and its handlers by method, in the
+        order `Allow` lists them; HEAD is answered as GET."""
+        return {
+            ("calls",): {"GET": self._calls, "DELETE": self._clear_calls},
+            ("faults",): {"GET": self._list_faults, "POST": self._add_faults, "DELETE": self._clear_faults},
+            ("faults", ANY_NAME): {"GET": self._show_fault, "DELETE": self._remove_fault},
+            ("latency",): {"POST": self._add_latency, "DELETE": self._clear_latency},
+            ("throughput",): {"POST": self._enable_throughput, "DELETE": self._disable_throughput},
+            ("clock", "advance"): {"POST": self._advance_clock},
+            ("clock",): {"GET": self._clock},
+            ("reset",): {"POST": self._reset},
+            ("snapshots",): {"GET": self._list_snapshots},
+            ("snapshots", ANY_NAME): {"PUT": self._take_snapshot, "DELETE": self._forget_snapshot},
+            ("snapshots", ANY_NAME, "restore"): {"POST": self._restore_snapshot},
+        }
+
+    # --- the endpoints: each takes (the path's names, the query, the body) ------------------------
+
+    def _clear_calls(self, names: list[str], query: Query, body: bytes) -> Answer:
+        cleared = len(self.simulator.call_log)
+        self.simulator.call_log.clear()
+        return _json(200, {"cleared": cleared})
+
+    def _list_faults(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"faults": [_fault(rule) for rule in self.simulator.faults if not rule.removed]})
+
+    def _add_faults(self, names: list[str], query: Query, body: bytes) -> Answer:
+        specs = _body(body)
+        added = [add_fault(self.simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
+        return _json(201, {"faults": [_fault(rule) for rule in added]})
+
+    def _clear_faults(self, names: list[str], query: Query, body: bytes) -> Answer:
+        removed = len([rule for rule in self.simulator.faults if not rule.removed])
+        self.simulator.clear_faults()
+        return _json(200, {"removed": removed})
+
+    def _rule(self, number: str) -> Any:
+        rule = next((r for r in self.simulator.faults if str(r.number) == number and not r.removed), None)
+        if rule is None:
+            raise AdminError(f"no fault {number!r} (GET /_dynasim/faults lists them)", 404, "NotFound")
+        return rule
+
+    def _show_fault(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, _fault(self._rule(names[0])))
+
+    def _remove_fault(self, names: list[str], query: Query, body: bytes) -> Answer:
+        self._rule(names[0]).remove()
+        return _json(200, {"removed": 1})
+
+    def _add_latency(self, names: list[str], query: Query, body: bytes) -> Answer:
+        specs = _body(body)
+        added = [add_latency(self.simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
+        return _json(201, {"latency": [repr(rule) for rule in added]})
+
+    def _clear_latency(self, names: list[str], query: Query, body: bytes) -> Answer:
+        self.simulator.clear_latency()
+        return _json(200, {"removed": True})
+
+    def _enable_throughput(self, names: list[str], query: Query, body: bytes) -> Answer:
+        enable_throughput(self.simulator, _body(body) if body.strip() else {})
+        return _json(200, {"throughput_limits": True})
+
+    def _disable_throughput(self, names: list[str], query: Query, body: bytes) -> Answer:
+        self.simulator.disable_throughput_limits()
+        return _json(200, {"throughput_limits": False})
+
+    def _advance_clock(self, names: list[str], query: Query, body: bytes) -> Answer:
+        spec = _body(body)
+        seconds = spec.get("seconds") if isinstance(spec, dict) else None
+        if not is_number(seconds) or seconds < 0:
+            raise AdminError('clock/advance: expected {"seconds": a number >= 0}')
+        self.simulator.advance(seconds)
+        return _json(200, {"now": self.simulator.clock.now()})
+
+    def _clock(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"now": self.simulator.clock.now()})
+
+    def _reset(self, names: list[str], query: Query, body: bytes) -> Answer:
+        _replacing_tables(self.simulator.reset)
+        return _json(200, {"reset": True})
+
+    def _list_snapshots(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"snapshots": {name: _snapshot(taken) for name, taken in self.snapshots.items()}})
+
+    def _take_snapshot(self, names: list[str], query: Query, body: bytes) -> Answer:
+        taken = self.snapshots[names[0]] = self.simulator.snapshot()
+        return _json(201, {names[0]: _snapshot(taken)})
+
+    def _forget_snapshot(self, names: list[str], query: Query, body: bytes) -> Answer:
+        self._named_snapshot(names[0])
+        del self.snapshots[names[0]]
+        return _json(200, {"removed": 1})
+
+    def _restore_snapshot(self, names: list[str], query: Query, body: bytes) -> Answer:
+        taken = self._named_snapshot(names[0])
+        _replacing_tables(lambda: self.simulator.restore(taken))
+        return _json(200, {names[0]: _snapshot(taken)})
+
+    def _calls(self, names: list[str], query: Query, body: bytes) -> Answer:
         unknown = sorted(set(query) - {"operation", "table", "limit", "since"})
         if unknown:
-            names = ", ".join(unknown)
-            raise AdminError(f"calls: unknown parameter(s) {names}; expected operation, table, limit, since")
+            listed = ", ".join(unknown)
+            raise AdminError(f"calls: unknown parameter(s) {listed}; expected operation, table, limit, since")
         operations = [name for value in query.get("operation", []) for name in value.split(",") if name]
         table = query.get("table", [None])[-1] or None
         limit = _whole(query, "limit")
@@ -304,6 +330,12 @@ class Admin:
         text = "".join(json.dumps(call.as_dict(), default=_plain, ensure_ascii=False) + "\n" for call in calls)
         payload = text.encode()
         return 200, {"Content-Type": "application/x-ndjson", "Content-Length": str(len(payload))}, payload
+
+
+def _fits(shape: tuple[str, ...], parts: list[str]) -> bool:
+    return len(shape) == len(parts) and all(
+        pattern in (ANY_NAME, part) for pattern, part in zip(shape, parts, strict=True)
+    )
 
 
 def _whole(query: dict[str, list[str]], name: str) -> int | None:
