@@ -174,3 +174,27 @@ def test_fault_and_latency_rules_hold_the_same_pattern(sim):
         sim.handle("Query", BY_EMAIL)
     sim.handle("GetItem", {"TableName": "users", "Key": {"pk": {"S": "u1"}}})
     assert sim.call_log.last.latency == 2
+
+
+def test_with_nothing_configured_a_call_runs_only_the_call_log():
+    sim = dynasim.Simulator()
+
+    def phases():
+        return [[type(stage).__name__ for stage in phase] for phase in sim._doubles._phases]
+
+    assert phases() == [[], [], [], ["RecordCalls"]]
+    sim.inject_fault("PutItem", error="ThrottlingException")
+    sim.set_latency("GetItem", seconds=1, virtual=True)
+    sim.enable_throughput_limits()
+    sim.enable_eventual_consistency()
+    assert phases() == [
+        ["Latency", "Faults", "Throughput"],
+        ["Consistency"],
+        ["Throughput", "Faults"],
+        ["RecordCalls"],
+    ]
+    sim.clear_faults()
+    sim.clear_latency()
+    sim.disable_throughput_limits()
+    sim.disable_eventual_consistency()
+    assert phases() == [[], [], [], ["RecordCalls"]]

@@ -277,7 +277,8 @@ class CallLog:
     fit in `max_bytes` of requests and responses (None: no bound in bytes, and no sizing cost)."""
 
     def __init__(self, max_calls: int | None = DEFAULT_MAX_CALLS, max_bytes: int | None = None) -> None:
-        self._calls: deque[Call] = deque()
+        # Bounded by count alone, the deque drops the oldest call itself; by bytes, `_drop_oldest` does.
+        self._calls: deque[Call] = deque(maxlen=max_calls if max_bytes is None and max_calls else None)
         self._counter = itertools.count()
         self._lock = threading.Lock()
         self.max_calls = max_calls
@@ -295,12 +296,15 @@ class CallLog:
 
     def add(self, call: Call) -> None:
         if self.enabled:
-            if self.max_bytes is not None:
+            if self.max_bytes is None:
+                with self._lock:
+                    self._calls.append(call)
+            else:
                 call.size = call_size(call)
-            with self._lock:
-                self._calls.append(call)
-                self._bytes += call.size
-                self._drop_oldest()
+                with self._lock:
+                    self._calls.append(call)
+                    self._bytes += call.size
+                    self._drop_oldest()
         for listener in self.listeners:
             listener(call)
 
@@ -488,6 +492,5 @@ class RecordCalls(Stage):
 
     def finish(self, progress: Progress) -> None:
         call = progress.call
-        call._consumed = progress.consumed
         call.duration = time.perf_counter() - progress.started + progress.virtual
         self.log.add(call)

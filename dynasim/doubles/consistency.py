@@ -146,13 +146,20 @@ class Consistency(Stage):
     """Eventual consistency as a stage around the engine; active while `mode` is set
     (`Simulator.enable_eventual_consistency`)."""
 
+    _active = False  # until the mode is switched on
+
     def __init__(self, hub: Doubles) -> None:
         self.engine = hub.engine
-        self.mode: EventualConsistency | None = None
+        self._mode: EventualConsistency | None = None
 
     @property
-    def active(self) -> bool:  # type: ignore[override]
-        return self.mode is not None
+    def mode(self) -> EventualConsistency | None:
+        return self._mode
+
+    @mode.setter
+    def mode(self, mode: EventualConsistency | None) -> None:
+        self._mode = mode
+        self.active = mode is not None
 
     def around(self, progress: Progress, proceed: Callable[[], Any]) -> Any:
         mode = self.mode

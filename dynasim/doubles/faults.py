@@ -303,13 +303,11 @@ class Faults(Stage):
     before the engine runs it (an error, a transport fault, a partial batch) and, after, loses the
     response of a call whose answer is to be lost."""
 
+    _active = False  # until a rule is added
+
     def __init__(self, hub: Doubles | None = None) -> None:
         self.rules: list[FaultRule] = []
         self._lock = threading.Lock()
-
-    @property
-    def active(self) -> bool:  # type: ignore[override]
-        return bool(self.rules)
 
     def before(self, progress: Progress) -> None:
         decision = self.decide(progress.pending)
@@ -333,6 +331,7 @@ class Faults(Stage):
     def add(self, rule: FaultRule) -> FaultRule:
         with self._lock:
             self.rules.append(rule)
+            self.active = True
         return rule
 
     def decide(self, call: PendingCall) -> tuple[FaultRule, Outcome] | None:
@@ -347,6 +346,7 @@ class Faults(Stage):
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()
+            self.active = False
 
     def unused(self) -> list[FaultRule]:
         """The rules that never fired."""

@@ -14,6 +14,7 @@ per call.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from dynasim.simulator import Simulator
 
 StageType = TypeVar("StageType", bound=Stage)
+Phases = tuple[list[Stage], list[Stage], list[Stage], list[Stage]]  # before, around, after, finish
 
 
 class Doubles:
@@ -40,11 +42,10 @@ class Doubles:
         self.clock = simulator.clock
         self.call_log = CallLog(max_calls, max_bytes)
         self.stages: list[Stage] = [RecordCalls(self.call_log)] + [factory(self) for _, factory in REGISTERED]
-        # Each phase lists only the stages that do something in it; after and finish unwind.
-        self._before = [stage for stage in self.stages if overrides(stage, "before")]
-        self._around = [stage for stage in self.stages if overrides(stage, "around")]
-        self._after = [stage for stage in reversed(self.stages) if overrides(stage, "after")]
-        self._finish = [stage for stage in reversed(self.stages) if overrides(stage, "finish")]
+        self._lock = threading.Lock()
+        self._phases = self._active_phases()
+        for stage in self.stages:
+            stage._changed = self._refresh
         self.faults = self.stage(Faults)
         self.latency = self.stage(Latency)
 
@@ -52,22 +53,38 @@ class Doubles:
         """This simulator's stage of a kind (`hub.stage(Faults)`)."""
         return next(stage for stage in self.stages if isinstance(stage, kind))
 
+    def _active_phases(self) -> Phases:
+        """Per phase, the active stages that do something in it (after and finish unwind)."""
+        active = [stage for stage in self.stages if stage.active]
+        return (
+            [stage for stage in active if overrides(stage, "before")],
+            [stage for stage in active if overrides(stage, "around")],
+            [stage for stage in reversed(active) if overrides(stage, "after")],
+            [stage for stage in reversed(active) if overrides(stage, "finish")],
+        )
+
+    def _refresh(self) -> None:
+        with self._lock:
+            self._phases = self._active_phases()
+
     def handle(self, operation: str, request: dict[str, Any], front: str) -> dict[str, Any]:
+        before, around, after, finish = self._phases  # the stages active as the call starts
         touches = self.engine.touches(operation, request)
         call = self.call_log.start(operation, request, self.clock.now(), front, touches)
-        progress = Progress(operation, request, touches, call)
-        token = collector.set(progress.consumed)
+        progress = Progress(request, call)
+        token = collector.set(call._consumed)
         try:
-            for stage in self._before:
-                if stage.active:
-                    stage.before(progress)
-            response = self._run(progress)
+            for stage in before:
+                stage.before(progress)
+            if around:
+                response = self._run(progress, around)
+            else:
+                response = self.engine.execute(operation, progress.request)
             call.applied = True
             if progress.left_out:
                 merge_unprocessed(touches, response, progress.left_out)
-            for stage in self._after:
-                if stage.active:
-                    stage.after(progress, response)
+            for stage in after:
+                stage.after(progress, response)
             call.response = response
             return response
         except BaseException as error:
@@ -75,23 +92,17 @@ class Doubles:
             raise
         finally:
             collector.reset(token)
-            for stage in self._finish:
+            for stage in finish:
                 stage.finish(progress)
 
-    def _run(self, progress: Progress) -> Response:
-        """The engine, inside the active stages that wrap it (the first listed outermost)."""
-        for stage in self._around:
-            if stage.active:
-                break
-        else:  # none active: the engine alone
-            return self.engine.execute(progress.operation, progress.request)
-        wrapping = [stage for stage in self._around if stage.active]
+    def _run(self, progress: Progress, around: list[Stage]) -> Response:
+        """The engine, inside the stages that wrap it (the first listed outermost)."""
 
         def execute() -> Response:
             return self.engine.execute(progress.operation, progress.request)
 
         proceed: Callable[[], Response] = execute
-        for stage in reversed(wrapping):
+        for stage in reversed(around):
             proceed = _wrapped(stage, progress, proceed)
         return proceed()
 

@@ -106,14 +106,12 @@ class Latency(Stage):
     """The latency rules of one simulator: the first stage of a call, so the time passes before
     anything else happens to it (a fault, a throttle, the engine)."""
 
+    _active = False  # until a rule is added
+
     def __init__(self, hub: Doubles) -> None:
         self.rules: list[LatencyRule] = []
         self._lock = threading.Lock()
         self.clock = hub.clock
-
-    @property
-    def active(self) -> bool:  # type: ignore[override]
-        return bool(self.rules)
 
     def before(self, progress: Progress) -> None:
         seconds, virtual = self.delay(progress.pending)
@@ -129,11 +127,13 @@ class Latency(Stage):
     def add(self, rule: LatencyRule) -> LatencyRule:
         with self._lock:
             self.rules.append(rule)
+            self.active = True
         return rule
 
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()
+            self.active = False
 
     def delay(self, call: PendingCall) -> tuple[float, bool]:
         """(seconds, virtual) for one call: the last matching rule's draw."""

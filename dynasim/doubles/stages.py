@@ -11,9 +11,10 @@ A stage overrides the phases it needs:
   (a response lost after the request was applied);
 * `finish(progress)`: always, whatever happened, in reverse order (the call log records the call).
 
-A stage is skipped while its `active` is false, so with nothing configured a call costs one
-attribute check per stage. A new double is one module: a `Stage` subclass registered with
-`@stage(order)`; the hub builds one of each (`factory(hub)`) for every simulator.
+A stage is skipped while its `active` is false: the hub keeps, per phase, the active stages, so
+with nothing configured a call runs only the call log's stage. A new double is one module: a
+`Stage` subclass registered with `@stage(order)`; the hub builds one of each (`factory(hub)`)
+for every simulator.
 
     @stage(order=25)
     class Jitter(Stage):
@@ -39,47 +40,60 @@ Response = dict[str, Any]
 
 
 class Progress:
-    """One call on its way through the stages: what it touches, its call-log entry, the request
-    the engine will run (a stage may narrow it), the batch entries left out, and the consumed
-    capacity the engine reports."""
+    """One call on its way through the stages: its call-log entry (operation, what it touches, the
+    request as sent; the engine's consumed capacity is collected on it), the request the engine
+    will run (a stage may narrow it) and what stages noted for later phases."""
 
-    __slots__ = (
-        "operation",
-        "request",
-        "touches",
-        "call",
-        "left_out",
-        "lost",
-        "consumed",
-        "started",
-        "virtual",
-        "_pending",
-    )
+    # What a stage notes; class-level defaults, so a call with no active stage sets none of them.
+    left_out: dict[str, Any] | None = None  # batch entries left out, as UnprocessedItems / UnprocessedKeys
+    lost: str | None = None  # a transport fault to raise once the request is applied
+    virtual = 0.0  # seconds added to the clock instead of slept
+    _pending: PendingCall | None = None
 
-    def __init__(self, operation: str, request: dict[str, Any], touches: Touches, call: Call) -> None:
-        self.operation = operation
+    def __init__(self, request: dict[str, Any], call: Call) -> None:
         self.request = request
-        self.touches = touches
         self.call = call
-        self.left_out: dict[str, Any] | None = None
-        self.lost: str | None = None  # a transport fault to raise once the request is applied
-        self.consumed: list[Consumed] = []
         self.started = time.perf_counter()
-        self.virtual = 0.0  # seconds added to the clock instead of slept
-        self._pending: PendingCall | None = None
+
+    @property
+    def operation(self) -> str:
+        return self.call.operation
+
+    @property
+    def touches(self) -> Touches:
+        return self.call.touches
+
+    @property
+    def consumed(self) -> list[Consumed]:
+        """The capacity the engine reported for the call so far."""
+        return self.call._consumed
 
     @property
     def pending(self) -> PendingCall:
         """The call as rules and outcome functions see it (the request as the front sent it)."""
         if self._pending is None:
-            self._pending = PendingCall(self.operation, self.touches.tables, self.call.request, self.touches)
+            touches = self.call.touches
+            self._pending = PendingCall(self.call.operation, touches.tables, self.call.request, touches)
         return self._pending
 
 
 class Stage:
-    """One test double's part in a call; see the module's docstring."""
+    """One test double's part in a call; see the module's docstring. The hub lists only active
+    stages, so a stage sets `active` when it is configured or cleared (the hub is told)."""
 
-    active = True
+    _active = True
+    _changed: Callable[[], None] | None = None  # the hub's: lists the active stages again
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        if value != self._active:
+            self._active = value
+            if self._changed is not None:
+                self._changed()
 
     def before(self, progress: Progress) -> None:
         pass

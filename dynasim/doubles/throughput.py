@@ -260,13 +260,20 @@ class Throughput(Stage):
     can take it) before the engine runs it, and what it consumed is taken from the buckets after.
     Active while `limiter` is set (`Simulator.enable_throughput_limits`)."""
 
+    _active = False  # until limits are switched on
+
     def __init__(self, hub: Doubles) -> None:
         self.engine = hub.engine
-        self.limiter: ThroughputLimiter | None = None
+        self._limiter: ThroughputLimiter | None = None
 
     @property
-    def active(self) -> bool:  # type: ignore[override]
-        return self.limiter is not None
+    def limiter(self) -> ThroughputLimiter | None:
+        return self._limiter
+
+    @limiter.setter
+    def limiter(self, limiter: ThroughputLimiter | None) -> None:
+        self._limiter = limiter
+        self.active = limiter is not None
 
     def before(self, progress: Progress) -> None:
         limiter, touches = self.limiter, progress.touches
