@@ -6,8 +6,8 @@
     sim.inject_fault("PutItem", error="ResponseLost", table="orders")    # applied, but the answer is lost
     sim.inject_fault("BatchWriteItem", unprocessed=0.5)                  # half the items come back
 
-A rule is a list of matchers (operation, table, request) — small functions returning
-(matched, reason) — and an outcome. The first rule (in the order added) that matches a call and
+A rule is a pattern (operation, table, request; `doubles.matching`), which says whether a call
+matches and why not, and an outcome. The first rule (in the order added) that matches a call and
 fires (its `times` not used up, its `probability` drawn) decides the call. A rule that never
 fired can be reported, with the reasons it did not match the calls it saw.
 

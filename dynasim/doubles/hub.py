@@ -8,8 +8,8 @@ latency (10: slept, or added to the clock), the fault rules (20: an error, a tra
 partial batch; after the engine, a lost response), the throughput limits (30: refused or narrowed
 before, capacity taken from the buckets after) and eventual consistency (40: around the engine,
 reads through a view of older versions). Entries a stage left out of a batch are answered as
-unprocessed. With nothing configured this is one attribute check per stage and one call-log entry
-per call.
+unprocessed. The hub keeps, per phase, the stages active now, so with nothing configured a call
+is the engine's answer and one call-log entry.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ Phases = tuple[list[Stage], list[Stage], list[Stage], list[Stage]]  # before, ar
 
 
 class Doubles:
+    """The stages of one simulator (one of each registered, after the call log's) and the call
+    through them."""
+
     def __init__(self, simulator: Simulator, max_calls: int | None, max_bytes: int | None = None) -> None:
         self.simulator = simulator
         self.engine = simulator.engine

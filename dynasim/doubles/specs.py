@@ -88,9 +88,7 @@ def enable_throughput(simulator: Simulator, spec: Any) -> None:
         ):
             raise SpecError("throughput: on_demand is {table: [reads per second, writes per second]}")
         arguments["on_demand"] = {table: (float(r), float(w)) for table, (r, w) in on_demand.items()}
-    if "burst_seconds" in arguments and not (
-        is_number(arguments["burst_seconds"]) and arguments["burst_seconds"] >= 0
-    ):
+    if "burst_seconds" in arguments and not (is_number(arguments["burst_seconds"]) and arguments["burst_seconds"] >= 0):
         raise SpecError("throughput: burst_seconds must be a number >= 0")
     if "partition_limits" in arguments and not isinstance(arguments["partition_limits"], bool):
         raise SpecError("throughput: partition_limits must be true or false")
