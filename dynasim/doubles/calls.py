@@ -231,7 +231,8 @@ def summarize(consumed: list[Any]) -> tuple[Capacity, ...]:
     )
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """What `json.dumps` writes for what JSON lacks: binary as base64, numbers and the rest as text."""
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, Decimal):
@@ -239,6 +240,11 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     return str(value)
+
+
+def json_lines(calls: Iterable[Call]) -> str:
+    """Calls as JSON lines, one object per call (`Call.as_dict`)."""
+    return "".join(json.dumps(call.as_dict(), default=json_default, ensure_ascii=False) + "\n" for call in calls)
 
 
 def wire_size(value: Any) -> int:
@@ -449,7 +455,7 @@ class CallLog:
 
     def to_jsonl(self, path: str | os.PathLike[str] | None = None) -> str:
         """The calls as JSON lines (one object per call); also written to `path` if given."""
-        text = "".join(json.dumps(call.as_dict(), default=_json_default, ensure_ascii=False) + "\n" for call in self)
+        text = json_lines(self)
         if path is not None:
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text)

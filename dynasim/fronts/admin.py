@@ -45,16 +45,15 @@ and calls the Simulator.
 
 from __future__ import annotations
 
-import base64
 import hmac
 import ipaddress
 import json
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from dynasim import wire
+from dynasim.doubles.calls import json_default, json_lines
 from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.specs import SpecError, add_fault, add_latency, enable_throughput, is_number
 from dynasim.errors import DynamoDBError
@@ -327,7 +326,7 @@ class Admin:
             calls = [call for call in calls if call.index >= since]
         if limit is not None:
             calls = calls[-limit:] if limit else []
-        text = "".join(json.dumps(call.as_dict(), default=_plain, ensure_ascii=False) + "\n" for call in calls)
+        text = json_lines(calls)
         payload = text.encode()
         return 200, {"Content-Type": "application/x-ndjson", "Content-Length": str(len(payload))}, payload
 
@@ -371,16 +370,6 @@ def _fault(rule: Any) -> dict[str, Any]:
     }
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    return str(value)
-
-
 def _replacing_tables(replace: Callable[[], None]) -> None:
     """Reset or restore; 409 where the simulator keeps its data on disk (see `doubles.snapshot`)."""
     try:
@@ -394,5 +383,5 @@ def _snapshot(taken: Snapshot) -> dict[str, Any]:
 
 
 def _json(status: int, document: Any) -> tuple[int, Headers, bytes]:
-    payload = json.dumps(document, default=_plain).encode() + b"\n"
+    payload = json.dumps(document, default=json_default).encode() + b"\n"
     return status, {"Content-Type": "application/json", "Content-Length": str(len(payload))}, payload
