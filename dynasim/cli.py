@@ -24,8 +24,9 @@ from typing import Any
 
 import dynasim
 from dynasim import declare, persistence
+from dynasim.doubles import specs
 from dynasim.doubles.calls import Call
-from dynasim.fronts import admin, http
+from dynasim.fronts import http
 from dynasim.recording import cli as recording_cli
 
 AUTH_ENVIRONMENT = "DYNASIM_AUTH"
@@ -79,15 +80,15 @@ def _parameter(text: str) -> tuple[str, str]:
 
 def _fault(text: str) -> dict[str, Any]:
     try:
-        return admin.fault_flag(text)
-    except admin.AdminError as error:
+        return specs.fault_flag(text)
+    except specs.SpecError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _latency(text: str) -> dict[str, Any]:
     try:
-        return admin.latency_flag(text)
-    except admin.AdminError as error:
+        return specs.latency_flag(text)
+    except specs.SpecError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
@@ -309,12 +310,12 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             kept = [d.table_name for d in declarations if d.table_name not in created]
             say(f"{path}: created {_names(created)}" + (f"; kept existing {_names(kept)}" if kept else ""))
         for path in arguments.config:
-            faults, latency = admin.apply_config(simulator, admin.load_config(path))
+            faults, latency = specs.apply_config(simulator, specs.load_config(path))
             say(f"{path}: {faults} fault(s), {latency} latency rule(s)")
         for spec in arguments.fault:
-            admin.add_fault(simulator, spec)
+            specs.add_fault(simulator, spec)
         for spec in arguments.latency:
-            admin.add_latency(simulator, spec)
+            specs.add_latency(simulator, spec)
         if arguments.log_requests:
             simulator.call_log.listeners.append(lambda call: print(request_line(call), flush=True))
         options: dict[str, Any] = {
@@ -342,7 +343,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
 
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C where signal handlers cannot be set
             asyncio.run(_run(simulator, arguments.host, arguments.port, options, announce))
-    except (persistence.StoreError, declare.DeclarationError, admin.AdminError) as error:
+    except (persistence.StoreError, declare.DeclarationError, specs.SpecError) as error:
         print(f"dynasim: {error}", file=sys.stderr)
         return 1
     except _ListenError as error:

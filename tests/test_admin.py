@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from http_helpers import SCHEMA, Connection, client, post
 
 import dynasim
+from dynasim.doubles import specs
 from dynasim.fronts import admin
 
 NO_RETRIES = Config(retries={"max_attempts": 0}, connect_timeout=5, read_timeout=10)
@@ -259,27 +260,27 @@ def test_with_auth_the_admin_api_needs_a_configured_key_pair():
 
 
 def test_fault_flag():
-    assert admin.fault_flag("PutItem:ProvisionedThroughputExceededException:times=2") == {
+    assert specs.fault_flag("PutItem:ProvisionedThroughputExceededException:times=2") == {
         "operation": "PutItem",
         "error": "ProvisionedThroughputExceededException",
         "times": 2,
     }
-    assert admin.fault_flag("*:ThrottlingException,none:table=orders,probability=0.5,seed=3") == {
+    assert specs.fault_flag("*:ThrottlingException,none:table=orders,probability=0.5,seed=3") == {
         "operation": "*",
         "error": ["ThrottlingException", None],
         "table": "orders",
         "probability": 0.5,
         "seed": 3,
     }
-    assert admin.fault_flag("BatchWriteItem:unprocessed=0.5") == {"operation": "BatchWriteItem", "unprocessed": 0.5}
+    assert specs.fault_flag("BatchWriteItem:unprocessed=0.5") == {"operation": "BatchWriteItem", "unprocessed": 0.5}
     for bad in ("PutItem", ":X", "PutItem:X:times=two", "PutItem:X:colour=red"):
-        with pytest.raises(admin.AdminError):
-            admin.fault_flag(bad)
+        with pytest.raises(specs.SpecError):
+            specs.fault_flag(bad)
 
 
 def test_latency_flag():
-    assert admin.latency_flag("Query:0.2") == {"operation": "Query", "seconds": 0.2}
-    assert admin.latency_flag("*:0.01-0.05:table=users,virtual=true,seed=1") == {
+    assert specs.latency_flag("Query:0.2") == {"operation": "Query", "seconds": 0.2}
+    assert specs.latency_flag("*:0.01-0.05:table=users,virtual=true,seed=1") == {
         "operation": "*",
         "seconds": [0.01, 0.05],
         "table": "users",
@@ -287,8 +288,8 @@ def test_latency_flag():
         "seed": 1,
     }
     for bad in ("Query", "Query:fast", "Query:1:virtual=maybe"):
-        with pytest.raises(admin.AdminError):
-            admin.latency_flag(bad)
+        with pytest.raises(specs.SpecError):
+            specs.latency_flag(bad)
 
 
 def test_apply_config():
@@ -297,12 +298,12 @@ def test_apply_config():
         "faults": [{"operation": ["PutItem", "UpdateItem"], "error": "ThrottlingException", "table": ["a", "b"]}],
         "latency": [{"operation": "Query", "seconds": 0.1}],
     }
-    assert admin.apply_config(sim, config) == (1, 1)
+    assert specs.apply_config(sim, config) == (1, 1)
     assert "PutItem/UpdateItem" in str(sim.faults[0])
-    with pytest.raises(admin.AdminError, match="unknown key"):
-        admin.apply_config(sim, {"fault": []})
-    with pytest.raises(admin.AdminError, match="expected a JSON object"):
-        admin.apply_config(sim, [])
+    with pytest.raises(specs.SpecError, match="unknown key"):
+        specs.apply_config(sim, {"fault": []})
+    with pytest.raises(specs.SpecError, match="expected a JSON object"):
+        specs.apply_config(sim, [])
 
 
 def test_with_auth_a_sigv4_signed_admin_request_is_accepted():
@@ -355,9 +356,9 @@ def test_throughput_limits_over_the_admin_api():
 
 def test_throughput_in_a_config():
     sim = dynasim.Simulator()
-    admin.apply_config(sim, {"throughput": {"partition_limits": False}})
-    with pytest.raises(admin.AdminError, match="partition_limits"):
-        admin.apply_config(sim, {"throughput": {"partition_limits": "no"}})
+    specs.apply_config(sim, {"throughput": {"partition_limits": False}})
+    with pytest.raises(specs.SpecError, match="partition_limits"):
+        specs.apply_config(sim, {"throughput": {"partition_limits": "no"}})
 
 
 def test_reset_empties_tables_calls_and_rules(served):

@@ -162,3 +162,49 @@ def test_batch_get_may_be_stale(sim):
     assert sim.handle("BatchGetItem", {"RequestItems": {"users": keys}})["Responses"]["users"] == []
     strong = sim.handle("BatchGetItem", {"RequestItems": {"users": {**keys, "ConsistentRead": True}}})
     assert len(strong["Responses"]["users"]) == 1
+
+
+def test_a_stale_read_never_changes_the_live_table(sim, monkeypatch):
+    sim.enable_eventual_consistency(lag=1.0, stale_read_probability=1.0, seed=0)
+    put(sim, "u1", "a@x", n={"N": "1"})
+    sim.advance(1)
+    put(sim, "u1", "b@x", n={"N": "2"})
+    table = sim.engine.tables["users"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a read changed the live table")
+
+    monkeypatch.setattr(table, "put", refuse)
+    monkeypatch.setattr(table, "delete", refuse)
+    assert get(sim, "u1")["n"]["N"] == "1"
+    assert by_email(sim, "a@x") == ["u1"] and by_email(sim, "b@x") == []
+    assert sim.handle("Scan", {"TableName": "users"})["Items"][0]["n"] == {"N": "1"}
+    assert sim.engine.tables["users"] is table and table.get("u1")["n"] == {"N": "2"}
+
+
+def test_stale_reads_beside_immediate_ttl_expire_from_the_live_table():
+    simulator = dynasim.Simulator(ttl="immediate")
+    simulator.clock.freeze(1_000_000.0)
+    simulator.handle(
+        "CreateTable",
+        {
+            "TableName": "sessions",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        },
+    )
+    simulator.handle(
+        "UpdateTimeToLive",
+        {"TableName": "sessions", "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": True}},
+    )
+    simulator.enable_eventual_consistency(lag=1.0, stale_read_probability=1.0)
+    simulator.handle("PutItem", {"TableName": "sessions", "Item": {"pk": {"S": "s1"}, "expires": {"N": "1000001.5"}}})
+    simulator.advance(1.2)
+    simulator.handle("PutItem", {"TableName": "sessions", "Item": {"pk": {"S": "s2"}}})
+    simulator.advance(0.5)  # s1 has expired; s2 is still unseen by eventually consistent reads
+    assert simulator.handle("Scan", {"TableName": "sessions"})["Items"] == []
+    assert simulator.engine.tables["sessions"].get("s1") is None  # the sweep deleted it from the table
+    assert [
+        item["pk"]["S"] for item in simulator.handle("Scan", {"TableName": "sessions", "ConsistentRead": True})["Items"]
+    ] == ["s2"]

@@ -9,8 +9,8 @@ import pytest
 
 import dynasim
 from dynasim import cli
+from dynasim.doubles import specs
 from dynasim.doubles.operations import check_operations, closest
-from dynasim.fronts import admin
 from dynasim.fronts.admin import Admin
 
 
@@ -109,8 +109,8 @@ def test_a_list_of_faults_with_a_typo_is_refused_naming_it(sim):
 def test_a_config_file_with_a_typo_is_refused(sim, tmp_path):
     path = tmp_path / "doubles.json"
     path.write_text(json.dumps({"latency": [{"operation": "Qurey", "seconds": 1}]}))
-    with pytest.raises(admin.AdminError, match="latency: 'Qurey' is not a DynamoDB .* did you mean Query"):
-        admin.apply_config(sim, admin.load_config(str(path)))
+    with pytest.raises(specs.SpecError, match="latency: 'Qurey' is not a DynamoDB .* did you mean Query"):
+        specs.apply_config(sim, specs.load_config(str(path)))
 
 
 @pytest.mark.parametrize(

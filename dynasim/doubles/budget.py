@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dynasim.doubles.matching import pattern
+
 if TYPE_CHECKING:
     from dynasim.doubles.calls import Call, CallLog
 
@@ -45,7 +47,8 @@ class CapacityBudget:
         return self
 
     def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
-        self.calls = [call for call in self.log.since(self._start) if self.table is None or self.table in call.tables]
+        on_table = pattern(table=self.table)
+        self.calls = [call for call in self.log.since(self._start) if on_table(call)]
         self.read_units = sum(call.read_units for call in self.calls)
         self.write_units = sum(call.write_units for call in self.calls)
         if exc_type is not None:

@@ -30,13 +30,16 @@ import itertools
 import json
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from dynasim.doubles.matching import EVERY_CALL, All, Operation, Pattern, pattern
 from dynasim.doubles.operations import check_operations
+from dynasim.doubles.stages import Progress, Stage
 from dynasim.engine.registry import touches as find_touches
 from dynasim.engine.touches import Touches
 from dynasim.errors import DynamoDBError
@@ -228,7 +231,8 @@ def summarize(consumed: list[Any]) -> tuple[Capacity, ...]:
     )
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """What `json.dumps` writes for what JSON lacks: binary as base64, numbers and the rest as text."""
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, Decimal):
@@ -236,6 +240,11 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     return str(value)
+
+
+def json_lines(calls: Iterable[Call]) -> str:
+    """Calls as JSON lines, one object per call (`Call.as_dict`)."""
+    return "".join(json.dumps(call.as_dict(), default=json_default, ensure_ascii=False) + "\n" for call in calls)
 
 
 def wire_size(value: Any) -> int:
@@ -274,7 +283,8 @@ class CallLog:
     fit in `max_bytes` of requests and responses (None: no bound in bytes, and no sizing cost)."""
 
     def __init__(self, max_calls: int | None = DEFAULT_MAX_CALLS, max_bytes: int | None = None) -> None:
-        self._calls: deque[Call] = deque()
+        # Bounded by count alone, the deque drops the oldest call itself; by bytes, `_drop_oldest` does.
+        self._calls: deque[Call] = deque(maxlen=max_calls if max_bytes is None and max_calls else None)
         self._counter = itertools.count()
         self._lock = threading.Lock()
         self.max_calls = max_calls
@@ -292,12 +302,15 @@ class CallLog:
 
     def add(self, call: Call) -> None:
         if self.enabled:
-            if self.max_bytes is not None:
+            if self.max_bytes is None:
+                with self._lock:
+                    self._calls.append(call)
+            else:
                 call.size = call_size(call)
-            with self._lock:
-                self._calls.append(call)
-                self._bytes += call.size
-                self._drop_oldest()
+                with self._lock:
+                    self._calls.append(call)
+                    self._bytes += call.size
+                    self._drop_oldest()
         for listener in self.listeners:
             listener(call)
 
@@ -363,57 +376,59 @@ class CallLog:
 
     def filter(
         self,
-        operation: str | Iterable[str] | None = None,
+        operation: str | Iterable[str] | Pattern | None = None,
         *,
         table: str | None = None,
         where: Predicate | None = None,
         front: str | None = None,
         error: str | bool | None = None,
+        index: str | None = None,
     ) -> list[Call]:
-        """The calls matching every given criterion: operation name(s), table, a predicate on the
-        request, front, and error (True: failed calls, False: successful ones, a code: that error).
-        An operation DynamoDB does not have is a ValueError naming the closest ones."""
-        check_operations(operation)
-        return [call for call in self if _matches(call, operation, table, where, front, error)]
+        """The calls matching every given criterion: operation name(s) (or a `Pattern`), table,
+        index, a predicate on the request, front, and error (True: failed calls, False: successful
+        ones, a code: that error). An operation DynamoDB does not have is a ValueError naming the
+        closest ones."""
+        found = _pattern(operation, table, where, front, error, index)
+        return [call for call in self if found(call)]
 
     def operations(self) -> list[str]:
         """The operations called, in order."""
         return [call.operation for call in self]
 
-    def count(self, operation: str | Iterable[str] | None = None, **criteria: Any) -> int:
+    def count(self, operation: str | Iterable[str] | Pattern | None = None, **criteria: Any) -> int:
         return len(self.filter(operation, **criteria))
 
     # --- assertions -------------------------------------------------------------------------
 
     def assert_called(
         self,
-        operation: str | Iterable[str] | None = None,
+        operation: str | Iterable[str] | Pattern | None = None,
         *,
         times: int | None = None,
         table: str | None = None,
         where: Predicate | None = None,
         front: str | None = None,
         error: str | bool | None = None,
+        index: str | None = None,
     ) -> list[Call]:
         """Assert that matching calls were made (exactly `times` of them, if given); return them."""
-        found = self.filter(operation, table=table, where=where, front=front, error=error)
+        wanted_calls = _pattern(operation, table, where, front, error, index)
+        found = [call for call in self if wanted_calls(call)]
         if (times is None and not found) or (times is not None and len(found) != times):
             wanted = "at least 1" if times is None else str(times)
-            raise AssertionError(
-                f"expected {wanted} {_describe_criteria(operation, table, where, front, error)}, "
-                f"got {len(found)}\n{self.describe()}"
-            )
+            raise AssertionError(f"expected {wanted} {_described(wanted_calls)}, got {len(found)}\n{self.describe()}")
         return found
 
-    def assert_called_once(self, operation: str | Iterable[str] | None = None, **criteria: Any) -> Call:
+    def assert_called_once(self, operation: str | Iterable[str] | Pattern | None = None, **criteria: Any) -> Call:
         return self.assert_called(operation, times=1, **criteria)[0]
 
-    def assert_not_called(self, operation: str | Iterable[str] | None = None, **criteria: Any) -> None:
+    def assert_not_called(self, operation: str | Iterable[str] | Pattern | None = None, **criteria: Any) -> None:
         self.assert_called(operation, times=0, **criteria)
 
     def assert_no_scan(self, table: str | None = None) -> None:
         """Assert that nothing scanned (on `table`, if given): no Scan, no PartiQL SELECT that scans."""
-        scans = [call for call in self if call.touches.scan and (table is None or table in call.tables)]
+        on_table = pattern(table=table)
+        scans = [call for call in self if call.touches.scan and on_table(call)]
         if scans:
             where = f" on table {table!r}" if table is not None else ""
             raise AssertionError(f"expected no scan{where}, got {len(scans)}\n{self.describe()}")
@@ -440,7 +455,7 @@ class CallLog:
 
     def to_jsonl(self, path: str | os.PathLike[str] | None = None) -> str:
         """The calls as JSON lines (one object per call); also written to `path` if given."""
-        text = "".join(json.dumps(call.as_dict(), default=_json_default, ensure_ascii=False) + "\n" for call in self)
+        text = json_lines(self)
         if path is not None:
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text)
@@ -450,57 +465,38 @@ class CallLog:
         return f"<CallLog of {len(self)} calls>"
 
 
-def _operations(operation: str | Iterable[str] | None) -> frozenset[str] | None:
-    if operation is None or operation == "*":
-        return None
-    if isinstance(operation, str):
-        return frozenset((operation,))
-    return frozenset(operation)
-
-
-def _matches(
-    call: Call,
-    operation: str | Iterable[str] | None,
+def _pattern(
+    operation: str | Iterable[str] | Pattern | None,
     table: str | None,
     where: Predicate | None,
     front: str | None,
     error: str | bool | None,
-) -> bool:
-    names = _operations(operation)
-    if names is not None and call.operation not in names:
-        return False
-    if table is not None and table not in call.tables:
-        return False
-    if front is not None and call.front != front:
-        return False
-    if error is True and call.error is None:
-        return False
-    if error is False and call.error is not None:
-        return False
-    if isinstance(error, str) and call.error_code != error:
-        return False
-    return where is None or bool(where(call.request))
+    index: str | None,
+) -> Pattern:
+    """The pattern of a query's criteria (operation names are checked against DynamoDB's)."""
+    if isinstance(operation, Pattern):
+        given = pattern(table=table, where=where, front=front, error=error, index=index)
+        return operation if given is EVERY_CALL else All((operation, given))
+    check_operations(operation)
+    return pattern(operation, table=table, index=index, where=where, front=front, error=error)
 
 
-def _describe_criteria(
-    operation: str | Iterable[str] | None,
-    table: str | None,
-    where: Predicate | None,
-    front: str | None,
-    error: str | bool | None,
-) -> str:
-    names = _operations(operation)
-    text = "call(s)" if names is None else "/".join(sorted(names)) + " call(s)"
-    if table is not None:
-        text += f" on table {table!r}"
-    if front is not None:
-        text += f" via {front}"
-    if error is True:
-        text += " that failed"
-    elif error is False:
-        text += " that succeeded"
-    elif isinstance(error, str):
-        text += f" failing with {error}"
-    if where is not None:
-        text += f" matching {getattr(where, '__name__', 'the predicate')}"
-    return text
+def _described(found: Pattern) -> str:
+    """`PutItem call(s) on table 'orders' via client`: what an assertion expected."""
+    parts = found.parts if isinstance(found, All) else (found,)
+    names = [part.describe() for part in parts if isinstance(part, Operation)]
+    rest = [part.describe() for part in parts if not isinstance(part, Operation)]
+    return " ".join([f"{names[0]} call(s)" if names else "call(s)", *filter(None, rest)])
+
+
+class RecordCalls(Stage):
+    """The call log as a stage: the last to finish, so it records every call with what the other
+    stages noted on it (latency, fault), its consumed capacity and its duration."""
+
+    def __init__(self, log: CallLog) -> None:
+        self.log = log
+
+    def finish(self, progress: Progress) -> None:
+        call = progress.call
+        call.duration = time.perf_counter() - progress.started + progress.virtual
+        self.log.add(call)

@@ -12,8 +12,10 @@ While on, every write is remembered for `lag` seconds of the simulator's clock. 
 * strongly consistent reads and writes always see the latest data.
 
 `sim.advance(lag)` (or waiting) makes everything visible. The reads run on the engine as usual,
-against the tables with the unseen writes taken back for the duration of the read (under the
-engine's lock), so filters, projections, paging and capacity all apply to the old versions.
+against read-only views of the tables (`storage.view.TableView`) that show the unseen writes'
+older versions, in place of the tables for the duration of the read (under the engine's lock), so
+filters, projections, paging and capacity all apply to the old versions; the tables themselves
+are never changed.
 When the mode is off nothing of this runs.
 """
 
@@ -24,14 +26,16 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from dynasim.doubles.stages import Progress, Stage, stage
 from dynasim.engine.keys import item_key
 from dynasim.storage.changes import Change, ItemDeleted, ItemPut, TableCreated, TableDeleted
-from dynasim.values import Item, item_size
+from dynasim.storage.view import TableView
+from dynasim.values import Item
 
 if TYPE_CHECKING:
+    from dynasim.doubles.hub import Doubles
     from dynasim.engine import Engine
     from dynasim.engine.touches import Touches
-    from dynasim.storage.table import Table
 
 Key = tuple[Any, Any]
 
@@ -119,37 +123,44 @@ class EventualConsistency:
 
     def run(self, touches: Touches, execute: Callable[[], Any]) -> Any:
         """Run a request (`execute`); a read of items outside a transaction sees the tables as an
-        eventually consistent read does."""
+        eventually consistent read does: through a read-only view of each table it reads in an
+        older version, put where the engine finds its tables for the duration of the read."""
         if touches.access != "read" or touches.transaction or not touches.on_items:
             return execute()
+        tables = self.engine.tables
         with self.engine.lock:
             hidden = self._hidden(touches, self.clock())
-            if not hidden:
+            live = {name: tables[name] for name in hidden if name in tables}
+            if not live:
                 return execute()
-            undone = []
             try:
-                for name, versions in hidden.items():
-                    table = self.engine.tables.get(name)
-                    if table is not None:
-                        undone.append((table, _swap(table, versions)))
+                for name, table in live.items():
+                    tables[name] = TableView(table, hidden[name])  # type: ignore[assignment]
                 return execute()
             finally:
-                for table, current in reversed(undone):
-                    _swap(table, current)
+                tables.update(live)
 
 
-def _swap(table: Table, versions: dict[Key, Item | None]) -> dict[Key, Item | None]:
-    """Put these versions of items in the table, unrecorded; return the ones they replaced."""
-    record = table._record
-    table._record = lambda change: None  # a read's view, not a change: the change feed never sees it
-    replaced: dict[Key, Item | None] = {}
-    try:
-        for key, item in versions.items():
-            replaced[key] = table.get(*key)
-            if item is None:
-                table.delete(*key)
-            else:
-                table.put(key[0], key[1], item, item_size(item))
-    finally:
-        table._record = record
-    return replaced
+@stage(order=40)
+class Consistency(Stage):
+    """Eventual consistency as a stage around the engine; active while `mode` is set
+    (`Simulator.enable_eventual_consistency`)."""
+
+    _active = False  # until the mode is switched on
+
+    def __init__(self, hub: Doubles) -> None:
+        self.engine = hub.engine
+        self._mode: EventualConsistency | None = None
+
+    @property
+    def mode(self) -> EventualConsistency | None:
+        return self._mode
+
+    @mode.setter
+    def mode(self, mode: EventualConsistency | None) -> None:
+        self._mode = mode
+        self.active = mode is not None
+
+    def around(self, progress: Progress, proceed: Callable[[], Any]) -> Any:
+        mode = self.mode
+        return proceed() if mode is None else mode.run(progress.touches, proceed)

@@ -6,8 +6,8 @@
     sim.inject_fault("PutItem", error="ResponseLost", table="orders")    # applied, but the answer is lost
     sim.inject_fault("BatchWriteItem", unprocessed=0.5)                  # half the items come back
 
-A rule is a list of matchers (operation, table, request) — small functions returning
-(matched, reason) — and an outcome. The first rule (in the order added) that matches a call and
+A rule is a pattern (operation, table, request; `doubles.matching`), which says whether a call
+matches and why not, and an outcome. The first rule (in the order added) that matches a call and
 fires (its `times` not used up, its `probability` drawn) decides the call. A rule that never
 fired can be reported, with the reasons it did not match the calls it saw.
 
@@ -36,18 +36,26 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
+from dynasim.doubles.batches import (  # noqa: F401  (re-exported: the partial-batch helpers lived here)
+    batch_entries,
+    leave_out,
+    merge_unprocessed,
+    split_batch,
+    unprocessed_member,
+)
+from dynasim.doubles.matching import PendingCall, pattern
 from dynasim.doubles.operations import check_operations
-from dynasim.engine.touches import Touches
+from dynasim.doubles.stages import Progress, Stage, stage
 from dynasim.errors import DynamoDBError
+
+if TYPE_CHECKING:
+    from dynasim.doubles.hub import Doubles
 
 TRANSPORT_ERRORS = ("EndpointConnectionError", "ReadTimeoutError", "ConnectionClosedError")
 RESPONSE_LOST = "ResponseLost"
-# A batch of items answers with the entries it left out, by its access: its writes in
-# UnprocessedItems (at most 25 to a request), its keys to read in UnprocessedKeys (at most 100).
-UNPROCESSED = {"write": ("UnprocessedItems", 25), "read": ("UnprocessedKeys", 100)}
 
 
 class TransportFault(Exception):
@@ -116,94 +124,7 @@ def unprocessed(share: float | Chooser) -> Unprocessed:
     return Unprocessed(share)
 
 
-@dataclass(frozen=True)
-class PendingCall:
-    """What a matcher or an outcome function sees of a call about to run."""
-
-    operation: str
-    tables: tuple[str, ...]
-    request: dict[str, Any]
-    touches: Touches | None = None  # what the call touches, as the engine declares it
-
-    @property
-    def table(self) -> str | None:
-        return self.tables[0] if self.tables else None
-
-
 Outcome = Any  # DynamoDBError | Transport | Unprocessed | None
-Matcher = Callable[[PendingCall], tuple[bool, str]]
-
-
-# --- matchers --------------------------------------------------------------------------------
-
-
-def operation_matcher(operation: str | Iterable[str] | None) -> Matcher | None:
-    if operation is None or operation == "*":
-        return None
-    names = frozenset((operation,)) if isinstance(operation, str) else frozenset(operation)
-    wanted = "/".join(sorted(names))
-
-    def match(call: PendingCall) -> tuple[bool, str]:
-        if call.operation in names:
-            return True, ""
-        return False, f"operation is {call.operation}, not {wanted}"
-
-    return match
-
-
-def table_matcher(table: str | Iterable[str] | None) -> Matcher | None:
-    if table is None:
-        return None
-    names = frozenset((table,)) if isinstance(table, str) else frozenset(table)
-    wanted = " or ".join(repr(name) for name in sorted(names))
-
-    def match(call: PendingCall) -> tuple[bool, str]:
-        if names.intersection(call.tables):
-            return True, ""
-        found = ", ".join(repr(name) for name in call.tables) or "no table"
-        return False, f"table is {found}, not {wanted}"
-
-    return match
-
-
-def request_matcher(match: Callable[[dict[str, Any]], bool] | dict[str, Any] | None) -> Matcher | None:
-    """A predicate on the wire-form request, or a dict that must be contained in it."""
-    if match is None:
-        return None
-    if isinstance(match, dict):
-        expected = match
-
-        def contained(call: PendingCall) -> tuple[bool, str]:
-            path = _first_difference(expected, call.request)
-            if path is None:
-                return True, ""
-            return False, f"request differs at {path}"
-
-        return contained
-    name = getattr(match, "__name__", "match")
-
-    def predicate(call: PendingCall) -> tuple[bool, str]:
-        if match(call.request):
-            return True, ""
-        return False, f"{name}(request) is false"
-
-    return predicate
-
-
-def _first_difference(expected: Any, actual: Any, path: str = "") -> str | None:
-    """Where `expected` is not contained in `actual` (dicts by subset, everything else by equality)."""
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return path or "the top"
-        for key, value in expected.items():
-            where = f"{path}.{key}" if path else str(key)
-            if key not in actual:
-                return where
-            difference = _first_difference(value, actual[key], where)
-            if difference is not None:
-                return difference
-        return None
-    return None if expected == actual else (path or "the top")
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -264,9 +185,7 @@ class FaultRule:
         self.table = table
         self.times = times
         self.probability = probability
-        self.matchers = [
-            m for m in (operation_matcher(operation), table_matcher(table), request_matcher(match)) if m is not None
-        ]
+        self.pattern = pattern(operation, table=table, match=match)
         self.rng = random.Random(seed)
         self.function: Callable[[PendingCall], Any] | None = None
         self.sequence: Iterator[Any] | None = None
@@ -302,11 +221,10 @@ class FaultRule:
         if self.exhausted or self.removed:
             return False, None
         self.seen += 1
-        for matcher in self.matchers:
-            matched, reason = matcher(call)
-            if not matched:
-                self.misses.append(f"{call.operation}{_on(call.tables)}: {reason}")
-                return False, None
+        matched, reason = self.pattern.match(call)
+        if not matched:
+            self.misses.append(f"{call.operation}{_on(call.tables)}: {reason}")
+            return False, None
         self.matched += 1
         if self.probability < 1 and self.rng.random() >= self.probability:
             self.misses.append(
@@ -379,16 +297,41 @@ def _summary(outcome: Outcome) -> str:
     return str(outcome)
 
 
-class Faults:
-    """The fault rules of one simulator, in the order they were added."""
+@stage(order=20)
+class Faults(Stage):
+    """The fault rules of one simulator, in the order they were added: a stage that decides a call
+    before the engine runs it (an error, a transport fault, a partial batch) and, after, loses the
+    response of a call whose answer is to be lost."""
 
-    def __init__(self) -> None:
+    _active = False  # until a rule is added
+
+    def __init__(self, hub: Doubles | None = None) -> None:
         self.rules: list[FaultRule] = []
         self._lock = threading.Lock()
+
+    def before(self, progress: Progress) -> None:
+        decision = self.decide(progress.pending)
+        if decision is None or decision[1] is None:
+            return
+        rule, outcome = decision
+        progress.call.fault = rule
+        if isinstance(outcome, DynamoDBError):
+            raise outcome
+        if isinstance(outcome, Transport):
+            if not outcome.applied:
+                raise TransportFault(outcome.kind)
+            progress.lost = outcome.kind
+        elif isinstance(outcome, Unprocessed):
+            _leave_out(progress, outcome, rule.rng)
+
+    def after(self, progress: Progress, response: dict[str, Any]) -> None:
+        if progress.lost is not None:
+            raise TransportFault(progress.lost, applied=True)
 
     def add(self, rule: FaultRule) -> FaultRule:
         with self._lock:
             self.rules.append(rule)
+            self.active = True
         return rule
 
     def decide(self, call: PendingCall) -> tuple[FaultRule, Outcome] | None:
@@ -403,6 +346,7 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()
+            self.active = False
 
     def unused(self) -> list[FaultRule]:
         """The rules that never fired."""
@@ -416,75 +360,13 @@ class Faults:
             )
 
 
-# --- partial batches -------------------------------------------------------------------------
-
-
-def batch_entries(touches: Touches, request: dict[str, Any]) -> list[tuple[str, Any]] | None:
-    """(table, entry) for each write request or key of a batch of items (BatchWriteItem,
-    BatchGetItem); None if it is not one we can split (not such a batch, malformed, or over
-    DynamoDB's size limit: the engine reports that)."""
-    if not touches.batch or touches.access not in UNPROCESSED:
-        return None
-    items = request.get("RequestItems")
-    if not isinstance(items, dict):
-        return None  # a PartiQL batch: statements, not items
-    writes = touches.access == "write"
-    entries: list[tuple[str, Any]] = []
-    for table, value in items.items():
-        if writes:
-            if not isinstance(value, list):
-                return None
-            entries.extend((table, entry) for entry in value)
-        else:
-            keys = value.get("Keys") if isinstance(value, dict) else None
-            if not isinstance(keys, list):
-                return None
-            entries.extend((table, key) for key in keys)
-    if not entries or len(entries) > UNPROCESSED[touches.access][1]:
-        return None
-    return entries
-
-
-def split_batch(touches: Touches, request: dict[str, Any], left_out: set[int]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the request without the entries at positions `left_out`, those entries in the shape of
-    UnprocessedItems / UnprocessedKeys). The request given is not changed."""
-    writes = touches.access == "write"
-    position = 0
-    kept: dict[str, Any] = {}
-    removed: dict[str, Any] = {}
-    for table, value in request["RequestItems"].items():
-        entries = value if writes else value["Keys"]
-        stay: list[Any] = []
-        go: list[Any] = []
-        for entry in entries:
-            (go if position in left_out else stay).append(entry)
-            position += 1
-        if writes:
-            if stay:
-                kept[table] = stay
-            if go:
-                removed[table] = go
-        else:
-            if stay:
-                kept[table] = {**value, "Keys": stay}
-            if go:
-                removed[table] = {**value, "Keys": go}
-    return {**request, "RequestItems": kept}, removed
-
-
-def unprocessed_member(touches: Touches) -> str:
-    """Where a batch answers the entries it left out: UnprocessedItems or UnprocessedKeys."""
-    return UNPROCESSED[touches.access][0]
-
-
-def merge_unprocessed(touches: Touches, response: dict[str, Any], removed: dict[str, Any]) -> dict[str, Any]:
-    """Add the entries left out of a batch to its response's UnprocessedItems / UnprocessedKeys."""
-    unprocessed_map = response.setdefault(unprocessed_member(touches), {})
-    for table, value in removed.items():
-        if touches.access == "write":
-            unprocessed_map.setdefault(table, []).extend(value)
-        elif table in unprocessed_map:
-            unprocessed_map[table]["Keys"].extend(value["Keys"])
-        else:
-            unprocessed_map[table] = value
-    return response
+def _leave_out(progress: Progress, outcome: Unprocessed, rng: random.Random) -> None:
+    """Leave the entries the outcome chooses out of a batch (all of them: DynamoDB fails the batch)."""
+    entries = batch_entries(progress.touches, progress.request)
+    if entries is None:
+        return  # not a batch the engine would accept: let it answer
+    chosen = outcome.choose(entries, rng)
+    if chosen and len(chosen) == len(entries):
+        # DynamoDB fails the whole batch when it can process none of it.
+        raise errors.table_throughput_exceeded()
+    progress.request, progress.left_out = leave_out(progress.touches, progress.request, chosen, progress.left_out)

@@ -1,104 +1,93 @@
-"""Where the test doubles meet the engine: every call of every front passes `Doubles.handle`.
+"""Where the test doubles meet the engine: every call of every front passes `Doubles.handle`,
+which runs the registered stages (`doubles.stages`) in order around `Engine.execute`.
 
 What a call touches (its access, tables, index, entries, scan or query) is the engine's answer
-(`Engine.touches`), found once before it runs; every double works from it, not from operation names.
-In order, for one call: the latency (slept, or added to the clock), the fault rules (an error,
-a transport fault, a partial batch), the throughput limits, then the engine (through the
-eventual-consistency view when that mode is on); then the capacity taken from the buckets, a
-response lost if the fault says so, and the call recorded in the call log, whatever happened.
-With nothing configured this is a few attribute checks and one call-log entry per call.
+(`Engine.touches`), found once before it runs; every stage works from it, not from operation
+names. The stages, in order: the call log (first, so it records every call, whatever happened),
+latency (10: slept, or added to the clock), the fault rules (20: an error, a transport fault, a
+partial batch; after the engine, a lost response), the throughput limits (30: refused or narrowed
+before, capacity taken from the buckets after) and eventual consistency (40: around the engine,
+reads through a view of older versions). Entries a stage left out of a batch are answered as
+unprocessed. The hub keeps, per phase, the stages active now, so with nothing configured a call
+is the engine's answer and one call-log entry.
 """
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, Any
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from dynasim import errors
-from dynasim.doubles.calls import Call, CallLog
-from dynasim.doubles.consistency import EventualConsistency
-from dynasim.doubles.faults import (
-    Faults,
-    PendingCall,
-    Transport,
-    TransportFault,
-    Unprocessed,
-    batch_entries,
-    merge_unprocessed,
-    split_batch,
-    unprocessed_member,
-)
+from dynasim.doubles import consistency, faults, latency, throughput  # noqa: F401  (register their stages)
+from dynasim.doubles.batches import merge_unprocessed
+from dynasim.doubles.calls import Call, CallLog, RecordCalls
+from dynasim.doubles.consistency import Consistency, EventualConsistency
+from dynasim.doubles.faults import Faults
 from dynasim.doubles.latency import Latency
-from dynasim.doubles.throughput import ThroughputLimiter
-from dynasim.engine.capacity import Consumed, collector
-from dynasim.engine.touches import Touches, table_name
-from dynasim.errors import DynamoDBError
+from dynasim.doubles.stages import REGISTERED, Progress, Response, Stage, overrides
+from dynasim.doubles.throughput import Throughput, ThroughputLimiter
+from dynasim.engine.capacity import collector
 
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
 
+StageType = TypeVar("StageType", bound=Stage)
+Phases = tuple[list[Stage], list[Stage], list[Stage], list[Stage]]  # before, around, after, finish
+
 
 class Doubles:
+    """The stages of one simulator (one of each registered, after the call log's) and the call
+    through them."""
+
     def __init__(self, simulator: Simulator, max_calls: int | None, max_bytes: int | None = None) -> None:
         self.simulator = simulator
         self.engine = simulator.engine
         self.clock = simulator.clock
         self.call_log = CallLog(max_calls, max_bytes)
-        self.faults = Faults()
-        self.latency = Latency()
-        self.limiter: ThroughputLimiter | None = None
-        self.consistency: EventualConsistency | None = None
+        self.stages: list[Stage] = [RecordCalls(self.call_log)] + [factory(self) for _, factory in REGISTERED]
+        self._lock = threading.Lock()
+        self._phases = self._active_phases()
+        for stage in self.stages:
+            stage._changed = self._refresh
+        self.faults = self.stage(Faults)
+        self.latency = self.stage(Latency)
+
+    def stage(self, kind: type[StageType]) -> StageType:
+        """This simulator's stage of a kind (`hub.stage(Faults)`)."""
+        return next(stage for stage in self.stages if isinstance(stage, kind))
+
+    def _active_phases(self) -> Phases:
+        """Per phase, the active stages that do something in it (after and finish unwind)."""
+        active = [stage for stage in self.stages if stage.active]
+        return (
+            [stage for stage in active if overrides(stage, "before")],
+            [stage for stage in active if overrides(stage, "around")],
+            [stage for stage in reversed(active) if overrides(stage, "after")],
+            [stage for stage in reversed(active) if overrides(stage, "finish")],
+        )
+
+    def _refresh(self) -> None:
+        with self._lock:
+            self._phases = self._active_phases()
 
     def handle(self, operation: str, request: dict[str, Any], front: str) -> dict[str, Any]:
-        clock = self.clock
+        before, around, after, finish = self._phases  # the stages active as the call starts
         touches = self.engine.touches(operation, request)
-        call = self.call_log.start(operation, request, clock.now(), front, touches)
-        started = time.perf_counter()
-        virtual = 0.0
-        consumed: list[Consumed] = []
-        token = collector.set(consumed)
+        call = self.call_log.start(operation, request, self.clock.now(), front, touches)
+        progress = Progress(request, call)
+        token = collector.set(call._consumed)
         try:
-            pending = None
-            if self.latency.rules:
-                pending = PendingCall(operation, call.tables, request, touches)
-                seconds, is_virtual = self.latency.delay(pending)
-                if seconds:
-                    call.latency = seconds
-                    if is_virtual:
-                        clock.advance(seconds)
-                        virtual = seconds
-                    else:
-                        time.sleep(seconds)
-            lost: Transport | None = None
-            left_out: dict[str, Any] | None = None
-            to_run = request
-            if self.faults.rules:
-                decision = self.faults.decide(pending or PendingCall(operation, call.tables, request, touches))
-                if decision is not None:
-                    rule, outcome = decision
-                    if outcome is not None:
-                        call.fault = rule
-                    if isinstance(outcome, DynamoDBError):
-                        raise outcome
-                    if isinstance(outcome, Transport):
-                        if not outcome.applied:
-                            raise TransportFault(outcome.kind)
-                        lost = outcome
-                    elif isinstance(outcome, Unprocessed):
-                        to_run, left_out = self._leave_out(touches, request, outcome, rule.rng)
-            if self.limiter is not None:
-                to_run, left_out = self._limit(touches, to_run, left_out)
-            if self.consistency is not None:
-                response = self.consistency.run(touches, lambda: self.engine.execute(operation, to_run))
+            for stage in before:
+                stage.before(progress)
+            if around:
+                response = self._run(progress, around)
             else:
-                response = self.engine.execute(operation, to_run)
+                response = self.engine.execute(operation, progress.request)
             call.applied = True
-            if left_out:
-                merge_unprocessed(touches, response, left_out)
-            if self.limiter is not None:
-                self.limiter.charge(touches, consumed)
-            if lost is not None:
-                raise TransportFault(lost.kind, applied=True)
+            if progress.left_out:
+                merge_unprocessed(touches, response, progress.left_out)
+            for stage in after:
+                stage.after(progress, response)
             call.response = response
             return response
         except BaseException as error:
@@ -106,46 +95,41 @@ class Doubles:
             raise
         finally:
             collector.reset(token)
-            call._consumed = consumed
-            call.duration = time.perf_counter() - started + virtual
-            self.call_log.add(call)
+            for stage in finish:
+                stage.finish(progress)
 
-    def _leave_out(
-        self, touches: Touches, request: dict[str, Any], outcome: Unprocessed, rng: Any
-    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        entries = batch_entries(touches, request)
-        if entries is None:
-            return request, None  # not a batch the engine would accept: let it answer
-        chosen = outcome.choose(entries, rng)
-        if not chosen:
-            return request, None
-        if len(chosen) == len(entries):
-            # DynamoDB fails the whole batch when it can process none of it.
-            raise errors.table_throughput_exceeded()
-        return split_batch(touches, request, chosen)
+    def _run(self, progress: Progress, around: list[Stage]) -> Response:
+        """The engine, inside the stages that wrap it (the first listed outermost)."""
 
-    def _limit(
-        self, touches: Touches, request: dict[str, Any], left_out: dict[str, Any] | None
-    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        limiter = self.limiter
-        assert limiter is not None
-        if not touches.batch:
-            limiter.check(self.engine, touches)
-            return request, left_out
-        throttled, error = limiter.throttled_tables(self.engine, touches)
-        if not throttled:
-            return request, left_out
-        entries = batch_entries(touches, request)
-        if entries is None:  # a PartiQL batch, or one the engine refuses
-            return request, left_out
-        chosen = {i for i, (table, _) in enumerate(entries) if table_name(table) in throttled}
-        if len(chosen) == len(entries):
-            raise error()
-        reduced, removed = split_batch(touches, request, chosen)
-        if left_out:
-            member = unprocessed_member(touches)
-            removed = merge_unprocessed(touches, {member: removed}, left_out)[member]
-        return reduced, removed
+        def execute() -> Response:
+            return self.engine.execute(progress.operation, progress.request)
+
+        proceed: Callable[[], Response] = execute
+        for stage in reversed(around):
+            proceed = _wrapped(stage, progress, proceed)
+        return proceed()
+
+    # --- the stages the simulator configures ----------------------------------------------
+
+    @property
+    def limiter(self) -> ThroughputLimiter | None:
+        return self.stage(Throughput).limiter
+
+    @limiter.setter
+    def limiter(self, limiter: ThroughputLimiter | None) -> None:
+        self.stage(Throughput).limiter = limiter
+
+    @property
+    def consistency(self) -> EventualConsistency | None:
+        return self.stage(Consistency).mode
+
+    @consistency.setter
+    def consistency(self, mode: EventualConsistency | None) -> None:
+        self.stage(Consistency).mode = mode
+
+
+def _wrapped(stage: Stage, progress: Progress, proceed: Callable[[], Response]) -> Callable[[], Response]:
+    return lambda: stage.around(progress, proceed)
 
 
 __all__ = ["Call", "Doubles"]

@@ -14,10 +14,16 @@ from __future__ import annotations
 import math
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from dynasim.doubles.faults import PendingCall, operation_matcher, table_matcher
+from dynasim.doubles.matching import PendingCall, pattern
 from dynasim.doubles.operations import check_operations
+from dynasim.doubles.stages import Progress, Stage, stage
+
+if TYPE_CHECKING:
+    from dynasim.doubles.hub import Doubles
 
 Distribution = Callable[[random.Random], float]
 
@@ -75,12 +81,12 @@ class LatencyRule:
         self.table = table
         self.virtual = virtual
         self.rng = random.Random(seed)
-        self.matchers = [m for m in (operation_matcher(operation), table_matcher(table)) if m is not None]
+        self.pattern = pattern(operation, table=table)
         self.removed = False
         self.seconds = seconds
 
     def matches(self, call: PendingCall) -> bool:
-        return not self.removed and all(matcher(call)[0] for matcher in self.matchers)
+        return not self.removed and self.pattern.match(call)[0]
 
     def draw(self) -> float:
         return max(0.0, float(self.sample(self.rng)))
@@ -95,19 +101,39 @@ class LatencyRule:
         return f"<latency {where}: {self.seconds!r}{' (virtual)' if self.virtual else ''}>"
 
 
-class Latency:
-    def __init__(self) -> None:
+@stage(order=10)
+class Latency(Stage):
+    """The latency rules of one simulator: the first stage of a call, so the time passes before
+    anything else happens to it (a fault, a throttle, the engine)."""
+
+    _active = False  # until a rule is added
+
+    def __init__(self, hub: Doubles) -> None:
         self.rules: list[LatencyRule] = []
         self._lock = threading.Lock()
+        self.clock = hub.clock
+
+    def before(self, progress: Progress) -> None:
+        seconds, virtual = self.delay(progress.pending)
+        if not seconds:
+            return
+        progress.call.latency = seconds
+        if virtual:
+            self.clock.advance(seconds)
+            progress.virtual = seconds
+        else:
+            time.sleep(seconds)
 
     def add(self, rule: LatencyRule) -> LatencyRule:
         with self._lock:
             self.rules.append(rule)
+            self.active = True
         return rule
 
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()
+            self.active = False
 
     def delay(self, call: PendingCall) -> tuple[float, bool]:
         """(seconds, virtual) for one call: the last matching rule's draw."""

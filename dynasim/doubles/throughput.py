@@ -35,9 +35,13 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
+from dynasim.doubles.batches import batch_entries, leave_out
+from dynasim.doubles.stages import Progress, Stage, stage
+from dynasim.engine.touches import table_name
 from dynasim.errors import DynamoDBError
 
 if TYPE_CHECKING:
+    from dynasim.doubles.hub import Doubles
     from dynasim.engine import Engine
     from dynasim.engine.capacity import Consumed
     from dynasim.engine.touches import Touches
@@ -248,3 +252,47 @@ def _partition(table: Table, key: Mapping[str, Any]) -> Any:
         return None
     kind, payload = next(iter(value.items()))
     return kind, payload if not isinstance(payload, list) else tuple(payload)
+
+
+@stage(order=30)
+class Throughput(Stage):
+    """Throughput limits as a stage: a request is refused (or a batch narrowed to the tables that
+    can take it) before the engine runs it, and what it consumed is taken from the buckets after.
+    Active while `limiter` is set (`Simulator.enable_throughput_limits`)."""
+
+    _active = False  # until limits are switched on
+
+    def __init__(self, hub: Doubles) -> None:
+        self.engine = hub.engine
+        self._limiter: ThroughputLimiter | None = None
+
+    @property
+    def limiter(self) -> ThroughputLimiter | None:
+        return self._limiter
+
+    @limiter.setter
+    def limiter(self, limiter: ThroughputLimiter | None) -> None:
+        self._limiter = limiter
+        self.active = limiter is not None
+
+    def before(self, progress: Progress) -> None:
+        limiter, touches = self.limiter, progress.touches
+        assert limiter is not None
+        if not touches.batch:
+            limiter.check(self.engine, touches)
+            return
+        throttled, error = limiter.throttled_tables(self.engine, touches)
+        if not throttled:
+            return
+        entries = batch_entries(touches, progress.request)
+        if entries is None:  # a PartiQL batch, or one the engine refuses
+            return
+        chosen = {i for i, (table, _) in enumerate(entries) if table_name(table) in throttled}
+        if len(chosen) == len(entries):
+            raise error()
+        progress.request, progress.left_out = leave_out(touches, progress.request, chosen, progress.left_out)
+
+    def after(self, progress: Progress, response: dict[str, Any]) -> None:
+        limiter = self.limiter
+        if limiter is not None:
+            limiter.charge(progress.touches, progress.consumed)

@@ -45,18 +45,17 @@ and calls the Simulator.
 
 from __future__ import annotations
 
-import base64
 import hmac
 import ipaddress
 import json
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from dynasim import wire
-from dynasim.doubles.operations import check_operations
+from dynasim.doubles.calls import json_default, json_lines
 from dynasim.doubles.snapshot import Snapshot
+from dynasim.doubles.specs import SpecError, add_fault, add_latency, enable_throughput, is_number
 from dynasim.errors import DynamoDBError
 from dynasim.fronts.sigv4 import Verifier
 
@@ -70,16 +69,16 @@ ADMIN_HEADER = "x-dynasim-admin"  # marks a write as sent by a tool, not a web p
 SIMPLE_METHODS = ("GET", "HEAD")
 SIMPLE_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
 
-FAULT_FIELDS = ("operation", "error", "times", "probability", "table", "match", "seed", "unprocessed", "message")
-LATENCY_FIELDS = ("operation", "seconds", "table", "virtual", "seed")
-THROUGHPUT_FIELDS = ("on_demand", "burst_seconds", "partition_limits")
-CONFIG_KEYS = ("faults", "latency", "throughput")
-
 Headers = dict[str, str]
+Query = dict[str, list[str]]
+Answer = tuple[int, Headers, bytes]  # status, headers, body
+Handler = Callable[[list[str], Query, bytes], Answer]
+ANY_NAME = "*"  # in an endpoint's path: any one segment (a fault's ID, a snapshot's name)
 
 
-class AdminError(ValueError):
-    """A bad admin request or configuration: answered as {"error": code, "message": ...}."""
+class AdminError(SpecError):
+    """A bad admin request: answered as {"error": code, "message": ...}. A bad fault, latency or
+    throughput spec (`SpecError`) is a 400 BadRequest."""
 
     def __init__(self, message: str, status: int = 400, code: str = "BadRequest") -> None:
         super().__init__(message)
@@ -99,206 +98,6 @@ def host_name(host: str) -> str:
 
 def is_admin_request(target: str, headers: Mapping[str, str]) -> bool:
     return "x-amz-target" not in headers and (target.startswith(PREFIX) or target.split("?", 1)[0] == PREFIX[:-1])
-
-
-# --- faults and latency from JSON (the admin API, --config and the --fault / --latency flags) ----
-
-
-def add_fault(simulator: Simulator, spec: Any) -> Any:
-    """`simulator.inject_fault(**spec)` for a JSON object; AdminError if it is not a valid fault."""
-    arguments = _arguments(spec, FAULT_FIELDS, "fault")
-    for name in ("times", "seed"):
-        if name in arguments and not _is_int(arguments[name]):
-            raise AdminError(f"fault: {name} must be a whole number")
-    for name in ("probability", "unprocessed"):
-        if name in arguments and not _is_number(arguments[name]):
-            raise AdminError(f"fault: {name} must be a number")
-    error = arguments.get("error")
-    if not (error is None or isinstance(error, str) or isinstance(error, list)):
-        raise AdminError("fault: error must be an error code, null, or a list of them")
-    if isinstance(error, list) and not all(step is None or isinstance(step, str) for step in error):
-        raise AdminError("fault: a list of errors holds error codes and nulls only")
-    if "match" in arguments and not isinstance(arguments["match"], dict):
-        raise AdminError("fault: match must be an object contained in the request")
-    _check_names(arguments, "fault")
-    if error is None and "unprocessed" not in arguments:
-        raise AdminError("fault: give error (an error code, or a list of codes and nulls) or unprocessed")
-    try:
-        return simulator.inject_fault(**arguments)
-    except (ValueError, TypeError) as problem:
-        raise AdminError(f"fault: {problem}") from None
-
-
-def add_latency(simulator: Simulator, spec: Any) -> Any:
-    """`simulator.set_latency(**spec)` for a JSON object; AdminError if it is not valid."""
-    arguments = _arguments(spec, LATENCY_FIELDS, "latency")
-    if "seconds" not in arguments:
-        raise AdminError("latency: seconds is required (a number, or [low, high])")
-    seconds = arguments["seconds"]
-    if isinstance(seconds, list):
-        if len(seconds) != 2 or not all(_is_number(value) and value >= 0 for value in seconds):
-            raise AdminError("latency: seconds as a range is [low, high], two numbers >= 0")
-        arguments["seconds"] = (float(seconds[0]), float(seconds[1]))
-    elif not _is_number(seconds) or seconds < 0:
-        raise AdminError("latency: seconds must be a number >= 0, or [low, high]")
-    if "virtual" in arguments and not isinstance(arguments["virtual"], bool):
-        raise AdminError("latency: virtual must be true or false")
-    if "seed" in arguments and not _is_int(arguments["seed"]):
-        raise AdminError("latency: seed must be a whole number")
-    _check_names(arguments, "latency")
-    try:
-        return simulator.set_latency(**arguments)
-    except (ValueError, TypeError) as problem:
-        raise AdminError(f"latency: {problem}") from None
-
-
-def enable_throughput(simulator: Simulator, spec: Any) -> None:
-    """`simulator.enable_throughput_limits(**spec)` for a JSON object ({} for the defaults)."""
-    arguments = _arguments(spec, THROUGHPUT_FIELDS, "throughput")
-    on_demand = arguments.get("on_demand")
-    if on_demand is not None:
-        if not isinstance(on_demand, dict) or not all(
-            isinstance(rates, list) and len(rates) == 2 and all(_is_number(r) and r > 0 for r in rates)
-            for rates in on_demand.values()
-        ):
-            raise AdminError("throughput: on_demand is {table: [reads per second, writes per second]}")
-        arguments["on_demand"] = {table: (float(r), float(w)) for table, (r, w) in on_demand.items()}
-    if "burst_seconds" in arguments and not (
-        _is_number(arguments["burst_seconds"]) and arguments["burst_seconds"] >= 0
-    ):
-        raise AdminError("throughput: burst_seconds must be a number >= 0")
-    if "partition_limits" in arguments and not isinstance(arguments["partition_limits"], bool):
-        raise AdminError("throughput: partition_limits must be true or false")
-    simulator.enable_throughput_limits(**arguments)
-
-
-def apply_config(simulator: Simulator, config: Any) -> tuple[int, int]:
-    """Apply {"faults": [...], "latency": [...], "throughput": {...}} (throughput: the arguments of
-    `enable_throughput_limits`); returns (faults added, latency rules added)."""
-    if not isinstance(config, dict):
-        raise AdminError('expected a JSON object: {"faults": [...], "latency": [...], "throughput": {...}}')
-    unknown = sorted(set(config) - set(CONFIG_KEYS))
-    if unknown:
-        raise AdminError(f"unknown key(s) {', '.join(unknown)}: expected {', '.join(CONFIG_KEYS)}")
-    faults = config.get("faults", [])
-    latency = config.get("latency", [])
-    if not isinstance(faults, list) or not isinstance(latency, list):
-        raise AdminError("faults and latency are lists of objects")
-    for spec in faults:
-        add_fault(simulator, spec)
-    for spec in latency:
-        add_latency(simulator, spec)
-    if "throughput" in config:
-        enable_throughput(simulator, config["throughput"])
-    return len(faults), len(latency)
-
-
-def load_config(path: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except OSError as problem:
-        raise AdminError(f"{path}: {problem.strerror or problem}") from None
-    except json.JSONDecodeError as problem:
-        raise AdminError(f"{path}: not valid JSON: {problem}") from None
-
-
-def fault_flag(text: str) -> dict[str, Any]:
-    """`OPERATION:ERROR[:name=value,...]` (OPERATION may be *; ERROR may be a,b,c for a sequence, and
-    "none" a step that succeeds) as a fault's JSON arguments, e.g.
-    ``PutItem:ProvisionedThroughputExceededException:times=2,table=orders``."""
-    parts = text.split(":", 2)
-    if len(parts) < 2 or not parts[0]:
-        raise AdminError("expected OPERATION:ERROR[:name=value,...], e.g. PutItem:ThrottlingException:times=2")
-    spec: dict[str, Any] = {"operation": _operation(parts[0])}
-    options = parts[2] if len(parts) == 3 else ""
-    if "=" in parts[1]:  # PutItem:unprocessed=0.5
-        options = f"{parts[1]},{options}" if options else parts[1]
-    elif "," in parts[1]:
-        spec["error"] = [None if step.lower() == "none" else step for step in parts[1].split(",")]
-    elif parts[1]:
-        spec["error"] = parts[1]
-    conversions = {"times": int, "seed": int, "probability": float, "unprocessed": float, "table": str}
-    spec.update(_options(options, conversions, "--fault"))
-    return spec
-
-
-def latency_flag(text: str) -> dict[str, Any]:
-    """`OPERATION:SECONDS[:name=value,...]` (SECONDS or LOW-HIGH; names: table, virtual, seed) as a
-    latency rule's JSON arguments, e.g. ``Query:0.2`` or ``*:0.01-0.05:table=users``."""
-    parts = text.split(":", 2)
-    if len(parts) < 2 or not parts[0] or not parts[1]:
-        raise AdminError("expected OPERATION:SECONDS[:name=value,...], e.g. Query:0.2 or GetItem:0.01-0.05")
-    spec: dict[str, Any] = {"operation": _operation(parts[0])}
-    try:
-        if "-" in parts[1]:
-            low, high = parts[1].split("-", 1)
-            spec["seconds"] = [float(low), float(high)]
-        else:
-            spec["seconds"] = float(parts[1])
-    except ValueError:
-        raise AdminError(f"--latency: not a number of seconds: {parts[1]!r}") from None
-    conversions = {"table": str, "virtual": _bool, "seed": int}
-    spec.update(_options(parts[2] if len(parts) == 3 else "", conversions, "--latency"))
-    return spec
-
-
-def _operation(name: str) -> str:
-    try:
-        check_operations(name)
-    except ValueError as problem:
-        raise AdminError(str(problem)) from None
-    return name
-
-
-def _options(text: str, conversions: dict[str, Any], flag: str) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for option in filter(None, text.split(",")):
-        name, sep, value = option.partition("=")
-        if not sep or name not in conversions:
-            expected = ", ".join(conversions)
-            raise AdminError(f"{flag}: unknown option {option!r}: expected name=value, names {expected}")
-        try:
-            found[name] = conversions[name](value)
-        except ValueError:
-            raise AdminError(f"{flag}: bad value for {name}: {value!r}") from None
-    return found
-
-
-def _bool(text: str) -> bool:
-    if text.lower() in ("true", "yes", "1"):
-        return True
-    if text.lower() in ("false", "no", "0"):
-        return False
-    raise ValueError(text)
-
-
-def _arguments(spec: Any, fields: tuple[str, ...], what: str) -> dict[str, Any]:
-    if not isinstance(spec, dict):
-        raise AdminError(f"{what}: expected a JSON object with some of {', '.join(fields)}")
-    unknown = sorted(set(spec) - set(fields))
-    if unknown:
-        raise AdminError(f"{what}: unknown field(s) {', '.join(unknown)}; expected some of {', '.join(fields)}")
-    return dict(spec)
-
-
-def _check_names(arguments: dict[str, Any], what: str) -> None:
-    for name in ("operation", "table"):
-        value = arguments.get(name)
-        if value is None:
-            continue
-        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            arguments[name] = tuple(value)
-        elif not isinstance(value, str):
-            raise AdminError(f"{what}: {name} must be a name or a list of names")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> TypeGuard[float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 # --- the HTTP side ----------------------------------------------------------------------------
@@ -328,6 +127,8 @@ class Admin:
             return self._route(method, path, query, body)
         except AdminError as problem:
             return _json(problem.status, {"error": problem.code, "message": str(problem)})
+        except SpecError as problem:
+            return _json(400, {"error": "BadRequest", "message": str(problem)})
 
     def _refuse_cross_site(self, method: str, headers: Mapping[str, str]) -> None:
         host = headers.get("host", "")
@@ -386,111 +187,133 @@ class Admin:
         return taken
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> tuple[int, Headers, bytes]:
-        simulator = self.simulator
         parts = path.split("/") if path else []
-        allowed: str
-        if parts == ["calls"]:
-            allowed = "GET, DELETE"
-            if method in ("GET", "HEAD"):
-                return self._calls(query)
-            if method == "DELETE":
-                cleared = len(simulator.call_log)
-                simulator.call_log.clear()
-                return _json(200, {"cleared": cleared})
-        elif parts == ["faults"]:
-            allowed = "GET, POST, DELETE"
-            if method in ("GET", "HEAD"):
-                return _json(200, {"faults": [_fault(rule) for rule in simulator.faults if not rule.removed]})
-            if method == "POST":
-                specs = _body(body)
-                added = [add_fault(simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
-                return _json(201, {"faults": [_fault(rule) for rule in added]})
-            if method == "DELETE":
-                removed = len([rule for rule in simulator.faults if not rule.removed])
-                simulator.clear_faults()
-                return _json(200, {"removed": removed})
-        elif len(parts) == 2 and parts[0] == "faults":
-            allowed = "GET, DELETE"
-            rule = next((r for r in simulator.faults if str(r.number) == parts[1] and not r.removed), None)
-            if rule is None:
-                raise AdminError(f"no fault {parts[1]!r} (GET /_dynasim/faults lists them)", 404, "NotFound")
-            if method in ("GET", "HEAD"):
-                return _json(200, _fault(rule))
-            if method == "DELETE":
-                rule.remove()
-                return _json(200, {"removed": 1})
-        elif parts == ["latency"]:
-            allowed = "POST, DELETE"
-            if method == "POST":
-                specs = _body(body)
-                added = [add_latency(simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
-                return _json(201, {"latency": [repr(rule) for rule in added]})
-            if method == "DELETE":
-                simulator.clear_latency()
-                return _json(200, {"removed": True})
-        elif parts == ["throughput"]:
-            allowed = "POST, DELETE"
-            if method == "POST":
-                enable_throughput(simulator, _body(body) if body.strip() else {})
-                return _json(200, {"throughput_limits": True})
-            if method == "DELETE":
-                simulator.disable_throughput_limits()
-                return _json(200, {"throughput_limits": False})
-        elif parts == ["clock", "advance"]:
-            allowed = "POST"
-            if method == "POST":
-                spec = _body(body)
-                seconds = spec.get("seconds") if isinstance(spec, dict) else None
-                if not _is_number(seconds) or seconds < 0:
-                    raise AdminError('clock/advance: expected {"seconds": a number >= 0}')
-                simulator.advance(seconds)
-                return _json(200, {"now": simulator.clock.now()})
-        elif parts == ["clock"]:
-            allowed = "GET"
-            if method in ("GET", "HEAD"):
-                return _json(200, {"now": simulator.clock.now()})
-        elif parts == ["reset"]:
-            allowed = "POST"
-            if method == "POST":
-                _replacing_tables(simulator.reset)
-                return _json(200, {"reset": True})
-        elif parts == ["snapshots"]:
-            allowed = "GET"
-            if method in ("GET", "HEAD"):
-                return _json(200, {"snapshots": {name: _snapshot(taken) for name, taken in self.snapshots.items()}})
-        elif len(parts) == 2 and parts[0] == "snapshots":
-            allowed = "PUT, DELETE"
-            if method == "PUT":
-                taken = self.snapshots[parts[1]] = simulator.snapshot()
-                return _json(201, {parts[1]: _snapshot(taken)})
-            if method == "DELETE":
-                self._named_snapshot(parts[1])
-                del self.snapshots[parts[1]]
-                return _json(200, {"removed": 1})
-        elif len(parts) == 3 and parts[0] == "snapshots" and parts[2] == "restore":
-            allowed = "POST"
-            if method == "POST":
-                taken = self._named_snapshot(parts[1])
-                _replacing_tables(lambda: simulator.restore(taken))
-                return _json(200, {parts[1]: _snapshot(taken)})
-        else:
+        found = next(((shape, handlers) for shape, handlers in self._endpoints().items() if _fits(shape, parts)), None)
+        if found is None:
             raise AdminError(
                 f"no admin endpoint {PREFIX}{path}: calls, faults, faults/ID, latency, throughput, clock, "
                 "clock/advance, reset, snapshots, snapshots/NAME, snapshots/NAME/restore",
                 404,
                 "NotFound",
             )
+        shape, handlers = found
+        names = [part for part, pattern in zip(parts, shape, strict=True) if pattern == ANY_NAME]
+        if shape == ("faults", ANY_NAME):
+            self._rule(names[0])  # an unknown rule is a 404, whatever the method
+        handler = handlers.get("GET" if method == "HEAD" else method)
+        if handler is not None:
+            return handler(names, query, body)
+        allowed = ", ".join(handlers)
         status, headers, payload = _json(
             405, {"error": "MethodNotAllowed", "message": f"{method} {PREFIX}{path}: use {allowed}"}
         )
         headers["Allow"] = allowed
         return status, headers, payload
 
-    def _calls(self, query: dict[str, list[str]]) -> tuple[int, Headers, bytes]:
+    def _endpoints(self) -> dict[tuple[str, ...], dict[str, Handler]]:
+        """Each endpoint's path (ANY_NAME: any one segment) and its handlers by method, in the
+        order `Allow` lists them; HEAD is answered as GET."""
+        return {
+            ("calls",): {"GET": self._calls, "DELETE": self._clear_calls},
+            ("faults",): {"GET": self._list_faults, "POST": self._add_faults, "DELETE": self._clear_faults},
+            ("faults", ANY_NAME): {"GET": self._show_fault, "DELETE": self._remove_fault},
+            ("latency",): {"POST": self._add_latency, "DELETE": self._clear_latency},
+            ("throughput",): {"POST": self._enable_throughput, "DELETE": self._disable_throughput},
+            ("clock", "advance"): {"POST": self._advance_clock},
+            ("clock",): {"GET": self._clock},
+            ("reset",): {"POST": self._reset},
+            ("snapshots",): {"GET": self._list_snapshots},
+            ("snapshots", ANY_NAME): {"PUT": self._take_snapshot, "DELETE": self._forget_snapshot},
+            ("snapshots", ANY_NAME, "restore"): {"POST": self._restore_snapshot},
+        }
+
+    # --- the endpoints: each takes (the path's names, the query, the body) ------------------------
+
+    def _clear_calls(self, names: list[str], query: Query, body: bytes) -> Answer:
+        cleared = len(self.simulator.call_log)
+        self.simulator.call_log.clear()
+        return _json(200, {"cleared": cleared})
+
+    def _list_faults(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"faults": [_fault(rule) for rule in self.simulator.faults if not rule.removed]})
+
+    def _add_faults(self, names: list[str], query: Query, body: bytes) -> Answer:
+        specs = _body(body)
+        added = [add_fault(self.simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
+        return _json(201, {"faults": [_fault(rule) for rule in added]})
+
+    def _clear_faults(self, names: list[str], query: Query, body: bytes) -> Answer:
+        removed = len([rule for rule in self.simulator.faults if not rule.removed])
+        self.simulator.clear_faults()
+        return _json(200, {"removed": removed})
+
+    def _rule(self, number: str) -> Any:
+        rule = next((r for r in self.simulator.faults if str(r.number) == number and not r.removed), None)
+        if rule is None:
+            raise AdminError(f"no fault {number!r} (GET /_dynasim/faults lists them)", 404, "NotFound")
+        return rule
+
+    def _show_fault(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, _fault(self._rule(names[0])))
+
+    def _remove_fault(self, names: list[str], query: Query, body: bytes) -> Answer:
+        self._rule(names[0]).remove()
+        return _json(200, {"removed": 1})
+
+    def _add_latency(self, names: list[str], query: Query, body: bytes) -> Answer:
+        specs = _body(body)
+        added = [add_latency(self.simulator, spec) for spec in (specs if isinstance(specs, list) else [specs])]
+        return _json(201, {"latency": [repr(rule) for rule in added]})
+
+    def _clear_latency(self, names: list[str], query: Query, body: bytes) -> Answer:
+        self.simulator.clear_latency()
+        return _json(200, {"removed": True})
+
+    def _enable_throughput(self, names: list[str], query: Query, body: bytes) -> Answer:
+        enable_throughput(self.simulator, _body(body) if body.strip() else {})
+        return _json(200, {"throughput_limits": True})
+
+    def _disable_throughput(self, names: list[str], query: Query, body: bytes) -> Answer:
+        self.simulator.disable_throughput_limits()
+        return _json(200, {"throughput_limits": False})
+
+    def _advance_clock(self, names: list[str], query: Query, body: bytes) -> Answer:
+        spec = _body(body)
+        seconds = spec.get("seconds") if isinstance(spec, dict) else None
+        if not is_number(seconds) or seconds < 0:
+            raise AdminError('clock/advance: expected {"seconds": a number >= 0}')
+        self.simulator.advance(seconds)
+        return _json(200, {"now": self.simulator.clock.now()})
+
+    def _clock(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"now": self.simulator.clock.now()})
+
+    def _reset(self, names: list[str], query: Query, body: bytes) -> Answer:
+        _replacing_tables(self.simulator.reset)
+        return _json(200, {"reset": True})
+
+    def _list_snapshots(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"snapshots": {name: _snapshot(taken) for name, taken in self.snapshots.items()}})
+
+    def _take_snapshot(self, names: list[str], query: Query, body: bytes) -> Answer:
+        taken = self.snapshots[names[0]] = self.simulator.snapshot()
+        return _json(201, {names[0]: _snapshot(taken)})
+
+    def _forget_snapshot(self, names: list[str], query: Query, body: bytes) -> Answer:
+        self._named_snapshot(names[0])
+        del self.snapshots[names[0]]
+        return _json(200, {"removed": 1})
+
+    def _restore_snapshot(self, names: list[str], query: Query, body: bytes) -> Answer:
+        taken = self._named_snapshot(names[0])
+        _replacing_tables(lambda: self.simulator.restore(taken))
+        return _json(200, {names[0]: _snapshot(taken)})
+
+    def _calls(self, names: list[str], query: Query, body: bytes) -> Answer:
         unknown = sorted(set(query) - {"operation", "table", "limit", "since"})
         if unknown:
-            names = ", ".join(unknown)
-            raise AdminError(f"calls: unknown parameter(s) {names}; expected operation, table, limit, since")
+            listed = ", ".join(unknown)
+            raise AdminError(f"calls: unknown parameter(s) {listed}; expected operation, table, limit, since")
         operations = [name for value in query.get("operation", []) for name in value.split(",") if name]
         table = query.get("table", [None])[-1] or None
         limit = _whole(query, "limit")
@@ -503,9 +326,15 @@ class Admin:
             calls = [call for call in calls if call.index >= since]
         if limit is not None:
             calls = calls[-limit:] if limit else []
-        text = "".join(json.dumps(call.as_dict(), default=_plain, ensure_ascii=False) + "\n" for call in calls)
+        text = json_lines(calls)
         payload = text.encode()
         return 200, {"Content-Type": "application/x-ndjson", "Content-Length": str(len(payload))}, payload
+
+
+def _fits(shape: tuple[str, ...], parts: list[str]) -> bool:
+    return len(shape) == len(parts) and all(
+        pattern in (ANY_NAME, part) for pattern, part in zip(shape, parts, strict=True)
+    )
 
 
 def _whole(query: dict[str, list[str]], name: str) -> int | None:
@@ -541,16 +370,6 @@ def _fault(rule: Any) -> dict[str, Any]:
     }
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    return str(value)
-
-
 def _replacing_tables(replace: Callable[[], None]) -> None:
     """Reset or restore; 409 where the simulator keeps its data on disk (see `doubles.snapshot`)."""
     try:
@@ -564,5 +383,5 @@ def _snapshot(taken: Snapshot) -> dict[str, Any]:
 
 
 def _json(status: int, document: Any) -> tuple[int, Headers, bytes]:
-    payload = json.dumps(document, default=_plain).encode() + b"\n"
+    payload = json.dumps(document, default=json_default).encode() + b"\n"
     return status, {"Content-Type": "application/json", "Content-Length": str(len(payload))}, payload

@@ -634,51 +634,67 @@ class _ChunkedBody:
 
     def feed(self, buffer: bytearray) -> bytes | None:
         """Consume what `buffer` holds; the whole body once its last chunk is read, else None."""
+        steps = {"size": self._size, "data": self._data, "data-end": self._data_end, "trailer": self._trailer}
         while True:
-            if self.stage == "size":
-                end = buffer.find(b"\r\n")
-                if end < 0:
-                    if len(buffer) > MAX_CHUNK_LINE_BYTES:
-                        raise BadRequest("invalid chunk size line")
-                    return None
-                size_text = bytes(buffer[:end]).split(b";", 1)[0].strip()
-                del buffer[: end + 2]
-                if not _HEX.fullmatch(size_text):
-                    raise BadRequest("invalid chunk size")
-                size = int(size_text, 16)
-                if size == 0:
-                    self.stage = "trailer"
-                    continue
-                self.total += size
-                self.left = size
-                self.stage = "data"
-            elif self.stage == "data":
-                take = min(self.left, len(buffer))
-                if self.total <= self.limit:
-                    self.body += buffer[:take]
-                elif self.body:
-                    self.body = bytearray()
-                del buffer[:take]
-                self.left -= take
-                if self.left:
-                    return None
-                self.stage = "data-end"
-            elif self.stage == "data-end":
-                if len(buffer) < 2:
-                    return None
-                if buffer[:2] != b"\r\n":
-                    raise BadRequest("chunk data not followed by CRLF")
-                del buffer[:2]
-                self.stage = "size"
-            else:  # trailer fields, ignored, up to a blank line
-                end = buffer.find(b"\r\n")
-                if end < 0:
-                    if len(buffer) > MAX_HEAD_BYTES:
-                        raise BadRequest("request trailer too large", 431)
-                    return None
-                del buffer[: end + 2]
-                if end == 0:
-                    return bytes(self.body)  # empty (and to be refused) if over the limit
+            stop, body = steps[self.stage](buffer)
+            if stop:
+                return body
+
+    # Each step reads its part from the buffer: (True, what `feed` answers) when it must stop
+    # there (more data needed, or the body is whole), (False, None) to go on with the next stage.
+
+    def _size(self, buffer: bytearray) -> tuple[bool, bytes | None]:
+        end = buffer.find(b"\r\n")
+        if end < 0:
+            if len(buffer) > MAX_CHUNK_LINE_BYTES:
+                raise BadRequest("invalid chunk size line")
+            return True, None
+        size_text = bytes(buffer[:end]).split(b";", 1)[0].strip()
+        del buffer[: end + 2]
+        if not _HEX.fullmatch(size_text):
+            raise BadRequest("invalid chunk size")
+        size = int(size_text, 16)
+        if size == 0:
+            self.stage = "trailer"
+            return False, None
+        self.total += size
+        self.left = size
+        self.stage = "data"
+        return False, None
+
+    def _data(self, buffer: bytearray) -> tuple[bool, bytes | None]:
+        take = min(self.left, len(buffer))
+        if self.total <= self.limit:
+            self.body += buffer[:take]
+        elif self.body:
+            self.body = bytearray()
+        del buffer[:take]
+        self.left -= take
+        if self.left:
+            return True, None
+        self.stage = "data-end"
+        return False, None
+
+    def _data_end(self, buffer: bytearray) -> tuple[bool, bytes | None]:
+        if len(buffer) < 2:
+            return True, None
+        if buffer[:2] != b"\r\n":
+            raise BadRequest("chunk data not followed by CRLF")
+        del buffer[:2]
+        self.stage = "size"
+        return False, None
+
+    def _trailer(self, buffer: bytearray) -> tuple[bool, bytes | None]:
+        """Trailer fields, ignored, up to a blank line."""
+        end = buffer.find(b"\r\n")
+        if end < 0:
+            if len(buffer) > MAX_HEAD_BYTES:
+                raise BadRequest("request trailer too large", 431)
+            return True, None
+        del buffer[: end + 2]
+        if end == 0:
+            return True, bytes(self.body)  # empty (and to be refused) if over the limit
+        return False, None
 
 
 # --- servers --------------------------------------------------------------------------------

@@ -106,7 +106,21 @@ class Verifier:
         algorithm = authorization.strip().partition(" ")[0]
         if algorithm != ALGORITHM:
             raise errors.unsupported_signature_algorithm(algorithm)
-        credential = parts["Credential"].rstrip("/")
+        access_key, region, service = self._check_scope(parts["Credential"], timestamp)
+        secret = self.keys.get(access_key)
+        if secret is None:
+            raise errors.unrecognized_client()
+        _check_signed_headers(headers, signed, date_header, body)
+        scope = (Credentials(access_key, secret), service, region)
+        expected = _expected_signature(method, target, headers, body, signed, timestamp, scope)
+        if not hmac.compare_digest(expected.encode(), parts["Signature"].encode("utf-8", "replace")):
+            raise errors.invalid_signature()
+        return access_key
+
+    def _check_scope(self, credential: str, timestamp: str) -> tuple[str, str, str]:
+        """(access key, region, service) of a credential whose scope names this endpoint's region,
+        a DynamoDB signing name and the request's date; else the service's error, every problem in it."""
+        credential = credential.rstrip("/")
         scope = credential.split("/")
         if len(scope) != 5:
             raise errors.credential_elements(credential)
@@ -122,32 +136,7 @@ class Verifier:
             problems.append(errors.scope_date(date, timestamp))
         if problems:
             raise errors.credential_scope(problems)
-        secret = self.keys.get(access_key)
-        if secret is None:
-            raise errors.unrecognized_client()
-        for header, name in ((date_header, date_header.title()), ("x-amz-target", "X-Amz-Target")):
-            if header in headers and header not in signed:
-                raise errors.header_not_signed(name)
-        declared = headers.get("x-amz-content-sha256")
-        if declared is not None and declared != hashlib.sha256(body).hexdigest():
-            raise errors.invalid_signature()  # the service signs the body it received, whatever was declared
-        # The signed Host is the Host header's (as headers_to_sign picks it), never the URL's: the URL
-        # only carries the path and query.
-        url = f"http://dynasim{target}" if target.startswith("/") else target
-        try:
-            request = AWSRequest(method=method, url=url, data=body)
-            for name in signed:
-                if name in headers:
-                    request.headers[name] = headers[name]
-            request.context["timestamp"] = timestamp
-            signer = _ReceivedRequestSigner(Credentials(access_key, secret), service, region, signed)
-            canonical = signer.canonical_request(request)
-            expected = signer.signature(signer.string_to_sign(request, canonical), request)
-        except ValueError:  # a target botocore cannot parse: no client could have signed it
-            raise errors.invalid_signature() from None
-        if not hmac.compare_digest(expected.encode(), parts["Signature"].encode("utf-8", "replace")):
-            raise errors.invalid_signature()
-        return access_key
+        return access_key, region, service
 
     def _check_time(self, timestamp: str) -> None:
         try:
@@ -160,3 +149,40 @@ class Verifier:
             raise errors.signature_expired(timestamp, (now - MAX_CLOCK_SKEW).strftime(_TIMESTAMP), stamp)
         if signed_at > now + MAX_CLOCK_SKEW:
             raise errors.signature_not_yet_current(timestamp, (now + MAX_CLOCK_SKEW).strftime(_TIMESTAMP), stamp)
+
+
+def _check_signed_headers(headers: Mapping[str, str], signed: list[str], date_header: str, body: bytes) -> None:
+    """The date and X-Amz-Target must be signed when sent, and a declared payload hash must be the body's."""
+    for header, name in ((date_header, date_header.title()), ("x-amz-target", "X-Amz-Target")):
+        if header in headers and header not in signed:
+            raise errors.header_not_signed(name)
+    declared = headers.get("x-amz-content-sha256")
+    if declared is not None and declared != hashlib.sha256(body).hexdigest():
+        raise errors.invalid_signature()  # the service signs the body it received, whatever was declared
+
+
+def _expected_signature(
+    method: str,
+    target: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    signed: list[str],
+    timestamp: str,
+    scope: tuple[Credentials, str, str],
+) -> str:
+    """The signature botocore's signer gives the request as received, with these signed headers."""
+    # The signed Host is the Host header's (as headers_to_sign picks it), never the URL's: the URL
+    # only carries the path and query.
+    url = f"http://dynasim{target}" if target.startswith("/") else target
+    credentials, service, region = scope
+    try:
+        request = AWSRequest(method=method, url=url, data=body)
+        for name in signed:
+            if name in headers:
+                request.headers[name] = headers[name]
+        request.context["timestamp"] = timestamp
+        signer = _ReceivedRequestSigner(credentials, service, region, signed)
+        canonical = signer.canonical_request(request)
+        return str(signer.signature(signer.string_to_sign(request, canonical), request))
+    except ValueError:  # a target botocore cannot parse: no client could have signed it
+        raise errors.invalid_signature() from None
