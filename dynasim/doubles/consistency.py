@@ -124,21 +124,17 @@ class EventualConsistency:
     def run(self, touches: Touches, execute: Callable[[], Any]) -> Any:
         """Run a request (`execute`); a read of items outside a transaction sees the tables as an
         eventually consistent read does: through a read-only view of each table it reads in an
-        older version, put where the engine finds its tables for the duration of the read."""
+        older version, which the engine reads through for this request alone."""
         if touches.access != "read" or touches.transaction or not touches.on_items:
             return execute()
         tables = self.engine.tables
         with self.engine.lock:
             hidden = self._hidden(touches, self.clock())
-            live = {name: tables[name] for name in hidden if name in tables}
-            if not live:
+            views = {name: TableView(tables[name], hidden[name]) for name in hidden if name in tables}
+            if not views:
                 return execute()
-            try:
-                for name, table in live.items():
-                    tables[name] = TableView(table, hidden[name])  # type: ignore[assignment]
+            with self.engine.reading_through(views):  # type: ignore[arg-type]
                 return execute()
-            finally:
-                tables.update(live)
 
 
 @stage(order=40)

@@ -11,10 +11,12 @@ their registrations (see `features`), and reaches each by its class: `engine.sta
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
 from dynasim import errors, values
@@ -40,6 +42,10 @@ from dynasim.storage.changes import Change, Observer
 from dynasim.storage.table import Table
 
 S = TypeVar("S")
+
+
+# The read views of the engine running a request in this context (see `Engine.reading_through`).
+_read_views: ContextVar[tuple[Engine | None, Mapping[str, Table]]] = ContextVar("read_views", default=(None, {}))
 
 
 class Engine:
@@ -116,11 +122,26 @@ class Engine:
         if self.observers:
             self._changes.append(change)
 
+    @contextlib.contextmanager
+    def reading_through(self, views: Mapping[str, Table]) -> Iterator[None]:
+        """Within, in this context only, the requests this engine runs read these tables through
+        `views` (read-only views a test double gives: eventual consistency's older versions); the
+        tables themselves, and what anything else sees, stay as they are."""
+        token = _read_views.set((self, views))
+        try:
+            yield
+        finally:
+            _read_views.reset(token)
+
     def table(self, name: str, *, named_in_error: bool = False) -> Table:
         """The table a request names, by name or by ARN (its form was checked by `validation`).
         A missing table is ResourceNotFoundException; the control-plane operations name it in the
         message (`named_in_error`), as the service does."""
-        table = self.tables.get(self._table_name(name))
+        name = self._table_name(name)
+        engine, views = _read_views.get()
+        table = views.get(name) if engine is self else None
+        if table is None:
+            table = self.tables.get(name)
         if table is None:
             raise errors.table_not_found_named(name) if named_in_error else errors.table_not_found()
         return table

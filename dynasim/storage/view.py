@@ -49,14 +49,6 @@ class TableView:
             name: IndexView(index, overlay.indexes[name], hidden_entries) for name, index in table.indexes.items()
         }
 
-    # The view stands for its table: code that keeps tables by identity (TTL's expiry index) and
-    # meets the view during a read keeps working on the table itself, never on the view.
-    def __eq__(self, other: object) -> bool:
-        return other is self or other is self._table
-
-    def __hash__(self) -> int:
-        return hash(self._table)
-
     # --- what a table says about itself -----------------------------------------------------
 
     @property
