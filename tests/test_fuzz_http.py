@@ -207,6 +207,11 @@ def from_shape(draw: Any, shape: Shape, name: str = "", depth: int = 0) -> Any:
             return {TABLE: from_shape(draw, shape.value, name, depth + 1)}  # type: ignore[attr-defined]
         key = _string(draw, "", shape.key)  # type: ignore[attr-defined]
         return {key: from_shape(draw, shape.value, name, depth + 1)}  # type: ignore[attr-defined]
+    return _scalar(draw, name, shape)
+
+
+def _scalar(draw: Any, name: str, shape: Shape) -> Any:
+    kind = shape.type_name
     if kind == "string":
         return _string(draw, name, shape)
     if kind in ("integer", "long"):
