@@ -134,6 +134,7 @@ class Simulator:
         times: int | None = None,
         probability: float = 1.0,
         table: str | Iterable[str] | None = None,
+        index: str | Iterable[str] | None = None,
         match: Callable[[dict[str, Any]], bool] | dict[str, Any] | None = None,
         seed: int | None = None,
         unprocessed: float | Callable[[str, dict[str, Any]], bool] | None = None,
@@ -147,6 +148,7 @@ class Simulator:
             times=times,
             probability=probability,
             table=table,
+            index=index,
             match=match,
             seed=seed,
             unprocessed=unprocessed,
@@ -177,12 +179,14 @@ class Simulator:
         seconds: Any = 0.0,
         *,
         table: str | Iterable[str] | None = None,
+        index: str | Iterable[str] | None = None,
         virtual: bool = False,
         seed: int | None = None,
     ) -> LatencyRule:
         """Make matching calls take `seconds` (a number, a (low, high) range or a distribution from
         `dynasim.doubles.latency`), really slept or, with `virtual=True`, added to `clock`."""
-        return self._doubles.latency.add(LatencyRule(operation, seconds, table=table, virtual=virtual, seed=seed))
+        rule = LatencyRule(operation, seconds, table=table, index=index, virtual=virtual, seed=seed)
+        return self._doubles.latency.add(rule)
 
     def clear_latency(self) -> None:
         self._doubles.latency.clear()

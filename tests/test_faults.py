@@ -424,3 +424,29 @@ def test_unprocessed_splits_requests_without_changing_them():
     statements = {"Statements": [{"Statement": "DELETE FROM a WHERE k = '1'"}]}
     assert batch_entries(touches(None, "BatchExecuteStatement", statements), statements) is None  # not items
     assert unprocessed(0.5).choose([("a", 1)] * 4, __import__("random").Random(1)).__len__() == 2
+
+
+def test_a_rule_can_name_the_index_a_read_uses():
+    """index= matches the index a Query or Scan reads (as the call log's queries do): a fault on a
+    GSI leaves the table's own reads alone."""
+    sim = dynasim.Simulator()
+    ddb = sim.client(config=no_retries())
+    ddb.create_table(
+        TableName="users",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "email")],
+        BillingMode="PAY_PER_REQUEST",
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-email",
+                "KeySchema": [{"AttributeName": "email", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    rule = sim.inject_fault("Query", error="ThrottlingException", index="by-email")
+    by_email = {"TableName": "users", "IndexName": "by-email", "KeyConditionExpression": "email = :e"}
+    with pytest.raises(ClientError, match="ThrottlingException"):
+        ddb.query(**by_email, ExpressionAttributeValues={":e": {"S": "a@example.com"}})
+    ddb.query(TableName="users", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "u"}})
+    assert rule.fired == 1

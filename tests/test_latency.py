@@ -103,3 +103,32 @@ def test_latency_applies_through_the_http_endpoint(sim):
         client.list_tables()
         assert time.perf_counter() - started >= 0.1
     assert sim.call_log.last.front == "http" and sim.call_log.last.latency == 0.1
+
+
+def test_latency_can_name_the_index_a_read_uses(sim):
+    sim.client().update_table(
+        TableName="orders",
+        AttributeDefinitions=[{"AttributeName": "status", "AttributeType": "S"}],
+        GlobalSecondaryIndexUpdates=[
+            {
+                "Create": {
+                    "IndexName": "by-status",
+                    "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            }
+        ],
+    )
+    sim.set_latency("Query", seconds=2.0, index="by-status", virtual=True)
+    ddb = sim.client()
+    before = sim.clock.now()
+    ddb.query(TableName="orders", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "a"}})
+    assert sim.call_log.last.duration < 2.0
+    ddb.query(
+        TableName="orders",
+        IndexName="by-status",
+        KeyConditionExpression="#s = :s",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":s": {"S": "new"}},
+    )
+    assert sim.call_log.last.duration >= 2.0 and sim.clock.now() - before >= 2.0

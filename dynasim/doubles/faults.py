@@ -166,6 +166,7 @@ class FaultRule:
         times: int | None = None,
         probability: float = 1.0,
         table: str | Iterable[str] | None = None,
+        index: str | Iterable[str] | None = None,
         match: Callable[[dict[str, Any]], bool] | dict[str, Any] | None = None,
         seed: int | None = None,
         unprocessed: float | Chooser | None = None,
@@ -185,7 +186,8 @@ class FaultRule:
         self.table = table
         self.times = times
         self.probability = probability
-        self.pattern = pattern(operation, table=table, match=match)
+        self.index = index
+        self.pattern = pattern(operation, table=table, index=index, match=match)
         self.rng = random.Random(seed)
         self.function: Callable[[PendingCall], Any] | None = None
         self.sequence: Iterator[Any] | None = None

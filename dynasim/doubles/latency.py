@@ -64,6 +64,7 @@ class LatencyRule:
         seconds: float | tuple[float, float] | Distribution,
         *,
         table: str | Iterable[str] | None = None,
+        index: str | Iterable[str] | None = None,
         virtual: bool = False,
         seed: int | None = None,
     ) -> None:
@@ -81,7 +82,8 @@ class LatencyRule:
         self.table = table
         self.virtual = virtual
         self.rng = random.Random(seed)
-        self.pattern = pattern(operation, table=table)
+        self.index = index
+        self.pattern = pattern(operation, table=table, index=index)
         self.removed = False
         self.seconds = seconds
 
