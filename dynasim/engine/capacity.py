@@ -42,24 +42,25 @@ def read_units(size: int, consistent: bool, minimum: int = 0) -> float:
     return float(units) if consistent else units / 2
 
 
-def _entry_size(index: Index, item: Item) -> int:
-    size = item_size(index.project(item))
+def _entry_size(index: Index, item: Item, item_bytes: int) -> int:
+    # an index that projects every attribute holds the item's own size: saves sizing it again
+    size = item_bytes if index.projected is None else item_size(index.project(item))
     return size + LOCAL_INDEX_OVERHEAD if index.settings.kind == "LOCAL" else size
 
 
-def _index_write_units(index: Index, old: Item | None, new: Item | None) -> int:
+def _index_write_units(index: Index, old: Item | None, new: Item | None, old_size: int, new_size: int) -> int:
     old_entry = index.entry(old, None, None) if old is not None else None
     new_entry = index.entry(new, None, None) if new is not None else None
     if old_entry is not None and old_entry == new_entry:  # same index key: an update in place
         assert old is not None and new is not None
         if index.project(old) == index.project(new):
             return 0
-        return _ceil(max(_entry_size(index, old), _entry_size(index, new)), WRITE_UNIT)
+        return _ceil(max(_entry_size(index, old, old_size), _entry_size(index, new, new_size)), WRITE_UNIT)
     units = 0  # otherwise a delete of the old entry and a put of the new one, where there are any
     if old_entry is not None:
-        units += _ceil(_entry_size(index, old), WRITE_UNIT)  # type: ignore[arg-type]
+        units += _ceil(_entry_size(index, old, old_size), WRITE_UNIT)  # type: ignore[arg-type]
     if new_entry is not None:
-        units += _ceil(_entry_size(index, new), WRITE_UNIT)  # type: ignore[arg-type]
+        units += _ceil(_entry_size(index, new, new_size), WRITE_UNIT)  # type: ignore[arg-type]
     return units
 
 
@@ -86,12 +87,18 @@ class Consumed:
         """A local index read's fetch of a whole item from the table: a table read of its own."""
         self.table_units += read_units(size, consistent)
 
-    def write(self, old: Item | None, new: Item | None) -> None:
-        """A write that replaced `old` (None: nothing) by `new` (None: a delete)."""
-        sizes = [item_size(item) for item in (old, new) if item is not None]
-        self.table_units += max(_ceil(max(sizes, default=0), WRITE_UNIT), 1)
+    def write(
+        self, old: Item | None, new: Item | None, old_size: int | None = None, new_size: int | None = None
+    ) -> None:
+        """A write that replaced `old` (None: nothing) by `new` (None: a delete); their sizes
+        where the caller knows them (saves sizing them again)."""
+        if old_size is None:
+            old_size = item_size(old) if old is not None else 0
+        if new_size is None:
+            new_size = item_size(new) if new is not None else 0
+        self.table_units += max(_ceil(max(old_size, new_size), WRITE_UNIT), 1)
         for index in self.table.indexes.values():
-            units = _index_write_units(index, old, new)
+            units = _index_write_units(index, old, new, old_size, new_size)
             if units:
                 self.index_units[index.name] = self.index_units.get(index.name, 0.0) + units
 

@@ -53,13 +53,14 @@ def update(engine: Engine, request: Request, expressions: WriteExpressions, *, c
 
     if charge_statement and expressions.update is not None and expressions.update.charge() > MAX_ITEM_BYTES:
         raise errors.updated_item_too_large()  # before the condition is evaluated
-    old = table.get(hash_key, range_key)
+    found = table.entry(hash_key, range_key)
+    old, old_size = found if found is not None else (None, 0)
     expressions.check(old)
     new, size = updated_item(expressions, key, old)
     if new is not None:
         check_index_keys(table, new, by_update=True)
         table.put(hash_key, range_key, new, size)
-    capacity.write(old, new)
+    capacity.write(old, new, old_size, size)
     response = capacity.add_to(_returned(request, return_values, expressions, old, new))
     return item_collections.add_to(response, table, new if new is not None else key, collection_wanted)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 KeyAttribute = tuple[str, str]  # (attribute name, key type S, N or B)
 
@@ -33,11 +34,11 @@ class KeySchema:
         (range_name, range_type), *more_range = range_attributes
         return KeySchema(hash_name, hash_type, range_name, range_type, tuple(more_hash), tuple(more_range))
 
-    @property
+    @cached_property  # saves rebuilding it on every read and write that names a key
     def hash_attributes(self) -> tuple[KeyAttribute, ...]:
         return ((self.hash_name, self.hash_type), *self.more_hash)
 
-    @property
+    @cached_property  # saves rebuilding it on every read and write that names a key
     def range_attributes(self) -> tuple[KeyAttribute, ...]:
         if self.range_name is None or self.range_type is None:
             return ()
@@ -47,7 +48,7 @@ class KeySchema:
     def multi_attribute(self) -> bool:
         return bool(self.more_hash or self.more_range)
 
-    @property
+    @cached_property  # saves rebuilding it on every read and write that names a key
     def names(self) -> tuple[str, ...]:
         """Every key attribute, partition attributes first, in key schema order."""
         return tuple(name for name, _ in (*self.hash_attributes, *self.range_attributes))
