@@ -52,11 +52,15 @@ class Simulator:
         # client's backoff) advance `clock` instead of sleeping; False: they really sleep.
         self.virtual_retry_delays = virtual_retry_delays
 
-    def handle(self, operation: str, request: dict[str, Any], *, front: str = "direct") -> dict[str, Any]:
+    def handle(
+        self, operation: str, request: dict[str, Any], *, front: str = "direct", typed: bool = False
+    ) -> dict[str, Any]:
         """Run one DynamoDB operation on a wire-form request; every front ends here (`front` names
         it in the call log: "client", "mock", "http" or "direct"). Faults, latency, throughput
-        limits and the call log apply here, so they work the same through every front."""
-        return self._doubles.handle(operation, request, front)
+        limits and the call log apply here, so they work the same through every front. `typed`:
+        the request comes from a client that checked every member's type against the service
+        model (botocore with parameter validation on), so the engine does not check them again."""
+        return self._doubles.handle(operation, request, front, typed)
 
     # --- TTL and DynamoDB Streams -----------------------------------------------------------
 

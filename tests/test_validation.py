@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import dynasim
 from dynasim import errors
 from dynasim.engine import model, validation
 from dynasim.errors import DynamoDBError
@@ -154,3 +155,27 @@ def test_at_most_ten_violations_are_listed():
 
 def test_the_messages_live_in_errors():
     assert errors.RULE_REQUIREMENTS["min_length"].format(3) == "must have length greater than or equal to 3"
+
+
+def test_a_request_whose_types_a_client_checked_skips_the_type_layer():
+    """`typed=True` (a botocore client with parameter validation on: every member's type already
+    checked against the same model) skips the JSON-type walk; the constraints are still checked.
+    The in-process fronts pass it for such clients; a client with validation off gets the walk."""
+    import botocore.config
+
+    sim = dynasim.Simulator()
+    sim.client().create_table(
+        TableName="things",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    wrong_type = {"TableName": "things", "Key": {"pk": {"S": "a"}}, "ConsistentRead": "yes"}
+    with pytest.raises(DynamoDBError, match="SerializationException"):
+        sim.handle("GetItem", dict(wrong_type))
+    with pytest.raises(DynamoDBError, match="ValidationException"):
+        sim.handle("GetItem", {"TableName": "no spaces", "Key": {"pk": {"S": "a"}}}, typed=True)  # constraints still
+    unchecked = sim.client(config=botocore.config.Config(parameter_validation=False))
+    with pytest.raises(unchecked.exceptions.ClientError, match="SerializationException"):
+        unchecked.get_item(TableName="things", Key={"pk": {"S": "a"}}, ConsistentRead="yes")
+    assert sim.client().get_item(TableName="things", Key={"pk": {"S": "a"}}, ConsistentRead=True) is not None

@@ -70,11 +70,11 @@ class Doubles:
         with self._lock:
             self._phases = self._active_phases()
 
-    def handle(self, operation: str, request: dict[str, Any], front: str) -> dict[str, Any]:
+    def handle(self, operation: str, request: dict[str, Any], front: str, typed: bool = False) -> dict[str, Any]:
         before, around, after, finish = self._phases  # the stages active as the call starts
         touches = self.engine.touches(operation, request)
         call = self.call_log.start(operation, request, self.clock.now(), front, touches)
-        progress = Progress(request, call)
+        progress = Progress(request, call, typed)
         token = collector.set(call._consumed)
         try:
             for stage in before:
@@ -82,7 +82,7 @@ class Doubles:
             if around:
                 response = self._run(progress, around)
             else:
-                response = self.engine.execute(operation, progress.request)
+                response = self.engine.execute(operation, progress.request, typed=typed)
             call.applied = True
             if progress.left_out:
                 merge_unprocessed(touches, response, progress.left_out)
@@ -102,7 +102,7 @@ class Doubles:
         """The engine, inside the stages that wrap it (the first listed outermost)."""
 
         def execute() -> Response:
-            return self.engine.execute(progress.operation, progress.request)
+            return self.engine.execute(progress.operation, progress.request, typed=progress.typed)
 
         proceed: Callable[[], Response] = execute
         for stage in reversed(around):

@@ -50,9 +50,10 @@ class Progress:
     virtual = 0.0  # seconds added to the clock instead of slept
     _pending: PendingCall | None = None
 
-    def __init__(self, request: dict[str, Any], call: Call) -> None:
+    def __init__(self, request: dict[str, Any], call: Call, typed: bool = False) -> None:
         self.request = request
         self.call = call
+        self.typed = typed  # its members' types were checked by the client (see `Simulator.handle`)
         self.started = time.perf_counter()
 
     @property

@@ -82,14 +82,15 @@ class Engine:
         """This engine's state of the feature whose state `kind` is (see `features`)."""
         return cast(S, self._states[kind])
 
-    def execute(self, operation: str, request: Request) -> Response:
-        """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error."""
+    def execute(self, operation: str, request: Request, *, typed: bool = False) -> Response:
+        """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error.
+        `typed`: every member's JSON type was checked by the client (see `validation.validate`)."""
         handler = HANDLERS.get(operation)
         if handler is None:
             if operation in model.known_operations():
                 raise errors.not_implemented(operation)
             raise errors.unknown_operation(operation)
-        validation.validate(operation, request)
+        validation.validate(operation, request, typed=typed)
         for hook in self.before_operation:
             hook()
         with values.checking_for(operation):

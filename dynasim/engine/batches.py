@@ -117,6 +117,7 @@ def _write(tables: dict[str, Table], planned: list[_Planned], choice: str) -> di
     """Make the checked writes; return the capacity each table consumed."""
     capacities = {name: Consumed(table, choice) for name, table in tables.items()}
     for table, (hash_key, range_key), item, size in planned:
+        found = table.entry(hash_key, range_key)  # the size of what is replaced: saves sizing it again
         if item is not None:
             old = table.put(hash_key, range_key, item, size)
         else:
@@ -124,7 +125,8 @@ def _write(tables: dict[str, Table], planned: list[_Planned], choice: str) -> di
             if old is None:
                 # DynamoDB charges a batch delete of a missing item 2 units (DeleteItem: 1).
                 capacities[table.name].write(None, None)
-        capacities[table.name].write(old, item)
+        old_size = found[1] if found is not None else 0
+        capacities[table.name].write(old, item, old_size, size if item is not None else 0)
     return capacities
 
 

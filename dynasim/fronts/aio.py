@@ -23,7 +23,7 @@ from botocore.awsrequest import AWSPreparedRequest
 from botocore.config import Config
 
 from dynasim.fronts import retry_delays
-from dynasim.fronts.boto3 import FAKE_CREDENTIALS, before_send_event, reply, without_other_stubs
+from dynasim.fronts.boto3 import FAKE_CREDENTIALS, before_send_event, checks_types, reply, without_other_stubs
 
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
@@ -45,21 +45,26 @@ class _AsyncBody:
         return self._body.read(amt)
 
 
-async def answer(simulator: Simulator, request: AWSPreparedRequest, front: str = "client") -> AioAWSResponse:
-    """The HTTP response the simulator gives to one prepared aiobotocore request."""
+async def answer(
+    simulator: Simulator, request: AWSPreparedRequest, front: str = "client", typed: bool = False
+) -> AioAWSResponse:
+    """The HTTP response the simulator gives to one prepared aiobotocore request (`typed`: see
+    `Simulator.handle`)."""
     if simulator.sleeps:
         # Injected latency really sleeps: off the event loop, so other tasks keep running.
-        status, headers, payload = await asyncio.to_thread(reply, simulator, request, front)
+        status, headers, payload = await asyncio.to_thread(reply, simulator, request, front, typed)
     else:
-        status, headers, payload = reply(simulator, request, front)
+        status, headers, payload = reply(simulator, request, front, typed)
     return AioAWSResponse(request.url, status, headers, _AsyncBody(payload))
 
 
 def attach(simulator: Simulator, client: Any) -> Any:
     """Route an aiobotocore client's requests to `simulator`, its retry delays on the simulator's clock."""
 
+    typed = checks_types(client)
+
     async def before_send(request: AWSPreparedRequest, **_: Any) -> AioAWSResponse:
-        return await answer(simulator, request)
+        return await answer(simulator, request, typed=typed)
 
     client.meta.events.register_first(before_send_event(client), before_send)
     retry_delays.install(client.meta.events, client._endpoint, lambda _endpoint: simulator)

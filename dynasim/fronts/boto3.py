@@ -18,6 +18,7 @@ from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
+from botocore.validate import ParamValidationDecorator
 
 from dynasim.doubles.faults import TransportFault
 from dynasim.fronts import retry_delays
@@ -42,9 +43,12 @@ class _Body(io.BytesIO):
         yield self.getvalue()
 
 
-def answer(simulator: Simulator, request: AWSPreparedRequest, front: str = "client") -> AWSResponse:
-    """The HTTP response the simulator gives to one prepared botocore request."""
-    status, headers, payload = reply(simulator, request, front)
+def answer(
+    simulator: Simulator, request: AWSPreparedRequest, front: str = "client", typed: bool = False
+) -> AWSResponse:
+    """The HTTP response the simulator gives to one prepared botocore request (`typed`: see
+    `Simulator.handle`)."""
+    status, headers, payload = reply(simulator, request, front, typed)
     return http_response(request.url, status, headers, payload)
 
 
@@ -54,7 +58,9 @@ def http_response(url: str, status: int, headers: dict[str, str], payload: bytes
     return AWSResponse(url, status, headers, _Body(payload))
 
 
-def reply(simulator: Simulator, request: AWSPreparedRequest, front: str) -> tuple[int, dict[str, str], bytes]:
+def reply(
+    simulator: Simulator, request: AWSPreparedRequest, front: str, typed: bool = False
+) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of the simulator's answer to one prepared botocore request, for
     the synchronous and the asynchronous fronts alike. An injected transport fault is raised as
     botocore's own exception: botocore (and aiobotocore) catch it where they send
@@ -66,6 +72,7 @@ def reply(simulator: Simulator, request: AWSPreparedRequest, front: str) -> tupl
             request.body,
             front=front,
             content_encoding=request.headers.get("Content-Encoding"),
+            typed=typed,
         )
     except TransportFault as fault:
         raise _botocore_error(fault, request.url) from None
@@ -100,12 +107,22 @@ def without_other_stubs(session: botocore.session.Session) -> botocore.session.S
 def attach(simulator: Simulator, client: Any) -> Any:
     """Route a botocore client's requests to `simulator`, its retry delays on the simulator's clock."""
 
+    typed = checks_types(client)
+
     def before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
-        return answer(simulator, request)
+        return answer(simulator, request, typed=typed)
 
     client.meta.events.register_first(before_send_event(client), before_send)
     retry_delays.install(client.meta.events, client._endpoint, lambda _endpoint: simulator)
     return client
+
+
+def checks_types(client: Any) -> bool:
+    """Whether a (botocore or aiobotocore) client checks every parameter's type against the service
+    model before it sends (its parameter validation is on): the engine need not check them again.
+    The client's serializer says so (`meta.config.parameter_validation` reads True either way):
+    botocore wraps it in its validator only when validation is on."""
+    return isinstance(getattr(client, "_serializer", None), ParamValidationDecorator)
 
 
 def before_send_event(client: Any) -> str:

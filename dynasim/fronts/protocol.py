@@ -96,15 +96,17 @@ def respond(
     front: str = "direct",
     content_encoding: str | bytes | None = None,
     max_request_bytes: int = MAX_REQUEST_BYTES,
+    typed: bool = False,
 ) -> tuple[int, dict[str, str], bytes]:
     """Answer one raw request: (HTTP status, headers, body). An injected transport fault
-    (`dynasim.doubles.faults.TransportFault`) is raised for the front to enact."""
+    (`dynasim.doubles.faults.TransportFault`) is raised for the front to enact. `typed`: see
+    `Simulator.handle`."""
     operation = operation_of(target)
     try:
         if operation is None:
             raise errors.unknown_operation(str(target))
         request = wire.loads(decode_content(body, content_encoding, max_request_bytes))
-        response = simulator.handle(operation, request, front=front)
+        response = simulator.handle(operation, request, front=front, typed=typed)
         # An operation with no output (TagResource, UntagResource) answers with an empty body.
         status, payload = 200, wire.dumps(response) if model.has_output(operation) else b""
     except DynamoDBError as error:
