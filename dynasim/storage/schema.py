@@ -25,6 +25,9 @@ class KeySchema:
     more_hash: tuple[KeyAttribute, ...] = ()
     more_range: tuple[KeyAttribute, ...] = ()
 
+    def __deepcopy__(self, memo: dict[int, object]) -> KeySchema:
+        return self  # immutable: a copied table's settings share it (saves copying it per snapshot restore)
+
     @staticmethod
     def of(hash_attributes: list[KeyAttribute], range_attributes: list[KeyAttribute]) -> KeySchema:
         """The schema with these partition and sort attributes, in key schema order."""
