@@ -231,7 +231,7 @@ def validate_value(value: AttributeValue, depth: int = 1, max_depth: int = MAX_C
         raise errors.value_empty() if not value else errors.value_multiple_types()
     ((kind, payload),) = value.items()
     if kind == "S":
-        return len(payload.encode())
+        return len(payload) if payload.isascii() else len(payload.encode())  # saves encoding ASCII
     if kind == "N":
         normalized = normalize_number(payload)
         if depth == 1:  # DynamoDB returns numbers inside maps and lists as they were sent
@@ -355,7 +355,7 @@ def value_size(value: AttributeValue) -> int:
     """Size of an already-validated value (no normalisation, no checks)."""
     ((kind, payload),) = value.items()
     if kind == "S":
-        return len(payload.encode())
+        return len(payload) if payload.isascii() else len(payload.encode())  # saves encoding ASCII
     if kind == "N":
         return number_size(payload)
     if kind == "B":
@@ -375,7 +375,10 @@ def value_size(value: AttributeValue) -> int:
 
 def item_size(item: Item) -> int:
     """Size of an already-validated item: attribute names plus values."""
-    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
+    total = 0
+    for name, value in item.items():  # a loop, not sum() over a generator: sized on every write
+        total += (len(name) if name.isascii() else len(name.encode())) + value_size(value)
+    return total
 
 
 def sort_key(kind: str, payload: Any) -> Any:
