@@ -325,11 +325,12 @@ def _structure_clauses(
             clauses += _top_table_name(operation, required, value.get(name))
             continue
         child = value.get(name)
+        if child is None and not required:
+            continue  # saves naming the path of each absent member
         where = f"{path}.{_lower_first(name)}" if path else _lower_first(name)
         member_id = f"{shape.name}.{name}"
         if child is None:
-            if required:
-                clauses.append(errors.constraint_null(where))
+            clauses.append(errors.constraint_null(where))
         elif newer and member_id in model.NEWER_ENUM_CLAUSE and child not in member.enum:
             clauses.append(errors.constraint_newer_enum(model.NEWER_ENUM_VALUES[member.name]))
         elif member_id in model.KEYS_CHECKED_LAST:
