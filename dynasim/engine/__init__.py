@@ -76,7 +76,6 @@ class Engine:
                 self.observers.append(cast(Observer, state))
             if feature.after_operation is not None:
                 self.after_operation.append(functools.partial(feature.after_operation, state))
-        # PartiQL's next tokens, by string key, until they become a feature's state too.
 
     def state(self, kind: Callable[[Engine], S]) -> S:
         """This engine's state of the feature whose state `kind` is (see `features`)."""

@@ -383,12 +383,17 @@ def _is_value_map(shape: Shape) -> bool:
 
 def _clean_value_map(shape: Shape, value: Any) -> bool:
     """Whether `_member_clauses` would find nothing in this map of attribute values."""
-    return value is not None and not _failed(shape, value) and not any(_key_fails(shape.key, key) for key in value)
+    return value is not None and not _failed(shape, value) and not _keys_fail(shape, value)
+
+
+def _keys_fail(shape: Shape, value: dict[str, Any]) -> bool:
+    """Whether any key of a map breaks a rule of the map's key shape."""
+    return any(_key_fails(shape.key, key) for key in value)
 
 
 def _map_keys_clause(shape: Shape, value: dict[str, Any], where: str, member_id: str) -> list[str]:
     """A map's keys are reported once for the whole map, with every rule of their shape."""
-    if not any(_key_fails(shape.key, key) for key in value):
+    if not _keys_fail(shape, value):
         return []
     return [errors.map_constraint(_echoed(value, shape, member_id), where, "keys", _listed_rules(shape.key))]
 
