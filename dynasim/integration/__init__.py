@@ -8,7 +8,18 @@ from dynasim.integration.async_client import (
     AsyncTableClient,
     AsyncTransactionBuilder,
 )
-from dynasim.integration.client import (
+from dynasim.integration.client import DynamoDbClient, QueryBuilder, TableClient, TransactionBuilder
+from dynasim.integration.config import (
+    AssumeRole,
+    AuthConfig,
+    DynamoDbConfig,
+    Environment,
+    Profile,
+    Secret,
+    StaticCredentials,
+    WebIdentity,
+)
+from dynasim.integration.core import (
     MAX_BATCH_GET_ITEMS,
     MAX_BATCH_WRITE_ITEMS,
     MAX_ITEM_SIZE_BYTES,
@@ -19,29 +30,15 @@ from dynasim.integration.client import (
     DeleteItemOptions,
     DeleteItemOutput,
     DeleteRequest,
-    DynamoDbClient,
     GetItemOptions,
     Key,
     PutItemOptions,
     PutItemOutput,
     PutRequest,
-    QueryBuilder,
     QueryResult,
-    TableClient,
     TransactGet,
-    TransactionBuilder,
     UpdateItemOptions,
     UpdateItemOutput,
-)
-from dynasim.integration.config import (
-    AssumeRole,
-    AuthConfig,
-    DynamoDbConfig,
-    Environment,
-    Profile,
-    Secret,
-    StaticCredentials,
-    WebIdentity,
 )
 from dynasim.integration.errors import (
     BatchIncompleteError,

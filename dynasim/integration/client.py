@@ -15,9 +15,6 @@ from dynasim.integration.config import DynamoDbConfig, create_boto3_client
 from dynasim.integration.core import (
     MAX_BATCH_GET_ITEMS,
     MAX_BATCH_WRITE_ITEMS,
-    MAX_ITEM_SIZE_BYTES,
-    MAX_QUERY_RESPONSE_SIZE,
-    MAX_TRANSACT_ITEMS,
     BatchGetResult,
     BatchWriteResult,
     DeleteItemOptions,
@@ -38,32 +35,6 @@ from dynasim.integration.resilience import CircuitBreaker, MetricsSink, NullMetr
 
 if TYPE_CHECKING:
     from dynasim.clock import Clock
-
-__all__ = [
-    "MAX_BATCH_GET_ITEMS",
-    "MAX_BATCH_WRITE_ITEMS",
-    "MAX_ITEM_SIZE_BYTES",
-    "MAX_QUERY_RESPONSE_SIZE",
-    "MAX_TRANSACT_ITEMS",
-    "BatchGetResult",
-    "BatchWriteResult",
-    "DeleteItemOptions",
-    "DeleteItemOutput",
-    "DeleteRequest",
-    "DynamoDbClient",
-    "GetItemOptions",
-    "Key",
-    "PutItemOptions",
-    "PutItemOutput",
-    "PutRequest",
-    "QueryBuilder",
-    "QueryResult",
-    "TableClient",
-    "TransactGet",
-    "TransactionBuilder",
-    "UpdateItemOptions",
-    "UpdateItemOutput",
-]
 
 
 class ClientBase:
