@@ -4,10 +4,12 @@ botocore's `before-call` event fires after parameter validation and serializatio
 returns (HTTP response, parsed response) ends the call there, and botocore's `after-call` and
 error raising follow as usual. The simulator's clients answer a successful call there, parsed by
 botocore's own parser: the call is neither signed nor sent, which nothing outside the client could
-tell. An error answer, or an injected transport fault, goes on to `before-send` (fired after
-signing; whatever a handler returns there is parsed as the HTTP response), so botocore's retries
-see it exactly as from the network. So the user's client is the real one, with botocore's
-validation, retries, parsing and exception classes, and nothing reaches the network.
+tell (once anyone registers a handler on the events of a sent request, `before-send` and the
+rest, the client's calls are sent, so that the handler sees each one). An error answer, or an
+injected transport fault, goes on to `before-send` (fired after signing; whatever a handler
+returns there is parsed as the HTTP response), so botocore's retries see it exactly as from the
+network. So the user's client is the real one, with botocore's validation, retries, parsing and
+exception classes, and nothing reaches the network.
 """
 
 from __future__ import annotations
@@ -135,6 +137,38 @@ class _DocumentBody:
         yield b"" if self.document is None else wire.dumps(self.document)
 
 
+# The events botocore fires only for a request it sends, which a call answered at `before-call` is not.
+SENT_REQUEST_EVENTS = frozenset(
+    (
+        "request-created",
+        "before-sign",
+        "before-send",
+        "response-received",
+        "needs-retry",
+        "before-parse",
+        "after-call-error",
+    )
+)
+
+
+class _Listeners:
+    """Whether anyone but botocore and dynasim listens on a client's sent-request events: from
+    then on, its calls are sent (to the simulator, at `before-send`) so that they see every one."""
+
+    def __init__(self, events: Any) -> None:
+        self.others = False
+        for method in ("register", "register_first", "register_last"):
+            setattr(events, method, self._watching(getattr(events, method)))
+
+    def _watching(self, register: Any) -> Any:
+        def watched(event_name: str, *args: Any, **kwargs: Any) -> Any:
+            if event_name.split(".", 1)[0] in SENT_REQUEST_EVENTS:
+                self.others = True
+            return register(event_name, *args, **kwargs)
+
+        return watched
+
+
 def attach(simulator: Simulator, client: Any) -> Any:
     """Route a botocore client's requests to `simulator`, its retry delays on the simulator's clock."""
 
@@ -148,6 +182,8 @@ def attach(simulator: Simulator, client: Any) -> Any:
         # Answering here saves botocore's signing, HTTP request preparation and sending (about
         # two thirds of its own cost per call); botocore's parser still reads the answer.
         pending.answer = None
+        if listeners.others:
+            return None
         try:
             status, document = answer_document(
                 simulator, params["headers"].get("X-Amz-Target"), params["body"], front="client", typed=typed
@@ -181,6 +217,7 @@ def attach(simulator: Simulator, client: Any) -> Any:
     client.meta.events.register_last(f"before-call.{service}", before_call)
     client.meta.events.register_first(before_send_event(client), before_send)
     retry_delays.install(client.meta.events, client._endpoint, lambda _endpoint: simulator)
+    listeners = _Listeners(client.meta.events)  # after dynasim's own handlers
     return client
 
 
