@@ -53,6 +53,7 @@ def test_mock_routes_clients_made_before_it_and_leaves_other_services_alone(monk
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # not one holding credentials an earlier test resolved
     early = boto3.client("dynamodb", region_name="eu-west-1")  # no credentials at all
     s3 = boto3.client("s3", region_name="eu-west-1")
     with dynasim.mock() as sim:

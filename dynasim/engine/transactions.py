@@ -180,7 +180,7 @@ def _write(actions: list[_Action], choice: str) -> dict[str, Consumed]:
                 action.table.delete(*action.key)
             charged_old, charged_new = action.old, action.new
             new_size = action.size if action.new is not None else 0
-        capacity.write(charged_old, charged_new, old_size, new_size, times=2)
+        capacity.write(charged_old, charged_new, old_size, new_size, times=2)  # saves finding index entries twice
     return capacities
 
 
