@@ -215,3 +215,43 @@ def test_access_denied_from_s3_becomes_the_services_failure() -> None:
         "Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: REQ; "
         "S3 Extended Request ID: HOST; Proxy: null)",
     )
+
+
+def test_a_key_no_file_can_be_named_is_refused_and_never_found(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    store.create_bucket(BUCKET)
+    key = "data/" + "x" * 300  # S3 takes 1024 bytes; a file name, 255
+    with pytest.raises(ObjectStoreError) as raised:
+        store.put(BUCKET, key, b"x")
+    assert raised.value.code == "InvalidArgument"
+    for call in (store.get, store.head):
+        with pytest.raises(ObjectStoreError) as raised:
+            call(BUCKET, key)
+        assert raised.value.code == "NoSuchKey"
+    store.delete(BUCKET, key)
+
+
+def test_a_file_the_process_may_not_write_is_access_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = DirectoryStore(tmp_path)
+    store.create_bucket(BUCKET)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    with pytest.raises(ObjectStoreError) as raised:
+        store.put(BUCKET, "k", b"x")
+    assert raised.value.failure()[0] == "S3AccessDenied"
+    assert (raised.value.message, raised.value.status) == ("Access Denied", 403)
+
+
+def test_a_directory_of_keys_is_no_object(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    store.create_bucket(BUCKET)
+    store.put(BUCKET, "a/b", b"x")
+    for call in (store.get, store.head):
+        with pytest.raises(ObjectStoreError) as raised:
+            call(BUCKET, "a")
+        assert raised.value.code == "NoSuchKey"
+    store.delete(BUCKET, "a")
+    assert store.get(BUCKET, "a/b") == b"x"

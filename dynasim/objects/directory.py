@@ -6,16 +6,24 @@ empty segments (`a//b`, a trailing `/`), `.` or `..` segments, a NUL character, 
 leaves the bucket through a symbolic link. A key that is also a "directory" of other keys (`a`
 beside `a/b`), which S3 allows, cannot be stored in a file system and is refused the same way.
 Each object is written to a temporary file in its directory and renamed into place, so a reader
-never sees half an object.
+never sees half an object. A file the process may not read or write is S3's AccessDenied.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from dynasim.objects.store import ObjectInfo, ObjectStore, ObjectStoreError, no_such_bucket, no_such_key
+from dynasim.objects.store import (
+    ObjectInfo,
+    ObjectStore,
+    ObjectStoreError,
+    access_denied,
+    no_such_bucket,
+    no_such_key,
+)
 
 _PARTIAL = ".dynasim-partial-"  # the name of an object being written, never listed
 
@@ -47,7 +55,9 @@ class DirectoryStore(ObjectStore):
             except BaseException:
                 os.unlink(partial)
                 raise
-        except (NotADirectoryError, IsADirectoryError, FileExistsError) as error:
+        except PermissionError:
+            raise access_denied() from None
+        except OSError as error:  # a file where a directory must be, or the other way round; a name too long
             reason = f"The key {key!r} cannot be stored as a file in the bucket directory: {error.strerror}"
             raise _invalid(reason) from None
 
@@ -55,14 +65,15 @@ class DirectoryStore(ObjectStore):
         path = self._object_path(bucket, key)
         try:
             return path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            raise no_such_key(key) from None
+        except PermissionError:
+            raise access_denied() from None
+        except OSError:  # no such file, a directory, or a name no file can have
+            raise no_such_key() from None
 
     def list(self, bucket: str, prefix: str = "") -> list[ObjectInfo]:
         bucket_path = self._bucket_path(bucket)
         found = []
-        for directory, subdirectories, files in os.walk(bucket_path):
-            subdirectories.sort()
+        for directory, _, files in os.walk(bucket_path):
             relative = Path(directory).relative_to(bucket_path).as_posix()
             for name in files:
                 if name.startswith(_PARTIAL):
@@ -74,14 +85,24 @@ class DirectoryStore(ObjectStore):
 
     def head(self, bucket: str, key: str) -> ObjectInfo:
         path = self._object_path(bucket, key)
-        if not path.is_file():
-            raise no_such_key(key)
-        return ObjectInfo(key, path.stat().st_size)
+        try:
+            status = path.stat()
+        except PermissionError:
+            raise access_denied() from None
+        except OSError:
+            raise no_such_key() from None
+        if not stat.S_ISREG(status.st_mode):
+            raise no_such_key()
+        return ObjectInfo(key, status.st_size)
 
     def delete(self, bucket: str, key: str) -> None:
         path = self._object_path(bucket, key)
-        if path.is_file():
+        try:
             path.unlink()
+        except PermissionError:
+            raise access_denied() from None
+        except OSError:
+            pass  # nothing there (or a directory of other keys): deleting it is no error, as in S3
 
     # --- where a bucket and a key live ------------------------------------------------------
 
@@ -90,7 +111,7 @@ class DirectoryStore(ObjectStore):
             raise ObjectStoreError("InvalidBucketName", "The specified bucket is not valid.", 400)
         path = self.root / bucket
         if must_exist and not path.is_dir():
-            raise no_such_bucket(bucket)
+            raise no_such_bucket()
         return path
 
     def _object_path(self, bucket: str, key: str) -> Path:

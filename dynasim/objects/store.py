@@ -39,11 +39,15 @@ class ObjectStoreError(Exception):
         return errors.s3_failure_code(self.code), message
 
 
-def no_such_bucket(bucket: str) -> ObjectStoreError:
+def no_such_bucket() -> ObjectStoreError:
     return ObjectStoreError("NoSuchBucket", "The specified bucket does not exist", 404)
 
 
-def no_such_key(key: str) -> ObjectStoreError:
+def access_denied() -> ObjectStoreError:
+    return ObjectStoreError("AccessDenied", "Access Denied", 403)
+
+
+def no_such_key() -> ObjectStoreError:
     return ObjectStoreError("NoSuchKey", "The specified key does not exist.", 404)
 
 
