@@ -18,6 +18,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from dynasim import values
 from dynasim.formats import ion
 from dynasim.formats.export import (
     ChangeRecord,
@@ -147,7 +148,7 @@ def test_the_summary_manifest_has_the_services_members_in_its_order(store: Objec
         ("itemCount", 2),
         ("outputFormat", "DYNAMODB_JSON"),
     ]
-    assert result.billed_size_bytes > 0
+    assert result.billed_size_bytes == 2 * values.item_size(BOOK)  # the table's size, as DescribeTable counts it
     md5 = store.get(BUCKET, result.export_manifest.replace(".json", ".md5"))
     assert md5 == base64.b64encode(hashlib.md5(summary_bytes).digest()) and len(md5) == 24
 
@@ -331,6 +332,7 @@ def incremental(store: ObjectStore, changes: list[ChangeRecord], **options: Any)
 
 def test_an_incremental_exports_data_goes_to_the_shared_data_folder(store: ObjectStore) -> None:
     result = incremental(store, [ChangeRecord(KEY, None, NEW, 1_604_470_000_000_001)])
+    assert result.billed_size_bytes == values.item_size(KEY) + values.item_size(NEW)  # the change's items
 
     (data_file,) = result.data_files
     assert data_file.key.startswith("cdc/AWSDynamoDB/data/")

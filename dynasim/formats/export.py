@@ -26,7 +26,7 @@ import base64
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -142,29 +142,15 @@ def write_full_export(
 ) -> ExportResult:
     """Write the table's `items` (dynasim's wire form: binary values as bytes) as a full export
     of the table at `export_time`."""
-    sizes: list[int] = []
-
-    def records() -> Iterator[dict[str, Item]]:
-        for item in items:
-            sizes.append(values.item_size(item))
-            yield {"Item": item}
-
-    writer = _ExportWriter(store.owned_by(destination.owner), destination, _export_id(export_arn), export_format)
-    files = writer.write_data(records(), writer.export_folder + "/data", items_per_file)
-    summary = {
+    writer = _ExportWriter(store, destination, export_arn, export_format)
+    lines = ({"Item": item} for item in items)
+    files, billed = writer.write_data(lines, f"{writer.export_folder}/data", items_per_file)
+    head = {
         "version": FULL_EXPORT_VERSION,
-        "exportArn": export_arn,
-        "startTime": timestamp(start_time),
-        "endTime": timestamp(end_time),
-        "tableArn": table_arn,
-        "tableId": table_id,
+        **writer.job_members(start_time, end_time, table_arn, table_id),
         "exportTime": timestamp(export_time),
-        **writer.destination_members(),
-        "billedSizeBytes": sum(sizes),
-        "itemCount": sum(file.item_count for file in files),
-        "outputFormat": export_format,
     }
-    return writer.finish(files, summary)
+    return writer.finish(files, billed, head, {"outputFormat": export_format})
 
 
 def write_incremental_export(
@@ -188,38 +174,26 @@ def write_incremental_export(
     deleted, and with NEW_AND_OLD_IMAGES its OldImage if it existed before."""
     if view_type not in VIEW_TYPES:
         raise ValueError(f"ExportViewType is one of {', '.join(VIEW_TYPES)}, not {view_type!r}")
-    sizes: list[int] = []
-
-    def records() -> Iterator[dict[str, Item]]:
-        for change in changes:
-            record = {"Metadata": {"WriteTimestampMicros": {"N": str(change.write_time_micros)}}, "Keys": change.keys}
-            if change.new_image is not None:
-                record["NewImage"] = change.new_image
-            if change.old_image is not None and view_type == "NEW_AND_OLD_IMAGES":
-                record["OldImage"] = change.old_image
-            images = [record[name] for name in ("Keys", "NewImage", "OldImage") if name in record]
-            sizes.append(sum(values.item_size(image) for image in images))
-            yield record
-
-    writer = _ExportWriter(store.owned_by(destination.owner), destination, _export_id(export_arn), export_format)
-    files = writer.write_data(records(), destination.key("data"), items_per_file)
-    summary = {
+    writer = _ExportWriter(store, destination, export_arn, export_format)
+    records = (_change_line(change, view_type) for change in changes)
+    files, billed = writer.write_data(records, destination.key("data"), items_per_file)
+    head = {
         "version": INCREMENTAL_EXPORT_VERSION,
-        "exportArn": export_arn,
-        "startTime": timestamp(start_time),
-        "endTime": timestamp(end_time),
-        "tableArn": table_arn,
-        "tableId": table_id,
+        **writer.job_members(start_time, end_time, table_arn, table_id),
         "exportFromTime": timestamp(export_from_time),
         "exportToTime": timestamp(export_to_time),
-        **writer.destination_members(),
-        "billedSizeBytes": sum(sizes),
-        "itemCount": sum(file.item_count for file in files),
-        "outputFormat": export_format,
-        "outputView": view_type,
-        "exportType": "INCREMENTAL_EXPORT",
     }
-    return writer.finish(files, summary)
+    tail = {"outputFormat": export_format, "outputView": view_type, "exportType": "INCREMENTAL_EXPORT"}
+    return writer.finish(files, billed, head, tail)
+
+
+def _change_line(change: ChangeRecord, view_type: str) -> dict[str, Item]:
+    line = {"Metadata": {"WriteTimestampMicros": {"N": str(change.write_time_micros)}}, "Keys": change.keys}
+    if change.new_image is not None:
+        line["NewImage"] = change.new_image
+    if change.old_image is not None and view_type == "NEW_AND_OLD_IMAGES":
+        line["OldImage"] = change.old_image
+    return line
 
 
 def compact(changes: Iterable[ChangeRecord]) -> list[ChangeRecord]:
@@ -235,34 +209,37 @@ def compact(changes: Iterable[ChangeRecord]) -> list[ChangeRecord]:
     return [change for change in folded.values() if change.old_image is not None or change.new_image is not None]
 
 
-def _export_id(export_arn: str) -> str:
-    return export_arn.rsplit("/", 1)[-1]
-
-
 class _ExportWriter:
     """The steps every export takes: `_started`, data files, then the manifests."""
 
-    def __init__(self, store: ObjectStore, destination: ExportDestination, export_id: str, export_format: str) -> None:
+    def __init__(self, store: ObjectStore, destination: ExportDestination, export_arn: str, export_format: str) -> None:
         if export_format not in _LINE_FORMATS:
             raise ValueError(f"ExportFormat is one of {', '.join(_LINE_FORMATS)}, not {export_format!r}")
-        self.store = store
+        self.store = store.owned_by(destination.owner)
         self.destination = destination
+        self.export_arn = export_arn
         self.lines = _LINE_FORMATS[export_format]
-        self.export_folder = destination.key(export_id)
+        self.export_folder = destination.key(export_arn.rsplit("/", 1)[-1])
         # The service writes `_started` first: it shows the bucket is writable and the export begun.
         self.store.put(destination.bucket, f"{self.export_folder}/_started", b"")
 
-    def write_data(self, records: Iterable[dict[str, Item]], folder: str, items_per_file: int) -> list[DataFile]:
+    def write_data(
+        self, lines: Iterable[dict[str, Item]], folder: str, items_per_file: int
+    ) -> tuple[list[DataFile], int]:
+        """The data files written from `lines`, and their billed size: the size of every item in
+        them but the Metadata."""
         files: list[DataFile] = []
         chunk: list[bytes] = []
-        for record in records:
-            chunk.append(self.lines.encode_line(record))
+        billed = 0
+        for line in lines:
+            billed += sum(values.item_size(item) for member, item in line.items() if member != "Metadata")
+            chunk.append(self.lines.encode_line(line))
             if len(chunk) == items_per_file:
                 files.append(self._write_file(folder, chunk))
                 chunk = []
         if chunk or not files:
             files.append(self._write_file(folder, chunk))
-        return files
+        return files, billed
 
     def _write_file(self, folder: str, lines: list[bytes]) -> DataFile:
         name = base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()
@@ -273,20 +250,32 @@ class _ExportWriter:
         etag = hashlib.md5(digest).hexdigest() + "-1"
         return DataFile(key, len(lines), base64.b64encode(digest).decode("ascii"), etag)
 
-    def destination_members(self) -> dict[str, Any]:
+    def job_members(self, start_time: float, end_time: float, table_arn: str, table_id: str) -> dict[str, Any]:
         return {
+            "exportArn": self.export_arn,
+            "startTime": timestamp(start_time),
+            "endTime": timestamp(end_time),
+            "tableArn": table_arn,
+            "tableId": table_id,
+        }
+
+    def finish(self, files: list[DataFile], billed: int, head: dict[str, Any], tail: dict[str, Any]) -> ExportResult:
+        """Write the manifests, the summary (`head`, the destination, the counts, `tail`) last."""
+        item_count = sum(file.item_count for file in files)
+        summary = {
+            **head,
             "s3Bucket": self.destination.bucket,
             "s3Prefix": self.destination.prefix or None,
             "s3SseAlgorithm": self.destination.sse_algorithm,
             "s3SseKmsKeyId": self.destination.kms_key_id,
             "manifestFilesS3Key": f"{self.export_folder}/manifest-files.json",
+            "billedSizeBytes": billed,
+            "itemCount": item_count,
+            **tail,
         }
-
-    def finish(self, files: list[DataFile], summary: dict[str, Any]) -> ExportResult:
-        manifest_files = b"".join(_json_line(file.manifest_line()) for file in files)
-        files_key = self._put_with_md5("manifest-files", manifest_files)
+        files_key = self._put_with_md5("manifest-files", b"".join(_json_line(file.manifest_line()) for file in files))
         summary_key = self._put_with_md5("manifest-summary", json.dumps(summary, separators=(",", ":")).encode())
-        return ExportResult(summary["itemCount"], summary["billedSizeBytes"], summary_key, files_key, tuple(files))
+        return ExportResult(item_count, billed, summary_key, files_key, tuple(files))
 
     def _put_with_md5(self, name: str, data: bytes) -> str:
         key = f"{self.export_folder}/{name}.json"
