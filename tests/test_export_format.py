@@ -433,3 +433,56 @@ def test_an_unknown_view_type_or_format_is_refused(store: ObjectStore) -> None:
         incremental(store, [], view_type="OLD_IMAGE")
     with pytest.raises(ValueError, match="ExportFormat"):
         full_export(store, [], export_format="CSV")
+
+
+# --- the order of writes ------------------------------------------------------------------------
+
+
+class RecordingStore(DirectoryStore):
+    """A directory store that records each key it is asked to write, and can refuse data files."""
+
+    def __init__(self, root: Path, refuse_data: bool = False) -> None:
+        super().__init__(root)
+        self.written: list[str] = []
+        self.refuse_data = refuse_data
+
+    def put(self, bucket: str, key: str, data: bytes) -> None:
+        if self.refuse_data and "/data/" in key:
+            raise ObjectStoreError("AccessDenied", "Access Denied", 403)
+        self.written.append(key)
+        super().put(bucket, key, data)
+
+
+def test_started_is_written_first_and_the_summary_last(tmp_path: Path) -> None:
+    store = RecordingStore(tmp_path)
+    store.create_bucket(BUCKET)
+    full_export(store, [BOOK, BOOK], items_per_file=1)
+
+    names = [key.rsplit("/", 1)[1] if "/data/" not in key else "data" for key in store.written]
+    assert names == [
+        "_started",
+        "data",
+        "data",
+        "manifest-files.json",
+        "manifest-files.md5",
+        "manifest-summary.json",
+        "manifest-summary.md5",
+    ]
+
+
+def test_an_export_that_fails_writing_data_leaves_no_manifest(tmp_path: Path) -> None:
+    store = RecordingStore(tmp_path, refuse_data=True)
+    store.create_bucket(BUCKET)
+    with pytest.raises(ObjectStoreError) as raised:
+        full_export(store, [BOOK])
+    assert raised.value.failure()[0] == "S3AccessDenied"
+    assert [key.rsplit("/", 1)[1] for key in store.written] == ["_started"]
+
+
+def test_only_the_formats_import_the_optional_packages() -> None:
+    """`amazon.ion` and `zstandard` are the `exports` extra: nothing else may need them."""
+    package = Path(__file__).parent.parent / "dynasim"
+    importing = re.compile(r"^\s*(from|import)\s+(amazon\.ion|zstandard)\b|require\(\"(amazon|zstandard)", re.M)
+    modules = package.rglob("*.py")
+    importers = sorted(str(path.relative_to(package)) for path in modules if importing.search(path.read_text()))
+    assert importers == ["formats/compression.py", "formats/ion.py"]
