@@ -14,6 +14,10 @@ Sources (the AWS documents each module's docstring cites):
   Spanner" tutorial): the checksum files are `manifest-summary.md5` and `manifest-files.md5`, 24
   bytes each (the base64 MD5 of their manifest), `_started` is in the export's folder, data files
   are named by 26 lowercase base32 characters, export ids are `<14-digit epoch ms>-<8 hex>`.
+  The tutorial's one-file `manifest-files.json` is 199 bytes: exactly the compact JSON line of
+  its four members in the guide's order (a 26-character name, a "-1" etag) and a newline; its
+  639-byte `manifest-summary.json` fits the guide's members as compact JSON, with no room for an
+  `outputView` (which only incremental summaries are seen to carry).
 * Developer Guide, "Amazon S3 import formats for DynamoDB" and "Import format quotas and
   validation" (S3DataImport.Format, S3DataImport.Validation): CSV (header line or HeaderList,
   columns other than table and index keys imported as strings), DYNAMODB_JSON and ION lines;
