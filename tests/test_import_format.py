@@ -305,9 +305,11 @@ def test_a_missing_bucket_fails_as_the_service_reports_it(store: ObjectStore) ->
     )
 
 
-def test_an_unknown_format_is_refused(store: ObjectStore) -> None:
+def test_an_unknown_format_or_compression_is_refused(store: ObjectStore) -> None:
     with pytest.raises(ValueError, match="InputFormat"):
         ImportReader(store, BUCKET, input_format="PARQUET")
+    with pytest.raises(ValueError, match="InputCompressionType"):
+        ImportReader(store, BUCKET, input_format="CSV", compression="BZIP2")
 
 
 # --- round trips ----------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from typing import Any
 from dynasim import errors, values
 from dynasim.errors import DynamoDBError
 from dynasim.formats import dynamodb_json, ion
-from dynasim.formats.compression import decompress
+from dynasim.formats.compression import COMPRESSIONS, decompress
 from dynasim.formats.extras import MissingExtra
 from dynasim.objects import ObjectStore
 from dynasim.values import Item
@@ -67,6 +67,8 @@ class ImportReader:
     ) -> None:
         if input_format not in INPUT_FORMATS:
             raise ValueError(f"InputFormat is one of {', '.join(INPUT_FORMATS)}, not {input_format!r}")
+        if compression not in COMPRESSIONS:
+            raise ValueError(f"InputCompressionType is one of {', '.join(COMPRESSIONS)}, not {compression!r}")
         self.store = store.owned_by(owner)
         self.bucket = bucket
         self.key_prefix = key_prefix or ""
