@@ -274,6 +274,8 @@ def _validate_document(kind: str, payload: Any, depth: int, max_depth: int) -> i
 def container_depth(value: Any, cap: int = LATE_NESTING_DEPTH) -> int:
     """How many maps and lists `value` nests in one another (0 for a scalar), counted up to `cap`:
     iteratively, however deep the request."""
+    if type(value) is dict and len(value) == 1 and "M" not in value and "L" not in value:
+        return 0  # a scalar, as most values are: saves setting up the walk
     deepest = 0
     pending = [(value, 0)]
     while pending:
