@@ -1,6 +1,6 @@
-"""Test plugin for the object-store seam: the `store` fixture (each implementation, with an empty
-bucket named by the test module's `BUCKET`) and the Developer Guide's example item. Test modules
-load it with `pytest_plugins = ["object_stores"]`."""
+"""Test plugin for the object-store seam: the `store` fixture, each implementation with an empty
+bucket named by the test module's `BUCKET`. Test modules load it with
+`pytest_plugins = ["object_stores"]`."""
 
 from __future__ import annotations
 
@@ -12,19 +12,6 @@ import pytest
 from moto import mock_aws
 
 from dynasim.objects import DirectoryStore, ObjectStore, S3ClientStore
-
-# The Developer Guide's item (its DynamoDB JSON and Ion examples of exports), in dynasim's wire form.
-GUIDE_ITEM = {
-    "Authors": {"SS": ["Author1", "Author2"]},
-    "Dimensions": {"S": "8.5 x 11.0 x 1.5"},
-    "ISBN": {"S": "333-3333333333"},
-    "Id": {"N": "103"},
-    "InPublication": {"BOOL": False},
-    "PageCount": {"N": "600"},
-    "Price": {"N": "2000"},
-    "ProductCategory": {"S": "Book"},
-    "Title": {"S": "Book 103 Title"},
-}
 
 
 @pytest.fixture(params=["directory", "s3"])

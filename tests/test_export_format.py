@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from object_stores import GUIDE_ITEM  # noqa: E402  (the plugin module, on the path pytest gives tests)
+from export_examples import GUIDE_ITEM
 
 from dynasim import values
 from dynasim.formats import ion

@@ -16,10 +16,10 @@ from typing import Any
 import boto3
 import pytest
 import zstandard
+from export_examples import GUIDE_ITEM
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
-from object_stores import GUIDE_ITEM  # noqa: E402  (the plugin module, on the path pytest gives tests)
 
 from dynasim import strategies as ds
 from dynasim.engine.keys import item_key
