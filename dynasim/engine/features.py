@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
-    from dynasim.storage.table import Table, TableSettings
+    from dynasim.storage.table import Table
 
 S = TypeVar("S")
 
@@ -50,8 +50,13 @@ class TableMembers(Protocol):
     def check_update(self, engine: Engine, request: Request, table: Table) -> Apply | None:
         """Check UpdateTable's members of the feature against `table`; None: it has none."""
 
-    def describe(self, settings: TableSettings) -> dict[str, Any]:
-        """The feature's members of the table's TableDescription."""
+    def defined_attributes(self, request: Request) -> tuple[str, ...]:
+        """The attributes the feature's CreateTable members name that AttributeDefinitions may define
+        (besides key attributes): counted as used when the definitions are checked."""
+
+    def describe(self, engine: Engine, table: Table, status: str) -> dict[str, Any]:
+        """The feature's members of the table's TableDescription, in an answer whose TableStatus is
+        `status` (CREATING in CreateTable's, UPDATING in an UpdateTable's that changed something)."""
 
 
 @dataclass(frozen=True)
