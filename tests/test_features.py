@@ -45,6 +45,7 @@ class EncryptionMembers:
     """SSESpecification on CreateTable and UpdateTable, shown as SSEDescription."""
 
     update_members: tuple[str, ...] = ()
+    updating_members: tuple[str, ...] = ()
 
     def _applying(self, request: dict[str, Any]) -> Apply | None:
         specification = request.get("SSESpecification")

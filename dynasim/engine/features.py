@@ -43,6 +43,8 @@ class TableMembers(Protocol):
 
     # UpdateTable members that change something (a request with none of any kind is refused).
     update_members: tuple[str, ...]
+    # Those of them that put the table in UPDATING in UpdateTable's answer (an index change).
+    updating_members: tuple[str, ...]
 
     def check_create(self, engine: Engine, request: Request) -> Apply | None:
         """Check CreateTable's members of the feature (before the table exists); None: it has none."""

@@ -246,7 +246,9 @@ def update_table(engine: Engine, request: Request) -> Response:
     _apply(applying, table)
     engine.record(TableUpdated(settings))
     # A capacity, billing or index change puts the service's table in UPDATING for a while.
+    updating = [name for members in features.table_members() for name in members.updating_members]
     only_protection = billing_mode is None and throughput is None and changes is None
+    only_protection = only_protection and not any(request.get(name) for name in updating)
     description = describe(engine, table, "ACTIVE" if only_protection else "UPDATING")
     if changes is not None:
         _show_index_changes(description, table, changes, deleted)

@@ -63,6 +63,7 @@ class StreamTableMembers:
     """StreamSpecification on CreateTable and UpdateTable, and the stream in DescribeTable."""
 
     update_members: tuple[str, ...] = ("StreamSpecification",)
+    updating_members: tuple[str, ...] = ()
 
     def check_create(self, engine: Engine, request: Request) -> Apply | None:
         return _applying(engine, check_specification(request.get("StreamSpecification")))

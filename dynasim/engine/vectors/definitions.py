@@ -57,9 +57,7 @@ class VectorIndex:
             attribute=definition["VectorAttribute"]["AttributeName"],
             dimensions=int(definition["Dimensions"]),
             distance=definition["DistanceFunction"],
-            hash_attribute=next(
-                (e["AttributeName"] for e in schema if e["SearchSchemaElementType"] == "HASH"), None
-            ),
+            hash_attribute=next((e["AttributeName"] for e in schema if e["SearchSchemaElementType"] == "HASH"), None),
             filters=tuple(e["AttributeName"] for e in schema if e["SearchSchemaElementType"] == "INLINE_FILTER"),
             types=tuple((e["AttributeName"], types.get(e["AttributeName"], "S")) for e in schema),
             projection_type=projection["ProjectionType"],

@@ -96,6 +96,7 @@ class VectorTableMembers:
     """VectorIndexes on CreateTable, VectorIndexUpdates on UpdateTable, VectorIndexes in DescribeTable."""
 
     update_members: tuple[str, ...] = ("VectorIndexUpdates",)
+    updating_members: tuple[str, ...] = ("VectorIndexUpdates",)
 
     def defined_attributes(self, request: Request) -> tuple[str, ...]:
         definitions = request.get("VectorIndexes") or []
