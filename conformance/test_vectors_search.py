@@ -353,3 +353,23 @@ def test_the_documentation_example(ddb):
     indexes = ddb.describe_table(TableName="Products")["Table"]["VectorIndexes"]
     assert [(index["IndexName"], index["IndexStatus"]) for index in indexes] == [("ProductEmbeddingIndex2", "ACTIVE")]
     ddb.delete_table(TableName="Products")
+
+
+@vector_test(f"{RECORDED} (Query, Scan and PartiQL do not read a vector index)")
+def test_query_and_scan_do_not_read_a_vector_index(ddb):
+    table = create_vector_table(ddb)
+    assert_error(
+        lambda: ddb.query(
+            TableName=table,
+            IndexName="embedding",
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": "a"}},
+        ),
+        VALIDATION,
+        "Query operation not supported on this index type.",
+    )
+    assert_error(
+        lambda: ddb.scan(TableName=table, IndexName="embedding"),
+        VALIDATION,
+        "Scan operation not supported on this index type.",
+    )

@@ -2166,6 +2166,11 @@ def invalid_parameters_dot(detail: str) -> DynamoDBError:
     return validation(f"One or more parameter values were invalid. {detail}")
 
 
+def vector_index_not_readable(operation: str) -> DynamoDBError:
+    """A Query (or Scan: no record of its text, worded alike) naming a vector index."""
+    return validation(f"{operation} operation not supported on this index type.")
+
+
 def top_k_out_of_range(value: Any, limit: int) -> DynamoDBError:
     return validation(
         f"Provided TopK value '{value}' is out of valid range. The value must be between 1 and {limit} inclusive"
