@@ -249,6 +249,20 @@ def test_one_index_change_at_a_time_and_no_duplicate_names(ddb):
         VALIDATION,
         "Attempting to create an index which already exists",
     )
+    gsi = {
+        "IndexName": "one",
+        "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+    assert_error(
+        lambda: ddb.update_table(
+            TableName=table,
+            AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"}],
+            GlobalSecondaryIndexUpdates=[{"Create": gsi}],
+        ),
+        VALIDATION,
+        "Attempting to create an index which already exists",
+    )
     assert_error(
         lambda: ddb.update_table(TableName=table, VectorIndexUpdates=[{"Create": vector_index("two", dimensions=8)}]),
         VALIDATION,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from dynasim import errors
+from dynasim.engine.vectors.definitions import find as vector_index
 from dynasim.storage.index import Index, IndexSettings
 from dynasim.storage.schema import KeySchema
 from dynasim.storage.table import Table
@@ -287,7 +288,7 @@ def _check_create(
     changes: IndexChanges,
 ) -> None:
     """A Create: a new index, over attributes the request defines (consistently with the table's)."""
-    if create.get("IndexName") in table.indexes:
+    if create.get("IndexName") in table.indexes or vector_index(table, create.get("IndexName")) is not None:
         raise errors.index_exists()
     if not request.get("AttributeDefinitions"):
         raise errors.index_definitions_missing(create.get("IndexName"))
