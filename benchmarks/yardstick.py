@@ -3,7 +3,7 @@ same loops through a plain boto3 client answered from a canned body (botocore's 
 floor), the floor timed in a process of its own (`floor.py`, which never imports dynasim).
 
     python benchmarks/yardstick.py [--rounds 7] [--sizes 10000,100000,1000000] [--scale 1.0]
-                                   [--only GetItem,Query] [--peers moto,ddblocal] [--json FILE]
+                                   [--only GetItem,Query] [--peers moto,ddblocal] [--json FILE] [--cpu]
 
 Rounds alternate: the floor's process times one loop of every scenario of a group, then this
 process times the same loops on dynasim (and on each peer), so both see the same machine load. The
@@ -237,23 +237,24 @@ def peer(name: str) -> Iterator[Any]:
 # --- timing -----------------------------------------------------------------------------------------
 
 
-def floor_round(scenarios: list[Scenario]) -> dict[str, float]:
+def floor_round(scenarios: list[Scenario], cpu: bool) -> dict[str, float]:
     """One round of the floor, in a process of its own."""
     with tempfile.NamedTemporaryFile("w", suffix=".json") as spec:
         json.dump([vars(s) for s in scenarios], spec)
         spec.flush()
-        out = subprocess.run([sys.executable, str(HERE / "floor.py"), spec.name], capture_output=True, check=True)
+        command = [sys.executable, str(HERE / "floor.py"), spec.name, *(["--cpu"] if cpu else [])]
+        out = subprocess.run(command, capture_output=True, check=True)
     return json.loads(out.stdout)
 
 
-def target_round(client: Any, reset: Callable[[], None], scenarios: list[Scenario]) -> dict[str, float]:
+def target_round(client: Any, reset: Callable[[], None], scenarios: list[Scenario], cpu: bool) -> dict[str, float]:
     results = {}
     for scenario in scenarios:
         reset()
         call = getattr(client, scenario.method)
         time_loop(call, scenario.params[:1], max(3, scenario.calls // 10))  # warm
         reset()
-        results[scenario.name] = time_loop(call, scenario.params, scenario.calls)
+        results[scenario.name] = time_loop(call, scenario.params, scenario.calls, clock(cpu))
     return results
 
 
@@ -283,7 +284,12 @@ class Result:
     ratios: dict[str, list[float]] = field(default_factory=dict)  # target -> x floor, per round
 
 
-def run_group(group: Group, rounds: int, peers: list[str], stack: ExitStack) -> dict[str, Result]:
+def clock(cpu: bool) -> Callable[[], float]:
+    """The clock loops are timed on: CPU seconds of this process (`--cpu`), or seconds that pass."""
+    return time.process_time if cpu else time.perf_counter
+
+
+def run_group(group: Group, rounds: int, peers: list[str], stack: ExitStack, cpu: bool = False) -> dict[str, Result]:
     gc.collect()
     before = resident_bytes()
     sim = dynasim.Simulator()
@@ -318,9 +324,9 @@ def run_group(group: Group, rounds: int, peers: list[str], stack: ExitStack) -> 
 
     results = {s.name: Result() for s in group.scenarios}
     for round_number in range(rounds):
-        floor = floor_round(group.scenarios)
+        floor = floor_round(group.scenarios, cpu)
         for target, (target_client, target_reset) in targets.items():
-            for name, seconds in target_round(target_client, target_reset, group.scenarios).items():
+            for name, seconds in target_round(target_client, target_reset, group.scenarios, cpu).items():
                 results[name].rates.setdefault(target, []).append(1 / seconds)
                 results[name].ratios.setdefault(target, []).append(floor[name] / seconds)
         for name, seconds in floor.items():
@@ -352,6 +358,9 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated scenario name prefixes")
     parser.add_argument("--peers", default="", help="also time moto and/or DynamoDB Local (up to 10,000 items)")
     parser.add_argument("--json", help="write every round's numbers here")
+    parser.add_argument(
+        "--cpu", action="store_true", help="time the CPU seconds each process spends (a machine busy with other work)"
+    )
     args = parser.parse_args()
 
     calls = max(10, int(300 * args.scale))
@@ -367,7 +376,7 @@ def main() -> None:
             continue
         print(f"{group.title}:", flush=True)
         with ExitStack() as stack:
-            everything.update(run_group(group, args.rounds, peers, stack))
+            everything.update(run_group(group, args.rounds, peers, stack, args.cpu))
     print()
     print(table(everything, ["dynasim", *peers]))
     if args.json:

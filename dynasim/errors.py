@@ -2063,6 +2063,37 @@ def partiql_limit_clause(position: str) -> DynamoDBError:
     return validation(f"Unsupported clause: LIMIT at {position}")
 
 
+# --- exports and imports: failures reported by DescribeExport / DescribeImport ------------------
+#
+# An export or import whose S3 call fails is not an error response: the job ends FAILED and its
+# description carries a FailureCode and a FailureMessage. The service prefixes the S3 error code
+# with "S3" and words the message as the Java SDK prints S3's error (Developer Guide, "Import
+# format quotas and validation", troubleshooting "The specified bucket does not exist":
+# FailureCode S3NoSuchBucket, FailureMessage "The specified bucket does not exist (Service: Amazon
+# S3; Status Code: 404; Error Code: NoSuchBucket; Request ID: ...; S3 Extended Request ID: ...;
+# Proxy: null)"). Bad items of an import fail it with ItemValidationError (same page, "Data
+# validation errors").
+
+IMPORT_ITEM_VALIDATION_FAILURE = (
+    "ItemValidationError",
+    "Some of the items failed validation checks and were not imported. Please check CloudWatch error logs for "
+    "more details.",
+)
+
+
+def s3_failure_code(s3_code: str) -> str:
+    """A job's FailureCode for an S3 error code ("NoSuchBucket" -> "S3NoSuchBucket")."""
+    return f"S3{s3_code}"
+
+
+def s3_failure_message(message: str, status: int, s3_code: str, request_id: str, extended_request_id: str) -> str:
+    """A job's FailureMessage for an S3 error, as the service prints it."""
+    return (
+        f"{message} (Service: Amazon S3; Status Code: {status}; Error Code: {s3_code}; Request ID: {request_id}; "
+        f"S3 Extended Request ID: {extended_request_id}; Proxy: null)"
+    )
+
+
 # --- vector indexes and SearchVectors ------------------------------------------------------
 # The service's texts as recorded from its answers (us-east-1 and eu-west-2, 2026); where no record
 # was found the text follows its nearest recorded sibling, as each function says.

@@ -196,12 +196,15 @@ def number_size(text: str) -> int:
 # --- validation ----------------------------------------------------------------------------
 
 
-def check_attribute_name(name: str) -> None:
-    """An attribute name must be 1 byte to 64 KB long (Developer Guide, "Attribute names")."""
-    if not name:
+def check_attribute_name(name: str) -> int:
+    """An attribute name must be 1 byte to 64 KB long (Developer Guide, "Attribute names");
+    return its length in bytes."""
+    length = len(name) if name.isascii() else len(name.encode())  # saves encoding ASCII
+    if not length:
         raise errors.empty_attribute_name()
-    if len(name.encode()) > MAX_ATTRIBUTE_NAME_BYTES:
+    if length > MAX_ATTRIBUTE_NAME_BYTES:
         raise errors.attribute_name_too_large()
+    return length
 
 
 def validate_item(item: Item) -> int:
@@ -211,8 +214,8 @@ def validate_item(item: Item) -> int:
     "too large"."""
     size = 0
     for name, value in item.items():
-        size += validate_value(value, 1) + len(name.encode())
-        check_attribute_name(name)  # after the value, as DynamoDB does
+        size += validate_value(value, 1)
+        size += check_attribute_name(name)  # after the value, as DynamoDB does
         if size > MAX_ITEM_BYTES:
             raise errors.item_too_large()
     return size
@@ -271,6 +274,8 @@ def _validate_document(kind: str, payload: Any, depth: int, max_depth: int) -> i
 def container_depth(value: Any, cap: int = LATE_NESTING_DEPTH) -> int:
     """How many maps and lists `value` nests in one another (0 for a scalar), counted up to `cap`:
     iteratively, however deep the request."""
+    if type(value) is dict and len(value) == 1 and "M" not in value and "L" not in value:
+        return 0  # a scalar, as most values are: saves setting up the walk
     deepest = 0
     pending = [(value, 0)]
     while pending:
@@ -385,8 +390,13 @@ def sort_key(kind: str, payload: Any) -> Any:
     """A Python value that orders as DynamoDB orders key values of this type: numbers by value,
     strings by their UTF-8 bytes (the same order as code points), binary by unsigned bytes."""
     if kind == "N":
-        return Decimal(payload)
+        return _number_key(payload)
     return payload
+
+
+@functools.lru_cache(maxsize=65536)  # saves parsing the numbers keys repeat; equal keys share one Decimal
+def _number_key(payload: str) -> Decimal:
+    return Decimal(payload)
 
 
 def type_of(value: AttributeValue) -> str:

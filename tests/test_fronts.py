@@ -1,5 +1,6 @@
 """The in-process fronts: sim.client(), sim.resource(), mock(), and the shared wire protocol."""
 
+import json
 import threading
 
 import boto3
@@ -52,6 +53,7 @@ def test_mock_routes_clients_made_before_it_and_leaves_other_services_alone(monk
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # not one holding credentials an earlier test resolved
     early = boto3.client("dynamodb", region_name="eu-west-1")  # no credentials at all
     s3 = boto3.client("s3", region_name="eu-west-1")
     with dynasim.mock() as sim:
@@ -134,3 +136,49 @@ def test_clock_follows_frozen_time_and_advances():
         assert created.timestamp() == 1893456000.0
         sim.clock.advance(60)
         assert sim.clock.now() == 1893456060.0
+
+
+# --- the in-process client's route: answered at before-call, sent only when it must be ---------
+
+
+def test_each_attempt_of_a_retried_call_is_one_call_of_the_simulator():
+    sim = dynasim.Simulator()
+    ddb = sim.client(config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 5}))
+    ddb.create_table(TableName="users", **SCHEMA)
+    sim.inject_fault("PutItem", error="EndpointConnectionError", times=1)  # on the first attempt
+    sim.inject_fault("PutItem", error="ThrottlingException", times=1)
+    response = ddb.put_item(TableName="users", Item={"pk": {"S": "a@x"}})
+    assert response["ResponseMetadata"]["RetryAttempts"] == 2
+    assert [call.error_code for call in sim.call_log.filter("PutItem")] == [
+        "EndpointConnectionError",
+        "ThrottlingException",
+        None,
+    ]
+
+
+def test_a_handler_on_the_sent_request_events_sees_every_later_call():
+    sim = dynasim.Simulator()
+    ddb = sim.client()
+    ddb.create_table(TableName="users", **SCHEMA)  # before anyone listens
+    sent = []
+    ddb.meta.events.register("before-send.dynamodb", lambda request, **_: sent.append(request.headers["X-Amz-Target"]))
+    ddb.put_item(TableName="users", Item={"pk": {"S": "a@x"}})
+    assert ddb.get_item(TableName="users", Key={"pk": {"S": "a@x"}})["Item"] == {"pk": {"S": "a@x"}}
+    assert sent == [b"DynamoDB_20120810.PutItem", b"DynamoDB_20120810.GetItem"]
+    assert len(sim.call_log) == 3
+
+
+def test_an_answer_given_before_sending_reads_as_the_wire_answer():
+    sim = dynasim.Simulator()
+    ddb = sim.client()
+    ddb.create_table(TableName="users", **SCHEMA)
+    seen = []
+    ddb.meta.events.register("after-call.dynamodb.GetItem", lambda http_response, parsed, **_: seen.append(http_response))
+    item = {"pk": {"S": "a@x"}, "blob": {"B": b"\x00\xff"}, "tags": {"BS": [b"\x01"]}, "n": {"N": "1.50"}}
+    ddb.put_item(TableName="users", Item=item)
+    response = ddb.get_item(TableName="users", Key={"pk": {"S": "a@x"}})
+    assert response["Item"] == {**item, "n": {"N": "1.5"}}
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert response["ResponseMetadata"]["RetryAttempts"] == 0
+    assert response["ResponseMetadata"]["RequestId"]
+    assert json.loads(seen[0].content)["Item"]["blob"] == {"B": "AP8="}  # the body, as the wire has it

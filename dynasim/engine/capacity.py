@@ -88,19 +88,24 @@ class Consumed:
         self.table_units += read_units(size, consistent)
 
     def write(
-        self, old: Item | None, new: Item | None, old_size: int | None = None, new_size: int | None = None
+        self,
+        old: Item | None,
+        new: Item | None,
+        old_size: int | None = None,
+        new_size: int | None = None,
+        times: int = 1,
     ) -> None:
-        """A write that replaced `old` (None: nothing) by `new` (None: a delete); their sizes
-        where the caller knows them (saves sizing them again)."""
+        """A write that replaced `old` (None: nothing) by `new` (None: a delete), charged `times`
+        over; their sizes where the caller knows them (saves sizing them again)."""
         if old_size is None:
             old_size = item_size(old) if old is not None else 0
         if new_size is None:
             new_size = item_size(new) if new is not None else 0
-        self.table_units += max(_ceil(max(old_size, new_size), WRITE_UNIT), 1)
+        self.table_units += max(_ceil(max(old_size, new_size), WRITE_UNIT), 1) * times
         for index in self.table.indexes.values():
             units = _index_write_units(index, old, new, old_size, new_size)
             if units:
-                self.index_units[index.name] = self.index_units.get(index.name, 0.0) + units
+                self.index_units[index.name] = self.index_units.get(index.name, 0.0) + units * times
 
     def report(self) -> dict[str, Any] | None:
         """The ConsumedCapacity member, or None when the request did not ask for it."""

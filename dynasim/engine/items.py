@@ -86,11 +86,11 @@ def put(
     collection_wanted = item_collections.requested(request)
     hash_key, range_key = item_key(table.key_schema, item)
     check_index_keys(table, item)
-    found = table.entry(hash_key, range_key)
     if expressions is not None:
-        expressions.check(found[0] if found is not None else None)
+        expressions.check(table.get(hash_key, range_key))
+    old_size = table.size_of(hash_key, range_key) or 0  # saves sizing the replaced item again
     old = table.put(hash_key, range_key, item, size)
-    capacity.write(old, item, found[1] if found is not None else 0, size)
+    capacity.write(old, item, old_size, size)
     return item_collections.add_to(capacity.add_to(_answer(old, return_values)), table, item, collection_wanted)
 
 

@@ -53,7 +53,7 @@ def _key_part(item: Item, name: str, expected: Any, is_hash: bool, as_key: bool)
 def _key_bytes(kind: str, payload: Any) -> int:
     """A key value's size against the key size limits (a number of at most 38 digits always fits)."""
     if kind == "S":
-        return len(payload.encode())
+        return len(payload) if payload.isascii() else len(payload.encode())  # saves encoding ASCII
     return len(payload) if kind == "B" else 0
 
 

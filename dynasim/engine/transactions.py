@@ -170,16 +170,17 @@ def _write(actions: list[_Action], choice: str) -> dict[str, Consumed]:
     for action in actions:
         assert action.table is not None and action.key is not None
         capacity = capacities.setdefault(action.table.name, Consumed(action.table, choice))
+        old_size = action.table.size_of(*action.key) or 0  # the stored size of what is replaced: saves sizing it
         if action.kind == "ConditionCheck":
-            charged_old, charged_new = action.old, action.old
+            charged_old, charged_new, new_size = action.old, action.old, old_size
         else:
             if action.new is not None:
                 action.table.put(*action.key, action.new, action.size)
             else:
                 action.table.delete(*action.key)
             charged_old, charged_new = action.old, action.new
-        for _ in range(2):
-            capacity.write(charged_old, charged_new)
+            new_size = action.size if action.new is not None else 0
+        capacity.write(charged_old, charged_new, old_size, new_size, times=2)  # saves finding index entries twice
     return capacities
 
 

@@ -8,7 +8,7 @@ import base64
 import itertools
 import os
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dynasim import errors, wire
 from dynasim.engine import model
@@ -101,21 +101,47 @@ def respond(
     """Answer one raw request: (HTTP status, headers, body). An injected transport fault
     (`dynasim.doubles.faults.TransportFault`) is raised for the front to enact. `typed`: see
     `Simulator.handle`."""
+    status, document = answer_document(
+        simulator,
+        target,
+        body,
+        front=front,
+        content_encoding=content_encoding,
+        max_request_bytes=max_request_bytes,
+        typed=typed,
+    )
+    # An operation with no output (TagResource, UntagResource) answers with an empty body.
+    payload = b"" if document is None else wire.dumps(document)
+    headers = response_headers()
+    headers["Content-Length"] = str(len(payload))
+    if checksum:
+        headers["x-amz-crc32"] = str(zlib.crc32(payload))
+    return status, headers, payload
+
+
+def answer_document(
+    simulator: Simulator,
+    target: str | bytes | None,
+    body: bytes | str | None,
+    *,
+    front: str,
+    content_encoding: str | bytes | None = None,
+    max_request_bytes: int = MAX_REQUEST_BYTES,
+    typed: bool = False,
+) -> tuple[int, dict[str, Any] | None]:
+    """Answer one raw request with (HTTP status, the answer's JSON document, or None for an
+    operation with no output), not yet encoded (see `respond`)."""
     operation = operation_of(target)
     try:
         if operation is None:
             raise errors.unknown_operation(str(target))
         request = wire.loads(decode_content(body, content_encoding, max_request_bytes))
         response = simulator.handle(operation, request, front=front, typed=typed)
-        # An operation with no output (TagResource, UntagResource) answers with an empty body.
-        status, payload = 200, wire.dumps(response) if model.has_output(operation) else b""
+        return 200, response if model.has_output(operation) else None
     except DynamoDBError as error:
-        status, payload = error.status, wire.dumps(error.body())
-    headers = {
-        "x-amzn-RequestId": request_id(),
-        "Content-Type": CONTENT_TYPE,
-        "Content-Length": str(len(payload)),
-    }
-    if checksum:
-        headers["x-amz-crc32"] = str(zlib.crc32(payload))
-    return status, headers, payload
+        return error.status, error.body()
+
+
+def response_headers() -> dict[str, str]:
+    """The headers of every answer, before its length."""
+    return {"x-amzn-RequestId": request_id(), "Content-Type": CONTENT_TYPE}

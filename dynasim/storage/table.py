@@ -6,7 +6,8 @@ item, so reading a range of one partition costs O(log n + k) and never touches o
 Partitions are also kept in scan order (by a stable hash token of their key, see `ranges`), so a
 Scan can resume from any key and split the table into parallel segments.
 Keys are the ordering values of `values.sort_key`: Decimal for N, str for S, bytes for B.
-Each entry is an (item, size) pair, so replacing or removing an item never re-measures it.
+Each entry is a (stored item, size) pair, so replacing or removing an item never re-measures it;
+items are stored packed (`dynasim.storage.packed`) and read back in wire form.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sortedcontainers import SortedDict, SortedList
 
 from dynasim.storage.changes import ItemDeleted, ItemPut
 from dynasim.storage.index import Index, IndexSettings
+from dynasim.storage.packed import Packed, Shapes, unpack
 from dynasim.storage.ranges import EVERYTHING, TOKEN_SPACE, SortRange, scan_partitions, token
 from dynasim.storage.schema import KeySchema
 from dynasim.values import Item
@@ -61,6 +63,7 @@ class Table:
         self._composite = settings.key_schema.range_name is not None
         # partition key -> (item, size), or partition key -> SortedDict(sort key -> (item, size))
         self._partitions: dict[Any, Any] = {}
+        self._shapes = Shapes()
         self._scan_order = SortedList()  # (token, partition key)
         self._borrowed: set[Any] = set()  # partitions shared with a copy: copied before a change
         self.item_count = 0
@@ -112,6 +115,15 @@ class Table:
 
     def entry(self, hash_key: Any, range_key: Any = None) -> tuple[Item, int] | None:
         """(item, size) under this key, or None."""
+        entry = self._stored(hash_key, range_key)
+        return None if entry is None else (unpack(entry[0]), entry[1])
+
+    def size_of(self, hash_key: Any, range_key: Any = None) -> int | None:
+        """The size of the item under this key, or None (saves reading the item)."""
+        entry = self._stored(hash_key, range_key)
+        return None if entry is None else entry[1]
+
+    def _stored(self, hash_key: Any, range_key: Any) -> tuple[Packed, int] | None:
         entry = self._partitions.get(hash_key)
         if entry is not None and self._composite:
             entry = entry.get(range_key)
@@ -127,17 +139,23 @@ class Table:
             elif self._borrowed and hash_key in self._borrowed:
                 partition = self._own(hash_key)
             old = partition.get(range_key)
-            partition[range_key] = (item, size)
+            partition[range_key] = (self._shapes.pack(item), size)
         else:
             old = self._partitions.get(hash_key)
-            self._partitions[hash_key] = (item, size)
+            self._partitions[hash_key] = (self._shapes.pack(item), size)
             if old is None:
                 self._scan_order.add((token(hash_key), hash_key))
-        self.item_count += 1
         self.size_bytes += size
-        old_item = self._forget(old, hash_key, range_key)
-        for index in self.indexes.values():
-            index.add(item, size, hash_key, range_key)
+        if old is None:
+            self.item_count += 1
+            old_item = None
+            for index in self.indexes.values():
+                index.add(item, size, hash_key, range_key)
+        else:
+            old_item = unpack(old[0])
+            self.size_bytes -= old[1]
+            for index in self.indexes.values():
+                index.replace(old_item, old[1], item, size, hash_key, range_key)
         self._record(ItemPut(self.settings.name, item, old_item))
         return old_item
 
@@ -163,15 +181,16 @@ class Table:
             self._record(ItemDeleted(self.settings.name, old_item, expired))
         return old_item
 
-    def _forget(self, entry: tuple[Item, int] | None, hash_key: Any, range_key: Any) -> Item | None:
+    def _forget(self, entry: tuple[Packed, int] | None, hash_key: Any, range_key: Any) -> Item | None:
         """Take a removed entry out of the counts and the indexes; return its item."""
         if entry is None:
             return None
+        item = unpack(entry[0])
         self.item_count -= 1
         self.size_bytes -= entry[1]
         for index in self.indexes.values():
-            index.remove(entry[0], entry[1], hash_key, range_key)
-        return entry[0]
+            index.remove(item, entry[1], hash_key, range_key)
+        return item
 
     # --- reads in key order ---------------------------------------------------------------
 
@@ -183,11 +202,10 @@ class Table:
         if partition is None:
             return iter(())
         if not self._composite:
-            return iter(() if start is not None else ((None, partition),))
+            return iter(() if start is not None else ((None, _read(partition)),))
         if start is not None:
             sort_range = sort_range.after(start, forward)
-        keys = partition.irange(**sort_range.irange_args(), reverse=not forward)
-        return ((key, partition[key]) for key in keys)
+        return _read_range(partition, partition.irange(**sort_range.irange_args(), reverse=not forward))
 
     def scan(
         self, token_low: int = 0, token_high: int = TOKEN_SPACE, start: tuple[Any, Any] | None = None
@@ -198,7 +216,7 @@ class Table:
         def entries(hash_key: Any, after: Any) -> Iterator[tuple[Any, tuple[Item, int]]]:
             if self._composite:
                 return self.query(hash_key, start=after)
-            return iter(() if after is not None else ((None, self._partitions[hash_key]),))
+            return iter(() if after is not None else ((None, _read(self._partitions[hash_key])),))
 
         if start is not None and not self._composite:
             start = (start[0], True)  # resume after the partition's only item
@@ -220,3 +238,15 @@ class Table:
         """Every item, in scan order."""
         for _, (_, (item, _)) in self.scan():
             yield item
+
+
+def _read(entry: tuple[Packed, int]) -> tuple[Item, int]:
+    """A stored entry as reads see it: (item in wire form, size)."""
+    return unpack(entry[0]), entry[1]
+
+
+def _read_range(partition: SortedDict, keys: Iterator[Any]) -> Iterator[tuple[Any, tuple[Item, int]]]:
+    """(sort key, (item, size)) of these keys of a partition, as `_read` reads each."""
+    for key in keys:
+        packed, size = partition[key]
+        yield key, (packed[-1].read(packed), size)  # `unpack`, inlined: a range reads many

@@ -81,6 +81,10 @@ class TableView:
             return self._overlay.entry(hash_key, range_key)
         return self._table.entry(hash_key, range_key)
 
+    def size_of(self, hash_key: Any, range_key: Any = None) -> int | None:
+        entry = self.entry(hash_key, range_key)
+        return None if entry is None else entry[1]
+
     def query(
         self, hash_key: Any, sort_range: SortRange = EVERYTHING, forward: bool = True, start: Any = None
     ) -> Iterator[tuple[Any, tuple[Item, int]]]:
