@@ -51,6 +51,7 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
     "PutItem": ("write", {"TableName": "orders", "Item": ITEM}, ("orders",)),
     "Query": ("read", {"TableName": "orders", "IndexName": "by-status"}, ("orders",)),
     "Scan": ("read", {"TableName": "orders"}, ("orders",)),
+    "SearchVectors": ("read", {"TableName": "orders", "IndexName": "by-meaning"}, ("orders",)),
     "TagResource": ("control", {"ResourceArn": ARN, "Tags": []}, ("orders",)),
     "TransactGetItems": ("read", {"TransactItems": [{"Get": {"TableName": "orders", "Key": KEY}}]}, ("orders",)),
     "TransactWriteItems": (
