@@ -24,6 +24,7 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers and featur
     batches,
     control,
     items,
+    jobs,
     model,
     partiql,
     reads,
@@ -104,7 +105,7 @@ class Engine:
             except BaseException:
                 self._changes.clear()  # handlers check before they change, so this holds nothing
                 raise
-            if self._changes:
+            while self._changes:  # what observers record as they commit (a SYSTEM backup) follows
                 changes, self._changes = self._changes, []
                 for observer in self.observers:
                     observer.committed(changes)
