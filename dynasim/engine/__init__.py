@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 
 from dynasim import errors, values
 from dynasim.engine import (  # noqa: F401  (registers their handlers and features)
+    backups,
     batches,
     control,
     items,
