@@ -186,14 +186,19 @@ def test_snapshots_keep_backups_and_reset_clears_them():
     assert backup_status(ddb, backup(ddb)) == "AVAILABLE"  # no hold, no failure left
 
 
-def test_a_backup_being_made_when_a_snapshot_is_taken_is_made_when_it_is_restored():
+def test_work_in_progress_when_a_snapshot_is_taken_is_done_when_it_is_restored():
     sim = dynasim.Simulator()
     ddb = sim.client()
     table_with_items(ddb)
     arn = backup(ddb)
+    sim.finish_jobs()
+    second = backup(ddb, name="second")
+    ddb.restore_table_from_backup(TargetTableName="copy", BackupArn=arn)
     taken = sim.snapshot()
+    assert (backup_status(ddb, second), table_status(ddb, "copy")) == ("CREATING", "CREATING")
     sim.restore(taken)
-    assert backup_status(ddb, arn) == "AVAILABLE"
+    assert (backup_status(ddb, second), table_status(ddb, "copy")) == ("AVAILABLE", "ACTIVE")
+    assert sim.jobs == []
 
 
 def test_backups_survive_a_restart_with_a_data_directory(tmp_path):

@@ -11,6 +11,8 @@ same port as DynamoDB's API, under ``/_dynasim/`` (a path no DynamoDB client use
     POST   /_dynasim/throughput  {"on_demand": {"events": [reads, writes]}}   throttle like DynamoDB
     DELETE /_dynasim/throughput                                      stop throttling
     POST   /_dynasim/clock/advance   {"seconds": 60}
+    GET    /_dynasim/jobs                                             backups and restores, with their status
+    POST   /_dynasim/jobs/finish                                      finish the jobs in progress now
     POST   /_dynasim/reset                                            back to empty: no tables, calls or rules
     PUT    /_dynasim/snapshots/NAME                                   remember the tables as NAME
     POST   /_dynasim/snapshots/NAME/restore                           back to the tables of NAME
@@ -192,7 +194,7 @@ class Admin:
         if found is None:
             raise AdminError(
                 f"no admin endpoint {PREFIX}{path}: calls, faults, faults/ID, latency, throughput, clock, "
-                "clock/advance, reset, snapshots, snapshots/NAME, snapshots/NAME/restore",
+                "clock/advance, jobs, jobs/finish, reset, snapshots, snapshots/NAME, snapshots/NAME/restore",
                 404,
                 "NotFound",
             )
@@ -221,6 +223,8 @@ class Admin:
             ("throughput",): {"POST": self._enable_throughput, "DELETE": self._disable_throughput},
             ("clock", "advance"): {"POST": self._advance_clock},
             ("clock",): {"GET": self._clock},
+            ("jobs",): {"GET": self._jobs},
+            ("jobs", "finish"): {"POST": self._finish_jobs},
             ("reset",): {"POST": self._reset},
             ("snapshots",): {"GET": self._list_snapshots},
             ("snapshots", ANY_NAME): {"PUT": self._take_snapshot, "DELETE": self._forget_snapshot},
@@ -287,6 +291,12 @@ class Admin:
 
     def _clock(self, names: list[str], query: Query, body: bytes) -> Answer:
         return _json(200, {"now": self.simulator.clock.now()})
+
+    def _jobs(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"jobs": [job.describe() for job in self.simulator.jobs]})
+
+    def _finish_jobs(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"finished": self.simulator.finish_jobs()})
 
     def _reset(self, names: list[str], query: Query, body: bytes) -> Answer:
         _replacing_tables(self.simulator.reset)

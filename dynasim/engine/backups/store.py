@@ -187,7 +187,8 @@ class Backups:
         ]
 
     def load(self, saved: list[dict[str, Any]] | None) -> None:
-        """Put saved backups back; one that was being made is made (its job is gone)."""
+        """Put saved backups back. The jobs in progress when they were saved are gone: what they
+        were making is made (a backup is AVAILABLE, a restored table's restore over)."""
         self.backups = {}
         for entry in saved or []:
             backup = Backup(
@@ -195,3 +196,7 @@ class Backups:
                 AVAILABLE, entry["expires_at"],
             )
             self.backups[backup.arn] = backup
+        for table in self.engine.tables.values():
+            summary = table.settings.extra.get("RestoreSummary")
+            if summary is not None and summary["RestoreInProgress"]:
+                summary["RestoreInProgress"] = False
