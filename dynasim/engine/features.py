@@ -1,5 +1,6 @@
-"""Features: what an engine keeps beside its tables (DynamoDB Streams, TTL, transaction tokens, and
-the operations still to come: backups, exports, global tables), each declared once, in its module.
+"""Features: what an engine keeps beside its tables (DynamoDB Streams, TTL, transaction tokens,
+backups and point-in-time recovery, jobs, and the operations still to come: exports, imports,
+global tables), each declared once, in its module.
 
 A feature is an engine module that, when imported (`dynasim/engine/__init__.py` imports them all),
 registers its operations with `@operation` (`registry.py`), like any handler, and one `Feature`:
