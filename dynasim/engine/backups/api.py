@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 
 from dynasim import errors
 from dynasim.engine.backups import restore
-from dynasim.engine.backups.store import AVAILABLE, CREATING, Backups
+from dynasim.engine.backups.store import AVAILABLE, CREATING, Backups, source_table
 from dynasim.engine.jobs import Jobs
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import named
-from dynasim.storage.table import Table
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
@@ -26,17 +25,9 @@ if TYPE_CHECKING:
 MAX_LIST = 100
 
 
-def _source(engine: Engine, name: str) -> Table:
-    """The table a backup request names, by name or ARN (TableNotFoundException, in its words)."""
-    table = engine.tables.get(engine._table_name(name))
-    if table is None:
-        raise errors.table_not_found_by_name(name)
-    return table
-
-
 @operation("CreateBackup", access="control", finds=named("TableName"))
 def create_backup(engine: Engine, request: Request) -> Response:
-    table = _source(engine, request["TableName"])
+    table = source_table(engine, request["TableName"])
     summary = table.settings.extra.get(restore.SUMMARY)
     if summary is not None and summary["RestoreInProgress"]:
         raise errors.table_in_use(table.name)
@@ -80,7 +71,7 @@ def list_backups(engine: Engine, request: Request) -> Response:
     backups = engine.state(Backups)
     backups.expire()
     name = request.get("TableName")
-    table = engine._table_name(name) if name is not None else None
+    table = engine.table_name(name) if name is not None else None  # its backups outlive it
     low, high = request.get("TimeRangeLowerBound"), request.get("TimeRangeUpperBound")
     kind = request.get("BackupType", "USER")
     listed = [

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine.backups import restore
-from dynasim.engine.backups.store import Backups
+from dynasim.engine.backups.store import Backups, source_table
 from dynasim.engine.keys import item_key
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import named
@@ -138,13 +138,6 @@ def _period(table: Table) -> int:
     return int(table.settings.extra[SETTING]["RecoveryPeriodInDays"])
 
 
-def _table(engine: Engine, name: Any) -> Table:
-    table = engine.tables.get(engine._table_name(name)) if isinstance(name, str) else None
-    if table is None:
-        raise errors.table_not_found_by_name(name)
-    return table
-
-
 def _description(engine: Engine, table: Table) -> Response:
     recovery = table.settings.extra.get(SETTING)
     if recovery is None:
@@ -167,12 +160,12 @@ def _description(engine: Engine, table: Table) -> Response:
 
 @operation("DescribeContinuousBackups", access="control", finds=named("TableName"))
 def describe_continuous_backups(engine: Engine, request: Request) -> Response:
-    return _description(engine, _table(engine, request.get("TableName")))
+    return _description(engine, source_table(engine, request.get("TableName")))
 
 
 @operation("UpdateContinuousBackups", access="control", finds=named("TableName"))
 def update_continuous_backups(engine: Engine, request: Request) -> Response:
-    table = _table(engine, request.get("TableName"))
+    table = source_table(engine, request.get("TableName"))
     specification = request.get("PointInTimeRecoverySpecification") or {}
     enabled = bool(specification.get("PointInTimeRecoveryEnabled"))
     days = specification.get("RecoveryPeriodInDays")
@@ -204,7 +197,7 @@ def restore_table_to_point_in_time(engine: Engine, request: Request) -> Response
     source = request.get("SourceTableName") or request.get("SourceTableArn")
     if source is None:
         raise errors.restore_source_missing()
-    table = _table(engine, source)
+    table = source_table(engine, source)
     if SETTING not in table.settings.extra:
         raise errors.recovery_not_enabled(table.name)
     restore.check_target(engine, request["TargetTableName"])

@@ -122,6 +122,14 @@ def _source_features(table: Table) -> dict[str, Any]:
     return features
 
 
+def source_table(engine: Engine, name: Any) -> Table:
+    """The table a backup or recovery request names, by name or ARN; TableNotFoundException."""
+    table = engine.find_table(name) if isinstance(name, str) else None
+    if table is None:
+        raise errors.table_not_found_by_name(name)
+    return table
+
+
 class Backups:
     """Every backup of the engine, by ARN, in the order they were made; a feature's state."""
 
