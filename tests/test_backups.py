@@ -289,3 +289,44 @@ def test_the_plugin_gives_each_test_no_backups(pytester):
         """
     )
     pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"TargetTableName": "copy", "UseLatestRestorableTime": True},  # no source
+        {"SourceTableName": "orders", "TargetTableName": "copy"},  # no time
+        {"SourceTableName": "orders", "TargetTableName": "copy", "UseLatestRestorableTime": True, "RestoreDateTime": 1},
+        {
+            "SourceTableName": "orders",
+            "TargetTableName": "copy",
+            "UseLatestRestorableTime": True,
+            "BillingModeOverride": "PAY_PER_REQUEST",
+            "ProvisionedThroughputOverride": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+        },
+        {
+            "SourceTableName": "orders",
+            "TargetTableName": "copy",
+            "UseLatestRestorableTime": True,
+            "LocalSecondaryIndexOverride": [
+                {
+                    "IndexName": "nope",
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        },
+    ],
+    ids=["no-source", "no-time", "two-times", "throughput-on-demand", "index-not-the-source's"],
+)
+def test_bad_restore_requests_are_validation_errors_and_change_nothing(request_):
+    sim = dynasim.Simulator()
+    ddb = sim.client()
+    table_with_items(ddb)
+    ddb.update_continuous_backups(
+        TableName="orders", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+    with pytest.raises(dynasim.errors.DynamoDBError) as excinfo:
+        sim.handle("RestoreTableToPointInTime", request_)
+    assert excinfo.value.code == "ValidationException" and excinfo.value.status == 400
+    assert ddb.list_tables()["TableNames"] == ["orders"] and sim.jobs == []
