@@ -330,3 +330,18 @@ def test_bad_restore_requests_are_validation_errors_and_change_nothing(request_)
         sim.handle("RestoreTableToPointInTime", request_)
     assert excinfo.value.code == "ValidationException" and excinfo.value.status == 400
     assert ddb.list_tables()["TableNames"] == ["orders"] and sim.jobs == []
+
+
+def test_a_data_directory_with_backups_repairs_and_loads(tmp_path):
+    sim = dynasim.Simulator(jobs="immediate")
+    store = persistence.open_store(sim, tmp_path)
+    ddb = sim.client()
+    table_with_items(ddb)
+    arn = backup(ddb)
+    store.close()
+    report = persistence.repair(tmp_path)
+    assert not report.repaired and "intact (1 table(s), 3 item(s))" in report.actions[0]
+    again = dynasim.Simulator()
+    store = persistence.open_store(again, tmp_path)
+    assert backup_status(again.client(), arn) == "AVAILABLE"
+    store.close()

@@ -319,7 +319,8 @@ class DurableStore:
                     for item in table.items():
                         writer.write({"item": item})
                 for name, state in features.save_all(engine).items():
-                    writer.write({"feature": name, "state": codec.encode_saved(state)})
+                    if state:  # a feature with nothing to keep writes no line
+                        writer.write({"feature": name, "state": codec.encode_saved(state)})
                 writer.finish()
                 handle.flush()
                 flush_to_disk(handle.fileno())
