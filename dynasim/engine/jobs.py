@@ -128,6 +128,7 @@ class Jobs:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.jobs: list[Job] = []
+        self._running: list[Job] = []  # the jobs IN_PROGRESS
         self.failures: list[JobFailure] = []
         self.mode = "clock"
         self._held: set[str | None] = set()  # kinds held; None: every kind
@@ -156,6 +157,7 @@ class Jobs:
         now = self.engine.clock()
         job = Job(f"{kind}-{next(self._numbers)}", kind, resource, now, now + SECONDS, complete=complete, fail=fail)
         self.jobs.append(job)
+        self._running.append(job)
         if self.mode == "immediate" and not self.held(job):
             self._finish(job)
         return job
@@ -180,10 +182,12 @@ class Jobs:
             self.run_due()
 
     def in_progress(self) -> list[Job]:
-        return [job for job in self.jobs if job.status == IN_PROGRESS]
+        return list(self._running)
 
     def run_due(self) -> int:
         """Finish every job whose time has come and that is not held; return how many."""
+        if not self._running:
+            return 0  # run before every operation: usually nothing to look at
         now = self.engine.clock()
         return self._finish_each([job for job in self.in_progress() if job.ends_at <= now and not self.held(job)])
 
@@ -202,6 +206,7 @@ class Jobs:
         return len(jobs)
 
     def _finish(self, job: Job) -> None:
+        self._running.remove(job)
         rule = next((rule for rule in self.failures if rule.matches(job)), None)
         if rule is None:
             job.status = COMPLETED
@@ -230,10 +235,12 @@ class Jobs:
         """A snapshot or the durable store put the engine's state back: the jobs in progress were
         the old state's (what they made is made, see `dynasim.engine.backups.store`)."""
         self.jobs.clear()
+        self._running.clear()
 
     def clear(self) -> None:
         """No jobs, holds or failure rules (a reset)."""
         self.jobs.clear()
+        self._running.clear()
         self.failures.clear()
         self._held.clear()
 
