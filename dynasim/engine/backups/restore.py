@@ -23,6 +23,7 @@ from dynasim.engine import schema
 from dynasim.engine.features import Apply, Request
 from dynasim.engine.jobs import Jobs
 from dynasim.engine.keys import item_key
+from dynasim.engine.tables import describe
 from dynasim.storage.changes import TableCreated, TableDeleted, TableUpdated
 from dynasim.storage.index import IndexSettings
 from dynasim.storage.table import Table, TableSettings
@@ -45,8 +46,6 @@ def restore(
 ) -> dict[str, Any]:
     """Make the restored table (the request checked, its target free) and start its job; return
     the TableDescription the service answers with."""
-    from dynasim.engine.tables import describe
-
     settings = target_settings(engine, request, source)
     settings.extra[SUMMARY] = {**summary, "RestoreInProgress": True}
     table = engine.tables[settings.name] = Table(settings, engine.record)
