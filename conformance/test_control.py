@@ -254,6 +254,6 @@ def test_operations_not_implemented_answer_with_their_name(ddb, target):
     if target.kind != "sim":
         pytest.skip("the simulator's own message")
     with pytest.raises(ClientError) as excinfo:
-        ddb.list_backups()
+        ddb.list_exports()
     error = excinfo.value.response["Error"]
-    assert error["Code"] == "UnknownOperationException" and "ListBackups" in error["Message"]
+    assert error["Code"] == "UnknownOperationException" and "ListExports" in error["Message"]

@@ -163,6 +163,13 @@ def parser() -> argparse.ArgumentParser:
     account = serve.add_argument_group("account")
     account.add_argument("--region", default="us-east-1", help="region in ARNs and the health check")
     account.add_argument("--account-id", default="123456789012", help="account id in ARNs")
+    account.add_argument(
+        "--jobs",
+        choices=("clock", "immediate"),
+        default="clock",
+        help="when backups and restores finish: 60 seconds of the clock after they start (default; "
+        "POST /_dynasim/clock/advance moves it), or at once",
+    )
     storage = serve.add_argument_group("storage (default: in memory, gone when the process stops)")
     storage.add_argument("--data-dir", metavar="DIR", help="keep tables and items in DIR across restarts")
     storage.add_argument(
@@ -284,7 +291,10 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
         print(f"dynasim: {error}", file=sys.stderr)
         return 2
     simulator = dynasim.Simulator(
-        region=arguments.region, account_id=arguments.account_id, max_logged_bytes=arguments.call_log_bytes
+        region=arguments.region,
+        account_id=arguments.account_id,
+        max_logged_bytes=arguments.call_log_bytes,
+        jobs=arguments.jobs,
     )
     store = None
     try:

@@ -1696,6 +1696,72 @@ def recovery_period_when_disabled() -> DynamoDBError:
     return validation("RecoveryPeriodInDays can only be specified when PointInTimeRecoveryEnabled is true")
 
 
+# backups and point-in-time recovery. Recorded texts of the service: "Backup not found: ARN"
+# (DescribeBackup, turbot/steampipe-plugin-aws#1913, 2023), "Point in time recovery is not enabled
+# for table 'NAME'" (the live service's answer quoted in getmoto/moto's AWS-verified export tests
+# and ExtendDB/extenddb's records), "Table not found: NAME" and "Table already exists: NAME" (moto's
+# texts, as DescribeContinuousBackups' is recorded). The others give the API Reference's description
+# of the error: their exact wording is not recorded.
+
+
+def backup_not_found(arn: Any) -> DynamoDBError:
+    return DynamoDBError("BackupNotFoundException", f"Backup not found: {arn}")
+
+
+def backup_in_use(arn: str) -> DynamoDBError:
+    # wording not recorded; the API Reference: "another ongoing conflicting backup control plane operation"
+    return DynamoDBError("BackupInUseException", f"Backup is being created: {arn}")
+
+
+def table_in_use(name: str) -> DynamoDBError:
+    # wording not recorded; the API Reference: "A target table with the specified name is either being
+    # created or deleted."
+    return DynamoDBError("TableInUseException", f"Table is being created: {name}")
+
+
+def target_table_exists(name: str) -> DynamoDBError:
+    return DynamoDBError("TableAlreadyExistsException", f"Table already exists: {name}")
+
+
+def recovery_not_enabled(name: str) -> DynamoDBError:
+    return DynamoDBError(
+        "PointInTimeRecoveryUnavailableException", f"Point in time recovery is not enabled for table '{name}'"
+    )
+
+
+def restore_time_invalid() -> DynamoDBError:
+    # wording not recorded: the API Reference's description of InvalidRestoreTimeException
+    return DynamoDBError(
+        "InvalidRestoreTimeException",
+        "RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.",
+    )
+
+
+def restore_source_missing() -> DynamoDBError:
+    # wording not recorded
+    return validation("Either SourceTableArn or SourceTableName must be specified")
+
+
+def restore_time_missing() -> DynamoDBError:
+    # wording not recorded
+    return validation("Either RestoreDateTime or UseLatestRestorableTime must be specified")
+
+
+def restore_time_twice() -> DynamoDBError:
+    # wording not recorded
+    return validation("RestoreDateTime cannot be specified when UseLatestRestorableTime is true")
+
+
+def restore_index_unknown(kind: str, name: Any) -> DynamoDBError:
+    # wording not recorded: an index override must name an index of the source table
+    return invalid_parameters(f"{kind} {name} is not an index of the source table")
+
+
+def restore_index_changed(kind: str, name: Any) -> DynamoDBError:
+    # wording not recorded: an index override keeps the source index's key schema
+    return invalid_parameters(f"{kind} {name} does not match the source table's index definition")
+
+
 # --- test doubles --------------------------------------------------------------------------
 # Errors the test doubles (fault injection, throughput limits) return, with DynamoDB's texts.
 

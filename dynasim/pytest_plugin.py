@@ -26,10 +26,11 @@ last: the `@pytest.mark.dynasim_tables(...)` marker, the `dynasim_tables` fixtur
 for each test from a snapshot, so a test starts from them in well under a millisecond.
 
 The test's simulator is configured by, last wins: the ini settings `dynasim_region`, `dynasim_ttl`,
-`dynasim_max_logged_calls`, `dynasim_max_logged_bytes`, `dynasim_eventual_consistency`,
+`dynasim_jobs`, `dynasim_max_logged_calls`, `dynasim_max_logged_bytes`, `dynasim_eventual_consistency`,
 `dynasim_virtual_retry_delays`; the
 `dynasim_options` fixture; and the `@pytest.mark.dynasim(...)` marker (on a module, a class and a
 test: the closest wins, setting by setting). Settings: `region`, `ttl` ("sweep" or "immediate"),
+`jobs` ("clock" or "immediate": when backups and restores finish, see `Simulator`),
 `max_logged_calls` (None: all), `max_logged_bytes` (None: no bound), `eventual_consistency` (True,
 or the keyword arguments of `Simulator.enable_eventual_consistency`), `virtual_retry_delays` (False:
 retries really sleep).
@@ -100,7 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "dynasim(route=True, region=..., ttl=..., max_logged_calls=..., max_logged_bytes=..., "
+        "dynasim(route=True, region=..., ttl=..., jobs=..., max_logged_calls=..., max_logged_bytes=..., "
         "eventual_consistency=..., virtual_retry_delays=...): the test's simulator; route=False leaves "
         "DynamoDB clients the test did not get from a dynasim fixture alone (by default every DynamoDB and "
         "Streams client answers from the test's simulator)",
@@ -192,7 +193,15 @@ def dynasim_options() -> dict[str, Any]:
 
 # --- the simulator's settings ----------------------------------------------------------------
 
-SETTINGS = ("region", "ttl", "max_logged_calls", "max_logged_bytes", "eventual_consistency", "virtual_retry_delays")
+SETTINGS = (
+    "region",
+    "ttl",
+    "jobs",
+    "max_logged_calls",
+    "max_logged_bytes",
+    "eventual_consistency",
+    "virtual_retry_delays",
+)
 
 
 def _ini_count(text: str) -> int | None:
@@ -215,6 +224,7 @@ def _ini_eventual_consistency(text: str) -> Any:
 _INI_SETTINGS: dict[str, tuple[Any, str]] = {
     "region": (str, "region of each test's simulator (ARNs, stream ARNs)"),
     "ttl": (str, 'TTL mode of each test\'s simulator: "sweep" or "immediate"'),
+    "jobs": (str, 'when each test\'s backups and restores finish: "clock" (60 virtual seconds) or "immediate"'),
     "max_logged_calls": (_ini_count, "calls each test's call log keeps (none: all)"),
     "max_logged_bytes": (_ini_count, "bytes of requests and responses each test's call log keeps (none: no bound)"),
     "eventual_consistency": (

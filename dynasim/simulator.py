@@ -19,6 +19,7 @@ from dynasim.doubles.recall import RecallRule
 from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
+from dynasim.engine.jobs import Hold, Job, JobFailure, Jobs
 from dynasim.engine.streams import StreamStore, StreamSubscription
 from dynasim.engine.ttl import Expiry
 from dynasim.engine.vectors import VectorSearch
@@ -38,6 +39,7 @@ class Simulator:
         account_id: str = "123456789012",
         *,
         ttl: str = "sweep",
+        jobs: str = "clock",
         max_logged_calls: int | None = DEFAULT_MAX_CALLS,
         max_logged_bytes: int | None = None,
         virtual_retry_delays: bool = True,
@@ -47,6 +49,7 @@ class Simulator:
         self.clock = Clock()
         self.engine = Engine(region=region, account_id=account_id, clock=self.clock.now)
         self.ttl = ttl
+        self.jobs_mode = jobs
         # the call log keeps the last max_logged_calls calls, in at most max_logged_bytes (None: no bound)
         self._doubles = Doubles(self, max_logged_calls, max_logged_bytes)
         # While this simulator answers a client, the client's waits between retries (botocore's and
@@ -88,6 +91,54 @@ class Simulator:
         (`.unsubscribe()`, a context manager; `.errors` holds what the callback raised). See
         `dynasim.engine.streams`."""
         return self.engine.state(StreamStore).subscribe(table, callback)
+
+    # --- jobs: backups and restores -------------------------------------------------------------
+
+    @property
+    def jobs_mode(self) -> str:
+        """When asynchronous jobs (a backup, a restore) finish: "clock" (the default), 60 seconds of
+        virtual time after they start (`advance(60)`), or "immediate": as they start. See
+        `dynasim.engine.jobs`."""
+        return self.engine.state(Jobs).mode
+
+    @jobs_mode.setter
+    def jobs_mode(self, mode: str) -> None:
+        self.engine.state(Jobs).mode = mode
+
+    @property
+    def jobs(self) -> list[Job]:
+        """Every job since the start (or the last reset), oldest first: `.kind`, `.resource`,
+        `.status` (IN_PROGRESS, COMPLETED, FAILED), `.started_at`, `.ends_at`."""
+        state = self.engine.state(Jobs)
+        state.run_due()
+        return list(state.jobs)
+
+    def hold_jobs(self, kind: str | None = None) -> Hold:
+        """Keep jobs (of `kind`: "backup", "restore"; None: every kind) IN_PROGRESS, whatever the
+        clock says, until `release_jobs` (or the end of the block: `with sim.hold_jobs():`)."""
+        return self.engine.state(Jobs).hold(kind)
+
+    def release_jobs(self, kind: str | None = None) -> None:
+        """End a hold (None: every hold); jobs whose time has come finish."""
+        self.engine.state(Jobs).release(kind)
+
+    def finish_jobs(self) -> int:
+        """Finish every job in progress now, due or not (held jobs stay); return how many."""
+        return self.engine.state(Jobs).finish_all()
+
+    def inject_job_failure(
+        self,
+        kind: str | Iterable[str] | None = None,
+        *,
+        resource: str | None = None,
+        code: str = "UnknownError",
+        message: str = "The job failed",
+        times: int | None = 1,
+    ) -> JobFailure:
+        """Make the next `times` jobs of `kind` (on `resource`: an ARN, or a table's name) fail
+        with `code` and `message` when they finish: a failed backup is gone, a failed restore's
+        table is deleted. Returns the rule (`.fired`, `.remove()`)."""
+        return self.engine.state(Jobs).inject_failure(kind, resource=resource, code=code, message=message, times=times)
 
     def client(self, service_name: str = "dynamodb", config: Config | None = None) -> Any:
         """A real botocore client for `service_name` answered by this simulator."""
@@ -234,8 +285,10 @@ class Simulator:
     # --- virtual time -------------------------------------------------------------------------
 
     def advance(self, seconds: float) -> None:
-        """Move the simulator's clock forward (TTL, timestamps, throughput buckets, consistency lag)."""
+        """Move the simulator's clock forward (TTL, timestamps, throughput buckets, consistency lag,
+        jobs: those whose time has come finish)."""
         self.clock.advance(seconds)
+        self.engine.state(Jobs).run_due()
 
     # --- throughput limits --------------------------------------------------------------------
 
@@ -304,9 +357,11 @@ class Simulator:
         snapshot.restore(self, state)
 
     def reset(self) -> None:
-        """Back to empty: no tables, an empty call log, no fault, latency or recall rules (the clock and
-        throughput limits are kept). What `POST /_dynasim/reset` does on the endpoint."""
+        """Back to empty: no tables, backups or jobs, an empty call log, no fault, latency, recall or
+        job rules (the clock and throughput limits are kept). What `POST /_dynasim/reset` does on the
+        endpoint."""
         snapshot.restore(self, snapshot.EMPTY)
+        self.engine.state(Jobs).clear()
         self.call_log.clear()
         self.clear_faults()
         self.clear_latency()

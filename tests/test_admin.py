@@ -498,3 +498,38 @@ def test_a_server_on_every_address_does_not_take_the_wildcard_for_its_name():
         headers = {"host": host, "content-type": "application/json"}
         assert listening_everywhere.answer("POST", "/_dynasim/faults", headers, FAULT)[0] == status, host
     assert len(sim.faults) == 2
+
+
+def test_jobs_are_listed_and_finished_over_the_admin_api(served):
+    sim, server, ddb = served
+    arn = ddb.create_backup(TableName="orders", BackupName="nightly")["BackupDetails"]["BackupArn"]
+    status, _, body = call(server.url, "GET", "/_dynasim/jobs")
+    assert status == 200
+    [job] = body["jobs"]
+    assert (job["kind"], job["resource"], job["status"]) == ("backup", arn, "IN_PROGRESS")
+    assert job["endsAt"] - job["startedAt"] == 60
+    status, _, body = call(server.url, "POST", "/_dynasim/jobs/finish", {})
+    assert (status, body) == (200, {"finished": 1})
+    assert ddb.describe_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]["BackupStatus"] == "AVAILABLE"
+    assert call(server.url, "GET", "/_dynasim/jobs")[2]["jobs"][0]["status"] == "COMPLETED"
+
+
+def test_jobs_are_held_released_and_failed_over_the_admin_api(served):
+    sim, server, ddb = served
+    assert call(server.url, "POST", "/_dynasim/jobs/hold", {"kind": "backup"})[:3:2] == (200, {"held": "backup"})
+    arn = ddb.create_backup(TableName="orders", BackupName="nightly")["BackupDetails"]["BackupArn"]
+    call(server.url, "POST", "/_dynasim/clock/advance", {"seconds": 3600})
+    assert ddb.describe_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]["BackupStatus"] == "CREATING"
+    assert call(server.url, "POST", "/_dynasim/jobs/release", {})[:3:2] == (200, {"released": "*"})
+    assert ddb.describe_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]["BackupStatus"] == "AVAILABLE"
+    status, _, body = call(
+        server.url, "POST", "/_dynasim/jobs/failures", {"kind": "restore", "code": "RestoreFailed", "message": "no"}
+    )
+    assert status == 201 and "RestoreFailed" in body["failure"]
+    ddb.restore_table_from_backup(TargetTableName="copy", BackupArn=arn)
+    call(server.url, "POST", "/_dynasim/jobs/finish", {})
+    assert "copy" not in ddb.list_tables()["TableNames"]
+    [_, failed] = call(server.url, "GET", "/_dynasim/jobs")[2]["jobs"]
+    assert (failed["status"], failed["failureCode"], failed["failureMessage"]) == ("FAILED", "RestoreFailed", "no")
+    assert call(server.url, "POST", "/_dynasim/jobs/failures", {"when": 1})[0] == 400
+    assert call(server.url, "POST", "/_dynasim/jobs/hold", {"kind": 3})[0] == 400

@@ -45,6 +45,24 @@ def test_data_dir_keeps_tables_and_items_across_restarts(tmp_path):
         assert item == {"pk": {"S": "a"}, "b": {"B": b"\x00\x01"}}
 
 
+def test_backups_survive_a_restart_with_data_dir(tmp_path):
+    data = str(tmp_path / "data")
+    with ServerProcess("--data-dir", data, "--jobs", "immediate") as server:
+        ddb = client(server.url)
+        ddb.create_table(TableName="kept", **SCHEMA)
+        ddb.put_item(TableName="kept", Item={"pk": {"S": "a"}})
+        arn = ddb.create_backup(TableName="kept", BackupName="nightly")["BackupDetails"]["BackupArn"]
+        ddb.delete_table(TableName="kept")
+        server.process.kill()  # no clean close: what the operations wrote is all there is
+        server.process.wait(10)
+    with ServerProcess("--data-dir", data) as server:
+        ddb = client(server.url)
+        details = ddb.describe_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]
+        assert details["BackupStatus"] == "AVAILABLE" and details["BackupName"] == "nightly"
+        ddb.restore_table_from_backup(TargetTableName="kept", BackupArn=arn)
+        assert ddb.scan(TableName="kept")["Items"] == [{"pk": {"S": "a"}}]
+
+
 def test_tables_file_with_items(tmp_path):
     declarations = {
         "tables": [

@@ -10,6 +10,7 @@ from dynasim.engine.touches import Entry, Touches
 
 ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
 STREAM = f"{ARN}/stream/2026-01-01T00:00:00.000"
+BACKUP = f"{ARN}/backup/01700000000000-abcdef12"
 KEY = {"pk": {"S": "o-1"}, "sk": {"S": "a"}}
 ITEM = {**KEY, "status": {"S": "new"}}
 
@@ -27,9 +28,12 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
         {"RequestItems": {"orders": [{"PutRequest": {"Item": ITEM}}], "users": [{"DeleteRequest": {"Key": KEY}}]}},
         ("orders", "users"),
     ),
+    "CreateBackup": ("control", {"TableName": "orders", "BackupName": "nightly"}, ("orders",)),
     "CreateTable": ("control", {"TableName": "fresh"}, ("fresh",)),
+    "DeleteBackup": ("control", {"BackupArn": BACKUP}, ("orders",)),
     "DeleteItem": ("write", {"TableName": "orders", "Key": KEY}, ("orders",)),
     "DeleteTable": ("control", {"TableName": "orders"}, ("orders",)),
+    "DescribeBackup": ("control", {"BackupArn": BACKUP}, ("orders",)),
     "DescribeContinuousBackups": ("control", {"TableName": "orders"}, ("orders",)),
     "DescribeEndpoints": ("control", {}, ()),
     "DescribeLimits": ("control", {}, ()),
@@ -45,11 +49,18 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
     "GetItem": ("read", {"TableName": "orders", "Key": KEY}, ("orders",)),
     "GetRecords": ("read", {"ShardIterator": f"{STREAM}|1|e30="}, ("orders",)),
     "GetShardIterator": ("read", {"StreamArn": STREAM, "ShardId": "s", "ShardIteratorType": "LATEST"}, ("orders",)),
+    "ListBackups": ("control", {"TableName": "orders"}, ("orders",)),
     "ListStreams": ("control", {"TableName": "orders"}, ("orders",)),
     "ListTables": ("control", {}, ()),
     "ListTagsOfResource": ("control", {"ResourceArn": ARN}, ("orders",)),
     "PutItem": ("write", {"TableName": "orders", "Item": ITEM}, ("orders",)),
     "Query": ("read", {"TableName": "orders", "IndexName": "by-status"}, ("orders",)),
+    "RestoreTableFromBackup": ("control", {"TargetTableName": "copy", "BackupArn": BACKUP}, ("copy", "orders")),
+    "RestoreTableToPointInTime": (
+        "control",
+        {"TargetTableName": "copy", "SourceTableArn": ARN},
+        ("copy", "orders"),
+    ),
     "Scan": ("read", {"TableName": "orders"}, ("orders",)),
     "SearchVectors": ("read", {"TableName": "orders", "IndexName": "by-meaning"}, ("orders",)),
     "TagResource": ("control", {"ResourceArn": ARN, "Tags": []}, ("orders",)),
@@ -129,7 +140,8 @@ def test_malformed_requests_touch_what_they_can_and_never_raise(sim, operation, 
 
 
 def test_an_operation_the_engine_lacks_is_control_on_its_table(sim):
-    assert sim.engine.touches("CreateBackup", {"TableName": "orders"}) == Touches("control", ("orders",))
+    found = sim.engine.touches("UpdateKinesisStreamingDestination", {"TableName": "orders"})
+    assert found == Touches("control", ("orders",))
 
 
 def test_single_item_operations_name_their_entry(sim):

@@ -1,7 +1,7 @@
 """Snapshots of a simulator's tables: taken once, restored into any simulator in O(items) container
 copies (the items themselves are shared: stored items are never changed in place).
 
-    snapshot = sim.snapshot()      # tables, items, indexes, settings
+    snapshot = sim.snapshot()      # tables, items, indexes, settings, backups
     ...
     sim.restore(snapshot)          # back to that state (the call log and rules are kept)
 
@@ -10,7 +10,9 @@ Restoring is what the pytest plugin does before each test with the declared tabl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from dynasim.engine import features
 
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
@@ -18,10 +20,12 @@ if TYPE_CHECKING:
 
 
 class Snapshot:
-    """The tables of a simulator at one moment, independent of it."""
+    """The tables of a simulator at one moment, independent of it, and the state its features keep
+    beside them (backups; see `dynasim.engine.features`)."""
 
-    def __init__(self, tables: dict[str, Table]) -> None:
+    def __init__(self, tables: dict[str, Table], saved: dict[str, Any] | None = None) -> None:
         self._tables = tables
+        self._saved = saved or {}
 
     @property
     def table_names(self) -> list[str]:
@@ -37,7 +41,8 @@ class Snapshot:
 def take(simulator: Simulator) -> Snapshot:
     engine = simulator.engine
     with engine.lock:
-        return Snapshot({name: table.copy() for name, table in engine.tables.items()})
+        tables = {name: table.copy() for name, table in engine.tables.items()}
+        return Snapshot(tables, features.save_all(engine))
 
 
 EMPTY = Snapshot({})
@@ -53,3 +58,4 @@ def restore(simulator: Simulator, snapshot: Snapshot) -> None:
     with engine.lock:
         engine.tables.clear()
         engine.tables.update({name: table.copy(engine.record) for name, table in snapshot._tables.items()})
+        features.load_all(engine, snapshot._saved)

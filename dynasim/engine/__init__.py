@@ -21,9 +21,11 @@ from typing import Any, TypeVar, cast
 
 from dynasim import errors, values
 from dynasim.engine import (  # noqa: F401  (registers their handlers and features)
+    backups,
     batches,
     control,
     items,
+    jobs,
     model,
     partiql,
     reads,
@@ -105,7 +107,7 @@ class Engine:
             except BaseException:
                 self._changes.clear()  # handlers check before they change, so this holds nothing
                 raise
-            if self._changes:
+            while self._changes:  # what observers record as they commit (a SYSTEM backup) follows
                 changes, self._changes = self._changes, []
                 for observer in self.observers:
                     observer.committed(changes)
@@ -138,7 +140,7 @@ class Engine:
         """The table a request names, by name or by ARN (its form was checked by `validation`).
         A missing table is ResourceNotFoundException; the control-plane operations name it in the
         message (`named_in_error`), as the service does."""
-        name = self._table_name(name)
+        name = self.table_name(name)
         engine, views = _read_views.get()
         table = views.get(name) if engine is self else None
         if table is None:
@@ -147,7 +149,13 @@ class Engine:
             raise errors.table_not_found_named(name) if named_in_error else errors.table_not_found()
         return table
 
-    def _table_name(self, name: str) -> str:
+    def find_table(self, name: str) -> Table | None:
+        """The table named, by name or by ARN, or None (for operations whose error for a missing
+        table is their own: the backup operations' TableNotFoundException)."""
+        return self.tables.get(self.table_name(name))
+
+    def table_name(self, name: str) -> str:
+        """The name of the table `name` names: itself, or the table of one of this engine's ARNs."""
         prefix = self.arn("table/")
         return name[len(prefix) :] if name.startswith(prefix) else name
 

@@ -1,11 +1,11 @@
-"""The rest of the control plane: tags, DescribeLimits, DescribeEndpoints, continuous backups.
+"""The rest of the control plane: tags, DescribeLimits, DescribeEndpoints (continuous backups are
+`dynasim.engine.backups.pitr`).
 
 DynamoDB Local answers none of these but DescribeLimits (it rejects tagging and knows nothing of
-endpoints or backups), so they follow AWS's documentation and recorded answers of the service:
+endpoints), so they follow AWS's documentation and recorded answers of the service:
 tags on tables (up to 50 after a TagResource, keys of 1 to 128 characters not starting with
 `aws:` in any case, values up to 256, both of letters, digits, spaces and + - = . _ : / @), with
-every tag of a request checked before any is applied; point-in-time recovery that can be switched
-on and off (nothing is restorable: there is no RestoreTableToPointInTime).
+every tag of a request checked before any is applied.
 Deletion protection is part of CreateTable, UpdateTable and DeleteTable (`tables`).
 """
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 MAX_TAGS = 50
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256
-RECOVERY_DAYS = (1, 35)
 _RESOURCE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:[^:]*:[^:]*:table/(?P<table>[^/]*)(?P<rest>/.*)?")
 _TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
 _TAG_PUNCTUATION = frozenset("+-=._:/@")
@@ -158,64 +157,3 @@ def describe_limits(engine: Engine, request: Request) -> Response:
 def describe_endpoints(engine: Engine, request: Request) -> Response:
     address = f"dynamodb.{engine.region}.amazonaws.com"
     return {"Endpoints": [{"Address": address, "CachePeriodInMinutes": ENDPOINT_CACHE_MINUTES}]}
-
-
-# --- continuous backups (point-in-time recovery) --------------------------------------------
-
-
-def _backup_table(engine: Engine, name: Any) -> Table:
-    table = engine.tables.get(name) if isinstance(name, str) else None
-    if table is None:
-        raise errors.table_not_found_by_name(name)
-    return table
-
-
-def _continuous_backups(engine: Engine, table: Table) -> dict[str, Any]:
-    recovery = table.settings.extra.get("PointInTimeRecovery")
-    if recovery is None:
-        description: dict[str, Any] = {"PointInTimeRecoveryStatus": "DISABLED"}
-    else:
-        enabled_at = recovery["EnabledAt"]
-        now = engine.clock()
-        days = recovery["RecoveryPeriodInDays"]
-        description = {
-            "PointInTimeRecoveryStatus": "ENABLED",
-            "RecoveryPeriodInDays": days,
-            "EarliestRestorableDateTime": max(enabled_at, now - days * 86400),
-            "LatestRestorableDateTime": max(enabled_at, now - 300),
-        }
-    return {
-        "ContinuousBackupsDescription": {
-            "ContinuousBackupsStatus": "ENABLED",
-            "PointInTimeRecoveryDescription": description,
-        }
-    }
-
-
-@operation("DescribeContinuousBackups", access="control", finds=named("TableName"))
-def describe_continuous_backups(engine: Engine, request: Request) -> Response:
-    return _continuous_backups(engine, _backup_table(engine, request.get("TableName")))
-
-
-@operation("UpdateContinuousBackups", access="control", finds=named("TableName"))
-def update_continuous_backups(engine: Engine, request: Request) -> Response:
-    table = _backup_table(engine, request.get("TableName"))
-    specification = request.get("PointInTimeRecoverySpecification") or {}
-    enabled = bool(specification.get("PointInTimeRecoveryEnabled"))
-    days = specification.get("RecoveryPeriodInDays")
-    if days is not None:
-        if not enabled:
-            raise errors.recovery_period_when_disabled()
-        if not RECOVERY_DAYS[0] <= days <= RECOVERY_DAYS[1]:
-            raise errors.recovery_period_invalid(days)
-    current = table.settings.extra.get("PointInTimeRecovery")
-    if enabled:
-        enabled_at = current["EnabledAt"] if current is not None else engine.clock()
-        table.settings.extra["PointInTimeRecovery"] = {
-            "EnabledAt": enabled_at,
-            "RecoveryPeriodInDays": days if days is not None else RECOVERY_DAYS[1],
-        }
-    else:
-        table.settings.extra.pop("PointInTimeRecovery", None)
-    engine.record(TableUpdated(table.settings))
-    return _continuous_backups(engine, table)

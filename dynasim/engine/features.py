@@ -1,5 +1,6 @@
-"""Features: what an engine keeps beside its tables (DynamoDB Streams, TTL, transaction tokens, and
-the operations still to come: backups, exports, global tables), each declared once, in its module.
+"""Features: what an engine keeps beside its tables (DynamoDB Streams, TTL, transaction tokens,
+backups and point-in-time recovery, jobs, and the operations still to come: exports, imports,
+global tables), each declared once, in its module.
 
 A feature is an engine module that, when imported (`dynasim/engine/__init__.py` imports them all),
 registers its operations with `@operation` (`registry.py`), like any handler, and one `Feature`:
@@ -12,13 +13,19 @@ registers its operations with `@operation` (`registry.py`), like any handler, an
   subscriptions' callbacks).
 - `table`: the members it adds to CreateTable and UpdateTable (checked with the request's own,
   applied once the whole request is good) and to a TableDescription (`TableMembers`).
+- `save` / `load`: the state's durable part, for state that belongs to no table (backups outlive
+  their table). `save(state)` returns a value independent of the live state, made of dicts, lists,
+  strings, numbers, booleans, None and `Table`s (copies); `load(state, value)` puts it back, and
+  `load(state, None)` empties it. Snapshots (`sim.snapshot()`, `restore`, `reset`, the pytest
+  plugin's reset before each test) keep the saved value as it is; the durable store writes it into
+  its snapshot file (`dynasim.persistence.codec.encode_saved`). A handler that changes such state
+  records `FeatureChanged` on the change feed: the durable store then writes a snapshot.
 
-What a feature must keep across restarts and snapshots it keeps per table, in `TableSettings.extra`
-(streams: the StreamSpecification and latest stream; TTL: the TimeToLiveSpecification): table
-settings are what the durable store (`dynasim.persistence`) writes and replays and what snapshots
-copy. The rest of a state (stream records, the expiry heap) lives as long as the engine, and is
-rebuilt from the tables' settings where it must be (a restored table's stream, a loaded table's
-expiry times).
+What a feature must keep per table it keeps in `TableSettings.extra` (streams: the
+StreamSpecification and latest stream; TTL: the TimeToLiveSpecification): table settings are what
+the durable store writes and replays and what snapshots copy. The rest of a state (stream records,
+the expiry heap) lives as long as the engine, and is rebuilt from the tables' settings where it
+must be (a restored table's stream, a loaded table's expiry times).
 """
 
 from __future__ import annotations
@@ -69,6 +76,13 @@ class Feature(Generic[S]):
     observes: bool = False
     after_operation: Callable[[S], None] | None = None
     table: TableMembers | None = None
+    save: Callable[[S], Any] | None = None
+    load: Callable[[S, Any], None] | None = None
+
+    @property
+    def name(self) -> str:
+        """The name its saved state goes by (its state's class, with its module)."""
+        return f"{self.state.__module__}.{getattr(self.state, '__qualname__', repr(self.state))}"
 
 
 FEATURES: list[Feature[Any]] = []
@@ -78,6 +92,22 @@ def register(feature: Feature[S]) -> Feature[S]:
     """Add `feature` to every engine made from now on."""
     FEATURES.append(feature)
     return feature
+
+
+def durable() -> list[Feature[Any]]:
+    """The features with state of their own to save (see `Feature.save`)."""
+    return [feature for feature in FEATURES if feature.save is not None and feature.load is not None]
+
+
+def save_all(engine: Engine) -> dict[str, Any]:
+    """Every durable feature's saved state, by name (call under the engine's lock)."""
+    return {feature.name: feature.save(engine.state(feature.state)) for feature in durable()}  # type: ignore[misc]
+
+
+def load_all(engine: Engine, saved: dict[str, Any]) -> None:
+    """Put back what `save_all` saved (a feature it holds nothing of is emptied)."""
+    for feature in durable():
+        feature.load(engine.state(feature.state), saved.get(feature.name))  # type: ignore[misc]
 
 
 def table_members() -> list[TableMembers]:

@@ -119,11 +119,12 @@ def no_table(engine: Engine | None, request: Request, access: Access) -> Touches
     return Touches(access)
 
 
-def named(member: str) -> Finder:
-    """The table a request member names (TableName, ResourceArn, StreamArn), by name or ARN."""
+def named(*members: str) -> Finder:
+    """The tables the request's `members` name (TableName, ResourceArn, StreamArn, a backup's ARN),
+    by name or ARN, in that order."""
 
     def find(engine: Engine | None, request: Request, access: Access) -> Touches:
-        return Touches(access, unique((table_name(request.get(member)),)))
+        return Touches(access, unique(table_name(request.get(member)) for member in members))
 
     return find
 

@@ -11,6 +11,11 @@ same port as DynamoDB's API, under ``/_dynasim/`` (a path no DynamoDB client use
     POST   /_dynasim/throughput  {"on_demand": {"events": [reads, writes]}}   throttle like DynamoDB
     DELETE /_dynasim/throughput                                      stop throttling
     POST   /_dynasim/clock/advance   {"seconds": 60}
+    GET    /_dynasim/jobs                                             backups and restores, with their status
+    POST   /_dynasim/jobs/finish                                      finish the jobs in progress now
+    POST   /_dynasim/jobs/hold   {"kind": "restore"}                  keep jobs (of a kind) in progress
+    POST   /_dynasim/jobs/release  {"kind": "restore"}                stop holding them (no kind: every hold)
+    POST   /_dynasim/jobs/failures {"kind": "backup", "code": "...", "message": "...", "times": 1}
     POST   /_dynasim/reset                                            back to empty: no tables, calls or rules
     PUT    /_dynasim/snapshots/NAME                                   remember the tables as NAME
     POST   /_dynasim/snapshots/NAME/restore                           back to the tables of NAME
@@ -192,7 +197,8 @@ class Admin:
         if found is None:
             raise AdminError(
                 f"no admin endpoint {PREFIX}{path}: calls, faults, faults/ID, latency, throughput, clock, "
-                "clock/advance, reset, snapshots, snapshots/NAME, snapshots/NAME/restore",
+                "clock/advance, jobs, jobs/finish, jobs/hold, jobs/release, jobs/failures, reset, snapshots, "
+                "snapshots/NAME, snapshots/NAME/restore",
                 404,
                 "NotFound",
             )
@@ -221,6 +227,11 @@ class Admin:
             ("throughput",): {"POST": self._enable_throughput, "DELETE": self._disable_throughput},
             ("clock", "advance"): {"POST": self._advance_clock},
             ("clock",): {"GET": self._clock},
+            ("jobs",): {"GET": self._jobs},
+            ("jobs", "finish"): {"POST": self._finish_jobs},
+            ("jobs", "hold"): {"POST": self._hold_jobs},
+            ("jobs", "release"): {"POST": self._release_jobs},
+            ("jobs", "failures"): {"POST": self._fail_jobs},
             ("reset",): {"POST": self._reset},
             ("snapshots",): {"GET": self._list_snapshots},
             ("snapshots", ANY_NAME): {"PUT": self._take_snapshot, "DELETE": self._forget_snapshot},
@@ -288,6 +299,33 @@ class Admin:
     def _clock(self, names: list[str], query: Query, body: bytes) -> Answer:
         return _json(200, {"now": self.simulator.clock.now()})
 
+    def _jobs(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"jobs": [job.describe() for job in self.simulator.jobs]})
+
+    def _finish_jobs(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"finished": self.simulator.finish_jobs()})
+
+    def _hold_jobs(self, names: list[str], query: Query, body: bytes) -> Answer:
+        kind = _job_kind(body)
+        self.simulator.hold_jobs(kind)
+        return _json(200, {"held": kind or "*"})
+
+    def _release_jobs(self, names: list[str], query: Query, body: bytes) -> Answer:
+        kind = _job_kind(body)
+        self.simulator.release_jobs(kind)
+        return _json(200, {"released": kind or "*"})
+
+    def _fail_jobs(self, names: list[str], query: Query, body: bytes) -> Answer:
+        spec = _body(body)
+        known = {"kind", "resource", "code", "message", "times"}
+        if not isinstance(spec, dict) or set(spec) - known:
+            raise AdminError(f"jobs/failures: expected a JSON object of {', '.join(sorted(known))}")
+        try:
+            rule = self.simulator.inject_job_failure(**spec)
+        except TypeError as error:
+            raise AdminError(f"jobs/failures: {error}") from None
+        return _json(201, {"failure": repr(rule)})
+
     def _reset(self, names: list[str], query: Query, body: bytes) -> Answer:
         _replacing_tables(self.simulator.reset)
         return _json(200, {"reset": True})
@@ -344,6 +382,15 @@ def _whole(query: dict[str, list[str]], name: str) -> int | None:
     if not (text.isascii() and text.isdigit()):
         raise AdminError(f"calls: {name} must be a whole number >= 0, not {text!r}")
     return int(text)
+
+
+def _job_kind(body: bytes) -> str | None:
+    """The `kind` of a jobs/hold or jobs/release body (none, or no kind: every kind)."""
+    spec = _body(body) if body.strip() else {}
+    kind = spec.get("kind") if isinstance(spec, dict) else None
+    if kind is not None and not isinstance(kind, str):
+        raise AdminError('expected {"kind": "backup" or "restore"} or no body')
+    return kind
 
 
 def _body(body: bytes) -> Any:

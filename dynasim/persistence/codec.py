@@ -15,8 +15,9 @@ import types
 import typing
 from typing import Any
 
-from dynasim.storage.table import TableSettings
-from dynasim.values import AttributeValue, Item
+from dynasim.engine.keys import item_key
+from dynasim.storage.table import Table, TableSettings
+from dynasim.values import AttributeValue, Item, item_size
 
 
 def _default(value: Any) -> Any:
@@ -101,4 +102,34 @@ def build(hint: Any, data: Any) -> Any:
         return {key: build(arguments[1], member) for key, member in data.items()}
     if hint is bytes:
         return base64.b64decode(data)
+    return data
+
+
+# --- features' saved state -------------------------------------------------------------------
+# What `Feature.save` returns (see `dynasim.engine.features`): plain data and tables, a table
+# written as {"$table": {"settings": ..., "items": [...]}}.
+
+
+def encode_saved(value: Any) -> Any:
+    if isinstance(value, Table):
+        return {"$table": {"settings": encode_settings(value.settings), "items": list(value.items())}}
+    if isinstance(value, dict):
+        return {key: encode_saved(member) for key, member in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode_saved(member) for member in value]
+    return value
+
+
+def decode_saved(data: Any) -> Any:
+    if isinstance(data, dict):
+        if set(data) == {"$table"}:
+            table = Table(decode_settings(data["$table"]["settings"]))
+            for encoded in data["$table"]["items"]:
+                item = decode_item(encoded)
+                hash_key, range_key = item_key(table.key_schema, item)
+                table.put(hash_key, range_key, item, item_size(item))
+            return table
+        return {key: decode_saved(member) for key, member in data.items()}
+    if isinstance(data, list):
+        return [decode_saved(member) for member in data]
     return data

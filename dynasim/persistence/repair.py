@@ -74,7 +74,8 @@ def _repair_snapshot(directory: str, report: Repair) -> bool:
             damage = error
         else:
             tables = sum("table" in document for document in documents)
-            report.actions.append(f"{path}: intact ({tables} table(s), {len(documents) - tables} item(s))")
+            items = sum("item" in document for document in documents)  # features' lines are neither
+            report.actions.append(f"{path}: intact ({tables} table(s), {items} item(s))")
             return False
     # In an order that a crash at any point leaves for the next repair to finish: the log first (it
     # must not be replayed onto the shorter snapshot), then a copy of the damaged snapshot, then the

@@ -3,7 +3,8 @@
 Lines of version 2 are `[CRC,DOCUMENT]`, where CRC is the CRC-32 of DOCUMENT's bytes chained from the
 line before (`zlib.crc32(document, previous)`): an edited line fails its own check, a deleted one the
 next line's. The first document is the header `{"format", "version", "seq"}`, then each table
-`{"table": settings}` followed by its items `{"item": item}`, and last the footer
+`{"table": settings}` followed by its items `{"item": item}`, then each feature's saved state
+`{"feature": name, "state": ...}` (not counted by the footer), and last the footer
 `{"end": true, "tables": n, "items": m}`. A file that ends before its footer, holds anything after
 it, or holds other counts than it gives is damaged. Snapshots are written whole and renamed into
 place, so unlike the log's last record no crash leaves one cut short: any damage here is damage.

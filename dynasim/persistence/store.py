@@ -2,9 +2,11 @@
 
 Layout of the data directory:
 
-* ``snapshot.jsonl`` — every table's settings and items as of log record ``seq``. One JSON document a
-  line, each with a chained checksum: a header, then each table followed by its items, then a footer
-  with the counts (see `snapshot`). Written to
+* ``snapshot.jsonl`` — every table's settings and items as of log record ``seq``, then the state
+  of each feature that keeps state of its own (backups; see `dynasim.engine.features`). One JSON
+  document a line, each with a chained checksum: a header, then each table followed by its items,
+  then each feature's state, then a footer with the counts (see `snapshot`). A change to a
+  feature's state is no log record: the operation that made it writes a snapshot. Written to
   ``snapshot.jsonl.tmp``, fsynced, and renamed over the old one (then the directory is fsynced), so
   there is always exactly one complete snapshot or none.
 * ``log`` — one framed record per committed operation after the snapshot (see `log`), each carrying
@@ -48,6 +50,7 @@ import sys
 import threading
 from typing import IO, TYPE_CHECKING, Any
 
+from dynasim.engine import features
 from dynasim.engine.keys import item_key
 from dynasim.persistence import codec, snapshot
 from dynasim.persistence.errors import DamagedStore, StoreError
@@ -132,7 +135,7 @@ class DurableStore:
     def _load(self, engine: Engine) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.remove(os.path.join(self.directory, SNAPSHOT + ".tmp"))  # an interrupted snapshot
-        snapshot_seq = self._load_snapshot(engine)
+        snapshot_seq, saved = self._load_snapshot(engine)
         self.seq = snapshot_seq
         self._log = Log(os.path.join(self.directory, LOG))
         scan = self._log.load()
@@ -147,15 +150,18 @@ class DurableStore:
             for change in record["changes"]:
                 self._replay(engine, change)
             self.seq = seq
+        features.load_all(engine, saved)  # the snapshot holds the latest: a change to them writes one
         self._schemas = {name: table.key_schema for name, table in engine.tables.items()}
         self.synced_seq = self.seq
 
-    def _load_snapshot(self, engine: Engine) -> int:
+    def _load_snapshot(self, engine: Engine) -> tuple[int, dict[str, Any]]:
+        """Load the snapshot's tables; return its sequence number and the features' saved state."""
         path = os.path.join(self.directory, SNAPSHOT)
+        saved: dict[str, Any] = {}
         try:
             handle = open(path, "rb")  # noqa: SIM115
         except FileNotFoundError:
-            return 0
+            return 0, saved
         with handle:
             documents = snapshot.read(handle, path)
             header = next(documents)
@@ -167,7 +173,9 @@ class DurableStore:
                     _put(table, codec.decode_item(entry["item"]))
                 elif "table" in entry:
                     table = _new_table(engine, codec.decode_settings(entry["table"]))
-        return int(header["seq"])
+                elif "feature" in entry:
+                    saved[entry["feature"]] = codec.decode_saved(entry["state"])
+        return int(header["seq"]), saved
 
     def _replay(self, engine: Engine, change: dict[str, Any]) -> None:
         op = change["op"]
@@ -310,6 +318,9 @@ class DurableStore:
                     writer.write({"table": codec.encode_settings(table.settings)})
                     for item in table.items():
                         writer.write({"item": item})
+                for name, state in features.save_all(engine).items():
+                    if state:  # a feature with nothing to keep writes no line
+                        writer.write({"feature": name, "state": codec.encode_saved(state)})
                 writer.finish()
                 handle.flush()
                 flush_to_disk(handle.fileno())

@@ -49,7 +49,14 @@ class TableDeleted:
     table: str
 
 
-Change = ItemPut | ItemDeleted | TableCreated | TableUpdated | TableDeleted
+@dataclass(frozen=True)
+class FeatureChanged:
+    """A feature's own state changed (a backup made or deleted; see `engine.features`)."""
+
+    feature: str
+
+
+Change = ItemPut | ItemDeleted | TableCreated | TableUpdated | TableDeleted | FeatureChanged
 
 
 class Observer(Protocol):
