@@ -59,16 +59,40 @@ def loads(body: bytes | str | None) -> dict[str, Any]:
             raise errors.body_not_text() from None
     else:
         text = body
-    if json_depth(text) > MAX_JSON_DEPTH:
-        text = _truncate(text, MAX_JSON_DEPTH)
-    try:
-        document = json.loads(text)
-    except ValueError:
-        raise errors.serialization("Start of structure or map found where not expected.") from None
+    document = _within_depth(text)
+    if document is None:
+        if json_depth(text) > MAX_JSON_DEPTH:
+            text = _truncate(text, MAX_JSON_DEPTH)
+        try:
+            document = json.loads(text)
+        except ValueError:
+            raise errors.serialization("Start of structure or map found where not expected.") from None
     if (_SURROGATE.search(text) or _SURROGATE_ESCAPE.search(text)) and _has_lone_surrogate(document):
         raise errors.body_not_text()
     if not isinstance(document, dict):
         raise errors.serialization("Start of list found where not expected")
+    return document
+
+
+def _within_depth(text: str) -> Any:
+    """The document of well-formed JSON `text` that holds more containers than `MAX_JSON_DEPTH` but
+    nests no deeper, or None: any other text is read the careful way (measured, truncated where
+    too deep, then decoded). Decoding first and walking the document costs a third of measuring
+    the text, for the many bodies (a batch of a hundred keys) that hold many containers, few deep."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return None  # the careful way is cheap: the count bounds the depth
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    pending = [(document, 1)] if type(document) is dict or type(document) is list else []
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            return None
+        for child in value.values() if type(value) is dict else value:
+            if type(child) is dict or type(child) is list:
+                pending.append((child, depth + 1))
     return document
 
 
