@@ -5,11 +5,13 @@ one on the item; most of a table's items have one of a few shapes (the same attr
 the same types, in the same order). So a stored item is `(*payloads, shape)`, the `Shape` shared by
 every item that has it: a six-attribute item takes a tuple of about 120 bytes instead of seven
 dicts of about 1,400 (the payloads themselves are kept as they are, nested maps and lists
-included). Reads get a fresh wire-form item back (`unpack`).
+included). Reads get a wire-form item back (`unpack`): the one a reader still holds, or a new one.
 """
 
 from __future__ import annotations
 
+import copy
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -84,7 +86,56 @@ class Shapes:
         return tuple(payloads)
 
 
+class ReadItem(dict):  # type: ignore[type-arg]
+    """An item as a read gives it: a dict, that can be weakly referenced and knows what it was read
+    from (see `unpack`). Copied, it is a plain dict."""
+
+    __slots__ = ("__weakref__", "source")
+    source: Packed
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce__(self) -> Any:
+        return dict, (dict(self),)
+
+
+class _Live(weakref.ref):  # type: ignore[type-arg]
+    """A weak reference to a read item, under the key it is kept by in `_live`."""
+
+    __slots__ = ("key",)
+    key: int
+
+
+# id(stored form) -> the item last read from it, while anyone holds that item: the reads of one
+# stored item share one object as long as it is held (the call log keeps every response of its
+# last calls; without this, each of them would keep an item of its own: ten thousand reads of the
+# same hundred items, a hundred times the memory). The item holds its stored form, so the id is not
+# reused while the entry lives; the entry goes when the item does.
+_live: dict[int, _Live] = {}
+
+
+def _forget(ref: _Live) -> None:
+    if _live.get(ref.key) is ref:
+        del _live[ref.key]
+
+
 def unpack(packed: Packed) -> Item:
-    """A fresh wire-form item from its stored form (the payloads themselves are shared)."""
+    """The wire-form item of a stored form: the one a reader still holds, or a new one. Readers
+    never change an item in place (as the engine never changes a stored item in place)."""
+    key = id(packed)
+    held = _live.get(key)
+    if held is not None:
+        item = held()
+        if item is not None and item.source is packed:
+            return item
     shape: Shape = packed[-1]
-    return shape.read(packed)
+    item = ReadItem(shape.read(packed))
+    item.source = packed
+    ref = _Live(item, _forget)
+    ref.key = key
+    _live[key] = ref
+    return item

@@ -249,4 +249,4 @@ def _read_range(partition: SortedDict, keys: Iterator[Any]) -> Iterator[tuple[An
     """(sort key, (item, size)) of these keys of a partition, as `_read` reads each."""
     for key in keys:
         packed, size = partition[key]
-        yield key, (packed[-1].read(packed), size)  # `unpack`, inlined: a range reads many
+        yield key, (unpack(packed), size)
