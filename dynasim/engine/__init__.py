@@ -26,6 +26,7 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers and featur
     items,
     model,
     partiql,
+    policies,
     reads,
     registry,
     streams,
