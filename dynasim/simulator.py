@@ -14,6 +14,7 @@ from dynasim.doubles.calls import DEFAULT_MAX_CALLS, Call, CallLog
 from dynasim.doubles.consistency import EventualConsistency
 from dynasim.doubles.faults import FaultRule
 from dynasim.doubles.hub import Doubles
+from dynasim.doubles.insights import contributor_insights
 from dynasim.doubles.latency import LatencyRule
 from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
@@ -262,6 +263,23 @@ class Simulator:
     def assert_no_scan(self, table: str | None = None) -> budget.CapacityBudget:
         """`with sim.assert_no_scan():` fails if the block made a Scan (on `table`, if given)."""
         return budget.CapacityBudget(self._doubles.call_log, table=table, scan=False)
+
+    # --- contributor insights -----------------------------------------------------------------
+
+    def contributor_insights(self, table: str, index: str | None = None, top: int = 10) -> dict[str, Any]:
+        """What CloudWatch Contributor Insights would graph for `table` (or its global `index`),
+        computed from the calls in the call log: a dict of four lists, each of up to `top` entries
+        `{"key": <key in wire form>, "count": <calls>}`, most counted first:
+
+        - "accessed_keys": the items most named by their full key (partition and sort key);
+        - "accessed_partitions": the partition keys most named (items and Query partitions);
+        - "throttled_keys" / "throttled_partitions": the same, of the calls the throughput
+          limits refused (`enable_throughput_limits`).
+
+        Computed whether or not insights are enabled with UpdateContributorInsights; see
+        `dynasim.doubles.insights`. Raises KeyError for a missing table or global index."""
+        with self.engine.lock:
+            return contributor_insights(self.engine, list(self.call_log), table, index, top)
 
     # --- snapshots ----------------------------------------------------------------------------
 

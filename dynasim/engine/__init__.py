@@ -23,6 +23,7 @@ from dynasim import errors, values
 from dynasim.engine import (  # noqa: F401  (registers their handlers and features)
     batches,
     control,
+    insights,
     items,
     model,
     partiql,
