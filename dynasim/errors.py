@@ -2181,6 +2181,9 @@ def insights_next_token_invalid() -> DynamoDBError:
 
 _KINESIS_STATE = "Table is not in a valid state to enable Kinesis Streaming Destination"
 KINESIS_NO_PERMISSION = "User does not have a permission to use kinesis stream"
+KINESIS_NOT_ACTIVE = (
+    "The kinesis Arn used to enable kinesis replication belongs to a stream which is not in Active state"
+)
 KINESIS_OTHER_REGION = (
     "The kinesis Arn used to enable kinesis replication belongs to a stream which is not in the current region"
 )

@@ -19,6 +19,7 @@ from dynasim.doubles.latency import LatencyRule
 from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
+from dynasim.engine.kinesis import KinesisDestinations, KinesisSubscription
 from dynasim.engine.streams import StreamStore, StreamSubscription
 from dynasim.engine.ttl import Expiry
 from dynasim.fronts import boto3 as boto3_front
@@ -87,6 +88,31 @@ class Simulator:
         (`.unsubscribe()`, a context manager; `.errors` holds what the callback raised). See
         `dynasim.engine.streams`."""
         return self.engine.state(StreamStore).subscribe(table, callback)
+
+    # --- Kinesis streaming destinations ----------------------------------------------------------
+
+    @property
+    def kinesis_client(self) -> Any:
+        """A boto3 Kinesis client (moto's in tests) that Kinesis streaming destinations put their
+        records into, or None (the default): then records only reach `on_kinesis_record`
+        subscribers. With a client, EnableKinesisStreamingDestination's stream must exist in it,
+        or the destination ends ENABLE_FAILED as on the service; without one, any stream ARN of
+        this simulator's region and account is taken to exist. See `dynasim.engine.kinesis`."""
+        sink = self.engine.state(KinesisDestinations).sink
+        return getattr(sink, "client", None)
+
+    @kinesis_client.setter
+    def kinesis_client(self, client: Any) -> None:
+        from dynasim.kinesis_client import KinesisClientSink
+
+        self.engine.state(KinesisDestinations).sink = KinesisClientSink(client) if client is not None else None
+
+    def on_kinesis_record(self, table: str, callback: Callable[[dict[str, Any]], Any]) -> KinesisSubscription:
+        """Call `callback` with each record DynamoDB writes to `table`'s Kinesis streaming destination
+        (while it is ACTIVE), as the decoded JSON payload of the Kinesis record, after the write that
+        made it; returns the subscription (`.unsubscribe()`, a context manager; `.errors` holds what
+        the callback raised). See `dynasim.engine.kinesis`."""
+        return self.engine.state(KinesisDestinations).subscribe(table, callback)
 
     def client(self, service_name: str = "dynamodb", config: Config | None = None) -> Any:
         """A real botocore client for `service_name` answered by this simulator."""

@@ -25,6 +25,7 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers and featur
     control,
     insights,
     items,
+    kinesis,
     model,
     partiql,
     policies,
