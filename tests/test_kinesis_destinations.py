@@ -9,6 +9,8 @@ import json
 
 import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 from http_helpers import SCHEMA
 
 import dynasim
@@ -19,6 +21,7 @@ moto = pytest.importorskip("moto")
 
 ACCOUNT = "123456789012"
 STREAM = f"arn:aws:kinesis:us-east-1:{ACCOUNT}:stream/changes"
+NO_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
 
 @pytest.fixture
@@ -205,3 +208,23 @@ def test_settings_survive_restarts_and_snapshots(tmp_path):
     fresh.advance(SETTLE_SECONDS)  # its own clock: the settings settled on the first's
     fresh.restore(snapshot)
     assert settings(fresh) == before
+
+
+def test_the_new_operations_pass_the_call_log_and_fault_rules(sim):
+    ddb = sim.client(config=NO_RETRIES)
+    arn = ddb.describe_table(TableName="orders")["Table"]["TableArn"]
+    sim.inject_fault(
+        ["PutResourcePolicy", "UpdateContributorInsights"], error="InternalServerError", table="orders", times=2
+    )
+    policy = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": arn}]}
+    )
+    with pytest.raises(ClientError, match="InternalServerError"):
+        ddb.put_resource_policy(ResourceArn=arn, Policy=policy)
+    with pytest.raises(ClientError, match="InternalServerError"):
+        ddb.update_contributor_insights(TableName="orders", ContributorInsightsAction="ENABLE")
+    ddb.put_resource_policy(ResourceArn=arn, Policy=policy)
+    ddb.enable_kinesis_streaming_destination(TableName="orders", StreamArn=STREAM)
+    assert [call.ok for call in sim.verify_operation("PutResourcePolicy", table="orders")] == [False, True]
+    assert len(sim.verify_operation("UpdateContributorInsights", table="orders")) == 1
+    assert sim.verify_operation("EnableKinesisStreamingDestination", table="orders")[0].touches.access == "control"
