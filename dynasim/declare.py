@@ -186,6 +186,7 @@ _TABLE_PROPERTIES = (
     "WarmThroughput",
     "GlobalSecondaryIndexes",
     "LocalSecondaryIndexes",
+    "VectorIndexes",
     "StreamSpecification",
     "SSESpecification",
     "TableClass",
@@ -196,6 +197,8 @@ _TABLE_PROPERTIES = (
 _SIMPLE_TABLE_PROPERTIES = ("TableName", "PrimaryKey", "ProvisionedThroughput", "SSESpecification", "Tags")
 _GSI_PROPERTIES = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput", "OnDemandThroughput")
 _LSI_PROPERTIES = ("IndexName", "KeySchema", "Projection")
+# AWS::DynamoDB::Table VectorIndex: the properties of the API's VectorIndex, by the same names.
+_VECTOR_PROPERTIES = ("IndexName", "VectorAttribute", "SearchSchema", "Projection", "Dimensions", "DistanceFunction")
 _SIMPLE_TABLE_TYPES = {"String": "S", "Number": "N", "Binary": "B"}
 
 
@@ -395,6 +398,8 @@ def _table(logical_id: str, properties: dict[str, Any]) -> dict[str, Any]:
         request["LocalSecondaryIndexes"] = [
             _index(index, _LSI_PROPERTIES) for index in request["LocalSecondaryIndexes"]
         ]
+    if "VectorIndexes" in request:
+        request["VectorIndexes"] = [_vector_index(index) for index in request["VectorIndexes"]]
     stream = request.get("StreamSpecification")
     if isinstance(stream, dict) and "StreamViewType" in stream:
         request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
@@ -412,6 +417,14 @@ def _index(index: Any, allowed: tuple[str, ...]) -> Any:
     for name in ("ProvisionedThroughput", "OnDemandThroughput"):
         if name in kept:
             kept[name] = _throughput(kept[name])
+    return kept
+
+
+def _vector_index(index: Any) -> Any:
+    kept = _index(index, _VECTOR_PROPERTIES)
+    dimensions = kept.get("Dimensions") if isinstance(kept, dict) else None
+    if isinstance(dimensions, str) and dimensions.isdigit():  # template numbers are often strings
+        kept["Dimensions"] = int(dimensions)
     return kept
 
 

@@ -2219,3 +2219,174 @@ def kinesis_precision_already_set(precision: str, table_id: str, stream_arn: str
         f"Invalid Request: Precision is already set to the desired value of {precision} for tableId: {table_id}, "
         f"kdsArn: {stream_arn}"
     )
+
+
+# --- vector indexes and SearchVectors ------------------------------------------------------
+# The service's texts as recorded from its answers (us-east-1 and eu-west-2, 2026); where no record
+# was found the text follows its nearest recorded sibling, as each function says.
+
+VECTOR_EXTRA = "pip install 'dynasim[vector]'"
+
+
+def vector_numpy_missing() -> DynamoDBError:
+    """Not the service's: dynasim searches vectors with numpy, an optional dependency."""
+    return validation(f"Vector indexes need numpy, which is not installed: {VECTOR_EXTRA}")
+
+
+def vector_indexes_need_on_demand() -> DynamoDBError:
+    return invalid_parameters("Vector indexes are only supported for PAY_PER_REQUEST tables")
+
+
+def vector_table_stays_on_demand() -> DynamoDBError:
+    return invalid_parameters("Tables with vector indexes must be in PAY_PER_REQUEST mode")
+
+
+def vector_dimensions_out_of_range() -> DynamoDBError:
+    return invalid_parameters("Number of dimensions must be between 1 and 4096 inclusive.")
+
+
+def vector_search_schema_undefined() -> DynamoDBError:
+    return invalid_parameters("One element in SearchSchema is not defined in attribute definitions")
+
+
+def vector_search_schema_hashes(count: int) -> DynamoDBError:
+    return invalid_parameters(
+        f"Value '{count}' at 'SearchSchema' failed to satisfy constraint: Member must have HASH count less than or "
+        "equal to 1"
+    )
+
+
+def vector_search_schema_repeated() -> DynamoDBError:
+    return invalid_parameters("SearchSchema contains a duplicate AttributeName")
+
+
+def vector_index_count(limit: int) -> DynamoDBError:
+    return invalid_parameters(f"VectorIndex count exceeds the per-table limit of {limit}")
+
+
+def vector_dimensions_conflict(attribute: str) -> DynamoDBError:
+    return invalid_parameters(
+        f"Conflicting attribute definition for '{attribute}'. All VectorIndexes on the same vector attribute "
+        "must use the same dimensions."
+    )
+
+
+def vector_attribute_defined(attribute: str) -> DynamoDBError:
+    return invalid_parameters(
+        f"Conflicting attribute definition for '{attribute}'. An attribute cannot be defined in "
+        "AttributeDefinitions when used as a VectorAttribute."
+    )
+
+
+def vector_index_update_action_missing() -> DynamoDBError:
+    # No record of the service's text: worded as its GlobalSecondaryIndexUpdate sibling.
+    return invalid_parameters("One of VectorIndexUpdate.Create, VectorIndexUpdate.Delete must not be null")
+
+
+def vector_index_not_found(index: str, table: str) -> DynamoDBError:
+    return DynamoDBError("ResourceNotFoundException", f"Requested resource not found: Index {index} for table {table}")
+
+
+def vector_value_not_list(attribute: str, index: str) -> DynamoDBError:
+    return invalid_parameters_dot(
+        f"Invalid type for parameter {attribute}, Expected: 32-bit floating point number list IndexName: {index}"
+    )
+
+
+def vector_value_size(attribute: str, expected: int, actual: int, index: str) -> DynamoDBError:
+    return invalid_parameters_dot(
+        f"Invalid size for parameter {attribute}, Expected: {expected}, Actual: {actual} IndexName: {index}"
+    )
+
+
+def vector_element_type(attribute: str, position: int, kind: str, index: str) -> DynamoDBError:
+    return invalid_parameters_dot(
+        f"Invalid type for parameter {attribute}[{position}], Expected: 32-bit floating point number, "
+        f"Actual: {kind}. IndexName: {index}"
+    )
+
+
+def vector_element_range(attribute: str, position: int, value: str, index: str) -> DynamoDBError:
+    return invalid_parameters_dot(
+        f"Invalid value for parameter {attribute}[{position}], Value: {value} is outside valid range "
+        f"[-3.4028235E38, 3.4028235E38]. IndexName: {index}"
+    )
+
+
+def vector_schema_type(attribute: str, expected: str, actual: str, index: str) -> DynamoDBError:
+    return invalid_parameters_dot(
+        f"Attribute '{attribute}' type mismatch. Expected: {expected}, Actual: {actual}. IndexName: {index}"
+    )
+
+
+def invalid_parameters_dot(detail: str) -> DynamoDBError:
+    """The vector checks' own opening: a full stop where the others have a colon."""
+    return validation(f"One or more parameter values were invalid. {detail}")
+
+
+def vector_index_not_readable(operation: str) -> DynamoDBError:
+    """A Query (or Scan: no record of its text, worded alike) naming a vector index."""
+    return validation(f"{operation} operation not supported on this index type.")
+
+
+def top_k_out_of_range(value: Any, limit: int) -> DynamoDBError:
+    return validation(
+        f"Provided TopK value '{value}' is out of valid range. The value must be between 1 and {limit} inclusive"
+    )
+
+
+def vector_index_backfilling(index: str) -> DynamoDBError:
+    return validation(f"Cannot search backfilling vector index: {index}")
+
+
+def search_vector_invalid() -> DynamoDBError:
+    return validation(
+        "Search vector contains invalid values. All values in the search vector must be a 32-bit floating-point "
+        "number attribute"
+    )
+
+
+def search_vector_dimensions(actual: int, expected: int) -> DynamoDBError:
+    return validation(f"Input search vector dimension {actual} does not match vector index dimension {expected}")
+
+
+def search_comparator_invalid() -> DynamoDBError:
+    return validation("Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression")
+
+
+def search_attribute_not_in_schema(attribute: str) -> DynamoDBError:
+    # The service's grammar, word for word.
+    return validation(
+        "SearchConditionExpression must not contain any attributes that is not in SearchSchema. "
+        f"Invalid attribute: {attribute}"
+    )
+
+
+def search_nested_attribute() -> DynamoDBError:
+    return validation(
+        "Invalid SearchConditionExpression: SearchConditionExpression cannot have conditions on nested attributes"
+    )
+
+
+def search_attribute_repeated() -> DynamoDBError:
+    return validation(
+        "Invalid SearchConditionExpression: SearchConditionExpression must only contain one condition per attribute"
+    )
+
+
+def search_hash_missing() -> DynamoDBError:
+    return validation("SearchConditionExpression must be provided when SearchSchema has a HASH key")
+
+
+def search_hash_type(attribute: str, actual: str, expected: str) -> DynamoDBError:
+    return validation(
+        f"Type of '{attribute}' attribute in SearchConditionExpression ({actual}) does not match type in search "
+        f"schema ({expected})"
+    )
+
+
+def search_hash_empty(attribute: str) -> DynamoDBError:
+    return validation(
+        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty "
+        f"string value. Key: {attribute}"
+    )

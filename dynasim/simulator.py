@@ -16,12 +16,14 @@ from dynasim.doubles.faults import FaultRule
 from dynasim.doubles.hub import Doubles
 from dynasim.doubles.insights import contributor_insights
 from dynasim.doubles.latency import LatencyRule
+from dynasim.doubles.recall import RecallRule
 from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
 from dynasim.engine.kinesis import KinesisDestinations, KinesisSubscription
 from dynasim.engine.streams import StreamStore, StreamSubscription
 from dynasim.engine.ttl import Expiry
+from dynasim.engine.vectors import VectorSearch
 from dynasim.fronts import boto3 as boto3_front
 
 
@@ -228,6 +230,34 @@ class Simulator:
         serve many clients on one thread then answer off it."""
         return any(not rule.virtual for rule in self._doubles.latency.rules)
 
+    # --- vector search -------------------------------------------------------------------------
+
+    def set_vector_recall(
+        self, index: str, recall: float, *, table: str | Iterable[str] | None = None, seed: int = 0
+    ) -> RecallRule:
+        """Make SearchVectors on the vector index named `index` (on every table with one of that
+        name, or only on `table`, as `inject_fault`'s `table=` and `index=`) miss true nearest
+        neighbours, as the service's approximate search may: round((1 - recall) × TopK) of the true
+        TopK are left out and the next nearest take their places, chosen deterministically from `seed`, the table, the
+        index and the search vector; see `dynasim.doubles.recall`. Returns the rule (`.remove()`)."""
+        return self._doubles.recall.add(RecallRule(index, recall, table=table, seed=seed))
+
+    def clear_vector_recall(self) -> None:
+        self._doubles.recall.clear()
+
+    @property
+    def vector_backfill_seconds(self) -> float:
+        """How long, on `clock`, a vector index that UpdateTable adds backfills (CREATING and
+        Backfilling in DescribeTable, refused by SearchVectors): 0 by default, so it is ACTIVE by
+        the next call; set it, then `advance`, to test code that waits for an index."""
+        return self.engine.state(VectorSearch).backfill_seconds
+
+    @vector_backfill_seconds.setter
+    def vector_backfill_seconds(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("vector_backfill_seconds cannot be negative")
+        self.engine.state(VectorSearch).backfill_seconds = float(seconds)
+
     # --- virtual time -------------------------------------------------------------------------
 
     def advance(self, seconds: float) -> None:
@@ -318,9 +348,10 @@ class Simulator:
         snapshot.restore(self, state)
 
     def reset(self) -> None:
-        """Back to empty: no tables, an empty call log, no fault or latency rules (the clock and
+        """Back to empty: no tables, an empty call log, no fault, latency or recall rules (the clock and
         throughput limits are kept). What `POST /_dynasim/reset` does on the endpoint."""
         snapshot.restore(self, snapshot.EMPTY)
         self.call_log.clear()
         self.clear_faults()
         self.clear_latency()
+        self.clear_vector_recall()

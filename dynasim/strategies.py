@@ -15,8 +15,11 @@ Everything is in DynamoDB's wire form (``{"S": "text"}``), as the low-level clie
 * `numbers()`, `strings()`, `binaries()`: the scalar values, as wire-form strings and bytes;
 * `key_values(type)`: a valid key attribute value of type "S", "N" or "B" (never empty);
 * `items(schema)`: items with the schema's key attributes (and, at random, values of the right type
-  for the other attributes it defines, such as index keys), plus other attributes;
-* `keys(schema)`: just the key attributes.
+  for the other attributes it defines, such as index keys), plus other attributes; a vector of the
+  right number of dimensions in each vector attribute its `VectorIndexes` name (or `vector_attributes=`);
+* `keys(schema)`: just the key attributes;
+* `vectors(dimensions)`: a vector as `SearchVector` takes it (a list of `{"N": ...}`), and
+  `vector_values(dimensions)` the same as an item's attribute (`{"L": [...]}`).
 
 Values are valid as DynamoDB defines them (numbers within 38 digits of precision, sets non-empty
 and without duplicates, nesting within 32 levels, names non-empty) and kept small, so an item
@@ -45,6 +48,9 @@ __all__ = [
     "keys",
     "numbers",
     "strings",
+    "vector_values",
+    "vectors",
+    "vector_attributes_of",
     "canonical",
     "to_python",
     "value_to_python",
@@ -125,6 +131,60 @@ def attribute_values(max_depth: int = 3, max_size: int = 5) -> st.SearchStrategy
     return st.recursive(_SCALARS, extend, max_leaves=depth * max_size)
 
 
+# --- vectors -----------------------------------------------------------------------------------
+
+
+def vectors(
+    dimensions: int,
+    *,
+    min_value: float = -1.0,
+    max_value: float = 1.0,
+    places: int = 6,
+    allow_zero: bool = False,
+) -> st.SearchStrategy[list[dict[str, str]]]:
+    """A vector of `dimensions` numbers in [`min_value`, `max_value`] with up to `places` decimal
+    places, as `SearchVector` takes it: `[{"N": "0.25"}, {"N": "-1"}, ...]` (DynamoDB's normal form,
+    so it reads back equal). A vector of zeros has no direction, which cosine distance needs: it is
+    left out unless `allow_zero`."""
+    if dimensions < 1:
+        raise ValueError(f"a vector has at least one dimension, not {dimensions}")
+    component = st.decimals(
+        min_value=Decimal(str(min_value)),
+        max_value=Decimal(str(max_value)),
+        places=places,
+        allow_nan=False,
+        allow_infinity=False,
+    ).map(_normal_number)
+    drawn = st.lists(component, min_size=dimensions, max_size=dimensions)
+    if not allow_zero:
+        drawn = drawn.filter(lambda numbers: any(number != "0" for number in numbers))
+    return drawn.map(lambda numbers: [{"N": number} for number in numbers])
+
+
+def vector_values(dimensions: int, **options: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """A vector as an item's attribute value: `{"L": [{"N": ...}, ...]}` (options as `vectors`)."""
+    return vectors(dimensions, **options).map(lambda vector: {"L": vector})
+
+
+def _normal_number(number: Decimal) -> str:
+    """A decimal as DynamoDB writes it back: no exponent, no trailing zeros, no negative zero."""
+    if number == 0:
+        return "0"
+    text = format(number.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def vector_attributes_of(schema: Any) -> dict[str, int]:
+    """{vector attribute: dimensions} of the vector indexes of a CreateTable request or a
+    TableDescription (`VectorIndexes`); {} for anything else."""
+    if not isinstance(schema, Mapping):
+        return {}
+    return {
+        index["VectorAttribute"]["AttributeName"]: int(index["Dimensions"])
+        for index in schema.get("VectorIndexes") or ()
+    }
+
+
 # --- items and keys --------------------------------------------------------------------------
 
 Schema = Mapping[str, Any] | list[dict[str, str]]
@@ -165,15 +225,21 @@ def items(
     *,
     max_attributes: int = 6,
     max_depth: int = 2,
+    vector_attributes: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """An item valid for the schema: its key, sometimes values for the other defined attributes
-    (index keys, of the defined type), and up to `max_attributes` other attributes."""
+    (index keys, of the defined type), a vector in each vector attribute (those of the schema's
+    `VectorIndexes`, and `vector_attributes`: {attribute: dimensions}), and up to `max_attributes` other
+    attributes."""
     key_names, types = key_schema_of(schema, attribute_definitions)
     item = draw(keys(dict(key_names)))
     for name, kind in types.items():
         if name not in item and draw(st.booleans()):
             item[name] = draw(key_values(kind))
-    reserved = set(types)
+    with_vectors = {**vector_attributes_of(schema), **(vector_attributes or {})}
+    for name, dimensions in with_vectors.items():
+        item[name] = draw(vector_values(dimensions))
+    reserved = set(types) | set(with_vectors)
     others = draw(
         st.dictionaries(
             attribute_names().filter(lambda name: name not in reserved),

@@ -4,7 +4,10 @@ reaching the network."""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,3 +29,42 @@ def without_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("PYTHONPATH", str(Path(dynasim.__file__).parent.parent))
+
+
+def refuse_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Refuse every name lookup and connection except to loopback, and list the hosts asked for:
+    a call that slipped past dynasim shows up here (and fails) even where credentials and a region
+    are set, instead of reaching AWS."""
+    attempts: list[str] = []
+    lookup, connect, connect_ex = socket.getaddrinfo, socket.socket.connect, socket.socket.connect_ex
+
+    def loopback(host: Any) -> bool:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        try:
+            return ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            return name == "localhost"
+
+    def refused(host: Any) -> OSError:
+        attempts.append(host.decode() if isinstance(host, bytes) else str(host))
+        return OSError(f"tests refuse the network: {host}")
+
+    def guarded_lookup(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is not None and not loopback(host):
+            raise refused(host)
+        return lookup(host, *args, **kwargs)
+
+    def guarded_connect(sock: socket.socket, address: Any) -> Any:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not loopback(address[0]):
+            raise refused(address[0])
+        return connect(sock, address)
+
+    def guarded_connect_ex(sock: socket.socket, address: Any) -> Any:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not loopback(address[0]):
+            raise refused(address[0])
+        return connect_ex(sock, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_lookup)
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    return attempts

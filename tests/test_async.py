@@ -10,8 +10,9 @@ import asyncio
 import threading
 from itertools import pairwise
 
+import botocore.session
 import pytest
-from aws_environment import without_aws
+from aws_environment import refuse_network, without_aws
 from botocore.config import Config
 from botocore.exceptions import NoCredentialsError, ReadTimeoutError
 from pytester_repository import write_repository
@@ -160,6 +161,48 @@ def test_aioboto3_resources_under_mock():
 
     sim = asyncio.run(scenario())
     sim.call_log.assert_called_once("PutItem", table="orders", front="mock")
+
+
+SEARCH = dict(TableName="docs", IndexName="by-embedding", SearchVector=[{"N": "0.25"}, {"N": "-1.5"}], TopK=3)
+needs_search_vectors = pytest.mark.skipif(
+    "SearchVectors" not in botocore.session.get_session().get_service_model("dynamodb").operation_names,
+    reason="the botocore this aiobotocore pins has no SearchVectors in its DynamoDB model",
+)
+
+
+@needs_search_vectors
+def test_search_vectors_reaches_the_simulator_not_its_vector_search_endpoint(monkeypatch):
+    """SDKs send SearchVectors to a vector-search host (`search-dynamodb.<region>...`); the async
+    fronts answer it like any other call. Credentials are set and the network refused, so an escaped
+    call would be listed."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIADEVELOPERMACHINE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "developer-secret")
+    hosts_asked = refuse_network(monkeypatch)
+    no_retries = Config(retries={"total_max_attempts": 1})
+
+    async def searched(client, urls=None):
+        if urls is not None:
+            client.meta.events.register("request-created.dynamodb", lambda request, **_: urls.append(request.url))
+        with pytest.raises(client.exceptions.ClientError) as raised:
+            await client.search_vectors(**SEARCH)
+        return raised.value.response["Error"]["Code"]
+
+    async def scenario():
+        sim, urls = dynasim.Simulator(), []
+        async with sim.async_client() as ddb:
+            assert await searched(ddb) == sim.call_log.last.error_code
+        async with new_client(config=no_retries) as early:
+            with dynasim.mock() as mocked:
+                assert await searched(early, urls) == mocked.call_log.last.error_code
+                async with new_client("dynamodb", config=no_retries) as inside:
+                    await searched(inside)
+        return sim, mocked, urls
+
+    sim, mocked, urls = asyncio.run(scenario())
+    assert urls == ["https://search-dynamodb.eu-west-1.amazonaws.com/"]
+    assert [(call.operation, call.front) for call in sim.call_log] == [("SearchVectors", "client")]
+    assert [(call.operation, call.front) for call in mocked.call_log] == [("SearchVectors", "mock")] * 2
+    assert hosts_asked == []
 
 
 ASYNC_TESTS = """

@@ -9,14 +9,12 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
+from export_examples import GUIDE_ITEM
 
 from dynasim import values
 from dynasim.formats import ion
@@ -30,7 +28,9 @@ from dynasim.formats.export import (
     write_incremental_export,
 )
 from dynasim.formats.extras import MissingExtra
-from dynasim.objects import DirectoryStore, ObjectStore, ObjectStoreError, S3ClientStore
+from dynasim.objects import DirectoryStore, ObjectStore, ObjectStoreError
+
+pytest_plugins = ["object_stores"]
 
 BUCKET = "ddb-productcatalog-export"
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/ProductCatalog"
@@ -39,37 +39,13 @@ EXPORT_ID = "01604474914028-a1b2c3d4"
 EXPORT_ARN = f"{TABLE_ARN}/export/{EXPORT_ID}"
 START, END = 1604474914.028, 1604475223.897
 
-# The Developer Guide's item (its DynamoDB JSON and Ion examples), in dynasim's wire form.
-BOOK = {
-    "Authors": {"SS": ["Author1", "Author2"]},
-    "Dimensions": {"S": "8.5 x 11.0 x 1.5"},
-    "ISBN": {"S": "333-3333333333"},
-    "Id": {"N": "103"},
-    "InPublication": {"BOOL": False},
-    "PageCount": {"N": "600"},
-    "Price": {"N": "2000"},
-    "ProductCategory": {"S": "Book"},
-    "Title": {"S": "Book 103 Title"},
-}
+BOOK = GUIDE_ITEM
 GUIDE_ION_LINE = (
     '$ion_1_0 {Item:{Authors:$dynamodb_SS::["Author1","Author2"],Dimensions:"8.5 x 11.0 x 1.5",'
     'ISBN:"333-3333333333",Id:103.,InPublication:false,PageCount:6d2,Price:2d3,ProductCategory:"Book",'
     'Title:"Book 103 Title"}}'
 )
 DATA_NAME = re.compile(r"[a-z2-7]{26}")
-
-
-@pytest.fixture(params=["directory", "s3"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ObjectStore]:
-    if request.param == "directory":
-        directory = DirectoryStore(tmp_path)
-        directory.create_bucket(BUCKET)
-        yield directory
-        return
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
-        yield S3ClientStore(client)
 
 
 def full_export(

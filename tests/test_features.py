@@ -16,7 +16,7 @@ from dynasim.engine.streams import StreamStore
 from dynasim.engine.transactions import Tokens
 from dynasim.engine.ttl import Expiry
 from dynasim.storage.changes import Change, ItemPut
-from dynasim.storage.table import Table, TableSettings
+from dynasim.storage.table import Table
 
 TABLE = {
     "TableName": "orders",
@@ -45,6 +45,7 @@ class EncryptionMembers:
     """SSESpecification on CreateTable and UpdateTable, shown as SSEDescription."""
 
     update_members: tuple[str, ...] = ()
+    updating_members: tuple[str, ...] = ()
 
     def _applying(self, request: dict[str, Any]) -> Apply | None:
         specification = request.get("SSESpecification")
@@ -62,8 +63,12 @@ class EncryptionMembers:
     def check_update(self, engine: Engine, request: dict[str, Any], table: Table) -> Apply | None:
         return self._applying(request)
 
-    def describe(self, settings: TableSettings) -> dict[str, Any]:
-        return {"SSEDescription": settings.extra["SSEDescription"]} if "SSEDescription" in settings.extra else {}
+    def defined_attributes(self, request: dict[str, Any]) -> tuple[str, ...]:
+        return ()
+
+    def describe(self, engine: Engine, table: Table, status: str) -> dict[str, Any]:
+        extra = table.settings.extra
+        return {"SSEDescription": extra["SSEDescription"]} if "SSEDescription" in extra else {}
 
 
 @pytest.fixture

@@ -173,7 +173,7 @@ def test_an_answer_given_before_sending_reads_as_the_wire_answer():
     ddb = sim.client()
     ddb.create_table(TableName="users", **SCHEMA)
     seen = []
-    ddb.meta.events.register("after-call.dynamodb.GetItem", lambda http_response, parsed, **_: seen.append(http_response))
+    ddb.meta.events.register("after-call.dynamodb.GetItem", lambda http_response, **_: seen.append(http_response))
     item = {"pk": {"S": "a@x"}, "blob": {"B": b"\x00\xff"}, "tags": {"BS": [b"\x01"]}, "n": {"N": "1.50"}}
     ddb.put_item(TableName="users", Item=item)
     response = ddb.get_item(TableName="users", Key={"pk": {"S": "a@x"}})

@@ -95,6 +95,22 @@ def test_aws_cli_with_signature_verification(aws):
         assert unknown.returncode != 0 and "UnrecognizedClientException" in unknown.stderr
 
 
+def test_aws_cli_search_vectors_with_the_endpoint_url(aws):
+    """The CLI's `--endpoint-url` applies to SearchVectors too, which it would otherwise send to the
+    vector-search host: the one port answers it."""
+    sim = dynasim.Simulator()
+    with sim.serve() as server:
+        searched = aws(
+            server.url, "search-vectors", "--table-name", "docs", "--index-name", "by-embedding",
+            "--search-vector", '[{"N": "0.25"}, {"N": "-1.5"}]', "--top-k", "3",
+        )  # fmt: skip
+    if "Invalid choice" in searched.stderr:
+        pytest.skip("this AWS CLI's botocore has no SearchVectors")
+    call = sim.call_log.last
+    assert (call.operation, call.front) == ("SearchVectors", "http")
+    assert searched.returncode != 0 and f"({call.error_code})" in searched.stderr
+
+
 @pytest.fixture(scope="module")
 def node():
     path = shutil.which("node")

@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 import zstandard
+from export_examples import GUIDE_ITEM
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
@@ -28,6 +29,8 @@ from dynasim.formats.imports import ImportReader
 from dynasim.objects import DirectoryStore, ObjectStore, ObjectStoreError, S3ClientStore
 from dynasim.storage.schema import KeySchema
 from dynasim.values import Item
+
+pytest_plugins = ["object_stores"]
 
 BUCKET = "my-import-source"
 IMPORT_ARN = "arn:aws:dynamodb:us-east-1:531234567890:table/target-table/import/01658528578619-c4d4e311"
@@ -44,19 +47,6 @@ def key_check(schema: KeySchema) -> Any:
 
 
 PK_STRING = KeySchema("pk", "S")
-
-
-@pytest.fixture(params=["directory", "s3"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ObjectStore]:
-    if request.param == "directory":
-        directory = DirectoryStore(tmp_path)
-        directory.create_bucket(BUCKET)
-        yield directory
-        return
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
-        yield S3ClientStore(client)
 
 
 def read(store: ObjectStore, prefix: str | None, **options: Any) -> tuple[ImportReader, list[Item]]:
@@ -151,17 +141,6 @@ def test_a_csv_number_key_that_is_no_number_is_dynamodbs_error(store: ObjectStor
 
 # --- DynamoDB JSON and Ion ------------------------------------------------------------------------
 
-GUIDE_ITEM = {
-    "Authors": {"SS": ["Author1", "Author2"]},
-    "Dimensions": {"S": "8.5 x 11.0 x 1.5"},
-    "ISBN": {"S": "333-3333333333"},
-    "Id": {"N": "103"},
-    "InPublication": {"BOOL": False},
-    "PageCount": {"N": "600"},
-    "Price": {"N": "2000"},
-    "ProductCategory": {"S": "Book"},
-    "Title": {"S": "Book 103 Title"},
-}
 GUIDE_ION = (
     '$ion_1_0 {\n    Item:{\n        Authors:$dynamodb_SS::["Author1","Author2"],\n'
     '        Dimensions:"8.5 x 11.0 x 1.5",\n        ISBN:"333-3333333333",\n        Id:103.,\n'
@@ -222,7 +201,7 @@ def test_the_guides_ion_item_is_read(store: ObjectStore) -> None:
 
 
 def test_an_ion_value_of_no_dynamodb_type_is_a_bad_item(store: ObjectStore) -> None:
-    store.put(BUCKET, "in.ion", b"$ion_1_0 {Item:{pk:\"a\",when:2020-01-01T}}\n$ion_1_0 {Item:{pk:\"b\"}}\n")
+    store.put(BUCKET, "in.ion", b'$ion_1_0 {Item:{pk:"a",when:2020-01-01T}}\n$ion_1_0 {Item:{pk:"b"}}\n')
 
     reader, items = read(store, "in.ion", input_format="ION")
 

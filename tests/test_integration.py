@@ -10,6 +10,7 @@ import dataclasses
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import botocore.session
 import pytest
 
 import dynasim
@@ -21,6 +22,7 @@ from dynasim.integration import (
     DeleteRequest,
     DynamoDbClient,
     DynamoDbConfig,
+    DynamoDbError,
     GetItemOptions,
     InMemoryMetrics,
     Key,
@@ -567,3 +569,117 @@ def test_nested_dataclasses_lists_maps_and_bytes(table: Any, sim: dynasim.Simula
     assert raw.meta.service_model.service_name == "dynamodb"
     raw = sim.client().get_item(TableName="app", Key={"PK": {"S": "c"}, "SK": {"S": "PROFILE"}})["Item"]
     assert raw["ratios"] == {"M": {"a": {"N": "0.5"}}} and "nickname" not in raw
+
+
+# --- vector search ----------------------------------------------------------------------------------
+
+needs_search_vectors = pytest.mark.skipif(
+    "SearchVectors" not in botocore.session.get_session().get_service_model("dynamodb").operation_names,
+    reason="this botocore's DynamoDB model has no SearchVectors",
+)
+
+DOCS_TABLE = {
+    "TableName": "docs",
+    "BillingMode": "PAY_PER_REQUEST",
+    "KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}],
+    "AttributeDefinitions": [
+        {"AttributeName": "PK", "AttributeType": "S"},
+        {"AttributeName": "SK", "AttributeType": "S"},
+        {"AttributeName": "tenant", "AttributeType": "S"},
+        {"AttributeName": "kind", "AttributeType": "S"},
+    ],
+    "VectorIndexes": [
+        {
+            "IndexName": "by-embedding",
+            "VectorAttribute": {"AttributeName": "embedding"},
+            "Dimensions": 3,
+            "DistanceFunction": "COSINE",
+            "Projection": {"ProjectionType": "ALL"},
+        },
+        {
+            "IndexName": "by-tenant",
+            "VectorAttribute": {"AttributeName": "embedding"},
+            "Dimensions": 3,
+            "DistanceFunction": "EUCLIDEAN",
+            "SearchSchema": [
+                {"AttributeName": "tenant", "SearchSchemaElementType": "HASH"},
+                {"AttributeName": "kind", "SearchSchemaElementType": "INLINE_FILTER"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        },
+    ],
+}
+
+
+@dataclasses.dataclass
+class Doc:
+    PK: str
+    SK: str
+    title: str
+    tenant: str = "acme"
+    kind: str = "guide"
+    embedding: list[float] | None = None
+
+
+DOCS = [
+    Doc("doc#1", "v1", "Vectors", embedding=[1.0, 0.0, 0.0]),
+    Doc("doc#2", "v1", "Indexes", kind="note", embedding=[0.9, 0.1, 0.0]),
+    Doc("doc#3", "v1", "Streams", embedding=[0.0, 1.0, 0.0]),
+    Doc("doc#4", "v1", "Backups", tenant="other", embedding=[1.0, 0.05, 0.0]),
+]
+
+
+@pytest.fixture
+def docs(client: DynamoDbClient, sim: dynasim.Simulator) -> Any:
+    sim.client().create_table(**DOCS_TABLE)
+    table = client.table("docs")
+    table.batch_put_all(DOCS)
+    return table
+
+
+@needs_search_vectors
+def test_search_vectors_returns_typed_items_nearest_first_with_scores(docs: Any) -> None:
+    found = docs.search_vectors("by-embedding", [1, 0, 0], top_k=3, as_type=Doc)
+    assert [(r.item.PK, r.item.title) for r in found] == [("doc#1", "Vectors"), ("doc#4", "Backups"),
+                                                         ("doc#2", "Indexes")]  # fmt: skip
+    assert [r.score for r in found] == pytest.approx([0.0, 1 - 1 / 1.0025**0.5, 1 - 0.9 / 0.82**0.5], abs=1e-6)
+    # The service leaves the vector out of results unless a projection names it.
+    assert found[0].item == dataclasses.replace(DOCS[0], embedding=None)
+
+
+@needs_search_vectors
+def test_search_vectors_in_a_partition_with_a_filter_and_a_projection(docs: Any) -> None:
+    found = docs.search_vectors(
+        "by-tenant", [1.0, 0.0, 0.0], top_k=5, partition={"tenant": "acme"},
+        condition="#k = :k", names={"#k": "kind"}, values={":k": "guide"}, projection=["title"],
+    )  # fmt: skip
+    assert [r.item for r in found] == [{"title": "Vectors"}, {"title": "Streams"}]  # doc#2 a note, doc#4 not acme's
+    assert [r.score for r in found] == pytest.approx([0.0, 2**0.5], abs=1e-6)
+
+
+@needs_search_vectors
+def test_search_vectors_goes_through_the_clients_retries(
+    client: DynamoDbClient, sim: dynasim.Simulator, sleeps: Sleeps, metrics: InMemoryMetrics
+) -> None:
+    """Whatever the engine answers in the end, the request is the one built, sent as SearchVectors
+    through the client's retries."""
+    sim.inject_fault("SearchVectors", error="ThrottlingException", times=2)
+    table = client.table("docs").with_key_schema("id")
+    try:
+        table.search_vectors("by-embedding", [0.5, 0.25], top_k=2, partition={"tenant": "acme"})
+    except DynamoDbError as error:
+        assert error.code == sim.call_log.last.error_code
+    assert sleeps == [0.05, 0.1]
+    assert metrics.count("dynamodb.retries", operation="SearchVectors") == 2
+    calls = sim.verify_operation("SearchVectors", table="docs")
+    assert [call.error_code for call in calls][:2] == ["ThrottlingException"] * 2 and len(calls) == 3
+    assert calls[-1].request == {
+        "TableName": "docs",
+        "IndexName": "by-embedding",
+        "SearchVector": [{"N": "0.5"}, {"N": "0.25"}],
+        "TopK": 2,
+        "SearchConditionExpression": "#s0 = :s0",
+        "ExpressionAttributeNames": {"#s0": "tenant"},
+        "ExpressionAttributeValues": {":s0": {"S": "acme"}},
+        "ReturnConsumedCapacity": "TOTAL",
+    }

@@ -4,10 +4,13 @@ the answers it reads, and the retry decisions it takes with the circuit breaker 
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import Any
 
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError
+from botocore.validate import ParamValidator
 
 from dynasim.integration import (
     BatchIncompleteError,
@@ -15,6 +18,7 @@ from dynasim.integration import (
     DynamoDbConfig,
     InMemoryMetrics,
     Key,
+    MappingError,
     PutItemOptions,
     RetryConfig,
     ThrottlingError,
@@ -189,3 +193,101 @@ def test_a_successful_call_counts_capacity() -> None:
     assert isinstance(c.metrics, InMemoryMetrics)
     assert c.metrics.count("dynamodb.consumed_capacity", table="a") == 1.5
     assert c.metrics.count("dynamodb.requests", operation="BatchGetItem", table="a,b") == 1
+
+
+# --- vector search ---------------------------------------------------------------------------------
+
+DOCS = core.NamedTable("docs", "id", None)
+
+
+def test_search_vectors_request_in_wire_form() -> None:
+    request = core.search_vectors_request(DOCS, "by-embedding", [1, 0.5, Decimal("-0.25")], 3)
+    assert request == {
+        "TableName": "docs",
+        "IndexName": "by-embedding",
+        "SearchVector": [{"N": "1"}, {"N": "0.5"}, {"N": "-0.25"}],
+        "TopK": 3,
+    }
+
+
+def test_search_vectors_partition_condition_and_projection_share_their_placeholders() -> None:
+    request = core.search_vectors_request(
+        DOCS,
+        "by-tenant",
+        (0.1, 0.2),
+        5,
+        partition={"tenant": "acme"},
+        condition="#k = :k",
+        names={"#k": "kind"},
+        values={":k": "guide"},
+        projection=["title", ("meta", "lang")],
+    )
+    assert request["SearchConditionExpression"] == "#s0 = :s0 AND (#k = :k)"
+    assert request["ProjectionExpression"] == "#p0, #p1.#p2"
+    assert request["ExpressionAttributeNames"] == {
+        "#p0": "title", "#p1": "meta", "#p2": "lang", "#s0": "tenant", "#k": "kind"
+    }  # fmt: skip
+    assert request["ExpressionAttributeValues"] == {":s0": {"S": "acme"}, ":k": {"S": "guide"}}
+    only_partition = core.search_vectors_request(DOCS, "by-tenant", [1], 1, partition={"tenant": "a", "region": 2})
+    assert only_partition["SearchConditionExpression"] == "#s0 = :s0 AND #s1 = :s1"
+    only_condition = core.search_vectors_request(DOCS, "by-tenant", [1], 1, condition="rank > :r", values={":r": 2})
+    assert only_condition["SearchConditionExpression"] == "rank > :r"
+    assert "ExpressionAttributeNames" not in only_condition
+    with pytest.raises(ValueError):  # a placeholder given two meanings
+        core.search_vectors_request(DOCS, "i", [1], 1, partition={"tenant": "a"}, condition="#s0 = :x",
+                                    names={"#s0": "other"}, values={":x": 1})  # fmt: skip
+
+
+def test_search_vectors_request_satisfies_the_service_model() -> None:
+    model = botocore.session.get_session().get_service_model("dynamodb")
+    if "SearchVectors" not in model.operation_names:
+        pytest.skip("this botocore's DynamoDB model has no SearchVectors")
+    request = core.search_vectors_request(
+        DOCS, "by-tenant", [0.5] * 4, 2, partition={"tenant": "acme"}, projection=["title"]
+    )
+    report = ParamValidator().validate(request, model.operation_model("SearchVectors").input_shape)
+    assert not report.has_errors(), report.generate_report()
+
+
+def test_search_vector_components_keep_their_exact_value() -> None:
+    assert core.search_vector([3, 1e-7, 0.1]) == [{"N": "3"}, {"N": "1E-7"}, {"N": "0.1"}]
+    for not_a_number in (True, "0.5", None, [1]):
+        with pytest.raises(ValidationError):
+            core.search_vector([not_a_number])
+    with pytest.raises(MappingError):  # DynamoDB has no NaN nor infinity
+        core.search_vector([float("nan")])
+
+
+def test_search_vector_of_numpy_float32_is_exact() -> None:
+    numpy = pytest.importorskip("numpy")
+    vector = numpy.array([0.1, -2.5, 1 / 3], dtype=numpy.float32)
+    read_back = numpy.array([c["N"] for c in core.search_vector(vector)], dtype=numpy.float32)
+    assert read_back.tobytes() == vector.tobytes()  # the same float32 values, bit for bit
+
+
+def test_search_results_are_typed_items_with_scores_in_the_services_order() -> None:
+    response = {
+        "SearchResults": [
+            {"Item": {"PK": {"S": "a"}, "SK": {"S": "1"}, "total": {"N": "3"}}, "Score": 0.25},
+            {"Item": {"PK": {"S": "b"}, "SK": {"S": "2"}, "total": {"N": "4"}}, "Score": 1},
+        ],
+        "ConsumedCapacity": {"VectorSearchRequestBytes": 24.0},
+    }
+    assert core.search_vectors_result(response, Order) == [
+        core.SearchResult(Order("a", "1", 3), 0.25),
+        core.SearchResult(Order("b", "2", 4), 1.0),
+    ]
+    [first, _] = core.search_vectors_result(response, None)
+    assert first.item == {"PK": "a", "SK": "1", "total": 3} and isinstance(first.score, float)
+    assert core.search_vectors_result({}, None) == []
+
+
+def test_a_search_is_sent_as_the_clients_search_vectors_and_counted() -> None:
+    c = client_core()
+    request = core.search_vectors_request(DOCS, "by-embedding", [1.0], 1)
+    call = c.call("SearchVectors", request, ["docs"])
+    assert (call.method, call.span_name) == ("search_vectors", "dynamodb.search_vectors")
+    assert request["ReturnConsumedCapacity"] == "TOTAL"
+    call.succeeded({"SearchResults": [], "ConsumedCapacity": {"VectorSearchRequestBytes": 8.0}}, 0.0)
+    assert isinstance(c.metrics, InMemoryMetrics)
+    assert c.metrics.count("dynamodb.requests", operation="SearchVectors", table="docs") == 1

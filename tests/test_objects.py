@@ -3,7 +3,6 @@ the same calls the same way, and S3's refusals become the service's failure code
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -13,21 +12,9 @@ from moto import mock_aws
 from dynasim import errors
 from dynasim.objects import DirectoryStore, ObjectInfo, ObjectStore, ObjectStoreError, S3ClientStore
 
+pytest_plugins = ["object_stores"]
+
 BUCKET = "exports"
-
-
-@pytest.fixture(params=["directory", "s3"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ObjectStore]:
-    """An empty bucket named BUCKET in each implementation."""
-    if request.param == "directory":
-        directory = DirectoryStore(tmp_path)
-        directory.create_bucket(BUCKET)
-        yield directory
-        return
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
-        yield S3ClientStore(client)
 
 
 def test_put_get_head_and_list_under_a_prefix(store: ObjectStore) -> None:

@@ -67,6 +67,7 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
     "PutResourcePolicy": ("control", {"ResourceArn": ARN, "Policy": "{}"}, ("orders",)),
     "Query": ("read", {"TableName": "orders", "IndexName": "by-status"}, ("orders",)),
     "Scan": ("read", {"TableName": "orders"}, ("orders",)),
+    "SearchVectors": ("read", {"TableName": "orders", "IndexName": "by-meaning"}, ("orders",)),
     "TagResource": ("control", {"ResourceArn": ARN, "Tags": []}, ("orders",)),
     "TransactGetItems": ("read", {"TransactItems": [{"Get": {"TableName": "orders", "Key": KEY}}]}, ("orders",)),
     "TransactWriteItems": (

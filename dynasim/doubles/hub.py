@@ -6,8 +6,9 @@ What a call touches (its access, tables, index, entries, scan or query) is the e
 names. The stages, in order: the call log (first, so it records every call, whatever happened),
 latency (10: slept, or added to the clock), the fault rules (20: an error, a transport fault, a
 partial batch; after the engine, a lost response), the throughput limits (30: refused or narrowed
-before, capacity taken from the buckets after) and eventual consistency (40: around the engine,
-reads through a view of older versions). Entries a stage left out of a batch are answered as
+before, capacity taken from the buckets after), eventual consistency (40: around the engine,
+reads through a view of older versions) and vector recall (45: around SearchVectors, nearest
+neighbours left out). Entries a stage left out of a batch are answered as
 unprocessed. The hub keeps, per phase, the stages active now, so with nothing configured a call
 is the engine's answer and one call-log entry.
 """
@@ -18,12 +19,13 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from dynasim.doubles import consistency, faults, latency, throughput  # noqa: F401  (register their stages)
+from dynasim.doubles import consistency, faults, latency, recall, throughput  # noqa: F401  (register their stages)
 from dynasim.doubles.batches import merge_unprocessed
 from dynasim.doubles.calls import Call, CallLog, RecordCalls
 from dynasim.doubles.consistency import Consistency, EventualConsistency
 from dynasim.doubles.faults import Faults
 from dynasim.doubles.latency import Latency
+from dynasim.doubles.recall import VectorRecall
 from dynasim.doubles.stages import REGISTERED, Progress, Response, Stage, overrides
 from dynasim.doubles.throughput import Throughput, ThroughputLimiter
 from dynasim.engine.capacity import collector
@@ -51,6 +53,7 @@ class Doubles:
             stage._changed = self._refresh
         self.faults = self.stage(Faults)
         self.latency = self.stage(Latency)
+        self.recall = self.stage(VectorRecall)
 
     def stage(self, kind: type[StageType]) -> StageType:
         """This simulator's stage of a kind (`hub.stage(Faults)`)."""

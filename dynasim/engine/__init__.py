@@ -37,6 +37,7 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers and featur
     ttl,
     update,
     validation,
+    vectors,
 )
 from dynasim.engine.features import FEATURES
 from dynasim.engine.registry import HANDLERS, Request, Response

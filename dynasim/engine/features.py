@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
-    from dynasim.storage.table import Table, TableSettings
+    from dynasim.storage.table import Table
 
 S = TypeVar("S")
 
@@ -43,6 +43,8 @@ class TableMembers(Protocol):
 
     # UpdateTable members that change something (a request with none of any kind is refused).
     update_members: tuple[str, ...]
+    # Those of them that put the table in UPDATING in UpdateTable's answer (an index change).
+    updating_members: tuple[str, ...]
 
     def check_create(self, engine: Engine, request: Request) -> Apply | None:
         """Check CreateTable's members of the feature (before the table exists); None: it has none."""
@@ -50,8 +52,13 @@ class TableMembers(Protocol):
     def check_update(self, engine: Engine, request: Request, table: Table) -> Apply | None:
         """Check UpdateTable's members of the feature against `table`; None: it has none."""
 
-    def describe(self, settings: TableSettings) -> dict[str, Any]:
-        """The feature's members of the table's TableDescription."""
+    def defined_attributes(self, request: Request) -> tuple[str, ...]:
+        """The attributes the feature's CreateTable members name that AttributeDefinitions may define
+        (besides key attributes): counted as used when the definitions are checked."""
+
+    def describe(self, engine: Engine, table: Table, status: str) -> dict[str, Any]:
+        """The feature's members of the table's TableDescription, in an answer whose TableStatus is
+        `status` (CREATING in CreateTable's, UPDATING in an UpdateTable's that changed something)."""
 
 
 @dataclass(frozen=True)

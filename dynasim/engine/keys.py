@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dynasim import errors
+from dynasim.engine.vectors.definitions import check_item as check_vector_attributes
 from dynasim.storage.table import KeySchema, Table
 from dynasim.values import MAX_HASH_KEY_BYTES, MAX_RANGE_KEY_BYTES, AttributeValue, Item, sort_key, value_size
 
@@ -59,8 +60,8 @@ def _key_bytes(kind: str, payload: Any) -> int:
 def check_index_keys(table: Table, item: Item, by_update: bool = False) -> None:
     """DynamoDB's errors for an item whose secondary-index key attributes are present but not
     usable as index keys: not a key type, not the index's type, empty, or too large, alone or
-    (a multi-attribute key) together. An item simply lacking them is fine: it stays out of that
-    index."""
+    (a multi-attribute key) together, then its vector indexes' (`vectors.definitions.check_item`).
+    An item simply lacking them is fine: it stays out of that index."""
     table_keys = table.key_schema.names
     for index in table.indexes.values():
         for _, attributes, limit in _roles(index.settings.key_schema):
@@ -76,6 +77,7 @@ def check_index_keys(table: Table, item: Item, by_update: bool = False) -> None:
             if size > limit:
                 names = [name for name, _ in attributes]
                 raise errors.index_key_aggregate_too_large(role, names, index.name, limit, size)
+    check_vector_attributes(table, item, by_update)
 
 
 def _roles(schema: KeySchema) -> tuple[tuple[str, tuple[tuple[str, str], ...], int], ...]:

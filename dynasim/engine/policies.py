@@ -35,7 +35,7 @@ from dynasim.storage.changes import TableUpdated
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
-    from dynasim.storage.table import Table, TableSettings
+    from dynasim.storage.table import Table
 
 NO_POLICY = "NO_POLICY"
 SETTING = "ResourcePolicies"  # TableSettings.extra: {resource ARN: {"Policy": text, "RevisionId": id}}
@@ -165,6 +165,7 @@ class PolicyTableMembers:
     """`ResourcePolicy` on CreateTable (attached to the new table; DescribeTable does not show it)."""
 
     update_members: tuple[str, ...] = ()
+    updating_members: tuple[str, ...] = ()
 
     def check_create(self, engine: Engine, request: Request) -> Apply | None:
         text = request.get("ResourcePolicy")
@@ -182,7 +183,10 @@ class PolicyTableMembers:
     def check_update(self, engine: Engine, request: Request, table: Table) -> Apply | None:
         return None
 
-    def describe(self, settings: TableSettings) -> dict[str, Any]:
+    def defined_attributes(self, request: Request) -> tuple[str, ...]:
+        return ()
+
+    def describe(self, engine: Engine, table: Table, status: str) -> dict[str, Any]:
         return {}
 
 

@@ -17,6 +17,7 @@ from dynasim.engine.capacity import READ_UNIT, Consumed, requested
 from dynasim.engine.keys import key_attributes
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import querying, scanning
+from dynasim.engine.vectors.definitions import find as vector_index
 from dynasim.expressions import Placeholders, legacy
 from dynasim.expressions.ast import iter_paths
 from dynasim.expressions.keys import Entry, KeyCondition, SortCondition, match_schema
@@ -179,6 +180,8 @@ class _RequestPlanner:
             return None
         index = self.table.indexes.get(name)
         if index is None:
+            if vector_index(self.table, name) is not None:
+                raise errors.vector_index_not_readable(self.operation)
             raise errors.index_not_found(name)
         return index
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from dynasim import errors
+from dynasim.engine.vectors.definitions import find as vector_index
 from dynasim.storage.index import Index, IndexSettings
 from dynasim.storage.schema import KeySchema
 from dynasim.storage.table import Table
@@ -134,7 +136,7 @@ def index_throughput(
     return read, write
 
 
-def _projection(projection: Any) -> tuple[str, list[str]]:
+def index_projection(projection: Any) -> tuple[str, list[str]]:
     if projection is None:
         raise errors.index_projection_missing()
     kind = projection.get("ProjectionType")
@@ -174,7 +176,7 @@ def local_indexes(definitions: Any, table_schema: KeySchema, types: dict[str, st
             raise errors.local_index_without_range(name)
         if names[1] not in types:
             raise errors.key_attributes_not_defined(names, list(types))
-        kind, non_key = _projection(definition.get("Projection"))
+        kind, non_key = index_projection(definition.get("Projection"))
         indexes.append(IndexSettings(name, "LOCAL", f"{arn}/index/{name}", typed(names, types), kind, non_key))
     if len(indexes) > MAX_LSIS:
         raise errors.too_many_local_indexes(MAX_LSIS)
@@ -189,7 +191,7 @@ def global_index(
     if any(attribute not in types for attribute in (*hash_names, *range_names)):
         raise errors.key_attributes_not_defined([*hash_names, *range_names], list(types))
     key_schema = KeySchema.of([(n, types[n]) for n in hash_names], [(n, types[n]) for n in range_names])
-    kind, non_key = _projection(definition.get("Projection"))
+    kind, non_key = index_projection(definition.get("Projection"))
     region = arn.split(":")[3]
     read, write = index_throughput(mode, name, definition.get("ProvisionedThroughput"), region, creating_table)
     return IndexSettings(name, "GLOBAL", f"{arn}/index/{name}", key_schema, kind, non_key, read, write)
@@ -211,8 +213,11 @@ def global_indexes(definitions: Any, types: dict[str, str], mode: str, arn: str)
     return indexes
 
 
-def check_indexes_together(table_schema: KeySchema, types: dict[str, str], indexes: list[IndexSettings]) -> None:
-    """Checks across the table's key and all its indexes."""
+def check_indexes_together(
+    table_schema: KeySchema, types: dict[str, str], indexes: list[IndexSettings], defined: Iterable[str] = ()
+) -> None:
+    """Checks across the table's key and all its indexes; `defined`: the other attributes the
+    request names that AttributeDefinitions may define (a vector index's search schema)."""
     local = {index.name for index in indexes if index.kind == "LOCAL"}
     for index in indexes:
         if index.kind == "GLOBAL" and index.name in local:
@@ -222,8 +227,10 @@ def check_indexes_together(table_schema: KeySchema, types: dict[str, str], index
     used = dict.fromkeys(table_schema.names)
     for index in indexes:
         used.update(dict.fromkeys(index.key_schema.names))
+    defined = [name for name in defined if name in types]
+    used.update(dict.fromkeys(defined))
     if set(used) != set(types):
-        if not indexes:
+        if not indexes and not defined:
             raise errors.definitions_do_not_match_keys()
         raise errors.definitions_not_used(list(types), list(used))
 
@@ -281,7 +288,7 @@ def _check_create(
     changes: IndexChanges,
 ) -> None:
     """A Create: a new index, over attributes the request defines (consistently with the table's)."""
-    if create.get("IndexName") in table.indexes:
+    if create.get("IndexName") in table.indexes or vector_index(table, create.get("IndexName")) is not None:
         raise errors.index_exists()
     if not request.get("AttributeDefinitions"):
         raise errors.index_definitions_missing(create.get("IndexName"))

@@ -39,7 +39,8 @@ def create_table(engine: Engine, request: Request) -> Response:
     mode = schema.billing_mode(request.get("BillingMode", "PROVISIONED"))
     indexes = schema.local_indexes(request.get("LocalSecondaryIndexes"), key_schema, types, arn)
     indexes += schema.global_indexes(request.get("GlobalSecondaryIndexes"), types, mode, arn)
-    schema.check_indexes_together(key_schema, types, indexes)
+    defined = [name for members in features.table_members() for name in members.defined_attributes(request)]
+    schema.check_indexes_together(key_schema, types, indexes, defined)
     read, write = schema.throughput(mode, request.get("ProvisionedThroughput"), engine.region, creating=True)
     applying = [members.check_create(engine, request) for members in features.table_members()]
     tags = control.tags_on_create(request)
@@ -67,7 +68,7 @@ def create_table(engine: Engine, request: Request) -> Response:
     engine.record(TableCreated(settings))
     # The service answers CREATING and turns the table ACTIVE moments later; here it is
     # usable at once, so DescribeTable already reports ACTIVE.
-    return {"TableDescription": describe(table, "CREATING")}
+    return {"TableDescription": describe(engine, table, "CREATING")}
 
 
 def _apply(applying: list[features.Apply | None], table: Table) -> None:
@@ -84,8 +85,8 @@ def _update_members() -> tuple[str, ...]:
 # --- DescribeTable, ListTables, DeleteTable --------------------------------------------------
 
 
-def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
-    """The TableDescription DynamoDB reports for a table."""
+def describe(engine: Engine, table: Table, status: str = "ACTIVE") -> dict[str, Any]:
+    """The TableDescription DynamoDB reports for a table, in an answer with this TableStatus."""
     settings = table.settings
     description: dict[str, Any] = {
         "AttributeDefinitions": settings.attribute_definitions,
@@ -107,7 +108,7 @@ def describe(table: Table, status: str = "ACTIVE") -> dict[str, Any]:
         "DeletionProtectionEnabled": settings.deletion_protection,
     }
     for members in features.table_members():
-        description.update(members.describe(settings))
+        description.update(members.describe(engine, table, status))
     local = [_describe_index(table, index) for index in table.indexes.values() if index.settings.kind == "LOCAL"]
     if local:
         description["LocalSecondaryIndexes"] = local
@@ -149,7 +150,7 @@ def _describe_index(table: Table, index: Index) -> dict[str, Any]:
 
 @operation("DescribeTable", access="control", finds=named("TableName"))
 def describe_table(engine: Engine, request: Request) -> Response:
-    return {"Table": describe(engine.table(request["TableName"], named_in_error=True))}
+    return {"Table": describe(engine, engine.table(request["TableName"], named_in_error=True))}
 
 
 @operation("ListTables", access="control", finds=no_table)
@@ -172,7 +173,7 @@ def delete_table(engine: Engine, request: Request) -> Response:
         raise errors.deletion_protected()
     del engine.tables[table.name]
     engine.record(TableDeleted(table.name))
-    return {"TableDescription": _describe_deleting(table)}
+    return {"TableDescription": _describe_deleting(engine, table)}
 
 
 # What DynamoDB's DeleteTable answer keeps of a table's description: no key schema, attribute
@@ -189,8 +190,8 @@ _DELETING_MEMBERS = (
 _DELETING_THROUGHPUT = ("NumberOfDecreasesToday", "ReadCapacityUnits", "WriteCapacityUnits")
 
 
-def _describe_deleting(table: Table) -> dict[str, Any]:
-    full = describe(table, "DELETING")
+def _describe_deleting(engine: Engine, table: Table) -> dict[str, Any]:
+    full = describe(engine, table, "DELETING")
     description = {name: full[name] for name in _DELETING_MEMBERS}
     description["ProvisionedThroughput"] = {name: full["ProvisionedThroughput"][name] for name in _DELETING_THROUGHPUT}
     return description
@@ -245,8 +246,10 @@ def update_table(engine: Engine, request: Request) -> Response:
     _apply(applying, table)
     engine.record(TableUpdated(settings))
     # A capacity, billing or index change puts the service's table in UPDATING for a while.
+    updating = [name for members in features.table_members() for name in members.updating_members]
     only_protection = billing_mode is None and throughput is None and changes is None
-    description = describe(table, "ACTIVE" if only_protection else "UPDATING")
+    only_protection = only_protection and not any(request.get(name) for name in updating)
+    description = describe(engine, table, "ACTIVE" if only_protection else "UPDATING")
     if changes is not None:
         _show_index_changes(description, table, changes, deleted)
     return {"TableDescription": description}

@@ -59,6 +59,7 @@ CACHE_SIZE = 4096
 _START = {
     "ConditionExpression": "condition",
     "FilterExpression": "condition",
+    "SearchConditionExpression": "condition",
     "KeyConditionExpression": "condition",
     "UpdateExpression": "update",
     "ProjectionExpression": "projection",

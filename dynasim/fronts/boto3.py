@@ -9,7 +9,8 @@ rest, the client's calls are sent, so that the handler sees each one). An error 
 injected transport fault, goes on to `before-send` (fired after signing; whatever a handler
 returns there is parsed as the HTTP response), so botocore's retries see it exactly as from the
 network. So the user's client is the real one, with botocore's validation, retries, parsing and
-exception classes, and nothing reaches the network.
+exception classes, and nothing reaches the network. Both events fire for every operation of the
+client, SearchVectors too, which botocore addresses to a vector-search host of its own.
 """
 
 from __future__ import annotations

@@ -2,9 +2,12 @@
 
 It patches botocore's `Endpoint._send`, the last step before the network, for DynamoDB and
 DynamoDB Streams endpoints only, and aiobotocore's `AioEndpoint._send` likewise where aiobotocore is
-installed (`fronts.aio`). Because the patches are on the classes, clients and resources made
-before the mock started are routed too, and every other AWS service is left alone. With moto's
-`mock_aws` active as well, moto's stubber steps aside for DynamoDB (`fronts.beside_moto`).
+installed (`fronts.aio`). An endpoint is a client's, whatever host a request is addressed to: the
+vector-search host botocore's endpoint rules pick for SearchVectors (`search-dynamodb.<region>...`)
+is reached through the DynamoDB client's endpoint, so that call is answered like every other.
+Because the patches are on the classes, clients and resources made before the mock started are
+routed too, and every other AWS service is left alone. With moto's `mock_aws` active as well,
+moto's stubber steps aside for DynamoDB (`fronts.beside_moto`).
 """
 
 from __future__ import annotations

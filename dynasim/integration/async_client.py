@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +29,7 @@ from dynasim.integration.core import (
     PutItemOutput,
     PutRequest,
     QueryResult,
+    SearchResult,
     TransactGet,
     UpdateItemOptions,
     UpdateItemOutput,
@@ -223,6 +224,38 @@ class AsyncTableClient(TableBase):
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
         return [item for items in segments for item in items]
+
+    # --- vector search ---------------------------------------------------------------------------
+
+    async def search_vectors(
+        self,
+        index: str,
+        vector: Iterable[Any],
+        *,
+        top_k: int,
+        partition: Mapping[str, Any] | None = None,
+        condition: str | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+        projection: Sequence[Path] | None = None,
+        as_type: Any = None,
+    ) -> list[SearchResult]:
+        """The `top_k` items of the vector index `index` nearest `vector` (plain numbers), best
+        first, each with its score (`SearchResult(item, score)`; the item a dict, or an `as_type`).
+        `partition` ({attribute: value}) picks the search partition of an index with HASH search
+        attributes; `condition` filters on its INLINE_FILTER attributes, with `names` and `values`."""
+        request = core.search_vectors_request(
+            self,
+            index,
+            vector,
+            top_k,
+            partition=partition,
+            condition=condition,
+            names=names,
+            values=values,
+            projection=projection,
+        )
+        return core.search_vectors_result(await self._call("SearchVectors", request), as_type)
 
     # --- batches ---------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from dynasim.integration.core import (
     PutItemOutput,
     PutRequest,
     QueryResult,
+    SearchResult,
     TransactGet,
     UpdateItemOptions,
     UpdateItemOutput,
@@ -244,6 +245,38 @@ class TableClient(TableBase):
 
         with ThreadPoolExecutor(max_workers=max_workers or min(total_segments, 16)) as pool:
             return [item for items in pool.map(one, range(total_segments)) for item in items]
+
+    # --- vector search ---------------------------------------------------------------------------
+
+    def search_vectors(
+        self,
+        index: str,
+        vector: Iterable[Any],
+        *,
+        top_k: int,
+        partition: Mapping[str, Any] | None = None,
+        condition: str | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+        projection: Sequence[Path] | None = None,
+        as_type: Any = None,
+    ) -> list[SearchResult]:
+        """The `top_k` items of the vector index `index` nearest `vector` (plain numbers), best
+        first, each with its score (`SearchResult(item, score)`; the item a dict, or an `as_type`).
+        `partition` ({attribute: value}) picks the search partition of an index with HASH search
+        attributes; `condition` filters on its INLINE_FILTER attributes, with `names` and `values`."""
+        request = core.search_vectors_request(
+            self,
+            index,
+            vector,
+            top_k,
+            partition=partition,
+            condition=condition,
+            names=names,
+            values=values,
+            projection=projection,
+        )
+        return core.search_vectors_result(self._call("SearchVectors", request), as_type)
 
     # --- batches ---------------------------------------------------------------------------------
 

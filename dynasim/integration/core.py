@@ -7,8 +7,10 @@ A driver sends the requests built here, sleeps the delays decided here, and loop
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError, ParamValidationError
@@ -43,6 +45,7 @@ _SNAKE = {
     "BatchWriteItem": "batch_write_item",
     "TransactWriteItems": "transact_write_items",
     "TransactGetItems": "transact_get_items",
+    "SearchVectors": "search_vectors",
 }
 
 
@@ -135,6 +138,15 @@ class QueryResult:
     last_evaluated_key: dict[str, Any] | None
     count: int
     scanned_count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One item SearchVectors found, and its score: a distance for COSINE (0 to 2) and EUCLIDEAN
+    indexes, smallest first; a similarity for DOT_PRODUCT, largest first."""
+
+    item: Any
+    score: float
 
 
 @dataclass
@@ -490,6 +502,68 @@ class QueryBuilderCore:
         if self._start:
             request["ExclusiveStartKey"] = self._start
         return request
+
+
+# --- vector search ---------------------------------------------------------------------------------
+
+
+def search_vector(vector: Iterable[Any]) -> list[dict[str, Any]]:
+    """A vector of plain numbers (ints, floats, Decimals, numpy's floats) as `SearchVector` takes it:
+    `[{"N": "0.25"}, ...]`. A float is written as the shortest text that reads back as it, so a
+    float32 component keeps its exact value."""
+    components = []
+    for number in vector:
+        if isinstance(number, bool) or not isinstance(number, (numbers.Real, Decimal)):
+            raise ValidationError(f"a vector holds numbers, not {number!r}", code="Validation")
+        exact = number if isinstance(number, (int, Decimal)) else float(number)
+        components.append(to_attribute_value(exact))
+    return components
+
+
+def search_vectors_request(
+    table: TableSchema,
+    index: str,
+    vector: Iterable[Any],
+    top_k: int,
+    *,
+    partition: Mapping[str, Any] | None = None,
+    condition: str | None = None,
+    names: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+    projection: Sequence[Path] | None = None,
+) -> dict[str, Any]:
+    """SearchVectors on the vector index `index`: the `top_k` nearest items to `vector`.
+    `partition` ({attribute: value}) names the search partition of an index whose search schema
+    has HASH attributes, and is joined with `condition` (over its INLINE_FILTER attributes, with
+    `names` and `values`) into the SearchConditionExpression."""
+    request: dict[str, Any] = {
+        "TableName": table.name,
+        "IndexName": index,
+        "SearchVector": search_vector(vector),
+        "TopK": top_k,
+    }
+    ph = Placeholders("s")
+    clauses = [f"{ph.name(name)} = {ph.value(value)}" for name, value in (partition or {}).items()]
+    if condition:
+        clauses.append(f"({condition})" if clauses else condition)
+    if clauses:
+        request["SearchConditionExpression"] = " AND ".join(clauses)
+    if projection:
+        expression, projection_names = _projection(projection)
+        request["ProjectionExpression"] = expression
+        merge_expression_attributes(request, projection_names)
+    merge_expression_attributes(request, ph.names, wire_values=ph.values)
+    if condition or names or values:
+        merge_expression_attributes(request, names, values)
+    return request
+
+
+def search_vectors_result(response: dict[str, Any], as_type: Any) -> list[SearchResult]:
+    """The items found, best first, each with its score."""
+    return [
+        SearchResult(from_item(found.get("Item") or {}, as_type), float(found["Score"]))
+        for found in response.get("SearchResults", [])
+    ]
 
 
 # --- transactions ----------------------------------------------------------------------------------

@@ -38,7 +38,13 @@ _ITEM_KEYS = frozenset(
 )
 _ITEM_LIST_KEYS = frozenset({"Items", "Keys"})
 _LEGACY_CONDITION_KEYS = frozenset({"Expected", "KeyConditions", "QueryFilter", "ScanFilter", "AttributeUpdates"})
-_EXPRESSION_KEYS = ("KeyConditionExpression", "FilterExpression", "ConditionExpression", "UpdateExpression")
+_EXPRESSION_KEYS = (
+    "KeyConditionExpression",
+    "FilterExpression",
+    "ConditionExpression",
+    "UpdateExpression",
+    "SearchConditionExpression",
+)
 _NAME = r"#?[A-Za-z_][\w]*(?:(?:\.#?[A-Za-z_][\w]*)|\[\d+\])*"
 _COMPARISON = re.compile(rf"({_NAME})\s*(?:=|<>|<=|>=|<|>)\s*(:\w+)|(:\w+)\s*(?:=|<>|<=|>=|<|>)\s*({_NAME})")
 _FUNCTION = re.compile(rf"(?:begins_with|contains)\s*\(\s*({_NAME})\s*,\s*(:\w+)\s*\)")

@@ -93,7 +93,22 @@ class Index:
         return {name: value for name, value in item.items() if name in self.projected}
 
     def add(self, item: Item, size: int, table_hash: Any, table_range: Any) -> None:
-        placed = self.entry(item, table_hash, table_range)
+        self._add(self.entry(item, table_hash, table_range), size)
+
+    def remove(self, item: Item, size: int, table_hash: Any, table_range: Any) -> None:
+        self._remove(self.entry(item, table_hash, table_range), size)
+
+    def replace(self, old: Item, old_size: int, new: Item, new_size: int, table_hash: Any, table_range: Any) -> None:
+        """The item under this table key, `old`, replaced by `new`."""
+        old_placed = self.entry(old, table_hash, table_range)
+        new_placed = self.entry(new, table_hash, table_range)
+        if old_placed is not None and old_placed == new_placed:
+            self.size_bytes += new_size - old_size  # the same entry: saves taking it out and putting it back
+            return
+        self._remove(old_placed, old_size)
+        self._add(new_placed, new_size)
+
+    def _add(self, placed: tuple[Any, Entry] | None, size: int) -> None:
         if placed is None:
             return
         hash_key, entry = placed
@@ -107,8 +122,7 @@ class Index:
         self.item_count += 1
         self.size_bytes += size
 
-    def remove(self, item: Item, size: int, table_hash: Any, table_range: Any) -> None:
-        placed = self.entry(item, table_hash, table_range)
+    def _remove(self, placed: tuple[Any, Entry] | None, size: int) -> None:
         if placed is None:
             return
         hash_key, entry = placed

@@ -145,11 +145,17 @@ class Table:
             self._partitions[hash_key] = (self._shapes.pack(item), size)
             if old is None:
                 self._scan_order.add((token(hash_key), hash_key))
-        self.item_count += 1
         self.size_bytes += size
-        old_item = self._forget(old, hash_key, range_key)
-        for index in self.indexes.values():
-            index.add(item, size, hash_key, range_key)
+        if old is None:
+            self.item_count += 1
+            old_item = None
+            for index in self.indexes.values():
+                index.add(item, size, hash_key, range_key)
+        else:
+            old_item = unpack(old[0])
+            self.size_bytes -= old[1]
+            for index in self.indexes.values():
+                index.replace(old_item, old[1], item, size, hash_key, range_key)
         self._record(ItemPut(self.settings.name, item, old_item))
         return old_item
 

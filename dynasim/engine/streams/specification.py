@@ -11,7 +11,7 @@ from dynasim.engine.streams.store import VIEW_TYPES, StreamStore
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
-    from dynasim.storage.table import Table, TableSettings
+    from dynasim.storage.table import Table
 
 # The members of TableSettings.extra that streams keep.
 SETTINGS = ("StreamSpecification", "LatestStreamLabel", "LatestStreamArn")
@@ -63,6 +63,7 @@ class StreamTableMembers:
     """StreamSpecification on CreateTable and UpdateTable, and the stream in DescribeTable."""
 
     update_members: tuple[str, ...] = ("StreamSpecification",)
+    updating_members: tuple[str, ...] = ()
 
     def check_create(self, engine: Engine, request: Request) -> Apply | None:
         return _applying(engine, check_specification(request.get("StreamSpecification")))
@@ -70,5 +71,9 @@ class StreamTableMembers:
     def check_update(self, engine: Engine, request: Request, table: Table) -> Apply | None:
         return _applying(engine, check_specification(request.get("StreamSpecification"), table))
 
-    def describe(self, settings: TableSettings) -> dict[str, Any]:
-        return {name: settings.extra[name] for name in SETTINGS if name in settings.extra}
+    def defined_attributes(self, request: Request) -> tuple[str, ...]:
+        return ()
+
+    def describe(self, engine: Engine, table: Table, status: str) -> dict[str, Any]:
+        extra = table.settings.extra
+        return {name: extra[name] for name in SETTINGS if name in extra}
