@@ -2,16 +2,23 @@
 revision ids, ExpectedRevisionId, the document checks and the ResourceArn forms. DynamoDB Local
 does not implement resource policies, so every test follows the service's recorded answers.
 
-The service makes a changed policy readable 1-3 seconds after the change and refuses a second
-change of one table's policy within 15 seconds; the tests below read and change policies at once,
-which the simulator allows and a test against the service would have to wait for."""
+A table's policy changes at most once in 15 seconds (ResourceInUseException for a second or two,
+ThrottlingException after): the tests wait for the next change (`when_allowed`), on the simulator
+too, whose clock runs in real time here. The service makes a change readable 1-3 seconds after it,
+which the simulator does at once: against the service the reads right after a change would have to
+wait."""
 
 from __future__ import annotations
 
 import json
+import re
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from conformance.helpers import NOT_FOUND, VALIDATION, assert_error, service_behaviour, table_not_found_named
 
@@ -41,6 +48,22 @@ def document(action: str = "dynamodb:GetItem", resource: str = "*") -> dict[str,
     }
 
 
+NO_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
+COOLING = ("ResourceInUseException", "ThrottlingException")
+
+
+def when_allowed(call: Callable[[], Any], timeout: float = 30.0) -> Any:
+    """`call`, once the table's policy may change again (15 seconds after its last change)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return call()
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in COOLING or time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)
+
+
 def arn_of(ddb: Any, table: str) -> str:
     return ddb.describe_table(TableName=table)["Table"]["TableArn"]
 
@@ -54,7 +77,7 @@ def test_put_get_delete(ddb, make_table):
     assert got["RevisionId"] == revision
     assert json.loads(got["Policy"]) == document()
     assert " " not in got["Policy"]  # read back minified
-    assert ddb.delete_resource_policy(ResourceArn=arn)["RevisionId"] == revision  # the removed policy's
+    assert when_allowed(lambda: ddb.delete_resource_policy(ResourceArn=arn))["RevisionId"] == revision  # removed
     assert_error(lambda: ddb.get_resource_policy(ResourceArn=arn), POLICY_NOT_FOUND, f"{NOT_FOUND_PREFIX}: {arn}")
 
 
@@ -96,7 +119,9 @@ def test_expected_revision_id(ddb, make_table):
         f"{NOT_FOUND_PREFIX}: Requested update for policy with revision id 000000000000000000, but the policy "
         f"associated to target table {table} has revision id {first}.",
     )
-    second = ddb.put_resource_policy(ResourceArn=arn, Policy=other, ExpectedRevisionId=first)["RevisionId"]
+    second = when_allowed(lambda: ddb.put_resource_policy(ResourceArn=arn, Policy=other, ExpectedRevisionId=first))[
+        "RevisionId"
+    ]
     assert second != first and int(second) > int(first)
     assert_error(
         lambda: ddb.delete_resource_policy(ResourceArn=arn, ExpectedRevisionId=first),
@@ -104,7 +129,39 @@ def test_expected_revision_id(ddb, make_table):
         f"{NOT_FOUND_PREFIX}: Requested update for policy with revision id {first}, but the policy associated to "
         f"target table {table} has revision id {second}.",
     )
-    assert ddb.delete_resource_policy(ResourceArn=arn, ExpectedRevisionId=second)["RevisionId"] == second
+    deleted = when_allowed(lambda: ddb.delete_resource_policy(ResourceArn=arn, ExpectedRevisionId=second))
+    assert deleted["RevisionId"] == second
+
+
+def test_one_change_in_fifteen_seconds(backend, make_table):
+    ddb = backend.client(NO_RETRIES)  # a throttled call is not retried
+    table = make_table()
+    arn = arn_of(ddb, table)
+    first = ddb.put_resource_policy(ResourceArn=arn, Policy=json.dumps(document()))["RevisionId"]
+    assert ddb.put_resource_policy(ResourceArn=arn, Policy=json.dumps(document()))["RevisionId"] == first  # no change
+    other = json.dumps(document("dynamodb:PutItem"))
+    deadline = time.monotonic() + 10
+    while True:  # a second or two of ResourceInUseException first
+        with pytest.raises(ClientError) as refused:
+            ddb.put_resource_policy(ResourceArn=arn, Policy=other)
+        code = refused.value.response["Error"]["Code"]
+        if code != "ResourceInUseException" or time.monotonic() > deadline:
+            break
+        assert refused.value.response["Error"]["Message"] == (
+            "Attempt to change a resource which is still in use: Table is pending previous resource-based policy "
+            f"update: {table}"
+        )
+        time.sleep(0.2)
+    retry_after = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(first) / 1000 + 15))
+    retry_after += f".{int(first) % 1000:03d}Z"
+    assert_error(
+        refused,
+        "ThrottlingException",
+        f"Resource-based policy for table {table} modified within the previous 15000 milliseconds. Please try again "
+        f"after {retry_after}.",
+    )
+    assert_error(lambda: ddb.delete_resource_policy(ResourceArn=arn), "ThrottlingException", re.compile(".*"))
+    assert when_allowed(lambda: ddb.put_resource_policy(ResourceArn=arn, Policy=other))["RevisionId"] != first
 
 
 @pytest.mark.parametrize(

@@ -2132,6 +2132,25 @@ def policy_present_when_none_expected(table: str, current: str) -> DynamoDBError
     )
 
 
+def policy_update_pending(table: str) -> DynamoDBError:
+    """A change of a table's policies in the second or two after the last one (DDB-TABLE-234, -347)."""
+    return DynamoDBError(
+        "ResourceInUseException",
+        f"Attempt to change a resource which is still in use: Table is pending previous resource-based policy "
+        f"update: {table}",
+    )
+
+
+def policy_changed_recently(table: str, retry_after: str) -> DynamoDBError:
+    """A second change of a table's policies within 15 seconds (DDB-TABLE-205, -347); `retry_after`
+    is ISO 8601 with milliseconds: "2026-10-09T00:30:37.353Z"."""
+    return DynamoDBError(
+        "ThrottlingException",
+        f"Resource-based policy for table {table} modified within the previous 15000 milliseconds. Please try "
+        f"again after {retry_after}.",
+    )
+
+
 def policy_too_large() -> DynamoDBError:
     return invalid_parameters(f"Maximum policy size of {MAX_POLICY_BYTES} bytes exceeded")
 

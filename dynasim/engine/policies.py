@@ -9,12 +9,14 @@ per table); putting a document equal to the current one (compared parsed, so whi
 order do not matter) changes nothing and answers the current RevisionId. `ExpectedRevisionId`
 makes a Put or Delete conditional (`NO_POLICY`: only while none is attached); a mismatch is
 PolicyNotFoundException, as in the service. Deleting when no policy is attached answers 200 with
-no RevisionId.
+no RevisionId. As in the service, a table's policies (its own and its streams') change at most once
+in `COOLDOWN_SECONDS` of the simulator's clock: a different document or a Delete sooner is
+ResourceInUseException in the first `PENDING_SECONDS` (the service's window is 0.6 to 2.4
+seconds), ThrottlingException after, saying when to try again (`sim.advance(15)` moves past it).
 
 Policies are kept, but not enforced: every caller may do everything, whatever the policy says
-(ConfirmRemoveSelfResourceAccess is accepted and has nothing to confirm). The service's 15-second
-cooldown between two changes of one table's policy, and the seconds before GetResourcePolicy
-sees a change, are not simulated: a policy is readable, and changeable, at once.
+(ConfirmRemoveSelfResourceAccess is accepted and has nothing to confirm). The second or two before
+GetResourcePolicy sees a change on the service are not simulated: a policy is readable at once.
 
 A table's policies (its own and its streams', by ARN) live in its settings (`ResourcePolicies`),
 so they are persisted and copied into snapshots with it, and go when it is deleted.
@@ -22,6 +24,7 @@ so they are persisted and copied into snapshots with it, and go when it is delet
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -39,6 +42,9 @@ if TYPE_CHECKING:
 
 NO_POLICY = "NO_POLICY"
 SETTING = "ResourcePolicies"  # TableSettings.extra: {resource ARN: {"Policy": text, "RevisionId": id}}
+CHANGED = "ResourcePolicyChanged"  # TableSettings.extra: epoch milliseconds of the last change
+COOLDOWN_SECONDS = 15.0  # between two changes of a table's policies
+PENDING_SECONDS = 1.0  # of them, answered ResourceInUseException
 _ARN = re.compile(
     r"arn:(?P<partition>[^:]*):dynamodb:(?P<region>[^:]*):(?P<account>[^:]*):table/(?P<table>[^/]+)(?P<rest>/.*)?"
 )
@@ -108,9 +114,26 @@ def _resource(engine: Engine, arn: str) -> _Resource:
 
 
 def _revision(engine: Engine, table: Table) -> str:
-    """A new RevisionId: the change's epoch milliseconds, above every earlier one of the table."""
-    latest = max((int(policy["RevisionId"]) for policy in table.settings.extra.get(SETTING, {}).values()), default=0)
-    return str(max(int(engine.clock() * 1000), latest + 1))
+    """A new RevisionId: the change's epoch milliseconds, above every earlier one of the table
+    (noted as the table's last change)."""
+    kept = table.settings.extra.get(SETTING, {}).values()
+    latest = max([table.settings.extra.get(CHANGED, 0), *(int(policy["RevisionId"]) for policy in kept)])
+    changed = max(int(engine.clock() * 1000), latest + 1)
+    table.settings.extra[CHANGED] = changed
+    return str(changed)
+
+
+def _check_cooldown(engine: Engine, table: Table) -> None:
+    changed = table.settings.extra.get(CHANGED)
+    if changed is None:
+        return
+    now = engine.clock() * 1000
+    if now < changed + PENDING_SECONDS * 1000:
+        raise errors.policy_update_pending(table.name)
+    retry_after = changed + int(COOLDOWN_SECONDS * 1000)
+    if now < retry_after:
+        moment = datetime.datetime.fromtimestamp(retry_after / 1000, datetime.timezone.utc)
+        raise errors.policy_changed_recently(table.name, moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z")
 
 
 def _check_expected(resource: _Resource, expected: str | None) -> None:
@@ -134,6 +157,7 @@ def put_resource_policy(engine: Engine, request: Request) -> Response:
     current = resource.current
     if current is not None and json.loads(current["Policy"]) == json.loads(document):
         return {"RevisionId": current["RevisionId"]}  # the same document: nothing changes
+    _check_cooldown(engine, resource.table)
     revision = _revision(engine, resource.table)
     resource.policies[resource.arn] = {"Policy": document, "RevisionId": revision}
     engine.record(TableUpdated(resource.table.settings))
@@ -156,6 +180,8 @@ def delete_resource_policy(engine: Engine, request: Request) -> Response:
     current = resource.current
     if current is None:
         return {}  # nothing attached: a no-op, with no RevisionId
+    _check_cooldown(engine, resource.table)
+    _revision(engine, resource.table)  # a change: the cooldown starts again
     del resource.policies[resource.arn]
     engine.record(TableUpdated(resource.table.settings))
     return {"RevisionId": current["RevisionId"]}
@@ -174,9 +200,9 @@ class PolicyTableMembers:
         document = check_document(text)
 
         def apply(table: Table) -> None:
-            table.settings.extra[SETTING] = {
-                table.settings.arn: {"Policy": document, "RevisionId": _revision(engine, table)}
-            }
+            # its RevisionId is the creation's epoch milliseconds (no cooldown starts)
+            revision = str(int(engine.clock() * 1000))
+            table.settings.extra[SETTING] = {table.settings.arn: {"Policy": document, "RevisionId": revision}}
 
         return apply
 
