@@ -2160,6 +2160,152 @@ def s3_failure_message(message: str, status: int, s3_code: str, request_id: str,
     )
 
 
+# --- resource policies ---------------------------------------------------------------------------
+#
+# Recorded against the service (ack-api-quirks dynamodb findings DDB-TABLE-205, -209, -211, -212,
+# verified 2026-10-09). The endings the records cut off are completed from moto's copies of the
+# same messages.
+
+MAX_POLICY_BYTES = 20480
+_POLICY_NOT_FOUND = "Resource-based policy not found for the provided ResourceArn"
+
+
+def policy_not_found(arn: str) -> DynamoDBError:
+    return DynamoDBError("PolicyNotFoundException", f"{_POLICY_NOT_FOUND}: {arn}")
+
+
+def policy_revision_mismatch(expected: str, table: str, current: str) -> DynamoDBError:
+    return DynamoDBError(
+        "PolicyNotFoundException",
+        f"{_POLICY_NOT_FOUND}: Requested update for policy with revision id {expected}, but the policy associated "
+        f"to target table {table} has revision id {current}.",
+    )
+
+
+def policy_revision_without_policy(expected: str, table: str) -> DynamoDBError:
+    return DynamoDBError(
+        "PolicyNotFoundException",
+        f"{_POLICY_NOT_FOUND}: Requested update for policy with revision id {expected}, but table {table} has no "
+        "associated policy.",
+    )
+
+
+def policy_present_when_none_expected(table: str, current: str) -> DynamoDBError:
+    return DynamoDBError(
+        "PolicyNotFoundException",
+        f"{_POLICY_NOT_FOUND}: Requested policy update expecting none to be present for table {table}, but a "
+        f"policy exists with revision id {current}.",
+    )
+
+
+def policy_update_pending(table: str) -> DynamoDBError:
+    """A change of a table's policies in the second or two after the last one (DDB-TABLE-234, -347)."""
+    return DynamoDBError(
+        "ResourceInUseException",
+        f"Attempt to change a resource which is still in use: Table is pending previous resource-based policy "
+        f"update: {table}",
+    )
+
+
+def policy_changed_recently(table: str, retry_after: str) -> DynamoDBError:
+    """A second change of a table's policies within 15 seconds (DDB-TABLE-205, -347); `retry_after`
+    is ISO 8601 with milliseconds: "2026-10-09T00:30:37.353Z"."""
+    return DynamoDBError(
+        "ThrottlingException",
+        f"Resource-based policy for table {table} modified within the previous 15000 milliseconds. Please try "
+        f"again after {retry_after}.",
+    )
+
+
+def policy_too_large() -> DynamoDBError:
+    return invalid_parameters(f"Maximum policy size of {MAX_POLICY_BYTES} bytes exceeded")
+
+
+def policy_invalid(detail: str) -> DynamoDBError:
+    """`detail`: "This policy contains invalid Json", "Missing required field Resource", ..."""
+    return invalid_parameters(f"Invalid policy document: {detail}")
+
+
+def policy_arn_other_region(arn: str) -> DynamoDBError:
+    return invalid_parameters(f"Invalid resource Arn: {arn}")
+
+
+def policy_arn_other_account() -> DynamoDBError:
+    return validation("This action is only supported by accounts that match the resource owner\u2019s account.")
+
+
+def policy_arn_not_table_or_stream(arn: str) -> DynamoDBError:
+    return invalid_parameters(
+        f"Invalid resource arn provided, only table or stream is accepted. Provided resource arn: {arn}"
+    )
+
+
+def stream_of_table_not_found(label: str, table: str) -> DynamoDBError:
+    return DynamoDBError(
+        "ResourceNotFoundException", f"Requested resource not found: Stream: {label} not found for Table: {table}"
+    )
+
+
+# --- contributor insights ------------------------------------------------------------------------
+# (ack-api-quirks dynamodb DDB-TABLE-094, verified 2026-10-08)
+
+
+def index_not_found_for_table(index: str, table: str) -> DynamoDBError:
+    return DynamoDBError(
+        "ResourceNotFoundException", f"Requested resource not found: Index: {index} not found for table: {table}"
+    )
+
+
+def insights_next_token_invalid() -> DynamoDBError:
+    # The service's wording for a token it did not hand out is not recorded; dynasim's own.
+    return validation("Invalid NextToken")
+
+
+# --- Kinesis streaming destinations --------------------------------------------------------------
+# (ack-api-quirks dynamodb DDB-TABLE-268, -299, -300, -302, -318, verified 2026-10-09)
+
+_KINESIS_STATE = "Table is not in a valid state to enable Kinesis Streaming Destination"
+KINESIS_NO_PERMISSION = "User does not have a permission to use kinesis stream"
+KINESIS_NOT_ACTIVE = (
+    "The kinesis Arn used to enable kinesis replication belongs to a stream which is not in Active state"
+)
+KINESIS_OTHER_REGION = (
+    "The kinesis Arn used to enable kinesis replication belongs to a stream which is not in the current region"
+)
+
+
+def kinesis_enable_not_allowed() -> DynamoDBError:
+    return validation(
+        f"{_KINESIS_STATE}: EnableKinesisStreamingDestination must be DISABLED or ENABLE_FAILED to perform ENABLE "
+        "operation."
+    )
+
+
+def kinesis_disable_not_allowed() -> DynamoDBError:
+    return validation(f"{_KINESIS_STATE}: KinesisStreamingDestination must be ACTIVE to perform DISABLE operation.")
+
+
+def kinesis_update_not_allowed(table: str) -> DynamoDBError:
+    return validation(
+        f"{_KINESIS_STATE}: Kinesis streaming is not in ACTIVE state. Updates are only allowed in ACTIVE state. "
+        f"TableName: {table}"
+    )
+
+
+def kinesis_update_without_configuration() -> DynamoDBError:
+    return validation(
+        "Streaming destination cannot be updated with given parameters: UpdateKinesisStreamingConfiguration cannot "
+        "be null or contain only null values"
+    )
+
+
+def kinesis_precision_already_set(precision: str, table_id: str, stream_arn: str) -> DynamoDBError:
+    return validation(
+        f"Invalid Request: Precision is already set to the desired value of {precision} for tableId: {table_id}, "
+        f"kdsArn: {stream_arn}"
+    )
+
+
 # --- vector indexes and SearchVectors ------------------------------------------------------
 # The service's texts as recorded from its answers (us-east-1 and eu-west-2, 2026); where no record
 # was found the text follows its nearest recorded sibling, as each function says.

@@ -14,12 +14,14 @@ from dynasim.doubles.calls import DEFAULT_MAX_CALLS, Call, CallLog
 from dynasim.doubles.consistency import EventualConsistency
 from dynasim.doubles.faults import FaultRule
 from dynasim.doubles.hub import Doubles
+from dynasim.doubles.insights import contributor_insights
 from dynasim.doubles.latency import LatencyRule
 from dynasim.doubles.recall import RecallRule
 from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
 from dynasim.engine.jobs import Hold, Job, JobFailure, Jobs
+from dynasim.engine.kinesis import KinesisDestinations, KinesisSubscription
 from dynasim.engine.streams import StreamStore, StreamSubscription
 from dynasim.engine.ttl import Expiry
 from dynasim.engine.vectors import VectorSearch
@@ -139,6 +141,30 @@ class Simulator:
         with `code` and `message` when they finish: a failed backup is gone, a failed restore's
         table is deleted. Returns the rule (`.fired`, `.remove()`)."""
         return self.engine.state(Jobs).inject_failure(kind, resource=resource, code=code, message=message, times=times)
+    # --- Kinesis streaming destinations ----------------------------------------------------------
+
+    @property
+    def kinesis_client(self) -> Any:
+        """A boto3 Kinesis client (moto's in tests) that Kinesis streaming destinations put their
+        records into, or None (the default): then records only reach `on_kinesis_record`
+        subscribers. With a client, EnableKinesisStreamingDestination's stream must exist in it,
+        or the destination ends ENABLE_FAILED as on the service; without one, any stream ARN of
+        this simulator's region and account is taken to exist. See `dynasim.engine.kinesis`."""
+        sink = self.engine.state(KinesisDestinations).sink
+        return getattr(sink, "client", None)
+
+    @kinesis_client.setter
+    def kinesis_client(self, client: Any) -> None:
+        from dynasim.kinesis_client import KinesisClientSink
+
+        self.engine.state(KinesisDestinations).sink = KinesisClientSink(client) if client is not None else None
+
+    def on_kinesis_record(self, table: str, callback: Callable[[dict[str, Any]], Any]) -> KinesisSubscription:
+        """Call `callback` with each record DynamoDB writes to `table`'s Kinesis streaming destination
+        (while it is ACTIVE), as the decoded JSON payload of the Kinesis record, after the write that
+        made it; returns the subscription (`.unsubscribe()`, a context manager; `.errors` holds what
+        the callback raised). See `dynasim.engine.kinesis`."""
+        return self.engine.state(KinesisDestinations).subscribe(table, callback)
 
     def client(self, service_name: str = "dynamodb", config: Config | None = None) -> Any:
         """A real botocore client for `service_name` answered by this simulator."""
@@ -345,6 +371,23 @@ class Simulator:
     def assert_no_scan(self, table: str | None = None) -> budget.CapacityBudget:
         """`with sim.assert_no_scan():` fails if the block made a Scan (on `table`, if given)."""
         return budget.CapacityBudget(self._doubles.call_log, table=table, scan=False)
+
+    # --- contributor insights -----------------------------------------------------------------
+
+    def contributor_insights(self, table: str, index: str | None = None, top: int = 10) -> dict[str, Any]:
+        """What CloudWatch Contributor Insights would graph for `table` (or its global `index`),
+        computed from the calls in the call log: a dict of four lists, each of up to `top` entries
+        `{"key": <key in wire form>, "count": <calls>}`, most counted first:
+
+        - "accessed_keys": the items most named by their full key (partition and sort key);
+        - "accessed_partitions": the partition keys most named (items and Query partitions);
+        - "throttled_keys" / "throttled_partitions": the same, of the calls the throughput
+          limits refused (`enable_throughput_limits`).
+
+        Computed whether or not insights are enabled with UpdateContributorInsights; see
+        `dynasim.doubles.insights`. Raises KeyError for a missing table or global index."""
+        with self.engine.lock:
+            return contributor_insights(self.engine, list(self.call_log), table, index, top)
 
     # --- snapshots ----------------------------------------------------------------------------
 
