@@ -30,17 +30,16 @@ persisted and snapshotted with it; records not yet delivered are not.
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import json
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dynasim import errors, wire
+from dynasim.engine.deliveries import Outbox, Subscribers, Subscription
 from dynasim.engine.features import Feature, register
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import named
@@ -168,26 +167,8 @@ def describe(engine: Engine, request: Request) -> Response:
     return {"TableName": table.name, "KinesisDataStreamDestinations": described}
 
 
-class KinesisSubscription:
-    """The handle `Simulator.on_kinesis_record` returns: `unsubscribe()` stops the callbacks (it is
-    also a context manager); `errors` holds what the callback raised."""
-
-    def __init__(self, owner: KinesisDestinations, table: str, callback: Callable[[dict[str, Any]], Any]) -> None:
-        self._owner = owner
-        self.table = table
-        self.callback = callback
-        self.errors: list[BaseException] = []
-        self.active = True
-
-    def unsubscribe(self) -> None:
-        self.active = False
-        self._owner.unsubscribe(self)
-
-    def __enter__(self) -> KinesisSubscription:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.unsubscribe()
+# The handle `Simulator.on_kinesis_record` returns.
+KinesisSubscription = Subscription
 
 
 class KinesisDestinations:
@@ -197,10 +178,8 @@ class KinesisDestinations:
         self.engine = engine
         self.sink: KinesisSink | None = None
         self.errors: list[BaseException] = []  # what the sink raised
-        self._subscriptions: dict[str, list[KinesisSubscription]] = {}
-        self._pending: collections.deque[tuple[str, str, str, dict[str, Any]]] = collections.deque()
-        self._delivering = threading.Lock()
-        self._delivery_thread: int | None = None
+        self._subscribers = Subscribers(engine.lock)
+        self._outbox: Outbox[tuple[str, str, str, dict[str, Any]]] = Outbox(lambda record: self._deliver(*record))
 
     def check(self, stream_arn: str) -> str | None:
         """Why a destination on `stream_arn` would fail to enable, or None."""
@@ -232,38 +211,16 @@ class KinesisDestinations:
                     partition_key = hashlib.md5(
                         json.dumps(record["dynamodb"]["Keys"], sort_keys=True).encode()
                     ).hexdigest()
-                    self._pending.append((table.name, entry["StreamArn"], partition_key.upper(), record))
+                    self._outbox.add((table.name, entry["StreamArn"], partition_key.upper(), record))
 
     # --- subscriptions and delivery --------------------------------------------------------
 
     def subscribe(self, table: str, callback: Callable[[dict[str, Any]], Any]) -> KinesisSubscription:
-        subscription = KinesisSubscription(self, table, callback)
-        with self.engine.lock:
-            self._subscriptions.setdefault(table, []).append(subscription)
-        return subscription
-
-    def unsubscribe(self, subscription: KinesisSubscription) -> None:
-        with self.engine.lock:
-            listed = self._subscriptions.get(subscription.table, [])
-            if subscription in listed:
-                listed.remove(subscription)
-            if not listed:
-                self._subscriptions.pop(subscription.table, None)
+        return self._subscribers.add(table, callback)
 
     def deliver(self) -> None:
         """Put the records committed so far, in commit order (outside the engine's lock)."""
-        while self._pending:
-            if self._delivery_thread == threading.get_ident():
-                return  # a callback's own write: the loop below delivers its records next
-            if not self._delivering.acquire(blocking=False):
-                return  # another thread is delivering; it will deliver these too
-            self._delivery_thread = threading.get_ident()
-            try:
-                while self._pending:
-                    self._deliver(*self._pending.popleft())
-            finally:
-                self._delivery_thread = None
-                self._delivering.release()
+        self._outbox.deliver()
 
     def _deliver(self, table: str, stream_arn: str, partition_key: str, record: dict[str, Any]) -> None:
         data = wire.dumps(record)
@@ -273,14 +230,8 @@ class KinesisDestinations:
             except Exception as error:  # noqa: BLE001  (kept for the test to see)
                 logger.exception("putting a record of %s into %s failed", table, stream_arn)
                 self.errors.append(error)
-        for subscription in list(self._subscriptions.get(table, ())):
-            if not subscription.active:
-                continue
-            try:
-                subscription.callback(json.loads(data))
-            except Exception as error:  # noqa: BLE001  (kept for the test to see)
-                logger.exception("Kinesis record callback for %s failed", table)
-                subscription.errors.append(error)
+        for subscription in self._subscribers.of(table):
+            subscription.call(json.loads(data), "Kinesis record")
 
 
 def kinesis_record(

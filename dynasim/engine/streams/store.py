@@ -25,14 +25,13 @@ from __future__ import annotations
 import collections
 import datetime
 import json
-import logging
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dynasim import wire
+from dynasim.engine.deliveries import Outbox, Subscribers, Subscription
 from dynasim.storage.changes import Change, ItemDeleted, ItemPut, TableDeleted
 from dynasim.storage.table import Table, TableSettings
 from dynasim.values import Item, item_size
@@ -40,7 +39,6 @@ from dynasim.values import Item, item_size
 if TYPE_CHECKING:
     from dynasim.engine import Engine
 
-logger = logging.getLogger(__name__)
 
 VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
 RETENTION = 24 * 3600.0  # seconds a record is kept
@@ -90,26 +88,8 @@ def sequence_text(number: int) -> str:
     return f"{number:021d}"
 
 
-class StreamSubscription:
-    """The handle `Simulator.on_stream_record` returns: `unsubscribe()` stops the callbacks (it is
-    also a context manager); `errors` holds what the callback raised."""
-
-    def __init__(self, store: StreamStore, table: str, callback: Callable[[dict[str, Any]], Any]) -> None:
-        self._store = store
-        self.table = table
-        self.callback = callback
-        self.errors: list[BaseException] = []
-        self.active = True
-
-    def unsubscribe(self) -> None:
-        self.active = False
-        self._store.unsubscribe(self)
-
-    def __enter__(self) -> StreamSubscription:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.unsubscribe()
+# The handle `Simulator.on_stream_record` returns.
+StreamSubscription = Subscription
 
 
 class StreamStore:
@@ -119,10 +99,8 @@ class StreamStore:
         self.engine = engine
         self.streams: dict[str, Stream] = {}  # by ARN, oldest first
         self._next_sequence = 1
-        self._subscriptions: dict[str, list[StreamSubscription]] = {}
-        self._pending: collections.deque[tuple[StreamSubscription, dict[str, Any]]] = collections.deque()
-        self._delivering = threading.Lock()
-        self._delivery_thread: int | None = None
+        self._subscribers = Subscribers(engine.lock)
+        self._outbox: Outbox[tuple[Subscription, dict[str, Any]]] = Outbox(_call)
 
     # --- streams of tables -----------------------------------------------------------------
 
@@ -203,7 +181,7 @@ class StreamStore:
                 continue
             if not isinstance(change, ItemPut | ItemDeleted):
                 continue
-            subscriptions = self._subscriptions.get(change.table)
+            subscriptions = self._subscribers.of(change.table)
             table = self.engine.tables.get(change.table)
             stream = self.active(table) if table is not None else None
             if stream is None and not subscriptions:
@@ -225,45 +203,21 @@ class StreamStore:
                 event["eventSourceARN"] = stream.arn if stream is not None else f"{table.settings.arn}/stream/none"
                 if "userIdentity" in event:
                     event["userIdentity"] = dict(LAMBDA_SERVICE_IDENTITY)
-                self._pending.append((subscription, event))
+                self._outbox.add((subscription, event))
 
     # --- subscriptions ---------------------------------------------------------------------
 
     def subscribe(self, table: str, callback: Callable[[dict[str, Any]], Any]) -> StreamSubscription:
-        subscription = StreamSubscription(self, table, callback)
-        with self.engine.lock:
-            self._subscriptions.setdefault(table, []).append(subscription)
-        return subscription
-
-    def unsubscribe(self, subscription: StreamSubscription) -> None:
-        with self.engine.lock:
-            listed = self._subscriptions.get(subscription.table, [])
-            if subscription in listed:
-                listed.remove(subscription)
-            if not listed:
-                self._subscriptions.pop(subscription.table, None)
+        return self._subscribers.add(table, callback)
 
     def deliver(self) -> None:
         """Run the callbacks of records committed so far, in commit order (outside the lock)."""
-        while self._pending:
-            if self._delivery_thread == threading.get_ident():
-                return  # a callback's own write: the loop below delivers its records next
-            if not self._delivering.acquire(blocking=False):
-                return  # another thread is delivering; it will deliver these too
-            self._delivery_thread = threading.get_ident()
-            try:
-                while self._pending:
-                    subscription, event = self._pending.popleft()
-                    if not subscription.active:
-                        continue
-                    try:
-                        subscription.callback(json.loads(wire.dumps(event)))
-                    except Exception as error:  # noqa: BLE001  (kept for the test to see)
-                        logger.exception("stream subscription callback for %s failed", subscription.table)
-                        subscription.errors.append(error)
-            finally:
-                self._delivery_thread = None
-                self._delivering.release()
+        self._outbox.deliver()
+
+
+def _call(delivery: tuple[Subscription, dict[str, Any]]) -> None:
+    subscription, event = delivery
+    subscription.call(json.loads(wire.dumps(event)), "stream subscription")
 
 
 def _key_schema(settings: TableSettings) -> list[dict[str, str]]:
