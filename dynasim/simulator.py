@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -21,9 +22,12 @@ from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
 from dynasim.engine.jobs import Hold, Job, JobFailure, Jobs
 from dynasim.engine.streams import StreamStore, StreamSubscription
+from dynasim.engine.transfers import Transfers
 from dynasim.engine.ttl import Expiry
 from dynasim.engine.vectors import VectorSearch
 from dynasim.fronts import boto3 as boto3_front
+from dynasim.objects import ObjectStore
+from dynasim.objects.configure import object_store
 
 
 class Simulator:
@@ -43,6 +47,8 @@ class Simulator:
         max_logged_calls: int | None = DEFAULT_MAX_CALLS,
         max_logged_bytes: int | None = None,
         virtual_retry_delays: bool = True,
+        s3_dir: str | os.PathLike[str] | None = None,
+        s3_client: Any = None,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -50,6 +56,8 @@ class Simulator:
         self.engine = Engine(region=region, account_id=account_id, clock=self.clock.now)
         self.ttl = ttl
         self.jobs_mode = jobs
+        # where exports write and imports and bulk loads read (see `dynasim.objects.configure`)
+        self.engine.state(Transfers).store = object_store(s3_dir, s3_client)
         # the call log keeps the last max_logged_calls calls, in at most max_logged_bytes (None: no bound)
         self._doubles = Doubles(self, max_logged_calls, max_logged_bytes)
         # While this simulator answers a client, the client's waits between retries (botocore's and
@@ -114,8 +122,9 @@ class Simulator:
         return list(state.jobs)
 
     def hold_jobs(self, kind: str | None = None) -> Hold:
-        """Keep jobs (of `kind`: "backup", "restore"; None: every kind) IN_PROGRESS, whatever the
-        clock says, until `release_jobs` (or the end of the block: `with sim.hold_jobs():`)."""
+        """Keep jobs (of `kind`: "backup", "restore", "export", "import", "bulk"; None: every kind)
+        IN_PROGRESS, whatever the clock says, until `release_jobs` (or the end of the block:
+        `with sim.hold_jobs():`)."""
         return self.engine.state(Jobs).hold(kind)
 
     def release_jobs(self, kind: str | None = None) -> None:
@@ -139,6 +148,21 @@ class Simulator:
         with `code` and `message` when they finish: a failed backup is gone, a failed restore's
         table is deleted. Returns the rule (`.fired`, `.remove()`)."""
         return self.engine.state(Jobs).inject_failure(kind, resource=resource, code=code, message=message, times=times)
+
+    # --- exports, imports and bulk loads ---------------------------------------------------------
+
+    @property
+    def object_store(self) -> ObjectStore:
+        """Where exports write and imports and bulk loads read: the directory of `s3_dir` (each
+        bucket a subdirectory: `sim.object_store.create_bucket("name")` makes one), the S3 client
+        of `s3_client`, or by default a temporary directory this simulator owns."""
+        return self.engine.state(Transfers).store
+
+    def import_errors(self, arn: str) -> list[dict[str, Any]]:
+        """The log entries of an import's (or bulk load's) bad items, as the service writes them to
+        CloudWatch Logs: {"itemS3Pointer": {"bucket", "key", "itemIndex"}, "importArn",
+        "errorMessages"}; empty until it has finished."""
+        return list(self.engine.state(Transfers).errors.get(arn, []))
 
     def client(self, service_name: str = "dynamodb", config: Config | None = None) -> Any:
         """A real botocore client for `service_name` answered by this simulator."""
