@@ -199,3 +199,119 @@ def test_imports_and_bulk_loads_consume_no_table_capacity_and_are_logged() -> No
     assert [call.operation for call in sim.verify_operation("ImportTable")] == ["ImportTable"]
     assert len(sim.verify_operation("StartBulkPutItems", table="imported")) == 1
     assert [job.kind for job in sim.jobs] == ["import", "bulk"]
+
+
+@pytest.fixture(params=["directory", "s3"])
+def seam_sim(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A simulator whose objects go to a directory, or to moto's S3; the bucket made."""
+    if request.param == "directory":
+        (tmp_path / BUCKET).mkdir()
+        yield Simulator(s3_dir=tmp_path)
+        return
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket=BUCKET)
+        yield Simulator(s3_client=s3)
+
+
+def test_an_export_imported_back_gives_the_same_items_on_both_seams(seam_sim: Any) -> None:
+    ddb = seam_sim.client()
+    items = [
+        {**item, "tags": {"SS": ["x", "y"]}, "nested": {"M": {"l": {"L": [{"N": "1"}, {"NULL": True}]}}}}
+        for item in ITEMS
+    ]
+    ddb.create_table(TableName="source", **SCHEMA)
+    for item in items:
+        ddb.put_item(TableName="source", Item=item)
+    ddb.update_continuous_backups(
+        TableName="source", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+    arn = ddb.describe_table(TableName="source")["Table"]["TableArn"]
+    for export_format in ("DYNAMODB_JSON", "ION"):
+        export_arn = ddb.export_table_to_point_in_time(
+            TableArn=arn, S3Bucket=BUCKET, S3Prefix=export_format.lower(), ExportFormat=export_format
+        )["ExportDescription"]["ExportArn"]
+        seam_sim.advance(60)
+        assert ddb.describe_export(ExportArn=export_arn)["ExportDescription"]["ExportStatus"] == "COMPLETED"
+        export_id = export_arn.rsplit("/", 1)[1]
+        target = f"copy-{export_format.lower().replace('_', '-')}"
+        import_arn = ddb.import_table(
+            S3BucketSource={
+                "S3Bucket": BUCKET,
+                "S3KeyPrefix": f"{export_format.lower()}/AWSDynamoDB/{export_id}/data/",
+            },
+            InputFormat=export_format,
+            InputCompressionType="GZIP",
+            TableCreationParameters={"TableName": target, **SCHEMA},
+        )["ImportTableDescription"]["ImportArn"]
+        seam_sim.advance(60)
+        assert ddb.describe_import(ImportArn=import_arn)["ImportTableDescription"]["ImportStatus"] == "COMPLETED"
+
+        def key(item: dict[str, Any]) -> str:
+            return str(item["pk"]["S"])
+
+        assert sorted(ddb.scan(TableName=target)["Items"], key=key) == sorted(items, key=key)
+
+
+def test_an_injected_export_failure_ends_it_failed_and_writes_nothing() -> None:
+    sim = Simulator()
+    sim.object_store.create_bucket(BUCKET)
+    ddb = sim.client()
+    arn = table_with_recovery(ddb)
+    rule = sim.inject_job_failure("export", code="S3AccessDenied", message="Access Denied")
+    export_arn = ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket=BUCKET)["ExportDescription"]["ExportArn"]
+    sim.advance(60)
+    export = ddb.describe_export(ExportArn=export_arn)["ExportDescription"]
+    assert (export["ExportStatus"], export["FailureCode"], export["FailureMessage"]) == (
+        "FAILED",
+        "S3AccessDenied",
+        "Access Denied",
+    )
+    assert rule.fired == 1 and sim.object_store.list(BUCKET) == []
+
+
+def test_an_injected_import_failure_deletes_its_table() -> None:
+    sim = Simulator(jobs="immediate")
+    sim.object_store.create_bucket(BUCKET)
+    sim.inject_job_failure("import", code="InternalServerError", message="boom")
+    ddb = sim.client()
+    import_arn = ddb.import_table(
+        S3BucketSource={"S3Bucket": BUCKET},
+        InputFormat="CSV",
+        TableCreationParameters={"TableName": "never", **SCHEMA},
+    )["ImportTableDescription"]["ImportArn"]
+    described = ddb.describe_import(ImportArn=import_arn)["ImportTableDescription"]
+    assert described["ImportStatus"] == "FAILED" and described["FailureMessage"] == "boom"
+    assert ddb.list_tables()["TableNames"] == []
+
+
+def test_a_held_export_stays_in_progress_with_no_files_until_released() -> None:
+    sim = Simulator()
+    sim.object_store.create_bucket(BUCKET)
+    ddb = sim.client()
+    arn = table_with_recovery(ddb)
+    with sim.hold_jobs("export"):
+        export_arn = ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket=BUCKET)["ExportDescription"]["ExportArn"]
+        sim.advance(3600)
+        assert ddb.describe_export(ExportArn=export_arn)["ExportDescription"]["ExportStatus"] == "IN_PROGRESS"
+        assert sim.object_store.list(BUCKET) == []
+    assert ddb.describe_export(ExportArn=export_arn)["ExportDescription"]["ExportStatus"] == "COMPLETED"
+
+
+def test_bad_import_items_are_logged_as_cloudwatch_would() -> None:
+    sim = Simulator(jobs="immediate")
+    sim.object_store.create_bucket(BUCKET)
+    sim.object_store.put(BUCKET, "rows.csv", b"name\nalice\n")
+    ddb = sim.client()
+    import_arn = ddb.import_table(
+        S3BucketSource={"S3Bucket": BUCKET},
+        InputFormat="CSV",
+        TableCreationParameters={"TableName": "people", **SCHEMA},
+    )["ImportTableDescription"]["ImportArn"]
+    assert sim.import_errors(import_arn) == [
+        {
+            "itemS3Pointer": {"bucket": BUCKET, "key": "rows.csv", "itemIndex": 0},
+            "importArn": import_arn,
+            "errorMessages": ["One or more parameter values were invalid: Missing the key pk in the item"],
+        }
+    ]
