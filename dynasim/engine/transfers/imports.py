@@ -21,7 +21,7 @@ from dynasim.engine.features import Apply
 from dynasim.engine.jobs import Jobs
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.tables import create_table
-from dynasim.engine.touches import named
+from dynasim.engine.touches import Access, Touches, named, table_name, unique
 from dynasim.engine.transfers import loading, paging
 from dynasim.engine.transfers.state import COMPLETED, IMPORT, IN_PROGRESS, Transfers
 from dynasim.objects import ObjectStoreError
@@ -41,7 +41,14 @@ def log_group_arn(engine: Engine) -> str:
     return f"arn:aws:logs:{engine.region}:{engine.account_id}:log-group:/aws-dynamodb/imports:*"
 
 
-@operation("ImportTable", access="control", finds=named("TableName"))
+def _created_table(engine: Engine | None, request: Request, access: Access) -> Touches:
+    """ImportTable touches the table its TableCreationParameters name."""
+    parameters = request.get("TableCreationParameters")
+    name = parameters.get("TableName") if isinstance(parameters, dict) else None
+    return Touches(access, unique((table_name(name),)))
+
+
+@operation("ImportTable", access="control", finds=_created_table)
 def import_table(engine: Engine, request: Request) -> Response:
     parameters = request["TableCreationParameters"]
     created = create_table(engine, dict(parameters))["TableDescription"]
