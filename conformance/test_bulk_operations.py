@@ -118,3 +118,22 @@ def test_list_bulk_operations_in_pages(backend, ddb, make_table, bucket):
     rest = ddb.list_bulk_operations(MaxResults=2, NextToken=page["NextToken"])
     assert [summary["BulkOperationArn"] for summary in rest["BulkOperationsSummaryList"]] == arns[2:]
     settle(backend, lambda: all(status(ddb, arn) == "COMPLETED" for arn in arns))
+
+
+def test_a_repeated_client_token_answers_with_the_same_operation(ddb, make_table, bucket):
+    name = make_table()
+    source = {"S3Bucket": bucket.name, "S3KeyPrefix": "retry/", "InputFormat": "DYNAMODB_JSON"}
+
+    def start_with(token: str, **input_members: Any) -> dict[str, Any]:
+        return ddb.start_bulk_put_items(
+            TableName=name,
+            ClientToken=token,
+            InputS3Configuration={**source, **input_members},
+            OutputS3Configuration=OUTPUT,
+        )["BulkOperationDescription"]
+
+    first = start_with("bulk-1")
+    assert start_with("bulk-1")["BulkOperationArn"] == first["BulkOperationArn"]
+    with pytest.raises(Exception) as excinfo:
+        start_with("bulk-1", S3KeyPrefix="other/")
+    assert excinfo.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"

@@ -210,3 +210,14 @@ def test_list_exports_by_table_and_in_pages(backend, ddb, bucket):
     assert [summary["ExportArn"] for summary in rest["ExportSummaries"]] == arns[2:3] and "NextToken" not in rest
     settle(backend, lambda: all(export_status(ddb, arn) == "COMPLETED" for arn in arns))
     assert {s["ExportStatus"] for s in ddb.list_exports(TableArn=second)["ExportSummaries"]} == {"COMPLETED"}
+
+
+def test_a_repeated_client_token_answers_with_the_same_export(ddb, bucket):
+    _, arn = recovered_table(ddb)
+    first = ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket.name, ClientToken="nightly-1")
+    again = ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket.name, ClientToken="nightly-1")
+    assert again["ExportDescription"]["ExportArn"] == first["ExportDescription"]["ExportArn"]
+    assert len(ddb.list_exports(TableArn=arn)["ExportSummaries"]) == 1
+    with pytest.raises(Exception) as excinfo:
+        ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket.name, S3Prefix="other", ClientToken="nightly-1")
+    assert excinfo.value.response["Error"]["Code"] == "ExportConflictException"

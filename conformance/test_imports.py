@@ -14,6 +14,8 @@ import gzip
 import json
 from typing import Any
 
+import pytest
+
 from conformance.helpers import assert_error, service_behaviour
 from conformance.test_exports import as_json, by_key, finished
 from conformance.transfers_support import SCHEMA, Bucket, bucket, recovered_table, settle
@@ -181,3 +183,13 @@ def test_an_export_imported_back_gives_the_same_items(backend, ddb, bucket):
     assert imported(backend, ddb, started["ImportArn"])["ImportedItemCount"] == len(items)
     got = table_items(ddb, "round-trip")
     assert got == by_key(items) and [as_json(item) for item in got] == [as_json(item) for item in by_key(items)]
+
+
+def test_a_repeated_client_token_answers_with_the_same_import(ddb, bucket):
+    bucket.put("retry/items.json", json_lines(ITEMS[:1]))
+    first = start(ddb, bucket, "imported-retry", "retry/", ClientToken="load-1")
+    # a retry of the same request is the same import, not a table that already exists
+    assert start(ddb, bucket, "imported-retry", "retry/", ClientToken="load-1")["ImportArn"] == first["ImportArn"]
+    with pytest.raises(Exception) as excinfo:
+        start(ddb, bucket, "imported-retry", "other/", ClientToken="load-1")
+    assert excinfo.value.response["Error"]["Code"] == "ImportConflictException"

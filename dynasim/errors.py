@@ -2354,6 +2354,27 @@ def bulk_operation_not_found(arn: Any) -> DynamoDBError:
     return DynamoDBError("ResourceNotFoundException", f"Bulk operation not found: {arn}")
 
 
+def export_conflict(token: str) -> DynamoDBError:
+    # the API Reference of ExportTableToPointInTime names ImportConflictException in ClientToken's
+    # description, but its list of errors has ExportConflictException, as botocore's model does
+    return DynamoDBError(
+        "ExportConflictException", f"An export with client token {token} and different parameters already exists"
+    )
+
+
+def import_conflict(token: str) -> DynamoDBError:
+    return DynamoDBError(
+        "ImportConflictException", f"An import with client token {token} and different parameters already exists"
+    )
+
+
+def bulk_operation_conflict(token: str) -> DynamoDBError:
+    return DynamoDBError(
+        "IdempotentParameterMismatchException",
+        f"A bulk operation with client token {token} and different parameters already exists",
+    )
+
+
 def export_time_invalid() -> DynamoDBError:
     return DynamoDBError("InvalidExportTimeException", "Export Time is invalid")
 

@@ -40,6 +40,9 @@ CANCELLING, CANCELLED, COMPLETED_WITH_ERRORS = "CANCELLING", "CANCELLED", "COMPL
 def start_bulk_put_items(engine: Engine, request: Request) -> Response:
     table = engine.table(request["TableName"], named_in_error=True)
     transfers = engine.state(Transfers)
+    repeated = transfers.repeated(BULK, request)
+    if repeated is not None:
+        return {"BulkOperationDescription": dict(repeated.description)}
     arn = f"{table.settings.arn}/bulk-operation/{transfers.new_id()}"
     source = request["InputS3Configuration"]
     description: dict[str, Any] = {
@@ -57,7 +60,7 @@ def start_bulk_put_items(engine: Engine, request: Request) -> Response:
     for member in ("ClientToken", "MaxWriteRequestUnits"):
         if request.get(member) is not None:
             description[member] = request[member]
-    record = transfers.add(BULK, arn, description)
+    record = transfers.add(BULK, arn, description, request)
     answer = {"BulkOperationDescription": dict(description)}
 
     def complete() -> None:

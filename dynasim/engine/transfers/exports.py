@@ -42,11 +42,14 @@ def export_table_to_point_in_time(engine: Engine, request: Request) -> Response:
     table = source_table(engine, request["TableArn"])
     if SETTING not in table.settings.extra:
         raise errors.recovery_not_enabled(table.name)
+    transfers = engine.state(Transfers)
+    repeated = transfers.repeated(EXPORT, request)
+    if repeated is not None:
+        return {"ExportDescription": dict(repeated.description)}
     export_type = request.get("ExportType", "FULL_EXPORT")
     specification = request.get("IncrementalExportSpecification")
     now = engine.clock()
     earliest, _ = engine.state(Recovery).window(table)
-    transfers = engine.state(Transfers)
     arn = f"{table.settings.arn}/export/{transfers.new_id()}"
     destination = files.ExportDestination(
         bucket=request["S3Bucket"],
@@ -95,7 +98,7 @@ def export_table_to_point_in_time(engine: Engine, request: Request) -> Response:
             "ExportViewType": view,
         }
         write = _incremental(changes, table, start, end, view, destination, description)
-    record = transfers.add(EXPORT, arn, description)
+    record = transfers.add(EXPORT, arn, description, request)
     answer = {"ExportDescription": dict(description)}
 
     def complete() -> None:

@@ -50,10 +50,13 @@ def _created_table(engine: Engine | None, request: Request, access: Access) -> T
 
 @operation("ImportTable", access="control", finds=_created_table)
 def import_table(engine: Engine, request: Request) -> Response:
+    transfers = engine.state(Transfers)
+    repeated = transfers.repeated(IMPORT, request)
+    if repeated is not None:  # a retry: its table is the import's, no table that exists
+        return {"ImportTableDescription": dict(repeated.description)}
     parameters = request["TableCreationParameters"]
     created = create_table(engine, dict(parameters))["TableDescription"]
     table = engine.tables[parameters["TableName"]]
-    transfers = engine.state(Transfers)
     arn = f"{table.settings.arn}/import/{transfers.new_id()}"
     table.settings.extra[IMPORTING] = arn
     engine.record(TableUpdated(table.settings))
@@ -76,7 +79,7 @@ def import_table(engine: Engine, request: Request) -> Response:
     for member in ("ClientToken", "InputFormatOptions"):
         if request.get(member) is not None:
             description[member] = request[member]
-    record = transfers.add(IMPORT, arn, description)
+    record = transfers.add(IMPORT, arn, description, request)
     answer = {"ImportTableDescription": dict(description)}
 
     def created_table() -> Table | None:

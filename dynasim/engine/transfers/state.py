@@ -5,12 +5,20 @@ answer it (the members the service names), kept as a dict: saving it is copying 
 engine-wide state: they outlive their table, and snapshots and `--data-dir` keep them (the
 features' `save`/`load`). A record saved IN_PROGRESS comes back FAILED: the work in progress was
 the old process's (its items read, its files half written), and nothing finishes it.
+
+A request's ClientToken makes it idempotent for 8 hours, as the API Reference of each start
+operation says: the same token with the same parameters answers with the job it started (a client's
+retry starts nothing new), with other parameters it is the operation's conflict error
+(ExportConflictException, ImportConflictException, IdempotentParameterMismatchException).
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +33,8 @@ if TYPE_CHECKING:
 
 EXPORT, IMPORT, BULK = "export", "import", "bulk"
 IN_PROGRESS, COMPLETED, FAILED = "IN_PROGRESS", "COMPLETED", "FAILED"
+# A ClientToken makes a request idempotent for 8 hours (the API Reference of each start operation).
+IDEMPOTENCY_SECONDS = 8 * 3600
 
 
 @dataclass
@@ -35,6 +45,7 @@ class Record:
     arn: str
     description: dict[str, Any]
     status_member: str  # ExportStatus, ImportStatus or BulkOperationStatus
+    request_digest: str | None = None  # of the request that started it, ClientToken aside
 
     @property
     def status(self) -> str:
@@ -42,6 +53,17 @@ class Record:
 
 
 _STATUS_MEMBERS = {EXPORT: "ExportStatus", IMPORT: "ImportStatus", BULK: "BulkOperationStatus"}
+_CONFLICTS: dict[str, Callable[[str], errors.DynamoDBError]] = {
+    EXPORT: errors.export_conflict,
+    IMPORT: errors.import_conflict,
+    BULK: errors.bulk_operation_conflict,
+}
+
+
+def request_digest(request: dict[str, Any]) -> str:
+    """What identifies a request's parameters, its ClientToken aside."""
+    parameters = {name: value for name, value in request.items() if name != "ClientToken"}
+    return hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class Transfers:
@@ -58,8 +80,24 @@ class Transfers:
         """A job id as the service makes them: epoch milliseconds in 14 digits, then 8 hex digits."""
         return f"{int(self.engine.clock() * 1000):014d}-{secrets.token_hex(4)}"
 
-    def add(self, kind: str, arn: str, description: dict[str, Any]) -> Record:
-        record = self.records[arn] = Record(kind, arn, description, _STATUS_MEMBERS[kind])
+    def repeated(self, kind: str, request: dict[str, Any]) -> Record | None:
+        """The record a request with the same ClientToken started within the last 8 hours (the
+        request is a retry: the service answers with that job), or None; the token reused with other
+        parameters is the kind's conflict error."""
+        token = request.get("ClientToken")
+        if token is None:
+            return None
+        now = self.engine.clock()
+        for record in self.of_kind(kind):
+            description = record.description
+            if description.get("ClientToken") == token and now - description["StartTime"] < IDEMPOTENCY_SECONDS:
+                if record.request_digest != request_digest(request):
+                    raise _CONFLICTS[kind](token)
+                return record
+        return None
+
+    def add(self, kind: str, arn: str, description: dict[str, Any], request: dict[str, Any]) -> Record:
+        record = self.records[arn] = Record(kind, arn, description, _STATUS_MEMBERS[kind], request_digest(request))
         self.changed()
         return record
 
@@ -93,7 +131,12 @@ class Transfers:
 
     def save(self) -> list[dict[str, Any]]:
         return [
-            {"kind": record.kind, "arn": record.arn, "description": copy.deepcopy(record.description)}
+            {
+                "kind": record.kind,
+                "arn": record.arn,
+                "description": copy.deepcopy(record.description),
+                "request_digest": record.request_digest,
+            }
             for record in self.records.values()
         ]
 
@@ -102,7 +145,8 @@ class Transfers:
         self.errors = {}
         for entry in saved or []:
             kind = entry["kind"]
-            record = Record(kind, entry["arn"], copy.deepcopy(entry["description"]), _STATUS_MEMBERS[kind])
+            description = copy.deepcopy(entry["description"])
+            record = Record(kind, entry["arn"], description, _STATUS_MEMBERS[kind], entry.get("request_digest"))
             if record.status == IN_PROGRESS:
                 code, message = errors.TRANSFER_INTERRUPTED
                 record.description.update(
