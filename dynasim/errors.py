@@ -2354,6 +2354,11 @@ def bulk_operation_not_found(arn: Any) -> DynamoDBError:
     return DynamoDBError("ResourceNotFoundException", f"Bulk operation not found: {arn}")
 
 
+def exports_extra_missing(detail: str) -> DynamoDBError:
+    """Not the service's: Ion and ZSTD need the optional packages of the `exports` extra."""
+    return validation(detail)
+
+
 def export_conflict(token: str) -> DynamoDBError:
     # the API Reference of ExportTableToPointInTime names ImportConflictException in ClientToken's
     # description, but its list of errors has ExportConflictException, as botocore's model does

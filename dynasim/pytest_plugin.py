@@ -30,7 +30,7 @@ The test's simulator is configured by, last wins: the ini settings `dynasim_regi
 `dynasim_virtual_retry_delays`, `dynasim_s3_dir`; the
 `dynasim_options` fixture; and the `@pytest.mark.dynasim(...)` marker (on a module, a class and a
 test: the closest wins, setting by setting). Settings: `region`, `ttl` ("sweep" or "immediate"),
-`jobs` ("clock" or "immediate": when backups and restores finish, see `Simulator`),
+`jobs` ("clock" or "immediate": when backups, restores, exports and imports finish, see `Simulator`),
 `max_logged_calls` (None: all), `max_logged_bytes` (None: no bound), `eventual_consistency` (True,
 or the keyword arguments of `Simulator.enable_eventual_consistency`), `virtual_retry_delays` (False:
 retries really sleep), `s3_dir` (the directory of exports' and imports' buckets) or `s3_client` (a
@@ -227,7 +227,7 @@ def _ini_eventual_consistency(text: str) -> Any:
 _INI_SETTINGS: dict[str, tuple[Any, str]] = {
     "region": (str, "region of each test's simulator (ARNs, stream ARNs)"),
     "ttl": (str, 'TTL mode of each test\'s simulator: "sweep" or "immediate"'),
-    "jobs": (str, 'when each test\'s backups and restores finish: "clock" (60 virtual seconds) or "immediate"'),
+    "jobs": (str, 'when each test\'s backups, restores, exports and imports finish: "clock" (60 s) or "immediate"'),
     "max_logged_calls": (_ini_count, "calls each test's call log keeps (none: all)"),
     "max_logged_bytes": (_ini_count, "bytes of requests and responses each test's call log keeps (none: no bound)"),
     "eventual_consistency": (

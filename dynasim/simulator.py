@@ -100,13 +100,13 @@ class Simulator:
         `dynasim.engine.streams`."""
         return self.engine.state(StreamStore).subscribe(table, callback)
 
-    # --- jobs: backups and restores -------------------------------------------------------------
+    # --- jobs: backups, restores, exports, imports and bulk loads ---------------------------------
 
     @property
     def jobs_mode(self) -> str:
-        """When asynchronous jobs (a backup, a restore) finish: "clock" (the default), 60 seconds of
-        virtual time after they start (`advance(60)`), or "immediate": as they start. See
-        `dynasim.engine.jobs`."""
+        """When asynchronous jobs (a backup, a restore, an export, an import, a bulk load) finish:
+        "clock" (the default), 60 seconds of virtual time after they start (`advance(60)`), or
+        "immediate": as they start. See `dynasim.engine.jobs`."""
         return self.engine.state(Jobs).mode
 
     @jobs_mode.setter

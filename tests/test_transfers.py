@@ -298,6 +298,25 @@ def test_a_held_export_stays_in_progress_with_no_files_until_released() -> None:
     assert ddb.describe_export(ExportArn=export_arn)["ExportDescription"]["ExportStatus"] == "COMPLETED"
 
 
+def test_ion_and_zstd_without_their_packages_are_refused_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # as if not installed
+    sim = Simulator()
+    sim.object_store.create_bucket(BUCKET)
+    ddb = sim.client()
+    with pytest.raises(ddb.exceptions.ClientError) as excinfo:
+        ddb.import_table(
+            S3BucketSource={"S3Bucket": BUCKET},
+            InputFormat="DYNAMODB_JSON",
+            InputCompressionType="ZSTD",
+            TableCreationParameters={"TableName": "never", **SCHEMA},
+        )
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == "ValidationException" and "pip install 'dynasim[exports]'" in error["Message"]
+    assert ddb.list_tables()["TableNames"] == [] and sim.jobs == []
+
+
 def test_bad_import_items_are_logged_as_cloudwatch_would() -> None:
     sim = Simulator(jobs="immediate")
     sim.object_store.create_bucket(BUCKET)

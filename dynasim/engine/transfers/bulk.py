@@ -45,6 +45,7 @@ def start_bulk_put_items(engine: Engine, request: Request) -> Response:
         return {"BulkOperationDescription": dict(repeated.description)}
     arn = f"{table.settings.arn}/bulk-operation/{transfers.new_id()}"
     source = request["InputS3Configuration"]
+    loading.check_extras(source["InputFormat"], source.get("InputCompressionType", "NONE"))
     description: dict[str, Any] = {
         "BulkOperationArn": arn,
         "BulkOperationStatus": IN_PROGRESS,

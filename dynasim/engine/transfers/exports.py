@@ -23,7 +23,7 @@ from dynasim.engine.backups.store import source_table
 from dynasim.engine.jobs import Jobs
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.touches import named
-from dynasim.engine.transfers import paging
+from dynasim.engine.transfers import loading, paging
 from dynasim.engine.transfers.state import COMPLETED, EXPORT, IN_PROGRESS, Transfers
 from dynasim.formats import export as files
 from dynasim.objects import ObjectStoreError
@@ -46,6 +46,7 @@ def export_table_to_point_in_time(engine: Engine, request: Request) -> Response:
     repeated = transfers.repeated(EXPORT, request)
     if repeated is not None:
         return {"ExportDescription": dict(repeated.description)}
+    loading.check_extras(request.get("ExportFormat", "DYNAMODB_JSON"))
     export_type = request.get("ExportType", "FULL_EXPORT")
     specification = request.get("IncrementalExportSpecification")
     now = engine.clock()

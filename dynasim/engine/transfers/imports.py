@@ -54,6 +54,7 @@ def import_table(engine: Engine, request: Request) -> Response:
     repeated = transfers.repeated(IMPORT, request)
     if repeated is not None:  # a retry: its table is the import's, no table that exists
         return {"ImportTableDescription": dict(repeated.description)}
+    loading.check_extras(request["InputFormat"], request.get("InputCompressionType", "NONE"))
     parameters = request["TableCreationParameters"]
     created = create_table(engine, dict(parameters))["TableDescription"]
     table = engine.tables[parameters["TableName"]]

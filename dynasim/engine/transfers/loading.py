@@ -10,11 +10,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from dynasim import errors
 from dynasim.engine.keys import check_index_keys, item_key
+from dynasim.formats.extras import MissingExtra, require
 from dynasim.formats.imports import ImportReader
 from dynasim.objects import ObjectStore
 from dynasim.storage.table import Table
 from dynasim.values import Item, item_size
+
+# the optional package each format or compression needs (`dynasim.formats.extras`)
+_NEEDS = {"ION": ("amazon.ion.simpleion", "Ion exports and imports"), "ZSTD": ("zstandard", "ZSTD-compressed imports")}
+
+
+def check_extras(*choices: str) -> None:
+    """Refuse, when the request is made, a format or compression whose package is not installed
+    (rather than failing the job later)."""
+    for choice in choices:
+        if choice in _NEEDS:
+            try:
+                require(*_NEEDS[choice])
+            except MissingExtra as error:
+                raise errors.exports_extra_missing(str(error)) from None
 
 
 def reader_for(
