@@ -167,11 +167,17 @@ def parser() -> argparse.ArgumentParser:
         "--jobs",
         choices=("clock", "immediate"),
         default="clock",
-        help="when backups and restores finish: 60 seconds of the clock after they start (default; "
-        "POST /_dynasim/clock/advance moves it), or at once",
+        help="when backups, restores, exports, imports and bulk loads finish: 60 seconds of the clock after "
+        "they start (default; POST /_dynasim/clock/advance moves it), or at once",
     )
     storage = serve.add_argument_group("storage (default: in memory, gone when the process stops)")
     storage.add_argument("--data-dir", metavar="DIR", help="keep tables and items in DIR across restarts")
+    storage.add_argument(
+        "--s3-dir",
+        metavar="DIR",
+        help="the buckets exports write to and imports and bulk loads read from: each a subdirectory of DIR "
+        "(default: a temporary directory removed when the process stops)",
+    )
     storage.add_argument(
         "--fsync",
         choices=persistence.FSYNC_POLICIES,
@@ -295,6 +301,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
         account_id=arguments.account_id,
         max_logged_bytes=arguments.call_log_bytes,
         jobs=arguments.jobs,
+        s3_dir=arguments.s3_dir,
     )
     store = None
     try:
@@ -308,6 +315,8 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
             )
             where = os.path.abspath(arguments.data_dir)
             say(f"data in {where} (fsync {arguments.fsync}), {_count(simulator)}")
+        if arguments.s3_dir:
+            say(f"exports and imports in the buckets under {os.path.abspath(arguments.s3_dir)}")
         for path in arguments.tables:
             declarations = declare.load(
                 path,

@@ -27,13 +27,14 @@ for each test from a snapshot, so a test starts from them in well under a millis
 
 The test's simulator is configured by, last wins: the ini settings `dynasim_region`, `dynasim_ttl`,
 `dynasim_jobs`, `dynasim_max_logged_calls`, `dynasim_max_logged_bytes`, `dynasim_eventual_consistency`,
-`dynasim_virtual_retry_delays`; the
+`dynasim_virtual_retry_delays`, `dynasim_s3_dir`; the
 `dynasim_options` fixture; and the `@pytest.mark.dynasim(...)` marker (on a module, a class and a
 test: the closest wins, setting by setting). Settings: `region`, `ttl` ("sweep" or "immediate"),
-`jobs` ("clock" or "immediate": when backups and restores finish, see `Simulator`),
+`jobs` ("clock" or "immediate": when backups, restores, exports and imports finish, see `Simulator`),
 `max_logged_calls` (None: all), `max_logged_bytes` (None: no bound), `eventual_consistency` (True,
 or the keyword arguments of `Simulator.enable_eventual_consistency`), `virtual_retry_delays` (False:
-retries really sleep).
+retries really sleep), `s3_dir` (the directory of exports' and imports' buckets) or `s3_client` (a
+boto3 S3 client for them; not an ini setting).
 
 With `--dynasim-target=URL` (or the `dynasim_target` ini setting) the same tests run against a real
 endpoint (DynamoDB Local, say): `dynamodb` and `dynamodb_resource` talk to it, declared tables are
@@ -201,6 +202,8 @@ SETTINGS = (
     "max_logged_bytes",
     "eventual_consistency",
     "virtual_retry_delays",
+    "s3_dir",
+    "s3_client",
 )
 
 
@@ -224,7 +227,7 @@ def _ini_eventual_consistency(text: str) -> Any:
 _INI_SETTINGS: dict[str, tuple[Any, str]] = {
     "region": (str, "region of each test's simulator (ARNs, stream ARNs)"),
     "ttl": (str, 'TTL mode of each test\'s simulator: "sweep" or "immediate"'),
-    "jobs": (str, 'when each test\'s backups and restores finish: "clock" (60 virtual seconds) or "immediate"'),
+    "jobs": (str, 'when each test\'s backups, restores, exports and imports finish: "clock" (60 s) or "immediate"'),
     "max_logged_calls": (_ini_count, "calls each test's call log keeps (none: all)"),
     "max_logged_bytes": (_ini_count, "bytes of requests and responses each test's call log keeps (none: no bound)"),
     "eventual_consistency": (
@@ -232,6 +235,7 @@ _INI_SETTINGS: dict[str, tuple[Any, str]] = {
         'true, or a JSON object of enable_eventual_consistency arguments ({"lag": 2, "seed": 1})',
     ),
     "virtual_retry_delays": (_ini_flag, "false: clients' waits between retries are really slept (default true)"),
+    "s3_dir": (str, "directory whose subdirectories are the buckets exports write to and imports read from"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -23,9 +24,12 @@ from dynasim.engine import Engine
 from dynasim.engine.jobs import Hold, Job, JobFailure, Jobs
 from dynasim.engine.kinesis import KinesisDestinations, KinesisSubscription
 from dynasim.engine.streams import StreamStore, StreamSubscription
+from dynasim.engine.transfers import Transfers
 from dynasim.engine.ttl import Expiry
 from dynasim.engine.vectors import VectorSearch
 from dynasim.fronts import boto3 as boto3_front
+from dynasim.objects import ObjectStore
+from dynasim.objects.configure import object_store
 
 
 class Simulator:
@@ -45,6 +49,8 @@ class Simulator:
         max_logged_calls: int | None = DEFAULT_MAX_CALLS,
         max_logged_bytes: int | None = None,
         virtual_retry_delays: bool = True,
+        s3_dir: str | os.PathLike[str] | None = None,
+        s3_client: Any = None,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -52,6 +58,8 @@ class Simulator:
         self.engine = Engine(region=region, account_id=account_id, clock=self.clock.now)
         self.ttl = ttl
         self.jobs_mode = jobs
+        # where exports write and imports and bulk loads read (see `dynasim.objects.configure`)
+        self.engine.state(Transfers).store = object_store(s3_dir, s3_client)
         # the call log keeps the last max_logged_calls calls, in at most max_logged_bytes (None: no bound)
         self._doubles = Doubles(self, max_logged_calls, max_logged_bytes)
         # While this simulator answers a client, the client's waits between retries (botocore's and
@@ -94,13 +102,13 @@ class Simulator:
         `dynasim.engine.streams`."""
         return self.engine.state(StreamStore).subscribe(table, callback)
 
-    # --- jobs: backups and restores -------------------------------------------------------------
+    # --- jobs: backups, restores, exports, imports and bulk loads ---------------------------------
 
     @property
     def jobs_mode(self) -> str:
-        """When asynchronous jobs (a backup, a restore) finish: "clock" (the default), 60 seconds of
-        virtual time after they start (`advance(60)`), or "immediate": as they start. See
-        `dynasim.engine.jobs`."""
+        """When asynchronous jobs (a backup, a restore, an export, an import, a bulk load) finish:
+        "clock" (the default), 60 seconds of virtual time after they start (`advance(60)`), or
+        "immediate": as they start. See `dynasim.engine.jobs`."""
         return self.engine.state(Jobs).mode
 
     @jobs_mode.setter
@@ -116,8 +124,9 @@ class Simulator:
         return list(state.jobs)
 
     def hold_jobs(self, kind: str | None = None) -> Hold:
-        """Keep jobs (of `kind`: "backup", "restore"; None: every kind) IN_PROGRESS, whatever the
-        clock says, until `release_jobs` (or the end of the block: `with sim.hold_jobs():`)."""
+        """Keep jobs (of `kind`: "backup", "restore", "export", "import", "bulk"; None: every kind)
+        IN_PROGRESS, whatever the clock says, until `release_jobs` (or the end of the block:
+        `with sim.hold_jobs():`)."""
         return self.engine.state(Jobs).hold(kind)
 
     def release_jobs(self, kind: str | None = None) -> None:
@@ -165,6 +174,21 @@ class Simulator:
         made it; returns the subscription (`.unsubscribe()`, a context manager; `.errors` holds what
         the callback raised). See `dynasim.engine.kinesis`."""
         return self.engine.state(KinesisDestinations).subscribe(table, callback)
+
+    # --- exports, imports and bulk loads ---------------------------------------------------------
+
+    @property
+    def object_store(self) -> ObjectStore:
+        """Where exports write and imports and bulk loads read: the directory of `s3_dir` (each
+        bucket a subdirectory: `sim.object_store.create_bucket("name")` makes one), the S3 client
+        of `s3_client`, or by default a temporary directory this simulator owns."""
+        return self.engine.state(Transfers).store
+
+    def import_errors(self, arn: str) -> list[dict[str, Any]]:
+        """The log entries of an import's (or bulk load's) bad items, as the service writes them to
+        CloudWatch Logs: {"itemS3Pointer": {"bucket", "key", "itemIndex"}, "importArn",
+        "errorMessages"}; empty until it has finished."""
+        return list(self.engine.state(Transfers).errors.get(arn, []))
 
     def client(self, service_name: str = "dynamodb", config: Config | None = None) -> Any:
         """A real botocore client for `service_name` answered by this simulator."""

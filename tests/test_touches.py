@@ -11,6 +11,10 @@ from dynasim.engine.touches import Entry, Touches
 ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
 STREAM = f"{ARN}/stream/2026-01-01T00:00:00.000"
 BACKUP = f"{ARN}/backup/01700000000000-abcdef12"
+EXPORT = f"{ARN}/export/01700000000000-abcdef12"
+IMPORT = f"{ARN}/import/01700000000000-abcdef12"
+BULK = f"{ARN}/bulk-operation/01700000000000-abcdef12"
+S3_SOURCE = {"S3Bucket": "bucket", "InputFormat": "DYNAMODB_JSON"}
 KEY = {"pk": {"S": "o-1"}, "sk": {"S": "a"}}
 ITEM = {**KEY, "status": {"S": "new"}}
 
@@ -28,6 +32,7 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
         {"RequestItems": {"orders": [{"PutRequest": {"Item": ITEM}}], "users": [{"DeleteRequest": {"Key": KEY}}]}},
         ("orders", "users"),
     ),
+    "CancelBulkOperation": ("control", {"BulkOperationArn": BULK}, ("orders",)),
     "CreateBackup": ("control", {"TableName": "orders", "BackupName": "nightly"}, ("orders",)),
     "CreateTable": ("control", {"TableName": "fresh"}, ("fresh",)),
     "DeleteBackup": ("control", {"BackupArn": BACKUP}, ("orders",)),
@@ -35,6 +40,9 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
     "DeleteItem": ("write", {"TableName": "orders", "Key": KEY}, ("orders",)),
     "DeleteTable": ("control", {"TableName": "orders"}, ("orders",)),
     "DescribeBackup": ("control", {"BackupArn": BACKUP}, ("orders",)),
+    "DescribeBulkOperation": ("control", {"BulkOperationArn": BULK}, ("orders",)),
+    "DescribeExport": ("control", {"ExportArn": EXPORT}, ("orders",)),
+    "DescribeImport": ("control", {"ImportArn": IMPORT}, ("orders",)),
     "DescribeContinuousBackups": ("control", {"TableName": "orders"}, ("orders",)),
     "DescribeContributorInsights": ("control", {"TableName": "orders", "IndexName": "by-status"}, ("orders",)),
     "DescribeEndpoints": ("control", {}, ()),
@@ -53,6 +61,7 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
         {"TableName": "orders", "StreamArn": "arn:aws:kinesis:us-east-1:123456789012:stream/changes"},
         ("orders",),
     ),
+    "ExportTableToPointInTime": ("control", {"TableArn": ARN, "S3Bucket": "bucket"}, ("orders",)),
     "ExecuteStatement": ("statement", {"Statement": "SELECT * FROM orders WHERE status = 'new'"}, ("orders",)),
     "ExecuteTransaction": (
         "statement",
@@ -63,8 +72,16 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
     "GetResourcePolicy": ("control", {"ResourceArn": ARN}, ("orders",)),
     "GetRecords": ("read", {"ShardIterator": f"{STREAM}|1|e30="}, ("orders",)),
     "GetShardIterator": ("read", {"StreamArn": STREAM, "ShardId": "s", "ShardIteratorType": "LATEST"}, ("orders",)),
+    "ImportTable": (
+        "control",
+        {"S3BucketSource": S3_SOURCE, "InputFormat": "CSV", "TableCreationParameters": {"TableName": "copy"}},
+        ("copy",),
+    ),
     "ListBackups": ("control", {"TableName": "orders"}, ("orders",)),
+    "ListBulkOperations": ("control", {}, ()),
     "ListContributorInsights": ("control", {"TableName": "orders"}, ("orders",)),
+    "ListExports": ("control", {"TableArn": ARN}, ("orders",)),
+    "ListImports": ("control", {"TableArn": ARN}, ("orders",)),
     "ListStreams": ("control", {"TableName": "orders"}, ("orders",)),
     "ListTables": ("control", {}, ()),
     "ListTagsOfResource": ("control", {"ResourceArn": ARN}, ("orders",)),
@@ -79,6 +96,11 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
     ),
     "Scan": ("read", {"TableName": "orders"}, ("orders",)),
     "SearchVectors": ("read", {"TableName": "orders", "IndexName": "by-meaning"}, ("orders",)),
+    "StartBulkPutItems": (
+        "control",
+        {"TableName": "orders", "InputS3Configuration": S3_SOURCE, "OutputS3Configuration": {"OutputType": []}},
+        ("orders",),
+    ),
     "TagResource": ("control", {"ResourceArn": ARN, "Tags": []}, ("orders",)),
     "TransactGetItems": ("read", {"TransactItems": [{"Get": {"TableName": "orders", "Key": KEY}}]}, ("orders",)),
     "TransactWriteItems": (

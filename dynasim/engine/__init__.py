@@ -36,6 +36,7 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers and featur
     streams,
     tables,
     transactions,
+    transfers,
     ttl,
     update,
     validation,
