@@ -183,3 +183,34 @@ def test_stream_arns_shards_and_iterators_are_translated_to_the_simulators(tmp_p
     assert records[0]["dynamodb"]["NewImage"]["pk"] == {"S": "alice"}
     report = simulate(path)
     assert report.ok, report.text()
+
+
+def test_backups_restores_and_policies_replay_without_differences(tmp_path):
+    # Backup ARNs and policy revisions the recording got are the simulator's own on replay, their
+    # times and statuses are not compared, the restored table is made by the replay itself, and
+    # jobs finish as they start (the recorded run waited for them).
+    sim = dynasim.Simulator(jobs="immediate")
+    ddb = sim.client()
+    path = tmp_path / "calls.jsonl"
+    with record(path, client=ddb):
+        ddb.create_table(TableName="orders", **SCHEMA)
+        ddb.put_item(TableName="orders", Item={"pk": {"S": "a"}, "sk": {"N": "1"}})
+        ddb.update_continuous_backups(
+            TableName="orders", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+        )
+        arn = ddb.create_backup(TableName="orders", BackupName="nightly")["BackupDetails"]["BackupArn"]
+        ddb.describe_backup(BackupArn=arn)
+        ddb.list_backups(TableName="orders")
+        ddb.restore_table_from_backup(TargetTableName="orders-restored", BackupArn=arn)
+        ddb.describe_table(TableName="orders-restored")
+        table_arn = ddb.describe_table(TableName="orders")["Table"]["TableArn"].replace("orders", "guarded")
+        statement = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Resource": table_arn}
+        policy = {"Version": "2012-10-17", "Statement": [{**statement, "Action": "dynamodb:GetItem"}]}
+        ddb.create_table(TableName="guarded", ResourcePolicy=json.dumps(policy), **SCHEMA)  # no cooldown after
+        revision = ddb.get_resource_policy(ResourceArn=table_arn)["RevisionId"]
+        changed = {**policy, "Statement": [{**statement, "Action": "dynamodb:Query"}]}
+        ddb.put_resource_policy(ResourceArn=table_arn, Policy=json.dumps(changed), ExpectedRevisionId=revision)
+        ddb.delete_backup(BackupArn=arn)
+    report = simulate(path)
+    assert report.compared == 13
+    assert report.mismatches == []
