@@ -243,15 +243,26 @@ def test_version_is_the_installed_package_version():
 
 def test_the_readme_set_up_command_starts_the_endpoint(tmp_path):
     """`bash scripts/serve` (the README's first command), in an active environment: it installs
-    dynasim there and serves."""
+    dynasim there and serves. The environment is a new one that sees this one's packages, so
+    the install changes nothing outside the test (another checkout's editable install stays)."""
     import os
+    import site
     import subprocess
-    import sys
+    import venv
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "DYNASIM_PYTHON": sys.executable, "VIRTUAL_ENV": sys.prefix,
+    environment = tmp_path / "env"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    new_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    # dynasim's dependencies come from this environment; dynasim itself is what the script installs
+    Path(new_site, "outer.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    bin_dir = str(environment / "bin")
+    env = {**os.environ, "DYNASIM_PYTHON": str(python), "VIRTUAL_ENV": str(environment),
            "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}  # fmt: skip
     process = subprocess.Popen(
         ["bash", str(root / "scripts" / "serve"), "--port", "0"],
