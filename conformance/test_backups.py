@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from conformance import target_clock
 from conformance.helpers import VALIDATION, assert_error, service_behaviour
 
 BACKUPS_SOURCE = (
@@ -30,16 +31,8 @@ ITEMS = [{"pk": {"S": f"k{n}"}, "sk": {"N": str(n)}, "status": {"S": "new" if n 
 
 
 def settle(backend: Any, done: Callable[[], bool], seconds: float = 600) -> None:
-    """Wait until `done()` (bounded): on the simulator by moving its clock, elsewhere by sleeping."""
-    sim = getattr(backend, "sim", None)
-    for _ in range(int(seconds / 10)):
-        if done():
-            return
-        if sim is not None:
-            sim.advance(10)
-        else:
-            time.sleep(10)
-    assert done(), f"not done after {seconds} seconds"
+    """Wait until `done()` (bounded), on the target's clock (`conformance.target_clock`)."""
+    target_clock.settle(backend, done, seconds)
 
 
 def backup_status(ddb: Any, arn: str) -> str:

@@ -12,12 +12,12 @@ is automatically created and is retained for 35 days"), and the service's record
 from __future__ import annotations
 
 import datetime
-import time
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+from conformance import target_clock
 from conformance.helpers import assert_error, service_behaviour
 from conformance.test_backups import settle, table_status
 
@@ -45,19 +45,13 @@ def window(ddb: Any, table: str) -> dict[str, Any]:
 
 
 def server_now(backend: Any) -> datetime.datetime:
-    """The target's time now (the simulator's clock; the service's is this machine's, near enough)."""
-    sim = getattr(backend, "sim", None)
-    seconds = sim.clock.now() if sim is not None else time.time()
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    """The target's time now (`conformance.target_clock`)."""
+    return datetime.datetime.fromtimestamp(target_clock.now(backend), datetime.timezone.utc)
 
 
 def pause(backend: Any, seconds: float = 2) -> None:
-    """Let a moment pass between two writes: on the simulator by moving its clock."""
-    sim = getattr(backend, "sim", None)
-    if sim is not None:
-        sim.advance(seconds)
-    else:
-        time.sleep(seconds)
+    """Let a moment pass between two writes, on the target's clock."""
+    target_clock.elapse(backend, seconds)
 
 
 def keys(ddb: Any, table: str) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from conformance import target_clock
 from conformance.conftest import Backend
 from conformance.helpers import (
     FRAMEWORK,
@@ -177,7 +178,7 @@ def test_unknown_view_type(ddb_raw, make_table):
 # --- records -------------------------------------------------------------------------------
 
 
-def test_records_of_every_view_type(ddb, make_table, streams):
+def test_records_of_every_view_type(ddb, backend, make_table, streams):
     item = {"pk": S("a"), "sk": S("b"), "n": N(1)}
     key = {"pk": S("a"), "sk": S("b")}
     changed = {**item, "n": N(22)}
@@ -188,7 +189,7 @@ def test_records_of_every_view_type(ddb, make_table, streams):
         ("NEW_AND_OLD_IMAGES", [15, 24, 15], [(None, item), (item, changed), (changed, None)]),
     ]:
         name, arn = streamed_table(ddb, make_table, view_type, range_key="S")
-        before = time.time()
+        before = target_clock.now(backend)
         ddb.put_item(TableName=name, Item=item)
         ddb.update_item(TableName=name, Key=key, UpdateExpression="SET n = :v", ExpressionAttributeValues={":v": N(22)})
         ddb.delete_item(TableName=name, Key=key)
@@ -204,7 +205,8 @@ def test_records_of_every_view_type(ddb, make_table, streams):
             assert record["dynamodb"]["StreamViewType"] == view_type
             assert len(record["dynamodb"]["SequenceNumber"]) == 21
             created = record["dynamodb"]["ApproximateCreationDateTime"].timestamp()
-            assert before - 60 <= created <= time.time()  # DynamoDB Local rounds down to the minute
+            # DynamoDB Local rounds down to the minute
+            assert before - 60 <= created <= target_clock.now(backend)
             assert record["eventID"] and "userIdentity" not in record
 
 
@@ -297,20 +299,20 @@ def test_iterators(ddb, make_table, streams):
     source="API Reference, DynamoDB Streams GetShardIterator (ShardIteratorType AT_TIMESTAMP, Timestamp); "
     "botocore's dynamodbstreams model",
 )
-def test_iterator_at_a_timestamp(ddb, make_table, streams):
+def test_iterator_at_a_timestamp(ddb, backend, make_table, streams):
     if "Timestamp" not in streams.meta.service_model.shape_for("GetShardIteratorInput").members:
         pytest.skip("this botocore's model predates AT_TIMESTAMP iterators (added in botocore 1.44)")
     name, arn = streamed_table(ddb, make_table, "KEYS_ONLY")
     shard = shard_of(streams, arn)
     ddb.put_item(TableName=name, Item={"pk": S("a")})
-    time.sleep(1.1)  # the two writes a clear second apart
-    between = time.time()
+    target_clock.elapse(backend, 1.1)  # the two writes a clear second apart
+    between = target_clock.now(backend)
     ddb.put_item(TableName=name, Item={"pk": S("b")})
     keys = lambda records: [r["dynamodb"]["Keys"]["pk"]["S"] for r in records]  # noqa: E731
     assert keys(read_all(streams, arn, "AT_TIMESTAMP", Timestamp=between - 3600)) == ["a", "b"]
     assert keys(read_all(streams, arn, "AT_TIMESTAMP", Timestamp=between)) == ["b"]
     future = streams.get_shard_iterator(
-        StreamArn=arn, ShardId=shard, ShardIteratorType="AT_TIMESTAMP", Timestamp=time.time() + 60
+        StreamArn=arn, ShardId=shard, ShardIteratorType="AT_TIMESTAMP", Timestamp=target_clock.now(backend) + 60
     )["ShardIterator"]
     assert streams.get_records(ShardIterator=future)["Records"] == []
     with pytest.raises(ClientError) as missing:

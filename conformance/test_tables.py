@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from conformance import target_clock
 from conformance.conftest import unique_name
 from conformance.helpers import (
     DEFINITIONS_MISMATCH,
@@ -661,10 +662,10 @@ def test_describe_table_is_stable(ddb, make_table):
     assert ddb.describe_table(TableName=name)["Table"] == ddb.describe_table(TableName=name)["Table"]
 
 
-def test_describe_table_creation_time_is_now(ddb, make_table):
-    before = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+def test_describe_table_creation_time_is_now(ddb, backend, make_table):
+    now = datetime.datetime.fromtimestamp(target_clock.now(backend), datetime.timezone.utc)
+    before, after = now - datetime.timedelta(minutes=5), now + datetime.timedelta(minutes=5)
     desc = ddb.describe_table(TableName=make_table())["Table"]
-    after = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)
     assert before <= desc["CreationDateTime"] <= after
 
 

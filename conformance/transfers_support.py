@@ -7,12 +7,13 @@ needs an S3 bucket it can write to, which these tests do not make: they are skip
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+from conformance import target_clock
 
 BUCKET = "dynasim-conformance"
 SCHEMA: dict[str, Any] = {
@@ -49,25 +50,13 @@ def bucket(backend: Any) -> Bucket:
 
 
 def settle(backend: Any, done: Callable[[], bool], seconds: float = 3600) -> None:
-    """Wait until `done()` (bounded): on the simulator by moving its clock, elsewhere by sleeping."""
-    sim = getattr(backend, "sim", None)
-    for _ in range(int(seconds / 10)):
-        if done():
-            return
-        if sim is not None:
-            sim.advance(10)
-        else:
-            time.sleep(10)
-    assert done(), f"not done after {seconds} seconds"
+    """Wait until `done()` (bounded), on the target's clock (`conformance.target_clock`)."""
+    target_clock.settle(backend, done, seconds)
 
 
 def wait(backend: Any, seconds: float) -> None:
-    """Let `seconds` pass: the simulator's clock moves, elsewhere the test sleeps."""
-    sim = getattr(backend, "sim", None)
-    if sim is not None:
-        sim.advance(seconds)
-    else:
-        time.sleep(seconds)
+    """Let `seconds` pass on the target's clock."""
+    target_clock.elapse(backend, seconds)
 
 
 def recovered_table(ddb: Any, items: tuple[dict[str, Any], ...] = ()) -> tuple[str, str]:
