@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from dynasim.doubles import consistency, faults, latency, recall, throughput  # noqa: F401  (register their stages)
 from dynasim.doubles.batches import merge_unprocessed
@@ -51,9 +51,10 @@ class Doubles:
         self._phases = self._active_phases()
         for stage in self.stages:
             stage._changed = self._refresh
-        self.faults = self.stage(Faults)
-        self.latency = self.stage(Latency)
-        self.recall = self.stage(VectorRecall)
+        by_kind = {type(stage): stage for stage in self.stages}  # saves three searches of the list
+        self.faults = cast(Faults, by_kind[Faults])
+        self.latency = cast(Latency, by_kind[Latency])
+        self.recall = cast(VectorRecall, by_kind[VectorRecall])
 
     def stage(self, kind: type[StageType]) -> StageType:
         """This simulator's stage of a kind (`hub.stage(Faults)`)."""

@@ -75,9 +75,13 @@ class Engine:
         # at once), and after each operation once the lock is released (stream subscriptions).
         self.before_operation: list[Callable[[], object]] = []
         self.after_operation: list[Callable[[], None]] = []
-        # Each registered feature's state in this engine, by the class that makes it.
+        # Each registered feature's state in this engine, by the class that makes it: made now for
+        # the features that watch every operation, on first use for the others (saves a new
+        # simulator making states a test never uses).
         self._states: dict[Callable[[Engine], Any], Any] = {}
         for feature in FEATURES:
+            if not feature.observes and feature.after_operation is None:
+                continue
             state = self._states[feature.state] = feature.state(self)
             if feature.observes:
                 self.observers.append(cast(Observer, state))
@@ -86,7 +90,10 @@ class Engine:
 
     def state(self, kind: Callable[[Engine], S]) -> S:
         """This engine's state of the feature whose state `kind` is (see `features`)."""
-        return cast(S, self._states[kind])
+        state = self._states.get(kind)
+        if state is None:  # a state made on first use; of two threads at once, the first one's is kept
+            state = self._states.setdefault(kind, kind(self))
+        return cast(S, state)
 
     def execute(self, operation: str, request: Request, *, typed: bool = False) -> Response:
         """Run one operation; raise `DynamoDBError` exactly where DynamoDB returns an error.

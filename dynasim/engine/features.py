@@ -5,7 +5,8 @@ global tables), each declared once, in its module.
 A feature is an engine module that, when imported (`dynasim/engine/__init__.py` imports them all),
 registers its operations with `@operation` (`registry.py`), like any handler, and one `Feature`:
 
-- `state`: the class of its state in one engine, made with the engine (`state(engine)`). Handlers
+- `state`: the class of its state in one engine (`state(engine)`), made with the engine when it
+  observes the change feed or has an `after_operation` hook, else on first use. Handlers
   reach the state by that class, typed: `engine.state(StreamStore)` is the engine's `StreamStore`.
 - `observes`: the state is an observer of the change feed (`committed(changes)`, under the lock,
   once per successful operation; see `dynasim.storage.changes`).
