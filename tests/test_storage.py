@@ -139,3 +139,23 @@ def test_begins_with_range():
     assert SortRange.prefix("ab") == SortRange("ab", True, "ac", False)
     assert SortRange.prefix(b"a\xff") == SortRange(b"a\xff", True, b"b", False)
     assert SortRange.prefix(b"\xff").high is None
+
+
+def test_table_settings_copy_as_deepcopy_would_sharing_nothing_that_changes():
+    import copy
+
+    settings = make_table().settings
+    settings.indexes[0].non_key_attributes.append("note")
+    settings.indexes[0].on_demand_throughput = {"MaxReadRequestUnits": 5}
+    settings.attribute_definitions.append({"AttributeName": "g", "AttributeType": "S"})
+    settings.extra["StreamSpecification"] = {"StreamEnabled": True, "Views": ["NEW_IMAGE"]}
+    copied = settings.copy()
+    assert copied == copy.deepcopy(settings)
+    copied.indexes[0].non_key_attributes.append("more")
+    copied.indexes[0].on_demand_throughput["MaxReadRequestUnits"] = 9  # type: ignore[index]
+    copied.attribute_definitions[0]["AttributeType"] = "N"
+    copied.extra["StreamSpecification"]["Views"].append("OLD_IMAGE")
+    assert settings.indexes[0].non_key_attributes == ["note"]
+    assert settings.indexes[0].on_demand_throughput == {"MaxReadRequestUnits": 5}
+    assert settings.attribute_definitions == [{"AttributeName": "g", "AttributeType": "S"}]
+    assert settings.extra["StreamSpecification"]["Views"] == ["NEW_IMAGE"]

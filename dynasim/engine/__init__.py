@@ -88,6 +88,10 @@ class Engine:
             if feature.after_operation is not None:
                 self.after_operation.append(functools.partial(feature.after_operation, state))
 
+    def made_state(self, kind: Callable[[Engine], S]) -> S | None:
+        """This engine's state of a feature if it is made yet (see `state`), else None."""
+        return cast("S | None", self._states.get(kind))
+
     def state(self, kind: Callable[[Engine], S]) -> S:
         """This engine's state of the feature whose state `kind` is (see `features`)."""
         state = self._states.get(kind)

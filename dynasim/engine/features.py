@@ -101,14 +101,23 @@ def durable() -> list[Feature[Any]]:
 
 
 def save_all(engine: Engine) -> dict[str, Any]:
-    """Every durable feature's saved state, by name (call under the engine's lock)."""
-    return {feature.name: feature.save(engine.state(feature.state)) for feature in durable()}  # type: ignore[misc]
+    """Every durable feature's saved state, by name (call under the engine's lock); a state not
+    made yet holds nothing to save."""
+    return {
+        feature.name: feature.save(state)  # type: ignore[misc]
+        for feature in durable()
+        if (state := engine.made_state(feature.state)) is not None
+    }
 
 
 def load_all(engine: Engine, saved: dict[str, Any]) -> None:
-    """Put back what `save_all` saved (a feature it holds nothing of is emptied)."""
+    """Put back what `save_all` saved (a feature it holds nothing of is emptied; one whose state
+    is not made yet and gets nothing stays unmade: saves making it for each restore)."""
     for feature in durable():
-        feature.load(engine.state(feature.state), saved.get(feature.name))  # type: ignore[misc]
+        held = saved.get(feature.name)
+        if held is None and engine.made_state(feature.state) is None:
+            continue
+        feature.load(engine.state(feature.state), held)  # type: ignore[misc]
 
 
 def table_members() -> list[TableMembers]:

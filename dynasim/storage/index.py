@@ -13,6 +13,7 @@ and project it. An index's size counts its items' full sizes, as DynamoDB Local 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,13 @@ class IndexSettings:
     status: str = "ACTIVE"
     # Reported for global indexes that UpdateTable created on an on-demand table.
     on_demand_throughput: dict[str, int] | None = None
+
+    def copy(self) -> IndexSettings:
+        """An independent copy: what `copy.deepcopy` gives, made field by field (a fraction of its cost)."""
+        throughput = dict(self.on_demand_throughput) if self.on_demand_throughput is not None else None
+        return dataclasses.replace(
+            self, non_key_attributes=list(self.non_key_attributes), on_demand_throughput=throughput
+        )
 
 
 class Index:
