@@ -69,6 +69,26 @@ class TableMembers(Protocol):
         `status` (CREATING in CreateTable's, UPDATING in an UpdateTable's that changed something)."""
 
 
+class DescriptionMembers:
+    """The table members of a feature that adds nothing to CreateTable and UpdateTable, only to
+    the TableDescription (a restore's summary, an import's CREATING): subclasses give `describe`."""
+
+    update_members: tuple[str, ...] = ()
+    updating_members: tuple[str, ...] = ()
+
+    def check_create(self, engine: Engine, request: Request) -> Apply | None:
+        return None
+
+    def check_update(self, engine: Engine, request: Request, table: Table) -> Apply | None:
+        return None
+
+    def defined_attributes(self, request: Request) -> tuple[str, ...]:
+        return ()
+
+    def describe(self, engine: Engine, table: Table, status: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class Feature(Generic[S]):
     """One feature's registration; see the module's documentation."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
 from dynasim.engine import schema
-from dynasim.engine.features import Apply, Request
+from dynasim.engine.features import DescriptionMembers, Request
 from dynasim.engine.jobs import Jobs
 from dynasim.engine.keys import item_key
 from dynasim.engine.tables import describe
@@ -166,21 +166,9 @@ def _kms_resource(key: str) -> str:
     return key if key.startswith("alias/") else f"key/{key}"
 
 
-class RestoreMembers:
+class RestoreMembers(DescriptionMembers):
     """What a restore adds to a TableDescription: its RestoreSummary (and CREATING while it runs)
     and the SSEDescription an SSESpecificationOverride gave."""
-
-    update_members: tuple[str, ...] = ()
-    updating_members: tuple[str, ...] = ()
-
-    def check_create(self, engine: Engine, request: Request) -> Apply | None:
-        return None
-
-    def check_update(self, engine: Engine, request: Request, table: Table) -> Apply | None:
-        return None
-
-    def defined_attributes(self, request: Request) -> tuple[str, ...]:
-        return ()
 
     def describe(self, engine: Engine, table: Table, status: str) -> dict[str, Any]:
         settings = table.settings

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
-from dynasim.engine.features import Apply
+from dynasim.engine.features import DescriptionMembers
 from dynasim.engine.jobs import Jobs
 from dynasim.engine.registry import Request, Response, operation
 from dynasim.engine.tables import create_table
@@ -168,20 +168,8 @@ def list_imports(engine: Engine, request: Request) -> Response:
     return response
 
 
-class ImportMembers:
+class ImportMembers(DescriptionMembers):
     """What an import adds to its table's TableDescription: CREATING while it runs."""
-
-    update_members: tuple[str, ...] = ()
-    updating_members: tuple[str, ...] = ()
-
-    def check_create(self, engine: Engine, request: Request) -> Apply | None:
-        return None
-
-    def check_update(self, engine: Engine, request: Request, table: Table) -> Apply | None:
-        return None
-
-    def defined_attributes(self, request: Request) -> tuple[str, ...]:
-        return ()
 
     def describe(self, engine: Engine, table: Table, status: str) -> dict[str, Any]:
         return {"TableStatus": "CREATING"} if IMPORTING in table.settings.extra else {}
