@@ -29,10 +29,9 @@ from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, 
 from botocore.parsers import JSONParser
 from botocore.validate import ParamValidationDecorator
 
-from dynasim import wire
 from dynasim.doubles.faults import TransportFault
 from dynasim.fronts import retry_delays
-from dynasim.fronts.protocol import answer_document, respond, response_headers
+from dynasim.fronts.protocol import answer_document, body_of, encoded, respond, response_headers
 
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
@@ -135,7 +134,7 @@ class _DocumentBody:
         self.document = document
 
     def stream(self, **_: Any) -> Iterator[bytes]:
-        yield b"" if self.document is None else wire.dumps(self.document)
+        yield body_of(self.document)
 
 
 # The events botocore fires only for a request it sends, which a call answered at `before-call` is not.
@@ -193,9 +192,7 @@ def attach(simulator: Simulator, client: Any) -> Any:
             pending.answer = (params["body"], fault)
             return None
         if status >= 300:
-            payload = wire.dumps(document)
-            headers = response_headers()
-            headers["Content-Length"] = str(len(payload))
+            headers, payload = encoded(document)
             pending.answer = (params["body"], (status, headers, payload))
             return None
         # No Content-Length: the answer is never encoded, unless someone reads the body.

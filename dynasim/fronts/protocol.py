@@ -110,13 +110,24 @@ def respond(
         max_request_bytes=max_request_bytes,
         typed=typed,
     )
-    # An operation with no output (TagResource, UntagResource) answers with an empty body.
-    payload = b"" if document is None else wire.dumps(document)
+    headers, payload = encoded(document, checksum)
+    return status, headers, payload
+
+
+def encoded(document: dict[str, Any] | None, checksum: bool = False) -> tuple[dict[str, str], bytes]:
+    """The headers and body of an answer's document (`answer_document`); `checksum`: with the
+    CRC32 header the service sends."""
+    payload = body_of(document)
     headers = response_headers()
     headers["Content-Length"] = str(len(payload))
     if checksum:
         headers["x-amz-crc32"] = str(zlib.crc32(payload))
-    return status, headers, payload
+    return headers, payload
+
+
+def body_of(document: dict[str, Any] | None) -> bytes:
+    """An answer's body: an operation with no output (TagResource, UntagResource) has an empty one."""
+    return b"" if document is None else wire.dumps(document)
 
 
 def answer_document(
