@@ -49,6 +49,11 @@ def canned_client(body: bytes) -> Any:
     return client
 
 
+def clock(cpu: bool) -> Any:
+    """The clock loops are timed on: CPU seconds of this process (`--cpu`), or seconds that pass."""
+    return time.process_time if cpu else time.perf_counter
+
+
 def time_loop(call: Any, params: list[dict[str, Any]], calls: int, clock: Any = time.perf_counter) -> float:
     """Seconds per call of `calls` calls, the requests used in turn, on `clock`."""
     count = len(params)
@@ -60,13 +65,13 @@ def time_loop(call: Any, params: list[dict[str, Any]], calls: int, clock: Any = 
 
 def main() -> None:
     scenarios = json.loads(open(sys.argv[1]).read())
-    clock = time.process_time if "--cpu" in sys.argv[2:] else time.perf_counter
+    loop_clock = clock("--cpu" in sys.argv[2:])
     results = {}
     for scenario in scenarios:
         client = canned_client(json.dumps(scenario["body"]).encode())
         call = getattr(client, scenario["method"])
         time_loop(call, scenario["params"], max(3, scenario["calls"] // 10))  # warm: models loaded, caches filled
-        results[scenario["name"]] = time_loop(call, scenario["params"], scenario["calls"], clock)
+        results[scenario["name"]] = time_loop(call, scenario["params"], scenario["calls"], loop_clock)
     print(json.dumps(results))
 
 

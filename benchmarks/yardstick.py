@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import dynasim  # noqa: E402
-from benchmarks.floor import time_loop  # noqa: E402  (one way to time a loop, the floor's own)
+from benchmarks.floor import clock, time_loop  # noqa: E402  (one way to time a loop, the floor's own)
 
 TABLE = "bench"
 INDEX = "by-status"
@@ -286,11 +285,6 @@ def setup_cost(cpu: bool, repeat: int = 300, rounds: int = 5) -> float:
 class Result:
     rates: dict[str, list[float]] = field(default_factory=dict)  # target -> calls per second, per round
     ratios: dict[str, list[float]] = field(default_factory=dict)  # target -> x floor, per round
-
-
-def clock(cpu: bool) -> Callable[[], float]:
-    """The clock loops are timed on: CPU seconds of this process (`--cpu`), or seconds that pass."""
-    return time.process_time if cpu else time.perf_counter
 
 
 def run_group(group: Group, rounds: int, peers: list[str], stack: ExitStack, cpu: bool = False) -> dict[str, Result]:
