@@ -23,6 +23,7 @@ from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
 from dynasim.engine.jobs import Hold, Job, JobFailure, Jobs
 from dynasim.engine.kinesis import KinesisDestinations, KinesisSubscription
+from dynasim.engine.regions import Regions
 from dynasim.engine.streams import StreamStore, StreamSubscription
 from dynasim.engine.transfers import Transfers
 from dynasim.engine.ttl import Expiry
@@ -37,6 +38,11 @@ class Simulator:
 
     >>> sim = Simulator()
     >>> ddb = sim.client()
+
+    It holds its home `region` and any others asked for (`regions=`, `add_region`, a client made
+    with `region_name=`, a global table's replica): each region its own tables, all on one clock;
+    a client of a region it does not hold is answered by the home region (see
+    `dynasim.engine.regions`).
     """
 
     def __init__(
@@ -44,6 +50,7 @@ class Simulator:
         region: str = "us-east-1",
         account_id: str = "123456789012",
         *,
+        regions: Iterable[str] = (),
         ttl: str = "sweep",
         jobs: str = "clock",
         max_logged_calls: int | None = DEFAULT_MAX_CALLS,
@@ -55,11 +62,14 @@ class Simulator:
         self.region = region
         self.account_id = account_id
         self.clock = Clock()
-        self.engine = Engine(region=region, account_id=account_id, clock=self.clock.now)
+        self._regions = Regions(region, account_id, self.clock.now, self._configure)
+        self.engine: Engine = self._regions.home_engine  # the home region's
         self.ttl = ttl
         self.jobs_mode = jobs
         # where exports write and imports and bulk loads read (see `dynasim.objects.configure`)
         self.engine.state(Transfers).store = object_store(s3_dir, s3_client)
+        for other in regions:
+            self.add_region(other)
         # the call log keeps the last max_logged_calls calls, in at most max_logged_bytes (None: no bound)
         self._doubles = Doubles(self, max_logged_calls, max_logged_bytes)
         # While this simulator answers a client, the client's waits between retries (botocore's and
@@ -68,14 +78,48 @@ class Simulator:
         self.virtual_retry_delays = virtual_retry_delays
 
     def handle(
-        self, operation: str, request: dict[str, Any], *, front: str = "direct", typed: bool = False
+        self,
+        operation: str,
+        request: dict[str, Any],
+        *,
+        front: str = "direct",
+        typed: bool = False,
+        region: str | None = None,
     ) -> dict[str, Any]:
         """Run one DynamoDB operation on a wire-form request; every front ends here (`front` names
         it in the call log: "client", "mock", "http" or "direct"). Faults, latency, throughput
         limits and the call log apply here, so they work the same through every front. `typed`:
         the request comes from a client that checked every member's type against the service
-        model (botocore with parameter validation on), so the engine does not check them again."""
-        return self._doubles.handle(operation, request, front, typed)
+        model (botocore with parameter validation on), so the engine does not check them again.
+        `region`: the client's; the region answering is that one if held, else the home region."""
+        return self._doubles.handle(operation, request, front, typed, region)
+
+    # --- regions --------------------------------------------------------------------------------
+
+    @property
+    def regions(self) -> list[str]:
+        """The regions this simulator holds, the home region (`region`) first."""
+        return self._regions.names
+
+    def add_region(self, region: str) -> None:
+        """Hold `region` from now on: its clients see its own tables (none yet), not the home
+        region's. Holding it again does nothing."""
+        if not region or not isinstance(region, str):
+            raise ValueError("a region is a non-empty name such as 'us-west-2'")
+        self._regions.add(region)
+
+    def engine_of(self, region: str | None = None) -> Engine:
+        """The engine answering clients of `region` (None: the home region's); see `regions`."""
+        return self._regions.answering(region)
+
+    def _configure(self, engine: Engine) -> None:
+        """Give a region added later the settings the home region has now."""
+        home = self.engine
+        engine.state(Expiry).mode = home.state(Expiry).mode
+        engine.state(Jobs).mode = home.state(Jobs).mode
+        engine.state(Transfers).store = home.state(Transfers).store
+        engine.state(KinesisDestinations).sink = home.state(KinesisDestinations).sink
+        engine.state(VectorSearch).backfill_seconds = home.state(VectorSearch).backfill_seconds
 
     # --- TTL and DynamoDB Streams -----------------------------------------------------------
 
@@ -88,19 +132,22 @@ class Simulator:
 
     @ttl.setter
     def ttl(self, mode: str) -> None:
-        self.engine.state(Expiry).mode = mode
+        for engine in self._regions:
+            engine.state(Expiry).mode = mode
 
     def sweep_ttl(self) -> int:
         """Delete every item whose TTL attribute is at or before `clock` now, in one operation
         (stream records say the service deleted them); return how many. See `dynasim.engine.ttl`."""
-        return self.engine.state(Expiry).sweep()
+        return sum(engine.state(Expiry).sweep() for engine in self._regions)
 
-    def on_stream_record(self, table: str, callback: Callable[[dict[str, Any]], Any]) -> StreamSubscription:
+    def on_stream_record(
+        self, table: str, callback: Callable[[dict[str, Any]], Any], *, region: str | None = None
+    ) -> StreamSubscription:
         """Call `callback` with each stream record of `table` (the record of a Lambda DynamoDB event)
         after the write that made it, like a stream consumer; returns the subscription
-        (`.unsubscribe()`, a context manager; `.errors` holds what the callback raised). See
-        `dynasim.engine.streams`."""
-        return self.engine.state(StreamStore).subscribe(table, callback)
+        (`.unsubscribe()`, a context manager; `.errors` holds what the callback raised). `region`:
+        the table's (None: the home region). See `dynasim.engine.streams`."""
+        return self.engine_of(region).state(StreamStore).subscribe(table, callback)
 
     # --- jobs: backups, restores, exports, imports and bulk loads ---------------------------------
 
@@ -113,29 +160,37 @@ class Simulator:
 
     @jobs_mode.setter
     def jobs_mode(self, mode: str) -> None:
-        self.engine.state(Jobs).mode = mode
+        for engine in self._regions:
+            engine.state(Jobs).mode = mode
 
     @property
     def jobs(self) -> list[Job]:
         """Every job since the start (or the last reset), oldest first: `.kind`, `.resource`,
         `.status` (IN_PROGRESS, COMPLETED, FAILED), `.started_at`, `.ends_at`."""
-        state = self.engine.state(Jobs)
-        state.run_due()
-        return list(state.jobs)
+        jobs: list[Job] = []
+        for engine in self._regions:
+            state = engine.state(Jobs)
+            state.run_due()
+            jobs.extend(state.jobs)
+        return sorted(jobs, key=lambda job: job.started_at)
 
     def hold_jobs(self, kind: str | None = None) -> Hold:
         """Keep jobs (of `kind`: "backup", "restore", "export", "import", "bulk"; None: every kind)
         IN_PROGRESS, whatever the clock says, until `release_jobs` (or the end of the block:
         `with sim.hold_jobs():`)."""
-        return self.engine.state(Jobs).hold(kind)
+        states = [engine.state(Jobs) for engine in self._regions]
+        for state in states:
+            state.hold(kind)
+        return Hold(states, kind)
 
     def release_jobs(self, kind: str | None = None) -> None:
         """End a hold (None: every hold); jobs whose time has come finish."""
-        self.engine.state(Jobs).release(kind)
+        for engine in self._regions:
+            engine.state(Jobs).release(kind)
 
     def finish_jobs(self) -> int:
         """Finish every job in progress now, due or not (held jobs stay); return how many."""
-        return self.engine.state(Jobs).finish_all()
+        return sum(engine.state(Jobs).finish_all() for engine in self._regions)
 
     def inject_job_failure(
         self,
@@ -149,7 +204,9 @@ class Simulator:
         """Make the next `times` jobs of `kind` (on `resource`: an ARN, or a table's name) fail
         with `code` and `message` when they finish: a failed backup is gone, a failed restore's
         table is deleted. Returns the rule (`.fired`, `.remove()`)."""
-        return self.engine.state(Jobs).inject_failure(kind, resource=resource, code=code, message=message, times=times)
+        jobs = self.engine_of(_region_of_arn(resource)).state(Jobs)
+        return jobs.inject_failure(kind, resource=resource, code=code, message=message, times=times)
+
     # --- Kinesis streaming destinations ----------------------------------------------------------
 
     @property
@@ -166,14 +223,18 @@ class Simulator:
     def kinesis_client(self, client: Any) -> None:
         from dynasim.kinesis_client import KinesisClientSink
 
-        self.engine.state(KinesisDestinations).sink = KinesisClientSink(client) if client is not None else None
+        sink = KinesisClientSink(client) if client is not None else None
+        for engine in self._regions:
+            engine.state(KinesisDestinations).sink = sink
 
-    def on_kinesis_record(self, table: str, callback: Callable[[dict[str, Any]], Any]) -> KinesisSubscription:
+    def on_kinesis_record(
+        self, table: str, callback: Callable[[dict[str, Any]], Any], *, region: str | None = None
+    ) -> KinesisSubscription:
         """Call `callback` with each record DynamoDB writes to `table`'s Kinesis streaming destination
         (while it is ACTIVE), as the decoded JSON payload of the Kinesis record, after the write that
         made it; returns the subscription (`.unsubscribe()`, a context manager; `.errors` holds what
-        the callback raised). See `dynasim.engine.kinesis`."""
-        return self.engine.state(KinesisDestinations).subscribe(table, callback)
+        the callback raised). `region`: the table's (None: the home region). See `dynasim.engine.kinesis`."""
+        return self.engine_of(region).state(KinesisDestinations).subscribe(table, callback)
 
     # --- exports, imports and bulk loads ---------------------------------------------------------
 
@@ -188,24 +249,34 @@ class Simulator:
         """The log entries of an import's (or bulk load's) bad items, as the service writes them to
         CloudWatch Logs: {"itemS3Pointer": {"bucket", "key", "itemIndex"}, "importArn",
         "errorMessages"}; empty until it has finished."""
-        return list(self.engine.state(Transfers).errors.get(arn, []))
+        return list(self.engine_of(_region_of_arn(arn)).state(Transfers).errors.get(arn, []))
 
-    def client(self, service_name: str = "dynamodb", config: Config | None = None) -> Any:
-        """A real botocore client for `service_name` answered by this simulator."""
-        return boto3_front.client(self, service_name, config)
+    def client(
+        self, service_name: str = "dynamodb", config: Config | None = None, *, region_name: str | None = None
+    ) -> Any:
+        """A real botocore client for `service_name` answered by this simulator, of the home region
+        or of `region_name` (which the simulator holds from then on)."""
+        return boto3_front.client(self, service_name, config, self._client_region(region_name))
 
-    def resource(self, config: Config | None = None) -> Any:
-        """A boto3 DynamoDB service resource answered by this simulator."""
-        return boto3_front.resource(self, config)
+    def resource(self, config: Config | None = None, *, region_name: str | None = None) -> Any:
+        """A boto3 DynamoDB service resource answered by this simulator (`region_name`: as `client`)."""
+        return boto3_front.resource(self, config, self._client_region(region_name))
 
     def async_client(
-        self, service_name: str = "dynamodb", config: Config | None = None
+        self, service_name: str = "dynamodb", config: Config | None = None, *, region_name: str | None = None
     ) -> AbstractAsyncContextManager[Any]:
         """`async with sim.async_client() as ddb:` a real aiobotocore client for `service_name`
-        answered by this simulator (needs aiobotocore: `pip install 'dynasim[async]'`)."""
+        answered by this simulator (`region_name`: as `client`; needs aiobotocore:
+        `pip install 'dynasim[async]'`)."""
         from dynasim.fronts import aio
 
-        return aio.client(self, service_name, config)
+        return aio.client(self, service_name, config, self._client_region(region_name))
+
+    def _client_region(self, region_name: str | None) -> str:
+        if region_name is None:
+            return self.region
+        self.add_region(region_name)
+        return region_name
 
     def serve(self, port: int = 0, host: str = "127.0.0.1", **options: Any) -> Any:
         """Answer DynamoDB's HTTP protocol on `host`:`port` (0: any free port) from a background
@@ -246,9 +317,11 @@ class Simulator:
         seed: int | None = None,
         unprocessed: float | Callable[[str, dict[str, Any]], bool] | None = None,
         message: str | None = None,
+        region: str | Iterable[str] | None = None,
     ) -> FaultRule:
         """Make matching calls fail, lose their response or come back partial; see
-        `dynasim.doubles.faults`. Returns the rule (`.fired`, `.report()`, `.remove()`)."""
+        `dynasim.doubles.faults`. `region=`: only calls one of these regions answers (a region's
+        endpoint failing). Returns the rule (`.fired`, `.report()`, `.remove()`)."""
         rule = FaultRule(
             operation,
             error,
@@ -260,6 +333,7 @@ class Simulator:
             seed=seed,
             unprocessed=unprocessed,
             message=message,
+            region=region,
         )
         return self._doubles.faults.add(rule)
 
@@ -289,10 +363,12 @@ class Simulator:
         index: str | Iterable[str] | None = None,
         virtual: bool = False,
         seed: int | None = None,
+        region: str | Iterable[str] | None = None,
     ) -> LatencyRule:
         """Make matching calls take `seconds` (a number, a (low, high) range or a distribution from
-        `dynasim.doubles.latency`), really slept or, with `virtual=True`, added to `clock`."""
-        rule = LatencyRule(operation, seconds, table=table, index=index, virtual=virtual, seed=seed)
+        `dynasim.doubles.latency`), really slept or, with `virtual=True`, added to `clock`; `region=`:
+        only calls one of these regions answers."""
+        rule = LatencyRule(operation, seconds, table=table, index=index, virtual=virtual, seed=seed, region=region)
         return self._doubles.latency.add(rule)
 
     def clear_latency(self) -> None:
@@ -330,7 +406,8 @@ class Simulator:
     def vector_backfill_seconds(self, seconds: float) -> None:
         if seconds < 0:
             raise ValueError("vector_backfill_seconds cannot be negative")
-        self.engine.state(VectorSearch).backfill_seconds = float(seconds)
+        for engine in self._regions:
+            engine.state(VectorSearch).backfill_seconds = float(seconds)
 
     # --- virtual time -------------------------------------------------------------------------
 
@@ -338,7 +415,8 @@ class Simulator:
         """Move the simulator's clock forward (TTL, timestamps, throughput buckets, consistency lag,
         jobs: those whose time has come finish)."""
         self.clock.advance(seconds)
-        self.engine.state(Jobs).run_due()
+        for engine in self._regions:
+            engine.state(Jobs).run_due()
 
     # --- throughput limits --------------------------------------------------------------------
 
@@ -425,11 +503,20 @@ class Simulator:
 
     def reset(self) -> None:
         """Back to empty: no tables, backups or jobs, an empty call log, no fault, latency, recall or
-        job rules (the clock and throughput limits are kept). What `POST /_dynasim/reset` does on the
-        endpoint."""
+        job rules (the clock and throughput limits are kept; every region held stays, empty). What
+        `POST /_dynasim/reset` does on the endpoint."""
         snapshot.restore(self, snapshot.EMPTY)
-        self.engine.state(Jobs).clear()
+        for engine in self._regions:
+            engine.state(Jobs).clear()
         self.call_log.clear()
         self.clear_faults()
         self.clear_latency()
         self.clear_vector_recall()
+
+
+def _region_of_arn(arn: str | None) -> str | None:
+    """The region an ARN names (arn:aws:dynamodb:<region>:...), or None for anything else."""
+    if arn is None or not arn.startswith("arn:"):
+        return None
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 3 and parts[3] else None

@@ -85,6 +85,7 @@ class Call:
         "start",
         "duration",
         "front",
+        "region",
         "_consumed",
         "_capacity",
         "latency",
@@ -102,6 +103,7 @@ class Call:
         start: float,
         front: str,
         touches: Touches | None = None,
+        region: str | None = None,
     ) -> None:
         self.index = index
         self.operation = operation
@@ -113,6 +115,7 @@ class Call:
         self.start = start  # seconds since the epoch, on the simulator's clock
         self.duration = 0.0  # seconds, including injected latency
         self.front = front
+        self.region = region  # the region that answered it
         self._consumed: list[Any] = []  # the engine's Consumed objects, summed when first asked
         self._capacity: tuple[Capacity, ...] | None = None
         self.latency = 0.0  # injected latency, seconds
@@ -296,9 +299,15 @@ class CallLog:
     # --- recording (the simulator's side) ---------------------------------------------------
 
     def start(
-        self, operation: str, request: dict[str, Any], start: float, front: str, touches: Touches | None = None
+        self,
+        operation: str,
+        request: dict[str, Any],
+        start: float,
+        front: str,
+        touches: Touches | None = None,
+        region: str | None = None,
     ) -> Call:
-        return Call(next(self._counter), operation, request, start, front, touches)
+        return Call(next(self._counter), operation, request, start, front, touches, region)
 
     def add(self, call: Call) -> None:
         if self.enabled:
@@ -383,12 +392,13 @@ class CallLog:
         front: str | None = None,
         error: str | bool | None = None,
         index: str | None = None,
+        region: str | None = None,
     ) -> list[Call]:
         """The calls matching every given criterion: operation name(s) (or a `Pattern`), table,
-        index, a predicate on the request, front, and error (True: failed calls, False: successful
-        ones, a code: that error). An operation DynamoDB does not have is a ValueError naming the
-        closest ones."""
-        found = _pattern(operation, table, where, front, error, index)
+        index, a predicate on the request, front, error (True: failed calls, False: successful
+        ones, a code: that error) and region (the one that answered). An operation DynamoDB does
+        not have is a ValueError naming the closest ones."""
+        found = _pattern(operation, table, where, front, error, index, region)
         return [call for call in self if found(call)]
 
     def operations(self) -> list[str]:
@@ -410,9 +420,10 @@ class CallLog:
         front: str | None = None,
         error: str | bool | None = None,
         index: str | None = None,
+        region: str | None = None,
     ) -> list[Call]:
         """Assert that matching calls were made (exactly `times` of them, if given); return them."""
-        wanted_calls = _pattern(operation, table, where, front, error, index)
+        wanted_calls = _pattern(operation, table, where, front, error, index, region)
         found = [call for call in self if wanted_calls(call)]
         if (times is None and not found) or (times is not None and len(found) != times):
             wanted = "at least 1" if times is None else str(times)
@@ -472,13 +483,14 @@ def _pattern(
     front: str | None,
     error: str | bool | None,
     index: str | None,
+    region: str | None = None,
 ) -> Pattern:
     """The pattern of a query's criteria (operation names are checked against DynamoDB's)."""
     if isinstance(operation, Pattern):
-        given = pattern(table=table, where=where, front=front, error=error, index=index)
+        given = pattern(table=table, where=where, front=front, error=error, index=index, region=region)
         return operation if given is EVERY_CALL else All((operation, given))
     check_operations(operation)
-    return pattern(operation, table=table, index=index, where=where, front=front, error=error)
+    return pattern(operation, table=table, index=index, where=where, front=front, error=error, region=region)
 
 
 def _described(found: Pattern) -> str:

@@ -171,6 +171,7 @@ class FaultRule:
         seed: int | None = None,
         unprocessed: float | Chooser | None = None,
         message: str | None = None,
+        region: str | Iterable[str] | None = None,
     ) -> None:
         check_operations(operation)
         if not 0 <= probability <= 1:
@@ -187,7 +188,8 @@ class FaultRule:
         self.times = times
         self.probability = probability
         self.index = index
-        self.pattern = pattern(operation, table=table, index=index, match=match)
+        self.region = region
+        self.pattern = pattern(operation, table=table, index=index, match=match, region=region)
         self.rng = random.Random(seed)
         self.function: Callable[[PendingCall], Any] | None = None
         self.sequence: Iterator[Any] | None = None

@@ -43,7 +43,8 @@ class Doubles:
 
     def __init__(self, simulator: Simulator, max_calls: int | None, max_bytes: int | None = None) -> None:
         self.simulator = simulator
-        self.engine = simulator.engine
+        self.engine = simulator.engine  # the home region's
+        self.regions = simulator._regions
         self.clock = simulator.clock
         self.call_log = CallLog(max_calls, max_bytes)
         self.stages: list[Stage] = [RecordCalls(self.call_log)] + [factory(self) for _, factory in REGISTERED]
@@ -74,11 +75,14 @@ class Doubles:
         with self._lock:
             self._phases = self._active_phases()
 
-    def handle(self, operation: str, request: dict[str, Any], front: str, typed: bool = False) -> dict[str, Any]:
+    def handle(
+        self, operation: str, request: dict[str, Any], front: str, typed: bool = False, region: str | None = None
+    ) -> dict[str, Any]:
         before, around, after, finish = self._phases  # the stages active as the call starts
-        touches = self.engine.touches(operation, request)
-        call = self.call_log.start(operation, request, self.clock.now(), front, touches)
-        progress = Progress(request, call, typed)
+        engine = self.regions.answering(region)
+        touches = engine.touches(operation, request)
+        call = self.call_log.start(operation, request, self.clock.now(), front, touches, engine.region)
+        progress = Progress(request, call, typed, engine)
         token = collector.set(call._consumed)
         try:
             for stage in before:
@@ -86,7 +90,7 @@ class Doubles:
             if around:
                 response = self._run(progress, around)
             else:
-                response = self.engine.execute(operation, progress.request, typed=typed)
+                response = engine.execute(operation, progress.request, typed=typed)
             call.applied = True
             if progress.left_out:
                 merge_unprocessed(touches, response, progress.left_out)
@@ -106,7 +110,7 @@ class Doubles:
         """The engine, inside the stages that wrap it (the first listed outermost)."""
 
         def execute() -> Response:
-            return self.engine.execute(progress.operation, progress.request, typed=progress.typed)
+            return progress.engine.execute(progress.operation, progress.request, typed=progress.typed)
 
         proceed: Callable[[], Response] = execute
         for stage in reversed(around):

@@ -67,6 +67,7 @@ class LatencyRule:
         index: str | Iterable[str] | None = None,
         virtual: bool = False,
         seed: int | None = None,
+        region: str | Iterable[str] | None = None,
     ) -> None:
         check_operations(operation)
         if isinstance(seconds, tuple):
@@ -83,7 +84,8 @@ class LatencyRule:
         self.virtual = virtual
         self.rng = random.Random(seed)
         self.index = index
-        self.pattern = pattern(operation, table=table, index=index)
+        self.region = region
+        self.pattern = pattern(operation, table=table, index=index, region=region)
         self.removed = False
         self.seconds = seconds
 

@@ -38,6 +38,7 @@ class PendingCall:
     tables: tuple[str, ...]
     request: dict[str, Any]
     touches: Touches | None = None  # what the call touches, as the engine declares it
+    region: str | None = None  # the region answering it
 
     @property
     def table(self) -> str | None:
@@ -155,6 +156,22 @@ class Where(Pattern):
         return f"matching {getattr(self.predicate, '__name__', 'the predicate')}"
 
 
+class Region(Pattern):
+    """The region that answers a call (a simulator's home region, or another it holds)."""
+
+    def __init__(self, region: str | Iterable[str]) -> None:
+        self.names = _names(region)
+
+    def match(self, call: Any) -> Result:
+        if call.region in self.names:
+            return True, ""
+        wanted = " or ".join(sorted(self.names))
+        return False, f"region is {call.region}, not {wanted}"
+
+    def describe(self) -> str:
+        return "in " + " or ".join(sorted(self.names))
+
+
 class Front(Pattern):
     """The front a logged call came through ("client", "mock", "http", "direct")."""
 
@@ -252,6 +269,7 @@ def pattern(
     where: Predicate | None = None,
     front: str | None = None,
     error: str | bool | None = None,
+    region: str | Iterable[str] | None = None,
 ) -> Pattern:
     """The pattern of the lookups given (None: any); with none, every call. `match`: a dict the
     request contains, or a predicate on it (as `where`)."""
@@ -262,6 +280,8 @@ def pattern(
         parts.append(Table(table))
     if index is not None:
         parts.append(Index(index))
+    if region is not None:
+        parts.append(Region(region))
     if front is not None:
         parts.append(Front(front))
     if error is not None:

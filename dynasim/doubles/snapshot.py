@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from dynasim.engine import features
 
 if TYPE_CHECKING:
+    from dynasim.engine import Engine
     from dynasim.simulator import Simulator
     from dynasim.storage.table import Table
 
@@ -24,22 +25,32 @@ class Snapshot:
     beside them (backups; see `dynasim.engine.features`)."""
 
     def __init__(self, tables: dict[str, Table], saved: dict[str, Any] | None = None) -> None:
-        self._tables = tables
+        self._tables = tables  # the home region's
         self._saved = saved or {}
+        self._regions: dict[str, Snapshot] = {}  # the other regions held, each its own
 
     @property
     def table_names(self) -> list[str]:
         return list(self._tables)
 
     def item_count(self) -> int:
-        return sum(table.item_count for table in self._tables.values())
+        """The items of every region's tables."""
+        own = sum(table.item_count for table in self._tables.values())
+        return own + sum(region.item_count() for region in self._regions.values())
 
     def __repr__(self) -> str:
         return f"<Snapshot of {len(self._tables)} tables, {self.item_count()} items>"
 
 
 def take(simulator: Simulator) -> Snapshot:
-    engine = simulator.engine
+    engines = list(simulator._regions)
+    home, others = engines[0], engines[1:]
+    snapshot = _take(home)
+    snapshot._regions = {engine.region: _take(engine) for engine in others}
+    return snapshot
+
+
+def _take(engine: Engine) -> Snapshot:
     with engine.lock:
         tables = {name: table.copy() for name, table in engine.tables.items()}
         return Snapshot(tables, features.save_all(engine))
@@ -49,12 +60,22 @@ EMPTY = Snapshot({})
 
 
 def restore(simulator: Simulator, snapshot: Snapshot) -> None:
-    """Replace the simulator's tables by copies of the snapshot's. The change feed's observers are
+    """Replace the simulator's tables by copies of the snapshot's, in every region (a region the
+    snapshot did not hold is emptied; one it held is held again). The change feed's observers are
     not told, so a simulator that keeps its data on disk refuses (ValueError): its files would no
     longer match what it answers."""
-    engine = simulator.engine
-    if any(getattr(observer, "durable", False) for observer in engine.observers):
+    if any(getattr(observer, "durable", False) for observer in simulator.engine.observers):
         raise ValueError("this simulator keeps its data on disk: snapshots restore in-memory simulators only")
+    for region in snapshot._regions:
+        simulator.add_region(region)
+    for engine in simulator._regions:
+        if engine is simulator.engine:
+            _restore(engine, snapshot)
+        else:
+            _restore(engine, snapshot._regions.get(engine.region, EMPTY))
+
+
+def _restore(engine: Engine, snapshot: Snapshot) -> None:
     with engine.lock:
         engine.tables.clear()
         engine.tables.update({name: table.copy(engine.record) for name, table in snapshot._tables.items()})

@@ -33,6 +33,7 @@ from dynasim.doubles.matching import PendingCall
 if TYPE_CHECKING:
     from dynasim.doubles.calls import Call
     from dynasim.doubles.hub import Doubles
+    from dynasim.engine import Engine
     from dynasim.engine.capacity import Consumed
     from dynasim.engine.touches import Touches
 
@@ -50,9 +51,10 @@ class Progress:
     virtual = 0.0  # seconds added to the clock instead of slept
     _pending: PendingCall | None = None
 
-    def __init__(self, request: dict[str, Any], call: Call, typed: bool = False) -> None:
+    def __init__(self, request: dict[str, Any], call: Call, typed: bool, engine: Engine) -> None:
         self.request = request
         self.call = call
+        self.engine = engine  # the engine of the region answering the call
         self.typed = typed  # its members' types were checked by the client (see `Simulator.handle`)
         self.started = time.perf_counter()
 
@@ -74,7 +76,9 @@ class Progress:
         """The call as rules and outcome functions see it (the request as the front sent it)."""
         if self._pending is None:
             touches = self.call.touches
-            self._pending = PendingCall(self.call.operation, touches.tables, self.call.request, touches)
+            self._pending = PendingCall(
+                self.call.operation, touches.tables, self.call.request, touches, self.call.region
+            )
         return self._pending
 
 

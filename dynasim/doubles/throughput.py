@@ -263,7 +263,6 @@ class Throughput(Stage):
     _active = False  # until limits are switched on
 
     def __init__(self, hub: Doubles) -> None:
-        self.engine = hub.engine
         self._limiter: ThroughputLimiter | None = None
 
     @property
@@ -279,9 +278,9 @@ class Throughput(Stage):
         limiter, touches = self.limiter, progress.touches
         assert limiter is not None
         if not touches.batch:
-            limiter.check(self.engine, touches)
+            limiter.check(progress.engine, touches)
             return
-        throttled, error = limiter.throttled_tables(self.engine, touches)
+        throttled, error = limiter.throttled_tables(progress.engine, touches)
         if not throttled:
             return
         entries = batch_entries(touches, progress.request)

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from dynasim import errors, values
 from dynasim.engine import (  # noqa: F401  (registers their handlers and features)
@@ -48,6 +48,9 @@ from dynasim.engine.touches import Touches
 from dynasim.storage.changes import Change, Observer
 from dynasim.storage.table import Table
 
+if TYPE_CHECKING:
+    from dynasim.engine.regions import Regions
+
 S = TypeVar("S")
 
 
@@ -67,6 +70,8 @@ class Engine:
         self.region = region
         self.account_id = account_id
         self.clock = clock
+        # The regions of the account (`dynasim.engine.regions`), set when this engine is one of them.
+        self.regions: Regions | None = None
         self.tables: dict[str, Table] = {}
         self.lock = threading.RLock()
         self.observers: list[Observer] = []

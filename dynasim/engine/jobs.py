@@ -108,12 +108,13 @@ class JobFailure:
 class Hold:
     """A hold on jobs (`Jobs.hold`); as a context manager, released at the end of the block."""
 
-    def __init__(self, jobs: Jobs, kind: str | None) -> None:
-        self._jobs = jobs
+    def __init__(self, jobs: Iterable[Jobs], kind: str | None) -> None:
+        self._jobs = list(jobs)  # of every region held
         self.kind = kind
 
     def release(self) -> None:
-        self._jobs.release(self.kind)
+        for jobs in self._jobs:
+            jobs.release(self.kind)
 
     def __enter__(self) -> Hold:
         return self
@@ -167,7 +168,7 @@ class Jobs:
 
     def hold(self, kind: str | None = None) -> Hold:
         self._held.add(kind)
-        return Hold(self, kind)
+        return Hold([self], kind)
 
     def release(self, kind: str | None = None) -> None:
         """Stop holding `kind` (None: every kind, and every hold); jobs due finish with the next

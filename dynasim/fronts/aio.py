@@ -73,14 +73,14 @@ def attach(simulator: Simulator, client: Any) -> Any:
 
 @asynccontextmanager
 async def client(
-    simulator: Simulator, service_name: str = "dynamodb", config: Config | None = None
+    simulator: Simulator, service_name: str = "dynamodb", config: Config | None = None, region: str | None = None
 ) -> AsyncIterator[Any]:
     """`async with` an aiobotocore client answered by `simulator` (as `create_client` is used)."""
     global _session
     if _session is None:
         _session = without_other_stubs(AioSession())
     async with _session.create_client(
-        service_name, region_name=simulator.region, config=config, **FAKE_CREDENTIALS
+        service_name, region_name=region or simulator.region, config=config, **FAKE_CREDENTIALS
     ) as new_client:
         yield attach(simulator, new_client)
 

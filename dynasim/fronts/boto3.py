@@ -31,7 +31,7 @@ from botocore.validate import ParamValidationDecorator
 
 from dynasim.doubles.faults import TransportFault
 from dynasim.fronts import retry_delays
-from dynasim.fronts.protocol import answer_document, body_of, encoded, respond, response_headers
+from dynasim.fronts.protocol import answer_document, body_of, encoded, region_of, respond, response_headers
 
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
@@ -82,6 +82,7 @@ def reply(
             front=front,
             content_encoding=request.headers.get("Content-Encoding"),
             typed=typed,
+            region=region_of(request.headers, request.url),
         )
     except TransportFault as fault:
         raise _botocore_error(fault, request.url) from None
@@ -173,6 +174,7 @@ def attach(simulator: Simulator, client: Any) -> Any:
     """Route a botocore client's requests to `simulator`, its retry delays on the simulator's clock."""
 
     typed = checks_types(client)
+    region = client.meta.region_name
     parser = _DocumentParser()
     # An answer `before-call` leaves to `before-send` (an error or a transport fault), with the
     # body it answers: the two events run one after the other on the calling thread.
@@ -186,7 +188,12 @@ def attach(simulator: Simulator, client: Any) -> Any:
             return None
         try:
             status, document = answer_document(
-                simulator, params["headers"].get("X-Amz-Target"), params["body"], front="client", typed=typed
+                simulator,
+                params["headers"].get("X-Amz-Target"),
+                params["body"],
+                front="client",
+                typed=typed,
+                region=region,
             )
         except TransportFault as fault:
             pending.answer = (params["body"], fault)
@@ -241,14 +248,16 @@ def unanswered_client(service_name: str, region: str, config: Config | None = No
         return _shared_session().client(service_name, region_name=region, config=config, **FAKE_CREDENTIALS)
 
 
-def client(simulator: Simulator, service_name: str = "dynamodb", config: Config | None = None) -> Any:
-    return attach(simulator, unanswered_client(service_name, simulator.region, config))
+def client(
+    simulator: Simulator, service_name: str = "dynamodb", config: Config | None = None, region: str | None = None
+) -> Any:
+    return attach(simulator, unanswered_client(service_name, region or simulator.region, config))
 
 
-def resource(simulator: Simulator, config: Config | None = None) -> Any:
+def resource(simulator: Simulator, config: Config | None = None, region: str | None = None) -> Any:
     with _session_lock:
         new_resource = _shared_session().resource(
-            "dynamodb", region_name=simulator.region, config=config, **FAKE_CREDENTIALS
+            "dynamodb", region_name=region or simulator.region, config=config, **FAKE_CREDENTIALS
         )
     attach(simulator, new_resource.meta.client)
     return new_resource

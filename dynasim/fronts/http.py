@@ -56,7 +56,7 @@ from dynasim import errors, wire
 from dynasim.doubles.faults import TransportFault
 from dynasim.errors import DynamoDBError
 from dynasim.fronts import admin
-from dynasim.fronts.protocol import CONTENT_TYPE, MAX_REQUEST_BYTES, request_id, respond
+from dynasim.fronts.protocol import CONTENT_TYPE, MAX_REQUEST_BYTES, region_of, request_id, respond
 from dynasim.fronts.sigv4 import Verifier
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class Endpoint:
         self.admin = admin.Admin(simulator, credentials, admin_hosts) if admin_api else None
         self.store = store  # answers wait until the writes they follow are on disk (group commit)
         self.max_request_bytes = max_request_bytes
-        self.verifier = Verifier(credentials, simulator.region) if credentials else None
+        self.verifier = Verifier(credentials, simulator.region, held=lambda: simulator.regions) if credentials else None
         self.cors_origins = frozenset(cors_origins)
 
     def answer(self, method: str, target: str, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
@@ -165,6 +165,7 @@ class Endpoint:
             front="http",
             content_encoding=headers.get("content-encoding"),
             max_request_bytes=self.max_request_bytes,
+            region=region_of(headers),
         )
 
     def _allowed_origin(self, headers: Headers) -> str | None:

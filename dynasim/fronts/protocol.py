@@ -8,11 +8,14 @@ import base64
 import itertools
 import os
 import zlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from dynasim import errors, wire
 from dynasim.engine import model
 from dynasim.errors import DynamoDBError
+from dynasim.fronts.sigv4 import parse_authorization
 
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
@@ -97,10 +100,11 @@ def respond(
     content_encoding: str | bytes | None = None,
     max_request_bytes: int = MAX_REQUEST_BYTES,
     typed: bool = False,
+    region: str | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
     """Answer one raw request: (HTTP status, headers, body). An injected transport fault
-    (`dynasim.doubles.faults.TransportFault`) is raised for the front to enact. `typed`: see
-    `Simulator.handle`."""
+    (`dynasim.doubles.faults.TransportFault`) is raised for the front to enact. `typed` and
+    `region`: see `Simulator.handle`."""
     status, document = answer_document(
         simulator,
         target,
@@ -109,6 +113,7 @@ def respond(
         content_encoding=content_encoding,
         max_request_bytes=max_request_bytes,
         typed=typed,
+        region=region,
     )
     headers, payload = encoded(document, checksum)
     return status, headers, payload
@@ -139,6 +144,7 @@ def answer_document(
     content_encoding: str | bytes | None = None,
     max_request_bytes: int = MAX_REQUEST_BYTES,
     typed: bool = False,
+    region: str | None = None,
 ) -> tuple[int, dict[str, Any] | None]:
     """Answer one raw request with (HTTP status, the answer's JSON document, or None for an
     operation with no output), not yet encoded (see `respond`)."""
@@ -147,10 +153,27 @@ def answer_document(
         if operation is None:
             raise errors.unknown_operation(str(target))
         request = wire.loads(decode_content(body, content_encoding, max_request_bytes))
-        response = simulator.handle(operation, request, front=front, typed=typed)
+        response = simulator.handle(operation, request, front=front, typed=typed, region=region)
         return 200, response if model.has_output(operation) else None
     except DynamoDBError as error:
         return error.status, error.body()
+
+
+def region_of(headers: Mapping[str, Any], url: str | None = None) -> str | None:
+    """The region a request is for: its signature's credential scope names it (every SDK signs
+    for its client's region); an unsigned one, its host's (dynamodb.<region>.amazonaws.com);
+    else None. Only read, never checked (the endpoint's `Verifier` checks signatures)."""
+    authorization = headers.get("Authorization") or headers.get("authorization")
+    if isinstance(authorization, bytes):
+        authorization = authorization.decode("latin-1")
+    if authorization:
+        scope = parse_authorization(authorization).get("Credential", "").split("/")
+        if len(scope) == 5 and scope[2]:
+            return scope[2]
+    labels = (urlsplit(url).hostname or "").split(".") if url else []
+    if "amazonaws" in labels and labels.index("amazonaws") >= 2:
+        return labels[labels.index("amazonaws") - 1]
+    return None
 
 
 def response_headers() -> dict[str, str]:
