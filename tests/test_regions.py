@@ -63,9 +63,7 @@ def test_a_fault_for_one_region_fails_only_its_calls():
     rule = sim.inject_fault("*", "InternalServerError", region="us-west-2")
     east.put_item(TableName="orders", Item={"pk": {"S": "a"}})
     with pytest.raises(ClientError) as failed:
-        sim.client(region_name="us-west-2", config=_no_retries()).put_item(
-            TableName="orders", Item={"pk": {"S": "a"}}
-        )
+        sim.client(region_name="us-west-2", config=_no_retries()).put_item(TableName="orders", Item={"pk": {"S": "a"}})
     assert failed.value.response["Error"]["Code"] == "InternalServerError"
     assert rule.fired == 1
     assert len(sim.call_log.filter("PutItem", region="us-west-2", error=True)) == 1
