@@ -66,6 +66,7 @@ class Engine:
         region: str = "us-east-1",
         account_id: str = "123456789012",
         clock: Callable[[], float] = time.time,
+        lock: threading.RLock | None = None,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -73,7 +74,8 @@ class Engine:
         # The regions of the account (`dynasim.engine.regions`), set when this engine is one of them.
         self.regions: Regions | None = None
         self.tables: dict[str, Table] = {}
-        self.lock = threading.RLock()
+        # One lock for every region of an account (`regions`): an operation in one may change another's tables.
+        self.lock = lock or threading.RLock()
         self.observers: list[Observer] = []
         self._changes: list[Change] = []
         # Run before each operation, outside the lock (TTL's sweep when expired items are to vanish

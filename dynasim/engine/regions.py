@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any, TypeVar, cast
 
 from dynasim.engine import Engine
+
+S = TypeVar("S")
 
 
 class Regions:
@@ -31,7 +34,12 @@ class Regions:
         # Applies the simulator's settings (TTL mode, jobs mode, object store, ...) to a new region's engine.
         self.configure = configure
         self._engines: dict[str, Engine] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # guards the tables of engines and states
+        # Every region's engine runs under this one lock: an operation in one region may change
+        # another's tables (a global table's replicas), so two regions never wait on each other.
+        self.lock = threading.RLock()
+        # Account-wide feature states (global tables' replication), by class, made on first use.
+        self._states: dict[Callable[[Regions], Any], Any] = {}
         self.home_engine = self.add(home)
 
     def add(self, region: str) -> Engine:
@@ -42,12 +50,20 @@ class Regions:
         with self._lock:
             engine = self._engines.get(region)
             if engine is None:
-                engine = Engine(region=region, account_id=self.account_id, clock=self.clock)
+                engine = Engine(region=region, account_id=self.account_id, clock=self.clock, lock=self.lock)
                 engine.regions = self
                 if self.configure is not None and self._engines:
                     self.configure(engine)
                 self._engines[region] = engine
         return engine
+
+    def state(self, kind: Callable[[Regions], S]) -> S:
+        """The account's state of a feature that spans regions, made on first use (as `Engine.state`)."""
+        state = self._states.get(kind)
+        if state is None:
+            with self._lock:
+                state = self._states.setdefault(kind, kind(self))
+        return cast(S, state)
 
     def get(self, region: str) -> Engine | None:
         """The engine of `region` if the account holds it."""

@@ -1,0 +1,102 @@
+"""The record of a global table's replication group, kept in each replica's `TableSettings.extra`.
+
+Every replica of a global table holds the same record (its own copy: settings are what snapshots
+copy and the durable store writes), and every change to the group writes it to each replica at
+once (`write`), under the account's one lock (`Regions.lock`). The record is plain data:
+
+    {
+        "Version": "2019.11.21" | "2017.11.29",
+        "CreatedAt": <seconds, on the clock>,
+        "Consistency": "EVENTUAL" | "STRONG",           # MultiRegionConsistency
+        "Replicas": {<region>: {"Status": <status>, "Since": <seconds>, "Until": <seconds> | None,
+                                 "Next": <status> | None, ...per-replica settings}},
+        "Witnesses": {<region>: {"Status": ..., "Since": ..., "Until": ..., "Next": ...}},
+    }
+
+A status with an `Until` becomes `Next` once the clock passes it (CREATING -> ACTIVE), read, never
+stored, by `status`: so statuses move on `sim.clock` without anything running.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dynasim.engine import Engine
+    from dynasim.engine.regions import Regions
+    from dynasim.storage.table import Table
+
+KEY = "GlobalTable"
+VERSION_2019 = "2019.11.21"
+VERSION_2017 = "2017.11.29"
+
+Record = dict[str, Any]
+
+
+def record_of(table: Table) -> Record | None:
+    """The group record a replica holds, or None for a table that is not global."""
+    return table.settings.extra.get(KEY)
+
+
+def status(entry: dict[str, Any], now: float) -> str:
+    """A replica's (or witness's) status at `now`: `Next` once `Until` has passed."""
+    until = entry.get("Until")
+    if until is not None and now >= until and entry.get("Next") is not None:
+        return str(entry["Next"])
+    return str(entry["Status"])
+
+
+def replica_regions(table: Table) -> list[str]:
+    """Every region holding a replica of `table` (its own included), as the record lists them."""
+    record = record_of(table)
+    return list(record["Replicas"]) if record is not None else []
+
+
+def peers(engine: Engine, table: Table, receiving: tuple[str, ...] = ("ACTIVE", "UPDATING")) -> list[str]:
+    """The other regions whose replicas of `table` take its writes now: those whose status is
+    one of `receiving` (a replica still CREATING is filled by its backfill, not by replication)."""
+    record = record_of(table)
+    if record is None:
+        return []
+    now = engine.clock()
+    return [
+        region
+        for region, entry in record["Replicas"].items()
+        if region != engine.region and status(entry, now) in receiving
+    ]
+
+
+def replicas(regions: Regions, name: str, record: Record) -> list[tuple[Engine, Table]]:
+    """The (engine, table) of each replica `record` lists that exists (a region not held yet is made)."""
+    found = []
+    for region in record["Replicas"]:
+        engine = regions.add(region)
+        table = engine.tables.get(name)
+        if table is not None:
+            found.append((engine, table))
+    return found
+
+
+def write(regions: Regions, name: str, record: Record | None, also: tuple[str, ...] = ()) -> None:
+    """Give every replica `record` lists (and the regions in `also`: replicas leaving the group)
+    its own copy of `record` (None: the table is no longer global), each as one operation of its
+    region's engine (`Engine.apply`: its change feed sees the settings change). Call under
+    `regions.lock` (any handler runs under it)."""
+    listed = list(record["Replicas"]) if record is not None else []
+    for region in dict.fromkeys(listed + list(also)):
+        engine = regions.add(region)
+        table = engine.tables.get(name)
+        if table is not None:
+            engine.apply(functools.partial(_set, engine, table, record))
+
+
+def _set(engine: Engine, table: Table, record: Record | None) -> None:
+    from dynasim.storage.changes import TableUpdated
+
+    if record is None:
+        table.settings.extra.pop(KEY, None)
+    else:
+        table.settings.extra[KEY] = copy.deepcopy(record)
+    engine.record(TableUpdated(table.settings))
