@@ -24,6 +24,7 @@ from dynasim.engine import (  # noqa: F401  (registers their handlers and featur
     backups,
     batches,
     control,
+    globaltables,
     insights,
     items,
     jobs,
