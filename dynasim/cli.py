@@ -162,6 +162,14 @@ def parser() -> argparse.ArgumentParser:
     )
     account = serve.add_argument_group("account")
     account.add_argument("--region", default="us-east-1", help="region in ARNs and the health check")
+    account.add_argument(
+        "--regions",
+        metavar="REGION,...",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        default=[],
+        help="other regions to hold besides --region, each with its own tables, answering clients that sign "
+        "for it (a global table's replicas add theirs; clients of any other region see --region's)",
+    )
     account.add_argument("--account-id", default="123456789012", help="account id in ARNs")
     account.add_argument(
         "--jobs",
@@ -288,6 +296,22 @@ def main(argv: list[str] | None = None) -> int:
     return serve(arguments)
 
 
+def _open_store(simulator: dynasim.Simulator, arguments: argparse.Namespace, say: Callable[[str], None]) -> Any:
+    """The durable store of `--data-dir`, opened (its tables loaded into the home region)."""
+    store = persistence.open_store(
+        simulator,
+        arguments.data_dir,
+        fsync=arguments.fsync,
+        fsync_interval=arguments.fsync_interval,
+        snapshot_bytes=arguments.snapshot_bytes,
+    )
+    where = os.path.abspath(arguments.data_dir)
+    say(f"data in {where} (fsync {arguments.fsync}), {_count(simulator)}")
+    if arguments.regions:
+        say(f"{', '.join(arguments.regions)}: in memory only (--data-dir keeps {arguments.region}'s tables)")
+    return store
+
+
 def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="dynasim: %(levelname)s %(name)s: %(message)s")
     say = (lambda message: None) if arguments.quiet else (lambda message: print(f"dynasim: {message}", flush=True))
@@ -298,6 +322,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
         return 2
     simulator = dynasim.Simulator(
         region=arguments.region,
+        regions=arguments.regions,
         account_id=arguments.account_id,
         max_logged_bytes=arguments.call_log_bytes,
         jobs=arguments.jobs,
@@ -306,15 +331,7 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
     store = None
     try:
         if arguments.data_dir:
-            store = persistence.open_store(
-                simulator,
-                arguments.data_dir,
-                fsync=arguments.fsync,
-                fsync_interval=arguments.fsync_interval,
-                snapshot_bytes=arguments.snapshot_bytes,
-            )
-            where = os.path.abspath(arguments.data_dir)
-            say(f"data in {where} (fsync {arguments.fsync}), {_count(simulator)}")
+            store = _open_store(simulator, arguments, say)
         if arguments.s3_dir:
             say(f"exports and imports in the buckets under {os.path.abspath(arguments.s3_dir)}")
         for path in arguments.tables:

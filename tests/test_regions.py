@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from http_helpers import CREDENTIALS, SCHEMA
 
 import dynasim
 from dynasim import Simulator
+from dynasim.doubles import specs
 from dynasim.engine.ttl import Expiry
-from tests.http_helpers import CREDENTIALS, SCHEMA
 
 
 def make(client, name: str = "orders") -> str:
@@ -121,3 +125,29 @@ def _no_retries():
     from botocore.config import Config
 
     return Config(retries={"total_max_attempts": 1})
+
+
+def test_an_endpoints_region_fails_by_a_fault_spec_as_the_admin_api_and_flags_take_it():
+    sim = Simulator(regions=["us-west-2"])
+    assert specs.fault_flag("*:InternalServerError:region=us-west-2") == {
+        "operation": "*",
+        "error": "InternalServerError",
+        "region": "us-west-2",
+    }
+    with sim.serve() as server:
+        west = boto3.client(
+            "dynamodb", endpoint_url=server.url, region_name="us-west-2", config=_no_retries(), **CREDENTIALS
+        )
+        east = boto3.client("dynamodb", endpoint_url=server.url, region_name="us-east-1", **CREDENTIALS)
+        request = urllib.request.Request(
+            server.url + "/_dynasim/faults",
+            data=json.dumps({"error": "InternalServerError", "region": "us-west-2"}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 201
+        assert east.list_tables()["TableNames"] == []
+        with pytest.raises(ClientError) as failed:
+            west.list_tables()
+        assert failed.value.response["Error"]["Code"] == "InternalServerError"

@@ -19,8 +19,10 @@ from dynasim.doubles.operations import check_operations
 if TYPE_CHECKING:
     from dynasim.simulator import Simulator
 
-FAULT_FIELDS = ("operation", "error", "times", "probability", "table", "match", "seed", "unprocessed", "message")
-LATENCY_FIELDS = ("operation", "seconds", "table", "virtual", "seed")
+FAULT_FIELDS = (
+    "operation", "error", "times", "probability", "table", "match", "seed", "unprocessed", "message", "region",
+)
+LATENCY_FIELDS = ("operation", "seconds", "table", "virtual", "seed", "region")
 THROUGHPUT_FIELDS = ("on_demand", "burst_seconds", "partition_limits")
 CONFIG_KEYS = ("faults", "latency", "throughput")
 
@@ -141,13 +143,13 @@ def fault_flag(text: str) -> dict[str, Any]:
         spec["error"] = [None if step.lower() == "none" else step for step in parts[1].split(",")]
     elif parts[1]:
         spec["error"] = parts[1]
-    conversions = {"times": int, "seed": int, "probability": float, "unprocessed": float, "table": str}
+    conversions = {"times": int, "seed": int, "probability": float, "unprocessed": float, "table": str, "region": str}
     spec.update(_options(options, conversions, "--fault"))
     return spec
 
 
 def latency_flag(text: str) -> dict[str, Any]:
-    """`OPERATION:SECONDS[:name=value,...]` (SECONDS or LOW-HIGH; names: table, virtual, seed) as a
+    """`OPERATION:SECONDS[:name=value,...]` (SECONDS or LOW-HIGH; names: table, virtual, seed, region) as a
     latency rule's JSON arguments, e.g. ``Query:0.2`` or ``*:0.01-0.05:table=users``."""
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0] or not parts[1]:
@@ -161,7 +163,7 @@ def latency_flag(text: str) -> dict[str, Any]:
             spec["seconds"] = float(parts[1])
     except ValueError:
         raise SpecError(f"--latency: not a number of seconds: {parts[1]!r}") from None
-    conversions = {"table": str, "virtual": _bool, "seed": int}
+    conversions = {"table": str, "virtual": _bool, "seed": int, "region": str}
     spec.update(_options(parts[2] if len(parts) == 3 else "", conversions, "--latency"))
     return spec
 
@@ -206,7 +208,7 @@ def _arguments(spec: Any, fields: tuple[str, ...], what: str) -> dict[str, Any]:
 
 
 def _check_names(arguments: dict[str, Any], what: str) -> None:
-    for name in ("operation", "table"):
+    for name in ("operation", "table", "region"):
         value = arguments.get(name)
         if value is None:
             continue
