@@ -170,7 +170,9 @@ def test_each_line_is_one_json_document(production, tmp_path):
         "error",
         "duration_ms",
         "timestamp",
+        "region",
     }
+    assert json.loads(lines[1])["region"] == "eu-west-1"
 
 
 def test_transport_errors_are_recorded_without_a_status(tmp_path):

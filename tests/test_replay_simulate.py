@@ -214,3 +214,27 @@ def test_backups_restores_and_policies_replay_without_differences(tmp_path):
     report = simulate(path)
     assert report.compared == 13
     assert report.mismatches == []
+
+
+def test_calls_in_two_regions_replay_each_in_its_own_region(tmp_path):
+    """A table of one name in two regions holds different items: the replay answers each
+    recorded call in the region its client was in, seeding each region's table apart."""
+    production = dynasim.Simulator(regions=["eu-west-1"])
+    path = tmp_path / "calls.jsonl"
+    with production.serve() as server, record(path):
+        for region, items in (("us-east-1", 2), ("eu-west-1", 3)):
+            ddb = boto3.client(
+                "dynamodb",
+                endpoint_url=server.url,
+                region_name=region,
+                aws_access_key_id="k",
+                aws_secret_access_key="s",
+            )
+            ddb.create_table(TableName="orders", **SCHEMA)
+            for n in range(items):
+                ddb.put_item(TableName="orders", Item={"pk": {"S": region}, "sk": {"N": str(n)}})
+            assert ddb.scan(TableName="orders")["Count"] == items
+    assert {interaction.region for interaction in load(path)} == {"us-east-1", "eu-west-1"}
+    report = simulate(path)
+    assert report.ok, report.text()
+    assert report.compared == 2 * (1 + 1) + 2 + 3

@@ -16,7 +16,8 @@ it, so the last attempt's outcome is what is kept)::
                                        #     "message": "The conditional request failed", "status": 400,
                                        #     "details": {...}}  (other fields of the error body, if any)
      "duration_ms": 3.81,              # from the call to its parsed answer, retries included
-     "timestamp": "2026-11-24T22:00:00.123Z"}   # when the call started, UTC
+     "timestamp": "2026-11-24T22:00:00.123Z",   # when the call started, UTC
+     "region": "us-east-1"}            # the client's region (absent in cassettes of earlier versions)
 
 No HTTP headers are kept, so no credentials, signatures, session tokens or auth headers can
 reach a cassette; attribute values are redacted before a line is written (see `redaction`).
@@ -59,6 +60,7 @@ class Interaction:
     error: dict[str, Any] | None = None
     duration_ms: float | None = None
     timestamp: str | None = None
+    region: str | None = None  # the recording client's
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,7 @@ class Interaction:
             "error": self.error,
             "duration_ms": self.duration_ms,
             "timestamp": self.timestamp,
+            "region": self.region,
         }
 
     @classmethod
@@ -86,6 +89,7 @@ class Interaction:
                 error=document.get("error"),
                 duration_ms=document.get("duration_ms"),
                 timestamp=document.get("timestamp"),
+                region=document.get("region"),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise CassetteError(f"not a recorded call: {error}") from None

@@ -125,6 +125,7 @@ class record:
     def attach(self, client: Any) -> Any:
         """Record `client`'s calls until the recording ends."""
         service = _service_of(client)
+        region = client.meta.region_name
 
         def before_call(params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
             context[_CONTEXT_KEY] = (time.time(), time.perf_counter(), params.get("body"), model.name)
@@ -142,15 +143,15 @@ class record:
                 error = error_of(status, body)
                 if "details" in error:
                     error["details"] = self._redactor.document(error["details"])
-                self._write(service, started, status, None, error)
+                self._write(service, region, started, status, None, error)
             else:
-                self._write(service, started, status, body, None)
+                self._write(service, region, started, status, body, None)
 
         def after_call_error(exception: BaseException, context: dict[str, Any], **_: Any) -> None:
             started = context.pop(_CONTEXT_KEY, None)
             if started is not None:
                 error = {"code": type(exception).__name__, "message": str(exception), "status": None}
-                self._write(service, started, None, None, error)
+                self._write(service, region, started, None, None, error)
 
         handlers: list[tuple[str, Callable[..., Any]]] = [
             (f"before-call.{service}", before_call),
@@ -165,6 +166,7 @@ class record:
     def _write(
         self,
         service: str,
+        region: str | None,
         started: tuple[float, float, Any, str],
         status: int | None,
         response: dict[str, Any] | None,
@@ -188,6 +190,7 @@ class record:
             error=error,
             duration_ms=duration_ms,
             timestamp=cassette.utc_timestamp(wall),
+            region=region,
         )
         writer.append(interaction)
         self.calls += 1

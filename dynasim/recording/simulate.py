@@ -259,19 +259,21 @@ def create_request(description: dict[str, Any]) -> dict[str, Any]:
     return request
 
 
-def _described_tables(tape: cassettes.Cassette) -> dict[str, dict[str, Any]]:
-    """CreateTable requests for tables the recording describes but does not create first."""
-    created: set[str] = set()
-    wanted: dict[str, dict[str, Any]] = {}
+def _described_tables(tape: cassettes.Cassette) -> dict[tuple[str | None, str], dict[str, Any]]:
+    """CreateTable requests for tables the recording describes but does not create first, by
+    (region, name): a table is made in the region whose client described it."""
+    created: set[tuple[str | None, str]] = set()
+    wanted: dict[tuple[str | None, str], dict[str, Any]] = {}
     for interaction in tape:
         made = _table_made(interaction.operation, interaction.request)
         if made is not None:
-            created.add(made)
+            created.add((interaction.region, made))
         elif interaction.operation == "DescribeTable" and interaction.response:
             table = interaction.response.get("Table") or {}
             name = table.get("TableName")
-            if name and name not in created and name not in wanted and "KeySchema" in table:
-                wanted[name] = create_request(table)
+            where = (interaction.region, str(name))
+            if name and where not in created and where not in wanted and "KeySchema" in table:
+                wanted[where] = create_request(table)
     return wanted
 
 
@@ -314,9 +316,14 @@ def simulate(
     from dynasim.simulator import Simulator
 
     tape = _tape(source)
+    # The regions the calls were made in, each answered by its own (the first the home region).
+    regions = list(dict.fromkeys(i.region for i in tape if i.region))
     # Jobs (a backup, an export) finish as they start: the recorded run waited for them, and the
     # replay compares what they did, not how long they took.
-    simulator = simulator if simulator is not None else Simulator(jobs="immediate")
+    if simulator is None:
+        simulator = Simulator(*regions[:1], regions=regions[1:], jobs="immediate")
+    for region in regions:
+        simulator.add_region(region)
     ignored = VOLATILE_FIELDS | frozenset(ignore)
     report = Report(cassette=str(source) if not isinstance(source, cassettes.Cassette) else "cassette")
     report.calls = len(tape)
@@ -326,11 +333,12 @@ def simulate(
             i.duration_ms for i in tape if i.operation == operation and i.duration_ms is not None
         )
     described = _described_tables(tape)
-    before = _items(tape, described, before=True) if seed_items else {}
-    for name, request in described.items():
-        simulator.handle("CreateTable", request)
-        report.seeded_tables.append(name)
-        report.seeded_items += _put_items(simulator, name, before.get(name, {}))
+    schemas = {table: request for (_, table), request in described.items()}
+    before = _items(tape, schemas, before=True) if seed_items else {}
+    for (made_in, table), request in described.items():
+        simulator.handle("CreateTable", request, region=made_in)
+        report.seeded_tables.append(table)
+        report.seeded_items += _put_items(simulator, table, before.get(table, {}), made_in)
     total = len(tape)
     tokens: dict[str, str] = {}
     for done, interaction in enumerate(tape, 1):
@@ -378,9 +386,11 @@ def _compare(
 ) -> list[str]:
     operation = interaction.operation
     request = _translated(copy.deepcopy(interaction.request), tokens)
-    scan = simulator.engine.touches(operation, request).scan  # a Scan, or a PartiQL SELECT that scans
+    # a Scan, or a PartiQL SELECT that scans
+    scan = simulator.engine_of(interaction.region).touches(operation, request).scan
     try:
-        response: dict[str, Any] | None = simulator.handle(operation, request)
+        response: dict[str, Any] | None
+        response = simulator.handle(operation, request, region=interaction.region)
         error = None
     except DynamoDBError as raised:
         response, error = None, {"code": raised.code, "message": raised.message, "status": raised.status}
@@ -558,11 +568,11 @@ def _schemas_only(schemas: dict[str, dict[str, Any]]) -> Engine:
     return engine
 
 
-def _put_items(simulator: Any, table: str, items: dict[str, dict[str, Any] | None]) -> int:
+def _put_items(simulator: Any, table: str, items: dict[str, dict[str, Any] | None], region: str | None = None) -> int:
     count = 0
     for item in items.values():
         if item is not None:
-            simulator.handle("PutItem", {"TableName": table, "Item": copy.deepcopy(item)})
+            simulator.handle("PutItem", {"TableName": table, "Item": copy.deepcopy(item)}, region=region)
             count += 1
     return count
 
