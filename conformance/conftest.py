@@ -119,7 +119,10 @@ def ddblocal_endpoint() -> Iterator[str]:
 class Backend(Protocol):
     """Hands out clients for one test on one target and cleans up after it."""
 
-    def client(self, config: Config | None = None, service_name: str = "dynamodb") -> Any: ...
+    def client(
+        self, config: Config | None = None, service_name: str = "dynamodb", region_name: str | None = None
+    ) -> Any:
+        """A client on the target; `region_name`: of another region than the suite's."""
 
     def async_client(self) -> Any:
         """An aiobotocore DynamoDB client on the target, to enter with `async with` (needs aiobotocore)."""
@@ -132,8 +135,10 @@ class SimBackend:
         dynasim = importlib.import_module("dynasim")  # lazily: ddblocal runs work even if dynasim is broken
         self.sim = dynasim.Simulator()
 
-    def client(self, config: Config | None = None, service_name: str = "dynamodb") -> Any:
-        return self.sim.client(service_name, config=config)
+    def client(
+        self, config: Config | None = None, service_name: str = "dynamodb", region_name: str | None = None
+    ) -> Any:
+        return self.sim.client(service_name, config=config, region_name=region_name)
 
     def close(self) -> None:
         pass

@@ -391,22 +391,28 @@ class RemoteEndpoint:
             self.options.update(aws_access_key_id=credentials[0], aws_secret_access_key=credentials[1])
         self.config_options = config or {}
         self.config = Config(**self.config_options)
-        self.created: list[str] = []
+        self.created: list[tuple[str, str]] = []  # (region, table name)
         self.admin = self.client()
 
     def _watch(self, client: Any) -> Any:
-        client.meta.events.register("after-call.dynamodb.CreateTable", self._record_created)
+        region = client.meta.region_name
+
+        def created(http_response: Any, parsed: dict[str, Any], **_: Any) -> None:
+            name = parsed.get("TableDescription", {}).get("TableName")
+            if name and getattr(http_response, "status_code", 200) == 200:
+                self.created.append((region, name))
+
+        client.meta.events.register("after-call.dynamodb.CreateTable", created)
         return client
 
-    def _record_created(self, http_response: Any, parsed: dict[str, Any], **_: Any) -> None:
-        name = parsed.get("TableDescription", {}).get("TableName")
-        if name and getattr(http_response, "status_code", 200) == 200:
-            self.created.append(name)
-
-    def client(self, config: Config | None = None, service_name: str = "dynamodb") -> Any:
-        """A boto3 client of DynamoDB (or DynamoDB Streams), `config` merged into the endpoint's."""
+    def client(
+        self, config: Config | None = None, service_name: str = "dynamodb", region_name: str | None = None
+    ) -> Any:
+        """A boto3 client of DynamoDB (or DynamoDB Streams), `config` merged into the endpoint's;
+        `region_name`: another region than the endpoint's."""
         merged = self.config.merge(config) if config is not None else self.config
-        return self._watch(self.session.client(service_name, config=merged, **self.options))
+        options = dict(self.options, region_name=region_name or self.options["region_name"])
+        return self._watch(self.session.client(service_name, config=merged, **options))
 
     def resource(self) -> Any:
         resource = self.session.resource("dynamodb", config=self.config, **self.options)
@@ -451,9 +457,14 @@ class RemoteEndpoint:
         where a table has it)."""
         from botocore.exceptions import ClientError
 
-        for name in dict.fromkeys(self.created):
+        admins = {self.options["region_name"]: self.admin}
+        # Tables of other regions first: a global table's replicas go before the table they came from.
+        for region, name in sorted(
+            dict.fromkeys(self.created), key=lambda made: made[0] == self.options["region_name"]
+        ):
+            admin = admins.get(region) or admins.setdefault(region, self.client(region_name=region))
             try:
-                self.admin.delete_table(TableName=name)
+                admin.delete_table(TableName=name)
             except ClientError as error:
                 code = error.response["Error"]["Code"]
                 if code == "ResourceNotFoundException":
@@ -461,8 +472,8 @@ class RemoteEndpoint:
                 if code != "ValidationException":
                     raise
                 # Deletion protection, probably: switch it off and delete again.
-                self.admin.update_table(TableName=name, DeletionProtectionEnabled=False)
-                self.admin.delete_table(TableName=name)
+                admin.update_table(TableName=name, DeletionProtectionEnabled=False)
+                admin.delete_table(TableName=name)
         self.created.clear()
 
 
