@@ -220,6 +220,12 @@ def test_removed_and_cleared_rules_stop(sim):
     assert sim.faults == []
 
 
+def test_a_rule_used_as_a_context_manager_applies_inside_the_block_only(sim):
+    with sim.inject_fault("ListTables", error="InternalServerError"), pytest.raises(DynamoDBError):
+        sim.handle("ListTables", {})
+    sim.handle("ListTables", {})
+
+
 def test_bad_fault_arguments_fail_early(sim):
     with pytest.raises(ValueError, match="no known message"):
         sim.inject_fault("PutItem", error="MadeUpException")

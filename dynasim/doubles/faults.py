@@ -261,6 +261,13 @@ class FaultRule:
         """Stop applying this rule."""
         self.removed = True
 
+    def __enter__(self) -> FaultRule:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """`with sim.inject_fault(...):` applies the rule inside the block only."""
+        self.remove()
+
     def report(self) -> str:
         """Why this rule never (or how often it) fired."""
         if self.fired:
