@@ -252,3 +252,21 @@ def test_batch_writes_return_throttled_tables_as_unprocessed(sim):
     assert response["UnprocessedItems"] == {"small": [{"PutRequest": {"Item": {"pk": {"S": "s"}}}}]}
     with pytest.raises(DynamoDBError, match="ProvisionedThroughputExceeded"):
         sim.handle("BatchWriteItem", {"RequestItems": {"small": [{"PutRequest": {"Item": {"pk": {"S": "s"}}}}]}})
+
+
+
+def test_each_region_has_its_own_buckets_for_a_table_of_one_name(sim):
+    create(sim, "small", 1, 1)
+    limiter = sim.enable_throughput_limits()
+    east, west = sim.client(config=NO_RETRIES), sim.client(config=NO_RETRIES, region_name="eu-west-1")
+    west.create_table(
+        TableName="small",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+    )
+    east.put_item(TableName="small", Item={"pk": {"S": "a"}})
+    with pytest.raises(ClientError, match="ProvisionedThroughputExceededException"):
+        east.put_item(TableName="small", Item={"pk": {"S": "b"}})
+    west.put_item(TableName="small", Item={"pk": {"S": "a"}})  # its own bucket, still full
+    assert limiter.available(sim.engine_of("eu-west-1"), "small") == limiter.available(sim.engine, "small") == 0

@@ -128,23 +128,24 @@ class ThroughputLimiter:
             return []
         kind = touches.access
         draws: list[tuple[tuple[str, ...], Any]] = []
+        arn = table.settings.arn  # buckets are per table of one region: its ARN names both
         index = table.indexes.get(touches.index) if touches.index is not None else None
         if index is not None and index.settings.kind == "GLOBAL":
             limit = self._limit(table, index.name, "read")
             if limit is not None:
-                draws.append((("index", table_name, index.name, "read"), limit))
+                draws.append((("index", arn, index.name, "read"), limit))
         else:
             limit = self._limit(table, None, kind)
             if limit is not None:
-                draws.append((("table", table_name, kind), limit))
+                draws.append((("table", arn, kind), limit))
         if kind == "write":
             for name in table.indexes:
                 limit = self._limit(table, name, "write")
                 if limit is not None:
-                    draws.append((("index", table_name, name, "write"), limit))
+                    draws.append((("index", arn, name, "write"), limit))
         partition = self._partition_of(table, touches)
         if partition is not None:
-            draws.append((("partition", table_name, partition, kind), self._partition_limit(table, kind)))
+            draws.append((("partition", arn, partition, kind), self._partition_limit(table, kind)))
         return draws
 
     def _partition_of(self, table: Table, touches: Touches) -> Any:
@@ -204,7 +205,7 @@ class ThroughputLimiter:
         now = self.clock()
         for capacity in consumed:
             table = capacity.table
-            name = table.name
+            name = table.settings.arn
             table_units = capacity.table_units
             for index_name, units in capacity.index_units.items():
                 index = table.indexes.get(index_name)
@@ -241,7 +242,8 @@ class ThroughputLimiter:
         limit = self._limit(found, index, kind)
         if limit is None:
             return None
-        key = ("table", table, kind) if index is None else ("index", table, index, kind)
+        arn = found.settings.arn
+        key = ("table", arn, kind) if index is None else ("index", arn, index, kind)
         return self._bucket(key, limit, self.clock())
 
 
