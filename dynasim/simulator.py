@@ -68,10 +68,10 @@ class Simulator:
         self.jobs_mode = jobs
         # where exports write and imports and bulk loads read (see `dynasim.objects.configure`)
         self.engine.state(Transfers).store = object_store(s3_dir, s3_client)
-        for other in regions:
-            self.add_region(other)
         # the call log keeps the last max_logged_calls calls, in at most max_logged_bytes (None: no bound)
         self._doubles = Doubles(self, max_logged_calls, max_logged_bytes)
+        for other in regions:
+            self.add_region(other)
         # While this simulator answers a client, the client's waits between retries (botocore's and
         # aiobotocore's backoff in every retry mode, adaptive mode's rate limiter, the integration
         # client's backoff) advance `clock` instead of sleeping; False: they really sleep.
@@ -120,6 +120,9 @@ class Simulator:
         engine.state(Transfers).store = home.state(Transfers).store
         engine.state(KinesisDestinations).sink = home.state(KinesisDestinations).sink
         engine.state(VectorSearch).backfill_seconds = home.state(VectorSearch).backfill_seconds
+        consistency = self._doubles.consistency
+        if consistency is not None:
+            consistency.watch(engine)
 
     # --- TTL and DynamoDB Streams -----------------------------------------------------------
 
@@ -447,18 +450,15 @@ class Simulator:
         """Global-index reads lag `lag` seconds behind writes, and eventually consistent reads see
         an item's previous version with `stale_read_probability`; see `dynasim.doubles.consistency`."""
         self.disable_eventual_consistency()
-        mode = EventualConsistency(
-            self.engine, self.clock.now, lag=lag, stale_read_probability=stale_read_probability, seed=seed
-        )
-        with self.engine.lock:
-            self.engine.observers.append(mode)
+        mode = EventualConsistency(self.clock.now, lag=lag, stale_read_probability=stale_read_probability, seed=seed)
+        for engine in self._regions:
+            mode.watch(engine)
         self._doubles.consistency = mode
 
     def disable_eventual_consistency(self) -> None:
         mode = self._doubles.consistency
         if mode is not None:
-            with self.engine.lock:
-                self.engine.observers.remove(mode)
+            mode.stop()
             self._doubles.consistency = None
 
     # --- capacity assertions ------------------------------------------------------------------
