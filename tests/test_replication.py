@@ -4,6 +4,7 @@ strong consistency, and snapshots (`dynasim.engine.globaltables.replication`).""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -212,6 +213,37 @@ def test_a_later_delete_wins_over_an_earlier_put_and_an_earlier_delete_loses(sim
     assert value(sim, EAST, "b") == value(sim, WEST, "b") == "two"
 
 
+def test_a_write_that_loses_leaves_no_trace_in_the_target_regions_stream(sim):
+    make_global(sim, NAME, [EAST, WEST], **_keys(), **STREAM)
+    put(sim, EAST, "a", "east")
+    sim.advance(0.5)
+    west = records(sim, WEST)
+    put(sim, WEST, "a", "west")
+    sim.advance(1)  # east's older write reaches west and is dropped
+    assert [record["dynamodb"]["NewImage"]["v"] for record in west] == [{"S": "west"}]
+    assert value(sim, WEST, "a") == "west"
+
+
+def test_writes_from_many_threads_in_two_regions_converge(sim):
+    make_global(sim, NAME, [EAST, WEST])
+    clients = {region: sim.client(region_name=region) for region in (EAST, WEST)}
+
+    def write(region: str) -> None:
+        for number in range(40):
+            key = {"pk": {"S": f"k{number % 8}"}, "v": {"S": f"{region}-{number}"}}
+            clients[region].put_item(TableName=NAME, Item=key)
+
+    threads = [threading.Thread(target=write, args=(region,)) for region in (EAST, WEST)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sim.settle_replication()
+    assert sim.pending_replication() == 0
+    for number in range(8):
+        assert value(sim, EAST, f"k{number}") == value(sim, WEST, f"k{number}") is not None
+
+
 # --- streams and TTL --------------------------------------------------------------------------------
 
 
@@ -286,6 +318,16 @@ def test_version_2017_writes_the_aws_rep_attributes_in_its_region_and_replicates
         assert sim.pending_replication(EAST, WEST) == 1
 
 
+def test_version_2017_deletes_replicate_as_deletes(sim):
+    make_global(sim, NAME, [EAST, WEST], group.VERSION_2017)
+    put(sim, EAST, "a", "one")
+    sim.advance(1)
+    sim.client(region_name=WEST).delete_item(TableName=NAME, Key={"pk": {"S": "a"}})
+    assert item(sim, WEST, "a") is None  # no attributes written back to a deleted item
+    sim.advance(1)
+    assert item(sim, EAST, "a") is None
+
+
 def test_version_2019_items_stay_as_written(sim):
     make_global(sim, NAME, [EAST, WEST])
     put(sim, EAST, "a", "one")
@@ -297,10 +339,12 @@ def test_version_2019_items_stay_as_written(sim):
 
 
 def test_strong_consistency_replicates_before_the_write_returns(sim):
-    make_global(sim, NAME, [EAST, WEST, EU], consistency="STRONG")
+    make_global(sim, NAME, [EAST, WEST, EU], consistency="STRONG", **_keys(), **STREAM)
+    west = records(sim, WEST)
     put(sim, EAST, "a", "one")
     assert value(sim, WEST, "a") == "one" and value(sim, EU, "a") == "one"
     assert sim.pending_replication() == 0
+    assert [record["eventName"] for record in west] == ["INSERT"]
 
 
 def test_strong_write_to_an_item_another_regions_write_is_still_modifying_conflicts(sim):

@@ -324,8 +324,8 @@ class Replication:
                     raise errors.replicated_write_conflict()
 
     def _quorum(self, region: str, record: group.Record, now: float) -> bool:
-        members = [name for name, entry in record["Replicas"].items() if group.status(entry, now) in RECEIVING]
-        members += list(record.get("Witnesses") or {})
+        entries = [*record["Replicas"].items(), *(record.get("Witnesses") or {}).items()]
+        members = [name for name, entry in entries if group.status(entry, now) in RECEIVING]
         reached = sum(1 for member in members if member == region or not self.paused(region, member))
         return 2 * reached > len(members)
 
