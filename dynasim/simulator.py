@@ -414,7 +414,7 @@ class Simulator:
 
     def advance(self, seconds: float) -> None:
         """Move the simulator's clock forward (TTL, timestamps, throughput buckets, consistency lag,
-        jobs: those whose time has come finish)."""
+        jobs: those whose time has come finish; global tables: writes whose lag has passed arrive)."""
         self.clock.advance(seconds)
         for engine in self._regions:
             engine.state(Jobs).run_due()

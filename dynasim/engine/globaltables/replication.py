@@ -45,6 +45,10 @@ What DynamoDB documents, and how it is simulated:
   this region reaches no majority of the group's replicas and witnesses (replication from it
   paused), with the error `errors.replication_quorum_lost` documents (none is documented).
 
+Not simulated: a strongly consistent read in a region cut off from the others still answers
+from its replica (the service's answer there is not documented); `aws:rep:deleting` is always
+false (the service's own use of it while it replicates a delete is not observable in one step).
+
 The test doubles (`Simulator.set_replication_lag`, `pause_replication`, `resume_replication`,
 `pending_replication`, `settle_replication`) forward to `Replication`, the account-wide state
 (`Regions.state`). Queued deliveries and stamps are not saved: a snapshot's restore (and a reset)
