@@ -23,17 +23,18 @@ What DynamoDB documents, and how it is simulated:
 - TTL: with version 2019.11.21, "DynamoDB replicates TTL deletes to all replica tables"
   (Developer Guide, "Time to Live (TTL)",
   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html); a stream record
-  carries the service's `userIdentity` only for an item "deleted by the Time to Live process after
-  expiration" (Developer Guide, "DynamoDB Streams and Time to Live",
+  carries the service's `userIdentity` only for an item the TTL process deleted after it expired
+  (Developer Guide, "DynamoDB Streams and Time to Live",
   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/time-to-live-ttl-streams.html):
   the region where the item expired. Elsewhere the delete is a replicated write, without one.
-- Version 2017.11.29: "global tables automatically create the following attributes for every
-  item": `aws:rep:deleting`, `aws:rep:updatetime`, `aws:rep:updateregion` (Developer Guide,
+- Version 2017.11.29: global tables add three attributes to every item to keep the replicas in
+  sync, `aws:rep:deleting`, `aws:rep:updatetime`, `aws:rep:updateregion` (Developer Guide,
   "Global tables: How it works" for version 2017.11.29,
   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables_HowItWorks.html).
   Each item written in a region is written again there at once with the three attributes (the
-  region, the write's time in seconds, false) - the second write that makes a 2017 PutItem cost
-  two replicated write units in its region - and that stamped item is what the peers receive.
+  region, the write's time in seconds, false; a 2017.11.29 PutItem costs two replicated write
+  units per region, Developer Guide, "Upgrading global tables"), and that stamped item is what
+  the peers receive.
 - Multi-Region strong consistency (the group's Consistency "STRONG"; Developer Guide,
   "Multi-Region strong consistency",
   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/multi-region-strong-consistency-gt.html):
