@@ -2550,3 +2550,24 @@ def incremental_period_invalid(detail: str) -> DynamoDBError:
 
 # Not the service's wording (not recorded): a bulk load whose table was deleted before it ran.
 BULK_TABLE_GONE = ("ResourceNotFoundException", "The table of the bulk operation was deleted before it completed")
+
+
+# --- Global tables: replication between regions ------------------------------------------------
+
+
+def replicated_write_conflict() -> DynamoDBError:
+    # The API Reference's words for the error (PutItem, UpdateItem, DeleteItem, TransactWriteItems,
+    # "Errors"): a write to a multi-Region strongly consistent table whose item another Region's
+    # write is still modifying.
+    return DynamoDBError(
+        "ReplicatedWriteConflictException",
+        "The request was rejected because one or more items in the request are being modified by a request "
+        "in another Region.",
+    )
+
+
+def replication_quorum_lost() -> DynamoDBError:
+    # No documented error for a write to a multi-Region strongly consistent table in a Region that
+    # cannot reach a majority of the global table's Regions: the closest the write operations
+    # document is InternalServerError (a server-side failure the SDKs retry). A documented choice.
+    return internal_error()

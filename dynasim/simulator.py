@@ -21,6 +21,7 @@ from dynasim.doubles.recall import RecallRule
 from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
+from dynasim.engine.globaltables.replication import Replication, ReplicationPause
 from dynasim.engine.jobs import Hold, Job, JobFailure, Jobs
 from dynasim.engine.kinesis import KinesisDestinations, KinesisSubscription
 from dynasim.engine.regions import Regions
@@ -416,10 +417,38 @@ class Simulator:
 
     def advance(self, seconds: float) -> None:
         """Move the simulator's clock forward (TTL, timestamps, throughput buckets, consistency lag,
-        jobs: those whose time has come finish)."""
+        jobs: those whose time has come finish; global tables: writes whose lag has passed arrive)."""
         self.clock.advance(seconds)
         for engine in self._regions:
             engine.state(Jobs).run_due()
+        self._regions.state(Replication).run_due()
+
+    # --- global tables: replication between regions ---------------------------------------------
+    # Writes to a global table's replica reach the others after a lag on `clock` (1 s unless set);
+    # see `dynasim.engine.globaltables.replication`. `source` / `target` None: every region.
+
+    def set_replication_lag(self, seconds: float, source: str | None = None, target: str | None = None) -> None:
+        """Writes from `source` to `target` arrive `seconds` after they were made (the most specific
+        rule applies; both None: every pair, replacing the narrower rules)."""
+        self._regions.state(Replication).set_lag(seconds, source, target)
+
+    def pause_replication(self, source: str | None = None, target: str | None = None) -> ReplicationPause:
+        """Hold the writes from `source` to `target` (a partition) until resumed: they queue, and
+        flow once resumed and their lag has passed. `with sim.pause_replication("us-east-1"):` resumes
+        at the end of the block."""
+        return self._regions.state(Replication).pause(source, target)
+
+    def resume_replication(self, source: str | None = None, target: str | None = None) -> None:
+        """Lift the pauses of exactly this pair (both None: every pause)."""
+        self._regions.state(Replication).resume(source, target)
+
+    def pending_replication(self, source: str | None = None, target: str | None = None) -> int:
+        """How many writes wait to be delivered from `source` to `target`."""
+        return self._regions.state(Replication).pending(source, target)
+
+    def settle_replication(self) -> int:
+        """Deliver every waiting write now, due or not (not those of paused pairs); return how many."""
+        return self._regions.state(Replication).run_due(everything=True)
 
     # --- throughput limits --------------------------------------------------------------------
 
@@ -502,9 +531,9 @@ class Simulator:
         snapshot.restore(self, state)
 
     def reset(self) -> None:
-        """Back to empty: no tables, backups or jobs, an empty call log, no fault, latency, recall or
-        job rules (the clock and throughput limits are kept; every region held stays, empty). What
-        `POST /_dynasim/reset` does on the endpoint."""
+        """Back to empty: no tables, backups or jobs, an empty call log, no fault, latency, recall,
+        job or replication rules (the clock and throughput limits are kept; every region held stays,
+        empty). What `POST /_dynasim/reset` does on the endpoint."""
         snapshot.restore(self, snapshot.EMPTY)
         for engine in self._regions:
             engine.state(Jobs).clear()
@@ -512,6 +541,7 @@ class Simulator:
         self.clear_faults()
         self.clear_latency()
         self.clear_vector_recall()
+        self._regions.state(Replication).clear_rules()
 
 
 def _region_of_arn(arn: str | None) -> str | None:

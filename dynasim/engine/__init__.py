@@ -83,6 +83,9 @@ class Engine:
         # at once), and after each operation once the lock is released (stream subscriptions).
         self.before_operation: list[Callable[[], object]] = []
         self.after_operation: list[Callable[[], None]] = []
+        # Run under the lock just before each operation's handler, with its name and request: a
+        # feature's check that may refuse it (a global table's replicas out of reach).
+        self.checks: list[Callable[[str, Request], None]] = []
         # Each registered feature's state in this engine, by the class that makes it: made now for
         # the features that watch every operation, on first use for the others (saves a new
         # simulator making states a test never uses).
@@ -119,7 +122,12 @@ class Engine:
         for hook in self.before_operation:
             hook()
         with values.checking_for(operation):
-            return self.apply(lambda: handler(self, request))
+            return self.apply(lambda: self._run(handler, operation, request))
+
+    def _run(self, handler: Callable[[Engine, Request], Response], operation: str, request: Request) -> Response:
+        for check in self.checks:
+            check(operation, request)
+        return handler(self, request)
 
     def apply(self, work: Callable[[], Any]) -> Any:
         """Run `work` as one operation: under the lock, its changes reaching the observers as

@@ -18,20 +18,25 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ItemPut:
-    """An item written (created or replaced); `old` is the item it replaced, if any."""
+    """An item written (created or replaced); `old` is the item it replaced, if any.
+    `replicated_from`: the region whose write a global table's replication applied here (None: a
+    write made in this region), which replication does not send on again."""
 
     table: str
     item: Item
     old: Item | None
+    replicated_from: str | None = None
 
 
 @dataclass(frozen=True)
 class ItemDeleted:
-    """An item deleted; `expired` when TTL deleted it (the service did, not a request)."""
+    """An item deleted; `expired` when TTL deleted it (the service did, not a request);
+    `replicated_from` as for `ItemPut`."""
 
     table: str
     old: Item
     expired: bool = False
+    replicated_from: str | None = None
 
 
 @dataclass(frozen=True)

@@ -140,8 +140,11 @@ class Table:
             entry = entry.get(range_key)
         return entry
 
-    def put(self, hash_key: Any, range_key: Any, item: Item, size: int) -> Item | None:
-        """Store `item` (of `size` bytes) under its key; return the item it replaced, if any."""
+    def put(
+        self, hash_key: Any, range_key: Any, item: Item, size: int, *, replicated_from: str | None = None
+    ) -> Item | None:
+        """Store `item` (of `size` bytes) under its key; return the item it replaced, if any.
+        `replicated_from`: a global table's replication writes it (the change feed says so)."""
         if self._composite:
             partition = self._partitions.get(hash_key)
             if partition is None:
@@ -167,12 +170,15 @@ class Table:
             self.size_bytes -= old[1]
             for index in self.indexes.values():
                 index.replace(old_item, old[1], item, size, hash_key, range_key)
-        self._record(ItemPut(self.settings.name, item, old_item))
+        self._record(ItemPut(self.settings.name, item, old_item, replicated_from))
         return old_item
 
-    def delete(self, hash_key: Any, range_key: Any = None, *, expired: bool = False) -> Item | None:
+    def delete(
+        self, hash_key: Any, range_key: Any = None, *, expired: bool = False, replicated_from: str | None = None
+    ) -> Item | None:
         """Remove the item under this key; return it, or None if there was none. `expired`:
-        TTL is deleting it (the change feed says so)."""
+        TTL is deleting it; `replicated_from`: a global table's replication is (the change feed
+        says so)."""
         if self._composite:
             partition = self._partitions.get(hash_key)
             if partition is None:
@@ -189,7 +195,7 @@ class Table:
                 self._scan_order.remove((token(hash_key), hash_key))
         old_item = self._forget(old, hash_key, range_key)
         if old_item is not None:
-            self._record(ItemDeleted(self.settings.name, old_item, expired))
+            self._record(ItemDeleted(self.settings.name, old_item, expired, replicated_from))
         return old_item
 
     def _forget(self, entry: tuple[Packed, int] | None, hash_key: Any, range_key: Any) -> Item | None:

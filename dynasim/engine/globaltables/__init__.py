@@ -1,8 +1,10 @@
 """Global tables: one table replicated across the regions of a simulator (`dynasim.engine.regions`).
 
 - `group`: the record of a table's replication group, kept in every replica's settings.
+- `replication`: every write to a replica delivered to the others (lag, last writer wins, the
+  2017.11.29 attributes, multi-Region strong consistency) and its test doubles' state.
 
 Each module below registers its operations and features when imported; import them here.
 """
 
-from dynasim.engine.globaltables import group  # noqa: F401
+from dynasim.engine.globaltables import group, replication  # noqa: F401
