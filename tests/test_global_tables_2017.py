@@ -460,3 +460,15 @@ def test_a_role_arn_beyond_the_basic_plane_is_accepted(sim, clients):
     clients[EAST].update_global_table_settings(
         GlobalTableName=NAME, GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate=scaling
     )
+
+
+def test_describe_table_of_a_replica_names_no_version(sim, clients):
+    # the Developer Guide ("Determining the global table version you are using"): DescribeTable's
+    # GlobalTableVersion identifies a version 2019.11.21 replica; a version 2017.11.29 replica is
+    # identified by DescribeGlobalTable answering
+    create_group(clients, EAST, WEST)
+    table = clients[WEST].describe_table(TableName=NAME)["Table"]
+    assert "GlobalTableVersion" not in table and "Replicas" not in table
+    assert (
+        clients[WEST].describe_global_table(GlobalTableName=NAME)["GlobalTableDescription"]["GlobalTableName"] == NAME
+    )

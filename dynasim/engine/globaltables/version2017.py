@@ -19,7 +19,9 @@ keys) as the others, and belong to no other global table.
 The group is the record of `group.py` with "Version": VERSION_2017, in every replica's settings; the
 group's status (GlobalTableStatus) and each replica's move from CREATING or UPDATING to ACTIVE
 `SETTLE_SECONDS` of the simulator's clock later. A global table is account-wide: any region's client
-sees it. Moving data between replicas is replication's job, not this module's.
+sees it. Moving data between replicas is replication's job, not this module's. DescribeTable of a replica
+shows no GlobalTableVersion: that member identifies version 2019.11.21 replicas, a version 2017.11.29
+replica is known by DescribeGlobalTable answering (the Developer Guide, "Determining the version").
 
 UpdateGlobalTableSettings changes the replicas' tables themselves (billing mode, provisioned write
 capacity of the tables and their global secondary indexes everywhere; a replica's read capacity and
