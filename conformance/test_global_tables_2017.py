@@ -78,6 +78,23 @@ def test_the_version_is_refused_before_the_tables_are_looked_up(ddb):
     assert_error(lambda: ddb.create_global_table(GlobalTableName=name, ReplicationGroup=group), VALIDATION, UNSUPPORTED)
 
 
+def test_request_shape_errors_come_before_the_version(ddb_raw):
+    # DDB-GLOBALTABLE-003: the model's constraints are checked first, in the service's usual words
+    short = {"GlobalTableName": "ab", "ReplicationGroup": [{"RegionName": "us-east-1"}]}
+    assert_error(
+        lambda: ddb_raw.create_global_table(**short),
+        VALIDATION,
+        "1 validation error detected: Value 'ab' at 'globalTableName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 3",
+    )
+    assert_error(
+        lambda: ddb_raw.create_global_table(GlobalTableName=unique_name("gt")),
+        VALIDATION,
+        "1 validation error detected: Value null at 'replicationGroup' failed to satisfy constraint: "
+        "Member must not be null",
+    )
+
+
 def test_update_global_table_create_is_refused_before_the_group_is_looked_up(ddb):
     name = unique_name("gt")
     create = [{"Create": {"RegionName": OTHER_REGION}}]
