@@ -113,6 +113,22 @@ class Simulator:
         """The engine answering clients of `region` (None: the home region's); see `regions`."""
         return self._regions.answering(region)
 
+    @property
+    def global_tables_2017(self) -> bool:
+        """Whether CreateGlobalTable and UpdateGlobalTable's Create make version 2017.11.29 (Legacy)
+        global tables, as the API Reference documents: an account that still holds such groups. False
+        (the default): they are refused, as the service refuses them today. See
+        `dynasim.engine.globaltables.version2017`."""
+        from dynasim.engine.globaltables.version2017 import Version2017
+
+        return self._regions.state(Version2017).creates
+
+    @global_tables_2017.setter
+    def global_tables_2017(self, allowed: bool) -> None:
+        from dynasim.engine.globaltables.version2017 import Version2017
+
+        self._regions.state(Version2017).creates = bool(allowed)
+
     def _configure(self, engine: Engine) -> None:
         """Give a region added later the settings the home region has now."""
         home = self.engine

@@ -516,8 +516,15 @@ def _length(shape: Shape, value: Any) -> int:
     return len(value)
 
 
+# The model's patterns are Java's: the two forms Python's `re` reads otherwise (or not at all), in
+# Python's words (AutoScalingPolicyName's printable ASCII; AutoScalingRoleArn's surrogate pairs).
+_JAVA_PATTERN_FORMS = {r"\p{Print}": r"[\x20-\x7E]", r"\uD800\uDC00-\uDBFF\uDFFF": r"\U00010000-\U0010FFFF"}
+
+
 @functools.cache
 def _pattern(pattern: str) -> re.Pattern[str]:
+    for java, python in _JAVA_PATTERN_FORMS.items():
+        pattern = pattern.replace(java, python)
     return re.compile(pattern, re.DOTALL)
 
 

@@ -3,8 +3,10 @@
 - `group`: the record of a table's replication group, kept in every replica's settings.
 - `replication`: every write to a replica delivered to the others (lag, last writer wins, the
   2017.11.29 attributes, multi-Region strong consistency) and its test doubles' state.
+- `version2017`: the operations of version 2017.11.29 (Legacy): CreateGlobalTable, UpdateGlobalTable,
+  DescribeGlobalTable, ListGlobalTables, DescribeGlobalTableSettings, UpdateGlobalTableSettings.
 
 Each module below registers its operations and features when imported; import them here.
 """
 
-from dynasim.engine.globaltables import group, replication  # noqa: F401
+from dynasim.engine.globaltables import group, replication, version2017  # noqa: F401

@@ -15,6 +15,18 @@ once (`write`), under the account's one lock (`Regions.lock`). The record is pla
 
 A status with an `Until` becomes `Next` once the clock passes it (CREATING -> ACTIVE), read, never
 stored, by `status`: so statuses move on `sim.clock` without anything running.
+
+A version 2017.11.29 group (`version2017`) keeps besides, in the same record:
+
+    "GlobalTableStatus": {"Status": ..., "Since": ..., "Until": ..., "Next": ...},  # of the group itself
+    "WriteAutoScaling": <AutoScalingSettingsDescription> | None,   # the group's, every replica shows it
+    "IndexWriteAutoScaling": {<index>: <AutoScalingSettingsDescription>},
+
+and in each replica's entry its own "ReadAutoScaling" and "IndexReadAutoScaling" (UpdateGlobalTableSettings).
+
+`version_of(table)` says which version of global tables a table belongs to: the service refuses one
+version's operations on the other's tables (UpdateTable's ReplicaUpdates on a 2017.11.29 replica,
+CreateGlobalTable and UpdateGlobalTable on a 2019.11.21 one).
 """
 
 from __future__ import annotations
@@ -38,6 +50,12 @@ Record = dict[str, Any]
 def record_of(table: Table) -> Record | None:
     """The group record a replica holds, or None for a table that is not global."""
     return table.settings.extra.get(KEY)
+
+
+def version_of(table: Table) -> str | None:
+    """The version of global tables `table` is a replica of (VERSION_2019 or VERSION_2017), or None."""
+    record = record_of(table)
+    return str(record["Version"]) if record is not None else None
 
 
 def status(entry: dict[str, Any], now: float) -> str:
