@@ -64,6 +64,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of seconds >= 0")
+    return value
+
+
 def _key_pair(text: str) -> tuple[str, str]:
     key, sep, secret = text.partition(":")
     if not sep or not key or not secret:
@@ -171,6 +181,20 @@ def parser() -> argparse.ArgumentParser:
         "for it (a global table's replicas add theirs; clients of any other region see --region's)",
     )
     account.add_argument("--account-id", default="123456789012", help="account id in ARNs")
+    account.add_argument(
+        "--replication-lag",
+        metavar="SECONDS",
+        type=_seconds,
+        default=None,
+        help="how long a write to a global table's replica takes to reach the others (default 1; "
+        "per region pair: POST /_dynasim/replication/lag)",
+    )
+    account.add_argument(
+        "--global-tables-2017",
+        action="store_true",
+        help="CreateGlobalTable makes version 2017.11.29 (Legacy) groups, as for an account that still holds "
+        "them (default: refused, as the service refuses them today)",
+    )
     account.add_argument(
         "--jobs",
         choices=("clock", "immediate"),
@@ -312,14 +336,8 @@ def _open_store(simulator: dynasim.Simulator, arguments: argparse.Namespace, say
     return store
 
 
-def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="dynasim: %(levelname)s %(name)s: %(message)s")
-    say = (lambda message: None) if arguments.quiet else (lambda message: print(f"dynasim: {message}", flush=True))
-    try:
-        credentials = _credentials(arguments)
-    except _AuthError as error:
-        print(f"dynasim: {error}", file=sys.stderr)
-        return 2
+def _simulator(arguments: argparse.Namespace) -> dynasim.Simulator:
+    """The simulator `dynasim serve` answers from, as its account options set it up."""
     simulator = dynasim.Simulator(
         region=arguments.region,
         regions=arguments.regions,
@@ -328,6 +346,21 @@ def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = N
         jobs=arguments.jobs,
         s3_dir=arguments.s3_dir,
     )
+    if arguments.replication_lag is not None:
+        simulator.set_replication_lag(arguments.replication_lag)
+    simulator.global_tables_2017 = arguments.global_tables_2017
+    return simulator
+
+
+def serve(arguments: argparse.Namespace, ready: Callable[[str], None] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="dynasim: %(levelname)s %(name)s: %(message)s")
+    say = (lambda message: None) if arguments.quiet else (lambda message: print(f"dynasim: {message}", flush=True))
+    try:
+        credentials = _credentials(arguments)
+    except _AuthError as error:
+        print(f"dynasim: {error}", file=sys.stderr)
+        return 2
+    simulator = _simulator(arguments)
     store = None
     try:
         if arguments.data_dir:

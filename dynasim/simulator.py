@@ -22,6 +22,7 @@ from dynasim.doubles.snapshot import Snapshot
 from dynasim.doubles.throughput import BURST_SECONDS, ThroughputLimiter
 from dynasim.engine import Engine
 from dynasim.engine.globaltables.replication import Replication, ReplicationPause
+from dynasim.engine.globaltables.version2017 import Version2017
 from dynasim.engine.jobs import Hold, Job, JobFailure, Jobs
 from dynasim.engine.kinesis import KinesisDestinations, KinesisSubscription
 from dynasim.engine.regions import Regions
@@ -119,14 +120,10 @@ class Simulator:
         global tables, as the API Reference documents: an account that still holds such groups. False
         (the default): they are refused, as the service refuses them today. See
         `dynasim.engine.globaltables.version2017`."""
-        from dynasim.engine.globaltables.version2017 import Version2017
-
         return self._regions.state(Version2017).creates
 
     @global_tables_2017.setter
     def global_tables_2017(self, allowed: bool) -> None:
-        from dynasim.engine.globaltables.version2017 import Version2017
-
         self._regions.state(Version2017).creates = bool(allowed)
 
     def _configure(self, engine: Engine) -> None:

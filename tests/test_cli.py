@@ -10,6 +10,7 @@ from botocore.config import Config
 from http_helpers import SCHEMA, ServerProcess, client
 
 from dynasim import cli
+from dynasim.engine.globaltables.replication import Replication
 
 FAST_FAIL = Config(retries={"max_attempts": 0}, connect_timeout=5, read_timeout=10)
 
@@ -290,3 +291,15 @@ def test_the_readme_set_up_command_starts_the_endpoint(tmp_path):
         deadline.cancel()
         process.terminate()
         process.wait(30)
+
+
+def test_serve_sets_the_replication_lag_and_the_2017_global_tables_as_told(capsys):
+    told = cli._simulator(cli.parser().parse_args(["serve", "--replication-lag", "2.5", "--global-tables-2017"]))
+    assert told.global_tables_2017 is True
+    assert told.engine.regions.state(Replication).lag("us-east-1", "eu-west-1") == 2.5
+    default = cli._simulator(cli.parser().parse_args(["serve"]))
+    assert default.global_tables_2017 is False
+    for wrong in ("-1", "soon", "inf"):
+        with pytest.raises(SystemExit):
+            cli.parser().parse_args(["serve", "--replication-lag", wrong])
+    assert "must be a number of seconds" in capsys.readouterr().err
