@@ -1,8 +1,10 @@
 """Global tables: one table replicated across the regions of a simulator (`dynasim.engine.regions`).
 
 - `group`: the record of a table's replication group, kept in every replica's settings.
+- `replicas`: the 2019.11.21 control plane (UpdateTable's ReplicaUpdates, MultiRegionConsistency and
+  GlobalTableWitnessUpdates; Replicas in DescribeTable; DeleteTable on a replica).
 
 Each module below registers its operations and features when imported; import them here.
 """
 
-from dynasim.engine.globaltables import group  # noqa: F401
+from dynasim.engine.globaltables import group, replicas  # noqa: F401
