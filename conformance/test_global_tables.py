@@ -470,3 +470,153 @@ def test_consistency_or_witnesses_alone_change_nothing(ddb, make_table):
         ddb.update_table(TableName=table, MultiRegionConsistency="STRONG")
     assert raised.value.response["Error"]["Code"] == VALIDATION
     assert raised.value.response["Error"]["Message"].startswith("At least one of ProvisionedThroughput, ")
+
+
+# --- replica auto scaling ------------------------------------------------------------------
+
+DISABLED = {"AutoScalingDisabled": True, "ScalingPolicies": []}
+SCALING = {
+    "MinimumUnits": 1,
+    "MaximumUnits": 10,
+    "ScalingPolicyUpdate": {"TargetTrackingScalingPolicyConfiguration": {"TargetValue": 70.0}},
+}
+
+
+def test_replica_auto_scaling_of_a_regional_or_missing_table(ddb, make_table):
+    table = make_table()
+    for name in (table, "missing-table"):
+        message = f"Global table with name: '{name}' does not exist."
+        assert_error(lambda name=name: ddb.describe_table_replica_auto_scaling(TableName=name), NOT_FOUND, message)
+        assert_error(
+            lambda name=name: ddb.update_table_replica_auto_scaling(
+                TableName=name, ProvisionedWriteCapacityAutoScalingUpdate={"AutoScalingDisabled": True}
+            ),
+            NOT_FOUND,
+            message,
+        )
+
+
+def test_replica_auto_scaling_of_an_on_demand_table(backend, ddb, make_table):
+    table = make_table()
+    add_replica(backend, ddb, table)
+    described = ddb.describe_table_replica_auto_scaling(TableName=table)["TableAutoScalingDescription"]
+    assert described["TableName"] == table
+    assert [entry["RegionName"] for entry in described["Replicas"]] == sorted([REGION, OTHER])
+    for entry in described["Replicas"]:
+        assert entry["ReplicaProvisionedReadCapacityAutoScalingSettings"] == DISABLED
+        assert entry["ReplicaProvisionedWriteCapacityAutoScalingSettings"] == DISABLED
+        assert entry["ReplicaStatus"] == "ACTIVE"
+    regions = ", ".join(f"'{region.upper()}'" for region in sorted([REGION, OTHER]))
+    assert_error(
+        lambda: ddb.update_table_replica_auto_scaling(
+            TableName=table, ProvisionedWriteCapacityAutoScalingUpdate=SCALING
+        ),
+        VALIDATION,
+        f"Failed to update global table with name \u2018{table}\u2018. Replicas {regions} BillingMode is "
+        "PayPerRequest. You must convert table's BillingMode to PROVISIONED to set parameters: "
+        "'GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate'.",
+    )
+    ddb.update_table_replica_auto_scaling(
+        TableName=table, ProvisionedWriteCapacityAutoScalingUpdate={"AutoScalingDisabled": True}
+    )
+    remove_replica(backend, ddb, table)
+
+
+def test_replica_auto_scaling_settings(backend, ddb, make_table):
+    table = make_table()
+    add_replica(backend, ddb, table)
+    ddb.update_table(
+        TableName=table,
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    settled(backend, ddb, table)
+    answer = ddb.update_table_replica_auto_scaling(TableName=table, ProvisionedWriteCapacityAutoScalingUpdate=SCALING)
+    # the answer shows the settings as they were before the update
+    for entry in answer["TableAutoScalingDescription"]["Replicas"]:
+        assert entry["ReplicaProvisionedWriteCapacityAutoScalingSettings"] == DISABLED
+    described = ddb.describe_table_replica_auto_scaling(TableName=table)["TableAutoScalingDescription"]
+    for entry in described["Replicas"]:
+        write = entry["ReplicaProvisionedWriteCapacityAutoScalingSettings"]
+        assert (write["MinimumUnits"], write["MaximumUnits"]) == (1, 10)
+        [policy] = write["ScalingPolicies"]
+        assert policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 70.0
+        assert entry["ReplicaProvisionedReadCapacityAutoScalingSettings"] == DISABLED
+
+    ddb.update_table_replica_auto_scaling(
+        TableName=table,
+        ReplicaUpdates=[{"RegionName": OTHER, "ReplicaProvisionedReadCapacityAutoScalingUpdate": SCALING}],
+    )
+    described = ddb.describe_table_replica_auto_scaling(TableName=table)["TableAutoScalingDescription"]
+    reads = {
+        entry["RegionName"]: entry["ReplicaProvisionedReadCapacityAutoScalingSettings"]
+        for entry in described["Replicas"]
+    }
+    assert reads[REGION] == DISABLED
+    assert reads[OTHER]["MaximumUnits"] == 10
+
+    # with write auto scaling, a PROVISIONED global table takes another replica
+    add_replica(backend, ddb, table, THIRD)
+    remove_replica(backend, ddb, table, THIRD)
+    remove_replica(backend, ddb, table)
+
+
+def test_replica_auto_scaling_errors(backend, ddb, make_table):
+    table = make_table()
+    add_replica(backend, ddb, table)
+    ddb.update_table(
+        TableName=table,
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    settled(backend, ddb, table)
+
+    def update(**members: Any) -> Any:
+        return lambda: ddb.update_table_replica_auto_scaling(TableName=table, **members)
+
+    prefix = f"Failed to update settings for global table with name: \u2018{table}\u2019"
+    assert_error(update(), VALIDATION, f"{prefix} because at least one update parameter must be specified.")
+    assert_error(
+        update(ReplicaUpdates=[{"RegionName": OTHER}]),
+        VALIDATION,
+        f"{prefix} because at least one update parameter must be specified for region: \u2018{OTHER}\u2019.",
+    )
+    read = {"ReplicaProvisionedReadCapacityAutoScalingUpdate": SCALING}
+    assert_error(
+        update(ReplicaUpdates=[{"RegionName": OTHER, **read}, {"RegionName": OTHER, **read}]),
+        VALIDATION,
+        f"{prefix} because the regions: \u2018[{OTHER}]\u2019 were specified more than once.",
+    )
+    assert_error(
+        update(ProvisionedWriteCapacityAutoScalingUpdate={}),
+        VALIDATION,
+        f"{prefix}: Parameters 'MaximumUnits', 'ScalingPolicyUpdate', 'MinimumUnits' are required unless auto "
+        "scaling is being disabled.",
+    )
+    assert_error(
+        update(ProvisionedWriteCapacityAutoScalingUpdate={"MinimumUnits": 1}),
+        VALIDATION,
+        f"{prefix}: Parameters 'MaximumUnits', 'ScalingPolicyUpdate' are required unless auto scaling is being "
+        "disabled.",
+    )
+    with pytest.raises(ddb.exceptions.ClientError) as raised:
+        ddb.update_table_replica_auto_scaling(
+            TableName=table, ProvisionedWriteCapacityAutoScalingUpdate={**SCALING, "MinimumUnits": 20}
+        )
+    assert raised.value.response["Error"]["Message"].startswith(
+        "Maximum capacity cannot be less than minimum capacity (Service: AWSApplicationAutoScaling; "
+    )
+    too_high = {"TargetTrackingScalingPolicyConfiguration": {"TargetValue": 90.1}}
+    with pytest.raises(ddb.exceptions.ClientError) as raised:
+        ddb.update_table_replica_auto_scaling(
+            TableName=table, ProvisionedWriteCapacityAutoScalingUpdate={**SCALING, "ScalingPolicyUpdate": too_high}
+        )
+    assert raised.value.response["Error"]["Message"].startswith(
+        "For predefined metric type DynamoDBWriteCapacityUtilization, target value must be between '10.0' and "
+        "'90.0', but was '90.1'."
+    )
+    described = ddb.describe_table_replica_auto_scaling(TableName=table)["TableAutoScalingDescription"]
+    assert all(
+        entry["ReplicaProvisionedWriteCapacityAutoScalingSettings"] == DISABLED for entry in described["Replicas"]
+    )
+    remove_replica(backend, ddb, table)

@@ -138,11 +138,9 @@ NOT_ANSWERED_YET = {
     "CreateGlobalTable",
     "DescribeGlobalTable",
     "DescribeGlobalTableSettings",
-    "DescribeTableReplicaAutoScaling",
     "ListGlobalTables",
     "UpdateGlobalTable",
     "UpdateGlobalTableSettings",
-    "UpdateTableReplicaAutoScaling",
 }
 
 

@@ -96,7 +96,7 @@ def _moving(status: str, until: float, next_status: str, by: str, now: float) ->
     return {"Status": status, "Since": now, "Until": until, "Next": next_status, "By": by}
 
 
-def _settled(record: group.Record, now: float) -> group.Record:
+def settled_record(record: group.Record, now: float) -> group.Record:
     """A copy of `record` to change: statuses as they are now, gone entries dropped."""
     fresh = copy.deepcopy(record)
     for kind in ("Replicas", "Witnesses"):
@@ -357,7 +357,7 @@ def _create(engine: Engine, bodies: list[dict[str, Any]], consistency: str, witn
         record["Witnesses"] = {}
         record["Replicas"][engine.region] = {"Status": "ACTIVE", "Since": now, "Until": None, "Next": None}
     else:
-        record = _settled(record, now)
+        record = settled_record(record, now)
     if not table.settings.extra.get("StreamSpecification", {}).get("StreamEnabled"):
         engine.state(StreamStore).enable(table, STREAM_VIEW)
     for body in bodies:
@@ -415,7 +415,7 @@ def _update(engine: Engine, bodies: list[dict[str, Any]], table: Table) -> None:
     now = engine.clock()
     record = group.record_of(table)
     assert record is not None
-    record = _settled(record, now)
+    record = settled_record(record, now)
     for body in bodies:
         region = body["RegionName"]
         entry = record["Replicas"][region]
@@ -463,7 +463,7 @@ def _delete(engine: Engine, regions_deleted: list[str], witnesses: list[str], ta
     now = engine.clock()
     record = group.record_of(table)
     assert record is not None
-    record = _settled(record, now)
+    record = settled_record(record, now)
     for region in regions_deleted:
         record["Replicas"][region].update(_moving("DELETING", now + DELETE_SECONDS, GONE, engine.region, now))
         other = regions.add(region)
@@ -500,7 +500,7 @@ def check_delete(engine: Engine, table: Table) -> Apply | None:
         raise errors.replica_source_region()
 
     def leave(table: Table) -> None:
-        fresh = _settled(record, now)
+        fresh = settled_record(record, now)
         fresh["Replicas"][engine.region] = _moving("DELETING", now + DELETE_SECONDS, GONE, engine.region, now)
         group.write(_regions(engine), table.name, fresh)
 
