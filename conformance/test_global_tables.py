@@ -620,3 +620,70 @@ def test_replica_auto_scaling_errors(backend, ddb, make_table):
         entry["ReplicaProvisionedWriteCapacityAutoScalingSettings"] == DISABLED for entry in described["Replicas"]
     )
     remove_replica(backend, ddb, table)
+
+
+# --- settings every replica shares ---------------------------------------------------------
+
+
+def test_indexes_and_capacity_reach_every_replica(backend, ddb, make_table):
+    table = make_table()
+    ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "colour": {"S": "red"}})
+    add_replica(backend, ddb, table)
+    ddb.update_table(
+        TableName=table,
+        AttributeDefinitions=[{"AttributeName": "colour", "AttributeType": "S"}],
+        GlobalSecondaryIndexUpdates=[
+            {
+                "Create": {
+                    "IndexName": "by-colour",
+                    "KeySchema": [{"AttributeName": "colour", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            }
+        ],
+    )
+    settled(backend, ddb, table)
+    replica_client = backend.client(region_name=OTHER)
+
+    def replica_index_active() -> bool:
+        indexes = replica_client.describe_table(TableName=table)["Table"].get("GlobalSecondaryIndexes", [])
+        return [index["IndexStatus"] for index in indexes] == ["ACTIVE"]
+
+    target_clock.settle(backend, replica_index_active, seconds=3600, step=10)
+    [index] = replica_client.describe_table(TableName=table)["Table"]["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "by-colour"
+    assert f":{OTHER}:" in index["IndexArn"]
+    found = replica_client.query(
+        TableName=table,
+        IndexName="by-colour",
+        KeyConditionExpression="colour = :c",
+        ExpressionAttributeValues={":c": {"S": "red"}},
+    )
+    assert [item["pk"] for item in found["Items"]] == [{"S": "a"}]
+
+    ddb.update_table(
+        TableName=table,
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 7, "WriteCapacityUnits": 6},
+        GlobalSecondaryIndexUpdates=[
+            {
+                "Update": {
+                    "IndexName": "by-colour",
+                    "ProvisionedThroughput": {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4},
+                }
+            }
+        ],
+    )
+    settled(backend, ddb, table)
+    target_clock.settle(
+        backend,
+        lambda: (
+            replica_client.describe_table(TableName=table)["Table"]["ProvisionedThroughput"]["WriteCapacityUnits"] == 6
+        ),
+        seconds=3600,
+        step=10,
+    )
+    replica = replica_client.describe_table(TableName=table)["Table"]
+    assert replica["ProvisionedThroughput"]["ReadCapacityUnits"] == 7
+    assert replica["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"]["ReadCapacityUnits"] == 3
+    remove_replica(backend, ddb, table)

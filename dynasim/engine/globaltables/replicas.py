@@ -73,6 +73,9 @@ STRONG_REGIONS = frozenset(
 # What a replica's table keeps of its source's extra settings (TTL is group-wide).
 SHARED_EXTRA = ("TimeToLiveSpecification",)
 MEMBERS = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTableWitnessUpdates")
+# UpdateTable members whose change on one replica the service makes on every replica (capacity,
+# billing mode, GSIs, table class); deletion protection, tags, backups and the like stay regional.
+SHARED_MEMBERS = ("BillingMode", "ProvisionedThroughput", "GlobalSecondaryIndexUpdates", "TableClass")
 
 Entry = dict[str, Any]
 
@@ -275,6 +278,8 @@ def check_update(engine: Engine, request: Request, table: Table) -> Apply | None
     if not updates:
         if (consistency is not None or witnesses) and not others:
             raise errors.no_update([])  # neither counts as a change by itself
+        if is_global(record, now) and any(request.get(name) not in (None, []) for name in SHARED_MEMBERS):
+            return functools.partial(_share, engine)
         return None
     if others:
         raise errors.replica_witness_only_operation() if witnesses else errors.replica_only_operation()
@@ -477,6 +482,44 @@ def _delete(engine: Engine, regions_deleted: list[str], witnesses: list[str], ta
 def _drop(engine: Engine, name: str) -> None:
     del engine.tables[name]
     engine.record(TableDeleted(name))
+
+
+def _share(engine: Engine, table: Table) -> None:
+    """Give every other replica the settings an UpdateTable just changed on `table`."""
+    regions = _regions(engine)
+    record = group.record_of(table)
+    assert record is not None
+    for region, entry in live(record["Replicas"], engine.clock()).items():
+        other = regions.add(region)
+        replica = other.tables.get(table.name)
+        if region != engine.region and replica is not None:
+            other.apply(functools.partial(_copy_shared, other, replica, table, entry))
+
+
+def _copy_shared(engine: Engine, replica: Table, source: Table, entry: Entry) -> None:
+    settings, shared = replica.settings, source.settings
+    settings.billing_mode = shared.billing_mode
+    if shared.billing_mode == "PAY_PER_REQUEST" and settings.billing_mode_updated_at is None:
+        settings.billing_mode_updated_at = engine.clock()
+    settings.read_capacity, settings.write_capacity = shared.read_capacity, shared.write_capacity
+    settings.table_class = shared.table_class
+    settings.attribute_definitions = [dict(definition) for definition in shared.attribute_definitions]
+    wanted = {index.name: index for index in shared.indexes}
+    for index in settings.indexes:
+        if index.name not in wanted:
+            replica.remove_index(index.name)
+    settings.indexes = [index for index in settings.indexes if index.name in wanted]
+    held = {index.name: index for index in settings.indexes}
+    for name, index in wanted.items():
+        if name in held:
+            held[name].read_capacity, held[name].write_capacity = index.read_capacity, index.write_capacity
+            continue
+        added = index.copy()
+        added.arn = f"{settings.arn}/index/{name}"
+        settings.indexes.append(added)
+        replica.add_index(added)
+    _apply_overrides(settings, entry)
+    engine.record(TableUpdated(settings))
 
 
 # --- DeleteTable on a replica --------------------------------------------------------------
