@@ -15,6 +15,15 @@ once (`write`), under the account's one lock (`Regions.lock`). The record is pla
 
 A status with an `Until` becomes `Next` once the clock passes it (CREATING -> ACTIVE), read, never
 stored, by `status`: so statuses move on `sim.clock` without anything running.
+
+The 2019.11.21 control plane (`replicas`, `autoscaling`) keeps these per-replica members too:
+"Source" (the region whose UpdateTable created the replica) and "CreatedAt" (when), for the rule
+that a recent source may not be deleted; "By" (the region whose request started the status change:
+its table is UPDATING meanwhile); the overrides "ProvisionedThroughputOverride",
+"OnDemandThroughputOverride", "GlobalSecondaryIndexes" ({index: override}), "TableClass"
+({"TableClass", "LastUpdateDateTime"}) and "KMSMasterKeyId"; and "AutoScaling" (the replica's auto
+scaling settings). A deleted replica or witness is DELETING with `Next` "GONE": it is then no
+longer listed (`replicas.live`), and dropped at the group's next change.
 """
 
 from __future__ import annotations
