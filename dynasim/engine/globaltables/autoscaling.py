@@ -60,7 +60,7 @@ ON_DEMAND_PARAMETERS = {
 def _global(engine: Engine, name: str) -> tuple[Table, group.Record]:
     name = engine.table_name(name)
     table = engine.tables.get(name)
-    record = group.record_of(table) if table is not None else None
+    record = replicas.record_of(table) if table is not None else None
     if table is None or record is None or not replicas.is_global(record, engine.clock()):
         raise errors.global_table_not_found_named(name)
     return table, record

@@ -63,9 +63,10 @@ def replica_regions(table: Table) -> list[str]:
     return list(record["Replicas"]) if record is not None else []
 
 
-def peers(engine: Engine, table: Table, receiving: tuple[str, ...] = ("ACTIVE", "UPDATING")) -> list[str]:
+def peers(engine: Engine, table: Table, receiving: tuple[str, ...] = ("CREATING", "ACTIVE", "UPDATING")) -> list[str]:
     """The other regions whose replicas of `table` take its writes now: those whose status is
-    one of `receiving` (a replica still CREATING is filled by its backfill, not by replication)."""
+    one of `receiving` (a CREATING replica too: its backfill copied the items at once, when the
+    replica was made, so the writes after it must follow, as the service's do)."""
     record = record_of(table)
     if record is None:
         return []

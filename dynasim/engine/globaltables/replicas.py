@@ -88,6 +88,12 @@ def live(entries: dict[str, Entry], now: float) -> dict[str, Entry]:
     return {region: entry for region, entry in entries.items() if group.status(entry, now) != GONE}
 
 
+def record_of(table: Table) -> group.Record | None:
+    """The table's group record if it is a 2019.11.21 group (a 2017.11.29 one has operations of its own)."""
+    record = group.record_of(table)
+    return record if record is not None and record.get("Version") == group.VERSION_2019 else None
+
+
 def is_global(record: group.Record | None, now: float) -> bool:
     """Whether a table with this record has another replica (or a witness) now."""
     if record is None:
@@ -266,7 +272,7 @@ def _check_strong_deletes(engine: Engine, request: Request, record: group.Record
 
 def check_update(engine: Engine, request: Request, table: Table) -> Apply | None:
     """Check UpdateTable's replica and witness changes (and a stream change on a global table)."""
-    record = group.record_of(table)
+    record = record_of(table)
     now = engine.clock()
     stream = request.get("StreamSpecification")
     if stream is not None and stream.get("StreamEnabled") is False and is_global(record, now):
@@ -356,7 +362,7 @@ def _overrides(body: dict[str, Any], table: Table, now: float) -> Entry:
 def _create(engine: Engine, bodies: list[dict[str, Any]], consistency: str, witnesses: list[str], table: Table) -> None:
     regions = _regions(engine)
     now = engine.clock()
-    record = group.record_of(table)
+    record = record_of(table)
     if record is None or not is_global(record, now):
         record = {"Version": group.VERSION_2019, "CreatedAt": now, "Consistency": consistency, "Replicas": {}}
         record["Witnesses"] = {}
@@ -418,7 +424,7 @@ def _apply_overrides(settings: Any, kept: Entry) -> None:
 def _update(engine: Engine, bodies: list[dict[str, Any]], table: Table) -> None:
     regions = _regions(engine)
     now = engine.clock()
-    record = group.record_of(table)
+    record = record_of(table)
     assert record is not None
     record = settled_record(record, now)
     for body in bodies:
@@ -466,7 +472,7 @@ def _reset_overrides(engine: Engine, replica: Table, source: Table, entry: Entry
 def _delete(engine: Engine, regions_deleted: list[str], witnesses: list[str], table: Table) -> None:
     regions = _regions(engine)
     now = engine.clock()
-    record = group.record_of(table)
+    record = record_of(table)
     assert record is not None
     record = settled_record(record, now)
     for region in regions_deleted:
@@ -487,7 +493,7 @@ def _drop(engine: Engine, name: str) -> None:
 def _share(engine: Engine, table: Table) -> None:
     """Give every other replica the settings an UpdateTable just changed on `table`."""
     regions = _regions(engine)
-    record = group.record_of(table)
+    record = record_of(table)
     assert record is not None
     for region, entry in live(record["Replicas"], engine.clock()).items():
         other = regions.add(region)
@@ -529,7 +535,7 @@ def _copy_shared(engine: Engine, replica: Table, source: Table, entry: Entry) ->
 def check_delete(engine: Engine, table: Table) -> Apply | None:
     """DeleteTable on a replica: it leaves the group (a STRONG group's member, a CREATING replica
     and a recent source region may not go)."""
-    record = group.record_of(table)
+    record = record_of(table)
     now = engine.clock()
     if not is_global(record, now):
         return None
@@ -592,7 +598,7 @@ class ReplicaTableMembers:
         return ()
 
     def describe(self, engine: Engine, table: Table, status: str) -> dict[str, Any]:
-        record = group.record_of(table)
+        record = record_of(table)
         now = engine.clock()
         if record is None or not is_global(record, now):
             return {}
