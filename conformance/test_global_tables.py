@@ -687,3 +687,19 @@ def test_indexes_and_capacity_reach_every_replica(backend, ddb, make_table):
     assert replica["ProvisionedThroughput"]["ReadCapacityUnits"] == 7
     assert replica["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"]["ReadCapacityUnits"] == 3
     remove_replica(backend, ddb, table)
+
+
+def test_time_to_live_set_on_any_replica_reaches_every_replica(backend, ddb, make_table):
+    table = make_table()
+    add_replica(backend, ddb, table)
+    replica_client = backend.client(region_name=OTHER)
+    replica_client.update_time_to_live(
+        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"}
+    )
+
+    def enabled() -> bool:
+        described = ddb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+        return described.get("TimeToLiveStatus") == "ENABLED" and described.get("AttributeName") == "expires"
+
+    target_clock.settle(backend, enabled, seconds=600, step=10)
+    remove_replica(backend, ddb, table)

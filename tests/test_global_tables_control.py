@@ -1,5 +1,5 @@
 """Global tables 2019.11.21, the parts the conformance tests cannot see: the group record every
-replica holds, statuses at the exact moments `sim.clock` passes, and which replicas take writes."""
+replica holds, statuses as `sim.clock` passes their ends, and which replicas take writes."""
 
 from __future__ import annotations
 

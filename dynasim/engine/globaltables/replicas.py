@@ -28,8 +28,18 @@ DeleteReplicationGroupMemberAction, ReplicaDescription, GlobalTableWitnessGroupU
   deleted (by ReplicaUpdates or DeleteTable); DeleteTable on any other replica removes it from the
   group. When the last other replica is gone the table describes as a regional table again.
 
+- What an UpdateTable changes on one replica that the service shares (billing mode, capacity,
+  GSIs, table class), and a TTL setting (UpdateTimeToLive), reach every replica; deletion
+  protection, tags, backups, resource policies and contributor insights stay regional.
+
 Statuses move lazily on `sim.clock` (`group.status`); the record is `group`'s, written with
 `group.write` to every replica.
+
+Where this differs from the service: the UpdateTable answer already lists a new replica (CREATING;
+the service's shows none for a few seconds); a deleted replica's table is gone at once (the
+service's stays DELETING a while); shared settings reach the other replicas at once. Not checked
+(their answers are not recorded): region names the service does not know, per-replica KMS keys,
+and the documented limits of a STRONG group (an empty table; no TTL or local secondary indexes).
 """
 
 from __future__ import annotations
@@ -45,7 +55,8 @@ from dynasim.engine.features import Apply, Feature, Request, register
 from dynasim.engine.globaltables import group
 from dynasim.engine.keys import item_key
 from dynasim.engine.streams.store import StreamStore
-from dynasim.storage.changes import TableCreated, TableDeleted, TableUpdated
+from dynasim.engine.ttl import Expiry
+from dynasim.storage.changes import Change, TableCreated, TableDeleted, TableUpdated
 from dynasim.storage.table import Table
 from dynasim.values import item_size
 
@@ -70,8 +81,8 @@ STRONG_REGIONS = frozenset(
         "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
     }
 )  # fmt: skip
-# What a replica's table keeps of its source's extra settings (TTL is group-wide).
-SHARED_EXTRA = ("TimeToLiveSpecification",)
+TTL = "TimeToLiveSpecification"  # group-wide: a replica's table starts with its source's, and follows it
+SHARED_EXTRA = (TTL,)  # what a replica's table keeps of its source's extra settings
 MEMBERS = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTableWitnessUpdates")
 # UpdateTable members whose change on one replica the service makes on every replica (capacity,
 # billing mode, GSIs, table class); deletion protection, tags, backups and the like stay regional.
@@ -632,10 +643,37 @@ class ReplicaTableMembers:
 
 
 class ReplicaControl:
-    """The feature's state in one engine: none (the group record lives in each replica's settings)."""
+    """The feature's state in one engine, an observer of its change feed: a TTL setting changed on a
+    replica (UpdateTimeToLive) reaches every replica of its group, as on the service, where TTL is
+    group-wide. The group record itself lives in each replica's settings."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    def committed(self, changes: list[Change]) -> None:
+        for change in changes:
+            if not isinstance(change, TableUpdated):
+                continue
+            table = self.engine.tables.get(change.settings.name)
+            record = record_of(table) if table is not None else None
+            if table is None or not is_global(record, self.engine.clock()):
+                continue
+            assert record is not None
+            wanted = table.settings.extra.get(TTL)
+            for region in live(record["Replicas"], self.engine.clock()):
+                other = _regions(self.engine).add(region)
+                replica = other.tables.get(table.name)
+                if region != self.engine.region and replica is not None and replica.settings.extra.get(TTL) != wanted:
+                    other.apply(functools.partial(_copy_ttl, other, replica, wanted))
 
-FEATURE = register(Feature(ReplicaControl, table=ReplicaTableMembers()))
+
+def _copy_ttl(engine: Engine, replica: Table, specification: dict[str, Any] | None) -> None:
+    if specification is None:
+        replica.settings.extra.pop(TTL, None)
+    else:
+        replica.settings.extra[TTL] = dict(specification)
+    engine.record(TableUpdated(replica.settings))
+    engine.state(Expiry).forget(replica.name)
+
+
+FEATURE = register(Feature(ReplicaControl, observes=True, table=ReplicaTableMembers()))
