@@ -207,9 +207,9 @@ def update_replica_auto_scaling(engine: Engine, request: Request) -> Response:
         check.on_demand("ProvisionedWriteCapacityAutoScalingUpdate", write)
         changes.append((members, "Write", check.settings(write, own.get("Write"), "Write", resource), None))
     for update in index_updates:
-        index, settings = update["IndexName"], update.get("ProvisionedWriteCapacityAutoScalingUpdate")
-        if settings is None:
-            continue
+        index, settings = update.get("IndexName"), update.get("ProvisionedWriteCapacityAutoScalingUpdate")
+        if index is None or settings is None:
+            continue  # nothing to set (the service's answer to an update without an index is not recorded)
         check.on_demand("GlobalSecondaryIndexUpdates", settings)
         current = own.get("Indexes", {}).get(index, {}).get("Write")
         made = check.settings(settings, current, "Write", f"{resource}/index/{index}")
@@ -224,8 +224,9 @@ def update_replica_auto_scaling(engine: Engine, request: Request) -> Response:
             check.on_demand("ReplicaProvisionedReadCapacityAutoScalingUpdate", read)
             changes.append(([region], "Read", check.settings(read, scaling.get("Read"), "Read", resource), None))
         for index_update in update.get("ReplicaGlobalSecondaryIndexUpdates") or []:
-            index, settings = index_update["IndexName"], index_update.get("ProvisionedReadCapacityAutoScalingUpdate")
-            if settings is None:
+            index = index_update.get("IndexName")
+            settings = index_update.get("ProvisionedReadCapacityAutoScalingUpdate")
+            if index is None or settings is None:
                 continue
             check.on_demand("ReplicaGlobalSecondaryIndexUpdates", settings)
             current = scaling.get("Indexes", {}).get(index, {}).get("Read")

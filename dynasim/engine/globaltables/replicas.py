@@ -222,6 +222,19 @@ def _check_creates(engine: Engine, table: Table, record: group.Record | None, bo
         _check_overrides(table, body, creating=True)
 
 
+def _witness_regions(request: Request, kind: str) -> list[str]:
+    """The regions of GlobalTableWitnessUpdates' actions, all of `kind` (as the replica actions are)."""
+    regions = []
+    for update in request.get("GlobalTableWitnessUpdates") or []:
+        present = [name for name in ("Create", "Delete") if update.get(name) is not None]
+        if not present:
+            raise errors.replica_no_action()
+        if present != [kind]:
+            raise errors.strong_create_only() if kind == "Create" else errors.replica_action_types_mixed()
+        regions.append(update[kind]["RegionName"])
+    return regions
+
+
 def _check_strong_create(
     engine: Engine, request: Request, table: Table, record: group.Record | None, kind: str, bodies: list[dict[str, Any]]
 ) -> list[str]:
@@ -232,7 +245,7 @@ def _check_strong_create(
         if (record or {}).get("Consistency") == "STRONG" or request.get("MultiRegionConsistency") == "EVENTUAL":
             raise errors.consistency_on_existing_group()
         raise errors.strong_replica_count()
-    witnesses = [update["Create"]["RegionName"] for update in request.get("GlobalTableWitnessUpdates") or []]
+    witnesses = _witness_regions(request, "Create")
     replicas = [body["RegionName"] for body in bodies]
     if len(replicas) + len(witnesses) != 2 or len(witnesses) > 1:
         raise errors.strong_replica_count()
@@ -269,7 +282,7 @@ def _check_strong_deletes(engine: Engine, request: Request, record: group.Record
     """Check the one call that dissolves a STRONG group; return the witnesses it deletes."""
     now = engine.clock()
     witnesses = live(record.get("Witnesses", {}), now)
-    deleting = [update["Delete"]["RegionName"] for update in request.get("GlobalTableWitnessUpdates") or []]
+    deleting = _witness_regions(request, "Delete")
     strangers = [region for region in deleting if region not in witnesses]
     if strangers:
         raise errors.witness_not_member(strangers)
