@@ -235,6 +235,11 @@ def test_one_replica_change_at_a_time(backend, ddb, make_table):
             "The resource which you are attempting to change is in use.",
         )
         assert_error(
+            lambda: ddb.update_table(TableName=table, DeletionProtectionEnabled=True),
+            IN_USE,
+            "The resource which you are attempting to change is in use.",
+        )
+        assert_error(
             lambda: backend.client(region_name=OTHER).delete_table(TableName=table),
             IN_USE,
             f"Attempt to change a resource which is still in use: Table: {table} is being used.",

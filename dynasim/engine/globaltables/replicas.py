@@ -24,6 +24,8 @@ DeleteReplicationGroupMemberAction, ReplicaDescription, GlobalTableWitnessGroupU
   whose region asked is UPDATING meanwhile, the new replica's own table CREATING. An Update is
   UPDATING for `UPDATE_SECONDS` (34 to 58 s recorded). A Delete drops the replica's table at once
   and keeps its entry DELETING for `DELETE_SECONDS` (about two minutes recorded), then gone.
+- While a replica or witness is CREATING, UPDATING or DELETING, any other UpdateTable on the group
+  is ResourceInUseException (time to live, tags, backups and the like are still admitted).
 - A region that was the source of a replica still in the group, less than 24 hours ago, cannot be
   deleted (by ReplicaUpdates or DeleteTable); DeleteTable on any other replica removes it from the
   group. When the last other replica is gone the table describes as a regional table again.
@@ -37,7 +39,8 @@ Statuses move lazily on `sim.clock` (`group.status`); the record is `group`'s, w
 
 Where this differs from the service: the UpdateTable answer already lists a new replica (CREATING;
 the service's shows none for a few seconds); a deleted replica's table is gone at once (the
-service's stays DELETING a while); shared settings reach the other replicas at once. Not checked
+service's stays DELETING a while, and its Delete answer still shows the replica ACTIVE); shared
+settings reach the other replicas at once; a CREATING replica's table answers every operation. Not checked
 (their answers are not recorded): region names the service does not know, per-replica KMS keys,
 and the documented limits of a STRONG group (an empty table; no TTL or local secondary indexes).
 """
@@ -308,6 +311,8 @@ def check_update(engine: Engine, request: Request, table: Table) -> Apply | None
     if not updates:
         if (consistency is not None or witnesses) and not others:
             raise errors.no_update([])  # neither counts as a change by itself
+        if record is not None and _busy(record, now):
+            raise errors.replica_resource_in_use()  # no other change while a replica comes or goes
         if is_global(record, now) and any(request.get(name) not in (None, []) for name in SHARED_MEMBERS):
             return functools.partial(_share, engine)
         return None
