@@ -194,7 +194,7 @@ def _check_provisioned(table: Table, record: group.Record | None, region: str) -
 
 
 def _enabled(settings: dict[str, Any] | None) -> bool:
-    return bool(settings) and not settings.get("AutoScalingDisabled", False)  # type: ignore[union-attr]
+    return settings is not None and bool(settings) and not settings.get("AutoScalingDisabled", False)
 
 
 def _check_overrides(table: Table, body: dict[str, Any], *, creating: bool) -> None:
