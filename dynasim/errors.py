@@ -2684,3 +2684,209 @@ def global_table_provisioned_without_capacity() -> DynamoDBError:
 
 def global_table_capacity_on_demand() -> DynamoDBError:
     return invalid_parameters("Provisioned capacity cannot be specified for a global table in PAY_PER_REQUEST mode")
+# --- global tables version 2019.11.21: replicas, witnesses, replica auto scaling -------------
+# Recorded answers of the service (ack-api-quirks dynamodb findings, 2026-10-09: DDB-TABLE-187, -190,
+# -203, -222, -223, -224, -225, -227, -253, -255, -257, -260, -265, -266, -267, -297, -298; and the
+# AWS CLI's issue 4906 for the local-region message). The service's own typos are kept ("a the").
+
+
+def replica_only_operation() -> DynamoDBError:
+    return invalid_parameters("Replica modification must be the only operation in the request")
+
+
+def replica_witness_only_operation() -> DynamoDBError:
+    return validation("Requests that modify replicas or witnesses must not also modify other fields")
+
+
+def replica_action_types_mixed() -> DynamoDBError:
+    return validation("Update table operation with more than one type of replica actions not allowed")
+
+
+def replica_actions_too_many() -> DynamoDBError:
+    return validation("Update table operation with more than one create or delete replica actions not allowed")
+
+
+def replica_no_action() -> DynamoDBError:
+    return validation("There are no actions specified in the Replica Update Action of the request.")
+
+
+def replica_local_region() -> DynamoDBError:
+    return validation(
+        "Cannot add or delete the local region through ReplicaUpdates. "
+        "Use CreateTable, DeleteTable, or UpdateTable as required."
+    )
+
+
+def replica_exists(name: str) -> DynamoDBError:
+    return validation(
+        f"Failed to create a the new replica of table with name: '{name}' because one or more replicas "
+        "already existed as tables."
+    )
+
+
+def replica_not_member(regions: list[str]) -> DynamoDBError:
+    return validation(
+        "Update global table operation failed because one or more replicas were not part of the global table. "
+        f"Please retry the request without these replicas: [{', '.join(regions)}]."
+    )
+
+
+def replica_resource_in_use() -> DynamoDBError:
+    return DynamoDBError("ResourceInUseException", "The resource which you are attempting to change is in use.")
+
+
+def replica_table_being_created(name: str) -> DynamoDBError:
+    return DynamoDBError(
+        "ResourceInUseException", f"Attempt to change a resource which is still in use: Table: {name} is being used."
+    )
+
+
+def replica_write_capacity_not_autoscaled(index: bool = False) -> DynamoDBError:
+    return validation(f"{'GSI' if index else 'Table'} write capacity should either be Pay-Per-Request or AutoScaled.")
+
+
+def replica_stream_disable() -> DynamoDBError:
+    return invalid_parameters("Disabling Stream is not allowed for a Global Table replica.")
+
+
+def replica_source_region() -> DynamoDBError:
+    return validation(
+        "Replica cannot be deleted because it has acted as a source region for new replica(s) being added to "
+        "the table in the last 24 hours."
+    )
+
+
+def replica_deletion_protected(name: str, region: str) -> DynamoDBError:
+    return validation(
+        f"Cannot delete table {name} in region {region} because it has deletion protection enabled. "
+        "Disable deletion protection first."
+    )
+
+
+def replica_provisioned_override_on_demand() -> DynamoDBError:
+    return validation(
+        "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"
+    )
+
+
+def replica_on_demand_override_provisioned() -> DynamoDBError:
+    return validation(
+        "MaxReadRequestUnits for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED"
+    )
+
+
+def replica_key_update() -> DynamoDBError:
+    return invalid_parameters("KMSMasterKeyId must be specified for each replica.")
+
+
+def strong_replica_count() -> DynamoDBError:
+    return validation("Unsupported replica count for global tables with MultiRegionConsistency set to STRONG.")
+
+
+def strong_regions_unsupported(regions: list[str]) -> DynamoDBError:
+    return validation(
+        "Unsupported Region(s) specified for global tables with MultiRegionConsistency set to STRONG: "
+        f"[{', '.join(regions)}]."
+    )
+
+
+def witness_needs_strong() -> DynamoDBError:
+    return validation(
+        "MultiRegionConsistency must be set as STRONG when GlobalTableWitnessUpdates parameter is present."
+    )
+
+
+def witness_same_region_as_replica() -> DynamoDBError:
+    return validation("Cannot target multiple regions with the same action")
+
+
+def witness_local_region() -> DynamoDBError:
+    return validation(
+        "Cannot add a witness in the same region as an existing replica when creating a global table with "
+        "MultiRegionConsistency set to STRONG."
+    )
+
+
+def strong_create_only() -> DynamoDBError:
+    return validation("Only Replica Create actions are supported when MultiRegionConsistency parameter is provided.")
+
+
+def consistency_on_existing_group() -> DynamoDBError:
+    return validation("MultiRegionConsistency parameter is unsupported on existing global table")
+
+
+def strong_add_replica() -> DynamoDBError:
+    return validation("Cannot add replicas to a global table with strong MultiRegionConsistency")
+
+
+def strong_delete_without_witnesses() -> DynamoDBError:
+    return validation("Update table delete operation does not include all witnesses.")
+
+
+def strong_delete_one() -> DynamoDBError:
+    return validation(
+        "Deletion of only one table replica is not supported for global tables with MultiRegionConsistency set "
+        "to STRONG."
+    )
+
+
+def witness_not_member(regions: list[str]) -> DynamoDBError:
+    return validation(
+        "Update global table operation failed because one or more witnesses were not part of the global table. "
+        f"Please retry the request without these witnesses: [{', '.join(regions)}]."
+    )
+
+
+def global_table_not_found_named(name: str) -> DynamoDBError:
+    # DescribeTableReplicaAutoScaling and UpdateTableReplicaAutoScaling, on a missing or regional table.
+    return DynamoDBError("ResourceNotFoundException", f"Global table with name: '{name}' does not exist.")
+
+
+def autoscaling_on_demand(name: str, regions: list[str], parameter: str) -> DynamoDBError:
+    listed = ", ".join(f"'{region.upper()}'" for region in regions)
+    return validation(
+        f"Failed to update global table with name \u2018{name}\u2018. Replicas {listed} BillingMode is "
+        f"PayPerRequest. You must convert table's BillingMode to PROVISIONED to set parameters: '{parameter}'."
+    )
+
+
+def autoscaling_parameters_required(name: str, missing: list[str]) -> DynamoDBError:
+    listed = ", ".join(f"'{member}'" for member in missing)
+    return validation(
+        f"Failed to update settings for global table with name: \u2018{name}\u2019: Parameters {listed} are "
+        "required unless auto scaling is being disabled."
+    )
+
+
+def autoscaling_nothing_to_update(name: str, region: str | None = None) -> DynamoDBError:
+    where = f" for region: \u2018{region}\u2019" if region is not None else ""
+    return validation(
+        f"Failed to update settings for global table with name: \u2018{name}\u2019 because at least one update "
+        f"parameter must be specified{where}."
+    )
+
+
+def autoscaling_regions_repeated(name: str, regions: list[str]) -> DynamoDBError:
+    return validation(
+        f"Failed to update settings for global table with name: \u2018{name}\u2019 because the regions: "
+        f"\u2018[{', '.join(regions)}]\u2019 were specified more than once."
+    )
+
+
+def _application_autoscaling(message: str, request_id: str) -> DynamoDBError:
+    # Application Auto Scaling's own error, passed through with its service suffix.
+    return validation(
+        f"{message} (Service: AWSApplicationAutoScaling; Status Code: 400; Error Code: ValidationException; "
+        f"Request ID: {request_id}; Proxy: null)"
+    )
+
+
+def autoscaling_maximum_below_minimum(request_id: str) -> DynamoDBError:
+    return _application_autoscaling("Maximum capacity cannot be less than minimum capacity", request_id)
+
+
+def autoscaling_target_out_of_range(metric: str, value: float, request_id: str) -> DynamoDBError:
+    return _application_autoscaling(
+        f"For predefined metric type {metric}, target value must be between '10.0' and '90.0', but was '{value}'.",
+        request_id,
+    )

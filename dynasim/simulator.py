@@ -152,10 +152,14 @@ class Simulator:
         for engine in self._regions:
             engine.state(Expiry).mode = mode
 
-    def sweep_ttl(self) -> int:
-        """Delete every item whose TTL attribute is at or before `clock` now, in one operation
-        (stream records say the service deleted them); return how many. See `dynasim.engine.ttl`."""
-        return sum(engine.state(Expiry).sweep() for engine in self._regions)
+    def sweep_ttl(self, region: str | None = None) -> int:
+        """Delete every item whose TTL attribute is at or before `clock` now, in one operation per
+        region (stream records say the service deleted them); return how many. `region`: sweep that
+        region's tables only (each region's TTL process runs on its own: a global table's expired
+        item may go in one region first and reach the others as a replicated delete). See
+        `dynasim.engine.ttl`."""
+        engines = list(self._regions) if region is None else [self._regions.add(region)]
+        return sum(engine.state(Expiry).sweep() for engine in engines)
 
     def on_stream_record(
         self, table: str, callback: Callable[[dict[str, Any]], Any], *, region: str | None = None

@@ -175,10 +175,7 @@ def test_create_refuses_an_existing_group_a_repeated_region_and_an_empty_group(c
 
 def test_create_refuses_a_replica_of_a_2019_group(sim, clients):
     make_replica_table(clients[EAST])
-    record = {"Version": group.VERSION_2019, "CreatedAt": 0.0, "Consistency": "EVENTUAL", "Replicas": {EAST: {}}}
-    regions = sim.engine_of(EAST).regions
-    assert regions is not None
-    group.write(regions, NAME, record)
+    clients[EAST].update_table(TableName=NAME, ReplicaUpdates=[{"Create": {"RegionName": WEST}}])
     code, message = error_of(
         lambda: clients[EAST].create_global_table(GlobalTableName=NAME, ReplicationGroup=[{"RegionName": EAST}])
     )

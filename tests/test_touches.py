@@ -53,6 +53,7 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
     "DescribeLimits": ("control", {}, ()),
     "DescribeStream": ("control", {"StreamArn": STREAM}, ("orders",)),
     "DescribeTable": ("control", {"TableName": ARN}, ("orders",)),
+    "DescribeTableReplicaAutoScaling": ("control", {"TableName": ARN}, ("orders",)),
     "DescribeTimeToLive": ("control", {"TableName": "orders"}, ("orders",)),
     "DisableKinesisStreamingDestination": (
         "control",
@@ -129,6 +130,7 @@ SAMPLES: dict[str, tuple[str, dict, tuple[str, ...]]] = {
         ("orders",),
     ),
     "UpdateTable": ("control", {"TableName": "orders"}, ("orders",)),
+    "UpdateTableReplicaAutoScaling": ("control", {"TableName": "orders"}, ("orders",)),
     "UpdateTimeToLive": ("control", {"TableName": "orders"}, ("orders",)),
 }
 

@@ -140,6 +140,19 @@ def load_all(engine: Engine, saved: dict[str, Any]) -> None:
         feature.load(engine.state(feature.state), held)  # type: ignore[misc]
 
 
+# What DeleteTable asks of the features before a table goes: each check raises the service's error
+# (a global table's replica that may not leave its group) or returns what to do once the table is
+# deleted, in registration order.
+DeleteCheck = Callable[["Engine", "Table"], "Apply | None"]
+DELETE_CHECKS: list[DeleteCheck] = []
+
+
+def on_delete(check: DeleteCheck) -> DeleteCheck:
+    """Register `check` to run in every DeleteTable (see `DELETE_CHECKS`)."""
+    DELETE_CHECKS.append(check)
+    return check
+
+
 def table_members() -> list[TableMembers]:
     """What the features add to the table operations, in registration order."""
     return [feature.table for feature in FEATURES if feature.table is not None]

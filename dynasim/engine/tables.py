@@ -171,8 +171,10 @@ def delete_table(engine: Engine, request: Request) -> Response:
     table = engine.table(request["TableName"], named_in_error=True)
     if table.settings.deletion_protection:
         raise errors.deletion_protected()
+    leaving = [check(engine, table) for check in features.DELETE_CHECKS]
     del engine.tables[table.name]
     engine.record(TableDeleted(table.name))
+    _apply(leaving, table)
     return {"TableDescription": _describe_deleting(engine, table)}
 
 

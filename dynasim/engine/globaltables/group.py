@@ -27,6 +27,14 @@ and in each replica's entry its own "ReadAutoScaling" and "IndexReadAutoScaling"
 `version_of(table)` says which version of global tables a table belongs to: the service refuses one
 version's operations on the other's tables (UpdateTable's ReplicaUpdates on a 2017.11.29 replica,
 CreateGlobalTable and UpdateGlobalTable on a 2019.11.21 one).
+The 2019.11.21 control plane (`replicas`, `autoscaling`) keeps these per-replica members too:
+"Source" (the region whose UpdateTable created the replica) and "CreatedAt" (when), for the rule
+that a recent source may not be deleted; "By" (the region whose request started the status change:
+its table is UPDATING meanwhile); the overrides "ProvisionedThroughputOverride",
+"OnDemandThroughputOverride", "GlobalSecondaryIndexes" ({index: override}), "TableClass"
+({"TableClass", "LastUpdateDateTime"}) and "KMSMasterKeyId"; and "AutoScaling" (the replica's auto
+scaling settings). A deleted replica or witness is DELETING with `Next` "GONE": it is then no
+longer listed (`replicas.live`), and dropped at the group's next change.
 """
 
 from __future__ import annotations
@@ -72,9 +80,10 @@ def replica_regions(table: Table) -> list[str]:
     return list(record["Replicas"]) if record is not None else []
 
 
-def peers(engine: Engine, table: Table, receiving: tuple[str, ...] = ("ACTIVE", "UPDATING")) -> list[str]:
+def peers(engine: Engine, table: Table, receiving: tuple[str, ...] = ("CREATING", "ACTIVE", "UPDATING")) -> list[str]:
     """The other regions whose replicas of `table` take its writes now: those whose status is
-    one of `receiving` (a replica still CREATING is filled by its backfill, not by replication)."""
+    one of `receiving` (a CREATING replica too: its backfill copied the items at once, when the
+    replica was made, so the writes after it must follow, as the service's do)."""
     record = record_of(table)
     if record is None:
         return []
