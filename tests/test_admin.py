@@ -533,3 +533,38 @@ def test_jobs_are_held_released_and_failed_over_the_admin_api(served):
     assert (failed["status"], failed["failureCode"], failed["failureMessage"]) == ("FAILED", "RestoreFailed", "no")
     assert call(server.url, "POST", "/_dynasim/jobs/failures", {"when": 1})[0] == 400
     assert call(server.url, "POST", "/_dynasim/jobs/hold", {"kind": 3})[0] == 400
+
+
+def test_replication_is_lagged_paused_resumed_and_settled_over_the_admin_api(served):
+    sim, server, ddb = served
+    ddb.update_table(TableName="orders", ReplicaUpdates=[{"Create": {"RegionName": "eu-west-1"}}])
+    call(server.url, "POST", "/_dynasim/clock/advance", {"seconds": 600})  # the replica is made
+    west = client(server.url, config=NO_RETRIES, region_name="eu-west-1")
+    key = {"pk": {"S": "o-1"}}
+
+    def seen_in_west():
+        return "Item" in west.get_item(TableName="orders", Key=key, ConsistentRead=True)
+
+    status, _, body = call(server.url, "POST", "/_dynasim/replication/lag", {"seconds": 30, "source": "us-east-1"})
+    assert (status, body) == (200, {"lag": 30, "source": "us-east-1", "target": None})
+    ddb.put_item(TableName="orders", Item=key)
+    call(server.url, "POST", "/_dynasim/clock/advance", {"seconds": 29})
+    assert not seen_in_west()
+    assert call(server.url, "GET", "/_dynasim/replication?source=us-east-1&target=eu-west-1")[2] == {"pending": 1}
+    assert call(server.url, "POST", "/_dynasim/replication/settle")[2] == {"delivered": 1}
+    assert seen_in_west()
+
+    partition = {"source": "us-east-1", "target": "eu-west-1"}
+    assert call(server.url, "POST", "/_dynasim/replication/pause", partition)[:3:2] == (200, {"paused": partition})
+    ddb.delete_item(TableName="orders", Key=key)
+    call(server.url, "POST", "/_dynasim/clock/advance", {"seconds": 60})
+    assert call(server.url, "POST", "/_dynasim/replication/settle")[2] == {"delivered": 0}  # not across a pause
+    assert seen_in_west()
+    assert call(server.url, "POST", "/_dynasim/replication/resume", partition)[0] == 200
+    call(server.url, "POST", "/_dynasim/clock/advance", {"seconds": 30})
+    assert not seen_in_west()
+    assert call(server.url, "GET", "/_dynasim/replication")[2] == {"pending": 0}
+
+    assert call(server.url, "POST", "/_dynasim/replication/lag", {"seconds": -1})[0] == 400
+    assert call(server.url, "POST", "/_dynasim/replication/pause", {"region": "us-east-1"})[0] == 400
+    assert call(server.url, "POST", "/_dynasim/replication/resume", {"source": 3})[0] == 400

@@ -16,6 +16,11 @@ same port as DynamoDB's API, under ``/_dynasim/`` (a path no DynamoDB client use
     POST   /_dynasim/jobs/hold   {"kind": "restore"}                  keep jobs (of a kind) in progress
     POST   /_dynasim/jobs/release  {"kind": "restore"}                stop holding them (no kind: every hold)
     POST   /_dynasim/jobs/failures {"kind": "backup", "code": "...", "message": "...", "times": 1}
+    GET    /_dynasim/replication?source=R&target=R                    writes waiting between regions
+    POST   /_dynasim/replication/lag     {"seconds": 5, "source": "us-east-1", "target": "eu-west-1"}
+    POST   /_dynasim/replication/pause   {"source": "us-east-1", "target": "eu-west-1"}  (a partition)
+    POST   /_dynasim/replication/resume  {"source": ..., "target": ...}   (no body: every pause)
+    POST   /_dynasim/replication/settle                               deliver what waits now, lag or not
     POST   /_dynasim/reset                                            back to empty: no tables, calls or rules
     PUT    /_dynasim/snapshots/NAME                                   remember the tables as NAME
     POST   /_dynasim/snapshots/NAME/restore                           back to the tables of NAME
@@ -197,7 +202,8 @@ class Admin:
         if found is None:
             raise AdminError(
                 f"no admin endpoint {PREFIX}{path}: calls, faults, faults/ID, latency, throughput, clock, "
-                "clock/advance, jobs, jobs/finish, jobs/hold, jobs/release, jobs/failures, reset, snapshots, "
+                "clock/advance, jobs, jobs/finish, jobs/hold, jobs/release, jobs/failures, replication, "
+                "replication/lag, replication/pause, replication/resume, replication/settle, reset, snapshots, "
                 "snapshots/NAME, snapshots/NAME/restore",
                 404,
                 "NotFound",
@@ -232,6 +238,11 @@ class Admin:
             ("jobs", "hold"): {"POST": self._hold_jobs},
             ("jobs", "release"): {"POST": self._release_jobs},
             ("jobs", "failures"): {"POST": self._fail_jobs},
+            ("replication",): {"GET": self._pending_replication},
+            ("replication", "lag"): {"POST": self._replication_lag},
+            ("replication", "pause"): {"POST": self._pause_replication},
+            ("replication", "resume"): {"POST": self._resume_replication},
+            ("replication", "settle"): {"POST": self._settle_replication},
             ("reset",): {"POST": self._reset},
             ("snapshots",): {"GET": self._list_snapshots},
             ("snapshots", ANY_NAME): {"PUT": self._take_snapshot, "DELETE": self._forget_snapshot},
@@ -326,6 +337,32 @@ class Admin:
             raise AdminError(f"jobs/failures: {error}") from None
         return _json(201, {"failure": repr(rule)})
 
+    def _pending_replication(self, names: list[str], query: Query, body: bytes) -> Answer:
+        source, target = (query[name][-1] if name in query else None for name in ("source", "target"))
+        return _json(200, {"pending": self.simulator.pending_replication(source, target)})
+
+    def _replication_lag(self, names: list[str], query: Query, body: bytes) -> Answer:
+        spec = _body(body)
+        seconds = spec.get("seconds") if isinstance(spec, dict) else None
+        if not is_number(seconds) or seconds < 0:
+            raise AdminError('replication/lag: expected {"seconds": a number >= 0, "source": ..., "target": ...}')
+        source, target = _pair(spec, "replication/lag", also=("seconds",))
+        self.simulator.set_replication_lag(seconds, source, target)
+        return _json(200, {"lag": seconds, "source": source, "target": target})
+
+    def _pause_replication(self, names: list[str], query: Query, body: bytes) -> Answer:
+        source, target = _pair(_body(body) if body.strip() else {}, "replication/pause")
+        self.simulator.pause_replication(source, target)
+        return _json(200, {"paused": {"source": source, "target": target}})
+
+    def _resume_replication(self, names: list[str], query: Query, body: bytes) -> Answer:
+        source, target = _pair(_body(body) if body.strip() else {}, "replication/resume")
+        self.simulator.resume_replication(source, target)
+        return _json(200, {"resumed": {"source": source, "target": target}})
+
+    def _settle_replication(self, names: list[str], query: Query, body: bytes) -> Answer:
+        return _json(200, {"delivered": self.simulator.settle_replication()})
+
     def _reset(self, names: list[str], query: Query, body: bytes) -> Answer:
         _replacing_tables(self.simulator.reset)
         return _json(200, {"reset": True})
@@ -382,6 +419,17 @@ def _whole(query: dict[str, list[str]], name: str) -> int | None:
     if not (text.isascii() and text.isdigit()):
         raise AdminError(f"calls: {name} must be a whole number >= 0, not {text!r}")
     return int(text)
+
+
+def _pair(spec: Any, endpoint: str, also: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
+    """The `source` and `target` regions of a replication body (absent or null: every region)."""
+    known = {"source", "target", *also}
+    if not isinstance(spec, dict) or set(spec) - known:
+        raise AdminError(f"{endpoint}: expected a JSON object of {', '.join(sorted(known))}")
+    pair = spec.get("source"), spec.get("target")
+    if any(region is not None and not isinstance(region, str) for region in pair):
+        raise AdminError(f"{endpoint}: source and target are region names")
+    return pair
 
 
 def _job_kind(body: bytes) -> str | None:
