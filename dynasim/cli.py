@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_store(simulator: dynasim.Simulator, arguments: argparse.Namespace, say: Callable[[str], None]) -> Any:
-    """The durable store of `--data-dir`, opened (its tables loaded into the home region)."""
+    """The durable store of `--data-dir`, opened (its tables loaded into their regions)."""
     store = persistence.open_store(
         simulator,
         arguments.data_dir,
@@ -331,8 +331,6 @@ def _open_store(simulator: dynasim.Simulator, arguments: argparse.Namespace, say
     )
     where = os.path.abspath(arguments.data_dir)
     say(f"data in {where} (fsync {arguments.fsync}), {_count(simulator)}")
-    if arguments.regions:
-        say(f"{', '.join(arguments.regions)}: in memory only (--data-dir keeps {arguments.region}'s tables)")
     return store
 
 
@@ -519,9 +517,10 @@ def _is_loopback(host: str) -> bool:
 
 
 def _count(simulator: dynasim.Simulator) -> str:
-    tables = simulator.engine.tables
-    items = sum(table.item_count for table in tables.values())
-    return f"{len(tables)} table(s), {items} item(s) loaded"
+    tables = [table for region in simulator.regions for table in simulator.engine_of(region).tables.values()]
+    items = sum(table.item_count for table in tables)
+    regions = f" in {len(simulator.regions)} regions" if len(simulator.regions) > 1 else ""
+    return f"{len(tables)} table(s), {items} item(s) loaded{regions}"
 
 
 def _names(names: list[str]) -> str:

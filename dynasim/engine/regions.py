@@ -34,12 +34,15 @@ class Regions:
         # Applies the simulator's settings (TTL mode, jobs mode, object store, ...) to a new region's engine.
         self.configure = configure
         self._engines: dict[str, Engine] = {}
-        self._lock = threading.RLock()  # guards the tables of engines and states
+        self._lock = threading.RLock()  # guards the table of states
         # Every region's engine runs under this one lock: an operation in one region may change
         # another's tables (a global table's replicas), so two regions never wait on each other.
         self.lock = threading.RLock()
         # Account-wide feature states (global tables' replication), by class, made on first use.
         self._states: dict[Callable[[Regions], Any], Any] = {}
+        # Called with each region's engine once it is held (after `configure`): the durable store
+        # records a region held after it was opened.
+        self.on_add: list[Callable[[Engine], None]] = []
         self.home_engine = self.add(home)
 
     def add(self, region: str) -> Engine:
@@ -47,7 +50,7 @@ class Regions:
         engine = self._engines.get(region)
         if engine is not None:
             return engine
-        with self._lock:
+        with self.lock:  # the engines' own lock: no operation sees a region half made (its store unattached)
             engine = self._engines.get(region)
             if engine is None:
                 engine = Engine(region=region, account_id=self.account_id, clock=self.clock, lock=self.lock)
@@ -55,6 +58,8 @@ class Regions:
                 if self.configure is not None and self._engines:
                     self.configure(engine)
                 self._engines[region] = engine
+                for added in list(self.on_add):
+                    added(engine)
         return engine
 
     def state(self, kind: Callable[[Regions], S]) -> S:

@@ -13,6 +13,11 @@ Layout of the data directory:
   its sequence number and the operation's changes.
 * ``LOCK`` — held (flock) by the one process that has the store open.
 
+Every region a simulator holds is kept in the one store: a log record, a snapshot's table line and
+a feature's line carry ``"region"`` when they are not of the home region (the region of the engine
+the store was attached to), and loading makes the simulator hold each region it finds. A region
+held later (a global table's replica created there) is recorded from then on.
+
 Writing: the engine reports each successful operation's changes (see `dynasim.storage.changes`), under
 its lock and before the client gets its answer. The store serialises them at once (settings objects
 change later) into one log record and appends it with a single write().
@@ -75,10 +80,21 @@ LOCK = "LOCK"
 __all__ = ["FSYNC_POLICIES", "DamagedStore", "DurableStore", "StoreError"]
 
 
-class DurableStore:
-    """Keeps one engine's tables in a directory; an observer of the engine's change feed."""
+class RegionFeed:
+    """The store's observer of one region's change feed."""
 
     durable = True  # what snapshots check before they replace the engine's tables behind its back
+
+    def __init__(self, store: DurableStore, region: str) -> None:
+        self.store = store
+        self.region = region
+
+    def committed(self, changes: list[Change]) -> None:
+        self.store.committed(changes, self.region)
+
+
+class DurableStore:
+    """Keeps the tables of a simulator's regions in a directory; an observer of each region's change feed."""
 
     def __init__(
         self,
@@ -96,11 +112,13 @@ class DurableStore:
         self.fsync = fsync
         self.fsync_interval = fsync_interval
         self.snapshot_bytes = snapshot_bytes
-        self.engine: Engine | None = None
+        self.engine: Engine | None = None  # the home region's
+        self._engines: dict[str, Engine] = {}  # every region recorded, the home region first
+        self._feeds: dict[str, RegionFeed] = {}
         self.seq = 0  # sequence number of the last record written (or loaded)
         self.synced_seq = 0  # the last record known to be on disk
         self._deferring_thread: int | None = None
-        self._schemas: dict[str, KeySchema] = {}
+        self._schemas: dict[tuple[str, str], KeySchema] = {}  # by (region, table)
         self._lock = threading.Lock()  # the log file: appends, truncation, closing
         self._sync_lock = threading.Lock()  # taken before _lock, never after it
         self._dirty = False
@@ -116,26 +134,55 @@ class DurableStore:
     # --- opening -------------------------------------------------------------------------------
 
     def attach(self, engine: Engine) -> DurableStore:
-        """Load the stored tables into `engine` (which must have none) and start recording its changes."""
+        """Load the stored tables into `engine`'s region and the other regions the store holds (which
+        must have none), and record every region's changes from now on (regions held later too)."""
+        regions = engine.regions
         with engine.lock:
-            if engine.tables:
+            if any(held.tables for held in (regions if regions is not None else [engine])):
                 raise StoreError("the engine already has tables; attach the store to a fresh simulator")
-            observers, engine.observers = engine.observers, []  # loading is not a change to report
-            try:
-                self._load(engine)
-            finally:
-                engine.observers = observers
             self.engine = engine
-            engine.observers.append(self)
+            self._engines = {engine.region: engine}
+            muted: dict[str, list[Any]] = {}  # loading is not a change to report
+            try:
+                self._load(muted)
+            finally:
+                for region, observers in muted.items():
+                    self._engines[region].observers = observers
+            for held in regions if regions is not None else [engine]:
+                self._record(held)
+            if regions is not None:
+                regions.on_add.append(self._record)
         if self.fsync == "interval":
             self._syncer = threading.Thread(target=self._sync_periodically, name="dynasim-fsync", daemon=True)
             self._syncer.start()
         return self
 
-    def _load(self, engine: Engine) -> None:
+    def _record(self, engine: Engine) -> None:
+        """Record `engine`'s region's changes from now on."""
+        if engine.region not in self._feeds:
+            self._engines.setdefault(engine.region, engine)
+            self._feeds[engine.region] = feed = RegionFeed(self, engine.region)
+            engine.observers.append(feed)
+
+    def _loading(self, region: str | None, muted: dict[str, list[Any]]) -> Engine:
+        """The engine of a stored `region` (None: the home region), held now if it is not, and muted."""
+        home = self.engine
+        assert home is not None
+        name = region or home.region
+        engine = self._engines.get(name)
+        if engine is None:
+            if home.regions is None:
+                raise StoreError(f"{self.directory} holds tables of region {name}; open it with a simulator")
+            engine = self._engines[name] = home.regions.add(name)
+        if name not in muted:
+            muted[name], engine.observers = engine.observers, []
+        return engine
+
+    def _load(self, muted: dict[str, list[Any]]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.remove(os.path.join(self.directory, SNAPSHOT + ".tmp"))  # an interrupted snapshot
-        snapshot_seq, saved = self._load_snapshot(engine)
+        self._loading(None, muted)
+        snapshot_seq, saved = self._load_snapshot(muted)
         self.seq = snapshot_seq
         self._log = Log(os.path.join(self.directory, LOG))
         scan = self._log.load()
@@ -147,17 +194,24 @@ class DurableStore:
                 continue  # already in the snapshot (a crash came between snapshot and truncation)
             if seq != self.seq + 1:
                 raise StoreError(f"{self._log.path}: record {seq} follows record {self.seq}")
+            engine = self._loading(record.get("region"), muted)
             for change in record["changes"]:
                 self._replay(engine, change)
             self.seq = seq
-        features.load_all(engine, saved)  # the snapshot holds the latest: a change to them writes one
-        self._schemas = {name: table.key_schema for name, table in engine.tables.items()}
+        for region, engine in self._engines.items():
+            # the snapshot holds the latest: a change to them writes one
+            features.load_all(engine, saved.get(region, {}))
+        self._schemas = {
+            (region, name): table.key_schema
+            for region, engine in self._engines.items()
+            for name, table in engine.tables.items()
+        }
         self.synced_seq = self.seq
 
-    def _load_snapshot(self, engine: Engine) -> tuple[int, dict[str, Any]]:
-        """Load the snapshot's tables; return its sequence number and the features' saved state."""
+    def _load_snapshot(self, muted: dict[str, list[Any]]) -> tuple[int, dict[str, dict[str, Any]]]:
+        """Load the snapshot's tables; return its sequence number and the features' saved state, by region."""
         path = os.path.join(self.directory, SNAPSHOT)
-        saved: dict[str, Any] = {}
+        saved: dict[str, dict[str, Any]] = {}
         try:
             handle = open(path, "rb")  # noqa: SIM115
         except FileNotFoundError:
@@ -172,9 +226,11 @@ class DurableStore:
                         raise StoreError(f"{path}: an item before any table")
                     _put(table, codec.decode_item(entry["item"]))
                 elif "table" in entry:
+                    engine = self._loading(entry.get("region"), muted)
                     table = _new_table(engine, codec.decode_settings(entry["table"]))
                 elif "feature" in entry:
-                    saved[entry["feature"]] = codec.decode_saved(entry["state"])
+                    region = self._loading(entry.get("region"), muted).region
+                    saved.setdefault(region, {})[entry["feature"]] = codec.decode_saved(entry["state"])
         return int(header["seq"]), saved
 
     def _replay(self, engine: Engine, change: dict[str, Any]) -> None:
@@ -199,13 +255,16 @@ class DurableStore:
 
     # --- recording -----------------------------------------------------------------------------
 
-    def committed(self, changes: list[Change]) -> None:
-        """Called by the engine, under its lock, once per successful operation that changed something."""
+    def committed(self, changes: list[Change], region: str | None = None) -> None:
+        """Called by a region's engine (through its `RegionFeed`; None: the home region), under its
+        lock, once per successful operation that changed something."""
+        assert self.engine is not None, "attach() the store before use"
+        region = region or self.engine.region
         if self._failed is not None:
             raise StoreError(f"the store at {self.directory} failed: {self._failed}") from self._failed
         encoded = []
         for change in changes:
-            entry = self._encode(change)
+            entry = self._encode(change, region)
             if entry is None:
                 self._snapshot_due = True  # a change the log cannot express: the snapshot holds it
             else:
@@ -216,7 +275,7 @@ class DurableStore:
             if encoded:
                 self.seq += 1
                 try:
-                    log.append(codec.dumps({"seq": self.seq, "changes": encoded}))
+                    log.append(codec.dumps({"seq": self.seq, **self._region_of(region), "changes": encoded}))
                     if self.fsync == "always" and threading.get_ident() != self._deferring_thread:
                         log.sync()
                         self.synced_seq = self.seq
@@ -232,16 +291,20 @@ class DurableStore:
                 logger.exception("snapshot of %s failed; the log grows until a retry", self.directory)
                 self._snapshot_at = log.size + self.snapshot_bytes
 
-    def _encode(self, change: Change) -> dict[str, Any] | None:
+    def _region_of(self, region: str) -> dict[str, str]:
+        """What a record or snapshot line says of its region: nothing for the home region's."""
+        return {} if self.engine is not None and region == self.engine.region else {"region": region}
+
+    def _encode(self, change: Change, region: str) -> dict[str, Any] | None:
         if isinstance(change, ItemPut):
             return {"op": "put", "table": change.table, "item": change.item}
         if isinstance(change, ItemDeleted):
-            schema = self._schemas.get(change.table)
+            schema = self._schemas.get((region, change.table))
             old = change.old
             key = {name: old[name] for name in schema.names} if schema is not None else old
             return {"op": "delete", "table": change.table, "key": key}
         if isinstance(change, TableCreated):
-            self._schemas[change.settings.name] = change.settings.key_schema
+            self._schemas[(region, change.settings.name)] = change.settings.key_schema
             return {"op": "create", "settings": codec.encode_settings(change.settings)}
         if isinstance(change, TableUpdated):
             return {
@@ -250,7 +313,7 @@ class DurableStore:
                 "settings": codec.encode_settings(change.settings),
             }
         if isinstance(change, TableDeleted):
-            self._schemas.pop(change.table, None)
+            self._schemas.pop((region, change.table), None)
             return {"op": "drop", "table": change.table}
         return None
 
@@ -309,18 +372,20 @@ class DurableStore:
         engine = self.engine
         if engine is None:
             return
-        with engine.lock, self._lock:
+        with engine.lock, self._lock:  # every region's engine runs under the home region's lock
             path = os.path.join(self.directory, SNAPSHOT)
             temporary = path + ".tmp"
             with open(temporary, "wb") as handle:
                 writer = snapshot.Writer(handle, self.seq)
-                for table in engine.tables.values():
-                    writer.write({"table": codec.encode_settings(table.settings)})
-                    for item in table.items():
-                        writer.write({"item": item})
-                for name, state in features.save_all(engine).items():
-                    if state:  # a feature with nothing to keep writes no line
-                        writer.write({"feature": name, "state": codec.encode_saved(state)})
+                for region, held in self._engines.items():
+                    where = self._region_of(region)
+                    for table in held.tables.values():
+                        writer.write({"table": codec.encode_settings(table.settings), **where})
+                        for item in table.items():
+                            writer.write({"item": item})
+                    for name, state in features.save_all(held).items():
+                        if state:  # a feature with nothing to keep writes no line
+                            writer.write({"feature": name, "state": codec.encode_saved(state), **where})
                 writer.finish()
                 handle.flush()
                 flush_to_disk(handle.fileno())
@@ -342,8 +407,12 @@ class DurableStore:
         engine = self.engine
         if engine is not None:
             with engine.lock:
-                if self in engine.observers:
-                    engine.observers.remove(self)
+                if engine.regions is not None and self._record in engine.regions.on_add:
+                    engine.regions.on_add.remove(self._record)
+                for region, feed in self._feeds.items():
+                    observers = self._engines[region].observers
+                    if feed in observers:
+                        observers.remove(feed)
                 if snapshot and self._failed is None:
                     self.snapshot()
         self._closed.set()
