@@ -527,8 +527,9 @@ def test_replica_auto_scaling_of_an_on_demand_table(backend, ddb, make_table):
     remove_replica(backend, ddb, table)
 
 
-def test_replica_auto_scaling_settings(backend, ddb, make_table):
-    table = make_table()
+def provisioned_global_table(backend: Any, ddb: Any, make_table: Any) -> str:
+    """A global table (a replica in OTHER) switched to PROVISIONED once it had its replica."""
+    table = str(make_table())
     add_replica(backend, ddb, table)
     ddb.update_table(
         TableName=table,
@@ -536,6 +537,11 @@ def test_replica_auto_scaling_settings(backend, ddb, make_table):
         ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
     )
     settled(backend, ddb, table)
+    return table
+
+
+def test_replica_auto_scaling_settings(backend, ddb, make_table):
+    table = provisioned_global_table(backend, ddb, make_table)
     answer = ddb.update_table_replica_auto_scaling(TableName=table, ProvisionedWriteCapacityAutoScalingUpdate=SCALING)
     # the answer shows the settings as they were before the update
     for entry in answer["TableAutoScalingDescription"]["Replicas"]:
@@ -567,14 +573,7 @@ def test_replica_auto_scaling_settings(backend, ddb, make_table):
 
 
 def test_replica_auto_scaling_errors(backend, ddb, make_table):
-    table = make_table()
-    add_replica(backend, ddb, table)
-    ddb.update_table(
-        TableName=table,
-        BillingMode="PROVISIONED",
-        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
-    )
-    settled(backend, ddb, table)
+    table = provisioned_global_table(backend, ddb, make_table)
 
     def update(**members: Any) -> Any:
         return lambda: ddb.update_table_replica_auto_scaling(TableName=table, **members)

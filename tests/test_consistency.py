@@ -211,16 +211,18 @@ def test_stale_reads_beside_immediate_ttl_expire_from_the_live_table():
     ] == ["s2"]
 
 
+KEYED_BY_PK = {
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
+
+
 def test_every_region_lags_its_own_writes_those_added_later_too(sim):
     sim.enable_eventual_consistency(lag=1.0, stale_read_probability=1.0, seed=0)
     for region in ("eu-west-1", "ap-south-1"):  # the second held only after the mode is on
         ddb = sim.client(region_name=region)
-        ddb.create_table(
-            TableName="users",
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        ddb.create_table(TableName="users", **KEYED_BY_PK)
         ddb.put_item(TableName="users", Item={"pk": {"S": "u1"}})
         assert "Item" not in ddb.get_item(TableName="users", Key={"pk": {"S": "u1"}})  # not seen yet
         assert "Item" in ddb.get_item(TableName="users", Key={"pk": {"S": "u1"}}, ConsistentRead=True)
@@ -234,11 +236,6 @@ def test_regions_given_to_the_simulator_take_the_mode_when_it_is_switched_on():
     sim = dynasim.Simulator(regions=["eu-west-1"])
     sim.enable_eventual_consistency(lag=1.0, stale_read_probability=1.0)
     west = sim.client(region_name="eu-west-1")
-    west.create_table(
-        TableName="tab",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    west.create_table(TableName="tab", **KEYED_BY_PK)
     west.put_item(TableName="tab", Item={"pk": {"S": "a"}})
     assert "Item" not in west.get_item(TableName="tab", Key={"pk": {"S": "a"}})

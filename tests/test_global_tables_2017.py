@@ -16,6 +16,20 @@ from dynasim.engine.globaltables import group
 from dynasim.engine.globaltables.version2017 import SETTLE_SECONDS
 
 EAST, WEST, EU = "us-east-1", "us-west-2", "eu-west-1"
+# A replica table with a global index "by-g" on "g"
+INDEXED: dict[str, Any] = {
+    "AttributeDefinitions": [
+        {"AttributeName": "pk", "AttributeType": "S"},
+        {"AttributeName": "g", "AttributeType": "S"},
+    ],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": "by-g",
+            "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+    ],
+}
 NAME = "orders"
 
 
@@ -116,20 +130,7 @@ def test_create_needs_every_table(sim, clients):
             "does not have the same key schema",
         ),
         (
-            lambda client: make_replica_table(
-                client,
-                AttributeDefinitions=[
-                    {"AttributeName": "pk", "AttributeType": "S"},
-                    {"AttributeName": "g", "AttributeType": "S"},
-                ],
-                GlobalSecondaryIndexes=[
-                    {
-                        "IndexName": "by-g",
-                        "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                        "Projection": {"ProjectionType": "ALL"},
-                    }
-                ],
-            ),
+            lambda client: make_replica_table(client, **INDEXED),
             "does not have the same global secondary indexes",
         ),
     ],
@@ -373,20 +374,7 @@ def test_settings_update_errors_change_nothing(clients):
 
 def test_settings_update_of_an_index(clients):
     for region in (EAST, WEST):
-        make_replica_table(
-            clients[region],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "g", "AttributeType": "S"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "by-g",
-                    "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
+        make_replica_table(clients[region], **INDEXED)
     clients[EAST].create_global_table(
         GlobalTableName=NAME, ReplicationGroup=[{"RegionName": EAST}, {"RegionName": WEST}]
     )

@@ -264,7 +264,9 @@ def _check_strong_create(
     return witnesses
 
 
-def _check_deletes(engine: Engine, table: Table, record: group.Record | None, regions: list[str]) -> None:
+def _check_members(engine: Engine, record: group.Record | None, regions: list[str]) -> float:
+    """Refuse a change of replicas that are not in the group, or while the group is changing;
+    return the time now."""
     now = engine.clock()
     members = live(record["Replicas"], now) if record is not None else {}
     missing = [region for region in regions if region not in members]
@@ -273,6 +275,12 @@ def _check_deletes(engine: Engine, table: Table, record: group.Record | None, re
     assert record is not None
     if _busy(record, now):
         raise errors.replica_resource_in_use()
+    return now
+
+
+def _check_deletes(engine: Engine, table: Table, record: group.Record | None, regions: list[str]) -> None:
+    now = _check_members(engine, record, regions)
+    assert record is not None
     for region in regions:
         held = _regions(engine).add(region).tables.get(table.name)
         if held is not None and held.settings.deletion_protection:
@@ -349,14 +357,7 @@ def check_update(engine: Engine, request: Request, table: Table) -> Apply | None
 
 
 def _check_updates(engine: Engine, table: Table, record: group.Record | None, bodies: list[dict[str, Any]]) -> None:
-    now = engine.clock()
-    members = live(record["Replicas"], now) if record is not None else {}
-    missing = [body["RegionName"] for body in bodies if body["RegionName"] not in members]
-    if missing:
-        raise errors.replica_not_member(missing)
-    assert record is not None
-    if _busy(record, now):
-        raise errors.replica_resource_in_use()
+    _check_members(engine, record, [body["RegionName"] for body in bodies])
     for body in bodies:
         _check_overrides(table, body, creating=False)
 
