@@ -238,3 +238,28 @@ def test_calls_in_two_regions_replay_each_in_its_own_region(tmp_path):
     report = simulate(path)
     assert report.ok, report.text()
     assert report.compared == 2 * (1 + 1) + 2 + 3
+
+
+def test_tables_described_in_two_regions_are_seeded_each_from_its_own_calls(tmp_path):
+    """A table of one name that existed before the recording in two regions, with other items in
+    each: each region's copy is seeded with what the calls made there read."""
+    production = dynasim.Simulator(regions=["eu-west-1"])
+    for region in ("us-east-1", "eu-west-1"):
+        ddb = production.client(region_name=region)
+        ddb.create_table(TableName="orders", **SCHEMA)
+        ddb.put_item(TableName="orders", Item={"pk": {"S": region}, "sk": {"N": "1"}})
+    path = tmp_path / "calls.jsonl"
+    with production.serve() as server, record(path):
+        for region in ("us-east-1", "eu-west-1"):
+            ddb = boto3.client(
+                "dynamodb",
+                endpoint_url=server.url,
+                region_name=region,
+                aws_access_key_id="k",
+                aws_secret_access_key="s",
+            )
+            ddb.describe_table(TableName="orders")
+            assert ddb.scan(TableName="orders")["Count"] == 1
+    report = simulate(path)
+    assert report.ok, report.text()
+    assert (report.seeded_tables, report.seeded_items) == (["orders", "orders"], 2)
