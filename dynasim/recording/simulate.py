@@ -333,15 +333,15 @@ def simulate(
             i.duration_ms for i in tape if i.operation == operation and i.duration_ms is not None
         )
     described = _described_tables(tape)
-    for region in dict.fromkeys(made_in for made_in, _ in described):
+    for seeded_in in dict.fromkeys(made_in for made_in, _ in described):
         # Each region's tables are seeded from the calls made there: one name may stand in two.
-        schemas = {table: request for (made_in, table), request in described.items() if made_in == region}
-        calls = cassettes.Cassette(tape.header, [i for i in tape if i.region == region])
+        schemas = {table: request for (made_in, table), request in described.items() if made_in == seeded_in}
+        calls = cassettes.Cassette(tape.header, [i for i in tape if i.region == seeded_in])
         before = _items(calls, schemas, before=True) if seed_items else {}
         for table, request in schemas.items():
-            simulator.handle("CreateTable", request, region=region)
+            simulator.handle("CreateTable", request, region=seeded_in)
             report.seeded_tables.append(table)
-            report.seeded_items += _put_items(simulator, table, before.get(table, {}), region)
+            report.seeded_items += _put_items(simulator, table, before.get(table, {}), seeded_in)
     total = len(tape)
     tokens: dict[str, str] = {}
     for done, interaction in enumerate(tape, 1):
