@@ -237,6 +237,5 @@ def update_replica_auto_scaling(engine: Engine, request: Request) -> Response:
     for regions, dimension, settings, index in changes:
         for region in regions:
             _set(_scaling(fresh, region), dimension, settings, index)
-    assert engine.regions is not None
-    group.write(engine.regions, name, fresh)
+    group.write(group.regions_of(engine), name, fresh)
     return answer

@@ -27,6 +27,7 @@ and in each replica's entry its own "ReadAutoScaling" and "IndexReadAutoScaling"
 `version_of(table)` says which version of global tables a table belongs to: the service refuses one
 version's operations on the other's tables (UpdateTable's ReplicaUpdates on a 2017.11.29 replica,
 CreateGlobalTable and UpdateGlobalTable on a 2019.11.21 one).
+
 The 2019.11.21 control plane (`replicas`, `autoscaling`) keeps these per-replica members too:
 "Source" (the region whose UpdateTable created the replica) and "CreatedAt" (when), for the rule
 that a recent source may not be deleted; "By" (the region whose request started the status change:
@@ -53,6 +54,15 @@ VERSION_2019 = "2019.11.21"
 VERSION_2017 = "2017.11.29"
 
 Record = dict[str, Any]
+# The statuses of the replicas (and witnesses) that take the group's writes: a CREATING replica too,
+# since its backfill copied the items at once, when it was made, so the writes after must follow.
+RECEIVING = ("CREATING", "ACTIVE", "UPDATING")
+
+
+def regions_of(engine: Engine) -> Regions:
+    """The regions `engine` is one of (a global table's engine always is: a Simulator's)."""
+    assert engine.regions is not None, "an engine of a Simulator's regions"
+    return engine.regions
 
 
 def record_of(table: Table) -> Record | None:
@@ -80,10 +90,9 @@ def replica_regions(table: Table) -> list[str]:
     return list(record["Replicas"]) if record is not None else []
 
 
-def peers(engine: Engine, table: Table, receiving: tuple[str, ...] = ("CREATING", "ACTIVE", "UPDATING")) -> list[str]:
+def peers(engine: Engine, table: Table) -> list[str]:
     """The other regions whose replicas of `table` take its writes now: those whose status is
-    one of `receiving` (a CREATING replica too: its backfill copied the items at once, when the
-    replica was made, so the writes after it must follow, as the service's do)."""
+    one of `RECEIVING`."""
     record = record_of(table)
     if record is None:
         return []
@@ -91,7 +100,7 @@ def peers(engine: Engine, table: Table, receiving: tuple[str, ...] = ("CREATING"
     return [
         region
         for region, entry in record["Replicas"].items()
-        if region != engine.region and status(entry, now) in receiving
+        if region != engine.region and status(entry, now) in RECEIVING
     ]
 
 

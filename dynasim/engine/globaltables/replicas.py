@@ -50,6 +50,7 @@ from __future__ import annotations
 import copy
 import functools
 import uuid
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from dynasim import errors
@@ -65,7 +66,6 @@ from dynasim.values import item_size
 
 if TYPE_CHECKING:
     from dynasim.engine import Engine
-    from dynasim.engine.regions import Regions
 
 CREATE_SECONDS = 20.0
 UPDATE_SECONDS = 35.0
@@ -148,11 +148,6 @@ def _is_source(record: group.Record, region: str, now: float) -> bool:
     )
 
 
-def _regions(engine: Engine) -> Regions:
-    assert engine.regions is not None, "an engine of a Simulator's regions"
-    return engine.regions
-
-
 # --- checking UpdateTable ------------------------------------------------------------------
 
 
@@ -217,7 +212,7 @@ def _check_creates(engine: Engine, table: Table, record: group.Record | None, bo
     members = live(record["Replicas"], now) if record is not None else {}
     for body in bodies:
         region = body["RegionName"]
-        held = _regions(engine).get(region)
+        held = group.regions_of(engine).get(region)
         if region in members or (held is not None and table.name in held.tables):
             raise errors.replica_exists(table.name)
     _check_provisioned(table, record, engine.region)
@@ -282,7 +277,7 @@ def _check_deletes(engine: Engine, table: Table, record: group.Record | None, re
     now = _check_members(engine, record, regions)
     assert record is not None
     for region in regions:
-        held = _regions(engine).add(region).tables.get(table.name)
+        held = group.regions_of(engine).add(region).tables.get(table.name)
         if held is not None and held.settings.deletion_protection:
             raise errors.replica_deletion_protected(table.name, region)
         if _is_source(record, region, now):
@@ -390,7 +385,7 @@ def _overrides(body: dict[str, Any], table: Table, now: float) -> Entry:
 
 
 def _create(engine: Engine, bodies: list[dict[str, Any]], consistency: str, witnesses: list[str], table: Table) -> None:
-    regions = _regions(engine)
+    regions = group.regions_of(engine)
     now = engine.clock()
     record = record_of(table)
     if record is None or not is_global(record, now):
@@ -452,7 +447,7 @@ def _apply_overrides(settings: Any, kept: Entry) -> None:
 
 
 def _update(engine: Engine, bodies: list[dict[str, Any]], table: Table) -> None:
-    regions = _regions(engine)
+    regions = group.regions_of(engine)
     now = engine.clock()
     record = record_of(table)
     assert record is not None
@@ -500,7 +495,7 @@ def _reset_overrides(engine: Engine, replica: Table, source: Table, entry: Entry
 
 
 def _delete(engine: Engine, regions_deleted: list[str], witnesses: list[str], table: Table) -> None:
-    regions = _regions(engine)
+    regions = group.regions_of(engine)
     now = engine.clock()
     record = record_of(table)
     assert record is not None
@@ -520,16 +515,22 @@ def _drop(engine: Engine, name: str) -> None:
     engine.record(TableDeleted(name))
 
 
-def _share(engine: Engine, table: Table) -> None:
-    """Give every other replica the settings an UpdateTable just changed on `table`."""
-    regions = _regions(engine)
-    record = record_of(table)
-    assert record is not None
+def _other_replicas(engine: Engine, table: Table, record: group.Record) -> Iterator[tuple[Engine, Table, Entry]]:
+    """The engine, table and group entry of each listed replica of `table` but its own."""
+    regions = group.regions_of(engine)
     for region, entry in live(record["Replicas"], engine.clock()).items():
         other = regions.add(region)
         replica = other.tables.get(table.name)
         if region != engine.region and replica is not None:
-            other.apply(functools.partial(_copy_shared, other, replica, table, entry))
+            yield other, replica, entry
+
+
+def _share(engine: Engine, table: Table) -> None:
+    """Give every other replica the settings an UpdateTable just changed on `table`."""
+    record = record_of(table)
+    assert record is not None
+    for other, replica, entry in _other_replicas(engine, table, record):
+        other.apply(functools.partial(_copy_shared, other, replica, table, entry))
 
 
 def _copy_shared(engine: Engine, replica: Table, source: Table, entry: Entry) -> None:
@@ -581,7 +582,7 @@ def check_delete(engine: Engine, table: Table) -> Apply | None:
     def leave(table: Table) -> None:
         fresh = settled_record(record, now)
         fresh["Replicas"][engine.region] = _moving("DELETING", now + DELETE_SECONDS, GONE, engine.region, now)
-        group.write(_regions(engine), table.name, fresh)
+        group.write(group.regions_of(engine), table.name, fresh)
 
     return leave
 
@@ -679,10 +680,8 @@ class ReplicaControl:
                 continue
             assert record is not None
             wanted = table.settings.extra.get(TTL)
-            for region in live(record["Replicas"], self.engine.clock()):
-                other = _regions(self.engine).add(region)
-                replica = other.tables.get(table.name)
-                if region != self.engine.region and replica is not None and replica.settings.extra.get(TTL) != wanted:
+            for other, replica, _ in _other_replicas(self.engine, table, record):
+                if replica.settings.extra.get(TTL) != wanted:
                     other.apply(functools.partial(_copy_ttl, other, replica, wanted))
 
 

@@ -77,8 +77,6 @@ if TYPE_CHECKING:
     from dynasim.storage.table import Table
 
 DEFAULT_LAG = 1.0  # seconds: "typically within a second or less"
-# The replica statuses that take the group's writes (a CREATING replica's backfill misses later ones).
-RECEIVING = ("ACTIVE", "UPDATING", "CREATING")
 STRONG = "STRONG"
 # The attributes version 2017.11.29 adds to every item.
 UPDATE_REGION = "aws:rep:updateregion"
@@ -229,7 +227,7 @@ class Replication:
             item[DELETING] = {"BOOL": False}
             self._add(Delivery(table.name, engine.region, engine.region, key, item, stamp, now))
         strong = record.get("Consistency") == STRONG
-        for peer in group.peers(engine, table, RECEIVING):
+        for peer in group.peers(engine, table):
             due = now if strong else now + self.lag(engine.region, peer)
             self._add(Delivery(table.name, engine.region, peer, key, item, stamp, due))
 
@@ -330,7 +328,7 @@ class Replication:
 
     def _quorum(self, region: str, record: group.Record, now: float) -> bool:
         entries = [*record["Replicas"].items(), *(record.get("Witnesses") or {}).items()]
-        members = [name for name, entry in entries if group.status(entry, now) in RECEIVING]
+        members = [name for name, entry in entries if group.status(entry, now) in group.RECEIVING]
         reached = sum(1 for member in members if member == region or not self.paused(region, member))
         return 2 * reached > len(members)
 

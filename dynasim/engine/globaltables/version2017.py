@@ -59,11 +59,6 @@ def _creates(engine: Engine) -> bool:
     return engine.regions is not None and engine.regions.state(Version2017).creates
 
 
-def _regions(engine: Engine) -> Regions:
-    assert engine.regions is not None  # only reached once a group exists or may be created
-    return engine.regions
-
-
 def _settling(status: str, now: float) -> dict[str, Any]:
     return {"Status": status, "Since": now, "Until": now + SETTLE_SECONDS, "Next": "ACTIVE"}
 
@@ -167,7 +162,7 @@ def create_global_table(engine: Engine, request: Request) -> Response:
         "WriteAutoScaling": None,
         "IndexWriteAutoScaling": {},
     }
-    group.write(_regions(engine), name, record)
+    group.write(group.regions_of(engine), name, record)
     return {"GlobalTableDescription": _description(engine, name, record)}
 
 
@@ -203,7 +198,7 @@ def update_global_table(engine: Engine, request: Request) -> Response:
     updated["Replicas"] = {region: entry for region, entry in record["Replicas"].items() if region not in deletes}
     updated["Replicas"].update({region: _settling("CREATING", now) for region in creates})
     updated["GlobalTableStatus"] = _settling("UPDATING", now)
-    regions = _regions(engine)
+    regions = group.regions_of(engine)
     group.write(regions, name, None, also=tuple(deletes))  # the leaving replicas are tables of their own again
     if not updated["Replicas"]:
         return {"GlobalTableDescription": _description(engine, name, updated, "DELETING")}
@@ -339,7 +334,7 @@ def update_global_table_settings(engine: Engine, request: Request) -> Response:
     write = request.get("GlobalTableProvisionedWriteCapacityUnits")
     index_updates = request.get("GlobalTableGlobalSecondaryIndexSettingsUpdate") or []
     by_region = {update["RegionName"]: update for update in request.get("ReplicaSettingsUpdate") or []}
-    regions = _regions(engine)
+    regions = group.regions_of(engine)
     for region, table in tables.items():
         holder = regions.add(region)
         holder.apply(
